@@ -18,6 +18,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "FieldError",
+    "InvalidResponseError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -123,7 +124,8 @@ class ZoomAPIError(ZoomError):
         return text
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status={self.status}, code={self.code!r}, message={self.message!r})"
+        name = type(self).__name__
+        return f"{name}(status={self.status}, code={self.code!r}, message={self.message!r})"
 
 
 class BadRequestError(ZoomAPIError):
@@ -184,6 +186,10 @@ class ZoomServerError(ZoomAPIError):
     """5xx: Zoom failed to serve the request."""
 
 
+class InvalidResponseError(ZoomAPIError):
+    """A success status whose body is not the JSON the spec promises (HTML, truncated, empty…)."""
+
+
 _BY_STATUS: dict[int, type[ZoomAPIError]] = {
     300: BadRequestError,
     400: BadRequestError,
@@ -195,7 +201,9 @@ _BY_STATUS: dict[int, type[ZoomAPIError]] = {
 }
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> tuple[float | None, datetime | None]:
+def parse_retry_after(
+    value: str | None, *, now: datetime | None = None
+) -> tuple[float | None, datetime | None]:
     """Read ``Retry-After`` as seconds, an HTTP-date or an ISO-8601 date-time.
 
     Returns ``(seconds_to_wait, absolute_moment)``; either may be None when unknown.

@@ -20,12 +20,15 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 import orjson
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_structure_fn_from_attrs, make_dict_unstructure_fn, override
+
+from zoom_async.errors import InvalidResponseError
 
 __all__ = [
     "OpenIntEnum",
     "OpenStrEnum",
     "converter",
+    "decode",
     "dumps",
     "loads",
     "structure",
@@ -103,7 +106,7 @@ def _unstructure_datetime(value: dt.datetime) -> str:
 def _structure_int(value: Any, _: Any) -> int:
     # Zoom sends meeting IDs as numbers in some responses and as strings in others.
     if value.__class__ is int:
-        return typing.cast(int, value)
+        return value
     if isinstance(value, bool):
         raise TypeError("expected an integer, got a boolean")
     return int(value)
@@ -160,7 +163,7 @@ def _optional_hook(tp: Any) -> Callable[[Any, Any], Any] | None:
 def _passthrough_attribute(a: attrs.Attribute) -> attrs.Attribute:  # type: ignore[type-arg]
     # An attribute with a converter is handed to the class unconverted when cattrs is told to
     # prefer attrs converters; the class itself has no converter, so the value passes through.
-    return a.evolve(converter=_identity)  # type: ignore[no-any-return]
+    return a.evolve(converter=_identity)
 
 
 def _identity(value: Any) -> Any:
@@ -178,9 +181,7 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         if wire is not None or hook is not None:
             overrides[a.name] = override(rename=wire, struct_hook=hook)
         adapted.append(_passthrough_attribute(a) if _is_passthrough(a.type) else a)
-    from cattrs.gen import make_dict_structure_fn_from_attrs
-
-    fn = make_dict_structure_fn_from_attrs(
+    fn: Callable[[Any, Any], Any] = make_dict_structure_fn_from_attrs(
         adapted,
         cls,
         converter,
@@ -194,16 +195,15 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
 def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
     attrs.resolve_types(cls)
     overrides = {
-        a.name: override(rename=a.metadata["wire"]) for a in attrs.fields(cls) if "wire" in a.metadata
+        a.name: override(rename=a.metadata["wire"])
+        for a in attrs.fields(cls)
+        if "wire" in a.metadata
     }
-    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)  # type: ignore[arg-type]
 
 
 converter.register_structure_hook_factory(attrs.has, _structure_factory)
 converter.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
-
-# Silence an unused-import warning while keeping the public cattrs names importable here.
-_ = make_dict_structure_fn
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -219,6 +219,25 @@ def unstructure(obj: Any) -> Any:
 def loads(body: bytes | str) -> Any:
     """Parse JSON bytes (orjson)."""
     return orjson.loads(body)
+
+
+def decode(body: bytes, cls: type[T], *, status: int = 200) -> T:
+    """Parse and structure a success body; anything malformed becomes InvalidResponseError."""
+    try:
+        return converter.structure(orjson.loads(body), cls)
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise InvalidResponseError(
+            status, f"malformed {cls.__name__} response: {_describe(exc)}", body=body
+        ) from None
+    except cattrs.BaseValidationError as exc:
+        raise InvalidResponseError(
+            status, f"malformed {cls.__name__} response: {exc}", body=body
+        ) from None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text[:200]
 
 
 def dumps(data: Any) -> bytes:

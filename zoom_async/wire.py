@@ -6,13 +6,22 @@ here does I/O, so every operation can be tested without an HTTP stack.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import attrs
 
-__all__ = ["Operation", "RateLimitCategory", "Request", "encode_path_value", "encode_query"]
+__all__ = [
+    "Operation",
+    "RateLimitCategory",
+    "Request",
+    "bind_operation",
+    "encode_path_value",
+    "encode_query",
+    "operation_of",
+]
 
 RateLimitCategory = Literal["light", "medium", "heavy", "resource-intensive"]
 
@@ -86,3 +95,112 @@ def _query_value(value: object) -> str:
 def encode_query(params: Mapping[str, object]) -> dict[str, str]:
     """Drop None values and render the rest as Zoom expects (booleans as true/false)."""
     return {key: _query_value(value) for key, value in params.items() if value is not None}
+
+
+# --- argument checks, run by generated build_request before anything is sent -------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
+
+
+def bind_operation(operation: Operation) -> Callable[[F], F]:
+    """Attach ``operation`` to a generated method so ``paginate`` can find its metadata."""
+
+    def decorate(fn: F) -> F:
+        fn.__zoom_operation__ = operation  # type: ignore[attr-defined]
+        return fn
+
+    return decorate
+
+
+def operation_of(fn: Callable[..., Any]) -> Operation:
+    """The :class:`Operation` behind a generated method (bound or not)."""
+    op = getattr(getattr(fn, "__func__", fn), "__zoom_operation__", None)
+    if not isinstance(op, Operation):
+        raise TypeError(f"{getattr(fn, '__name__', fn)!r} is not a zoom_async API method")
+    return op
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def check_id(name: str, value: object) -> str:
+    """A numeric Zoom ID (meeting, webinar): an int or a string of digits."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"{name} must be an int or a string of digits, got {_type_name(value)}")
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii():
+        raise ValueError(f"{name} must be a numeric ID, got {value!r:.60}")
+    return text
+
+
+def check_path_text(name: str, value: object) -> str:
+    """A non-empty path value: user ID/email/``me``, UUID, registrant or poll ID."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"{name} must be a string, got {_type_name(value)}")
+    text = str(value)
+    if not text.strip():
+        raise ValueError(f"{name} must not be empty")
+    if len(text) > 1024:
+        raise ValueError(f"{name} is too long ({len(text)} characters)")
+    return text
+
+
+def check_text(name: str, value: M, *, max_length: int | None = None) -> M:
+    """An optional string query value (enums included)."""
+    if value is None:
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_type_name(value)}")
+    if not value:
+        raise ValueError(f"{name} must not be empty (pass None to leave it out)")
+    if max_length is not None and len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+    return value
+
+
+def check_int(name: str, value: M, *, minimum: int | None = None, maximum: int | None = None) -> M:
+    """An optional integer query value within the spec's bounds."""
+    if value is None:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {_type_name(value)}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        low = minimum if minimum is not None else "-inf"
+        high = maximum if maximum is not None else "inf"
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def check_bool(name: str, value: M) -> M:
+    """An optional boolean query value."""
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {_type_name(value)}")
+    return value
+
+
+def check_date(name: str, value: object) -> str | None:
+    """A date query value: ``datetime.date`` or ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a date or 'YYYY-MM-DD', got {_type_name(value)}")
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} must be a date in YYYY-MM-DD form, got {value!r:.40}") from None
+
+
+def check_model(name: str, value: object, cls: type[M]) -> M:
+    """A request body must be the operation's model, not a dict or another model."""
+    if not isinstance(value, cls):
+        raise TypeError(
+            f"{name} must be a {cls.__name__}, got {_type_name(value)} (build one with"
+            f" {cls.__name__}(...) or zoom_async.serde.structure(data, {cls.__name__}))"
+        )
+    return value
