@@ -1,0 +1,346 @@
+"""Authentication strategies: Server-to-Server OAuth, user OAuth with rotation, bearer.
+
+Each strategy hands the client a valid access token and refreshes it *single-flight*: however
+many calls need a new token at once, one token request is made and all of them share its
+outcome. Tokens and secrets never appear in ``repr()``, logs or error messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import attrs
+import orjson
+
+from zoom_async.errors import AuthenticationError, ZoomAPIError, error_from_response
+from zoom_async.transport import Transport, check_url
+
+__all__ = [
+    "Auth",
+    "BearerToken",
+    "OAuthTokens",
+    "ServerToServerOAuth",
+    "UserOAuth",
+]
+
+DEFAULT_TOKEN_URL = "https://zoom.us/oauth/token"
+logger = logging.getLogger("zoom_async")
+
+
+@attrs.frozen(slots=True)
+class OAuthTokens:
+    """A token pair from Zoom's token endpoint; ``repr`` hides the secrets."""
+
+    access_token: str = attrs.field(repr=False)
+    refresh_token: str | None = attrs.field(repr=False, default=None)
+    expires_in: int = 3600
+    scope: str | None = None
+    api_url: str | None = None
+    #: ``time.time()`` when the access token stops working.
+    expires_at: float = 0.0
+
+
+@attrs.define(slots=True)
+class TokenContext:
+    """What a strategy needs from the client to reach the token endpoint."""
+
+    transport: Transport
+    timeout: float
+
+
+class Auth:
+    """Base of the auth strategies: a cached token, refreshed single-flight."""
+
+    #: Seconds before expiry at which a token is renewed, so no call starts with a token
+    #: that dies in flight.
+    refresh_skew: float = 60.0
+
+    def __init__(self) -> None:
+        self._access_token: str | None = None
+        self._expires_at = 0.0  # monotonic deadline (already minus the skew)
+        self._inflight: asyncio.Task[str] | None = None
+        self.token_requests = 0
+        self.api_url: str | None = None
+
+    @property
+    def can_refresh(self) -> bool:
+        """Whether a rejected token can be replaced by a new one."""
+        return True
+
+    async def get_token(self, ctx: TokenContext) -> str:
+        """A valid access token, fetching one if there is none or it is about to expire."""
+        token = self._access_token
+        if token is not None and time.monotonic() < self._expires_at:
+            return token
+        return await self._refresh_single_flight(ctx)
+
+    async def token_rejected(self, ctx: TokenContext, rejected: str) -> str | None:
+        """Zoom said 401 / code 124 for ``rejected``: return a fresh token, or None if impossible.
+
+        Only the first caller holding the rejected token triggers a refresh; callers that
+        arrive after it get the token it produced.
+        """
+        if not self.can_refresh:
+            return None
+        if self._access_token == rejected:
+            self._access_token = None
+        return await self.get_token(ctx)
+
+    async def _refresh_single_flight(self, ctx: TokenContext) -> str:
+        task = self._inflight
+        if task is None or task.done():
+            task = asyncio.ensure_future(self._refresh(ctx))
+            self._inflight = task
+        # shield: a caller that is cancelled must not cancel the refresh the others await.
+        return await asyncio.shield(task)
+
+    async def _refresh(self, ctx: TokenContext) -> str:
+        tokens = await self._fetch(ctx)
+        await self._accept(tokens)
+        self._access_token = tokens.access_token
+        lifetime = max(tokens.expires_in - min(self.refresh_skew, tokens.expires_in / 10), 0)
+        self._expires_at = time.monotonic() + lifetime
+        if tokens.api_url:
+            self.api_url = tokens.api_url
+        return tokens.access_token
+
+    async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
+        raise NotImplementedError
+
+    async def _accept(self, tokens: OAuthTokens) -> None:
+        """Hook run after a token arrives and before it is used."""
+
+    async def aclose(self) -> None:
+        """Cancel a refresh in flight (the client is closing)."""
+        if self._inflight is not None and not self._inflight.done():
+            self._inflight.cancel()
+            try:
+                await self._inflight
+            except (asyncio.CancelledError, Exception):
+                pass
+
+
+def _basic(client_id: str, client_secret: str) -> str:
+    raw = f"{client_id}:{client_secret}".encode()
+    return "Basic " + base64.b64encode(raw).decode("ascii")
+
+
+async def request_token(
+    ctx: TokenContext,
+    token_url: str,
+    form: dict[str, str],
+    client_id: str,
+    client_secret: str,
+) -> OAuthTokens:
+    """POST a grant to Zoom's token endpoint and read the answer."""
+    started = time.time()
+    response = await ctx.transport.send(
+        "POST",
+        token_url,
+        headers={
+            "Authorization": _basic(client_id, client_secret),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        },
+        body=urlencode(form).encode(),
+        timeout=ctx.timeout,
+    )
+    logger.debug(
+        "token request %s grant=%s -> %s", token_url, form.get("grant_type"), response.status
+    )
+    if response.status != 200:
+        error = error_from_response(
+            response.status, response.headers, response.body, method="POST", path=token_url
+        )
+        raise _token_error(error, form.get("grant_type", ""))
+    try:
+        data: Any = orjson.loads(response.body)
+        access = data["access_token"]
+        if not isinstance(access, str) or not access:
+            raise TypeError
+        expires_in = int(data.get("expires_in", 3600))
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        raise AuthenticationError(
+            response.status,
+            "token endpoint answered without a usable access_token",
+            method="POST",
+            path=token_url,
+        ) from None
+    refresh = data.get("refresh_token")
+    return OAuthTokens(
+        access_token=access,
+        refresh_token=refresh if isinstance(refresh, str) else None,
+        expires_in=expires_in,
+        scope=data.get("scope") if isinstance(data.get("scope"), str) else None,
+        api_url=data.get("api_url") if isinstance(data.get("api_url"), str) else None,
+        expires_at=started + expires_in,
+    )
+
+
+def _token_error(error: ZoomAPIError, grant: str) -> ZoomAPIError:
+    """Rejected credentials are an AuthenticationError with Zoom's reason, whatever the status."""
+    if error.status >= 500 or error.status == 429:
+        return error
+    message = error.message
+    body_error = _oauth_error_code(error.body)
+    if grant == "refresh_token" and body_error == "invalid_grant":
+        message = (
+            "the refresh token was rejected (invalid_grant): it was already used, revoked or"
+            " expired; the user must authorize the app again"
+        )
+    else:
+        message = f"token request rejected: {message}"
+    return AuthenticationError(
+        error.status,
+        message,
+        code=error.code,
+        tracking_id=error.tracking_id,
+        method=error.method,
+        path=error.path,
+    )
+
+
+def _oauth_error_code(body: bytes) -> str | None:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    value = data.get("error") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+class ServerToServerOAuth(Auth):
+    """Server-to-Server OAuth (``account_credentials`` grant): tokens live an hour.
+
+    >>> auth = ServerToServerOAuth("acct", "client-id", "client-secret")
+    """
+
+    def __init__(
+        self,
+        account_id: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        token_url: str = DEFAULT_TOKEN_URL,
+    ) -> None:
+        super().__init__()
+        for name, value in (
+            ("account_id", account_id),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+        ):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string")
+        self.account_id = account_id
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.token_url = check_url("token_url", token_url)
+
+    def __repr__(self) -> str:
+        return f"ServerToServerOAuth(account_id={self.account_id!r}, client_id={self.client_id!r})"
+
+    async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
+        self.token_requests += 1
+        form = {"grant_type": "account_credentials", "account_id": self.account_id}
+        return await request_token(ctx, self.token_url, form, self.client_id, self._client_secret)
+
+
+TokensCallback = Callable[[OAuthTokens], Awaitable[None]]
+
+
+class UserOAuth(Auth):
+    """User-level OAuth with refresh-token rotation.
+
+    Zoom rotates the refresh token on every refresh and the old one dies at once, so the new
+    pair is handed to ``on_tokens`` (awaited) *before* the new access token is used: if your
+    process dies right after, the stored refresh token is the live one.
+
+    >>> async def persist(tokens: OAuthTokens) -> None:
+    ...     await db.save(tokens.refresh_token)  # doctest: +SKIP
+    >>> auth = UserOAuth("client-id", "secret", "stored-refresh-token", on_tokens=persist)
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        *,
+        token_url: str = DEFAULT_TOKEN_URL,
+        on_tokens: TokensCallback | None = None,
+        access_token: str | None = None,
+        expires_at: float | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("refresh_token", refresh_token),
+        ):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string")
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self._refresh_token = refresh_token
+        self.token_url = check_url("token_url", token_url)
+        self._on_tokens = on_tokens
+        self._unsaved: OAuthTokens | None = None
+        if access_token:
+            # Resume with a stored access token until it expires.
+            self._access_token = access_token
+            remaining = (expires_at or 0) - time.time() - self.refresh_skew
+            self._expires_at = time.monotonic() + max(remaining, 0)
+
+    def __repr__(self) -> str:
+        return f"UserOAuth(client_id={self.client_id!r})"
+
+    @property
+    def refresh_token(self) -> str:
+        """The current (newest) refresh token."""
+        return self._refresh_token
+
+    async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
+        if self._unsaved is not None:
+            # The last pair was never persisted: retry that instead of rotating again.
+            return self._unsaved
+        self.token_requests += 1
+        form = {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
+        tokens = await request_token(ctx, self.token_url, form, self.client_id, self._client_secret)
+        if tokens.refresh_token:
+            # The old refresh token is dead from this moment; only the new one works.
+            self._refresh_token = tokens.refresh_token
+        return tokens
+
+    async def _accept(self, tokens: OAuthTokens) -> None:
+        self._unsaved = tokens
+        if self._on_tokens is not None:
+            await self._on_tokens(tokens)
+        self._unsaved = None
+
+
+class BearerToken(Auth):
+    """A fixed access token (obtained elsewhere): no refresh, a 401 is final."""
+
+    def __init__(self, access_token: str) -> None:
+        super().__init__()
+        if not isinstance(access_token, str) or not access_token:
+            raise ValueError("access_token must be a non-empty string")
+        self._access_token = access_token
+        self._expires_at = float("inf")
+
+    def __repr__(self) -> str:
+        return "BearerToken(access_token=<hidden>)"
+
+    @property
+    def can_refresh(self) -> bool:
+        return False
+
+    async def get_token(self, ctx: TokenContext) -> str:
+        assert self._access_token is not None
+        return self._access_token

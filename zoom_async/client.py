@@ -1,0 +1,333 @@
+"""``AsyncZoom``: the generated API methods plus transport, auth, retries, pacing, pagination."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import aiohttp
+import orjson
+
+from zoom_async import __version__
+from zoom_async._generated.methods import GeneratedMethods
+from zoom_async.auth import DEFAULT_TOKEN_URL, Auth, BearerToken, ServerToServerOAuth, TokenContext
+from zoom_async.errors import (
+    AuthenticationError,
+    RateLimitError,
+    ZoomAPIError,
+    ZoomConnectionError,
+    ZoomError,
+    error_from_response,
+)
+from zoom_async.pacing import Pacer, Plan
+from zoom_async.pagination import Paginator
+from zoom_async.retry import RetryPolicy
+from zoom_async.transport import AiohttpTransport, RawResponse, Transport, check_url
+from zoom_async.wire import Request, encode_query
+
+__all__ = ["AsyncZoom"]
+
+DEFAULT_BASE_URL = "https://api.zoom.us/v2"
+logger = logging.getLogger("zoom_async")
+T = TypeVar("T")
+
+
+def _is_auth_failure(error: ZoomAPIError) -> bool:
+    # 401, or Zoom's code 124 ("Invalid access token") that some endpoints send with 400.
+    return isinstance(error, AuthenticationError) or error.code == 124
+
+
+class AsyncZoom(GeneratedMethods):
+    """Async client for the Zoom REST API v2.
+
+    >>> auth = ServerToServerOAuth(account_id, client_id, client_secret)
+    >>> async with AsyncZoom(auth) as zoom:  # doctest: +SKIP
+    ...     meeting = await zoom.create_meeting("me", MeetingDetails(topic="Standup"))
+    ...     async for user in zoom.paginate(zoom.list_users, page_size=300):
+    ...         print(user.email)
+    """
+
+    def __init__(
+        self,
+        auth: Auth,
+        *,
+        base_url: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        plan: Plan | None = None,
+        max_connections: int = 100,
+        session: aiohttp.ClientSession | None = None,
+        transport: Transport | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        if not isinstance(auth, Auth):
+            raise TypeError(
+                "auth must be ServerToServerOAuth, UserOAuth or BearerToken,"
+                f" got {type(auth).__name__}"
+            )
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+        if (
+            isinstance(max_connections, bool)
+            or not isinstance(max_connections, int)
+            or max_connections < 1
+        ):
+            raise ValueError(f"max_connections must be an int >= 1, got {max_connections!r}")
+        if session is not None and transport is not None:
+            raise TypeError("pass either session or transport, not both")
+        self.auth = auth
+        self._base_url = check_url("base_url", base_url or DEFAULT_BASE_URL)
+        self._base_url_explicit = base_url is not None
+        self.timeout = float(timeout)
+        self._retry = retry_policy or RetryPolicy(max_retries=max_retries)
+        if retry_policy is None or max_retries != 3:
+            self._retry = RetryPolicy(
+                max_retries=max_retries,
+                initial_delay=self._retry.initial_delay,
+                max_delay=self._retry.max_delay,
+                max_retry_after=self._retry.max_retry_after,
+                jitter=self._retry.jitter,
+            )
+        self._pacer = Pacer(plan) if plan is not None else None
+        self.plan = plan
+        self._slots = asyncio.Semaphore(max_connections)
+        self._transport: Transport = transport or AiohttpTransport(
+            session=session, max_connections=max_connections
+        )
+        self._owns_transport = transport is None
+        self._user_agent = f"zoom_async/{__version__}"
+        self._closed = False
+
+    # -- construction helpers --------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> AsyncZoom:
+        """Build a client from ``ZOOM_ACCOUNT_ID``/``ZOOM_CLIENT_ID``/``ZOOM_CLIENT_SECRET``
+        (Server-to-Server OAuth) or ``ZOOM_ACCESS_TOKEN``; ``ZOOM_BASE_URL`` and
+        ``ZOOM_TOKEN_URL`` are optional."""
+        env = os.environ if environ is None else environ
+        base_url = env.get("ZOOM_BASE_URL") or kwargs.pop("base_url", None)
+        auth: Auth
+        names = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
+        if all(env.get(n) for n in names):
+            auth = ServerToServerOAuth(
+                env["ZOOM_ACCOUNT_ID"],
+                env["ZOOM_CLIENT_ID"],
+                env["ZOOM_CLIENT_SECRET"],
+                token_url=env.get("ZOOM_TOKEN_URL") or DEFAULT_TOKEN_URL,
+            )
+        elif env.get("ZOOM_ACCESS_TOKEN"):
+            auth = BearerToken(env["ZOOM_ACCESS_TOKEN"])
+        else:
+            missing = [n for n in names if not env.get(n)]
+            raise ValueError(
+                "set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
+                f" (missing: {', '.join(missing)}), or ZOOM_ACCESS_TOKEN"
+            )
+        return cls(auth, base_url=base_url, **kwargs)
+
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> AsyncZoom:
+        """A view of this client with other settings, sharing its session, auth and pacing.
+
+        >>> fast = zoom.with_options(timeout=5, max_retries=0)  # doctest: +SKIP
+        """
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+                raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+            clone.timeout = float(timeout)
+        if max_retries is not None:
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+                raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+            old = self._retry
+            clone._retry = RetryPolicy(
+                max_retries=max_retries,
+                initial_delay=old.initial_delay,
+                max_delay=old.max_delay,
+                max_retry_after=old.max_retry_after,
+                jitter=old.jitter,
+            )
+        clone._owns_transport = False  # the original closes the shared session
+        return clone
+
+    def __repr__(self) -> str:
+        return f"AsyncZoom(base_url={self.base_url!r}, auth={self.auth!r}, plan={self.plan!r})"
+
+    @property
+    def base_url(self) -> str:
+        """Where API requests go (Zoom's ``api_url`` from the token, unless set explicitly)."""
+        if not self._base_url_explicit and self.auth.api_url:
+            return self.auth.api_url.rstrip("/") + "/v2"
+        return self._base_url
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def __aenter__(self) -> AsyncZoom:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP session (unless it was passed in) and stop token refreshes."""
+        if self._owns_transport and not self._closed:
+            self._closed = True
+            await self.auth.aclose()
+            await self._transport.aclose()
+
+    # -- requests --------------------------------------------------------------------------
+
+    def paginate(
+        self,
+        method: Callable[..., Awaitable[T]],
+        /,
+        *args: Any,
+        max_items: int | None = None,
+        **kwargs: Any,
+    ) -> Paginator[T]:
+        """Iterate all items of a paginated method, following ``next_page_token``.
+
+        >>> async for user in zoom.paginate(zoom.list_users, status="active", page_size=300):
+        ...     ...  # doctest: +SKIP
+        >>> async for page in zoom.paginate(zoom.list_users).pages():
+        ...     ...  # doctest: +SKIP
+        """
+        return Paginator(method, args, kwargs, max_items=max_items)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Call an endpoint the generated methods don't cover; returns decoded JSON (or None).
+
+        ``path`` is relative to the base URL and sent as given (encode any IDs in it).
+
+        >>> settings = await zoom.request("GET", "/users/me/settings")  # doctest: +SKIP
+        """
+        if not isinstance(method, str) or method.upper() not in {
+            "GET",
+            "POST",
+            "PUT",
+            "PATCH",
+            "DELETE",
+        }:
+            raise ValueError(f"method must be GET, POST, PUT, PATCH or DELETE, got {method!r}")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"path must start with '/', got {path!r}")
+        if any(c in path for c in " ?#") or not path.isascii():
+            raise ValueError("path must be percent-encoded, without a query (use params=)")
+        request = Request(None, method.upper(), path, encode_query(params or {}), json)
+        return await self._send(request, _decode_any)
+
+    async def _send(
+        self, request: Request, parse: Callable[[int, Mapping[str, str], bytes], T]
+    ) -> T:
+        response = await self._execute(request)
+        return parse(response.status, response.headers, response.body)
+
+    def _url(self, request: Request) -> str:
+        url = self.base_url + request.path
+        if request.query:
+            url += "?" + "&".join(
+                f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in request.query.items()
+            )
+        return url
+
+    async def _execute(self, request: Request) -> RawResponse:
+        """Send with auth, pacing and retries; return a success response or raise."""
+        if self._closed:
+            raise ZoomConnectionError("the client is closed", request_sent=False)
+        ctx = TokenContext(self._transport, self.timeout)
+        body = orjson.dumps(request.json) if request.json is not None else None
+        category = request.operation.rate_limit if request.operation is not None else None
+        attempt = 0
+        auth_refreshed = False
+        while True:
+            if self._pacer is not None and category is not None:
+                await self._pacer.acquire(category)
+            token = await self.auth.get_token(ctx)
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+            }
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            url = self._url(request)
+            started = time.perf_counter()
+            error: ZoomError
+            try:
+                async with self._slots:
+                    response = await self._transport.send(
+                        request.method, url, headers=headers, body=body, timeout=self.timeout
+                    )
+            except ZoomConnectionError as exc:
+                exc.method, exc.path = request.method, request.path
+                error = exc
+                status: int | str = type(exc).__name__
+            else:
+                status = response.status
+                if response.status < 300:
+                    self._log(request, status, started, attempt)
+                    return response
+                error = error_from_response(
+                    response.status,
+                    response.headers,
+                    response.body,
+                    method=request.method,
+                    path=request.path,
+                )
+            self._log(request, status, started, attempt)
+            if isinstance(error, ZoomAPIError) and _is_auth_failure(error):
+                if auth_refreshed or not self.auth.can_refresh:
+                    raise error
+                # One fresh token per call; a second rejection is final.
+                auth_refreshed = True
+                await self.auth.token_rejected(ctx, token)
+                continue
+            delay = self._retry.delay_for(attempt, request.method, error)
+            if delay is None:
+                raise error
+            if isinstance(error, RateLimitError) and self._pacer is not None and category:
+                self._pacer.backoff(category, delay)
+            attempt += 1
+            logger.debug(
+                "retry %d for %s %s in %.2fs", attempt, request.method, request.path, delay
+            )
+            await asyncio.sleep(delay)
+
+    def _log(self, request: Request, status: int | str, started: float, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s in %.1f ms (attempt %d)",
+                request.method,
+                request.path,
+                status,
+                (time.perf_counter() - started) * 1000,
+                attempt + 1,
+            )
+
+
+def _decode_any(status: int, headers: Mapping[str, str], body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        from zoom_async.errors import InvalidResponseError
+
+        raise InvalidResponseError(status, "response is not JSON", body=body) from None

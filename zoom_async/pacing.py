@@ -1,0 +1,73 @@
+"""Client-side pacing by Zoom's rate-limit categories.
+
+Zoom limits each account per second by the operation's category (light, medium, heavy) and
+per minute for resource-intensive ones. Pacing spaces calls evenly below those rates, so a
+batch job runs at Zoom's ceiling without collecting 429s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+__all__ = ["PLAN_LIMITS", "Pacer", "Plan"]
+
+Plan = Literal["pro", "business"]
+
+# Requests per second, from Zoom's published rate limits by plan.
+PLAN_LIMITS: dict[str, dict[str, float]] = {
+    "pro": {"light": 30, "medium": 20, "heavy": 10, "resource-intensive": 10 / 60},
+    "business": {"light": 80, "medium": 60, "heavy": 40, "resource-intensive": 20 / 60},
+}
+
+# Even spacing still lets scheduling jitter put one call too many into a one-second window
+# (a late first call plus an on-time last one), so aim a little below the limit.
+SAFETY = 0.96
+
+
+class _Lane:
+    """Evenly spaced slots for one category (a GCRA scheduler with no burst)."""
+
+    __slots__ = ("interval", "next_free")
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / (rate * SAFETY)
+        self.next_free = 0.0
+
+    def reserve(self, now: float) -> float:
+        """Claim the next slot; return how long to wait for it."""
+        start = max(now, self.next_free)
+        self.next_free = start + self.interval
+        return start - now
+
+    def push_back(self, now: float, seconds: float) -> None:
+        """Zoom said wait: no slot before ``now + seconds``."""
+        self.next_free = max(self.next_free, now + seconds)
+
+
+class Pacer:
+    """Throttle calls per category before they are sent.
+
+    >>> pacer = Pacer("business")
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        if plan not in PLAN_LIMITS:
+            raise ValueError(f"plan must be one of {sorted(PLAN_LIMITS)} or None, got {plan!r}")
+        self.plan = plan
+        self._lanes = {category: _Lane(rate) for category, rate in PLAN_LIMITS[plan].items()}
+
+    async def acquire(self, category: str) -> None:
+        """Wait for this category's next slot."""
+        lane = self._lanes.get(category)
+        if lane is None:
+            return
+        wait = lane.reserve(asyncio.get_running_loop().time())
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def backoff(self, category: str, seconds: float) -> None:
+        """After a QPS 429, hold every call of the category, not just the one that failed."""
+        lane = self._lanes.get(category)
+        if lane is not None:
+            lane.push_back(asyncio.get_running_loop().time(), seconds)

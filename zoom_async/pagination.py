@@ -1,0 +1,89 @@
+"""Iterate every item of a paginated operation, one page in memory at a time.
+
+Which operations page, and which field holds their items, comes from the spec through the
+generated operation metadata; nothing here names an operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+from zoom_async.errors import ZoomError
+from zoom_async.wire import operation_of
+
+__all__ = ["PaginationError", "Paginator"]
+
+T = TypeVar("T")
+
+
+class PaginationError(ZoomError):
+    """Zoom returned a page token it had already returned (the loop would never end)."""
+
+
+class Paginator(Generic[T]):
+    """``async for item in paginator`` yields items; ``paginator.pages()`` yields pages.
+
+    Every page is requested with the original arguments plus ``next_page_token``; the walk
+    stops when the token is missing or empty, or after ``max_items`` items.
+    """
+
+    def __init__(
+        self,
+        method: Callable[..., Awaitable[T]],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        max_items: int | None = None,
+    ) -> None:
+        operation = operation_of(method)
+        if operation.items_field is None:
+            raise TypeError(
+                f"{operation.operation_id} does not paginate (it has no next_page_token)"
+            )
+        if "next_page_token" in kwargs:
+            raise TypeError("pass next_page_token only to the method itself, not to paginate()")
+        if max_items is not None and (
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1
+        ):
+            raise ValueError(f"max_items must be a positive int or None, got {max_items!r}")
+        self._method = method
+        self._args = args
+        self._kwargs = kwargs
+        self._items_field = operation.items_field
+        self._max_items = max_items
+        #: The token of the next page once a page has been read ("" when done).
+        self.next_page_token: str | None = None
+
+    async def pages(self) -> AsyncIterator[T]:
+        """Yield whole pages (the operation's response models)."""
+        seen: set[str] = set()
+        token: str | None = None
+        count = 0
+        while True:
+            kwargs = dict(self._kwargs)
+            if token:
+                kwargs["next_page_token"] = token
+            page = await self._method(*self._args, **kwargs)
+            token = getattr(page, "next_page_token", None) or ""
+            self.next_page_token = token
+            yield page
+            count += len(getattr(page, self._items_field, None) or ())
+            if not token or (self._max_items is not None and count >= self._max_items):
+                return
+            if token in seen:
+                raise PaginationError(f"Zoom repeated next_page_token after {count} items")
+            seen.add(token)
+
+    async def _items(self) -> AsyncIterator[Any]:
+        remaining = self._max_items
+        async for page in self.pages():
+            for item in getattr(page, self._items_field, None) or ():
+                if remaining is not None:
+                    if remaining <= 0:
+                        return
+                    remaining -= 1
+                yield item
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._items()

@@ -1,0 +1,155 @@
+"""HTTP transport: one small contract, an aiohttp implementation.
+
+The client hands a transport a fully encoded URL, headers and body bytes and gets back
+status, headers and body bytes; every network failure comes back as a typed
+:class:`~zoom_async.errors.ZoomConnectionError`. Tests swap in other transports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+import aiohttp
+import attrs
+from yarl import URL
+
+from zoom_async.errors import ZoomConnectionError, ZoomTimeoutError
+
+__all__ = ["AiohttpTransport", "RawResponse", "Transport", "check_url"]
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(name: str, url: str) -> str:
+    """An https URL, or plain http only to a loopback host (tests, the sandbox).
+
+    Tokens travel on every request; plain http anywhere else would expose them.
+    """
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"{name} must be a non-empty URL string")
+    parsed = URL(url)
+    if parsed.scheme == "https" and parsed.host:
+        return url.rstrip("/")
+    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
+        return url.rstrip("/")
+    raise ValueError(
+        f"{name} must be an https:// URL (plain http:// is allowed only for loopback hosts)"
+    )
+
+
+@attrs.frozen(slots=True)
+class RawResponse:
+    """What came back: status, headers (case-insensitive mapping) and the whole body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Sends one request; raises ZoomConnectionError/ZoomTimeoutError on network failure."""
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        timeout: float,
+    ) -> RawResponse: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AiohttpTransport:
+    """The default transport: aiohttp, used directly.
+
+    The session is created on first use inside the running loop. A session passed in is
+    the caller's to close; one we create is closed by :meth:`aclose`.
+    """
+
+    def __init__(
+        self, *, session: aiohttp.ClientSession | None = None, max_connections: int = 100
+    ) -> None:
+        self._session = session
+        self._owns_session = session is None
+        self._max_connections = max_connections
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            if not self._owns_session:
+                raise ZoomConnectionError("the aiohttp session given to zoom_async is closed")
+            connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                skip_auto_headers=("User-Agent",),
+                auto_decompress=True,
+            )
+            # aiohttp re-sends GET/PUT/DELETE once when a kept-alive connection turns out to
+            # be closed. Retries are decided in one place, zoom_async.retry, so turn it off.
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
+        return self._session
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        timeout: float,
+    ) -> RawResponse:
+        session = self._get_session()
+        try:
+            async with session.request(
+                method,
+                URL(url, encoded=True),  # paths are pre-encoded: keep %252F as sent
+                headers=dict(headers),
+                data=body,
+                timeout=aiohttp.ClientTimeout(total=timeout),
+                allow_redirects=False,
+            ) as response:
+                payload = await response.read()
+                return RawResponse(response.status, response.headers, payload)
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise ZoomTimeoutError(
+                f"no connection within {timeout:g} s", request_sent=False
+            ) from exc
+        except TimeoutError as exc:
+            raise ZoomTimeoutError(f"no response within {timeout:g} s") from exc
+        except aiohttp.ClientConnectorError as exc:
+            # The connection was never established: the request certainly did not leave.
+            raise ZoomConnectionError(
+                f"cannot connect: {exc.os_error or exc}", request_sent=False
+            ) from exc
+        except aiohttp.ServerDisconnectedError as exc:
+            raise ZoomConnectionError("server closed the connection") from exc
+        except aiohttp.ClientPayloadError as exc:
+            raise ZoomConnectionError(f"response body cut short: {exc}") from exc
+        except aiohttp.ClientError as exc:
+            raise ZoomConnectionError(f"{type(exc).__name__}: {exc}") from exc
+        except OSError as exc:
+            raise ZoomConnectionError(f"network error: {exc}") from exc
+
+    async def aclose(self) -> None:
+        if self._owns_session and self._session is not None and not self._session.closed:
+            await self._session.close()
+            # Give the connector a tick to close its sockets (avoids ResourceWarnings).
+            await asyncio.sleep(0)
