@@ -1,0 +1,79 @@
+"""Run a standalone sandbox: ``python -m zoom_async.sandbox --port 8080``.
+
+Prints the base URL and the (sandbox-only) credentials, then serves until interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+
+from .server import ZoomSandbox
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m zoom_async.sandbox", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--token-expires-in", type=int, default=3600, metavar="SECONDS")
+    parser.add_argument("--qps-429", type=float, default=0.0, metavar="P",
+                        help="probability of an injected per-second 429")  # fmt: skip
+    parser.add_argument("--daily-429", type=float, default=0.0, metavar="P",
+                        help="probability of an injected daily-limit 429")  # fmt: skip
+    parser.add_argument("--error-rate", type=float, default=0.0, metavar="P",
+                        help="probability of an injected 500")  # fmt: skip
+    parser.add_argument("--drop-rate", type=float, default=0.0, metavar="P",
+                        help="probability of a dropped connection (half before/after)")  # fmt: skip
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
+    parser.add_argument("--enforce-rate-limits", choices=("pro", "business"), default=None)
+    parser.add_argument("--webhook-url", default=None)
+    parser.add_argument("--webhook-secret", default=None)
+    return parser
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    sandbox = ZoomSandbox(
+        users=args.users,
+        seed=args.seed,
+        token_expires_in=args.token_expires_in,
+        host=args.host,
+        port=args.port,
+        enforce_rate_limits=args.enforce_rate_limits,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
+    )
+    if args.qps_429:
+        sandbox.faults.add("qps_429", probability=args.qps_429)
+    if args.daily_429:
+        sandbox.faults.add("daily_429", probability=args.daily_429)
+    if args.error_rate:
+        sandbox.faults.add("server_error", probability=args.error_rate)
+    if args.drop_rate:
+        sandbox.faults.add("drop_before", probability=args.drop_rate / 2)
+        sandbox.faults.add("drop_after", probability=args.drop_rate / 2)
+    if args.latency_ms:
+        sandbox.faults.add("latency", latency=args.latency_ms / 1000)
+    async with sandbox:
+        # Printing the secret is the point here: it is a throwaway sandbox credential.
+        print(f"base_url: {sandbox.base_url}", flush=True)
+        print(f"token_url: {sandbox.token_url}", flush=True)
+        print(f"account_id: {sandbox.account_id}", flush=True)
+        print(f"client_id: {sandbox.client_id}", flush=True)
+        print(f"client_secret: {sandbox.client_secret}", flush=True)
+        await asyncio.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

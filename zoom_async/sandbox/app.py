@@ -1,0 +1,236 @@
+"""The aiohttp application: routing, auth, fault injection, rate limits, body validation.
+
+Every API request goes through :func:`_dispatch`, in Zoom's order: authenticate, inject
+faults, apply rate limits, validate the body, run the operation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from aiohttp import web
+
+from .auth import SCOPES, credentials_match, oauth_error, parse_basic_auth
+from .errors import ApiError, Throttled, validation_failed
+from .faults import TOKEN_ENDPOINT, Fault
+from .handlers import OPERATIONS, Call, OpSpec
+from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
+from .validate import validate
+
+if TYPE_CHECKING:
+    from .server import ZoomSandbox
+
+__all__ = ["API_PREFIX", "SANDBOX_KEY", "build_app"]
+
+log = logging.getLogger("zoom_async.sandbox")
+
+API_PREFIX = "/v2"
+SANDBOX_KEY: web.AppKey[ZoomSandbox] = web.AppKey("zoom_sandbox")
+_JSON = "application/json;charset=UTF-8"
+
+
+def build_app(sandbox: ZoomSandbox) -> web.Application:
+    app = web.Application(middlewares=[_zoom_errors])
+    app[SANDBOX_KEY] = sandbox
+    app.on_response_prepare.append(_add_tracking_id)
+    app.router.add_post("/oauth/token", _token_endpoint)
+    for op in OPERATIONS:
+        app.router.add_route(op.method, API_PREFIX + op.path, _make_handler(op))
+    return app
+
+
+async def _add_tracking_id(request: web.Request, response: web.StreamResponse) -> None:
+    # Every Zoom response carries one; clients put it in error reports.
+    response.headers["x-zm-trackingid"] = f"v=2.0;clid=sandbox;rid={secrets.token_hex(12)}"
+    sandbox = request.app[SANDBOX_KEY]
+    sandbox.counters.statuses[response.status] += 1
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
+    if status == 204 or body is None:
+        return web.Response(status=status, headers=headers)
+    return web.Response(
+        status=status, body=orjson.dumps(body), content_type=None, headers={
+            "Content-Type": _JSON, **(headers or {})})  # fmt: skip
+
+
+@web.middleware
+async def _zoom_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Unknown paths and methods get Zoom-shaped bodies too; crashes become logged 500s."""
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except web.HTTPNotFound:
+        return _json(404, {"code": 404, "message": "The requested resource does not exist."})
+    except web.HTTPMethodNotAllowed as exc:
+        return _json(405, {"code": 405, "message": f"Method {exc.method} is not allowed."})
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("sandbox handler crashed on %s %s", request.method, request.path)
+        return _json(500, {"code": 500, "message": "Internal Server Error"})
+
+
+def _throttle_response(sandbox: ZoomSandbox, throttle: Throttle) -> web.Response:
+    sandbox.counters.throttled[throttle.limit_type] += 1
+    headers = {
+        "X-RateLimit-Category": category_header(throttle.category),
+        "X-RateLimit-Type": throttle.limit_type,
+        "X-RateLimit-Limit": str(throttle.limit),
+        "X-RateLimit-Remaining": "0",
+        "Retry-After": throttle.retry_after,
+    }
+    return _json(429, {"code": 429, "message": throttle.message}, headers)
+
+
+def _bearer(request: web.Request) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _invalid_token() -> web.Response:
+    return _json(401, {"code": 124, "message": "Invalid access token."})
+
+
+async def _drop(request: web.Request) -> web.StreamResponse:
+    """Cut the connection with no response at all; the client sees a disconnect."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    # Nothing can be written any more; aiohttp gives up on this request quietly.
+    raise asyncio.CancelledError
+
+
+def _fault_response(sandbox: ZoomSandbox, op_id: str, category: str, fault: Fault) -> web.Response:
+    if fault.kind == "server_error":
+        return _json(fault.status, {"code": fault.status, "message": "Internal Server Error"})
+    if fault.kind == "qps_429":
+        limit = sandbox.qps_limit(category)
+        return _throttle_response(
+            sandbox, Throttle("QPS", category, limit, str(fault.retry_after), QPS_MESSAGE)
+        )
+    # daily_429: for meeting writes this is the per-host cap, otherwise the account's daily cap.
+    meeting = op_id in ("createMeeting", "updateMeeting")
+    limit = sandbox.limiter.daily_meeting_limit if meeting else 30000
+    throttle = daily_throttle(sandbox.clock.now(), category, limit, meeting=meeting)
+    return _throttle_response(sandbox, throttle)
+
+
+def _make_handler(op: OpSpec) -> Any:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return await _dispatch(request, op)
+
+    handle.__name__ = op.operation_id
+    return handle
+
+
+async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
+    sandbox = request.app[SANDBOX_KEY]
+    counters = sandbox.counters
+    counters.requests[op.operation_id] += 1
+    token = _bearer(request)
+    user_id = sandbox.tokens.user_for(token) if token else None
+    me = sandbox.state.user(user_id) if user_id else None
+    if me is None:
+        return _invalid_token()
+
+    category = sandbox.category(op)
+    delay, fault = sandbox.faults.draw(op.operation_id)
+    if delay:
+        counters.faults["latency"] += 1
+        await asyncio.sleep(delay)
+    if fault is not None:
+        counters.faults[fault.kind] += 1
+        if fault.kind == "drop_before":
+            return await _drop(request)
+        if fault.kind == "token_expired":
+            if token:
+                sandbox.tokens.revoke(token)
+            return _invalid_token()
+        if fault.kind != "drop_after":
+            return _fault_response(sandbox, op.operation_id, category, fault)
+
+    throttle = sandbox.limiter.check_rate(category)
+    if throttle is not None:
+        return _throttle_response(sandbox, throttle)
+
+    try:
+        body = await _read_body(request, op, sandbox)
+        call = Call(sandbox, request, op.operation_id, category, me, dict(request.query), body)
+        status, payload = await op.handler(call)
+    except ApiError as exc:
+        return _json(exc.status, exc.body())
+    except Throttled as exc:
+        return _throttle_response(sandbox, exc.throttle)
+    counters.applied[op.operation_id] += 1
+    if fault is not None and fault.kind == "drop_after":
+        return await _drop(request)
+    return _json(status, payload)
+
+
+async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> Any:
+    if op.body_schema is None:
+        return None
+    raw = await request.read()
+    if not raw.strip():
+        raise validation_failed([("body", "Request Body is required.")])
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ApiError(400, 300, "Request Body should be a valid JSON object.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, 300, "Request Body should be a valid JSON object.")
+    errors = validate(body, {"$ref": f"#/components/schemas/{op.body_schema}"}, sandbox.schemas)
+    if errors:
+        raise validation_failed(errors)
+    return body
+
+
+# ---- POST /oauth/token ----------------------------------------------------------------------
+
+
+async def _token_endpoint(request: web.Request) -> web.StreamResponse:
+    sandbox = request.app[SANDBOX_KEY]
+    # Zoom accepts the grant parameters in the query string or a form body.
+    params: dict[str, str] = dict(request.query)
+    if request.can_read_body:
+        form = await request.post()
+        params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    grant = params.get("grant_type", "")
+    sandbox.counters.token_requests[grant] += 1
+
+    delay, fault = sandbox.faults.draw(TOKEN_ENDPOINT)
+    if delay:
+        sandbox.counters.faults["latency"] += 1
+        await asyncio.sleep(delay)
+    if fault is not None:
+        sandbox.counters.faults[fault.kind] += 1
+        if fault.kind == "drop_before":
+            return await _drop(request)
+        if fault.kind not in ("drop_after", "token_expired"):
+            return _fault_response(sandbox, TOKEN_ENDPOINT, "light", fault)
+
+    given = parse_basic_auth(request.headers.get("Authorization"))
+    if not credentials_match(given, sandbox.client_id, sandbox._client_secret):
+        return oauth_error(401, "Invalid client_id or client_secret", "invalid_client")
+    origin = f"{request.scheme}://{request.host}"
+    body: dict[str, Any] = {"token_type": "bearer", "expires_in": sandbox.tokens.expires_in,
+                            "scope": SCOPES, "api_url": origin}  # fmt: skip
+    if grant == "account_credentials":
+        if params.get("account_id") != sandbox.account_id:
+            return oauth_error(400, "Invalid account_id", "invalid_request")
+        body["access_token"] = sandbox.tokens.issue_access(sandbox.state.owner.id, grant)
+    elif grant == "refresh_token":
+        rotated = sandbox.tokens.rotate(params.get("refresh_token", ""))
+        if rotated is None:
+            return oauth_error(400, "Invalid Token!", "invalid_grant")
+        body["access_token"], body["refresh_token"] = rotated
+    else:
+        return oauth_error(400, "Unsupported grant type", "unsupported_grant_type")
+    if fault is not None and fault.kind == "drop_after":
+        return await _drop(request)
+    return _json(200, body)

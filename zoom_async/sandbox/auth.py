@@ -1,0 +1,120 @@
+"""OAuth for the sandbox: the /oauth/token endpoint and the tokens it hands out.
+
+Access tokens are opaque random strings mapped to a user and an expiry on the sandbox
+clock. Refresh tokens rotate: each use retires the old one, as Zoom does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from .clock import SandboxClock
+
+__all__ = ["AccessToken", "TokenStore", "parse_basic_auth"]
+
+SCOPES = (
+    "user:read:admin meeting:read:admin meeting:write:admin webinar:read:admin "
+    "dashboard_meetings:read:admin"
+)
+
+
+@attrs.define
+class AccessToken:
+    user_id: str
+    grant: str
+    expires_at: float
+    revoked: bool = False
+
+
+class TokenStore:
+    """Live tokens. The token strings are secrets: never put them in repr or logs."""
+
+    def __init__(self, clock: SandboxClock, expires_in: int = 3600) -> None:
+        self.clock = clock
+        self.expires_in = expires_in
+        self._access: dict[str, AccessToken] = {}
+        self._refresh: dict[str, str] = {}  # refresh token -> user id
+
+    def __repr__(self) -> str:
+        return f"TokenStore(access={len(self._access)}, refresh={len(self._refresh)})"
+
+    def issue_access(self, user_id: str, grant: str) -> str:
+        token = secrets.token_urlsafe(32)
+        self._access[token] = AccessToken(user_id, grant, self.clock.now() + self.expires_in)
+        return token
+
+    def issue_refresh(self, user_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        self._refresh[token] = user_id
+        return token
+
+    def rotate(self, refresh_token: str) -> tuple[str, str] | None:
+        """Spend a refresh token: (access, new refresh), or None if it is unknown/used."""
+        user_id = self._refresh.pop(refresh_token, None)
+        if user_id is None:
+            return None
+        return self.issue_access(user_id, "refresh_token"), self.issue_refresh(user_id)
+
+    def user_for(self, access_token: str) -> str | None:
+        """The user behind a live access token; None when unknown, expired or revoked."""
+        record = self._access.get(access_token)
+        if record is None or record.revoked or record.expires_at <= self.clock.now():
+            return None
+        return record.user_id
+
+    def revoke(self, access_token: str) -> None:
+        record = self._access.get(access_token)
+        if record is not None:
+            record.revoked = True
+
+    def expire_all(self) -> int:
+        """Invalidate every access token issued so far; returns how many were live."""
+        live = 0
+        for record in self._access.values():
+            if not record.revoked and record.expires_at > self.clock.now():
+                live += 1
+            record.revoked = True
+        return live
+
+    def revoke_refresh_tokens(self) -> None:
+        self._refresh.clear()
+
+    @property
+    def live_access_tokens(self) -> int:
+        now = self.clock.now()
+        return sum(1 for r in self._access.values() if not r.revoked and r.expires_at > now)
+
+
+def parse_basic_auth(header: str | None) -> tuple[str, str] | None:
+    """(client_id, client_secret) from an ``Authorization: Basic`` header."""
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, client_secret = decoded.partition(":")
+    return (client_id, client_secret) if sep else None
+
+
+def credentials_match(given: tuple[str, str] | None, client_id: str, client_secret: str) -> bool:
+    if given is None:
+        return False
+    # Constant-time comparison: the sandbox should not teach timing-leaky habits.
+    return hmac.compare_digest(given[0], client_id) & hmac.compare_digest(given[1], client_secret)
+
+
+def oauth_error(status: int, reason: str, error: str) -> web.Response:
+    body: dict[str, Any] = {"reason": reason, "error": error}
+    return web.json_response(body, status=status)

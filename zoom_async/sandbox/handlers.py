@@ -1,0 +1,556 @@
+"""One coroutine per spec operation, plus the table that routes them.
+
+Handlers get a :class:`Call` (authenticated user, query, validated body) and return
+``(status, json body or None)``; failures are raised as :class:`ApiError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+import attrs
+from aiohttp import web
+
+from . import views
+from .clock import iso
+from .errors import (
+    ApiError,
+    Throttled,
+    meeting_not_found,
+    user_not_found,
+    validation_failed,
+    webinar_not_found,
+)
+from .paging import PageError
+from .state import Meeting, PastInstance, User, to_epoch
+
+if TYPE_CHECKING:
+    from .server import ZoomSandbox
+
+Reply = tuple[int, Any]
+
+
+@attrs.define
+class Call:
+    sandbox: ZoomSandbox
+    request: web.Request
+    operation_id: str
+    category: str
+    me: User
+    query: dict[str, str]
+    body: Any = None
+
+    def param(self, name: str) -> str:
+        return self.request.match_info[name]
+
+    def page(
+        self, scope: str, items: list[Any], *, with_page_number: bool = False
+    ) -> tuple[dict[str, Any], list[Any]]:
+        try:
+            return self.sandbox.paginator.page(
+                f"{self.operation_id}:{scope}", self.query, items, with_page_number=with_page_number
+            )
+        except PageError as exc:
+            raise validation_failed([(exc.field, exc.message)]) from None
+
+    def enum(self, name: str, allowed: Iterable[str], default: str) -> str:
+        value = self.query.get(name, default)
+        choices = tuple(allowed)
+        if value not in choices:
+            raise validation_failed(
+                [(name, f"Invalid field: must be one of {', '.join(choices)}.")]
+            )
+        return value
+
+
+Handler = Callable[[Call], Awaitable[Reply]]
+
+
+@attrs.frozen
+class OpSpec:
+    operation_id: str
+    method: str
+    path: str
+    handler: Handler
+    body_schema: str | None = None  # component schema name of the JSON request body
+    category: str = "light"  # used only when the generated metadata is unavailable
+
+
+# ---- path values ----------------------------------------------------------------------------
+
+
+def uuid_param(call: Call, name: str) -> str | None:
+    """A meeting/webinar ID or UUID from the path, decoded the way Zoom does.
+
+    aiohttp has already decoded the path once. Zoom then routes on that text, so a UUID that
+    was encoded only once and starts with "/" or holds "//" would have been split into other
+    path segments: treat it as not found. A double-encoded UUID still holds "%2F" etc. here and
+    needs one more decode.
+    """
+    raw = call.param(name)
+    if raw.startswith("/") or "//" in raw:
+        return None
+    return unquote(raw) if "%" in raw else raw
+
+
+def meeting_param(call: Call, *, include_deleted: bool = False) -> Meeting:
+    raw = call.param("meetingId")
+    meeting = None
+    if raw.isdigit():
+        meeting = call.sandbox.state.get_meeting(int(raw), include_deleted=include_deleted)
+    if meeting is None:
+        raise meeting_not_found(raw)
+    return meeting
+
+
+def user_param(call: Call) -> User:
+    raw = call.param("userId")
+    user = call.sandbox.state.find_user(raw, call.me)
+    if user is None:
+        raise user_not_found(raw)
+    return user
+
+
+def past_instance(call: Call) -> PastInstance:
+    ref = uuid_param(call, "meetingId")
+    instance = call.sandbox.state.find_instance(ref) if ref else None
+    if instance is None:
+        raise meeting_not_found(ref or call.param("meetingId"))
+    return instance
+
+
+def past_webinar(call: Call) -> PastInstance:
+    ref = uuid_param(call, "webinarId")
+    instance = call.sandbox.state.find_webinar_instance(ref) if ref else None
+    if instance is None:
+        raise webinar_not_found(ref or call.param("webinarId"))
+    return instance
+
+
+def check_meeting_write(call: Call, host_id: str) -> None:
+    throttle = call.sandbox.limiter.check_meeting_write(host_id, call.category)
+    if throttle is not None:
+        raise Throttled(throttle)
+
+
+# ---- users and templates --------------------------------------------------------------------
+
+
+async def list_users(call: Call) -> Reply:
+    status = call.enum("status", ("active", "inactive", "pending"), "active")
+    role_id = call.query.get("role_id")
+    include = call.enum("include_fields", ("", "custom_attributes"), "") == "custom_attributes"
+    users = [
+        u
+        for u in call.sandbox.state.users
+        if u.status == status and (role_id is None or u.role_id == role_id)
+    ]
+    envelope, chunk = call.page("", users, with_page_number=True)
+    envelope["users"] = [views.user(u, custom_attributes=include) for u in chunk]
+    return 200, envelope
+
+
+async def list_meeting_templates(call: Call) -> Reply:
+    user = user_param(call)
+    return 200, {
+        "templates": [dict(t) for t in user.templates],
+        "total_records": len(user.templates),
+    }
+
+
+# ---- meetings -------------------------------------------------------------------------------
+
+
+async def list_meetings(call: Call) -> Reply:
+    user = user_param(call)
+    kind = call.enum(
+        "type",
+        ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"),
+        "scheduled",
+    )
+    now = call.sandbox.clock.now()
+    meetings = list(call.sandbox.state.meetings_of(user))
+    if kind == "live":
+        meetings = [m for m in meetings if m.status == "started"]
+    elif kind in ("upcoming", "upcoming_meetings"):
+        meetings = [
+            m
+            for m in meetings
+            if "start_time" not in m.fields or to_epoch(m.fields["start_time"]) >= now
+        ]
+    elif kind == "previous_meetings":
+        meetings = [m for m in meetings if m.instances]
+    envelope, chunk = call.page(user.id, meetings, with_page_number=True)
+    envelope["meetings"] = [views.meeting_item(call.sandbox.state, m) for m in chunk]
+    return 200, envelope
+
+
+async def create_meeting(call: Call) -> Reply:
+    user = user_param(call)
+    host = user
+    schedule_for = call.body.get("schedule_for")
+    if isinstance(schedule_for, str) and schedule_for:
+        found = call.sandbox.state.find_user(schedule_for, call.me)
+        if found is None:
+            raise user_not_found(schedule_for)
+        host = found
+    check_meeting_write(call, host.id)
+    meeting = call.sandbox.state.create_meeting(host, call.body)
+    call.sandbox.counters.creates_per_user[host.id] += 1
+    body = views.created_meeting(call.sandbox.state, meeting)
+    call.sandbox.emit("meeting.created", views.meeting_item(call.sandbox.state, meeting))
+    return 201, body
+
+
+async def get_meeting(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    return 200, views.meeting_details(call.sandbox.state, meeting)
+
+
+async def update_meeting(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    check_meeting_write(call, meeting.host_id)
+    call.sandbox.state.apply_meeting_fields(meeting, call.body)
+    changed = {"id": meeting.id, "uuid": meeting.uuid, **dict(call.body)}
+    call.sandbox.emit("meeting.updated", changed)
+    return 204, None
+
+
+async def delete_meeting(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    meeting.deleted = True
+    call.sandbox.emit("meeting.deleted", views.meeting_item(call.sandbox.state, meeting))
+    return 204, None
+
+
+async def update_meeting_status(call: Call) -> Reply:
+    action = call.body.get("action")
+    if action == "recover":
+        meeting = meeting_param(call, include_deleted=True)
+        meeting.deleted = False
+    elif action == "end":
+        meeting = meeting_param(call)
+        call.sandbox.state.end_meeting(meeting)
+    else:
+        raise validation_failed([("action", "Required field.")])
+    return 204, None
+
+
+async def get_invitation(call: Call) -> Reply:
+    return 200, views.invitation(call.sandbox.state, meeting_param(call))
+
+
+async def get_livestream(call: Call) -> Reply:
+    return 200, dict(meeting_param(call).livestream)
+
+
+async def update_livestream(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    for key in ("stream_url", "stream_key", "page_url", "resolution"):
+        if key in call.body:
+            meeting.livestream[key] = str(call.body[key])
+    return 204, None
+
+
+# ---- registrants ----------------------------------------------------------------------------
+
+
+async def list_registrants(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    status = call.enum("status", ("pending", "approved", "denied"), "approved")
+    items = [r for r in meeting.registrants.values() if r.status == status]
+    envelope, chunk = call.page(str(meeting.id), items, with_page_number=True)
+    envelope["registrants"] = [views.registrant(r.data) for r in chunk]
+    return 200, envelope
+
+
+async def add_registrant(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    registrant, created = call.sandbox.state.add_registrant(meeting, call.body)
+    if created:
+        call.sandbox.emit(
+            "meeting.registration_created",
+            {"id": meeting.id, "uuid": meeting.uuid, "host_id": meeting.host_id,
+             "topic": meeting.topic, "registrant": views.registrant(registrant.data)},
+        )  # fmt: skip
+    body = {
+        "id": meeting.id,
+        "registrant_id": registrant.id,
+        "join_url": registrant.data["join_url"],
+        "topic": meeting.topic,
+        "occurrences": [],
+    }
+    if "start_time" in meeting.fields:
+        body["start_time"] = meeting.fields["start_time"]
+    return 201, body
+
+
+async def get_registrant_questions(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    return 200, {key: list(value) for key, value in meeting.questions.items()}
+
+
+async def update_registrant_questions(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    for key in ("questions", "custom_questions"):
+        if key in call.body:
+            meeting.questions[key] = list(call.body[key])
+    return 204, None
+
+
+# Which statuses each action moves a registrant out of, and where to.
+_REGISTRANT_ACTIONS = {
+    "approve": ({"pending", "denied"}, "approved"),
+    "deny": ({"pending", "approved"}, "denied"),
+    "cancel": ({"approved"}, "denied"),
+}
+
+
+async def update_registrant_status(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    sources, target = _REGISTRANT_ACTIONS[call.body["action"]]
+    wanted = call.body.get("registrants") or []
+    ids = {str(r.get("id")) for r in wanted if r.get("id")}
+    emails = {str(r.get("email")).lower() for r in wanted if r.get("email")}
+    for registrant in meeting.registrants.values():
+        named = registrant.id in ids or str(registrant.data.get("email", "")).lower() in emails
+        if named and registrant.status in sources:
+            registrant.data["status"] = target
+    return 204, None
+
+
+async def delete_registrant(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    registrant_id = call.param("registrantId")
+    if meeting.registrants.pop(registrant_id, None) is None:
+        raise ApiError(404, 3001, f"Registrant does not exist: {registrant_id}.")
+    return 204, None
+
+
+# ---- polls ----------------------------------------------------------------------------------
+
+
+def _poll(call: Call, meeting: Meeting) -> dict[str, Any]:
+    poll_id = call.param("pollId")
+    poll = meeting.polls.get(poll_id)
+    if poll is None:
+        raise ApiError(404, 3001, f"Poll does not exist: {poll_id}.")
+    return poll
+
+
+async def list_polls(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    polls = [dict(p) for p in meeting.polls.values()]
+    return 200, {"polls": polls, "total_records": len(polls)}
+
+
+async def create_poll(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    return 201, dict(call.sandbox.state.add_poll(meeting, call.body))
+
+
+async def create_batch_polls(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    polls = [dict(call.sandbox.state.add_poll(meeting, p)) for p in call.body.get("polls", [])]
+    return 201, {"polls": polls}
+
+
+async def get_poll(call: Call) -> Reply:
+    return 200, dict(_poll(call, meeting_param(call)))
+
+
+async def update_poll(call: Call) -> Reply:
+    poll = _poll(call, meeting_param(call))
+    for key in ("title", "questions", "anonymous", "poll_type"):
+        if key in call.body:
+            poll[key] = call.body[key]
+    return 204, None
+
+
+async def delete_poll(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    del meeting.polls[_poll(call, meeting)["id"]]
+    return 204, None
+
+
+# ---- past meetings --------------------------------------------------------------------------
+
+
+async def list_past_instances(call: Call) -> Reply:
+    meeting = meeting_param(call, include_deleted=True)
+    instances = [{"uuid": i.uuid, "start_time": iso(i.start_time)} for i in meeting.instances]
+    return 200, {"meetings": instances}
+
+
+async def get_past_meeting(call: Call) -> Reply:
+    return 200, views.past_details(call.sandbox.state, past_instance(call))
+
+
+async def list_past_participants(call: Call) -> Reply:
+    instance = past_instance(call)
+    envelope, chunk = call.page(instance.uuid, instance.participants)
+    envelope["participants"] = [dict(p) for p in chunk]
+    return 200, envelope
+
+
+async def list_past_polls(call: Call) -> Reply:
+    instance = past_instance(call)
+    return 200, {
+        "id": instance.meeting_id,
+        "uuid": instance.uuid,
+        "start_time": iso(instance.start_time),
+        "questions": [dict(a) for a in instance.poll_answers],
+    }
+
+
+# ---- dashboards -----------------------------------------------------------------------------
+
+
+def _date(call: Call, name: str) -> str:
+    value = call.query.get(name)
+    if not value:
+        raise validation_failed([(name, "Required field.")])
+    try:
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        raise validation_failed([(name, "Invalid field: expected yyyy-mm-dd.")]) from None
+    return value
+
+
+async def list_dashboard_meetings(call: Call) -> Reply:
+    kind = call.enum("type", ("past", "pastOne", "live"), "live")
+    start, end = _date(call, "from"), _date(call, "to")
+    state = call.sandbox.state
+    rows: list[dict[str, Any]] = []
+    if kind == "live":
+        for meeting in state.meetings.values():
+            if meeting.status == "started" and not meeting.deleted:
+                rows.append(views.dashboard_meeting(
+                    state, meeting_id=meeting.id, uuid=meeting.uuid, topic=meeting.topic,
+                    host_id=meeting.host_id, start=meeting.live_started_at or 0.0, end=None,
+                    participants=len(meeting.live_participants)))  # fmt: skip
+    else:
+        low = datetime.strptime(start, "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
+        high = datetime.strptime(end, "%Y-%m-%d").replace(tzinfo=UTC).timestamp() + 86400
+        for instance in state.instances.values():
+            if low <= instance.start_time < high:
+                rows.append(views.dashboard_meeting(
+                    state, meeting_id=instance.meeting_id, uuid=instance.uuid,
+                    topic=instance.topic, host_id=instance.host_id, start=instance.start_time,
+                    end=instance.end_time, participants=len(instance.participants)))  # fmt: skip
+    envelope, chunk = call.page("", rows)
+    envelope.update({"from": start, "to": end, "meetings": chunk})
+    return 200, envelope
+
+
+async def list_dashboard_participants(call: Call) -> Reply:
+    kind = call.enum("type", ("past", "pastOne", "live"), "live")
+    ref = uuid_param(call, "meetingId")
+    state = call.sandbox.state
+    people: list[dict[str, Any]] = []
+    joined = 0.0
+    scope = ref or ""
+    if kind == "live":
+        meeting = state.get_meeting(int(ref)) if ref and ref.isdigit() else None
+        if meeting is None or meeting.status != "started":
+            raise meeting_not_found(call.param("meetingId"))
+        people, joined = meeting.live_participants, meeting.live_started_at or 0.0
+    else:
+        instance = state.find_instance(ref) if ref else None
+        if instance is None:
+            raise meeting_not_found(call.param("meetingId"))
+        people, joined, scope = instance.participants, instance.start_time, instance.uuid
+    envelope, chunk = call.page(scope, people)
+    envelope["participants"] = [views.dashboard_participant(p, joined) for p in chunk]
+    return 200, envelope
+
+
+# ---- webinars -------------------------------------------------------------------------------
+
+
+async def list_webinar_registrants(call: Call) -> Reply:
+    raw = call.param("webinarId")
+    webinar = call.sandbox.state.webinars.get(int(raw)) if raw.isdigit() else None
+    if webinar is None:
+        raise webinar_not_found(raw)
+    status = call.enum("status", ("pending", "approved", "denied"), "approved")
+    items = [r for r in webinar.registrants if r.status == status]
+    envelope, chunk = call.page(raw, items, with_page_number=True)
+    envelope["registrants"] = [views.registrant(r.data) for r in chunk]
+    return 200, envelope
+
+
+async def list_webinar_participants(call: Call) -> Reply:
+    instance = past_webinar(call)
+    envelope, chunk = call.page(instance.uuid, instance.participants)
+    envelope["participants"] = [dict(p) for p in chunk]
+    return 200, envelope
+
+
+async def list_webinar_absentees(call: Call) -> Reply:
+    instance = past_webinar(call)
+    envelope, chunk = call.page(instance.uuid, instance.absentees, with_page_number=True)
+    envelope["registrants"] = [views.registrant(r) for r in chunk]
+    return 200, envelope
+
+
+# ---- the routing table ----------------------------------------------------------------------
+
+_M = "/meetings/{meetingId}"
+OPERATIONS: tuple[OpSpec, ...] = (
+    OpSpec("listUsers", "GET", "/users", list_users, category="medium"),
+    OpSpec("listDashboardMeetings", "GET", "/metrics/meetings", list_dashboard_meetings,
+           category="resource-intensive"),
+    OpSpec("listDashboardMeetingParticipants", "GET", "/metrics/meetings/{meetingId}/participants",
+           list_dashboard_participants, category="heavy"),
+    OpSpec("listMeetings", "GET", "/users/{userId}/meetings", list_meetings, category="medium"),
+    OpSpec("createMeeting", "POST", "/users/{userId}/meetings", create_meeting, "MeetingDetails",
+           category="medium"),
+    OpSpec("listMeetingTemplates", "GET", "/users/{userId}/meeting_templates",
+           list_meeting_templates, category="medium"),
+    OpSpec("listMeetingRegistrants", "GET", f"{_M}/registrants", list_registrants,
+           category="medium"),
+    OpSpec("addMeetingRegistrant", "POST", f"{_M}/registrants", add_registrant,
+           "AddMeetingRegistrantRequest"),
+    OpSpec("getMeetingRegistrantsQuestions", "GET", f"{_M}/registrants/questions",
+           get_registrant_questions),
+    OpSpec("updateMeetingRegistrantQuestions", "PATCH", f"{_M}/registrants/questions",
+           update_registrant_questions, "RegistrantQuestions"),
+    OpSpec("updateMeetingRegistrantStatus", "PUT", f"{_M}/registrants/status",
+           update_registrant_status, "UpdateMeetingRegistrantStatusRequest", category="medium"),
+    OpSpec("deleteMeetingRegistrant", "DELETE", f"{_M}/registrants/{{registrantId}}",
+           delete_registrant),
+    OpSpec("deleteMeeting", "DELETE", _M, delete_meeting),
+    OpSpec("getMeetingById", "GET", _M, get_meeting),
+    OpSpec("updateMeeting", "PATCH", _M, update_meeting, "UpdateMeetingRequest"),
+    OpSpec("updateMeetingStatus", "PUT", f"{_M}/status", update_meeting_status,
+           "UpdateMeetingStatusRequest"),
+    OpSpec("listPastMeetings", "GET", "/past_meetings/{meetingId}/instances",
+           list_past_instances, category="medium"),
+    OpSpec("listPastMeetingPolls", "GET", "/past_meetings/{meetingId}/polls", list_past_polls,
+           category="medium"),
+    OpSpec("getPastMeetingDetails", "GET", "/past_meetings/{meetingId}", get_past_meeting),
+    OpSpec("listPastMeetingParticipants", "GET", "/past_meetings/{meetingId}/participants",
+           list_past_participants, category="medium"),
+    OpSpec("getMeetingPolls", "GET", f"{_M}/polls", list_polls),
+    OpSpec("createMeetingPoll", "POST", f"{_M}/polls", create_poll, "CreateMeetingPollRequest"),
+    OpSpec("getMeetingPoll", "GET", f"{_M}/polls/{{pollId}}", get_poll),
+    OpSpec("updateMeetingPoll", "PUT", f"{_M}/polls/{{pollId}}", update_poll,
+           "UpdateMeetingPollRequest"),
+    OpSpec("deleteMeetingPoll", "DELETE", f"{_M}/polls/{{pollId}}", delete_poll),
+    OpSpec("createBatchPolls", "POST", f"{_M}/batch_polls", create_batch_polls,
+           "CreateBatchPollsRequest"),
+    OpSpec("getMeetingInvitation", "GET", f"{_M}/invitation", get_invitation),
+    OpSpec("getLiveStreamDetails", "GET", f"{_M}/livestream", get_livestream),
+    OpSpec("updateMeetingLiveStream", "PATCH", f"{_M}/livestream", update_livestream,
+           "UpdateMeetingLiveStreamRequest"),
+    OpSpec("listWebinarRegistrants", "GET", "/webinars/{webinarId}/registrants",
+           list_webinar_registrants, category="medium"),
+    OpSpec("listWebinarParticipants", "GET", "/past_webinars/{webinarId}/participants",
+           list_webinar_participants, category="medium"),
+    OpSpec("listWebinarAbsentees", "GET", "/past_webinars/{webinarId}/absentees",
+           list_webinar_absentees, category="heavy"),
+)  # fmt: skip

@@ -1,0 +1,65 @@
+"""Spec facts the sandbox needs: request-body schemas and rate-limit categories.
+
+They come from the generated package (``zoom_async._generated.spec_data``), imported only
+when a sandbox is built so that importing zoom_async.sandbox never depends on generation;
+tests may instead hand in a parsed OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = ["SpecFacts", "load_spec_facts"]
+
+_CATEGORIES = frozenset({"light", "medium", "heavy", "resource-intensive"})
+
+
+@attrs.frozen
+class SpecFacts:
+    schemas: Mapping[str, Mapping[str, Any]]
+    categories: Mapping[str, str]  # operationId -> rate-limit category
+
+
+def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
+    """Facts from ``spec`` (a parsed OpenAPI document) or else from the generated package."""
+    if spec is not None:
+        return _from_document(spec)
+    try:
+        from zoom_async._generated import spec_data
+    except ImportError as exc:
+        raise RuntimeError(
+            "zoom_async._generated.spec_data is missing: run `make generate`, or pass the "
+            "parsed OpenAPI document as ZoomSandbox(spec=...)"
+        ) from exc
+    schemas: Mapping[str, Mapping[str, Any]] = spec_data.COMPONENT_SCHEMAS
+    operations: Any = getattr(spec_data, "OPERATIONS", {})
+    return SpecFacts(schemas=schemas, categories=_categories_from_generated(operations))
+
+
+def _from_document(spec: Mapping[str, Any]) -> SpecFacts:
+    categories: dict[str, str] = {}
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, Mapping) and "operationId" in operation:
+                label = str(operation.get("x-zoom-rate-limit", "")).lower()
+                if label in _CATEGORIES:
+                    categories[operation["operationId"]] = label
+    return SpecFacts(schemas=spec.get("components", {}).get("schemas", {}), categories=categories)
+
+
+def _categories_from_generated(operations: Any) -> dict[str, str]:
+    """Accept the metadata as a mapping or a sequence of records (dicts or objects)."""
+    records = (
+        operations.items() if isinstance(operations, Mapping) else ((None, o) for o in operations)
+    )
+    categories: dict[str, str] = {}
+    for key, record in records:
+        get = record.get if isinstance(record, Mapping) else lambda n, r=record: getattr(r, n, None)
+        op_id = get("operation_id") or get("operationId") or key
+        label = str(get("rate_limit") or get("x-zoom-rate-limit") or "").lower()
+        if isinstance(op_id, str) and label in _CATEGORIES:
+            categories[op_id] = label
+    return categories

@@ -1,0 +1,651 @@
+"""The sandbox's in-memory Zoom account: users, meetings and everything hanging off them.
+
+All randomness flows from one seeded RNG so two sandboxes built with the same seed hold the
+same data (ids, names, UUIDs), which keeps test expectations stable.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import string
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from .clock import SandboxClock, iso
+
+__all__ = ["Meeting", "PastInstance", "Registrant", "SandboxState", "User", "Webinar"]
+
+_ID_ALPHABET = string.ascii_letters + string.digits + "-_"
+_FIRST = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Frances",
+    "Ken",
+    "Radia",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Hedy",
+    "Tim",
+    "Katherine",
+    "John",
+    "Sophie",
+    "Guido",
+]
+_LAST = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Allen",
+    "Thompson",
+    "Perlman",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Lamarr",
+    "Lee",
+    "Johnson",
+    "Backus",
+    "Wilson",
+    "Rossum",
+]
+_TOPICS = [
+    "Weekly sync",
+    "Design review",
+    "Sprint planning",
+    "All hands",
+    "1:1",
+    "Retro",
+    "Customer call",
+    "Onboarding",
+    "Incident review",
+    "Roadmap",
+]
+_TIMEZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles", "UTC"]
+
+MEETING_SETTING_DEFAULTS: dict[str, Any] = {
+    "host_video": False,
+    "participant_video": False,
+    "cn_meeting": False,
+    "in_meeting": False,
+    "join_before_host": False,
+    "jbh_time": 0,
+    "mute_upon_entry": False,
+    "watermark": False,
+    "use_pmi": False,
+    "approval_type": 2,
+    "registration_type": 1,
+    "audio": "voip",
+    "auto_recording": "none",
+    "enforce_login": False,
+    "enforce_login_domains": "",
+    "alternative_hosts": "",
+    "alternative_hosts_email_notification": True,
+    "close_registration": False,
+    "show_share_button": False,
+    "allow_multiple_devices": False,
+    "registrants_confirmation_email": True,
+    "waiting_room": False,
+    "registrants_email_notification": True,
+    "meeting_authentication": False,
+    "encryption_type": "enhanced_encryption",
+    "email_notification": True,
+    "focus_mode": False,
+    "private_meeting": False,
+}
+
+# Meeting fields a create/update body may set, as Zoom stores them.
+_MEETING_FIELDS = (
+    "topic",
+    "type",
+    "start_time",
+    "duration",
+    "timezone",
+    "agenda",
+    "password",
+    "pre_schedule",
+    "recurrence",
+    "tracking_fields",
+    "template_id",
+)
+
+
+@attrs.define
+class User:
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    type: int
+    pmi: int
+    timezone: str
+    dept: str
+    created_at: float
+    last_login_time: float
+    status: str
+    role_id: str
+    custom_attributes: list[dict[str, str]]
+    templates: list[dict[str, Any]]
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@attrs.define
+class Registrant:
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def status(self) -> str:
+        return str(self.data["status"])
+
+
+@attrs.define
+class PastInstance:
+    """One ended meeting (or webinar) instance, addressed by its UUID."""
+
+    uuid: str
+    meeting_id: int
+    host_id: str
+    topic: str
+    type: int
+    start_time: float
+    end_time: float
+    participants: list[dict[str, Any]]
+    poll_answers: list[dict[str, Any]] = attrs.field(factory=list)
+    absentees: list[dict[str, Any]] = attrs.field(factory=list)
+
+    @property
+    def duration_minutes(self) -> int:
+        return max(1, int((self.end_time - self.start_time) // 60))
+
+
+@attrs.define
+class Meeting:
+    id: int
+    uuid: str
+    host_id: str
+    created_at: float
+    fields: dict[str, Any]
+    settings: dict[str, Any]
+    password: str
+    encrypted_password: str
+    h323_password: str
+    status: str = "waiting"
+    deleted: bool = False
+    registrants: dict[str, Registrant] = attrs.field(factory=dict)
+    questions: dict[str, Any] = attrs.field(
+        factory=lambda: {"questions": [], "custom_questions": []}
+    )
+    polls: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    livestream: dict[str, str] = attrs.field(
+        factory=lambda: {"stream_url": "", "stream_key": "", "page_url": "", "resolution": ""}
+    )
+    instances: list[PastInstance] = attrs.field(factory=list)
+    live_participants: list[dict[str, Any]] = attrs.field(factory=list)
+    live_started_at: float | None = None
+
+    @property
+    def topic(self) -> str:
+        return str(self.fields.get("topic", "Zoom meeting"))
+
+    @property
+    def type(self) -> int:
+        value = self.fields.get("type", 2)
+        return value if isinstance(value, int) else 2
+
+
+@attrs.define
+class Webinar:
+    id: int
+    uuid: str
+    host_id: str
+    topic: str
+    registrants: list[Registrant]
+    instances: list[PastInstance] = attrs.field(factory=list)
+
+
+def to_epoch(value: str) -> float:
+    """Parse a spec date-time; a value without offset is taken as UTC."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+class SandboxState:
+    """All account data. Methods here change state; rendering lives in views.py."""
+
+    def __init__(self, *, users: int, seed: int, clock: SandboxClock, account_id: str) -> None:
+        if users < 1:
+            raise ValueError("the sandbox needs at least one user (the account owner)")
+        self.rng = random.Random(seed)
+        self.clock = clock
+        self.account_id = account_id
+        self.users: list[User] = []
+        self._users_by_id: dict[str, User] = {}
+        self._users_by_email: dict[str, User] = {}
+        self.meetings: dict[int, Meeting] = {}
+        self.instances: dict[str, PastInstance] = {}
+        self.webinars: dict[int, Webinar] = {}
+        self.webinar_instances: dict[str, PastInstance] = {}
+        self._uuid_serial = 0
+        self._seed_users(users)
+        self._seed_meetings()
+        self._seed_webinars()
+
+    # ---- ids -------------------------------------------------------------------------------
+
+    def new_id(self, length: int = 22) -> str:
+        return "".join(self.rng.choice(_ID_ALPHABET) for _ in range(length))
+
+    def new_meeting_id(self) -> int:
+        while True:
+            candidate = self.rng.randint(10**10, 10**11 - 1)
+            if candidate not in self.meetings and candidate not in self.webinars:
+                return candidate
+
+    def new_uuid(self) -> str:
+        """A base64 instance UUID. Every third one starts with "/" and every third (offset)
+        contains "//": those are the ones clients must double-encode in paths."""
+        raw = base64.b64encode(self.rng.randbytes(16)).decode("ascii")
+        self._uuid_serial += 1
+        if self._uuid_serial % 3 == 1:
+            raw = "/" + raw[1:]
+        elif self._uuid_serial % 3 == 2:
+            raw = raw[:6] + "//" + raw[8:]
+        return raw
+
+    # ---- users -----------------------------------------------------------------------------
+
+    @property
+    def owner(self) -> User:
+        return self.users[0]
+
+    def _seed_users(self, count: int) -> None:
+        now = self.clock.now()
+        for index in range(count):
+            first = _FIRST[index % len(_FIRST)]
+            last = _LAST[(index // len(_FIRST) + index) % len(_LAST)]
+            email = f"{first}.{last}.{index}@sandbox.example.com".lower()
+            status = "active"
+            if index and index % 17 == 0:
+                status = "inactive"
+            elif index and index % 23 == 0:
+                status = "pending"
+            user = User(
+                id=self.new_id(),
+                email=email,
+                first_name=first,
+                last_name=last,
+                type=2 if index % 3 else 1,
+                pmi=self.rng.randint(10**9, 10**10 - 1),
+                timezone=_TIMEZONES[index % len(_TIMEZONES)],
+                dept=["Engineering", "Sales", "Support", "Marketing"][index % 4],
+                created_at=now - 86400 * (400 - index % 365),
+                last_login_time=now - 3600 * (index % 48),
+                status=status,
+                role_id="0" if index == 0 else ("1" if index < 3 else "2"),
+                custom_attributes=[
+                    {"key": "cbf_cost", "name": "Cost center", "value": str(100 + index % 7)}
+                ],
+                templates=[
+                    {"id": self.new_id(), "name": "Team sync template", "type": 1},
+                    {"id": self.new_id(), "name": "Webinar-style meeting", "type": 1},
+                ],
+            )
+            self.users.append(user)
+            self._users_by_id[user.id] = user
+            self._users_by_email[user.email] = user
+
+    def find_user(self, ref: str, me: User | None) -> User | None:
+        """Resolve a path ``userId``: "me", a user id or an email address."""
+        if ref == "me":
+            return me
+        return self._users_by_id.get(ref) or self._users_by_email.get(ref.lower())
+
+    def user(self, user_id: str) -> User | None:
+        return self._users_by_id.get(user_id)
+
+    # ---- meetings --------------------------------------------------------------------------
+
+    def _seed_meetings(self) -> None:
+        owner = self.owner
+        now = self.clock.now()
+        for index in range(45):
+            start = now + 86400 * (index - 10) + 3600
+            meeting = self.create_meeting(
+                owner,
+                {
+                    "topic": f"{_TOPICS[index % len(_TOPICS)]} #{index + 1}",
+                    "type": 2,
+                    "start_time": iso(start),
+                    "duration": 30 + 15 * (index % 4),
+                    "timezone": owner.timezone,
+                    "agenda": "Seeded by the zoom_async sandbox.",
+                    "settings": {"approval_type": 0 if index == 0 else 2},
+                },
+            )
+            if index < 6:
+                for round_ in range(1 + index % 3):
+                    self.end_meeting(meeting, started_at=now - 86400 * (index + 1) - 7200 * round_)
+            if index in (6, 7):
+                self.start_meeting(meeting)
+        first = self.meetings[next(iter(self.meetings))]
+        for index in range(35):
+            status = "approved" if index % 5 else ("pending" if index % 10 else "denied")
+            self.add_registrant(first, self._person(index), status=status)
+        first.questions = {
+            "questions": [{"field_name": "city", "required": True}],
+            "custom_questions": [
+                {
+                    "title": "Team size?",
+                    "type": "single",
+                    "required": False,
+                    "answers": ["1-5", "6+"],
+                }
+            ],
+        }
+        for index in range(2):
+            self.add_poll(
+                first,
+                {
+                    "title": f"Seeded poll {index + 1}",
+                    "poll_type": 1,
+                    "anonymous": False,
+                    "questions": [
+                        {
+                            "name": "How was it?",
+                            "type": "single",
+                            "answers": ["Good", "Bad"],
+                            "answer_required": False,
+                        }
+                    ],
+                },
+            )
+        for user in self.users[1:20]:
+            for index in range(2):
+                self.create_meeting(
+                    user,
+                    {
+                        "topic": f"{user.first_name}'s meeting {index + 1}",
+                        "start_time": iso(now + 86400 * (index + 1)),
+                        "duration": 45,
+                    },
+                )
+
+    def _person(self, index: int) -> dict[str, Any]:
+        first = _FIRST[(index * 7) % len(_FIRST)]
+        last = _LAST[(index * 5) % len(_LAST)]
+        return {
+            "first_name": first,
+            "last_name": last,
+            "email": f"{first}.{last}.r{index}@attendee.example.org".lower(),
+        }
+
+    def create_meeting(self, host: User, body: Mapping[str, Any]) -> Meeting:
+        now = self.clock.now()
+        meeting_id = self.new_meeting_id()
+        fields: dict[str, Any] = {
+            "topic": "Zoom meeting",
+            "type": 2,
+            "duration": 60,
+            "timezone": host.timezone,
+            "agenda": "",
+            "pre_schedule": False,
+        }
+        settings = dict(MEETING_SETTING_DEFAULTS)
+        password = str(body.get("password") or self.new_id(6).replace("-", "a").replace("_", "b"))
+        meeting = Meeting(
+            id=meeting_id,
+            uuid=self.new_uuid(),
+            host_id=host.id,
+            created_at=now,
+            fields=fields,
+            settings=settings,
+            password=password,
+            encrypted_password=self.new_id(32),
+            h323_password="".join(self.rng.choice(string.digits) for _ in range(6)),
+        )
+        self.apply_meeting_fields(meeting, body)
+        if "start_time" not in meeting.fields and meeting.type != 3:
+            meeting.fields["start_time"] = iso(now)
+        self.meetings[meeting_id] = meeting
+        return meeting
+
+    def apply_meeting_fields(self, meeting: Meeting, body: Mapping[str, Any]) -> None:
+        for key in _MEETING_FIELDS:
+            if key in body:
+                value = body[key]
+                if key == "start_time" and isinstance(value, str):
+                    value = iso(to_epoch(value))
+                if key == "password":
+                    meeting.password = str(value)
+                    continue
+                meeting.fields[key] = value
+        settings = body.get("settings")
+        if isinstance(settings, Mapping):
+            meeting.settings.update(settings)
+
+    def get_meeting(self, meeting_id: int, *, include_deleted: bool = False) -> Meeting | None:
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None or (meeting.deleted and not include_deleted):
+            return None
+        return meeting
+
+    def meetings_of(self, host: User) -> Iterator[Meeting]:
+        return (m for m in self.meetings.values() if m.host_id == host.id and not m.deleted)
+
+    def start_meeting(self, meeting: Meeting) -> None:
+        """Mark a meeting live, with people in it (shown by the dashboard's live view)."""
+        if meeting.status == "started":
+            return
+        meeting.status = "started"
+        meeting.live_started_at = self.clock.now()
+        meeting.live_participants = self._people(self.rng.randint(3, 12))
+
+    def end_meeting(self, meeting: Meeting, *, started_at: float | None = None) -> PastInstance:
+        """Finish the current instance: it becomes a past meeting with participants and poll
+        answers, and the meeting gets a fresh UUID for its next instance."""
+        now = self.clock.now()
+        start = started_at if started_at is not None else (meeting.live_started_at or now - 1800)
+        end = start + 60 * int(meeting.fields.get("duration") or 30)
+        if started_at is None:
+            end = max(start + 60, now)
+        people = meeting.live_participants or self._people(self.rng.randint(3, 60))
+        host = self.user(meeting.host_id)
+        instance = PastInstance(
+            uuid=meeting.uuid,
+            meeting_id=meeting.id,
+            host_id=meeting.host_id,
+            topic=meeting.topic,
+            type=meeting.type,
+            start_time=start,
+            end_time=end,
+            participants=people,
+        )
+        if host is not None:
+            instance.participants = [
+                {"id": host.id, "name": host.display_name, "user_email": host.email},
+                *people,
+            ]
+        instance.poll_answers = self._poll_answers(meeting, people, start)
+        meeting.instances.append(instance)
+        self.instances[instance.uuid] = instance
+        meeting.uuid = self.new_uuid()
+        meeting.status = "waiting"
+        meeting.live_participants = []
+        meeting.live_started_at = None
+        return instance
+
+    def _people(self, count: int) -> list[dict[str, Any]]:
+        people = []
+        for _ in range(count):
+            first = self.rng.choice(_FIRST)
+            last = self.rng.choice(_LAST)
+            tag = self.rng.randint(1, 9999)
+            people.append(
+                {
+                    "id": self.new_id(),
+                    "name": f"{first} {last}",
+                    "user_email": f"{first}.{last}.{tag}@guest.example.net".lower(),
+                }
+            )
+        return people
+
+    def _poll_answers(
+        self, meeting: Meeting, people: list[dict[str, Any]], start: float
+    ) -> list[dict[str, Any]]:
+        answers = []
+        for person in people[:10]:
+            details = []
+            for poll in meeting.polls.values():
+                for question in poll.get("questions", []):
+                    options = question.get("answers") or ["(free text)"]
+                    details.append(
+                        {
+                            "question": str(question.get("name", "")),
+                            "answer": str(self.rng.choice(options)),
+                            "polling_id": str(poll["id"]),
+                            "date_time": iso(start + 600),
+                        }
+                    )
+            if details:
+                answers.append(
+                    {
+                        "name": person["name"],
+                        "email": person["user_email"],
+                        "question_details": details,
+                    }
+                )
+        return answers
+
+    def find_instance(self, ref: str) -> PastInstance | None:
+        """A past instance by UUID, or the latest ended instance of a numeric meeting ID."""
+        if ref.isdigit():
+            meeting = self.meetings.get(int(ref))
+            if meeting is None or not meeting.instances:
+                return None
+            return meeting.instances[-1]
+        return self.instances.get(ref)
+
+    # ---- registrants and polls ---------------------------------------------------------------
+
+    def add_registrant(
+        self, meeting: Meeting, body: Mapping[str, Any], *, status: str | None = None
+    ) -> tuple[Registrant, bool]:
+        """Register someone; re-registering an email returns the existing registrant
+        (as Zoom does), so a retried POST does not duplicate. Returns (registrant, created)."""
+        email = str(body.get("email", "")).lower()
+        for existing in meeting.registrants.values():
+            if str(existing.data.get("email", "")).lower() == email:
+                return existing, False
+        if status is None:
+            manual = meeting.settings.get("approval_type") == 1 and not body.get("auto_approve")
+            status = "pending" if manual else "approved"
+        registrant_id = self.new_id()
+        data: dict[str, Any] = {
+            key: value for key, value in body.items() if key not in ("auto_approve", "language")
+        }
+        data.update(
+            {
+                "id": registrant_id,
+                "status": status,
+                "create_time": iso(self.clock.now()),
+                "join_url": f"https://zoom.us/w/{meeting.id}?tk={self.new_id(43)}",
+            }
+        )
+        data.setdefault("custom_questions", [])
+        registrant = Registrant(data)
+        meeting.registrants[registrant_id] = registrant
+        return registrant, True
+
+    def add_poll(self, meeting: Meeting, body: Mapping[str, Any]) -> dict[str, Any]:
+        poll: dict[str, Any] = {
+            "id": self.new_id(),
+            "status": "notstart",
+            "anonymous": bool(body.get("anonymous", False)),
+            "poll_type": body.get("poll_type", 1),
+            "title": body.get("title", ""),
+            "questions": list(body.get("questions", [])),
+        }
+        meeting.polls[poll["id"]] = poll
+        return poll
+
+    # ---- webinars --------------------------------------------------------------------------
+
+    def _seed_webinars(self) -> None:
+        owner = self.owner
+        now = self.clock.now()
+        for index in range(3):
+            webinar_id = self.new_meeting_id()
+            registrants = []
+            for number in range(45):
+                person = self._person(100 * (index + 1) + number)
+                status = "approved" if number % 6 else ("pending" if number % 12 else "denied")
+                registrants.append(
+                    Registrant(
+                        {
+                            **person,
+                            "id": self.new_id(),
+                            "status": status,
+                            "create_time": iso(now - 86400 * 3),
+                            "custom_questions": [],
+                            "join_url": f"https://zoom.us/w/{webinar_id}?tk={self.new_id(43)}",
+                        }
+                    )
+                )
+            webinar = Webinar(
+                id=webinar_id,
+                uuid=self.new_uuid(),
+                host_id=owner.id,
+                topic=f"Sandbox webinar {index + 1}",
+                registrants=registrants,
+            )
+            start = now - 86400 * (index + 2)
+            approved = [r for r in registrants if r.status == "approved"]
+            attended = approved[: len(approved) - 8]
+            instance = PastInstance(
+                uuid=webinar.uuid,
+                meeting_id=webinar_id,
+                host_id=owner.id,
+                topic=webinar.topic,
+                type=5,
+                start_time=start,
+                end_time=start + 3600,
+                participants=[
+                    {
+                        "id": self.new_id(),
+                        "name": f"{r.data['first_name']} {r.data['last_name']}",
+                        "user_email": r.data["email"],
+                    }
+                    for r in attended
+                ],
+                absentees=[r.data for r in approved[len(attended) :]],
+            )
+            webinar.instances.append(instance)
+            webinar.uuid = self.new_uuid()
+            self.webinars[webinar_id] = webinar
+            self.webinar_instances[instance.uuid] = instance
+
+    def find_webinar_instance(self, ref: str) -> PastInstance | None:
+        if ref.isdigit():
+            webinar = self.webinars.get(int(ref))
+            return webinar.instances[-1] if webinar and webinar.instances else None
+        return self.webinar_instances.get(ref)

@@ -1,0 +1,176 @@
+"""A small JSON-schema checker for request bodies, shaped like Zoom's field errors.
+
+Only the keywords the spec subset uses are understood: ``$ref`` (to
+``#/components/schemas/Name``), ``type``, ``required``, ``enum``, ``maxLength``/``minLength``,
+``maximum``/``minimum``, ``maxItems``/``minItems``, ``properties``, ``items``, ``allOf``,
+``oneOf``/``anyOf`` and ``format: email``/``date-time``. Unknown fields are allowed,
+as Zoom ignores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+__all__ = ["FieldError", "validate"]
+
+FieldError = tuple[str, str]
+_REF_PREFIX = "#/components/schemas/"
+_INVALID = "Invalid field."
+
+
+def validate(
+    instance: Any, schema: Mapping[str, Any], components: Mapping[str, Mapping[str, Any]]
+) -> list[FieldError]:
+    """Return ``(field, message)`` pairs for every violation; empty when valid."""
+    errors: list[FieldError] = []
+    _check(instance, schema, components, "", errors)
+    return errors
+
+
+def _resolve(
+    schema: Mapping[str, Any], components: Mapping[str, Mapping[str, Any]]
+) -> Mapping[str, Any]:
+    seen = 0
+    while "$ref" in schema:
+        ref = schema["$ref"]
+        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
+            raise ValueError(f"unsupported $ref: {ref!r}")
+        schema = components[ref[len(_REF_PREFIX) :]]
+        seen += 1
+        if seen > 32:  # a self-referencing alias chain would otherwise loop forever
+            raise ValueError(f"$ref cycle at {ref!r}")
+    return schema
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _type_ok(value: Any, expected: str) -> bool:
+    # bool is an int subclass in Python; JSON keeps them apart.
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected == "boolean":
+        return isinstance(value, bool)
+    if expected == "string":
+        return isinstance(value, str)
+    if expected == "array":
+        return isinstance(value, list)
+    if expected == "object":
+        return isinstance(value, dict)
+    return True
+
+
+def _format_ok(value: str, fmt: str) -> bool:
+    if fmt == "email":
+        local, _, domain = value.partition("@")
+        return bool(local) and "." in domain and " " not in value
+    if fmt == "date-time":
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return True
+    return True
+
+
+def _check(
+    value: Any,
+    schema: Mapping[str, Any],
+    components: Mapping[str, Mapping[str, Any]],
+    path: str,
+    errors: list[FieldError],
+) -> None:
+    schema = _resolve(schema, components)
+    field = path or "body"
+    if value is None and schema.get("nullable"):
+        return
+    for sub in schema.get("allOf", ()):
+        _check(value, sub, components, path, errors)
+    alternatives = schema.get("oneOf") or schema.get("anyOf")
+    if alternatives:
+        if not any(not validate(value, alt, components) for alt in alternatives):
+            errors.append((field, _INVALID))
+            return
+    expected = schema.get("type")
+    if isinstance(expected, str) and not _type_ok(value, expected):
+        errors.append((field, f"Invalid field: expected {expected}."))
+        return
+    if "enum" in schema and value not in schema["enum"]:
+        allowed = ", ".join(str(v) for v in schema["enum"])
+        errors.append((field, f"Invalid field: must be one of {allowed}."))
+        return
+    if isinstance(value, str):
+        _check_string(value, schema, field, errors)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        _check_number(value, schema, field, errors)
+    elif isinstance(value, list):
+        _check_array(value, schema, components, path, field, errors)
+    elif isinstance(value, dict):
+        _check_object(value, schema, components, path, errors)
+
+
+def _check_string(
+    value: str, schema: Mapping[str, Any], field: str, errors: list[FieldError]
+) -> None:
+    max_len = schema.get("maxLength")
+    if isinstance(max_len, int) and len(value) > max_len:
+        errors.append((field, f"Invalid field: at most {max_len} characters."))
+    min_len = schema.get("minLength")
+    if isinstance(min_len, int) and len(value) < min_len:
+        errors.append((field, f"Invalid field: at least {min_len} characters."))
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and not _format_ok(value, fmt):
+        errors.append((field, f"Invalid field: not a valid {fmt}."))
+
+
+def _check_number(
+    value: float, schema: Mapping[str, Any], field: str, errors: list[FieldError]
+) -> None:
+    maximum = schema.get("maximum")
+    if isinstance(maximum, int | float) and value > maximum:
+        errors.append((field, f"Invalid field: must be at most {maximum}."))
+    minimum = schema.get("minimum")
+    if isinstance(minimum, int | float) and value < minimum:
+        errors.append((field, f"Invalid field: must be at least {minimum}."))
+
+
+def _check_array(
+    value: list[Any],
+    schema: Mapping[str, Any],
+    components: Mapping[str, Mapping[str, Any]],
+    path: str,
+    field: str,
+    errors: list[FieldError],
+) -> None:
+    max_items = schema.get("maxItems")
+    if isinstance(max_items, int) and len(value) > max_items:
+        errors.append((field, f"Invalid field: at most {max_items} items."))
+    min_items = schema.get("minItems")
+    if isinstance(min_items, int) and len(value) < min_items:
+        errors.append((field, f"Invalid field: at least {min_items} items."))
+    items = schema.get("items")
+    if isinstance(items, Mapping):
+        for index, item in enumerate(value):
+            _check(item, items, components, f"{path}[{index}]", errors)
+
+
+def _check_object(
+    value: dict[str, Any],
+    schema: Mapping[str, Any],
+    components: Mapping[str, Mapping[str, Any]],
+    path: str,
+    errors: list[FieldError],
+) -> None:
+    for name in schema.get("required", ()):
+        if name not in value:
+            errors.append((_join(path, name), "Required field."))
+    properties = schema.get("properties", {})
+    for name, item in value.items():
+        sub = properties.get(name)
+        if sub is not None:
+            _check(item, sub, components, _join(path, name), errors)
