@@ -1,0 +1,235 @@
+"""zoom_async.serde on the generated models: Zoom's wire quirks and lossless round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import orjson
+import pytest
+
+from examples import dropped_keys, example_of, model_view, operations
+from zoom_async import errors, serde
+from zoom_async._generated import models
+from zoom_async.serde import structure, unstructure
+
+REQUEST_MODELS = (
+    "MeetingDetails",
+    "UpdateMeetingRequest",
+    "AddMeetingRegistrantRequest",
+    "RegistrantQuestions",
+    "UpdateMeetingRegistrantStatusRequest",
+    "UpdateMeetingStatusRequest",
+    "CreateMeetingPollRequest",
+    "UpdateMeetingPollRequest",
+    "CreateBatchPollsRequest",
+    "UpdateMeetingLiveStreamRequest",
+)
+
+
+def payload_for(schema_name: str) -> Any:
+    return example_of({"$ref": f"#/components/schemas/{schema_name}"})
+
+
+# --- open enums -------------------------------------------------------------------------------
+
+
+def test_unknown_int_enum_value_passes_through() -> None:
+    meeting = structure({"topic": "x", "type": 99}, models.MeetingDetails)
+    assert meeting.type_ == 99
+    assert isinstance(meeting.type_, models.MeetingDetailsType)
+    assert unstructure(meeting) == {"topic": "x", "type": 99}
+    assert orjson.loads(serde.dumps(meeting)) == {"topic": "x", "type": 99}
+
+
+def test_unknown_str_enum_value_passes_through() -> None:
+    data = {"settings": {"audio": "quantum_audio", "auto_recording": "hologram"}}
+    meeting = structure(data, models.MeetingDetails)
+    assert meeting.settings is not None
+    assert meeting.settings.audio == "quantum_audio"
+    assert meeting.settings.auto_recording == "hologram"
+    assert isinstance(meeting.settings.audio, models.MeetingSettingsAudio)
+    assert unstructure(meeting) == data
+
+
+def test_unknown_enum_in_a_list_response() -> None:
+    body = orjson.dumps({"users": [{"id": "u1", "type": 77, "status": "suspended_forever"}]})
+    users = serde.decode(body, models.ListUsersResponse)
+    assert users.users is not None
+    assert users.users[0].type_ == 77
+    assert users.users[0].status == "suspended_forever"
+    assert unstructure(users) == orjson.loads(body)
+
+
+def test_known_enum_values_are_members() -> None:
+    meeting = structure({"type": 2, "settings": {"audio": "voip"}}, models.MeetingDetails)
+    assert meeting.type_ is models.MeetingDetailsType.VALUE_2
+    assert meeting.settings is not None
+    assert meeting.settings.audio is models.MeetingSettingsAudio("voip")
+
+
+def test_open_enum_classes_directly() -> None:
+    assert models.MeetingDetailsType(12345) == 12345
+    assert models.MeetingSettingsAudio("new") == "new"
+    with pytest.raises(ValueError):
+        models.MeetingDetailsType("not a number")
+    with pytest.raises(ValueError):
+        models.MeetingSettingsAudio(5)
+
+
+# --- fields ---------------------------------------------------------------------------------------
+
+
+def test_unknown_fields_are_ignored() -> None:
+    data = {"topic": "x", "brand_new_field": {"nested": [1, 2]}, "settings": {"future": True}}
+    meeting = structure(data, models.MeetingDetails)
+    assert meeting == models.MeetingDetails(topic="x", settings=models.MeetingSettings())
+    assert unstructure(meeting) == {"topic": "x", "settings": {}}
+
+
+def test_empty_string_date_is_none() -> None:
+    meeting = structure({"start_time": "", "topic": "x"}, models.GetMeetingByIdResponse)
+    assert meeting.start_time is None
+    assert meeting.topic == "x"
+    page = structure({"from": "", "to": "2022-04-07"}, models.ListDashboardMeetingsResponse)
+    assert page.from_ is None
+    assert page.to == dt.date(2022, 4, 7)
+    assert unstructure(page) == {"to": "2022-04-07"}
+
+
+def test_z_date_time_is_tz_aware_and_reencoded_with_z() -> None:
+    meeting = structure({"start_time": "2022-03-25T07:29:29Z"}, models.GetMeetingByIdResponse)
+    assert meeting.start_time == dt.datetime(2022, 3, 25, 7, 29, 29, tzinfo=dt.UTC)
+    assert meeting.start_time is not None
+    assert meeting.start_time.utcoffset() == dt.timedelta(0)
+    assert unstructure(meeting) == {"start_time": "2022-03-25T07:29:29Z"}
+    # A UTC datetime built in Python is sent with Z as well.
+    details = models.MeetingDetails(start_time=dt.datetime(2022, 3, 25, 7, 0, tzinfo=dt.UTC))
+    assert unstructure(details) == {"start_time": "2022-03-25T07:00:00Z"}
+
+
+def test_offset_date_time_keeps_its_offset() -> None:
+    meeting = structure({"start_time": "2022-03-25T09:29:29+02:00"}, models.GetMeetingByIdResponse)
+    assert meeting.start_time == dt.datetime(2022, 3, 25, 7, 29, 29, tzinfo=dt.UTC)
+    assert unstructure(meeting) == {"start_time": "2022-03-25T09:29:29+02:00"}
+
+
+@pytest.mark.parametrize("raw", [85746065, "85746065", 97763643886, "97763643886"])
+def test_meeting_id_number_or_string_decodes_to_int(raw: int | str) -> None:
+    meeting = structure({"id": raw}, models.GetMeetingByIdResponse)
+    assert meeting.id == int(raw)
+    assert type(meeting.id) is int
+    assert unstructure(meeting) == {"id": int(raw)}
+    listed = serde.decode(orjson.dumps({"meetings": [{"id": raw}]}), models.ListMeetingsResponse)
+    assert listed.meetings is not None
+    assert listed.meetings[0].id == int(raw)
+
+
+@pytest.mark.parametrize("raw", ["abc", "", "1e3", [1], {"id": 1}])
+def test_bad_meeting_id_is_invalid_response(raw: Any) -> None:
+    body = orjson.dumps({"id": raw, "topic": "x"})
+    with pytest.raises(errors.InvalidResponseError, match="GetMeetingByIdResponse"):
+        serde.decode(body, models.GetMeetingByIdResponse)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="serde._structure_int is never called: cattrs' built-in int hook (int(value)) wins"
+    " over the predicate hook, so true -> 1 and 85746065.5 -> 85746065 silently",
+)
+@pytest.mark.parametrize("raw", [True, 85746065.5], ids=["bool", "fraction"])
+def test_bool_or_fractional_meeting_id_is_invalid_response(raw: Any) -> None:
+    body = orjson.dumps({"id": raw})
+    with pytest.raises(errors.InvalidResponseError):
+        serde.decode(body, models.GetMeetingByIdResponse)
+
+
+def test_null_meeting_id_is_none() -> None:
+    assert serde.decode(b'{"id": null}', models.GetMeetingByIdResponse).id is None
+
+
+def test_type_rename_both_ways() -> None:
+    meeting = structure({"type": 8}, models.MeetingDetails)
+    assert meeting.type_ == 8
+    assert unstructure(meeting) == {"type": 8}
+    assert "type_" not in unstructure(models.MeetingDetails(type_=models.MeetingDetailsType(2)))
+    # Also where the rename is for a keyword other than "type".
+    page = structure({"from": "2022-04-01"}, models.ListDashboardMeetingsResponse)
+    assert page.from_ == dt.date(2022, 4, 1)
+    assert unstructure(page) == {"from": "2022-04-01"}
+    registrant = models.AddMeetingRegistrantRequest(email="a@b.c", first_name="A", zip_="94040")
+    assert unstructure(registrant) == {"email": "a@b.c", "first_name": "A", "zip": "94040"}
+    # The Python name is not accepted on the wire.
+    assert structure({"type_": 8}, models.MeetingDetails).type_ is None
+
+
+def test_unstructure_omits_none_but_keeps_falsy_values() -> None:
+    assert unstructure(models.MeetingDetails()) == {}
+    details = models.MeetingDetails(
+        topic="",
+        duration=0,
+        default_password=False,
+        tracking_fields=[],
+        settings=models.MeetingSettings(host_video=False),
+    )
+    assert unstructure(details) == {
+        "topic": "",
+        "duration": 0,
+        "default_password": False,
+        "tracking_fields": [],
+        "settings": {"host_video": False},
+    }
+
+
+def test_required_request_fields() -> None:
+    with pytest.raises(TypeError):
+        models.AddMeetingRegistrantRequest(email="a@b.c")  # type: ignore[call-arg]
+    with pytest.raises(Exception):  # noqa: B017 - cattrs raises KeyError or a validation error
+        structure({"email": "a@b.c"}, models.AddMeetingRegistrantRequest)
+
+
+# --- round trips ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REQUEST_MODELS)
+def test_request_model_round_trip(name: str) -> None:
+    cls = getattr(models, name)
+    payload = payload_for(name)
+    assert dropped_keys(payload, cls) == []
+    obj = structure(payload, cls)
+    assert isinstance(obj, cls)
+    assert structure(unstructure(obj), cls) == obj
+    assert unstructure(obj) == payload
+    assert orjson.loads(serde.dumps(obj)) == payload
+
+
+def test_request_models_are_the_spec_request_bodies() -> None:
+    bodies = {op.request_schema_name for op in operations() if op.request_schema_name}
+    assert bodies == set(REQUEST_MODELS)
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted({op.response_schema_name for op in operations() if op.response_schema_name}),
+)
+def test_response_model_round_trip(name: str) -> None:
+    cls = getattr(models, name)
+    payload = payload_for(name)
+    obj = serde.decode(orjson.dumps(payload), cls)
+    assert unstructure(obj) == model_view(payload, cls)
+    assert structure(unstructure(obj), cls) == obj
+
+
+def test_every_spec_property_has_a_model_field() -> None:
+    """No property of any spec schema is silently dropped by its model."""
+    from examples import spec
+
+    missing = {}
+    for name in spec()["components"]["schemas"]:
+        cls = getattr(models, name, None)
+        assert cls is not None and attrs.has(cls), name
+        lost = dropped_keys(payload_for(name), cls)
+        if lost:
+            missing[name] = lost
+    assert missing == {}
