@@ -52,8 +52,14 @@ class SpecError(Exception):
 
 
 def py_type(prop: Any) -> str:
-    """The annotation for a property, without ``| None``."""
-    if isinstance(prop, ModelProperty | EnumProperty):
+    """The annotation for a property, without ``| None``.
+
+    Enum fields also accept the plain value (``action="end"``); decoding yields the member.
+    """
+    if isinstance(prop, EnumProperty):
+        plain = "int" if prop.value_type is int else "str"
+        return f"{text(prop.class_info.name)} | {plain}"
+    if isinstance(prop, ModelProperty):
         return text(prop.class_info.name)
     if isinstance(prop, ListProperty):
         return f"list[{py_type(prop.inner_property)}]"
@@ -221,7 +227,6 @@ class Facts:
             annotation = py_type(prop)
             if isinstance(prop, EnumProperty):
                 refs.add(text(prop.class_info.name))
-                annotation = f"{annotation} | str"
             elif isinstance(prop, DateProperty):
                 annotation = "datetime.date | str"
             default = schema.get("default")

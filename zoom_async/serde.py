@@ -126,6 +126,34 @@ converter.register_unstructure_hook_func(
 )
 
 
+def _open_enum_of(tp: Any) -> type[enum.Enum] | None:
+    """The enum class of a model field typed ``SomeEnum | str`` (or ``| int``), maybe ``| None``.
+
+    Models accept the plain value as well as the member, so users can write ``action="end"``;
+    decoding always goes through the (open) enum.
+    """
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+    if len(enums) == 1 and len(args) == 2:
+        (other,) = (a for a in args if a is not enums[0])
+        if other in (str, int) and issubclass(enums[0], other):
+            return enums[0]
+    return None
+
+
+def _structure_open_enum(value: Any, tp: Any) -> Any:
+    if value is None:
+        return None
+    cls = _open_enum_of(tp)
+    assert cls is not None
+    return cls(value)
+
+
+converter.register_structure_hook_func(lambda tp: _open_enum_of(tp) is not None, _structure_open_enum)
+
+
 def _optional_inner(tp: Any) -> Any:
     """Return X for ``X | None``; None otherwise."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):

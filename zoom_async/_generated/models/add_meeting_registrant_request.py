@@ -38,9 +38,9 @@ class AddMeetingRegistrantRequest:
     custom_questions: list[CustomQuestionAnswer] | None = None
     industry: str | None = None
     job_title: str | None = None
-    no_of_employees: AddMeetingRegistrantRequestNoOfEmployees | None = None
+    no_of_employees: AddMeetingRegistrantRequestNoOfEmployees | str | None = None
     org: str | None = None
-    purchasing_time_frame: AddMeetingRegistrantRequestPurchasingTimeFrame | None = None
-    role_in_purchase_process: AddMeetingRegistrantRequestRoleInPurchaseProcess | None = None
-    language: AddMeetingRegistrantRequestLanguage | None = None
+    purchasing_time_frame: AddMeetingRegistrantRequestPurchasingTimeFrame | str | None = None
+    role_in_purchase_process: AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None = None
+    language: AddMeetingRegistrantRequestLanguage | str | None = None
     auto_approve: bool | None = None

@@ -18,4 +18,4 @@ class ApprovedOrDeniedCountriesOrRegions:
     approved_list: list[str] | None = None
     denied_list: list[str] | None = None
     enable: bool | None = None
-    method: ApprovedOrDeniedCountriesOrRegionsMethod | None = None
+    method: ApprovedOrDeniedCountriesOrRegionsMethod | str | None = None

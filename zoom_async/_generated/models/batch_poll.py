@@ -15,6 +15,6 @@ class BatchPoll:
     """One poll in a batch-create request."""
 
     anonymous: bool | None = None
-    poll_type: BatchPollPollType | None = None
+    poll_type: BatchPollPollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = None

@@ -17,6 +17,6 @@ class CreateMeetingPollRequest:
     """A poll to create."""
 
     anonymous: bool | None = None
-    poll_type: CreateMeetingPollRequestPollType | None = None
+    poll_type: CreateMeetingPollRequestPollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = None

@@ -20,8 +20,8 @@ class CreateMeetingPollResponse:
     """The created poll."""
 
     id: str | None = None
-    status: CreateMeetingPollResponseStatus | None = None
+    status: CreateMeetingPollResponseStatus | str | None = None
     anonymous: bool | None = None
-    poll_type: CreateMeetingPollResponsePollType | None = None
+    poll_type: CreateMeetingPollResponsePollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = None

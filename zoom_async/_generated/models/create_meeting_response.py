@@ -39,4 +39,6 @@ class CreateMeetingResponse:
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: CreateMeetingResponseType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: CreateMeetingResponseType | int | None = attrs.field(
+        default=None, metadata={"wire": "type"}
+    )

@@ -49,6 +49,6 @@ class DashboardMeeting:
     tracking_fields: list[TrackingField] | None = None
     user_type: str | None = None
     uuid: str | None = None
-    audio_quality: DashboardMeetingAudioQuality | None = None
-    video_quality: DashboardMeetingVideoQuality | None = None
-    screen_share_quality: DashboardMeetingScreenShareQuality | None = None
+    audio_quality: DashboardMeetingAudioQuality | str | None = None
+    video_quality: DashboardMeetingVideoQuality | str | None = None
+    screen_share_quality: DashboardMeetingScreenShareQuality | str | None = None

@@ -32,12 +32,12 @@ from zoom_async._generated.models.dashboard_participant_video_quality import (
 class DashboardParticipant:
     """Metrics for one meeting participant."""
 
-    audio_quality: DashboardParticipantAudioQuality | None = None
+    audio_quality: DashboardParticipantAudioQuality | str | None = None
     camera: str | None = None
     connection_type: str | None = None
     customer_key: str | None = None
     data_center: str | None = None
-    device: DashboardParticipantDevice | None = None
+    device: DashboardParticipantDevice | str | None = None
     domain: str | None = None
     email: str | None = None
     from_sip_uri: str | None = None
@@ -47,26 +47,26 @@ class DashboardParticipant:
     in_room_participants: int | None = None
     ip_address: str | None = None
     join_time: datetime.datetime | None = None
-    leave_reason: DashboardParticipantLeaveReason | None = None
+    leave_reason: DashboardParticipantLeaveReason | str | None = None
     leave_time: datetime.datetime | None = None
     location: str | None = None
     mac_addr: str | None = None
     microphone: str | None = None
-    network_type: DashboardParticipantNetworkType | None = None
+    network_type: DashboardParticipantNetworkType | str | None = None
     participant_user_id: str | None = None
     pc_name: str | None = None
     recording: bool | None = None
     registrant_id: str | None = None
-    role: DashboardParticipantRole | None = None
-    screen_share_quality: DashboardParticipantScreenShareQuality | None = None
+    role: DashboardParticipantRole | str | None = None
+    screen_share_quality: DashboardParticipantScreenShareQuality | str | None = None
     share_application: bool | None = None
     share_desktop: bool | None = None
     share_whiteboard: bool | None = None
     sip_uri: str | None = None
     speaker: str | None = None
-    status: DashboardParticipantStatus | None = None
+    status: DashboardParticipantStatus | str | None = None
     user_id: str | None = None
     user_name: str | None = None
     version: str | None = None
-    video_quality: DashboardParticipantVideoQuality | None = None
+    video_quality: DashboardParticipantVideoQuality | str | None = None
     bo_mtg_id: str | None = None

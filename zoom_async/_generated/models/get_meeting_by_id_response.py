@@ -41,8 +41,10 @@ class GetMeetingByIdResponse:
     settings: MeetingSettings | None = None
     start_time: datetime.datetime | None = None
     start_url: str | None = None
-    status: GetMeetingByIdResponseStatus | None = None
+    status: GetMeetingByIdResponseStatus | str | None = None
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: GetMeetingByIdResponseType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: GetMeetingByIdResponseType | int | None = attrs.field(
+        default=None, metadata={"wire": "type"}
+    )

@@ -20,8 +20,8 @@ class GetMeetingPollResponse:
     """A meeting poll."""
 
     id: str | None = None
-    status: GetMeetingPollResponseStatus | None = None
+    status: GetMeetingPollResponseStatus | str | None = None
     anonymous: bool | None = None
-    poll_type: GetMeetingPollResponsePollType | None = None
+    poll_type: GetMeetingPollResponsePollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = None

@@ -28,7 +28,7 @@ class GetPastMeetingDetailsResponse:
     source: str | None = None
     topic: str | None = None
     total_minutes: int | None = None
-    type_: GetPastMeetingDetailsResponseType | None = attrs.field(
+    type_: GetPastMeetingDetailsResponseType | int | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )
     user_email: str | None = None

@@ -17,4 +17,6 @@ class GlobalDialInNumber:
     country: str | None = None
     country_name: str | None = None
     number: str | None = None
-    type_: GlobalDialInNumberType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: GlobalDialInNumberType | str | None = attrs.field(
+        default=None, metadata={"wire": "type"}
+    )

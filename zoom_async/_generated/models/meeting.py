@@ -25,5 +25,5 @@ class Meeting:
     start_time: datetime.datetime | None = None
     timezone: str | None = None
     topic: str | None = None
-    type_: MeetingType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     uuid: str | None = None

@@ -31,4 +31,4 @@ class MeetingDetails:
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: MeetingDetailsType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: MeetingDetailsType | int | None = attrs.field(default=None, metadata={"wire": "type"})

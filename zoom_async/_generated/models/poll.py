@@ -16,8 +16,8 @@ class Poll:
     """A meeting poll."""
 
     id: str | None = None
-    status: PollStatus | None = None
+    status: PollStatus | str | None = None
     anonymous: bool | None = None
-    poll_type: PollPollType | None = None
+    poll_type: PollPollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = None

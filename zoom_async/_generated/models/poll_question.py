@@ -27,4 +27,4 @@ class PollQuestion:
     rating_min_value: int | None = None
     right_answers: list[str] | None = None
     show_as_dropdown: bool | None = None
-    type_: PollQuestionType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: PollQuestionType | str | None = attrs.field(default=None, metadata={"wire": "type"})

@@ -21,8 +21,8 @@ class Recurrence:
     end_date_time: datetime.datetime | None = None
     end_times: int | None = None
     monthly_day: int | None = None
-    monthly_week: RecurrenceMonthlyWeek | None = None
-    monthly_week_day: RecurrenceMonthlyWeekDay | None = None
+    monthly_week: RecurrenceMonthlyWeek | int | None = None
+    monthly_week_day: RecurrenceMonthlyWeekDay | int | None = None
     repeat_interval: int | None = None
-    type_: RecurrenceType | None = attrs.field(default=None, metadata={"wire": "type"})
-    weekly_days: RecurrenceWeeklyDays | None = None
+    type_: RecurrenceType | int | None = attrs.field(default=None, metadata={"wire": "type"})
+    weekly_days: RecurrenceWeeklyDays | str | None = None

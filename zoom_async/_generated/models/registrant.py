@@ -34,13 +34,13 @@ class Registrant:
     industry: str | None = None
     job_title: str | None = None
     last_name: str | None = None
-    no_of_employees: RegistrantNoOfEmployees | None = None
+    no_of_employees: RegistrantNoOfEmployees | str | None = None
     org: str | None = None
     phone: str | None = None
-    purchasing_time_frame: RegistrantPurchasingTimeFrame | None = None
-    role_in_purchase_process: RegistrantRoleInPurchaseProcess | None = None
+    purchasing_time_frame: RegistrantPurchasingTimeFrame | str | None = None
+    role_in_purchase_process: RegistrantRoleInPurchaseProcess | str | None = None
     state: str | None = None
-    status: RegistrantStatus | None = None
+    status: RegistrantStatus | str | None = None
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     create_time: datetime.datetime | None = None
     join_url: str | None = None

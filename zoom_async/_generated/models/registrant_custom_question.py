@@ -18,6 +18,6 @@ class RegistrantCustomQuestion:
     answers: list[str] | None = None
     required: bool | None = None
     title: str | None = None
-    type_: RegistrantCustomQuestionType | None = attrs.field(
+    type_: RegistrantCustomQuestionType | str | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )

@@ -13,5 +13,5 @@ from zoom_async._generated.models.registrant_question_field_name import Registra
 class RegistrantQuestion:
     """A standard field on the registration form."""
 
-    field_name: RegistrantQuestionFieldName | None = None
+    field_name: RegistrantQuestionFieldName | str | None = None
     required: bool | None = None

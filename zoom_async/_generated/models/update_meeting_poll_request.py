@@ -17,6 +17,6 @@ class UpdateMeetingPollRequest:
     """New content for a poll."""
 
     anonymous: bool | None = None
-    poll_type: UpdateMeetingPollRequestPollType | None = None
+    poll_type: UpdateMeetingPollRequestPollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = None

@@ -16,5 +16,5 @@ from zoom_async._generated.models.update_meeting_registrant_status_request_actio
 class UpdateMeetingRegistrantStatusRequest:
     """A status change for some registrants."""
 
-    action: UpdateMeetingRegistrantStatusRequestAction
+    action: UpdateMeetingRegistrantStatusRequestAction | str
     registrants: list[RegistrantIdentity] | None = None

@@ -30,4 +30,6 @@ class UpdateMeetingRequest:
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: UpdateMeetingRequestType | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: UpdateMeetingRequestType | int | None = attrs.field(
+        default=None, metadata={"wire": "type"}
+    )

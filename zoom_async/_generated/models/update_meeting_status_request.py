@@ -15,4 +15,4 @@ from zoom_async._generated.models.update_meeting_status_request_action import (
 class UpdateMeetingStatusRequest:
     """End or recover a meeting."""
 
-    action: UpdateMeetingStatusRequestAction | None = None
+    action: UpdateMeetingStatusRequestAction | str | None = None

@@ -31,10 +31,10 @@ class User:
     last_client_version: str | None = None
     last_login_time: datetime.datetime | None = None
     last_name: str | None = None
-    plan_united_type: UserPlanUnitedType | None = None
+    plan_united_type: UserPlanUnitedType | str | None = None
     pmi: int | None = None
     role_id: str | None = None
-    status: UserStatus | None = None
+    status: UserStatus | str | None = None
     timezone: str | None = None
-    type_: UserType | None = attrs.field(default=None, metadata={"wire": "type"})
-    verified: UserVerified | None = None
+    type_: UserType | int | None = attrs.field(default=None, metadata={"wire": "type"})
+    verified: UserVerified | int | None = None
