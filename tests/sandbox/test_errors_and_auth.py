@@ -100,7 +100,7 @@ async def test_account_credentials_grant(
     assert body["token_type"] == "bearer" and body["expires_in"] == 3600
     assert body["api_url"] == sandbox.origin
     api = Api(session, sandbox, str(body["access_token"]))
-    status, _, me = await api.get("/users/me/meeting_templates")
+    status, _, _ = await api.get("/users/me/meeting_templates")
     assert status == 200
 
     status, body = await _token(session, sandbox, form, secret="wrong")
