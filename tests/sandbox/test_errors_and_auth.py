@@ -166,3 +166,31 @@ async def test_repr_hides_secrets(sandbox: ZoomSandbox) -> None:
     text = repr(sandbox) + repr(sandbox.tokens)
     assert sandbox.client_secret not in text and token not in text
     assert sandbox.account_id in repr(sandbox)
+
+
+async def test_query_parameters_are_checked_against_the_spec(
+    api: Api, sandbox: ZoomSandbox
+) -> None:
+    meeting_id = next(iter(sandbox.state.meetings))
+    status, _, body = await api.get(
+        f"/meetings/{meeting_id}", params={"show_previous_occurrences": "1"}
+    )
+    assert status == 400 and body["errors"][0]["field"] == "show_previous_occurrences"
+    status, _, body = await api.get("/users", params={"status": "deleted"})
+    assert status == 400 and body["errors"][0]["field"] == "status"
+    status, _, body = await api.get(
+        "/metrics/meetings", params={"from": "2030-13-01", "to": "2030-01-02"}
+    )
+    assert status == 400 and body["errors"][0]["field"] == "from"
+    status, _, _ = await api.get(
+        f"/meetings/{meeting_id}", params={"show_previous_occurrences": "true"}
+    )
+    assert status == 200
+
+
+async def test_odd_ids_are_not_found(api: Api) -> None:
+    for ref in ("²", "1" * 30, "-5"):
+        status, _, body = await api.get(f"/meetings/{ref}")
+        assert (status, body["code"]) == (404, 3001), ref
+        status, _, body = await api.get(f"/past_meetings/{ref}")
+        assert status == 404, ref

@@ -68,3 +68,8 @@ def test_booleans_are_not_integers() -> None:
     schema = {"type": "integer"}
     assert validate(True, schema, {}) == [("body", "Invalid field: expected integer.")]
     assert validate(3, schema, {}) == []
+
+
+def test_integral_floats_count_as_integers() -> None:
+    assert validate(2.0, {"type": "integer"}, {}) == []
+    assert validate(2.5, {"type": "integer"}, {}) == [("body", "Invalid field: expected integer.")]

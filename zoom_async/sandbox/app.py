@@ -19,7 +19,7 @@ from .errors import ApiError, Throttled, validation_failed
 from .faults import TOKEN_ENDPOINT, Fault
 from .handlers import OPERATIONS, Call, OpSpec
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
-from .validate import validate
+from .validate import integral, validate, validate_query
 
 if TYPE_CHECKING:
     from .server import ZoomSandbox
@@ -159,6 +159,9 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
         return _throttle_response(sandbox, throttle)
 
     try:
+        problems = validate_query(request.query, sandbox.query_params.get(op.operation_id, ()))
+        if problems:
+            raise validation_failed(problems)
         body = await _read_body(request, op, sandbox)
         call = Call(sandbox, request, op.operation_id, category, me, dict(request.query), body)
         status, payload = await op.handler(call)
@@ -184,10 +187,11 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
         raise ApiError(400, 300, "Request Body should be a valid JSON object.") from None
     if not isinstance(body, dict):
         raise ApiError(400, 300, "Request Body should be a valid JSON object.")
-    errors = validate(body, {"$ref": f"#/components/schemas/{op.body_schema}"}, sandbox.schemas)
+    schema = {"$ref": f"#/components/schemas/{op.body_schema}"}
+    errors = validate(body, schema, sandbox.schemas)
     if errors:
         raise validation_failed(errors)
-    return body
+    return integral(body, schema, sandbox.schemas)
 
 
 # ---- POST /oauth/token ----------------------------------------------------------------------

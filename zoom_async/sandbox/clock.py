@@ -57,7 +57,12 @@ class SandboxClock:
 
 def iso(epoch_seconds: float) -> str:
     """Zoom's timestamp format: UTC, second precision, trailing Z."""
-    return datetime.fromtimestamp(int(epoch_seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_datetime(datetime.fromtimestamp(int(epoch_seconds), UTC))
+
+
+def iso_datetime(moment: datetime) -> str:
+    # isoformat() zero-pads the year (strftime("%Y") does not for years < 1000).
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def next_utc_midnight(epoch_seconds: float) -> float:

@@ -25,7 +25,7 @@ from .errors import (
     webinar_not_found,
 )
 from .paging import PageError
-from .state import Meeting, PastInstance, User, to_epoch
+from .state import Meeting, PastInstance, User, is_numeric_id, to_epoch
 
 if TYPE_CHECKING:
     from .server import ZoomSandbox
@@ -54,6 +54,8 @@ class Call:
                 f"{self.operation_id}:{scope}", self.query, items, with_page_number=with_page_number
             )
         except PageError as exc:
+            if exc.status == 300:
+                raise ApiError(300, 300, exc.message, [(exc.field, exc.message)]) from None
             raise validation_failed([(exc.field, exc.message)]) from None
 
     def enum(self, name: str, allowed: Iterable[str], default: str) -> str:
@@ -99,7 +101,7 @@ def uuid_param(call: Call, name: str) -> str | None:
 def meeting_param(call: Call, *, include_deleted: bool = False) -> Meeting:
     raw = call.param("meetingId")
     meeting = None
-    if raw.isdigit():
+    if is_numeric_id(raw):
         meeting = call.sandbox.state.get_meeting(int(raw), include_deleted=include_deleted)
     if meeting is None:
         raise meeting_not_found(raw)
@@ -176,16 +178,17 @@ async def list_meetings(call: Call) -> Reply:
     if kind == "live":
         meetings = [m for m in meetings if m.status == "started"]
     elif kind in ("upcoming", "upcoming_meetings"):
-        meetings = [
-            m
-            for m in meetings
-            if "start_time" not in m.fields or to_epoch(m.fields["start_time"]) >= now
-        ]
+        meetings = [m for m in meetings if (_start(m) or now) >= now]
     elif kind == "previous_meetings":
         meetings = [m for m in meetings if m.instances]
     envelope, chunk = call.page(user.id, meetings, with_page_number=True)
     envelope["meetings"] = [views.meeting_item(call.sandbox.state, m) for m in chunk]
     return 200, envelope
+
+
+def _start(meeting: Meeting) -> float | None:
+    value = meeting.fields.get("start_time")
+    return to_epoch(value) if isinstance(value, str) else None
 
 
 async def create_meeting(call: Call) -> Reply:
@@ -454,7 +457,7 @@ async def list_dashboard_participants(call: Call) -> Reply:
     joined = 0.0
     scope = ref or ""
     if kind == "live":
-        meeting = state.get_meeting(int(ref)) if ref and ref.isdigit() else None
+        meeting = state.get_meeting(int(ref)) if ref and is_numeric_id(ref) else None
         if meeting is None or meeting.status != "started":
             raise meeting_not_found(call.param("meetingId"))
         people, joined = meeting.live_participants, meeting.live_started_at or 0.0
@@ -473,7 +476,7 @@ async def list_dashboard_participants(call: Call) -> Reply:
 
 async def list_webinar_registrants(call: Call) -> Reply:
     raw = call.param("webinarId")
-    webinar = call.sandbox.state.webinars.get(int(raw)) if raw.isdigit() else None
+    webinar = call.sandbox.state.webinars.get(int(raw)) if is_numeric_id(raw) else None
     if webinar is None:
         raise webinar_not_found(raw)
     status = call.enum("status", ("pending", "approved", "denied"), "approved")

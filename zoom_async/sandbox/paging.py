@@ -27,12 +27,17 @@ _ALPHABET = string.ascii_letters + string.digits
 
 
 class PageError(Exception):
-    """Bad paging input; ``field`` names the query parameter."""
+    """Bad paging input; ``field`` names the query parameter.
 
-    def __init__(self, field: str, message: str) -> None:
+    A bad ``next_page_token`` is answered with HTTP 300 (Zoom's documented "invalid or
+    expired page token" status, declared in the spec); a bad page size with HTTP 400.
+    """
+
+    def __init__(self, field: str, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.status = status
 
 
 @attrs.frozen
@@ -96,11 +101,14 @@ class Paginator:
     def _resolve(self, token: str, scope: str, filters: tuple[tuple[str, str], ...]) -> int:
         cursor = self._cursors.get(token)
         if cursor is None or cursor.expires_at <= self.clock.now():
-            raise PageError("next_page_token", "The next page token is invalid or expired.")
+            raise PageError(
+                "next_page_token", "The next page token is invalid or expired.", status=300
+            )
         if cursor.scope != scope or cursor.filters != filters:
             raise PageError(
                 "next_page_token",
                 "Invalid next_page_token: send the same query parameters as the first page.",
+                status=300,
             )
         return cursor.offset
 
@@ -119,13 +127,10 @@ def page_size(query: Mapping[str, str]) -> int:
     size = _int_param(query, "page_size", DEFAULT_PAGE_SIZE)
     if size > MAX_PAGE_SIZE:
         raise PageError("page_size", f"The page size cannot exceed {MAX_PAGE_SIZE}.")
-    if size < 1:
-        raise PageError("page_size", "Invalid field: must be at least 1.")
-    return size
+    # The spec sets no minimum; like Zoom, fall back to the default for 0 or less.
+    return size if size >= 1 else DEFAULT_PAGE_SIZE
 
 
 def page_number(query: Mapping[str, str]) -> int:
     number = _int_param(query, "page_number", 1)
-    if number < 1:
-        raise PageError("page_number", "Invalid field: must be at least 1.")
-    return number
+    return number if number >= 1 else 1

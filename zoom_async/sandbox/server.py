@@ -67,6 +67,7 @@ class ZoomSandbox:
             raise RuntimeError(f"spec has no component schemas named {missing}")
         self.schemas = facts.schemas
         self._categories = dict(facts.categories)
+        self.query_params = facts.query_params
         self.host = host
         self.port = port
         self.clock = clock or SandboxClock()

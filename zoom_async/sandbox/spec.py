@@ -21,6 +21,7 @@ _CATEGORIES = frozenset({"light", "medium", "heavy", "resource-intensive"})
 class SpecFacts:
     schemas: Mapping[str, Mapping[str, Any]]
     categories: Mapping[str, str]  # operationId -> rate-limit category
+    query_params: Mapping[str, tuple[Mapping[str, Any], ...]] = {}  # operationId -> params
 
 
 def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
@@ -36,18 +37,34 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
         ) from exc
     schemas: Mapping[str, Mapping[str, Any]] = spec_data.COMPONENT_SCHEMAS
     operations: Any = getattr(spec_data, "OPERATIONS", {})
-    return SpecFacts(schemas=schemas, categories=_categories_from_generated(operations))
+    query: dict[str, tuple[Mapping[str, Any], ...]] = {}
+    if isinstance(operations, Mapping):
+        for op_id, record in operations.items():
+            if isinstance(record, Mapping):
+                query[op_id] = _query_params(record.get("parameters", ()))
+    return SpecFacts(
+        schemas=schemas, categories=_categories_from_generated(operations), query_params=query
+    )
+
+
+def _query_params(parameters: Any) -> tuple[Mapping[str, Any], ...]:
+    return tuple(p for p in parameters if isinstance(p, Mapping) and p.get("in") == "query")
 
 
 def _from_document(spec: Mapping[str, Any]) -> SpecFacts:
     categories: dict[str, str] = {}
+    query: dict[str, tuple[Mapping[str, Any], ...]] = {}
     for item in spec.get("paths", {}).values():
+        shared = item.get("parameters", [])
         for operation in item.values():
             if isinstance(operation, Mapping) and "operationId" in operation:
+                op_id = operation["operationId"]
                 label = str(operation.get("x-zoom-rate-limit", "")).lower()
                 if label in _CATEGORIES:
-                    categories[operation["operationId"]] = label
-    return SpecFacts(schemas=spec.get("components", {}).get("schemas", {}), categories=categories)
+                    categories[op_id] = label
+                query[op_id] = _query_params([*shared, *operation.get("parameters", [])])
+    schemas = spec.get("components", {}).get("schemas", {})
+    return SpecFacts(schemas=schemas, categories=categories, query_params=query)
 
 
 def _categories_from_generated(operations: Any) -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .clock import SandboxClock, iso
+from .clock import SandboxClock, iso, iso_datetime
 
 __all__ = ["Meeting", "PastInstance", "Registrant", "SandboxState", "User", "Webinar"]
 
@@ -221,12 +221,32 @@ class Webinar:
     instances: list[PastInstance] = attrs.field(factory=list)
 
 
-def to_epoch(value: str) -> float:
-    """Parse a spec date-time; a value without offset is taken as UTC."""
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+def is_numeric_id(text: str) -> bool:
+    """A meeting/webinar ID rather than a UUID. ASCII only: str.isdigit() also accepts
+    characters like "²" that int() rejects."""
+    return text.isascii() and text.isdigit() and len(text) <= 19
+
+
+def to_epoch(value: str) -> float | None:
+    """Parse a spec date-time (no offset = UTC); None if it is outside what Python handles."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.timestamp()
+    except (ValueError, OverflowError):
+        return None
+
+
+def normalize_time(value: str) -> str:
+    """Store start times as Zoom returns them: UTC with a trailing Z."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return iso_datetime(parsed.astimezone(UTC))
+    except (ValueError, OverflowError):
+        return value
 
 
 class SandboxState:
@@ -434,7 +454,7 @@ class SandboxState:
             if key in body:
                 value = body[key]
                 if key == "start_time" and isinstance(value, str):
-                    value = iso(to_epoch(value))
+                    value = normalize_time(value)
                 if key == "password":
                     meeting.password = str(value)
                     continue
@@ -538,7 +558,7 @@ class SandboxState:
 
     def find_instance(self, ref: str) -> PastInstance | None:
         """A past instance by UUID, or the latest ended instance of a numeric meeting ID."""
-        if ref.isdigit():
+        if is_numeric_id(ref):
             meeting = self.meetings.get(int(ref))
             if meeting is None or not meeting.instances:
                 return None
@@ -645,7 +665,7 @@ class SandboxState:
             self.webinar_instances[instance.uuid] = instance
 
     def find_webinar_instance(self, ref: str) -> PastInstance | None:
-        if ref.isdigit():
+        if is_numeric_id(ref):
             webinar = self.webinars.get(int(ref))
             return webinar.instances[-1] if webinar and webinar.instances else None
         return self.webinar_instances.get(ref)

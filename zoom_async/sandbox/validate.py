@@ -9,11 +9,11 @@ as Zoom ignores them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-__all__ = ["FieldError", "validate"]
+__all__ = ["FieldError", "integral", "validate", "validate_query"]
 
 FieldError = tuple[str, str]
 _REF_PREFIX = "#/components/schemas/"
@@ -51,6 +51,9 @@ def _join(path: str, key: str) -> str:
 def _type_ok(value: Any, expected: str) -> bool:
     # bool is an int subclass in Python; JSON keeps them apart.
     if expected == "integer":
+        # JSON does not tell 1 from 1.0; JSON Schema counts both as integers.
+        if isinstance(value, float):
+            return value.is_integer()
         return isinstance(value, int) and not isinstance(value, bool)
     if expected == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)
@@ -174,3 +177,67 @@ def _check_object(
         sub = properties.get(name)
         if sub is not None:
             _check(item, sub, components, _join(path, name), errors)
+
+
+def validate_query(
+    query: Mapping[str, str], parameters: Iterable[Mapping[str, Any]]
+) -> list[FieldError]:
+    """Check query-string values against the spec's parameter declarations.
+
+    Query values are text, so each is converted per its declared type before the schema
+    keywords apply; booleans must be spelled ``true``/``false`` as Zoom documents.
+    """
+    errors: list[FieldError] = []
+    for parameter in parameters:
+        name = str(parameter.get("name"))
+        schema: Mapping[str, Any] = parameter.get("schema") or {}
+        raw = query.get(name)
+        if raw is None:
+            if parameter.get("required"):
+                errors.append((name, "Required field."))
+            continue
+        value: Any = raw
+        kind = schema.get("type")
+        if kind == "boolean":
+            if raw not in ("true", "false"):
+                errors.append((name, "Invalid field: expected true or false."))
+                continue
+            value = raw == "true"
+        elif kind == "integer":
+            if not (raw.isascii() and raw.lstrip("-").isdigit()):
+                errors.append((name, "Invalid field: expected integer."))
+                continue
+            value = int(raw)
+        elif schema.get("format") == "date":
+            try:
+                datetime.strptime(raw, "%Y-%m-%d")
+            except ValueError:
+                errors.append((name, "Invalid field: expected yyyy-mm-dd."))
+                continue
+            schema = {k: v for k, v in schema.items() if k != "format"}
+        if schema.get("oneOf") or schema.get("anyOf"):
+            continue  # e.g. an ID that may be numeric or text: any text is acceptable
+        errors += [(name, message) for _, message in validate(value, schema, {})]
+    return errors
+
+
+def integral(
+    value: Any, schema: Mapping[str, Any], components: Mapping[str, Mapping[str, Any]]
+) -> Any:
+    """``value`` with integral floats turned into ints where the schema says integer.
+
+    A body may say ``3.0`` for an integer field; stored as-is it would be echoed back as a
+    float, which the response schema rejects.
+    """
+    schema = _resolve(schema, components)
+    if isinstance(value, float) and schema.get("type") == "integer" and value.is_integer():
+        return int(value)
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [integral(item, schema["items"], components) for item in value]
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {
+            key: integral(item, properties[key], components) if key in properties else item
+            for key, item in value.items()
+        }
+    return value

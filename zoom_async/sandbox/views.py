@@ -52,16 +52,21 @@ def _occurrences(meeting: Meeting) -> list[dict[str, Any]]:
     step_days *= max(1, int(recurrence.get("repeat_interval") or 1))
     count = min(50, max(1, int(recurrence.get("end_times") or 7)))
     start = to_epoch(str(meeting.fields.get("start_time")))
+    if start is None:
+        return []
     duration = int(meeting.fields.get("duration") or 60)
-    return [
-        {
-            "occurrence_id": str(int(start + i * step_days * 86400) * 1000),
-            "start_time": iso(start + i * step_days * 86400),
-            "duration": duration,
-            "status": "available",
-        }
-        for i in range(count)
-    ]
+    try:
+        return [
+            {
+                "occurrence_id": str(int(start + i * step_days * 86400) * 1000),
+                "start_time": iso(start + i * step_days * 86400),
+                "duration": duration,
+                "status": "available",
+            }
+            for i in range(count)
+        ]
+    except (ValueError, OverflowError, OSError):  # occurrences past year 9999
+        return []
 
 
 def _meeting_common(meeting: Meeting) -> dict[str, Any]:
@@ -132,8 +137,17 @@ def meeting_item(state: SandboxState, meeting: Meeting) -> dict[str, Any]:
     return body
 
 
+# The spec (after Zoom's) offers some organization sizes when registering that the
+# registrant schema does not list; report them as the nearest listed bucket.
+_EMPLOYEE_BUCKETS = {"101-500": "251-500", "500-1,000": "501-1,000"}
+
+
 def registrant(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in _REGISTRANT_FIELDS if key in data}
+    body = {key: data[key] for key in _REGISTRANT_FIELDS if key in data}
+    size = body.get("no_of_employees")
+    if isinstance(size, str) and size in _EMPLOYEE_BUCKETS:
+        body["no_of_employees"] = _EMPLOYEE_BUCKETS[size]
+    return body
 
 
 def invitation(state: SandboxState, meeting: Meeting) -> dict[str, Any]:
