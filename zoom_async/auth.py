@@ -73,6 +73,14 @@ class Auth:
         """Whether a rejected token can be replaced by a new one."""
         return True
 
+    @property
+    def token_request_idempotent(self) -> bool:
+        """Whether a token request may be re-sent after a failure that might have reached Zoom.
+
+        A refresh-token grant may not: if Zoom rotated the token, the old one is dead.
+        """
+        return True
+
     async def get_token(self, ctx: TokenContext) -> str:
         """A valid access token, fetching one if there is none or it is about to expire."""
         token = self._access_token
@@ -107,7 +115,11 @@ class Auth:
         lifetime = max(tokens.expires_in - min(self.refresh_skew, tokens.expires_in / 10), 0)
         self._expires_at = time.monotonic() + lifetime
         if tokens.api_url:
-            self.api_url = tokens.api_url
+            try:
+                # The token travels to this host next: https (or loopback) only.
+                self.api_url = check_url("api_url", tokens.api_url)
+            except ValueError:
+                logger.warning("ignoring api_url from the token response: not an https URL")
         return tokens.access_token
 
     async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
@@ -299,6 +311,10 @@ class UserOAuth(Auth):
 
     def __repr__(self) -> str:
         return f"UserOAuth(client_id={self.client_id!r})"
+
+    @property
+    def token_request_idempotent(self) -> bool:
+        return False
 
     @property
     def refresh_token(self) -> str:

@@ -37,6 +37,13 @@ logger = logging.getLogger("zoom_async")
 T = TypeVar("T")
 
 
+class _Lifecycle:
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
+
+
 def _is_auth_failure(error: ZoomAPIError) -> bool:
     # 401, or Zoom's code 124 ("Invalid access token") that some endpoints send with 400.
     return isinstance(error, AuthenticationError) or error.code == 124
@@ -83,7 +90,7 @@ class AsyncZoom(GeneratedMethods):
         if session is not None and transport is not None:
             raise TypeError("pass either session or transport, not both")
         self.auth = auth
-        self._base_url = check_url("base_url", base_url or DEFAULT_BASE_URL)
+        self._base_url = check_url("base_url", DEFAULT_BASE_URL if base_url is None else base_url)
         self._base_url_explicit = base_url is not None
         self.timeout = float(timeout)
         self._retry = retry_policy or RetryPolicy(max_retries=max_retries)
@@ -102,8 +109,10 @@ class AsyncZoom(GeneratedMethods):
             session=session, max_connections=max_connections
         )
         self._owns_transport = transport is None
+        # Shared with every with_options() view, so a view cannot outlive the client.
+        self._lifecycle = _Lifecycle()
+        self._is_view = False
         self._user_agent = f"zoom_async/{__version__}"
-        self._closed = False
 
     # -- construction helpers --------------------------------------------------------------
 
@@ -113,7 +122,8 @@ class AsyncZoom(GeneratedMethods):
         (Server-to-Server OAuth) or ``ZOOM_ACCESS_TOKEN``; ``ZOOM_BASE_URL`` and
         ``ZOOM_TOKEN_URL`` are optional."""
         env = os.environ if environ is None else environ
-        base_url = env.get("ZOOM_BASE_URL") or kwargs.pop("base_url", None)
+        # An explicit base_url argument wins over the environment.
+        base_url = kwargs.pop("base_url", None) or env.get("ZOOM_BASE_URL") or None
         auth: Auth
         names = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
         if all(env.get(n) for n in names):
@@ -157,7 +167,7 @@ class AsyncZoom(GeneratedMethods):
                 max_retry_after=old.max_retry_after,
                 jitter=old.jitter,
             )
-        clone._owns_transport = False  # the original closes the shared session
+        clone._is_view = True  # the original closes the shared session
         return clone
 
     def __repr__(self) -> str:
@@ -167,10 +177,15 @@ class AsyncZoom(GeneratedMethods):
     def base_url(self) -> str:
         """Where API requests go (Zoom's ``api_url`` from the token, unless set explicitly)."""
         if not self._base_url_explicit and self.auth.api_url:
-            return self.auth.api_url.rstrip("/") + "/v2"
+            return self.auth.api_url + "/v2"
         return self._base_url
 
     # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`aclose` ran on this client (or the client this view came from)."""
+        return self._lifecycle.closed
 
     async def __aenter__(self) -> AsyncZoom:
         return self
@@ -179,10 +194,16 @@ class AsyncZoom(GeneratedMethods):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP session (unless it was passed in) and stop token refreshes."""
-        if self._owns_transport and not self._closed:
-            self._closed = True
-            await self.auth.aclose()
+        """Close the HTTP session (unless it was passed in) and stop token refreshes.
+
+        The client (and every ``with_options`` view of it) is unusable afterwards. Closing a
+        view does nothing: the client it came from owns the session.
+        """
+        if self._is_view or self._lifecycle.closed:
+            return
+        self._lifecycle.closed = True
+        await self.auth.aclose()
+        if self._owns_transport:
             await self._transport.aclose()
 
     # -- requests --------------------------------------------------------------------------
@@ -249,7 +270,7 @@ class AsyncZoom(GeneratedMethods):
 
     async def _execute(self, request: Request) -> RawResponse:
         """Send with auth, pacing and retries; return a success response or raise."""
-        if self._closed:
+        if self._lifecycle.closed:
             raise ZoomConnectionError("the client is closed", request_sent=False)
         ctx = TokenContext(self._transport, self.timeout)
         body = orjson.dumps(request.json) if request.json is not None else None
@@ -259,7 +280,22 @@ class AsyncZoom(GeneratedMethods):
         while True:
             if self._pacer is not None and category is not None:
                 await self._pacer.acquire(category)
-            token = await self.auth.get_token(ctx)
+            try:
+                token = await self.auth.get_token(ctx)
+            except ZoomError as exc:
+                # Token endpoint trouble (5xx, 429, network) goes through the same policy;
+                # rejected credentials (AuthenticationError) are never retried.
+                method = "GET" if self.auth.token_request_idempotent else "POST"
+                delay = (
+                    None
+                    if isinstance(exc, AuthenticationError)
+                    else self._retry.delay_for(attempt, method, exc)
+                )
+                if delay is None:
+                    raise
+                attempt += 1
+                await asyncio.sleep(delay)
+                continue
             headers = {
                 "Authorization": f"Bearer {token}",
                 "Accept": "application/json",

@@ -90,8 +90,11 @@ class AiohttpTransport:
         self._session = session
         self._owns_session = session is None
         self._max_connections = max_connections
+        self._closed = False
 
     def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ZoomConnectionError("the transport is closed", request_sent=False)
         if self._session is None or self._session.closed:
             if not self._owns_session:
                 raise ZoomConnectionError("the aiohttp session given to zoom_async is closed")
@@ -149,6 +152,7 @@ class AiohttpTransport:
             raise ZoomConnectionError(f"network error: {exc}") from exc
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._owns_session and self._session is not None and not self._session.closed:
             await self._session.close()
             # Give the connector a tick to close its sockets (avoids ResourceWarnings).

@@ -207,14 +207,6 @@ async def test_explicit_base_url_beats_api_url(make_client, router, s2s):
     assert zoom.base_url == BASE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "client.py AsyncZoom.base_url uses auth.api_url from the token response without "
-        "check_url(): an http:// non-loopback api_url makes the client send the bearer token "
-        "in clear text"
-    ),
-)
 async def test_plain_http_api_url_is_never_used(make_client, router, s2s):
     _token_sequence(router, "at-1", api_url="http://api-eu.zoom.us")
     plain = router.get("http://api-eu.zoom.us/v2/meetings/1").respond(200, json=MEETING)
