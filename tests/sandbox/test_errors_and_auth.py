@@ -194,3 +194,11 @@ async def test_odd_ids_are_not_found(api: Api) -> None:
         assert (status, body["code"]) == (404, 3001), ref
         status, _, body = await api.get(f"/past_meetings/{ref}")
         assert status == 404, ref
+
+
+async def test_wrong_method_lists_the_resource_methods(api: Api) -> None:
+    status, headers, body = await api.call("POST", "/meetings/1/registrants/questions")
+    assert status == 405 and body["code"] == 405
+    assert headers["Allow"] == "GET,PATCH"
+    status, headers, _ = await api.call("TRACE", "/meetings/1")
+    assert headers["Allow"] == "DELETE,GET,PATCH"

@@ -20,6 +20,7 @@ from .faults import TOKEN_ENDPOINT, Fault
 from .handlers import OPERATIONS, Call, OpSpec
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
 from .validate import integral, validate, validate_query
+from .views import dumps
 
 if TYPE_CHECKING:
     from .server import ZoomSandbox
@@ -54,7 +55,7 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> web.
     if status == 204 or body is None:
         return web.Response(status=status, headers=headers)
     return web.Response(
-        status=status, body=orjson.dumps(body), content_type=None, headers={
+        status=status, body=dumps(body), content_type=None, headers={
             "Content-Type": _JSON, **(headers or {})})  # fmt: skip
 
 
@@ -67,12 +68,41 @@ async def _zoom_errors(request: web.Request, handler: Any) -> web.StreamResponse
     except web.HTTPNotFound:
         return _json(404, {"code": 404, "message": "The requested resource does not exist."})
     except web.HTTPMethodNotAllowed as exc:
-        return _json(405, {"code": 405, "message": f"Method {exc.method} is not allowed."})
+        allow = {"Allow": ",".join(sorted(_allowed_methods(request.path) or exc.allowed_methods))}
+        return _json(405, {"code": 405, "message": f"Method {exc.method} is not allowed."}, allow)
     except web.HTTPException:
         raise
     except Exception:
         log.exception("sandbox handler crashed on %s %s", request.method, request.path)
         return _json(500, {"code": 500, "message": "Internal Server Error"})
+
+
+def _allowed_methods(path: str) -> set[str]:
+    """Methods of the spec path that best matches ``path``.
+
+    aiohttp unions the methods of every route pattern that matches, so
+    /meetings/1/registrants/questions would also offer the DELETE of
+    /meetings/1/registrants/{registrantId}; the most literal template is the real resource.
+    """
+    segments = path.removeprefix(API_PREFIX).strip("/").split("/")
+    best: tuple[int, set[str]] = (-1, set())
+    for op in OPERATIONS:
+        template = op.path.strip("/").split("/")
+        if len(template) != len(segments):
+            continue
+        literal = 0
+        for want, have in zip(template, segments, strict=True):
+            if want.startswith("{"):
+                continue
+            if want != have:
+                break
+            literal += 1
+        else:
+            if literal > best[0]:
+                best = (literal, {op.method})
+            elif literal == best[0]:
+                best[1].add(op.method)
+    return best[1]
 
 
 def _throttle_response(sandbox: ZoomSandbox, throttle: Throttle) -> web.Response:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
-import orjson
 
 from .counters import Counters
+from .views import dumps
 
 __all__ = ["WebhookSender"]
 
@@ -52,7 +52,7 @@ class WebhookSender:
             "event_ts": int(self._now() * 1000),
             "payload": {"account_id": self._account_id, "object": obj},
         }
-        task = asyncio.get_running_loop().create_task(self._deliver(orjson.dumps(envelope)))
+        task = asyncio.get_running_loop().create_task(self._deliver(dumps(envelope)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -132,5 +132,8 @@ def page_size(query: Mapping[str, str]) -> int:
 
 
 def page_number(query: Mapping[str, str]) -> int:
-    number = _int_param(query, "page_number", 1)
+    # Deprecated by Zoom and typed as free text on some operations: anything that is not a
+    # positive integer means the first page.
+    raw = query.get("page_number", "")
+    number = int(raw) if raw.isascii() and raw.isdigit() else 1
     return number if number >= 1 else 1

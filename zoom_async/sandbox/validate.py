@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = ["FieldError", "integral", "validate", "validate_query"]
 
@@ -72,6 +73,9 @@ def _format_ok(value: str, fmt: str) -> bool:
     if fmt == "email":
         local, _, domain = value.partition("@")
         return bool(local) and "." in domain and " " not in value
+    if fmt == "uri":
+        parts = urlsplit(value)
+        return bool(parts.scheme and (parts.netloc or parts.path)) and " " not in value
     if fmt == "date-time":
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from typing import Any
 
+import orjson
+
 from .clock import iso
 from .state import Meeting, PastInstance, SandboxState, User, to_epoch
+
+
+def dumps(body: Any) -> bytes:
+    """JSON bytes; integers beyond 64 bits (which clients may send and the sandbox echoes)
+    are past orjson's range, so those rare bodies go through the stdlib encoder."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
 
 _REGISTRANT_FIELDS = (
     "id", "first_name", "last_name", "email", "address", "city", "country", "zip", "state",
