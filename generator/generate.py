@@ -139,11 +139,15 @@ class Facts:
             annotation = py_type(prop)
             refs |= model_refs(prop)
             wire = text(prop.name)
+            metadata: dict[str, Any] = {}
+            if wire != text(prop.python_name):
+                metadata["wire"] = wire
+            metadata.update(self._constraints(model, wire))
             fields.append(
                 {
                     "name": text(prop.python_name),
                     "type": annotation if prop.required else f"{annotation} | None",
-                    "wire": wire if wire != text(prop.python_name) else None,
+                    "metadata": repr(metadata) if metadata else None,
                     "required": prop.required,
                     "doc": one_line(prop.description),
                 }
@@ -159,6 +163,17 @@ class Facts:
             "needs_datetime": "datetime." in joined,
             "needs_any": "Any" in joined,
         }
+
+    def _constraints(self, model: Any, wire: str) -> dict[str, Any]:
+        """The spec's limits on a field, checked on request bodies before they are sent."""
+        schema = (model.data.properties or {}).get(wire)
+        limits = {
+            "max_length": getattr(schema, "maxLength", None),
+            "minimum": getattr(schema, "minimum", None),
+            "maximum": getattr(schema, "maximum", None),
+            "max_items": getattr(schema, "maxItems", None),
+        }
+        return {key: value for key, value in limits.items() if value is not None}
 
     def enum(self, enum: Any) -> dict[str, Any]:
         members = []

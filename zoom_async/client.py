@@ -276,7 +276,9 @@ class AsyncZoom(GeneratedMethods):
         body = orjson.dumps(request.json) if request.json is not None else None
         category = request.operation.rate_limit if request.operation is not None else None
         attempt = 0
-        auth_refreshed = False
+        # Tokens Zoom rejected during this call: one refresh per rejected token, so a long
+        # call (say, waiting out 429s) may outlive more than one token, but never loops.
+        rejected: set[str] = set()
         while True:
             if self._pacer is not None and category is not None:
                 await self._pacer.acquire(category)
@@ -329,10 +331,11 @@ class AsyncZoom(GeneratedMethods):
                 )
             self._log(request, status, started, attempt)
             if isinstance(error, ZoomAPIError) and _is_auth_failure(error):
-                if auth_refreshed or not self.auth.can_refresh:
+                if token in rejected or not self.auth.can_refresh:
                     raise error
-                # One fresh token per call; a second rejection is final.
-                auth_refreshed = True
+                if len(rejected) > self._retry.max_retries:
+                    raise error
+                rejected.add(token)
                 await self.auth.token_rejected(ctx, token)
                 continue
             delay = self._retry.delay_for(attempt, request.method, error)

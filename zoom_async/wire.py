@@ -125,13 +125,18 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+_MAX_ID = 2**63 - 1  # Zoom stores meeting and webinar IDs as int64
+
+
 def check_id(name: str, value: object) -> str:
-    """A numeric Zoom ID (meeting, webinar): an int or a string of digits."""
+    """A numeric Zoom ID (meeting, webinar): a positive int64, as int or string of digits."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"{name} must be an int or a string of digits, got {_type_name(value)}")
     text = str(value).strip()
-    if not text.isdigit() or not text.isascii():
+    if not text.isdigit() or not text.isascii() or len(text) > 19:
         raise ValueError(f"{name} must be a numeric ID, got {value!r:.60}")
+    if not 0 < int(text) <= _MAX_ID:
+        raise ValueError(f"{name} must be between 1 and 2**63-1, got {text}")
     return text
 
 
@@ -147,9 +152,15 @@ def check_path_text(name: str, value: object) -> str:
     return text
 
 
-def check_text(name: str, value: M, *, max_length: int | None = None) -> M:
-    """An optional string query value (enums included)."""
+def _missing(name: str) -> TypeError:
+    return TypeError(f"{name} is required, got None")
+
+
+def check_text(name: str, value: M, *, max_length: int | None = None, required: bool = False) -> M:
+    """A string query value (enums included); None leaves an optional one out."""
     if value is None:
+        if required:
+            raise _missing(name)
         return value
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {_type_name(value)}")
@@ -160,9 +171,18 @@ def check_text(name: str, value: M, *, max_length: int | None = None) -> M:
     return value
 
 
-def check_int(name: str, value: M, *, minimum: int | None = None, maximum: int | None = None) -> M:
-    """An optional integer query value within the spec's bounds."""
+def check_int(
+    name: str,
+    value: M,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: bool = False,
+) -> M:
+    """An integer query value within the spec's bounds; None leaves an optional one out."""
     if value is None:
+        if required:
+            raise _missing(name)
         return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {_type_name(value)}")
@@ -173,16 +193,20 @@ def check_int(name: str, value: M, *, minimum: int | None = None, maximum: int |
     return value
 
 
-def check_bool(name: str, value: M) -> M:
-    """An optional boolean query value."""
+def check_bool(name: str, value: M, *, required: bool = False) -> M:
+    """A boolean query value; None leaves an optional one out."""
+    if value is None and required:
+        raise _missing(name)
     if value is not None and not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {_type_name(value)}")
     return value
 
 
-def check_date(name: str, value: object) -> str | None:
+def check_date(name: str, value: object, *, required: bool = False) -> str | None:
     """A date query value: ``datetime.date`` or ``YYYY-MM-DD``."""
     if value is None:
+        if required:
+            raise _missing(name)
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -203,4 +227,34 @@ def check_model(name: str, value: object, cls: type[M]) -> M:
             f"{name} must be a {cls.__name__}, got {_type_name(value)} (build one with"
             f" {cls.__name__}(...) or zoom_async.serde.structure(data, {cls.__name__}))"
         )
+    _check_limits(name, value)
     return value
+
+
+def _check_limits(path: str, model: object) -> None:
+    """Enforce the spec's maxLength/minimum/maximum/maxItems, carried in field metadata.
+
+    Zoom would answer 300/400 for these; failing here names the field and sends nothing.
+    """
+    for field in attrs.fields(type(model)):  # type: ignore[arg-type]
+        value = getattr(model, field.name)
+        if value is None:
+            continue
+        where = f"{path}.{field.name}"
+        meta = field.metadata
+        max_length = meta.get("max_length")
+        if max_length is not None and isinstance(value, str) and len(value) > max_length:
+            raise ValueError(f"{where} must be at most {max_length} characters, got {len(value)}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            low, high = meta.get("minimum"), meta.get("maximum")
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ValueError(f"{where} must be between {low} and {high}, got {value}")
+        if isinstance(value, list):
+            max_items = meta.get("max_items")
+            if max_items is not None and len(value) > max_items:
+                raise ValueError(f"{where} must have at most {max_items} items, got {len(value)}")
+            for index, item in enumerate(value):
+                if attrs.has(type(item)):
+                    _check_limits(f"{where}[{index}]", item)
+        elif attrs.has(type(value)):
+            _check_limits(where, value)

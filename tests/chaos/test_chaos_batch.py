@@ -44,7 +44,6 @@ from typing import Any
 
 import attrs
 import orjson
-import pytest
 
 from zoom_async import AsyncZoom, RetryPolicy, ServerToServerOAuth
 from zoom_async.errors import (
@@ -397,14 +396,12 @@ async def test_batch_under_faults() -> None:
     )
     assert all(e.reset_at is not None for e in daily)  # type: ignore[attr-defined]
 
-    # A call fails on auth only after a refresh: two rejections (Zoom code 124, expired
-    # token), i.e. the call outlived two tokens (see test_call_outliving_two_tokens).
-    for op in ops:
-        outcome = outcomes[op.index]
-        if isinstance(outcome, AuthenticationError):
-            assert outcome.code == 124, outcome
-            if op.key is not None:
-                assert transport.attempts[op.key].count("401") == 2, transport.attempts[op.key]
+    # Expired tokens never fail a call: each rejected token is replaced once, however many
+    # tokens a long call (waiting out 429s) outlives.
+    auth_failures = [
+        outcomes[op.index] for op in ops if isinstance(outcomes[op.index], AuthenticationError)
+    ]
+    assert auth_failures == []
 
     # Deletes: a success or a NotFoundError (applied, connection dropped, retried) both mean
     # the meeting is gone. A delete that failed otherwise is gone only if one of its attempts
@@ -453,13 +450,6 @@ async def test_batch_under_faults() -> None:
     print("\n" + "\n".join(lines))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client.AsyncZoom._execute allows one token refresh per call (auth_refreshed), so a"
-    " call whose retries outlive two tokens (401 code 124 for token A, refresh to B, a 429"
-    " wait, then 401 for B) raises AuthenticationError although a fresh token would work;"
-    " the chaos batch shows ~4 % of operations failing this way when tokens expire every 0.5 s",
-)
 async def test_call_outliving_two_tokens() -> None:
     async with ZoomSandbox(users=3, seed=1) as sandbox:
         sandbox.faults.add("token_expired", count=1)  # 1st request: token A dies

@@ -25,9 +25,9 @@ from zoom_async._generated.models.custom_question_answer import CustomQuestionAn
 class AddMeetingRegistrantRequest:
     """A person to register for a meeting."""
 
-    first_name: str
-    email: str
-    last_name: str | None = None
+    first_name: str = attrs.field(metadata={"max_length": 64})
+    email: str = attrs.field(metadata={"max_length": 128})
+    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     address: str | None = None
     city: str | None = None
     state: str | None = None

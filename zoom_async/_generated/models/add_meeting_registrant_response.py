@@ -19,5 +19,5 @@ class AddMeetingRegistrantResponse:
     join_url: str | None = None
     registrant_id: str | None = None
     start_time: datetime.datetime | None = None
-    topic: str | None = None
+    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
     occurrences: list[Occurrence] | None = None

@@ -17,4 +17,4 @@ class BatchPoll:
     anonymous: bool | None = None
     poll_type: BatchPollPollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = None
+    title: str | None = attrs.field(default=None, metadata={"max_length": 64})

@@ -19,4 +19,4 @@ class CreateMeetingPollRequest:
     anonymous: bool | None = None
     poll_type: CreateMeetingPollRequestPollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = None
+    title: str | None = attrs.field(default=None, metadata={"max_length": 64})

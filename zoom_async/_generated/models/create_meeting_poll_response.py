@@ -24,4 +24,4 @@ class CreateMeetingPollResponse:
     anonymous: bool | None = None
     poll_type: CreateMeetingPollResponsePollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = None
+    title: str | None = attrs.field(default=None, metadata={"max_length": 64})

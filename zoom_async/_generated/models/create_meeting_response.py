@@ -37,7 +37,7 @@ class CreateMeetingResponse:
     start_time: datetime.datetime | None = None
     start_url: str | None = None
     timezone: str | None = None
-    topic: str | None = None
+    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
     tracking_fields: list[TrackingField] | None = None
     type_: CreateMeetingResponseType | int | None = attrs.field(
         default=None, metadata={"wire": "type"}

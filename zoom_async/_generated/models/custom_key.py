@@ -11,5 +11,5 @@ import attrs
 class CustomKey:
     """A custom key/value pair attached to a meeting."""
 
-    key: str | None = None
-    value: str | None = None
+    key: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    value: str | None = attrs.field(default=None, metadata={"max_length": 256})

@@ -12,4 +12,4 @@ class CustomQuestionAnswer:
     """A registrant's answer to a custom question."""
 
     title: str | None = None
-    value: str | None = None
+    value: str | None = attrs.field(default=None, metadata={"max_length": 128})

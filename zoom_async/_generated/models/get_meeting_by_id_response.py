@@ -27,14 +27,14 @@ class GetMeetingByIdResponse:
     host_id: str | None = None
     id: int | None = None
     uuid: str | None = None
-    agenda: str | None = None
+    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
     created_at: datetime.datetime | None = None
     duration: int | None = None
     encrypted_password: str | None = None
     h323_password: str | None = None
     join_url: str | None = None
     occurrences: list[Occurrence] | None = None
-    password: str | None = None
+    password: str | None = attrs.field(default=None, metadata={"minimum": 8.0})
     pmi: str | None = None
     pre_schedule: bool | None = None
     recurrence: Recurrence | None = None

@@ -24,4 +24,4 @@ class GetMeetingPollResponse:
     anonymous: bool | None = None
     poll_type: GetMeetingPollResponsePollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = None
+    title: str | None = attrs.field(default=None, metadata={"max_length": 64})

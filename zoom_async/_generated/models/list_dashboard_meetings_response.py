@@ -19,6 +19,6 @@ class ListDashboardMeetingsResponse:
     to: datetime.date | None = None
     next_page_token: str | None = None
     page_count: int | None = None
-    page_size: int | None = None
+    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
     total_records: int | None = None
     meetings: list[DashboardMeeting] | None = None

@@ -16,6 +16,6 @@ class ListMeetingsResponse:
     next_page_token: str | None = None
     page_count: int | None = None
     page_number: int | None = None
-    page_size: int | None = None
+    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
     total_records: int | None = None
     meetings: list[Meeting] | None = None

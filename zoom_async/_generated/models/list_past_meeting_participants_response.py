@@ -15,6 +15,6 @@ class ListPastMeetingParticipantsResponse:
 
     next_page_token: str | None = None
     page_count: int | None = None
-    page_size: int | None = None
+    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
     total_records: int | None = None
     participants: list[Participant] | None = None

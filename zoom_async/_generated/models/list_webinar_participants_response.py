@@ -15,6 +15,6 @@ class ListWebinarParticipantsResponse:
 
     next_page_token: str | None = None
     page_count: int | None = None
-    page_size: int | None = None
+    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
     participants: list[WebinarParticipant] | None = None
     total_records: int | None = None

@@ -18,10 +18,10 @@ from zoom_async._generated.models.tracking_field import TrackingField
 class MeetingDetails:
     """A meeting to create."""
 
-    agenda: str | None = None
+    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
     default_password: bool | None = None
     duration: int | None = None
-    password: str | None = None
+    password: str | None = attrs.field(default=None, metadata={"max_length": 10})
     pre_schedule: bool | None = None
     recurrence: Recurrence | None = None
     schedule_for: str | None = None

@@ -20,4 +20,4 @@ class Poll:
     anonymous: bool | None = None
     poll_type: PollPollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = None
+    title: str | None = attrs.field(default=None, metadata={"max_length": 64})

@@ -19,7 +19,7 @@ class Recurrence:
     """Recurrence rule of a recurring meeting."""
 
     end_date_time: datetime.datetime | None = None
-    end_times: int | None = None
+    end_times: int | None = attrs.field(default=None, metadata={"maximum": 365.0})
     monthly_day: int | None = None
     monthly_week: RecurrenceMonthlyWeek | int | None = None
     monthly_week_day: RecurrenceMonthlyWeekDay | int | None = None

@@ -29,11 +29,11 @@ class Registrant:
     comments: str | None = None
     country: str | None = None
     custom_questions: list[CustomQuestionAnswer] | None = None
-    email: str | None = None
-    first_name: str | None = None
+    email: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     industry: str | None = None
     job_title: str | None = None
-    last_name: str | None = None
+    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     no_of_employees: RegistrantNoOfEmployees | str | None = None
     org: str | None = None
     phone: str | None = None

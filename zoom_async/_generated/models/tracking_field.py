@@ -11,6 +11,6 @@ import attrs
 class TrackingField:
     """A tracking field and its value."""
 
-    field: str | None = None
-    value: str | None = None
+    field: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    value: str | None = attrs.field(default=None, metadata={"max_length": 256})
     visible: bool | None = None

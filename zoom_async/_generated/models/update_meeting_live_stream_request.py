@@ -11,7 +11,7 @@ import attrs
 class UpdateMeetingLiveStreamRequest:
     """Custom live-stream settings to apply."""
 
-    page_url: str
-    stream_key: str
-    stream_url: str
+    page_url: str = attrs.field(metadata={"max_length": 1024})
+    stream_key: str = attrs.field(metadata={"max_length": 512})
+    stream_url: str = attrs.field(metadata={"max_length": 1024})
     resolution: str | None = None

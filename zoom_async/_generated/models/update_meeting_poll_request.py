@@ -19,4 +19,4 @@ class UpdateMeetingPollRequest:
     anonymous: bool | None = None
     poll_type: UpdateMeetingPollRequestPollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = None
+    title: str | None = attrs.field(default=None, metadata={"max_length": 64})

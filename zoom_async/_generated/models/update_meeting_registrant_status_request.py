@@ -17,4 +17,6 @@ class UpdateMeetingRegistrantStatusRequest:
     """A status change for some registrants."""
 
     action: UpdateMeetingRegistrantStatusRequestAction | str
-    registrants: list[RegistrantIdentity] | None = None
+    registrants: list[RegistrantIdentity] | None = attrs.field(
+        default=None, metadata={"max_items": 30}
+    )

@@ -19,9 +19,9 @@ class UpdateMeetingRequest:
     """Meeting fields to change."""
 
     schedule_for: str | None = None
-    agenda: str | None = None
+    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
     duration: int | None = None
-    password: str | None = None
+    password: str | None = attrs.field(default=None, metadata={"max_length": 10})
     pre_schedule: bool | None = None
     recurrence: Recurrence | None = None
     settings: MeetingSettings | None = None

@@ -21,16 +21,16 @@ class User:
 
     created_at: datetime.datetime | None = None
     custom_attributes: list[UserCustomAttribute] | None = None
-    dept: str | None = None
+    dept: str | None = attrs.field(default=None, metadata={"max_length": 128})
     email: str | None = None
     employee_unique_id: str | None = None
-    first_name: str | None = None
+    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     group_ids: list[str] | None = None
     id: str | None = None
     im_group_ids: list[str] | None = None
     last_client_version: str | None = None
     last_login_time: datetime.datetime | None = None
-    last_name: str | None = None
+    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     plan_united_type: UserPlanUnitedType | str | None = None
     pmi: int | None = None
     role_id: str | None = None

@@ -51,8 +51,8 @@ def build_request(
     query = encode_query(
         {
             "type": check_text("type_", type_),
-            "from": check_date("from_", from_),
-            "to": check_date("to", to),
+            "from": check_date("from_", from_, required=True),
+            "to": check_date("to", to, required=True),
             "page_size": check_int("page_size", page_size, minimum=1, maximum=300),
             "next_page_token": check_text("next_page_token", next_page_token),
             "group_id": check_text("group_id", group_id),
