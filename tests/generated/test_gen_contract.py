@@ -15,8 +15,8 @@ from urllib.parse import quote
 import attrs
 import orjson
 import pytest
+from spec_examples import SpecOperation, model_view, operations, snake, zoom_error_body
 
-from examples import SpecOperation, model_view, operations, snake, zoom_error_body
 from zoom_async import errors
 from zoom_async._generated import models
 from zoom_async._generated.api import ENDPOINTS, OPERATIONS
