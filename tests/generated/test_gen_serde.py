@@ -9,7 +9,7 @@ import attrs
 import orjson
 import pytest
 
-from examples import dropped_keys, example_of, model_view, operations
+from spec_examples import dropped_keys, example_of, model_view, operations
 from zoom_async import errors, serde
 from zoom_async._generated import models
 from zoom_async.serde import structure, unstructure
@@ -223,7 +223,7 @@ def test_response_model_round_trip(name: str) -> None:
 
 def test_every_spec_property_has_a_model_field() -> None:
     """No property of any spec schema is silently dropped by its model."""
-    from examples import spec
+    from spec_examples import spec
 
     missing = {}
     for name in spec()["components"]["schemas"]:
