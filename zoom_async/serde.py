@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import gc
 import types
 import typing
 from collections.abc import Callable
@@ -151,7 +152,9 @@ def _structure_open_enum(value: Any, tp: Any) -> Any:
     return cls(value)
 
 
-converter.register_structure_hook_func(lambda tp: _open_enum_of(tp) is not None, _structure_open_enum)
+converter.register_structure_hook_func(
+    lambda tp: _open_enum_of(tp) is not None, _structure_open_enum
+)
 
 
 def _optional_inner(tp: Any) -> Any:
@@ -163,16 +166,172 @@ def _optional_inner(tp: Any) -> Any:
     return None
 
 
+def _split_none(tp: Any) -> tuple[Any, bool]:
+    """``(X, True)`` for ``X | None`` (X may itself be a union), else ``(tp, False)``."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if type(None) in args:
+            rest = tuple(a for a in args if a is not type(None))
+            return (rest[0] if len(rest) == 1 else typing.Union[rest]), True  # noqa: UP007
+    return tp, False
+
+
 def _is_passthrough(tp: Any) -> bool:
-    inner = _optional_inner(tp)
-    if inner is not None:
-        tp = inner
     if tp in _PASSTHROUGH:
         return True
     if typing.get_origin(tp) is list:
         (item,) = typing.get_args(tp) or (Any,)
         return item in _PASSTHROUGH
     return False
+
+
+# Structuring is generated Python source, one function per attrs class, compiled once: a
+# page of 300 users goes through it 300 times, and cattrs' generic per-field hooks (one call
+# per Optional field plus one per conversion) cost 3-4x the JSON parse itself. Each field
+# becomes one expression that reads the key with ``dict.get`` and converts inline; only
+# nested classes and rare types cost a function call. Behaviour matches the cattrs hooks
+# registered above (they still serve ``converter.structure(data, SomeType)`` for non-classes).
+
+_MISSING = object()
+_building: set[type] = set()
+
+
+class _Source:
+    """Names the generated function closes over, and the lines of its body."""
+
+    def __init__(self) -> None:
+        self.globals: dict[str, Any] = {
+            "_MISSING": _MISSING,
+            "_fromisoformat": dt.datetime.fromisoformat,
+            "_datetime": _structure_datetime,
+            "_date": _structure_date,
+            "_int": _structure_int,
+        }
+
+    def bind(self, value: Any) -> str:
+        name = f"_g{len(self.globals)}"
+        self.globals[name] = value
+        return name
+
+
+def _nested_hook(tp: type) -> Callable[[Any, Any], Any]:
+    if tp in _building:
+        # A class that (indirectly) contains itself: look its hook up when first needed.
+        return lambda value, _: converter.structure(value, tp)
+    return converter.get_structure_hook(tp)
+
+
+def _convert(tp: Any, v: str, src: _Source) -> str:
+    """An expression converting the non-None wire value ``v`` to ``tp``."""
+    if _is_passthrough(tp):
+        return v
+    if tp is int:
+        return f"({v} if {v}.__class__ is int else _int({v}, None))"
+    if tp is dt.datetime:
+        return f"(_fromisoformat({v}) if {v}.__class__ is str and {v} else _datetime({v}, None))"
+    if tp is dt.date:
+        return f"_date({v}, None)"
+    enum_cls = _open_enum_of(tp) or tp
+    if isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum):
+        tp = enum_cls
+        # The lookup Enum.__call__ starts with, without its call overhead; anything it
+        # misses (open-enum values, "1" for 1) goes through the class itself.
+        table, cls = src.bind(tp._value2member_map_), src.bind(tp)
+        return f"(_m if (_m := {table}.get({v}, _MISSING)) is not _MISSING else {cls}({v}))"
+    if isinstance(tp, type) and attrs.has(tp):
+        return f"{src.bind(_nested_hook(tp))}({v}, None)"
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp) or (Any,)
+        if isinstance(item, type) and attrs.has(item):
+            hook = src.bind(_nested_hook(item))
+            return f"[{hook}(_x, None) for _x in {v}]"
+    return f"{src.bind(converter.get_structure_hook(tp))}({v}, {src.bind(tp)})"
+
+
+def _field_expression(a: attrs.Attribute, src: _Source) -> str:  # type: ignore[type-arg]
+    """The expression that reads and converts one field of the wire dict ``o``."""
+    wire = repr(a.metadata.get("wire", a.name))
+    # A missing key is a KeyError for a required field (as with cattrs); a field whose
+    # default is not None is only passed when its key is present (see _structure_factory).
+    read = f"g({wire})" if a.default is None else f"o[{wire}]"
+    if a.converter is not None:
+        return read  # the class converts it (cattrs' prefer-attrib-converters behaviour)
+    tp, nullable = _split_none(a.type)
+    conversion = _convert(tp, "_v", src)
+    if conversion == "_v":
+        return read
+    # ``SomeEnum | str`` decodes None to None too (see _structure_open_enum).
+    if nullable or a.default is None or _open_enum_of(a.type) is not None:
+        return f"(None if (_v := {read}) is None else {conversion})"
+    return f"((_v := {read}), {conversion})[1]"
+
+
+def _plain_init(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:  # type: ignore[type-arg]
+    """Whether ``__init__`` only stores its arguments, so setting the slots directly is the same.
+
+    True for every generated model: no validators, converters, hooks or non-None defaults.
+    """
+    return (
+        typing.cast(Any, cls).__setattr__ is object.__setattr__
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and all(
+            a.init
+            and a.validator is None
+            and a.converter is None
+            and (a.default is None or a.default is attrs.NOTHING)
+            for a in fields
+        )
+    )
+
+
+def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    _building.add(cls)
+    try:
+        src = _Source()
+        src.globals["_cls"] = cls
+        src.globals["_new"] = object.__new__
+        src.globals["_legacy"] = _legacy_structure_fn(cls)
+        lines = [
+            "def structure(o, _):",
+            "    if o.__class__ is not dict:",
+            "        return _legacy(o, _)",
+            "    g = o.get",
+        ]
+        if _plain_init(cls, fields):
+            # Calling attrs' __init__ with ~20 keyword arguments costs several times more
+            # than the conversions themselves; it would only store them, so store directly.
+            lines.append("    self = _new(_cls)")
+            lines.extend(f"    self.{a.name} = {_field_expression(a, src)}" for a in fields)
+            lines.append("    return self")
+        else:
+            always, when_present = [], []
+            for a in fields:
+                if not a.init:
+                    continue
+                expression = _field_expression(a, src)
+                name = getattr(a, "alias", None) or a.name.lstrip("_")
+                if a.default is None or a.default is attrs.NOTHING:
+                    always.append(f"        {name}={expression},")
+                else:
+                    wire = repr(a.metadata.get("wire", a.name))
+                    when_present.append(f"    if {wire} in o:\n        kw[{name!r}] = {expression}")
+            if when_present:
+                lines.append("    kw = {}")
+                lines.extend(when_present)
+                always.append("        **kw,")
+            lines.extend(["    return _cls(", *always, "    )"])
+        source = "\n".join(lines) + "\n"
+        namespace: dict[str, Any] = {}
+        filename = f"<zoom_async.serde structure {cls.__module__}.{cls.__qualname__}>"
+        exec(compile(source, filename, "exec"), src.globals, namespace)
+        fn: Callable[[Any, Any], Any] = namespace["structure"]
+        fn.__qualname__ = f"structure_{cls.__name__}"
+        return fn
+    finally:
+        _building.discard(cls)
 
 
 def _optional_hook(tp: Any) -> Callable[[Any, Any], Any] | None:
@@ -188,36 +347,30 @@ def _optional_hook(tp: Any) -> Callable[[Any, Any], Any] | None:
     return hook
 
 
-def _passthrough_attribute(a: attrs.Attribute) -> attrs.Attribute:  # type: ignore[type-arg]
-    # An attribute with a converter is handed to the class unconverted when cattrs is told to
-    # prefer attrs converters; the class itself has no converter, so the value passes through.
-    return a.evolve(converter=_identity)
+def _legacy_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
+    """cattrs' own structure function, for input that is not a dict (see structure())."""
+    built: list[Callable[[Any, Any], Any]] = []
 
+    def structure(value: Any, tp: Any) -> Any:
+        if not built:
+            overrides: dict[str, Any] = {}
+            for a in attrs.fields(cls):
+                wire = a.metadata.get("wire")
+                hook = _optional_hook(a.type)
+                if wire is not None or hook is not None:
+                    overrides[a.name] = override(rename=wire, struct_hook=hook)
+            built.append(
+                make_dict_structure_fn_from_attrs(
+                    list(attrs.fields(cls)),
+                    cls,
+                    converter,
+                    _cattrs_detailed_validation=False,
+                    **overrides,
+                )
+            )
+        return built[0](value, tp)
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
-    attrs.resolve_types(cls)
-    fields = attrs.fields(cls)
-    overrides: dict[str, Any] = {}
-    adapted = []
-    for a in fields:
-        wire = a.metadata.get("wire")
-        hook = None if _is_passthrough(a.type) else _optional_hook(a.type)
-        if wire is not None or hook is not None:
-            overrides[a.name] = override(rename=wire, struct_hook=hook)
-        adapted.append(_passthrough_attribute(a) if _is_passthrough(a.type) else a)
-    fn: Callable[[Any, Any], Any] = make_dict_structure_fn_from_attrs(
-        adapted,
-        cls,
-        converter,
-        _cattrs_prefer_attrib_converters=True,
-        _cattrs_detailed_validation=False,
-        **overrides,
-    )
-    return fn
+    return structure
 
 
 def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
@@ -251,6 +404,13 @@ def loads(body: bytes | str) -> Any:
 
 def decode(body: bytes, cls: type[T], *, status: int = 200) -> T:
     """Parse and structure a success body; anything malformed becomes InvalidResponseError."""
+    # Parsing and structuring allocate thousands of acyclic containers per page; with the
+    # cyclic GC running, each batch is traversed again and again (and survivors push it into
+    # full collections of the whole heap), which doubles the cost of a 300-user page.
+    # Refcounting frees everything as usual; the collector resumes when we return.
+    pause = gc.isenabled()
+    if pause:
+        gc.disable()
     try:
         return converter.structure(orjson.loads(body), cls)
     except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -261,6 +421,9 @@ def decode(body: bytes, cls: type[T], *, status: int = 200) -> T:
         raise InvalidResponseError(
             status, f"malformed {cls.__name__} response: {exc}", body=body
         ) from None
+    finally:
+        if pause:
+            gc.enable()
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,0 +1,1 @@
+"""Benchmarks for zoom_async: ``make bench`` runs ``python -m benchmarks.run``."""

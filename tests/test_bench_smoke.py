@@ -1,0 +1,71 @@
+"""``make bench`` cannot rot: run the harness with tiny counts and check the report's rows.
+
+No timing is asserted (that is the benchmark's job, not the test suite's).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EXPECTED_ROWS = [
+    *(
+        f"| {client} | {conc} |"
+        for client in (
+            "raw aiohttp + json.loads (floor)",
+            "zoom_async get_meeting_by_id",
+            "openapi-python-client (httpx), stock",
+        )
+        for conc in (1, 16, 128, 512)
+    ),
+    "| requests.Session (zoomus stack), sequential | 1 |",
+    "| requests.Session (zoomus stack), 16 threads | 16 |",
+    *(
+        f"| {payload} | {decoder} |"
+        for payload in ("300-user page (175,679 B)", "meeting (2,808 B)")
+        for decoder in (
+            "json.loads",
+            "orjson.loads",
+            "zoom_async serde.decode",
+            "zoom_async, no GC pause",
+            "zoom_async structure only",
+            "stock json.loads + from_dict",
+        )
+    ),
+    "| `zoom.paginate(zoom.list_users, page_size=300)` | 600 |",
+    "| `zoom.paginate(zoom.list_users, page_size=300)` | 1,800 |",
+    "| 300 concurrent `get_meeting_by_id`",
+    "| zoom_async client CPU ≤ 1.3x floor at concurrency 128 |",
+    "| zoom_async ≥ 10x stock httpx client req/s at concurrency 128 |",
+    "| decode 300-user page ≤ 2x json.loads |",
+    "| pagination memory flat |",
+    "| pacing ≥ 95% of 80 req/s, zero 429s |",
+]
+
+
+def test_bench_smoke(tmp_path: Path) -> None:
+    output = tmp_path / "bench.md"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--smoke", "--output", str(output)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = output.read_text(encoding="utf-8")
+    assert report == proc.stdout
+    lines = report.splitlines()
+    missing = [row for row in EXPECTED_ROWS if not any(line.startswith(row) for line in lines)]
+    assert not missing, f"rows missing from the report: {missing}\n{report}"
+    assert "error" not in report, report
+    # Pacing's small batch: every call answered, none rejected.
+    pacing = next(line for line in lines if line.startswith("| 30 |"))
+    assert pacing.split("|")[5].strip() == "0", pacing
