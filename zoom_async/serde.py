@@ -110,6 +110,8 @@ def _structure_int(value: Any, _: Any) -> int:
         return value
     if isinstance(value, bool):
         raise TypeError("expected an integer, got a boolean")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"expected an integer, got {value!r}")
     return int(value)
 
 
@@ -117,8 +119,10 @@ converter.register_structure_hook(dt.datetime, _structure_datetime)
 converter.register_structure_hook(dt.date, _structure_date)
 converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
 converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
-# A predicate, not a class registration: singledispatch would also catch IntEnum subclasses.
-converter.register_structure_hook_func(lambda tp: tp is int, _structure_int)
+converter.register_structure_hook(int, _structure_int)
+# Open enums are ints/strs too: register them by class so they win over the int hook above.
+converter.register_structure_hook(OpenIntEnum, lambda value, tp: tp(value))
+converter.register_structure_hook(OpenStrEnum, lambda value, tp: tp(value))
 converter.register_structure_hook_func(
     lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), lambda value, tp: tp(value)
 )
