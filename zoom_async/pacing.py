@@ -8,6 +8,7 @@ batch job runs at Zoom's ceiling without collecting 429s.
 from __future__ import annotations
 
 import asyncio
+import collections
 from typing import Literal
 
 __all__ = ["PLAN_LIMITS", "Pacer", "Plan"]
@@ -23,16 +24,31 @@ PLAN_LIMITS: dict[str, dict[str, float]] = {
 # Even spacing still lets scheduling jitter put one call too many into a one-second window
 # (a late first call plus an on-time last one), so aim a little below the limit.
 SAFETY = 0.96
+# Event-loop stalls (GC, a busy host) wake several sleepers at once and bunch their calls;
+# a window of actual send times caps any one second at this share of the limit regardless.
+WINDOW_SHARE = 0.975
 
 
 class _Lane:
     """Evenly spaced slots for one category (a GCRA scheduler with no burst)."""
 
-    __slots__ = ("interval", "next_free")
+    __slots__ = ("cap", "interval", "next_free", "sent")
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / (rate * SAFETY)
         self.next_free = 0.0
+        self.cap = max(1, int(rate * WINDOW_SHARE))
+        self.sent: collections.deque[float] = collections.deque()
+
+    def window_wait(self, now: float) -> float:
+        """Record a send at ``now`` if the last second has room; else how long to wait."""
+        sent = self.sent
+        while sent and sent[0] <= now - 1.0:
+            sent.popleft()
+        if len(sent) < self.cap:
+            sent.append(now)
+            return 0.0
+        return sent[0] + 1.0 - now
 
     def reserve(self, now: float) -> float:
         """Claim the next slot; return how long to wait for it."""
@@ -62,8 +78,11 @@ class Pacer:
         lane = self._lanes.get(category)
         if lane is None:
             return
-        wait = lane.reserve(asyncio.get_running_loop().time())
+        loop = asyncio.get_running_loop()
+        wait = lane.reserve(loop.time())
         if wait > 0:
+            await asyncio.sleep(wait)
+        while (wait := lane.window_wait(loop.time())) > 0:
             await asyncio.sleep(wait)
 
     def backoff(self, category: str, seconds: float) -> None:

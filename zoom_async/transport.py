@@ -90,6 +90,8 @@ class AiohttpTransport:
         self._session = session
         self._owns_session = session is None
         self._max_connections = max_connections
+        # ClientTimeout is an attrs class that costs ~1.2 µs to build; timeouts repeat.
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._closed = False
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -120,13 +122,16 @@ class AiohttpTransport:
         timeout: float,
     ) -> RawResponse:
         session = self._get_session()
+        client_timeout = self._timeouts.get(timeout)
+        if client_timeout is None:
+            client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(total=timeout)
         try:
             async with session.request(
                 method,
                 URL(url, encoded=True),  # paths are pre-encoded: keep %252F as sent
                 headers=dict(headers),
                 data=body,
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                timeout=client_timeout,
                 allow_redirects=False,
             ) as response:
                 payload = await response.read()
