@@ -276,9 +276,11 @@ class AsyncZoom(GeneratedMethods):
         body = orjson.dumps(request.json) if request.json is not None else None
         category = request.operation.rate_limit if request.operation is not None else None
         attempt = 0
-        # Tokens Zoom rejected during this call: one refresh per rejected token, so a long
-        # call (say, waiting out 429s) may outlive more than one token, but never loops.
+        # Tokens Zoom rejected during this call. A long call (say, waiting out 429s) may
+        # outlive more than one token: each rejected one is replaced once. A fresh token
+        # rejected straight away means refreshing cannot help, so that error is final.
         rejected: set[str] = set()
+        just_refreshed = False
         while True:
             if self._pacer is not None and category is not None:
                 await self._pacer.acquire(category)
@@ -331,13 +333,15 @@ class AsyncZoom(GeneratedMethods):
                 )
             self._log(request, status, started, attempt)
             if isinstance(error, ZoomAPIError) and _is_auth_failure(error):
-                if token in rejected or not self.auth.can_refresh:
+                if just_refreshed or token in rejected or not self.auth.can_refresh:
                     raise error
                 if len(rejected) > self._retry.max_retries:
                     raise error
                 rejected.add(token)
+                just_refreshed = True
                 await self.auth.token_rejected(ctx, token)
                 continue
+            just_refreshed = False
             delay = self._retry.delay_for(attempt, request.method, error)
             if delay is None:
                 raise error

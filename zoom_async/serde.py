@@ -15,13 +15,13 @@ import enum
 import gc
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 import orjson
-from cattrs.gen import make_dict_structure_fn_from_attrs, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from zoom_async.errors import InvalidResponseError
 
@@ -77,9 +77,38 @@ class OpenIntEnum(enum.IntEnum):
 
 converter = cattrs.Converter()
 
-# Types passed through unconverted when the wire already holds them: orjson gives exactly
-# these, and converting each field is most of the decode cost of a large page.
-_PASSTHROUGH = (str, float, bool, typing.Any)
+
+def _wrong(kind: str, value: Any) -> TypeError:
+    return TypeError(f"expected {kind}, got {type(value).__name__}")
+
+
+def _structure_str(value: Any, _: Any = None) -> str:
+    # IDs documented as strings sometimes arrive as numbers; anything else is a bad response.
+    if value.__class__ is str:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise _wrong("a string", value)
+
+
+def _structure_float(value: Any, _: Any = None) -> float:
+    if value.__class__ is float:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    raise _wrong("a number", value)
+
+
+def _structure_bool(value: Any, _: Any = None) -> bool:
+    if value.__class__ is bool:
+        return value
+    raise _wrong("a boolean", value)
+
+
+def _structure_list(value: Any, _: Any = None) -> list[Any]:
+    if value.__class__ is list:
+        return value
+    raise _wrong("an array", value)
 
 
 def _structure_datetime(value: Any, _: Any) -> dt.datetime | None:
@@ -161,15 +190,6 @@ converter.register_structure_hook_func(
 )
 
 
-def _optional_inner(tp: Any) -> Any:
-    """Return X for ``X | None``; None otherwise."""
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1 and len(typing.get_args(tp)) == 2:
-            return args[0]
-    return None
-
-
 def _split_none(tp: Any) -> tuple[Any, bool]:
     """``(X, True)`` for ``X | None`` (X may itself be a union), else ``(tp, False)``."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
@@ -180,13 +200,7 @@ def _split_none(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def _is_passthrough(tp: Any) -> bool:
-    if tp in _PASSTHROUGH:
-        return True
-    if typing.get_origin(tp) is list:
-        (item,) = typing.get_args(tp) or (Any,)
-        return item in _PASSTHROUGH
-    return False
+_PRIMITIVES: dict[Any, str] = {str: "_str", float: "_float", bool: "_bool"}
 
 
 # Structuring is generated Python source, one function per attrs class, compiled once: a
@@ -210,6 +224,10 @@ class _Source:
             "_datetime": _structure_datetime,
             "_date": _structure_date,
             "_int": _structure_int,
+            "_str": _structure_str,
+            "_float": _structure_float,
+            "_bool": _structure_bool,
+            "_list": _structure_list,
         }
 
     def bind(self, value: Any) -> str:
@@ -226,9 +244,16 @@ def _nested_hook(tp: type) -> Callable[[Any, Any], Any]:
 
 
 def _convert(tp: Any, v: str, src: _Source) -> str:
-    """An expression converting the non-None wire value ``v`` to ``tp``."""
-    if _is_passthrough(tp):
+    """An expression converting the non-None wire value ``v`` to ``tp``.
+
+    The common case (orjson already produced the right type) costs one class check inline;
+    only a mismatch calls a function, which converts (a numeric ID sent as a number) or
+    raises TypeError, so a bad response becomes InvalidResponseError, never a wrong model.
+    """
+    if tp is Any:
         return v
+    if tp in _PRIMITIVES:
+        return f"({v} if {v}.__class__ is {tp.__name__} else {_PRIMITIVES[tp]}({v}))"
     if tp is int:
         return f"({v} if {v}.__class__ is int else _int({v}, None))"
     if tp is dt.datetime:
@@ -246,9 +271,12 @@ def _convert(tp: Any, v: str, src: _Source) -> str:
         return f"{src.bind(_nested_hook(tp))}({v}, None)"
     if typing.get_origin(tp) is list:
         (item,) = typing.get_args(tp) or (Any,)
+        items = f"({v} if {v}.__class__ is list else _list({v}))"
         if isinstance(item, type) and attrs.has(item):
             hook = src.bind(_nested_hook(item))
-            return f"[{hook}(_x, None) for _x in {v}]"
+            return f"[{hook}(_x, None) for _x in {items}]"
+        element = _convert(item, "_x", src)
+        return items if element == "_x" else f"[{element} for _x in {items}]"
     return f"{src.bind(converter.get_structure_hook(tp))}({v}, {src.bind(tp)})"
 
 
@@ -297,11 +325,11 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         src = _Source()
         src.globals["_cls"] = cls
         src.globals["_new"] = object.__new__
-        src.globals["_legacy"] = _legacy_structure_fn(cls)
+        src.globals["_not_object"] = _not_object
         lines = [
             "def structure(o, _):",
             "    if o.__class__ is not dict:",
-            "        return _legacy(o, _)",
+            "        o = _not_object(o)",
             "    g = o.get",
         ]
         if _plain_init(cls, fields):
@@ -338,43 +366,11 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         _building.discard(cls)
 
 
-def _optional_hook(tp: Any) -> Callable[[Any, Any], Any] | None:
-    """A hook for ``X | None`` that skips cattrs' generic union dispatch."""
-    inner = _optional_inner(tp)
-    if inner is None:
-        return None
-    inner_hook = converter.get_structure_hook(inner)
-
-    def hook(value: Any, _: Any) -> Any:
-        return None if value is None else inner_hook(value, inner)
-
-    return hook
-
-
-def _legacy_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
-    """cattrs' own structure function, for input that is not a dict (see structure())."""
-    built: list[Callable[[Any, Any], Any]] = []
-
-    def structure(value: Any, tp: Any) -> Any:
-        if not built:
-            overrides: dict[str, Any] = {}
-            for a in attrs.fields(cls):
-                wire = a.metadata.get("wire")
-                hook = _optional_hook(a.type)
-                if wire is not None or hook is not None:
-                    overrides[a.name] = override(rename=wire, struct_hook=hook)
-            built.append(
-                make_dict_structure_fn_from_attrs(
-                    list(attrs.fields(cls)),
-                    cls,
-                    converter,
-                    _cattrs_detailed_validation=False,
-                    **overrides,
-                )
-            )
-        return built[0](value, tp)
-
-    return structure
+def _not_object(value: Any) -> dict[str, Any]:
+    """A model needs a JSON object; a mapping is copied, anything else is a bad response."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise _wrong("a JSON object", value)
 
 
 def _unstructure_factory(cls: type) -> Callable[[Any], Any]:

@@ -97,22 +97,7 @@ BROKEN = [
     Broken("bad-utf8", 200, JSON_TYPE, _body(b'{"topic": "\xff\xfe"}'), InvalidResponseError),
     Broken("nan", 200, JSON_TYPE, _body(b'{"id": NaN}'), InvalidResponseError),
 ]
-NOT_AN_OBJECT_REASON = (
-    "serde.decode does not check that a JSON object arrived: cattrs' generated structure"
-    " function tests `name in data`, so a JSON array or string where an object belongs"
-    " becomes a model with every field None instead of raising InvalidResponseError"
-)
-REASONS = {
-    "json-array": NOT_AN_OBJECT_REASON,
-    "json-array-of-example": NOT_AN_OBJECT_REASON,
-    "json-string": NOT_AN_OBJECT_REASON,
-    "model": NOT_AN_OBJECT_REASON,
-    "passthrough": (
-        "serde passes str/bool/float fields through unchecked (a speed choice), so an object"
-        " where the spec says string is stored in the model instead of raising"
-        " InvalidResponseError"
-    ),
-}
+REASONS: dict[str, str] = {}  # known bugs, as xfail(strict=True) reasons: none left
 
 
 def _xfail(reason: str | None) -> list[Any]:

@@ -449,21 +449,12 @@ def test_parse_response_invalid_success_body(op: SpecOperation, kind: str) -> No
     assert info.value.body == body
 
 
-WRONG_SHAPE_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="serde.decode accepts a JSON array/string where an object is expected:"
-    " cattrs' dict structure fn only does `key in data`, so [] or 'x' becomes an empty model",
-)
-
-
-@WRONG_SHAPE_XFAIL
 @pytest.mark.parametrize("body", [b"[]", b'"text"'], ids=["array", "string"])
 def test_parse_response_wrong_json_shape(body: bytes) -> None:
     with pytest.raises(errors.InvalidResponseError):
         ENDPOINTS["getMeetingById"].parse_response(200, {}, body)
 
 
-@WRONG_SHAPE_XFAIL
 def test_parse_response_wrong_nested_shape() -> None:
     body = orjson.dumps({"users": "not-a-list", "page_size": 30})
     with pytest.raises(errors.InvalidResponseError):
