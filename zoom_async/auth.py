@@ -138,6 +138,13 @@ class Auth:
                 pass
 
 
+def _require_text(**values: object) -> None:
+    """Credentials must be non-empty strings; the error names the argument, never its value."""
+    for name, value in values.items():
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be a non-empty string")
+
+
 def _basic(client_id: str, client_secret: str) -> str:
     raw = f"{client_id}:{client_secret}".encode()
     return "Basic " + base64.b64encode(raw).decode("ascii")
@@ -242,13 +249,7 @@ class ServerToServerOAuth(Auth):
         token_url: str = DEFAULT_TOKEN_URL,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("account_id", account_id),
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-        ):
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{name} must be a non-empty string")
+        _require_text(account_id=account_id, client_id=client_id, client_secret=client_secret)
         self.account_id = account_id
         self.client_id = client_id
         self._client_secret = client_secret
@@ -290,13 +291,7 @@ class UserOAuth(Auth):
         expires_at: float | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-            ("refresh_token", refresh_token),
-        ):
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{name} must be a non-empty string")
+        _require_text(client_id=client_id, client_secret=client_secret, refresh_token=refresh_token)
         self.client_id = client_id
         self._client_secret = client_secret
         self._refresh_token = refresh_token
@@ -345,8 +340,7 @@ class BearerToken(Auth):
 
     def __init__(self, access_token: str) -> None:
         super().__init__()
-        if not isinstance(access_token, str) or not access_token:
-            raise ValueError("access_token must be a non-empty string")
+        _require_text(access_token=access_token)
         self._access_token = access_token
         self._expires_at = float("inf")
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import aiohttp
+import attrs
 import orjson
 
 from zoom_async import __version__
@@ -33,8 +34,21 @@ from zoom_async.wire import Request, encode_query
 __all__ = ["AsyncZoom"]
 
 DEFAULT_BASE_URL = "https://api.zoom.us/v2"
+DEFAULT_MAX_RETRIES = 3
 logger = logging.getLogger("zoom_async")
 T = TypeVar("T")
+
+
+def _check_timeout(timeout: object) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _check_max_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    return max_retries
 
 
 class _Lifecycle:
@@ -65,7 +79,7 @@ class AsyncZoom(GeneratedMethods):
         *,
         base_url: str | None = None,
         timeout: float = 30.0,
-        max_retries: int = 3,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         plan: Plan | None = None,
         max_connections: int = 100,
         session: aiohttp.ClientSession | None = None,
@@ -77,10 +91,7 @@ class AsyncZoom(GeneratedMethods):
                 "auth must be ServerToServerOAuth, UserOAuth or BearerToken,"
                 f" got {type(auth).__name__}"
             )
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+        _check_max_retries(max_retries)
         if (
             isinstance(max_connections, bool)
             or not isinstance(max_connections, int)
@@ -92,16 +103,12 @@ class AsyncZoom(GeneratedMethods):
         self.auth = auth
         self._base_url = check_url("base_url", DEFAULT_BASE_URL if base_url is None else base_url)
         self._base_url_explicit = base_url is not None
-        self.timeout = float(timeout)
-        self._retry = retry_policy or RetryPolicy(max_retries=max_retries)
-        if retry_policy is None or max_retries != 3:
-            self._retry = RetryPolicy(
-                max_retries=max_retries,
-                initial_delay=self._retry.initial_delay,
-                max_delay=self._retry.max_delay,
-                max_retry_after=self._retry.max_retry_after,
-                jitter=self._retry.jitter,
-            )
+        self.timeout = _check_timeout(timeout)
+        # A max_retries changed from its default overrides the given policy's own count.
+        policy = retry_policy or RetryPolicy()
+        if retry_policy is None or max_retries != DEFAULT_MAX_RETRIES:
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        self._retry = policy
         self._pacer = Pacer(plan) if plan is not None else None
         self.plan = plan
         self._slots = asyncio.Semaphore(max_connections)
@@ -153,20 +160,9 @@ class AsyncZoom(GeneratedMethods):
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         if timeout is not None:
-            if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-                raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-            clone.timeout = float(timeout)
+            clone.timeout = _check_timeout(timeout)
         if max_retries is not None:
-            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-                raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
-            old = self._retry
-            clone._retry = RetryPolicy(
-                max_retries=max_retries,
-                initial_delay=old.initial_delay,
-                max_delay=old.max_delay,
-                max_retry_after=old.max_retry_after,
-                jitter=old.jitter,
-            )
+            clone._retry = attrs.evolve(self._retry, max_retries=_check_max_retries(max_retries))
         clone._is_view = True  # the original closes the shared session
         return clone
 
@@ -312,6 +308,8 @@ class AsyncZoom(GeneratedMethods):
             error: ZoomError
             try:
                 async with self._slots:
+                    if self._pacer is not None and category is not None:
+                        await self._pacer.admit(category)
                     response = await self._transport.send(
                         request.method, url, headers=headers, body=body, timeout=self.timeout
                     )

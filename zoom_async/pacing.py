@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import math
 from typing import Literal
 
 __all__ = ["PLAN_LIMITS", "Pacer", "Plan"]
@@ -21,12 +22,9 @@ PLAN_LIMITS: dict[str, dict[str, float]] = {
     "business": {"light": 80, "medium": 60, "heavy": 40, "resource-intensive": 20 / 60},
 }
 
-# Even spacing still lets scheduling jitter put one call too many into a one-second window
-# (a late first call plus an on-time last one), so aim a little below the limit.
+# Zoom counts requests as they arrive; delays between our send and its count (network,
+# its own queues) squeeze our spacing, so aim a little below the limit.
 SAFETY = 0.96
-# Event-loop stalls (GC, a busy host) wake several sleepers at once and bunch their calls;
-# a window of actual send times caps any one second at this share of the limit regardless.
-WINDOW_SHARE = 0.975
 
 
 class _Lane:
@@ -37,7 +35,9 @@ class _Lane:
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / (rate * SAFETY)
         self.next_free = 0.0
-        self.cap = max(1, int(rate * WINDOW_SHARE))
+        # Event-loop stalls (GC, a busy host) wake several sleepers at once; a window of
+        # actual send times keeps any one second at the spaced rate regardless.
+        self.cap = max(1, math.ceil(rate * SAFETY))
         self.sent: collections.deque[float] = collections.deque()
 
     def window_wait(self, now: float) -> float:
@@ -74,14 +74,20 @@ class Pacer:
         self._lanes = {category: _Lane(rate) for category, rate in PLAN_LIMITS[plan].items()}
 
     async def acquire(self, category: str) -> None:
-        """Wait for this category's next slot."""
+        """Wait for this category's next evenly spaced slot (before taking a connection)."""
+        lane = self._lanes.get(category)
+        if lane is None:
+            return
+        wait = lane.reserve(asyncio.get_running_loop().time())
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def admit(self, category: str) -> None:
+        """Right before sending: wait while the last second already holds a full share."""
         lane = self._lanes.get(category)
         if lane is None:
             return
         loop = asyncio.get_running_loop()
-        wait = lane.reserve(loop.time())
-        if wait > 0:
-            await asyncio.sleep(wait)
         while (wait := lane.window_wait(loop.time())) > 0:
             await asyncio.sleep(wait)
 

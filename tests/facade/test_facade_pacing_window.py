@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from zoom_async.pacing import WINDOW_SHARE, _Lane
+import math
+
+from zoom_async.pacing import SAFETY, _Lane
 
 
 def test_window_caps_sends_in_any_second() -> None:
     lane = _Lane(80)
-    assert lane.cap == int(80 * WINDOW_SHARE) == 78
+    assert lane.cap == math.ceil(80 * SAFETY) == 77
     # A stall released 100 sleepers at t=5.0: only `cap` may go in that second.
     waits = [lane.window_wait(5.0) for _ in range(100)]
-    assert waits.count(0.0) == 78
-    assert all(w == 1.0 for w in waits[78:])
+    assert waits.count(0.0) == 77
+    assert all(w == 1.0 for w in waits[77:])
     # A second later the window has room again.
     assert lane.window_wait(6.0) == 0.0
 
 
 def test_window_slides() -> None:
-    lane = _Lane(10)  # cap 9
-    for i in range(9):
-        assert lane.window_wait(i * 0.1) == 0.0
-    wait = lane.window_wait(0.85)
-    assert abs(wait - 0.15) < 1e-9  # until the send at t=0.0 leaves the window
+    lane = _Lane(10)  # cap ceil(9.6) = 10
+    for i in range(10):
+        assert lane.window_wait(i * 0.09) == 0.0
+    wait = lane.window_wait(0.95)
+    assert abs(wait - 0.05) < 1e-9  # until the send at t=0.0 leaves the window
     assert lane.window_wait(1.0) == 0.0
