@@ -119,7 +119,7 @@ _SPEC: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "anonymous": {"type": "boolean", "default": False},
-                "poll_type": {"type": "integer", "enum": [1, 2, 3], "default": 1},
+                "poll_type": {"$ref": "#/components/schemas/PollType"},
                 "questions": {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/PollQuestion"},
@@ -157,7 +157,7 @@ _SPEC: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "anonymous": {"type": "boolean", "default": False},
-                "poll_type": {"type": "integer", "enum": [1, 2, 3]},
+                "poll_type": {"$ref": "#/components/schemas/PollType"},
                 "questions": {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/PollQuestion"},
@@ -171,7 +171,7 @@ _SPEC: dict[str, Any] = {
                 "id": {"type": "string"},
                 "status": {"type": "string", "enum": ["notstart", "started", "ended", "sharing"]},
                 "anonymous": {"type": "boolean", "default": False},
-                "poll_type": {"type": "integer", "enum": [1, 2, 3]},
+                "poll_type": {"$ref": "#/components/schemas/PollType"},
                 "questions": {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/PollQuestion"},
@@ -208,7 +208,7 @@ _SPEC: dict[str, Any] = {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/TrackingField"},
                 },
-                "type": {"type": "integer", "enum": [1, 2, 3, 8], "default": 2},
+                "type": {"$ref": "#/components/schemas/MeetingType"},
             },
         },
         "CustomKey": {
@@ -384,7 +384,7 @@ _SPEC: dict[str, Any] = {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/TrackingField"},
                 },
-                "type": {"type": "integer", "enum": [1, 2, 3, 8], "default": 2},
+                "type": {"$ref": "#/components/schemas/MeetingType"},
             },
         },
         "GetMeetingInvitationResponse": {
@@ -400,7 +400,7 @@ _SPEC: dict[str, Any] = {
                 "id": {"type": "string"},
                 "status": {"type": "string", "enum": ["notstart", "started", "ended", "sharing"]},
                 "anonymous": {"type": "boolean", "default": False},
-                "poll_type": {"type": "integer", "enum": [1, 2, 3]},
+                "poll_type": {"$ref": "#/components/schemas/PollType"},
                 "questions": {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/PollQuestion"},
@@ -429,7 +429,7 @@ _SPEC: dict[str, Any] = {
                 "source": {"type": "string"},
                 "topic": {"type": "string"},
                 "total_minutes": {"type": "integer"},
-                "type": {"type": "integer", "enum": [0, 1, 2, 3, 4, 7, 8]},
+                "type": {"$ref": "#/components/schemas/PastMeetingType"},
                 "user_email": {"type": "string", "format": "email"},
                 "user_name": {"type": "string"},
             },
@@ -623,7 +623,7 @@ _SPEC: dict[str, Any] = {
                 "start_time": {"type": "string", "format": "date-time"},
                 "timezone": {"type": "string"},
                 "topic": {"type": "string"},
-                "type": {"type": "integer", "enum": [1, 2, 3, 8]},
+                "type": {"$ref": "#/components/schemas/MeetingType"},
                 "uuid": {"type": "string"},
             },
         },
@@ -646,7 +646,7 @@ _SPEC: dict[str, Any] = {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/TrackingField"},
                 },
-                "type": {"type": "integer", "enum": [1, 2, 3, 8], "default": 2},
+                "type": {"$ref": "#/components/schemas/MeetingType"},
             },
         },
         "MeetingInvitee": {
@@ -660,7 +660,7 @@ _SPEC: dict[str, Any] = {
                 "allow_multiple_devices": {"type": "boolean"},
                 "alternative_hosts": {"type": "string"},
                 "alternative_hosts_email_notification": {"type": "boolean", "default": True},
-                "approval_type": {"type": "integer", "enum": [0, 1, 2], "default": 2},
+                "approval_type": {"$ref": "#/components/schemas/ApprovalType"},
                 "approved_or_denied_countries_or_regions": {
                     "$ref": "#/components/schemas/ApprovedOrDeniedCountriesOrRegions"
                 },
@@ -681,7 +681,7 @@ _SPEC: dict[str, Any] = {
                     "default": "none",
                 },
                 "breakout_room": {"$ref": "#/components/schemas/BreakoutRoomSettings"},
-                "calendar_type": {"type": "integer", "enum": [1, 2]},
+                "calendar_type": {"$ref": "#/components/schemas/CalendarType"},
                 "close_registration": {"type": "boolean", "default": False},
                 "cn_meeting": {"type": "boolean", "default": False, "deprecated": True},
                 "contact_email": {"type": "string"},
@@ -692,7 +692,7 @@ _SPEC: dict[str, Any] = {
                 "global_dial_in_countries": {"type": "array", "items": {"type": "string"}},
                 "host_video": {"type": "boolean"},
                 "in_meeting": {"type": "boolean", "default": False, "deprecated": True},
-                "jbh_time": {"type": "integer", "enum": [0, 5, 10]},
+                "jbh_time": {"$ref": "#/components/schemas/JoinBeforeHostTime"},
                 "join_before_host": {"type": "boolean", "default": False},
                 "language_interpretation": {"$ref": "#/components/schemas/LanguageInterpretation"},
                 "meeting_authentication": {"type": "boolean"},
@@ -705,7 +705,7 @@ _SPEC: dict[str, Any] = {
                 "private_meeting": {"type": "boolean"},
                 "registrants_confirmation_email": {"type": "boolean"},
                 "registrants_email_notification": {"type": "boolean"},
-                "registration_type": {"type": "integer", "enum": [1, 2, 3], "default": 1},
+                "registration_type": {"$ref": "#/components/schemas/RegistrationType"},
                 "show_share_button": {"type": "boolean"},
                 "use_pmi": {"type": "boolean", "default": False},
                 "waiting_room": {"type": "boolean", "default": False},
@@ -783,7 +783,7 @@ _SPEC: dict[str, Any] = {
                 "id": {"type": "string"},
                 "status": {"type": "string", "enum": ["notstart", "started", "ended", "sharing"]},
                 "anonymous": {"type": "boolean", "default": False},
-                "poll_type": {"type": "integer", "enum": [1, 2, 3]},
+                "poll_type": {"$ref": "#/components/schemas/PollType"},
                 "questions": {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/PollQuestion"},
@@ -839,9 +839,9 @@ _SPEC: dict[str, Any] = {
                 "end_times": {"type": "integer", "default": 1, "maximum": 365},
                 "monthly_day": {"type": "integer", "default": 1},
                 "monthly_week": {"type": "integer", "enum": [-1, 1, 2, 3, 4]},
-                "monthly_week_day": {"type": "integer", "enum": [1, 2, 3, 4, 5, 6, 7]},
+                "monthly_week_day": {"$ref": "#/components/schemas/WeekDay"},
                 "repeat_interval": {"type": "integer"},
-                "type": {"type": "integer", "enum": [1, 2, 3]},
+                "type": {"$ref": "#/components/schemas/RecurrenceType"},
                 "weekly_days": {
                     "type": "string",
                     "enum": ["1", "2", "3", "4", "5", "6", "7"],
@@ -984,7 +984,7 @@ _SPEC: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "anonymous": {"type": "boolean", "default": False},
-                "poll_type": {"type": "integer", "enum": [1, 2, 3]},
+                "poll_type": {"$ref": "#/components/schemas/PollType"},
                 "questions": {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/PollQuestion"},
@@ -1022,7 +1022,7 @@ _SPEC: dict[str, Any] = {
                     "type": "array",
                     "items": {"$ref": "#/components/schemas/TrackingField"},
                 },
-                "type": {"type": "integer", "enum": [1, 2, 3, 8], "default": 2},
+                "type": {"$ref": "#/components/schemas/MeetingType"},
             },
         },
         "UpdateMeetingStatusRequest": {
@@ -1074,7 +1074,7 @@ _SPEC: dict[str, Any] = {
                 "role_id": {"type": "string"},
                 "status": {"type": "string", "enum": ["active", "inactive", "pending"]},
                 "timezone": {"type": "string"},
-                "type": {"type": "integer", "enum": [1, 2, 3, 99]},
+                "type": {"$ref": "#/components/schemas/UserType"},
                 "verified": {"type": "integer", "enum": [1, 0]},
             },
         },
@@ -1093,6 +1093,77 @@ _SPEC: dict[str, Any] = {
                 "name": {"type": "string"},
                 "user_email": {"type": "string", "format": "email"},
             },
+        },
+        "MeetingType": {
+            "type": "integer",
+            "enum": [1, 2, 3, 8],
+            "x-enum-varnames": [
+                "INSTANT",
+                "SCHEDULED",
+                "RECURRING_NO_FIXED_TIME",
+                "RECURRING_FIXED_TIME",
+            ],
+        },
+        "PastMeetingType": {
+            "type": "integer",
+            "enum": [0, 1, 2, 3, 4, 7, 8],
+            "x-enum-varnames": [
+                "PREVIOUS_INSTANCE",
+                "INSTANT",
+                "SCHEDULED",
+                "RECURRING_NO_FIXED_TIME",
+                "PMI",
+                "PAC",
+                "RECURRING_FIXED_TIME",
+            ],
+        },
+        "PollType": {
+            "type": "integer",
+            "enum": [1, 2, 3],
+            "x-enum-varnames": ["POLL", "ADVANCED_POLL", "QUIZ"],
+        },
+        "ApprovalType": {
+            "type": "integer",
+            "enum": [0, 1, 2],
+            "x-enum-varnames": ["AUTOMATIC", "MANUAL", "NO_REGISTRATION"],
+        },
+        "RegistrationType": {
+            "type": "integer",
+            "enum": [1, 2, 3],
+            "x-enum-varnames": ["ONCE_FOR_ALL", "EACH_OCCURRENCE", "ONCE_CHOOSE_OCCURRENCES"],
+        },
+        "CalendarType": {
+            "type": "integer",
+            "enum": [1, 2],
+            "x-enum-varnames": ["OUTLOOK", "GOOGLE"],
+        },
+        "JoinBeforeHostTime": {
+            "type": "integer",
+            "enum": [0, 5, 10],
+            "x-enum-varnames": ["ANY_TIME", "FIVE_MINUTES", "TEN_MINUTES"],
+        },
+        "RecurrenceType": {
+            "type": "integer",
+            "enum": [1, 2, 3],
+            "x-enum-varnames": ["DAILY", "WEEKLY", "MONTHLY"],
+        },
+        "WeekDay": {
+            "type": "integer",
+            "enum": [1, 2, 3, 4, 5, 6, 7],
+            "x-enum-varnames": [
+                "SUNDAY",
+                "MONDAY",
+                "TUESDAY",
+                "WEDNESDAY",
+                "THURSDAY",
+                "FRIDAY",
+                "SATURDAY",
+            ],
+        },
+        "UserType": {
+            "type": "integer",
+            "enum": [1, 2, 3, 99],
+            "x-enum-varnames": ["BASIC", "LICENSED", "UNASSIGNED_WITHOUT_MEETINGS_BASIC", "NONE"],
         },
     },
     "operations": {

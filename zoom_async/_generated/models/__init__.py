@@ -18,6 +18,7 @@ from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchas
 from zoom_async._generated.models.add_meeting_registrant_response import (
     AddMeetingRegistrantResponse,
 )
+from zoom_async._generated.models.approval_type import ApprovalType
 from zoom_async._generated.models.approved_or_denied_countries_or_regions import (
     ApprovedOrDeniedCountriesOrRegions,
 )
@@ -26,24 +27,17 @@ from zoom_async._generated.models.approved_or_denied_countries_or_regions_method
 )
 from zoom_async._generated.models.authentication_exception import AuthenticationException
 from zoom_async._generated.models.batch_poll import BatchPoll
-from zoom_async._generated.models.batch_poll_poll_type import BatchPollPollType
 from zoom_async._generated.models.breakout_room import BreakoutRoom
 from zoom_async._generated.models.breakout_room_settings import BreakoutRoomSettings
+from zoom_async._generated.models.calendar_type import CalendarType
 from zoom_async._generated.models.create_batch_polls_request import CreateBatchPollsRequest
 from zoom_async._generated.models.create_batch_polls_response import CreateBatchPollsResponse
 from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
-from zoom_async._generated.models.create_meeting_poll_request_poll_type import (
-    CreateMeetingPollRequestPollType,
-)
 from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
-from zoom_async._generated.models.create_meeting_poll_response_poll_type import (
-    CreateMeetingPollResponsePollType,
-)
 from zoom_async._generated.models.create_meeting_poll_response_status import (
     CreateMeetingPollResponseStatus,
 )
 from zoom_async._generated.models.create_meeting_response import CreateMeetingResponse
-from zoom_async._generated.models.create_meeting_response_type import CreateMeetingResponseType
 from zoom_async._generated.models.custom_key import CustomKey
 from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
 from zoom_async._generated.models.dashboard_meeting import DashboardMeeting
@@ -84,14 +78,10 @@ from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingBy
 from zoom_async._generated.models.get_meeting_by_id_response_status import (
     GetMeetingByIdResponseStatus,
 )
-from zoom_async._generated.models.get_meeting_by_id_response_type import GetMeetingByIdResponseType
 from zoom_async._generated.models.get_meeting_invitation_response import (
     GetMeetingInvitationResponse,
 )
 from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
-from zoom_async._generated.models.get_meeting_poll_response_poll_type import (
-    GetMeetingPollResponsePollType,
-)
 from zoom_async._generated.models.get_meeting_poll_response_status import (
     GetMeetingPollResponseStatus,
 )
@@ -99,12 +89,10 @@ from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPo
 from zoom_async._generated.models.get_past_meeting_details_response import (
     GetPastMeetingDetailsResponse,
 )
-from zoom_async._generated.models.get_past_meeting_details_response_type import (
-    GetPastMeetingDetailsResponseType,
-)
 from zoom_async._generated.models.global_dial_in_number import GlobalDialInNumber
 from zoom_async._generated.models.global_dial_in_number_type import GlobalDialInNumberType
 from zoom_async._generated.models.interpreter import Interpreter
+from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
 from zoom_async._generated.models.language_interpretation import LanguageInterpretation
 from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
     ListDashboardMeetingParticipantsIncludeFields,
@@ -157,38 +145,31 @@ from zoom_async._generated.models.list_webinar_registrants_status import (
 )
 from zoom_async._generated.models.meeting import Meeting
 from zoom_async._generated.models.meeting_details import MeetingDetails
-from zoom_async._generated.models.meeting_details_type import MeetingDetailsType
 from zoom_async._generated.models.meeting_invitee import MeetingInvitee
 from zoom_async._generated.models.meeting_settings import MeetingSettings
-from zoom_async._generated.models.meeting_settings_approval_type import MeetingSettingsApprovalType
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
 from zoom_async._generated.models.meeting_settings_auto_recording import (
     MeetingSettingsAutoRecording,
 )
-from zoom_async._generated.models.meeting_settings_calendar_type import MeetingSettingsCalendarType
 from zoom_async._generated.models.meeting_settings_encryption_type import (
     MeetingSettingsEncryptionType,
-)
-from zoom_async._generated.models.meeting_settings_jbh_time import MeetingSettingsJbhTime
-from zoom_async._generated.models.meeting_settings_registration_type import (
-    MeetingSettingsRegistrationType,
 )
 from zoom_async._generated.models.meeting_template import MeetingTemplate
 from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.occurrence import Occurrence
 from zoom_async._generated.models.participant import Participant
 from zoom_async._generated.models.past_meeting_instance import PastMeetingInstance
+from zoom_async._generated.models.past_meeting_type import PastMeetingType
 from zoom_async._generated.models.past_poll_answer import PastPollAnswer
 from zoom_async._generated.models.past_poll_submission import PastPollSubmission
 from zoom_async._generated.models.poll import Poll
-from zoom_async._generated.models.poll_poll_type import PollPollType
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_question_prompt import PollQuestionPrompt
 from zoom_async._generated.models.poll_question_type import PollQuestionType
 from zoom_async._generated.models.poll_status import PollStatus
+from zoom_async._generated.models.poll_type import PollType
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
-from zoom_async._generated.models.recurrence_monthly_week_day import RecurrenceMonthlyWeekDay
 from zoom_async._generated.models.recurrence_type import RecurrenceType
 from zoom_async._generated.models.recurrence_weekly_days import RecurrenceWeeklyDays
 from zoom_async._generated.models.registrant import Registrant
@@ -208,14 +189,12 @@ from zoom_async._generated.models.registrant_role_in_purchase_process import (
     RegistrantRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.registrant_status import RegistrantStatus
+from zoom_async._generated.models.registration_type import RegistrationType
 from zoom_async._generated.models.tracking_field import TrackingField
 from zoom_async._generated.models.update_meeting_live_stream_request import (
     UpdateMeetingLiveStreamRequest,
 )
 from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
-from zoom_async._generated.models.update_meeting_poll_request_poll_type import (
-    UpdateMeetingPollRequestPollType,
-)
 from zoom_async._generated.models.update_meeting_registrant_status_request import (
     UpdateMeetingRegistrantStatusRequest,
 )
@@ -223,7 +202,6 @@ from zoom_async._generated.models.update_meeting_registrant_status_request_actio
     UpdateMeetingRegistrantStatusRequestAction,
 )
 from zoom_async._generated.models.update_meeting_request import UpdateMeetingRequest
-from zoom_async._generated.models.update_meeting_request_type import UpdateMeetingRequestType
 from zoom_async._generated.models.update_meeting_status_request import UpdateMeetingStatusRequest
 from zoom_async._generated.models.update_meeting_status_request_action import (
     UpdateMeetingStatusRequestAction,
@@ -235,6 +213,7 @@ from zoom_async._generated.models.user_status import UserStatus
 from zoom_async._generated.models.user_type import UserType
 from zoom_async._generated.models.user_verified import UserVerified
 from zoom_async._generated.models.webinar_participant import WebinarParticipant
+from zoom_async._generated.models.week_day import WeekDay
 
 __all__ = (
     "AddMeetingRegistrantRequest",
@@ -243,22 +222,20 @@ __all__ = (
     "AddMeetingRegistrantRequestPurchasingTimeFrame",
     "AddMeetingRegistrantRequestRoleInPurchaseProcess",
     "AddMeetingRegistrantResponse",
+    "ApprovalType",
     "ApprovedOrDeniedCountriesOrRegions",
     "ApprovedOrDeniedCountriesOrRegionsMethod",
     "AuthenticationException",
     "BatchPoll",
-    "BatchPollPollType",
     "BreakoutRoom",
     "BreakoutRoomSettings",
+    "CalendarType",
     "CreateBatchPollsRequest",
     "CreateBatchPollsResponse",
     "CreateMeetingPollRequest",
-    "CreateMeetingPollRequestPollType",
     "CreateMeetingPollResponse",
-    "CreateMeetingPollResponsePollType",
     "CreateMeetingPollResponseStatus",
     "CreateMeetingResponse",
-    "CreateMeetingResponseType",
     "CustomKey",
     "CustomQuestionAnswer",
     "DashboardMeeting",
@@ -279,17 +256,15 @@ __all__ = (
     "GetLiveStreamDetailsResponse",
     "GetMeetingByIdResponse",
     "GetMeetingByIdResponseStatus",
-    "GetMeetingByIdResponseType",
     "GetMeetingInvitationResponse",
     "GetMeetingPollResponse",
-    "GetMeetingPollResponsePollType",
     "GetMeetingPollResponseStatus",
     "GetMeetingPollsResponse",
     "GetPastMeetingDetailsResponse",
-    "GetPastMeetingDetailsResponseType",
     "GlobalDialInNumber",
     "GlobalDialInNumberType",
     "Interpreter",
+    "JoinBeforeHostTime",
     "LanguageInterpretation",
     "ListDashboardMeetingParticipantsIncludeFields",
     "ListDashboardMeetingParticipantsResponse",
@@ -314,32 +289,27 @@ __all__ = (
     "ListWebinarRegistrantsStatus",
     "Meeting",
     "MeetingDetails",
-    "MeetingDetailsType",
     "MeetingInvitee",
     "MeetingSettings",
-    "MeetingSettingsApprovalType",
     "MeetingSettingsAudio",
     "MeetingSettingsAutoRecording",
-    "MeetingSettingsCalendarType",
     "MeetingSettingsEncryptionType",
-    "MeetingSettingsJbhTime",
-    "MeetingSettingsRegistrationType",
     "MeetingTemplate",
     "MeetingType",
     "Occurrence",
     "Participant",
     "PastMeetingInstance",
+    "PastMeetingType",
     "PastPollAnswer",
     "PastPollSubmission",
     "Poll",
-    "PollPollType",
     "PollQuestion",
     "PollQuestionPrompt",
     "PollQuestionType",
     "PollStatus",
+    "PollType",
     "Recurrence",
     "RecurrenceMonthlyWeek",
-    "RecurrenceMonthlyWeekDay",
     "RecurrenceType",
     "RecurrenceWeeklyDays",
     "Registrant",
@@ -353,14 +323,13 @@ __all__ = (
     "RegistrantQuestions",
     "RegistrantRoleInPurchaseProcess",
     "RegistrantStatus",
+    "RegistrationType",
     "TrackingField",
     "UpdateMeetingLiveStreamRequest",
     "UpdateMeetingPollRequest",
-    "UpdateMeetingPollRequestPollType",
     "UpdateMeetingRegistrantStatusRequest",
     "UpdateMeetingRegistrantStatusRequestAction",
     "UpdateMeetingRequest",
-    "UpdateMeetingRequestType",
     "UpdateMeetingStatusRequest",
     "UpdateMeetingStatusRequestAction",
     "User",
@@ -370,4 +339,5 @@ __all__ = (
     "UserType",
     "UserVerified",
     "WebinarParticipant",
+    "WeekDay",
 )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import attrs
 
-from zoom_async._generated.models.batch_poll_poll_type import BatchPollPollType
 from zoom_async._generated.models.poll_question import PollQuestion
+from zoom_async._generated.models.poll_type import PollType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -15,6 +15,6 @@ class BatchPoll:
     """One poll in a batch-create request."""
 
     anonymous: bool | None = None
-    poll_type: BatchPollPollType | int | None = None
+    poll_type: PollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = attrs.field(default=None, metadata={"max_length": 64})

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import attrs
 
-from zoom_async._generated.models.create_meeting_poll_request_poll_type import (
-    CreateMeetingPollRequestPollType,
-)
 from zoom_async._generated.models.poll_question import PollQuestion
+from zoom_async._generated.models.poll_type import PollType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -17,6 +15,6 @@ class CreateMeetingPollRequest:
     """A poll to create."""
 
     anonymous: bool | None = None
-    poll_type: CreateMeetingPollRequestPollType | int | None = None
+    poll_type: PollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = attrs.field(default=None, metadata={"max_length": 64})

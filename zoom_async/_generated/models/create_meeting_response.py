@@ -8,8 +8,8 @@ import datetime
 
 import attrs
 
-from zoom_async._generated.models.create_meeting_response_type import CreateMeetingResponseType
 from zoom_async._generated.models.meeting_settings import MeetingSettings
+from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.occurrence import Occurrence
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
@@ -39,6 +39,4 @@ class CreateMeetingResponse:
     timezone: str | None = None
     topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
     tracking_fields: list[TrackingField] | None = None
-    type_: CreateMeetingResponseType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})

@@ -11,8 +11,8 @@ import attrs
 from zoom_async._generated.models.get_meeting_by_id_response_status import (
     GetMeetingByIdResponseStatus,
 )
-from zoom_async._generated.models.get_meeting_by_id_response_type import GetMeetingByIdResponseType
 from zoom_async._generated.models.meeting_settings import MeetingSettings
+from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.occurrence import Occurrence
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
@@ -45,6 +45,4 @@ class GetMeetingByIdResponse:
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: GetMeetingByIdResponseType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_poll_response_poll_type import (
-    GetMeetingPollResponsePollType,
-)
 from zoom_async._generated.models.get_meeting_poll_response_status import (
     GetMeetingPollResponseStatus,
 )
 from zoom_async._generated.models.poll_question import PollQuestion
+from zoom_async._generated.models.poll_type import PollType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -22,6 +20,6 @@ class GetMeetingPollResponse:
     id: str | None = None
     status: GetMeetingPollResponseStatus | str | None = None
     anonymous: bool | None = None
-    poll_type: GetMeetingPollResponsePollType | int | None = None
+    poll_type: PollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = attrs.field(default=None, metadata={"max_length": 64})

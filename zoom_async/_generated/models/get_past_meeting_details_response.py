@@ -8,9 +8,7 @@ import datetime
 
 import attrs
 
-from zoom_async._generated.models.get_past_meeting_details_response_type import (
-    GetPastMeetingDetailsResponseType,
-)
+from zoom_async._generated.models.past_meeting_type import PastMeetingType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -28,8 +26,6 @@ class GetPastMeetingDetailsResponse:
     source: str | None = None
     topic: str | None = None
     total_minutes: int | None = None
-    type_: GetPastMeetingDetailsResponseType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: PastMeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     user_email: str | None = None
     user_name: str | None = None

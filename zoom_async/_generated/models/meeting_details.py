@@ -8,8 +8,8 @@ import datetime
 
 import attrs
 
-from zoom_async._generated.models.meeting_details_type import MeetingDetailsType
 from zoom_async._generated.models.meeting_settings import MeetingSettings
+from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
 
@@ -31,4 +31,4 @@ class MeetingDetails:
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: MeetingDetailsType | int | None = attrs.field(default=None, metadata={"wire": "type"})
+    type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})

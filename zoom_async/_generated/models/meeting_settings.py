@@ -6,28 +6,26 @@ from __future__ import annotations
 
 import attrs
 
+from zoom_async._generated.models.approval_type import ApprovalType
 from zoom_async._generated.models.approved_or_denied_countries_or_regions import (
     ApprovedOrDeniedCountriesOrRegions,
 )
 from zoom_async._generated.models.authentication_exception import AuthenticationException
 from zoom_async._generated.models.breakout_room_settings import BreakoutRoomSettings
+from zoom_async._generated.models.calendar_type import CalendarType
 from zoom_async._generated.models.custom_key import CustomKey
 from zoom_async._generated.models.global_dial_in_number import GlobalDialInNumber
+from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
 from zoom_async._generated.models.language_interpretation import LanguageInterpretation
 from zoom_async._generated.models.meeting_invitee import MeetingInvitee
-from zoom_async._generated.models.meeting_settings_approval_type import MeetingSettingsApprovalType
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
 from zoom_async._generated.models.meeting_settings_auto_recording import (
     MeetingSettingsAutoRecording,
 )
-from zoom_async._generated.models.meeting_settings_calendar_type import MeetingSettingsCalendarType
 from zoom_async._generated.models.meeting_settings_encryption_type import (
     MeetingSettingsEncryptionType,
 )
-from zoom_async._generated.models.meeting_settings_jbh_time import MeetingSettingsJbhTime
-from zoom_async._generated.models.meeting_settings_registration_type import (
-    MeetingSettingsRegistrationType,
-)
+from zoom_async._generated.models.registration_type import RegistrationType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -38,7 +36,7 @@ class MeetingSettings:
     allow_multiple_devices: bool | None = None
     alternative_hosts: str | None = None
     alternative_hosts_email_notification: bool | None = None
-    approval_type: MeetingSettingsApprovalType | int | None = None
+    approval_type: ApprovalType | int | None = None
     approved_or_denied_countries_or_regions: ApprovedOrDeniedCountriesOrRegions | None = None
     audio: MeetingSettingsAudio | str | None = None
     authentication_domains: str | None = None
@@ -46,7 +44,7 @@ class MeetingSettings:
     authentication_option: str | None = None
     auto_recording: MeetingSettingsAutoRecording | str | None = None
     breakout_room: BreakoutRoomSettings | None = None
-    calendar_type: MeetingSettingsCalendarType | int | None = None
+    calendar_type: CalendarType | int | None = None
     close_registration: bool | None = None
     cn_meeting: bool | None = None
     contact_email: str | None = None
@@ -57,7 +55,7 @@ class MeetingSettings:
     global_dial_in_countries: list[str] | None = None
     host_video: bool | None = None
     in_meeting: bool | None = None
-    jbh_time: MeetingSettingsJbhTime | int | None = None
+    jbh_time: JoinBeforeHostTime | int | None = None
     join_before_host: bool | None = None
     language_interpretation: LanguageInterpretation | None = None
     meeting_authentication: bool | None = None
@@ -67,7 +65,7 @@ class MeetingSettings:
     private_meeting: bool | None = None
     registrants_confirmation_email: bool | None = None
     registrants_email_notification: bool | None = None
-    registration_type: MeetingSettingsRegistrationType | int | None = None
+    registration_type: RegistrationType | int | None = None
     show_share_button: bool | None = None
     use_pmi: bool | None = None
     waiting_room: bool | None = None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import attrs
 
-from zoom_async._generated.models.poll_poll_type import PollPollType
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_status import PollStatus
+from zoom_async._generated.models.poll_type import PollType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -18,6 +18,6 @@ class Poll:
     id: str | None = None
     status: PollStatus | str | None = None
     anonymous: bool | None = None
-    poll_type: PollPollType | int | None = None
+    poll_type: PollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = attrs.field(default=None, metadata={"max_length": 64})

@@ -9,9 +9,9 @@ import datetime
 import attrs
 
 from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
-from zoom_async._generated.models.recurrence_monthly_week_day import RecurrenceMonthlyWeekDay
 from zoom_async._generated.models.recurrence_type import RecurrenceType
 from zoom_async._generated.models.recurrence_weekly_days import RecurrenceWeeklyDays
+from zoom_async._generated.models.week_day import WeekDay
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -22,7 +22,7 @@ class Recurrence:
     end_times: int | None = attrs.field(default=None, metadata={"maximum": 365.0})
     monthly_day: int | None = None
     monthly_week: RecurrenceMonthlyWeek | int | None = None
-    monthly_week_day: RecurrenceMonthlyWeekDay | int | None = None
+    monthly_week_day: WeekDay | int | None = None
     repeat_interval: int | None = None
     type_: RecurrenceType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     weekly_days: RecurrenceWeeklyDays | str | None = None

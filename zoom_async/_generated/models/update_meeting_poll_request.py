@@ -7,9 +7,7 @@ from __future__ import annotations
 import attrs
 
 from zoom_async._generated.models.poll_question import PollQuestion
-from zoom_async._generated.models.update_meeting_poll_request_poll_type import (
-    UpdateMeetingPollRequestPollType,
-)
+from zoom_async._generated.models.poll_type import PollType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -17,6 +15,6 @@ class UpdateMeetingPollRequest:
     """New content for a poll."""
 
     anonymous: bool | None = None
-    poll_type: UpdateMeetingPollRequestPollType | int | None = None
+    poll_type: PollType | int | None = None
     questions: list[PollQuestion] | None = None
     title: str | None = attrs.field(default=None, metadata={"max_length": 64})

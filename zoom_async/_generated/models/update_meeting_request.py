@@ -9,9 +9,9 @@ import datetime
 import attrs
 
 from zoom_async._generated.models.meeting_settings import MeetingSettings
+from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async._generated.models.update_meeting_request_type import UpdateMeetingRequestType
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -30,6 +30,4 @@ class UpdateMeetingRequest:
     timezone: str | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
-    type_: UpdateMeetingRequestType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})

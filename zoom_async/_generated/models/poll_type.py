@@ -5,9 +5,9 @@
 from zoom_async.serde import OpenIntEnum
 
 
-class CreateMeetingPollRequestPollType(OpenIntEnum):
+class PollType(OpenIntEnum):
     """Poll type: 1 poll, 2 advanced poll, 3 quiz."""
 
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
+    POLL = 1
+    ADVANCED_POLL = 2
+    QUIZ = 3
