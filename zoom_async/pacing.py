@@ -25,23 +25,31 @@ PLAN_LIMITS: dict[str, dict[str, float]] = {
 # Zoom counts requests as they arrive; delays between our send and its count (network,
 # its own queues) squeeze our spacing, so aim a little below the limit.
 SAFETY = 0.96
+RECOVERY = 5.0  # seconds without a 429 before a lowered cap rises by one call
 
 
 class _Lane:
     """Evenly spaced slots for one category (a GCRA scheduler with no burst)."""
 
-    __slots__ = ("cap", "interval", "next_free", "sent")
+    __slots__ = ("cap", "full_cap", "interval", "min_cap", "next_free", "raised_at", "sent")
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / (rate * SAFETY)
         self.next_free = 0.0
         # Event-loop stalls (GC, a busy host) wake several sleepers at once; a window of
         # actual send times keeps any one second at the spaced rate regardless.
-        self.cap = max(1, math.ceil(rate * SAFETY))
+        self.full_cap = self.cap = max(1, math.ceil(rate * SAFETY))
+        # Other apps on the account share Zoom's limit: each 429 lowers the cap, down to
+        # half, and every quiet RECOVERY seconds win one call back.
+        self.min_cap = max(1, self.full_cap // 2)
+        self.raised_at = 0.0
         self.sent: collections.deque[float] = collections.deque()
 
     def window_wait(self, now: float) -> float:
         """Record a send at ``now`` if the last second has room; else how long to wait."""
+        if self.cap < self.full_cap and now - self.raised_at >= RECOVERY:
+            self.cap += 1
+            self.raised_at = now
         sent = self.sent
         while sent and sent[0] <= now - 1.0:
             sent.popleft()
@@ -57,8 +65,10 @@ class _Lane:
         return start - now
 
     def push_back(self, now: float, seconds: float) -> None:
-        """Zoom said wait: no slot before ``now + seconds``."""
+        """Zoom said wait: no slot before ``now + seconds``, and send a little less from now."""
         self.next_free = max(self.next_free, now + seconds)
+        self.cap = max(self.min_cap, self.cap - max(1, self.full_cap // 40))
+        self.raised_at = now
 
 
 class Pacer:

@@ -25,3 +25,23 @@ def test_window_slides() -> None:
     wait = lane.window_wait(0.95)
     assert abs(wait - 0.05) < 1e-9  # until the send at t=0.0 leaves the window
     assert lane.window_wait(1.0) == 0.0
+
+
+def test_a_429_lowers_the_cap_and_quiet_time_restores_it() -> None:
+    from zoom_async.pacing import RECOVERY
+
+    lane = _Lane(80)
+    full = lane.cap
+    lane.push_back(10.0, 1.0)  # Zoom said 429: someone else is using the account's limit
+    lowered = lane.cap
+    assert lowered < full
+    assert lane.next_free >= 11.0
+    for _ in range(100):
+        lane.push_back(10.0, 1.0)
+    assert lane.cap == lane.min_cap == full // 2  # never below half
+    now = 10.0
+    while lane.cap < full:
+        now += RECOVERY
+        lane.window_wait(now)
+    assert lane.cap == full
+    assert now - 10.0 <= RECOVERY * (full - full // 2)
