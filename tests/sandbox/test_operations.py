@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from zoom_async.sandbox import ZoomSandbox
 
@@ -10,7 +11,7 @@ from .conftest import Api, assert_conforms, load_spec
 
 
 def test_every_spec_operation_is_routed() -> None:
-    from zoom_async.sandbox.handlers import OPERATIONS
+    from zoom_async.sandbox.handlers import HANDLERS
 
     spec_ops = {
         (method.upper(), path, op["operationId"])
@@ -18,8 +19,31 @@ def test_every_spec_operation_is_routed() -> None:
         for method, op in item.items()
         if isinstance(op, dict) and "operationId" in op
     }
-    assert {(o.method, o.path, o.operation_id) for o in OPERATIONS} == spec_ops
+    routed = ZoomSandbox().operations
+    assert {(o.facts.method, o.facts.path, o.operation_id) for o in routed} == spec_ops
+    assert set(HANDLERS) == {op_id for _, _, op_id in spec_ops}
     assert len(spec_ops) == 32
+
+
+def test_a_document_gives_the_same_routes_as_the_generated_data() -> None:
+    def summary(routes: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
+        return {
+            o.operation_id: (
+                o.facts.method,
+                o.facts.path,
+                o.facts.category,
+                o.facts.body_schema,
+                tuple(p["name"] for p in o.facts.query_params),
+            )
+            for o in routes
+        }
+
+    generated = summary(ZoomSandbox().operations)
+    assert summary(ZoomSandbox(spec=load_spec()).operations) == generated
+    assert generated["createMeeting"][2:4] == (
+        "medium",
+        {"$ref": "#/components/schemas/MeetingDetails"},
+    )
 
 
 async def test_users_and_templates(api: Api, sandbox: ZoomSandbox) -> None:

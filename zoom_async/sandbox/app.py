@@ -17,7 +17,7 @@ from aiohttp import web
 from .auth import SCOPES, credentials_match, oauth_error, parse_basic_auth
 from .errors import ApiError, Throttled, validation_failed
 from .faults import TOKEN_ENDPOINT, Fault
-from .handlers import OPERATIONS, Call, OpSpec
+from .handlers import Call, OpSpec
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
 from .validate import integral, validate, validate_query
 from .views import dumps
@@ -39,8 +39,8 @@ def build_app(sandbox: ZoomSandbox) -> web.Application:
     app[SANDBOX_KEY] = sandbox
     app.on_response_prepare.append(_add_tracking_id)
     app.router.add_post("/oauth/token", _token_endpoint)
-    for op in OPERATIONS:
-        app.router.add_route(op.method, API_PREFIX + op.path, _make_handler(op))
+    for op in sandbox.operations:
+        app.router.add_route(op.facts.method, API_PREFIX + op.facts.path, _make_handler(op))
     return app
 
 
@@ -68,7 +68,8 @@ async def _zoom_errors(request: web.Request, handler: Any) -> web.StreamResponse
     except web.HTTPNotFound:
         return _json(404, {"code": 404, "message": "The requested resource does not exist."})
     except web.HTTPMethodNotAllowed as exc:
-        allow = {"Allow": ",".join(sorted(_allowed_methods(request.path) or exc.allowed_methods))}
+        methods = _allowed_methods(request.app[SANDBOX_KEY].operations, request.path)
+        allow = {"Allow": ",".join(sorted(methods or exc.allowed_methods))}
         return _json(405, {"code": 405, "message": f"Method {exc.method} is not allowed."}, allow)
     except web.HTTPException:
         raise
@@ -77,7 +78,7 @@ async def _zoom_errors(request: web.Request, handler: Any) -> web.StreamResponse
         return _json(500, {"code": 500, "message": "Internal Server Error"})
 
 
-def _allowed_methods(path: str) -> set[str]:
+def _allowed_methods(operations: tuple[OpSpec, ...], path: str) -> set[str]:
     """Methods of the spec path that best matches ``path``.
 
     aiohttp unions the methods of every route pattern that matches, so
@@ -86,8 +87,8 @@ def _allowed_methods(path: str) -> set[str]:
     """
     segments = path.removeprefix(API_PREFIX).strip("/").split("/")
     best: tuple[int, set[str]] = (-1, set())
-    for op in OPERATIONS:
-        template = op.path.strip("/").split("/")
+    for op in operations:
+        template = op.facts.path.strip("/").split("/")
         if len(template) != len(segments):
             continue
         literal = 0
@@ -99,9 +100,9 @@ def _allowed_methods(path: str) -> set[str]:
             literal += 1
         else:
             if literal > best[0]:
-                best = (literal, {op.method})
+                best = (literal, {op.facts.method})
             elif literal == best[0]:
-                best[1].add(op.method)
+                best[1].add(op.facts.method)
     return best[1]
 
 
@@ -168,7 +169,7 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
     if me is None:
         return _invalid_token()
 
-    category = sandbox.category(op)
+    category = op.facts.category
     delay, fault = sandbox.faults.draw(op.operation_id)
     if delay:
         counters.faults["latency"] += 1
@@ -189,7 +190,7 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
         return _throttle_response(sandbox, throttle)
 
     try:
-        problems = validate_query(request.query, sandbox.query_params.get(op.operation_id, ()))
+        problems = validate_query(request.query, op.facts.query_params)
         if problems:
             raise validation_failed(problems)
         body = await _read_body(request, op, sandbox)
@@ -206,7 +207,8 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
 
 
 async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> Any:
-    if op.body_schema is None:
+    schema = op.facts.body_schema
+    if schema is None:
         return None
     raw = await request.read()
     if not raw.strip():
@@ -217,7 +219,6 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
         raise ApiError(400, 300, "Request Body should be a valid JSON object.") from None
     if not isinstance(body, dict):
         raise ApiError(400, 300, "Request Body should be a valid JSON object.")
-    schema = {"$ref": f"#/components/schemas/{op.body_schema}"}
     errors = validate(body, schema, sandbox.schemas)
     if errors:
         raise validation_failed(errors)

@@ -1,4 +1,4 @@
-"""One coroutine per spec operation, plus the table that routes them.
+"""One coroutine per spec operation, and the table naming which one serves which operation.
 
 Handlers get a :class:`Call` (authenticated user, query, validated body) and return
 ``(status, json body or None)``; failures are raised as :class:`ApiError`.
@@ -6,7 +6,7 @@ Handlers get a :class:`Call` (authenticated user, query, validated body) and ret
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -25,6 +25,7 @@ from .errors import (
     webinar_not_found,
 )
 from .paging import PageError
+from .spec import OperationFacts
 from .state import Meeting, PastInstance, User, is_numeric_id, to_epoch
 
 if TYPE_CHECKING:
@@ -73,12 +74,23 @@ Handler = Callable[[Call], Awaitable[Reply]]
 
 @attrs.frozen
 class OpSpec:
-    operation_id: str
-    method: str
-    path: str
+    """A spec operation and the handler that serves it."""
+
+    facts: OperationFacts
     handler: Handler
-    body_schema: str | None = None  # component schema name of the JSON request body
-    category: str = "light"  # used only when the generated metadata is unavailable
+
+    @property
+    def operation_id(self) -> str:
+        return self.facts.operation_id
+
+
+def routes(operations: Mapping[str, OperationFacts]) -> tuple[OpSpec, ...]:
+    """Pair every spec operation with its handler; method, path and the rest are the spec's."""
+    unserved = sorted(set(operations) - set(HANDLERS))
+    unknown = sorted(set(HANDLERS) - set(operations))
+    if unserved or unknown:
+        raise RuntimeError(f"sandbox handlers out of step with the spec: {unserved=} {unknown=}")
+    return tuple(OpSpec(facts, HANDLERS[op_id]) for op_id, facts in operations.items())
 
 
 # ---- path values ----------------------------------------------------------------------------
@@ -502,58 +514,37 @@ async def list_webinar_absentees(call: Call) -> Reply:
 
 # ---- the routing table ----------------------------------------------------------------------
 
-_M = "/meetings/{meetingId}"
-OPERATIONS: tuple[OpSpec, ...] = (
-    OpSpec("listUsers", "GET", "/users", list_users, category="medium"),
-    OpSpec("listDashboardMeetings", "GET", "/metrics/meetings", list_dashboard_meetings,
-           category="resource-intensive"),
-    OpSpec("listDashboardMeetingParticipants", "GET", "/metrics/meetings/{meetingId}/participants",
-           list_dashboard_participants, category="heavy"),
-    OpSpec("listMeetings", "GET", "/users/{userId}/meetings", list_meetings, category="medium"),
-    OpSpec("createMeeting", "POST", "/users/{userId}/meetings", create_meeting, "MeetingDetails",
-           category="medium"),
-    OpSpec("listMeetingTemplates", "GET", "/users/{userId}/meeting_templates",
-           list_meeting_templates, category="medium"),
-    OpSpec("listMeetingRegistrants", "GET", f"{_M}/registrants", list_registrants,
-           category="medium"),
-    OpSpec("addMeetingRegistrant", "POST", f"{_M}/registrants", add_registrant,
-           "AddMeetingRegistrantRequest"),
-    OpSpec("getMeetingRegistrantsQuestions", "GET", f"{_M}/registrants/questions",
-           get_registrant_questions),
-    OpSpec("updateMeetingRegistrantQuestions", "PATCH", f"{_M}/registrants/questions",
-           update_registrant_questions, "RegistrantQuestions"),
-    OpSpec("updateMeetingRegistrantStatus", "PUT", f"{_M}/registrants/status",
-           update_registrant_status, "UpdateMeetingRegistrantStatusRequest", category="medium"),
-    OpSpec("deleteMeetingRegistrant", "DELETE", f"{_M}/registrants/{{registrantId}}",
-           delete_registrant),
-    OpSpec("deleteMeeting", "DELETE", _M, delete_meeting),
-    OpSpec("getMeetingById", "GET", _M, get_meeting),
-    OpSpec("updateMeeting", "PATCH", _M, update_meeting, "UpdateMeetingRequest"),
-    OpSpec("updateMeetingStatus", "PUT", f"{_M}/status", update_meeting_status,
-           "UpdateMeetingStatusRequest"),
-    OpSpec("listPastMeetings", "GET", "/past_meetings/{meetingId}/instances",
-           list_past_instances, category="medium"),
-    OpSpec("listPastMeetingPolls", "GET", "/past_meetings/{meetingId}/polls", list_past_polls,
-           category="medium"),
-    OpSpec("getPastMeetingDetails", "GET", "/past_meetings/{meetingId}", get_past_meeting),
-    OpSpec("listPastMeetingParticipants", "GET", "/past_meetings/{meetingId}/participants",
-           list_past_participants, category="medium"),
-    OpSpec("getMeetingPolls", "GET", f"{_M}/polls", list_polls),
-    OpSpec("createMeetingPoll", "POST", f"{_M}/polls", create_poll, "CreateMeetingPollRequest"),
-    OpSpec("getMeetingPoll", "GET", f"{_M}/polls/{{pollId}}", get_poll),
-    OpSpec("updateMeetingPoll", "PUT", f"{_M}/polls/{{pollId}}", update_poll,
-           "UpdateMeetingPollRequest"),
-    OpSpec("deleteMeetingPoll", "DELETE", f"{_M}/polls/{{pollId}}", delete_poll),
-    OpSpec("createBatchPolls", "POST", f"{_M}/batch_polls", create_batch_polls,
-           "CreateBatchPollsRequest"),
-    OpSpec("getMeetingInvitation", "GET", f"{_M}/invitation", get_invitation),
-    OpSpec("getLiveStreamDetails", "GET", f"{_M}/livestream", get_livestream),
-    OpSpec("updateMeetingLiveStream", "PATCH", f"{_M}/livestream", update_livestream,
-           "UpdateMeetingLiveStreamRequest"),
-    OpSpec("listWebinarRegistrants", "GET", "/webinars/{webinarId}/registrants",
-           list_webinar_registrants, category="medium"),
-    OpSpec("listWebinarParticipants", "GET", "/past_webinars/{webinarId}/participants",
-           list_webinar_participants, category="medium"),
-    OpSpec("listWebinarAbsentees", "GET", "/past_webinars/{webinarId}/absentees",
-           list_webinar_absentees, category="heavy"),
-)  # fmt: skip
+HANDLERS: dict[str, Handler] = {
+    "listUsers": list_users,
+    "listDashboardMeetings": list_dashboard_meetings,
+    "listDashboardMeetingParticipants": list_dashboard_participants,
+    "listMeetings": list_meetings,
+    "createMeeting": create_meeting,
+    "listMeetingTemplates": list_meeting_templates,
+    "listMeetingRegistrants": list_registrants,
+    "addMeetingRegistrant": add_registrant,
+    "getMeetingRegistrantsQuestions": get_registrant_questions,
+    "updateMeetingRegistrantQuestions": update_registrant_questions,
+    "updateMeetingRegistrantStatus": update_registrant_status,
+    "deleteMeetingRegistrant": delete_registrant,
+    "deleteMeeting": delete_meeting,
+    "getMeetingById": get_meeting,
+    "updateMeeting": update_meeting,
+    "updateMeetingStatus": update_meeting_status,
+    "listPastMeetings": list_past_instances,
+    "listPastMeetingPolls": list_past_polls,
+    "getPastMeetingDetails": get_past_meeting,
+    "listPastMeetingParticipants": list_past_participants,
+    "getMeetingPolls": list_polls,
+    "createMeetingPoll": create_poll,
+    "getMeetingPoll": get_poll,
+    "updateMeetingPoll": update_poll,
+    "deleteMeetingPoll": delete_poll,
+    "createBatchPolls": create_batch_polls,
+    "getMeetingInvitation": get_invitation,
+    "getLiveStreamDetails": get_livestream,
+    "updateMeetingLiveStream": update_livestream,
+    "listWebinarRegistrants": list_webinar_registrants,
+    "listWebinarParticipants": list_webinar_participants,
+    "listWebinarAbsentees": list_webinar_absentees,
+}

@@ -16,7 +16,7 @@ from .clock import SandboxClock
 from .counters import Counters
 from .events import WebhookSender
 from .faults import Faults
-from .handlers import OPERATIONS, OpSpec
+from .handlers import routes
 from .paging import Paginator
 from .ratelimit import PLAN_LIMITS, Plan, RateLimiter
 from .spec import load_spec_facts
@@ -58,16 +58,9 @@ class ZoomSandbox:
         if webhook_url is not None and not webhook_secret:
             raise ValueError("webhook_url needs webhook_secret to sign deliveries")
         facts = load_spec_facts(spec)
-        missing = [
-            op.body_schema
-            for op in OPERATIONS
-            if op.body_schema and op.body_schema not in facts.schemas
-        ]
-        if missing:
-            raise RuntimeError(f"spec has no component schemas named {missing}")
         self.schemas = facts.schemas
-        self._categories = dict(facts.categories)
-        self.query_params = facts.query_params
+        #: Every spec operation with the handler that serves it (routes come from the spec).
+        self.operations = routes(facts.operations)
         self.host = host
         self.port = port
         self.clock = clock or SandboxClock()
@@ -168,10 +161,6 @@ class ZoomSandbox:
         return AsyncZoom(auth, base_url=self.base_url, **kwargs)
 
     # ---- helpers for tests -----------------------------------------------------------------
-
-    def category(self, op: OpSpec) -> str:
-        """The operation's rate-limit category (from the spec's x-zoom-rate-limit)."""
-        return self._categories.get(op.operation_id, op.category)
 
     def qps_limit(self, category: str) -> int:
         plan = self.limiter.plan or "pro"
