@@ -16,10 +16,16 @@ __all__ = ["PLAN_LIMITS", "Pacer", "Plan"]
 
 Plan = Literal["pro", "business"]
 
-# Requests per second, from Zoom's published rate limits by plan.
-PLAN_LIMITS: dict[str, dict[str, float]] = {
-    "pro": {"light": 30, "medium": 20, "heavy": 10, "resource-intensive": 10 / 60},
-    "business": {"light": 80, "medium": 60, "heavy": 40, "resource-intensive": 20 / 60},
+# Zoom's published rate limits by plan: (requests, per seconds) for each category. The
+# sandbox enforces the same table.
+PLAN_LIMITS: dict[str, dict[str, tuple[int, int]]] = {
+    "pro": {"light": (30, 1), "medium": (20, 1), "heavy": (10, 1), "resource-intensive": (10, 60)},
+    "business": {
+        "light": (80, 1),
+        "medium": (60, 1),
+        "heavy": (40, 1),
+        "resource-intensive": (20, 60),
+    },
 }
 
 # Zoom counts requests as they arrive; delays between our send and its count (network,
@@ -81,7 +87,10 @@ class Pacer:
         if plan not in PLAN_LIMITS:
             raise ValueError(f"plan must be one of {sorted(PLAN_LIMITS)} or None, got {plan!r}")
         self.plan = plan
-        self._lanes = {category: _Lane(rate) for category, rate in PLAN_LIMITS[plan].items()}
+        self._lanes = {
+            category: _Lane(requests / seconds)
+            for category, (requests, seconds) in PLAN_LIMITS[plan].items()
+        }
 
     async def acquire(self, category: str) -> None:
         """Wait for this category's next evenly spaced slot (before taking a connection)."""

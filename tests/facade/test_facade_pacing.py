@@ -72,7 +72,8 @@ def test_lane_schedule_for_a_full_second_stays_under_limit():
 @pytest.mark.parametrize("plan", sorted(PLAN_LIMITS))
 def test_every_category_interval(plan):
     pacer = Pacer(plan)
-    for category, rate in PLAN_LIMITS[plan].items():
+    for category, (requests, seconds) in PLAN_LIMITS[plan].items():
+        rate = requests / seconds
         assert pacer._lanes[category].interval == pytest.approx(1 / (rate * SAFETY))
 
 

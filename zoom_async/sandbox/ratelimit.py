@@ -10,27 +10,11 @@ from typing import Literal
 
 import attrs
 
+from zoom_async.pacing import PLAN_LIMITS, Plan
+
 from .clock import SandboxClock, iso, next_utc_midnight
 
 __all__ = ["PLAN_LIMITS", "Plan", "RateLimiter", "Throttle", "category_header"]
-
-Plan = Literal["pro", "business"]
-
-# (requests, window seconds) per category. Resource-intensive is counted per minute.
-PLAN_LIMITS: dict[str, dict[str, tuple[int, int]]] = {
-    "pro": {
-        "light": (30, 1),
-        "medium": (20, 1),
-        "heavy": (10, 1),
-        "resource-intensive": (10, 60),
-    },
-    "business": {
-        "light": (80, 1),
-        "medium": (60, 1),
-        "heavy": (40, 1),
-        "resource-intensive": (20, 60),
-    },
-}
 
 _HEADER_NAMES = {
     "light": "Light",
