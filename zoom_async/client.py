@@ -19,6 +19,7 @@ from zoom_async._generated.methods import GeneratedMethods
 from zoom_async.auth import DEFAULT_TOKEN_URL, Auth, BearerToken, ServerToServerOAuth, TokenContext
 from zoom_async.errors import (
     AuthenticationError,
+    InvalidResponseError,
     RateLimitError,
     ZoomAPIError,
     ZoomConnectionError,
@@ -369,6 +370,4 @@ def _decode_any(status: int, headers: Mapping[str, str], body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        from zoom_async.errors import InvalidResponseError
-
         raise InvalidResponseError(status, "response is not JSON", body=body) from None

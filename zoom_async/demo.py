@@ -28,7 +28,7 @@ from zoom_async.models import (
     UpdateMeetingStatusRequest,
 )
 from zoom_async.serde import structure
-from zoom_async.wire import encode_path_value
+from zoom_async.wire import encode_path_value, needs_double_encoding
 
 __all__ = ["Step", "live_tour", "main", "sandbox_tour"]
 
@@ -55,10 +55,6 @@ class Step:
             "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells[1:]
         ]
         return "\n".join(out)
-
-
-def _needs_double_encoding(uuid: str) -> bool:
-    return uuid.startswith("/") or "//" in uuid
 
 
 async def sandbox_tour(zoom: AsyncZoom, sandbox: Any) -> list[Step]:
@@ -208,7 +204,7 @@ async def sandbox_tour(zoom: AsyncZoom, sandbox: Any) -> list[Step]:
         await zoom.update_meeting_status(meeting_id, UpdateMeetingStatusRequest(action="end"))
         instances = await zoom.list_past_meetings(meeting_id)
         uuids = [i.uuid for i in instances.meetings or [] if i.uuid]
-        odd = [u for u in uuids if _needs_double_encoding(u)]
+        odd = [u for u in uuids if needs_double_encoding(u)]
         instance_uuid = odd[0] if odd else uuids[-1]
         if odd:
             break
@@ -243,7 +239,7 @@ async def sandbox_tour(zoom: AsyncZoom, sandbox: Any) -> list[Step]:
             ],
             {
                 "uuid": instance_uuid,
-                "double_encoded": _needs_double_encoding(instance_uuid),
+                "double_encoded": needs_double_encoding(instance_uuid),
                 "found": past.uuid == instance_uuid,
             },
         )

@@ -19,10 +19,9 @@ from zoom_async.errors import (
     ZoomError,
     ZoomServerError,
 )
+from zoom_async.wire import IDEMPOTENT_METHODS
 
 __all__ = ["RetryPolicy"]
-
-IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 
 
 @attrs.frozen(slots=True)
@@ -53,7 +52,7 @@ class RetryPolicy:
                 # A little jitter on top, so waiters don't all return in the same tick.
                 return error.retry_after + self.initial_delay * self.jitter * random.random()
             return self.backoff(attempt)
-        idempotent = method.upper() in IDEMPOTENT
+        idempotent = method.upper() in IDEMPOTENT_METHODS
         if isinstance(error, ZoomConnectionError):
             if idempotent or not error.request_sent:
                 return self.backoff(attempt)

@@ -129,7 +129,7 @@ class AiohttpTransport:
             async with session.request(
                 method,
                 URL(url, encoded=True),  # paths are pre-encoded: keep %252F as sent
-                headers=dict(headers),
+                headers=headers,
                 data=body,
                 timeout=client_timeout,
                 allow_redirects=False,

@@ -20,10 +20,15 @@ __all__ = [
     "bind_operation",
     "encode_path_value",
     "encode_query",
+    "needs_double_encoding",
     "operation_of",
 ]
 
 RateLimitCategory = Literal["light", "medium", "heavy", "resource-intensive"]
+
+# Methods safe to send again after a failure that may have reached Zoom. POST creates things
+# (and counts against daily caps), so it is not among them.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 
 # Path parameters that may carry a meeting/webinar UUID (base64: may hold "/", "+", "=").
 UUID_PARAMS = frozenset({"meetingId", "meetingUUID", "webinarId", "webinarUUID", "WebinarUUID"})
@@ -48,8 +53,8 @@ class Operation:
 
     @property
     def idempotent(self) -> bool:
-        """POST creates things (and counts against daily caps): not safe to resend."""
-        return self.method != "POST"
+        """Whether a failed attempt may be sent again (see IDEMPOTENT_METHODS)."""
+        return self.method in IDEMPOTENT_METHODS
 
 
 @attrs.frozen(slots=True)
@@ -61,6 +66,11 @@ class Request:
     path: str
     query: Mapping[str, str] = attrs.field(factory=dict)
     json: Any = None
+
+
+def needs_double_encoding(uuid: str) -> bool:
+    """Whether Zoom needs this UUID encoded twice in a path (it starts with / or holds //)."""
+    return uuid.startswith("/") or "//" in uuid
 
 
 def encode_path_value(name: str, value: object) -> str:
@@ -76,7 +86,7 @@ def encode_path_value(name: str, value: object) -> str:
     """
     text = value if isinstance(value, str) else str(value)
     once = quote(text, safe="")
-    if name in UUID_PARAMS and (text.startswith("/") or "//" in text):
+    if name in UUID_PARAMS and needs_double_encoding(text):
         return quote(once, safe="")
     return once
 

@@ -14,6 +14,8 @@ from urllib.parse import unquote
 import attrs
 from aiohttp import web
 
+from zoom_async.wire import needs_double_encoding
+
 from . import views
 from .clock import iso
 from .errors import (
@@ -105,7 +107,7 @@ def uuid_param(call: Call, name: str) -> str | None:
     needs one more decode.
     """
     raw = call.param(name)
-    if raw.startswith("/") or "//" in raw:
+    if needs_double_encoding(raw):
         return None
     return unquote(raw) if "%" in raw else raw
 
