@@ -396,12 +396,20 @@ async def test_batch_under_faults() -> None:
     )
     assert all(e.reset_at is not None for e in daily)  # type: ignore[attr-defined]
 
-    # Expired tokens never fail a call: each rejected token is replaced once, however many
-    # tokens a long call (waiting out 429s) outlives.
-    auth_failures = [
-        outcomes[op.index] for op in ops if isinstance(outcomes[op.index], AuthenticationError)
-    ]
-    assert auth_failures == []
+    # An expired token never fails a call by itself: each rejected token is replaced, however
+    # many tokens a long call (waiting out 429s) outlives. The one rule that ends a call on
+    # auth: the token it was just handed is rejected straight away (refreshing again would not
+    # help). Under this run's expiry every 0.5 s that can happen when an expiry lands between
+    # a refresh and its use, so it is rare but allowed, and must look exactly like that.
+    auth_failures = 0
+    for op in ops:
+        outcome = outcomes[op.index]
+        if isinstance(outcome, AuthenticationError):
+            auth_failures += 1
+            assert outcome.code == 124, outcome
+            if op.key is not None:
+                assert transport.attempts[op.key][-2:] == ["401", "401"], transport.attempts[op.key]
+    assert auth_failures <= len(ops) // 100, f"{auth_failures} calls failed on auth"
 
     # Deletes: a success or a NotFoundError (applied, connection dropped, retried) both mean
     # the meeting is gone. A delete that failed otherwise is gone only if one of its attempts
