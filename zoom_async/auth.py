@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 import orjson
 
 from zoom_async.errors import AuthenticationError, ZoomAPIError, error_from_response
+from zoom_async.store import InProcessStore, Store
 from zoom_async.transport import Transport, check_url
 
 __all__ = [
@@ -52,6 +54,8 @@ class TokenContext:
 
     transport: Transport
     timeout: float
+    #: Where tokens are shared; a fresh in-process store shares them with nobody.
+    store: Store = attrs.field(factory=InProcessStore)
 
 
 class Auth:
@@ -65,6 +69,8 @@ class Auth:
         self._access_token: str | None = None
         self._expires_at = 0.0  # monotonic deadline (already minus the skew)
         self._inflight: asyncio.Task[str] | None = None
+        # A token Zoom rejected: a shared copy of it must not be adopted again.
+        self._rejected: str | None = None
         self.token_requests = 0
         self.api_url: str | None = None
 
@@ -98,6 +104,7 @@ class Auth:
             return None
         if self._access_token == rejected:
             self._access_token = None
+            self._rejected = rejected
         return await self.get_token(ctx)
 
     async def _refresh_single_flight(self, ctx: TokenContext) -> str:
@@ -109,11 +116,57 @@ class Auth:
         return await asyncio.shield(task)
 
     async def _refresh(self, ctx: TokenContext) -> str:
-        tokens = await self._fetch(ctx)
-        await self._accept(tokens)
+        key = self.store_key
+        # The token we hold expired or was rejected: a stored copy of it is no use.
+        stale = {self._access_token, self._rejected}
+        # Under the store's lock another client may have fetched meanwhile: use its token
+        # rather than asking Zoom again.
+        async with ctx.store.token_lock(key):
+            shared = await ctx.store.get_tokens(key)
+            if shared is not None:
+                self._take_over(shared)
+                if self._adoptable(shared, stale):
+                    return self._use(shared)
+            fetched = await self._fetch(ctx)
+            tokens = await self._publish(ctx.store, key, fetched)
+            if tokens.access_token == fetched.access_token:
+                await self._accept(tokens)
+        return self._use(tokens)
+
+    @property
+    def store_key(self) -> str:
+        """The key this strategy's tokens live under in a shared store."""
+        raise NotImplementedError
+
+    @property
+    def account_key(self) -> str:
+        """Which account's rate budget the calls count against."""
+        return self.store_key
+
+    def _adoptable(self, shared: OAuthTokens, stale: set[str | None]) -> bool:
+        """Whether a stored token can be used instead of fetching one."""
+        if shared.access_token in stale:
+            return False
+        return shared.expires_at - self._skew(shared.expires_in) > time.time()
+
+    def _take_over(self, shared: OAuthTokens) -> None:
+        """Hook: learn from the stored tokens (a refresh token rotated elsewhere)."""
+
+    def _skew(self, expires_in: int) -> float:
+        return min(self.refresh_skew, expires_in / 10)
+
+    async def _publish(self, store: Store, key: str, tokens: OAuthTokens) -> OAuthTokens:
+        """Write freshly fetched tokens to the store; return the tokens to use."""
+        return await store.put_tokens(key, tokens)
+
+    async def _accept(self, tokens: OAuthTokens) -> None:
+        """Hook run after fetched tokens are stored and before they are used."""
+
+    def _use(self, tokens: OAuthTokens) -> str:
         self._access_token = tokens.access_token
-        lifetime = max(tokens.expires_in - min(self.refresh_skew, tokens.expires_in / 10), 0)
-        self._expires_at = time.monotonic() + lifetime
+        self._rejected = None
+        lifetime = tokens.expires_at - self._skew(tokens.expires_in) - time.time()
+        self._expires_at = time.monotonic() + max(lifetime, 0)
         if tokens.api_url:
             try:
                 # The token travels to this host next: https (or loopback) only.
@@ -124,9 +177,6 @@ class Auth:
 
     async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
         raise NotImplementedError
-
-    async def _accept(self, tokens: OAuthTokens) -> None:
-        """Hook run after a token arrives and before it is used."""
 
     async def aclose(self) -> None:
         """Cancel a refresh in flight (the client is closing)."""
@@ -258,6 +308,16 @@ class ServerToServerOAuth(Auth):
     def __repr__(self) -> str:
         return f"ServerToServerOAuth(account_id={self.account_id!r}, client_id={self.client_id!r})"
 
+    @property
+    def store_key(self) -> str:
+        # Several tokens may be valid at once, but one per app and account is enough.
+        host = urlsplit(self.token_url).netloc
+        return f"s2s:{host}:{self.account_id}:{self.client_id}"
+
+    @property
+    def account_key(self) -> str:
+        return self.account_id
+
     async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
         self.token_requests += 1
         form = {"grant_type": "account_credentials", "account_id": self.account_id}
@@ -289,15 +349,22 @@ class UserOAuth(Auth):
         on_tokens: TokensCallback | None = None,
         access_token: str | None = None,
         expires_at: float | None = None,
+        key: str | None = None,
     ) -> None:
         super().__init__()
         _require_text(client_id=client_id, client_secret=client_secret, refresh_token=refresh_token)
+        if key is not None:
+            _require_text(key=key)
         self.client_id = client_id
+        # Without a name, clients started from the same refresh token share one pair.
+        digest = hashlib.sha256(refresh_token.encode()).hexdigest()[:16]
+        self.key = key if key is not None else f"{client_id}:{digest}"
         self._client_secret = client_secret
         self._refresh_token = refresh_token
         self.token_url = check_url("token_url", token_url)
         self._on_tokens = on_tokens
         self._unsaved: OAuthTokens | None = None
+        self._presented = refresh_token  # the refresh token of the last grant sent
         if access_token:
             # Resume with a stored access token until it expires.
             self._access_token = access_token
@@ -306,6 +373,10 @@ class UserOAuth(Auth):
 
     def __repr__(self) -> str:
         return f"UserOAuth(client_id={self.client_id!r})"
+
+    @property
+    def store_key(self) -> str:
+        return f"user:{self.key}"
 
     @property
     def token_request_idempotent(self) -> bool:
@@ -321,12 +392,30 @@ class UserOAuth(Auth):
             # The last pair was never persisted: retry that instead of rotating again.
             return self._unsaved
         self.token_requests += 1
+        self._presented = self._refresh_token
         form = {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
         tokens = await request_token(ctx, self.token_url, form, self.client_id, self._client_secret)
         if tokens.refresh_token:
             # The old refresh token is dead from this moment; only the new one works.
             self._refresh_token = tokens.refresh_token
         return tokens
+
+    def _take_over(self, shared: OAuthTokens) -> None:
+        if shared.refresh_token and shared.refresh_token != self._refresh_token:
+            # Another client rotated the pair: its refresh token is the live one now.
+            self._refresh_token = shared.refresh_token
+
+    def _adoptable(self, shared: OAuthTokens, stale: set[str | None]) -> bool:
+        # A pair on_tokens has not yet saved is handed to it again before anything is used.
+        return self._unsaved is None and super()._adoptable(shared, stale)
+
+    async def _publish(self, store: Store, key: str, tokens: OAuthTokens) -> OAuthTokens:
+        # Compare-and-swap against the refresh token this pair replaced: if another client
+        # stored a rotation meanwhile, its pair wins and this one is dropped.
+        stored = await store.put_tokens(key, tokens, replaces=self._presented)
+        if stored.refresh_token:
+            self._refresh_token = stored.refresh_token
+        return stored
 
     async def _accept(self, tokens: OAuthTokens) -> None:
         self._unsaved = tokens
@@ -346,6 +435,10 @@ class BearerToken(Auth):
 
     def __repr__(self) -> str:
         return "BearerToken(access_token=<hidden>)"
+
+    @property
+    def store_key(self) -> str:
+        return "bearer"
 
     @property
     def can_refresh(self) -> bool:

@@ -26,9 +26,10 @@ from zoom_async.errors import (
     ZoomError,
     error_from_response,
 )
-from zoom_async.pacing import Pacer, Plan
+from zoom_async.pacing import Plan
 from zoom_async.pagination import Paginator
 from zoom_async.retry import RetryPolicy
+from zoom_async.store import InProcessStore, Store
 from zoom_async.transport import AiohttpTransport, RawResponse, Transport, check_url
 from zoom_async.wire import Request, encode_query
 
@@ -86,6 +87,7 @@ class AsyncZoom(GeneratedMethods):
         session: aiohttp.ClientSession | None = None,
         transport: Transport | None = None,
         retry_policy: RetryPolicy | None = None,
+        store: Store | None = None,
     ) -> None:
         if not isinstance(auth, Auth):
             raise TypeError(
@@ -110,7 +112,9 @@ class AsyncZoom(GeneratedMethods):
         if retry_policy is None or max_retries != DEFAULT_MAX_RETRIES:
             policy = attrs.evolve(policy, max_retries=max_retries)
         self._retry = policy
-        self._pacer = Pacer(plan) if plan is not None else None
+        # Tokens and the rate budget live in the store: shared by every client using it.
+        self.store: Store = store if store is not None else InProcessStore()
+        self._pacer = self.store.rate_budget(plan, auth.account_key) if plan is not None else None
         self.plan = plan
         self._slots = asyncio.Semaphore(max_connections)
         self._transport: Transport = transport or AiohttpTransport(
@@ -269,7 +273,7 @@ class AsyncZoom(GeneratedMethods):
         """Send with auth, pacing and retries; return a success response or raise."""
         if self._lifecycle.closed:
             raise ZoomConnectionError("the client is closed", request_sent=False)
-        ctx = TokenContext(self._transport, self.timeout)
+        ctx = TokenContext(self._transport, self.timeout, self.store)
         body = orjson.dumps(request.json) if request.json is not None else None
         category = request.operation.rate_limit if request.operation is not None else None
         attempt = 0
