@@ -53,7 +53,7 @@ class TokenContext:
     """What a strategy needs from the client to reach the token endpoint."""
 
     transport: Transport
-    timeout: float
+    timeout: float | None
     #: Where tokens are shared; a fresh in-process store shares them with nobody.
     store: Store = attrs.field(factory=InProcessStore)
 

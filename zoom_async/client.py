@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import os
 import time
@@ -24,10 +25,13 @@ from zoom_async.errors import (
     ZoomAPIError,
     ZoomConnectionError,
     ZoomError,
+    ZoomTimeoutError,
     error_from_response,
 )
+from zoom_async.loops import LoopLocal
 from zoom_async.pacing import Plan
 from zoom_async.pagination import Paginator
+from zoom_async.response import APIResponse, RateLimitInfo
 from zoom_async.retry import RetryPolicy
 from zoom_async.store import InProcessStore, Store
 from zoom_async.transport import AiohttpTransport, RawResponse, Transport, check_url
@@ -41,10 +45,20 @@ logger = logging.getLogger("zoom_async")
 T = TypeVar("T")
 
 
-def _check_timeout(timeout: object) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return float(timeout)
+class _NotGiven(enum.Enum):
+    NOT_GIVEN = "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven.NOT_GIVEN  # "leave as is", where None means "no limit"
+
+
+def _check_seconds(name: str, value: object) -> float | None:
+    """A positive number of seconds, or None for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+    return float(value)
 
 
 def _check_max_retries(max_retries: object) -> int:
@@ -80,7 +94,8 @@ class AsyncZoom(GeneratedMethods):
         auth: Auth,
         *,
         base_url: str | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = 30.0,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         plan: Plan | None = None,
         max_connections: int = 100,
@@ -106,7 +121,10 @@ class AsyncZoom(GeneratedMethods):
         self.auth = auth
         self._base_url = check_url("base_url", DEFAULT_BASE_URL if base_url is None else base_url)
         self._base_url_explicit = base_url is not None
-        self.timeout = _check_timeout(timeout)
+        #: Seconds per attempt (None: no limit); ``deadline`` bounds the whole call,
+        #: retries, backoff and pacing waits included (None: no bound).
+        self.timeout = _check_seconds("timeout", timeout)
+        self.deadline = _check_seconds("deadline", deadline)
         # A max_retries changed from its default overrides the given policy's own count.
         policy = retry_policy or RetryPolicy()
         if retry_policy is None or max_retries != DEFAULT_MAX_RETRIES:
@@ -116,7 +134,8 @@ class AsyncZoom(GeneratedMethods):
         self.store: Store = store if store is not None else InProcessStore()
         self._pacer = self.store.rate_budget(plan, auth.account_key) if plan is not None else None
         self.plan = plan
-        self._slots = asyncio.Semaphore(max_connections)
+        # Semaphores belong to a loop: one per loop, like the transport's sessions.
+        self._slots = LoopLocal(lambda: asyncio.Semaphore(max_connections))
         self._transport: Transport = transport or AiohttpTransport(
             session=session, max_connections=max_connections
         )
@@ -125,17 +144,30 @@ class AsyncZoom(GeneratedMethods):
         self._lifecycle = _Lifecycle()
         self._is_view = False
         self._user_agent = f"zoom_async/{__version__}"
+        self._raw = False  # True in the with_raw_response view
 
     # -- construction helpers --------------------------------------------------------------
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> AsyncZoom:
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = 30.0,
+        deadline: float | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        plan: Plan | None = None,
+        max_connections: int = 100,
+        session: aiohttp.ClientSession | None = None,
+        transport: Transport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        store: Store | None = None,
+    ) -> AsyncZoom:
         """Build a client from ``ZOOM_ACCOUNT_ID``/``ZOOM_CLIENT_ID``/``ZOOM_CLIENT_SECRET``
         (Server-to-Server OAuth) or ``ZOOM_ACCESS_TOKEN``; ``ZOOM_BASE_URL`` and
-        ``ZOOM_TOKEN_URL`` are optional."""
+        ``ZOOM_TOKEN_URL`` are optional. The keywords are the constructor's."""
         env = os.environ if environ is None else environ
-        # An explicit base_url argument wins over the environment.
-        base_url = kwargs.pop("base_url", None) or env.get("ZOOM_BASE_URL") or None
         auth: Auth
         names = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
         if all(env.get(n) for n in names):
@@ -153,23 +185,61 @@ class AsyncZoom(GeneratedMethods):
                 "set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
                 f" (missing: {', '.join(missing)}), or ZOOM_ACCESS_TOKEN"
             )
-        return cls(auth, base_url=base_url, **kwargs)
+        return cls(
+            auth,
+            # An explicit base_url argument wins over the environment.
+            base_url=base_url or env.get("ZOOM_BASE_URL") or None,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            plan=plan,
+            max_connections=max_connections,
+            session=session,
+            transport=transport,
+            retry_policy=retry_policy,
+            store=store,
+        )
 
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | _NotGiven | None = NOT_GIVEN,
+        deadline: float | _NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
     ) -> AsyncZoom:
         """A view of this client with other settings, sharing its session, auth and pacing.
 
-        >>> fast = zoom.with_options(timeout=5, max_retries=0)  # doctest: +SKIP
+        ``timeout`` limits each attempt and ``deadline`` the whole call (retries, backoff
+        and pacing waits included); None removes the limit.
+
+        >>> fast = zoom.with_options(timeout=5, deadline=12, max_retries=2)  # doctest: +SKIP
         """
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        if timeout is not None:
-            clone.timeout = _check_timeout(timeout)
+        clone = self._view()
+        if timeout is not NOT_GIVEN:
+            clone.timeout = _check_seconds("timeout", timeout)
+        if deadline is not NOT_GIVEN:
+            clone.deadline = _check_seconds("deadline", deadline)
         if max_retries is not None:
             clone._retry = attrs.evolve(self._retry, max_retries=_check_max_retries(max_retries))
+        return clone
+
+    def _view(self) -> AsyncZoom:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
         clone._is_view = True  # the original closes the shared session
         return clone
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Call any API method and get the :class:`~zoom_async.response.APIResponse`
+        (status, headers, rate-limit headroom) instead of only the parsed result.
+
+        >>> raw = await zoom.with_raw_response.get_meeting_by_id(123)  # doctest: +SKIP
+        >>> raw.rate_limit.remaining, raw.parse().topic  # doctest: +SKIP
+        """
+        clone = self._view()
+        clone._raw = True
+        return RawResponses(clone)
 
     def __repr__(self) -> str:
         return f"AsyncZoom(base_url={self.base_url!r}, auth={self.auth!r}, plan={self.plan!r})"
@@ -258,8 +328,30 @@ class AsyncZoom(GeneratedMethods):
     async def _send(
         self, request: Request, parse: Callable[[int, Mapping[str, str], bytes], T]
     ) -> T:
-        response = await self._execute(request)
+        if self.deadline is None:
+            response = await self._execute(request)
+        else:
+            response = await self._execute_within(request, self.deadline)
+        if self._raw:
+            raw = APIResponse(response.status, response.headers, response.body, parse)
+            return raw  # type: ignore[return-value]  # with_raw_response's contract
         return parse(response.status, response.headers, response.body)
+
+    async def _execute_within(self, request: Request, deadline: float) -> RawResponse:
+        """``_execute`` bounded in total time; the error says what was tried."""
+        progress = _Progress(asyncio.get_running_loop().time() + deadline)
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._execute(request, progress)
+        except TimeoutError:
+            error = ZoomTimeoutError(
+                f"no answer within the deadline of {deadline:g} s"
+                f" ({progress.attempts} attempt(s) sent)",
+                method=request.method,
+                path=request.path,
+                request_sent=progress.attempts > 0,
+            )
+            raise error from progress.last_error
 
     def _url(self, request: Request) -> str:
         url = self.base_url + request.path
@@ -269,7 +361,7 @@ class AsyncZoom(GeneratedMethods):
             )
         return url
 
-    async def _execute(self, request: Request) -> RawResponse:
+    async def _execute(self, request: Request, progress: _Progress | None = None) -> RawResponse:
         """Send with auth, pacing and retries; return a success response or raise."""
         if self._lifecycle.closed:
             raise ZoomConnectionError("the client is closed", request_sent=False)
@@ -296,7 +388,7 @@ class AsyncZoom(GeneratedMethods):
                     if isinstance(exc, AuthenticationError)
                     else self._retry.delay_for(attempt, method, exc)
                 )
-                if delay is None:
+                if delay is None or (progress is not None and progress.outlasts(delay)):
                     raise
                 attempt += 1
                 await asyncio.sleep(delay)
@@ -311,21 +403,24 @@ class AsyncZoom(GeneratedMethods):
             url = self._url(request)
             started = time.perf_counter()
             error: ZoomError
+            outcome: RawResponse | str
             try:
-                async with self._slots:
+                async with self._slots.get():
                     if self._pacer is not None and category is not None:
                         await self._pacer.admit(category)
+                    if progress is not None:
+                        progress.attempts += 1
                     response = await self._transport.send(
                         request.method, url, headers=headers, body=body, timeout=self.timeout
                     )
             except ZoomConnectionError as exc:
                 exc.method, exc.path = request.method, request.path
                 error = exc
-                status: int | str = type(exc).__name__
+                outcome = type(exc).__name__
             else:
-                status = response.status
+                outcome = response
                 if response.status < 300:
-                    self._log(request, status, started, attempt)
+                    self._log(request, response, started, attempt)
                     return response
                 error = error_from_response(
                     response.status,
@@ -334,7 +429,9 @@ class AsyncZoom(GeneratedMethods):
                     method=request.method,
                     path=request.path,
                 )
-            self._log(request, status, started, attempt)
+            self._log(request, outcome, started, attempt)
+            if progress is not None:
+                progress.last_error = error
             if isinstance(error, ZoomAPIError) and _is_auth_failure(error):
                 if just_refreshed or token in rejected or not self.auth.can_refresh:
                     raise error
@@ -346,7 +443,7 @@ class AsyncZoom(GeneratedMethods):
                 continue
             just_refreshed = False
             delay = self._retry.delay_for(attempt, request.method, error)
-            if delay is None:
+            if delay is None or (progress is not None and progress.outlasts(delay)):
                 raise error
             if isinstance(error, RateLimitError) and self._pacer is not None and category:
                 self._pacer.backoff(category, delay)
@@ -356,16 +453,74 @@ class AsyncZoom(GeneratedMethods):
             )
             await asyncio.sleep(delay)
 
-    def _log(self, request: Request, status: int | str, started: float, attempt: int) -> None:
+    def _log(
+        self, request: Request, outcome: RawResponse | str, started: float, attempt: int
+    ) -> None:
+        # Method, path, status, timing and Zoom's rate-limit headroom; never headers or bodies.
         if logger.isEnabledFor(logging.DEBUG):
+            if isinstance(outcome, RawResponse):
+                status: int | str = outcome.status
+                limit = RateLimitInfo.from_headers(outcome.headers)
+                headroom = (
+                    f" rate-limit {limit.category}/{limit.type} {limit.remaining}/{limit.limit}"
+                    if limit != _NO_RATE_LIMIT
+                    else ""
+                )
+            else:
+                status, headroom = outcome, ""
             logger.debug(
-                "%s %s -> %s in %.1f ms (attempt %d)",
+                "%s %s -> %s in %.1f ms (attempt %d)%s",
                 request.method,
                 request.path,
                 status,
                 (time.perf_counter() - started) * 1000,
                 attempt + 1,
+                headroom,
             )
+
+
+_NO_RATE_LIMIT = RateLimitInfo()
+
+
+class _Progress:
+    """What a deadline-bounded call got to: attempts sent, the last failure."""
+
+    __slots__ = ("attempts", "ends_at", "last_error")
+
+    def __init__(self, ends_at: float) -> None:
+        self.ends_at = ends_at
+        self.attempts = 0
+        self.last_error: ZoomError | None = None
+
+    def outlasts(self, delay: float) -> bool:
+        """Whether waiting ``delay`` before a retry would end past the deadline: then the
+        caller gets the error at once instead of after a wait that cannot help."""
+        return asyncio.get_running_loop().time() + delay >= self.ends_at
+
+
+class RawResponses:
+    """``zoom.with_raw_response``: every API method, returning an ``APIResponse``."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncZoom) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[APIResponse[Any]]]:
+        method = None if name.startswith("_") else getattr(self._client, name, None)
+        if name == "request" or _is_api_method(method):
+            return method  # type: ignore[return-value]
+        raise AttributeError(f"AsyncZoom has no API method {name!r}")
+
+    def __dir__(self) -> list[str]:
+        return [
+            "request",
+            *(n for n in dir(self._client) if _is_api_method(getattr(self._client, n))),
+        ]
+
+
+def _is_api_method(fn: object) -> bool:
+    return hasattr(getattr(fn, "__func__", fn), "__zoom_operation__")
 
 
 def _decode_any(status: int, headers: Mapping[str, str], body: bytes) -> Any:

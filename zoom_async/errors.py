@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from zoom_async.response import RateLimitInfo, header
+
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
@@ -86,7 +88,10 @@ class FieldError:
 
 
 class ZoomAPIError(ZoomError):
-    """Zoom answered with an error status (>= 300)."""
+    """Zoom answered with an error status (>= 300).
+
+    ``rate_limit`` holds the response's ``X-RateLimit-*`` headers (fields None when absent).
+    """
 
     def __init__(
         self,
@@ -99,8 +104,10 @@ class ZoomAPIError(ZoomError):
         method: str = "",
         path: str = "",
         body: bytes = b"",
+        rate_limit: RateLimitInfo | None = None,
     ) -> None:
         super().__init__(message)
+        self.rate_limit = rate_limit or RateLimitInfo()
         self.status = status
         self.code = code
         self.message = message
@@ -234,13 +241,6 @@ def parse_retry_after(
     return max((moment - current).total_seconds(), 0.0), moment
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    value = headers.get(name)
-    if value is None:
-        value = headers.get(name.lower())
-    return value
-
-
 def _decode_error_body(body: bytes) -> tuple[int | None, str | None, list[FieldError]]:
     """Pull code/message/errors out of whatever Zoom sent; never raises."""
     if not body:
@@ -269,13 +269,6 @@ def _decode_error_body(body: bytes) -> tuple[int | None, str | None, list[FieldE
     return code, message, fields
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def error_from_response(
     status: int,
     headers: Mapping[str, str],
@@ -296,14 +289,15 @@ def error_from_response(
     common: dict[str, Any] = {
         "code": code,
         "errors": fields,
-        "tracking_id": _header(headers, "x-zm-trackingid"),
+        "tracking_id": header(headers, "x-zm-trackingid"),
         "method": method,
         "path": path,
         "body": body,
+        "rate_limit": RateLimitInfo.from_headers(headers),
     }
     if cls is RateLimitError:
-        retry_after, reset_at = parse_retry_after(_header(headers, "Retry-After"))
-        limit_type = _header(headers, "X-RateLimit-Type")
+        retry_after, reset_at = parse_retry_after(header(headers, "Retry-After"))
+        limit_type = header(headers, "X-RateLimit-Type")
         daily = "daily" in (limit_type or "").lower() or "daily" in message.lower()
         if daily and reset_at is None:
             # Zoom's daily limits reset at 00:00 UTC; say so rather than leave it unknown.
@@ -315,8 +309,8 @@ def error_from_response(
             retry_after=retry_after,
             reset_at=reset_at,
             limit_type=limit_type,
-            category=_header(headers, "X-RateLimit-Category"),
-            remaining=_int_or_none(_header(headers, "X-RateLimit-Remaining")),
+            category=common["rate_limit"].category,
+            remaining=common["rate_limit"].remaining,
             **common,
         )
     return cls(status, message, **common)

@@ -17,8 +17,15 @@ import attrs
 from yarl import URL
 
 from zoom_async.errors import ZoomConnectionError, ZoomTimeoutError
+from zoom_async.loops import LoopLocal
 
-__all__ = ["AiohttpTransport", "RawResponse", "Transport", "check_url"]
+__all__ = [
+    "AiohttpTransport",
+    "EventLoopMismatchError",
+    "RawResponse",
+    "Transport",
+    "check_url",
+]
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -71,46 +78,73 @@ class Transport(Protocol):
         *,
         headers: Mapping[str, str],
         body: bytes | None,
-        timeout: float,
+        timeout: float | None,
     ) -> RawResponse: ...
 
     async def aclose(self) -> None: ...
 
 
+class EventLoopMismatchError(RuntimeError):
+    """An aiohttp session passed to the client is used from another event loop than its own."""
+
+
 class AiohttpTransport:
     """The default transport: aiohttp, used directly.
 
-    The session is created on first use inside the running loop. A session passed in is
-    the caller's to close; one we create is closed by :meth:`aclose`.
+    Sessions we create are made on first use in each event loop and closed when that loop
+    shuts down (or by :meth:`aclose`), so one client serves ``asyncio.run`` twice, a client
+    built at import time, and one loop per test. A session passed in is the caller's to
+    close and works only in the loop it belongs to.
     """
 
     def __init__(
         self, *, session: aiohttp.ClientSession | None = None, max_connections: int = 100
     ) -> None:
-        self._session = session
-        self._owns_session = session is None
+        self._given = session
         self._max_connections = max_connections
+        self._sessions: LoopLocal[aiohttp.ClientSession] = LoopLocal(
+            self._new_session, _close_session
+        )
         # ClientTimeout is an attrs class that costs ~1.2 µs to build; timeouts repeat.
-        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         self._closed = False
+
+    @property
+    def _session(self) -> aiohttp.ClientSession | None:
+        """The session the running loop uses, if any (for tests and introspection)."""
+        return self._given if self._given is not None else self._sessions.peek()
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0)
+        session = aiohttp.ClientSession(
+            connector=connector,
+            skip_auto_headers=("User-Agent",),
+            auto_decompress=True,
+        )
+        # aiohttp re-sends GET/PUT/DELETE once when a kept-alive connection turns out to
+        # be closed. Retries are decided in one place, zoom_async.retry, so turn it off.
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False
+        return session
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise ZoomConnectionError("the transport is closed", request_sent=False)
-        if self._session is None or self._session.closed:
-            if not self._owns_session:
-                raise ZoomConnectionError("the aiohttp session given to zoom_async is closed")
-            connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0)
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                skip_auto_headers=("User-Agent",),
-                auto_decompress=True,
+        given = self._given
+        if given is None:
+            return self._sessions.get()
+        if given.closed:
+            raise ZoomConnectionError(
+                "the aiohttp session given to zoom_async is closed", request_sent=False
             )
-            # aiohttp re-sends GET/PUT/DELETE once when a kept-alive connection turns out to
-            # be closed. Retries are decided in one place, zoom_async.retry, so turn it off.
-            if hasattr(self._session, "_retry_connection"):
-                self._session._retry_connection = False
-        return self._session
+        # ClientSession.loop is deprecated; its private twin is the only way to ask.
+        if getattr(given, "_loop", None) not in (None, asyncio.get_running_loop()):
+            raise EventLoopMismatchError(
+                "the aiohttp session given to AsyncZoom belongs to another event loop; create"
+                " the session inside the loop that uses it, or let AsyncZoom make its own"
+                " (it keeps one per loop)"
+            )
+        return given
 
     async def send(
         self,
@@ -119,7 +153,7 @@ class AiohttpTransport:
         *,
         headers: Mapping[str, str],
         body: bytes | None,
-        timeout: float,
+        timeout: float | None,
     ) -> RawResponse:
         session = self._get_session()
         client_timeout = self._timeouts.get(timeout)
@@ -137,11 +171,9 @@ class AiohttpTransport:
                 payload = await response.read()
                 return RawResponse(response.status, response.headers, payload)
         except aiohttp.ConnectionTimeoutError as exc:
-            raise ZoomTimeoutError(
-                f"no connection within {timeout:g} s", request_sent=False
-            ) from exc
+            raise ZoomTimeoutError(f"no connection{_within(timeout)}", request_sent=False) from exc
         except TimeoutError as exc:
-            raise ZoomTimeoutError(f"no response within {timeout:g} s") from exc
+            raise ZoomTimeoutError(f"no response{_within(timeout)}") from exc
         except aiohttp.ClientConnectorError as exc:
             # The connection was never established: the request certainly did not leave.
             raise ZoomConnectionError(
@@ -158,7 +190,16 @@ class AiohttpTransport:
 
     async def aclose(self) -> None:
         self._closed = True
-        if self._owns_session and self._session is not None and not self._session.closed:
-            await self._session.close()
-            # Give the connector a tick to close its sockets (avoids ResourceWarnings).
-            await asyncio.sleep(0)
+        if self._given is None:
+            await self._sessions.aclose()
+
+
+def _within(timeout: float | None) -> str:
+    return f" within {timeout:g} s" if timeout is not None else " (timed out)"
+
+
+async def _close_session(session: aiohttp.ClientSession) -> None:
+    if not session.closed:
+        await session.close()
+        # Give the connector a tick to close its sockets (avoids ResourceWarnings).
+        await asyncio.sleep(0)
