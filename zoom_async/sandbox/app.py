@@ -15,9 +15,9 @@ import orjson
 from aiohttp import web
 
 from .auth import SCOPES, credentials_match, oauth_error, parse_basic_auth
+from .call import Call, OpSpec
 from .errors import ApiError, Throttled, validation_failed
 from .faults import TOKEN_ENDPOINT, Fault
-from .handlers import Call, OpSpec
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
 from .validate import integral, validate, validate_query
 from .views import dumps
@@ -194,7 +194,7 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
         if problems:
             raise validation_failed(problems)
         body = await _read_body(request, op, sandbox)
-        call = Call(sandbox, request, op.operation_id, category, me, dict(request.query), body)
+        call = Call(sandbox, request, op.facts, me, dict(request.query), body)
         status, payload = await op.handler(call)
     except ApiError as exc:
         return _json(exc.status, exc.body())
@@ -210,6 +210,10 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
     schema = op.facts.body_schema
     if schema is None:
         return None
+    if op.facts.body_content_type != "application/json":
+        # Uploads (multipart/form-data): the parts are taken as sent, files by name.
+        form = await request.post()
+        return {k: getattr(v, "filename", v) for k, v in form.items()}
     raw = await request.read()
     if not raw.strip():
         raise validation_failed([("body", "Request Body is required.")])

@@ -1,156 +1,35 @@
-"""One coroutine per spec operation, and the table naming which one serves which operation.
+"""Bespoke handlers for the meeting family, where behaviour matters beyond plain CRUD.
 
-Handlers get a :class:`Call` (authenticated user, query, validated body) and return
-``(status, json body or None)``; failures are raised as :class:`ApiError`.
+``BESPOKE`` names which route ("METHOD /path/{template}", as in the spec) each one serves;
+every other operation is answered by the generic layer (generic.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
-
-import attrs
-from aiohttp import web
-
-from zoom_async.wire import needs_double_encoding
+from typing import Any
 
 from . import views
+from .call import (
+    Call,
+    Handler,
+    Reply,
+    check_meeting_write,
+    meeting_param,
+    past_instance,
+    past_webinar,
+    user_param,
+    uuid_param,
+)
 from .clock import iso
 from .errors import (
     ApiError,
-    Throttled,
     meeting_not_found,
     user_not_found,
     validation_failed,
     webinar_not_found,
 )
-from .paging import PageError
-from .spec import OperationFacts
-from .state import Meeting, PastInstance, User, is_numeric_id, to_epoch
-
-if TYPE_CHECKING:
-    from .server import ZoomSandbox
-
-Reply = tuple[int, Any]
-
-
-@attrs.define
-class Call:
-    sandbox: ZoomSandbox
-    request: web.Request
-    operation_id: str
-    category: str
-    me: User
-    query: dict[str, str]
-    body: Any = None
-
-    def param(self, name: str) -> str:
-        return self.request.match_info[name]
-
-    def page(
-        self, scope: str, items: list[Any], *, with_page_number: bool = False
-    ) -> tuple[dict[str, Any], list[Any]]:
-        try:
-            return self.sandbox.paginator.page(
-                f"{self.operation_id}:{scope}", self.query, items, with_page_number=with_page_number
-            )
-        except PageError as exc:
-            if exc.status == 300:
-                raise ApiError(300, 300, exc.message, [(exc.field, exc.message)]) from None
-            raise validation_failed([(exc.field, exc.message)]) from None
-
-    def enum(self, name: str, allowed: Iterable[str], default: str) -> str:
-        value = self.query.get(name, default)
-        choices = tuple(allowed)
-        if value not in choices:
-            raise validation_failed(
-                [(name, f"Invalid field: must be one of {', '.join(choices)}.")]
-            )
-        return value
-
-
-Handler = Callable[[Call], Awaitable[Reply]]
-
-
-@attrs.frozen
-class OpSpec:
-    """A spec operation and the handler that serves it."""
-
-    facts: OperationFacts
-    handler: Handler
-
-    @property
-    def operation_id(self) -> str:
-        return self.facts.operation_id
-
-
-def routes(operations: Mapping[str, OperationFacts]) -> tuple[OpSpec, ...]:
-    """Pair every spec operation with its handler; method, path and the rest are the spec's."""
-    unserved = sorted(set(operations) - set(HANDLERS))
-    unknown = sorted(set(HANDLERS) - set(operations))
-    if unserved or unknown:
-        raise RuntimeError(f"sandbox handlers out of step with the spec: {unserved=} {unknown=}")
-    return tuple(OpSpec(facts, HANDLERS[op_id]) for op_id, facts in operations.items())
-
-
-# ---- path values ----------------------------------------------------------------------------
-
-
-def uuid_param(call: Call, name: str) -> str | None:
-    """A meeting/webinar ID or UUID from the path, decoded the way Zoom does.
-
-    aiohttp has already decoded the path once. Zoom then routes on that text, so a UUID that
-    was encoded only once and starts with "/" or holds "//" would have been split into other
-    path segments: treat it as not found. A double-encoded UUID still holds "%2F" etc. here and
-    needs one more decode.
-    """
-    raw = call.param(name)
-    if needs_double_encoding(raw):
-        return None
-    return unquote(raw) if "%" in raw else raw
-
-
-def meeting_param(call: Call, *, include_deleted: bool = False) -> Meeting:
-    raw = call.param("meetingId")
-    meeting = None
-    if is_numeric_id(raw):
-        meeting = call.sandbox.state.get_meeting(int(raw), include_deleted=include_deleted)
-    if meeting is None:
-        raise meeting_not_found(raw)
-    return meeting
-
-
-def user_param(call: Call) -> User:
-    raw = call.param("userId")
-    user = call.sandbox.state.find_user(raw, call.me)
-    if user is None:
-        raise user_not_found(raw)
-    return user
-
-
-def past_instance(call: Call) -> PastInstance:
-    ref = uuid_param(call, "meetingId")
-    instance = call.sandbox.state.find_instance(ref) if ref else None
-    if instance is None:
-        raise meeting_not_found(ref or call.param("meetingId"))
-    return instance
-
-
-def past_webinar(call: Call) -> PastInstance:
-    ref = uuid_param(call, "webinarId")
-    instance = call.sandbox.state.find_webinar_instance(ref) if ref else None
-    if instance is None:
-        raise webinar_not_found(ref or call.param("webinarId"))
-    return instance
-
-
-def check_meeting_write(call: Call, host_id: str) -> None:
-    throttle = call.sandbox.limiter.check_meeting_write(host_id, call.category)
-    if throttle is not None:
-        raise Throttled(throttle)
-
+from .state import Meeting, is_numeric_id, to_epoch
 
 # ---- users and templates --------------------------------------------------------------------
 
@@ -516,37 +395,37 @@ async def list_webinar_absentees(call: Call) -> Reply:
 
 # ---- the routing table ----------------------------------------------------------------------
 
-HANDLERS: dict[str, Handler] = {
-    "listUsers": list_users,
-    "listDashboardMeetings": list_dashboard_meetings,
-    "listDashboardMeetingParticipants": list_dashboard_participants,
-    "listMeetings": list_meetings,
-    "createMeeting": create_meeting,
-    "listMeetingTemplates": list_meeting_templates,
-    "listMeetingRegistrants": list_registrants,
-    "addMeetingRegistrant": add_registrant,
-    "getMeetingRegistrantsQuestions": get_registrant_questions,
-    "updateMeetingRegistrantQuestions": update_registrant_questions,
-    "updateMeetingRegistrantStatus": update_registrant_status,
-    "deleteMeetingRegistrant": delete_registrant,
-    "deleteMeeting": delete_meeting,
-    "getMeetingById": get_meeting,
-    "updateMeeting": update_meeting,
-    "updateMeetingStatus": update_meeting_status,
-    "listPastMeetings": list_past_instances,
-    "listPastMeetingPolls": list_past_polls,
-    "getPastMeetingDetails": get_past_meeting,
-    "listPastMeetingParticipants": list_past_participants,
-    "getMeetingPolls": list_polls,
-    "createMeetingPoll": create_poll,
-    "getMeetingPoll": get_poll,
-    "updateMeetingPoll": update_poll,
-    "deleteMeetingPoll": delete_poll,
-    "createBatchPolls": create_batch_polls,
-    "getMeetingInvitation": get_invitation,
-    "getLiveStreamDetails": get_livestream,
-    "updateMeetingLiveStream": update_livestream,
-    "listWebinarRegistrants": list_webinar_registrants,
-    "listWebinarParticipants": list_webinar_participants,
-    "listWebinarAbsentees": list_webinar_absentees,
+BESPOKE: dict[str, Handler] = {
+    "GET /users": list_users,
+    "GET /metrics/meetings": list_dashboard_meetings,
+    "GET /metrics/meetings/{meetingId}/participants": list_dashboard_participants,
+    "GET /users/{userId}/meetings": list_meetings,
+    "POST /users/{userId}/meetings": create_meeting,
+    "GET /users/{userId}/meeting_templates": list_meeting_templates,
+    "GET /meetings/{meetingId}/registrants": list_registrants,
+    "POST /meetings/{meetingId}/registrants": add_registrant,
+    "GET /meetings/{meetingId}/registrants/questions": get_registrant_questions,
+    "PATCH /meetings/{meetingId}/registrants/questions": update_registrant_questions,
+    "PUT /meetings/{meetingId}/registrants/status": update_registrant_status,
+    "DELETE /meetings/{meetingId}/registrants/{registrantId}": delete_registrant,
+    "DELETE /meetings/{meetingId}": delete_meeting,
+    "GET /meetings/{meetingId}": get_meeting,
+    "PATCH /meetings/{meetingId}": update_meeting,
+    "PUT /meetings/{meetingId}/status": update_meeting_status,
+    "GET /past_meetings/{meetingId}/instances": list_past_instances,
+    "GET /past_meetings/{meetingId}/polls": list_past_polls,
+    "GET /past_meetings/{meetingId}": get_past_meeting,
+    "GET /past_meetings/{meetingId}/participants": list_past_participants,
+    "GET /meetings/{meetingId}/polls": list_polls,
+    "POST /meetings/{meetingId}/polls": create_poll,
+    "GET /meetings/{meetingId}/polls/{pollId}": get_poll,
+    "PUT /meetings/{meetingId}/polls/{pollId}": update_poll,
+    "DELETE /meetings/{meetingId}/polls/{pollId}": delete_poll,
+    "POST /meetings/{meetingId}/batch_polls": create_batch_polls,
+    "GET /meetings/{meetingId}/invitation": get_invitation,
+    "GET /meetings/{meetingId}/livestream": get_livestream,
+    "PATCH /meetings/{meetingId}/livestream": update_livestream,
+    "GET /webinars/{webinarId}/registrants": list_webinar_registrants,
+    "GET /past_webinars/{webinarId}/participants": list_webinar_participants,
+    "GET /past_webinars/{webinarId}/absentees": list_webinar_absentees,
 }

@@ -16,9 +16,10 @@ from .clock import SandboxClock
 from .counters import Counters
 from .events import WebhookSender
 from .faults import Faults
-from .handlers import routes
+from .generic import Store
 from .paging import Paginator
 from .ratelimit import PLAN_LIMITS, Plan, RateLimiter
+from .routes import routes
 from .spec import load_spec_facts
 from .state import PastInstance, SandboxState
 
@@ -59,8 +60,12 @@ class ZoomSandbox:
             raise ValueError("webhook_url needs webhook_secret to sign deliveries")
         facts = load_spec_facts(spec)
         self.schemas = facts.schemas
-        #: Every spec operation with the handler that serves it (routes come from the spec).
+        #: Every spec operation with the handler that serves it (routes come from the spec):
+        #: a bespoke one where behaviour matters, else the generic layer.
         self.operations = routes(facts.operations)
+        self.seed = seed
+        #: Items of the spec's plain CRUD families and updates to singleton resources.
+        self.store = Store(seed, facts.operations)
         self.host = host
         self.port = port
         self.clock = clock or SandboxClock()

@@ -1,5 +1,6 @@
-"""Spec facts the sandbox needs: each operation's method, path, rate-limit category, query
-parameters and request-body schema, plus the component schemas.
+"""Spec facts the sandbox needs: each operation's method, path, rate-limit category,
+parameters, request-body schema and content type, documented success status, success
+response schema and example, plus the component schemas.
 
 They come from the generated package (``zoom_async._generated.spec_data``), imported only
 when a sandbox is built so that importing zoom_async.sandbox never depends on generation;
@@ -25,7 +26,17 @@ class OperationFacts:
     path: str
     category: str  # the spec's x-zoom-rate-limit
     query_params: tuple[Mapping[str, Any], ...]
-    body_schema: Mapping[str, Any] | None  # the JSON request body's schema (a $ref)
+    body_schema: Mapping[str, Any] | None  # the request body's schema (a $ref)
+    path_params: tuple[Mapping[str, Any], ...] = ()
+    success_status: int = 200
+    response_schema: Mapping[str, Any] | None = None  # the success body's JSON schema
+    response_example: Any = None  # the spec's example of the success body, if any
+    body_content_type: str = "application/json"
+
+    @property
+    def route(self) -> str:
+        """``"METHOD /path/{template}"``: how bespoke handlers name what they serve."""
+        return f"{self.method} {self.path}"
 
 
 @attrs.frozen
@@ -56,6 +67,11 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
             category=record["rate_limit"],
             query_params=tuple(p for p in record["parameters"] if p.get("in") == "query"),
             body_schema=record["request_schema"],
+            path_params=tuple(p for p in record["parameters"] if p.get("in") == "path"),
+            success_status=record.get("success_status") or 200,
+            response_schema=record.get("response_schema"),
+            response_example=record.get("response_example"),
+            body_content_type=record.get("request_content_type") or "application/json",
         )
         for op_id, record in records.items()
     }
@@ -70,12 +86,41 @@ def _records(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             operation = item.get(method)
             if operation is None:
                 continue
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            content = operation.get("requestBody", {}).get("content", {})
+            body_type = next(iter(content), None)
+            status, response = _success(operation.get("responses", {}), spec)
+            media = (response.get("content") or {}).get("application/json") or {}
             records[operation["operationId"]] = {
                 "method": method.upper(),
                 "path": path,
                 "rate_limit": operation.get("x-zoom-rate-limit"),
                 "parameters": [*item.get("parameters", []), *operation.get("parameters", [])],
-                "request_schema": body.get("schema") if body else None,
+                "request_schema": content[body_type].get("schema") if body_type else None,
+                "request_content_type": body_type,
+                "success_status": status,
+                "response_schema": media.get("schema"),
+                "response_example": _example(media),
             }
     return records
+
+
+def _success(
+    responses: Mapping[str, Any], spec: Mapping[str, Any]
+) -> tuple[int, Mapping[str, Any]]:
+    for code in sorted(responses):
+        if code.startswith("2") and code.isdigit():
+            response = responses[code]
+            ref = response.get("$ref", "")
+            if ref.startswith("#/components/responses/"):
+                response = spec["components"]["responses"][ref.rsplit("/", 1)[1]]
+            return int(code), response
+    return 200, {}
+
+
+def _example(media: Mapping[str, Any]) -> Any:
+    if "example" in media:
+        return media["example"]
+    for named in (media.get("examples") or {}).values():
+        if isinstance(named, Mapping) and "value" in named:
+            return named["value"]
+    return None

@@ -265,6 +265,7 @@ class SandboxState:
         self.instances: dict[str, PastInstance] = {}
         self.webinars: dict[int, Webinar] = {}
         self.webinar_instances: dict[str, PastInstance] = {}
+        self.groups: dict[str, dict[str, Any]] = {}
         self._uuid_serial = 0
         self._seed_users(users)
         self._seed_meetings()

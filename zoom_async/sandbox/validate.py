@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["FieldError", "integral", "validate", "validate_query"]
+__all__ = ["FieldError", "integral", "resolve", "validate", "validate_query"]
 
 FieldError = tuple[str, str]
 _REF_PREFIX = "#/components/schemas/"
@@ -30,7 +30,7 @@ def validate(
     return errors
 
 
-def _resolve(
+def resolve(
     schema: Mapping[str, Any], components: Mapping[str, Mapping[str, Any]]
 ) -> Mapping[str, Any]:
     seen = 0
@@ -92,7 +92,7 @@ def _check(
     path: str,
     errors: list[FieldError],
 ) -> None:
-    schema = _resolve(schema, components)
+    schema = resolve(schema, components)
     field = path or "body"
     if value is None and schema.get("nullable"):
         return
@@ -233,7 +233,7 @@ def integral(
     A body may say ``3.0`` for an integer field; stored as-is it would be echoed back as a
     float, which the response schema rejects.
     """
-    schema = _resolve(schema, components)
+    schema = resolve(schema, components)
     if isinstance(value, float) and schema.get("type") == "integer" and value.is_integer():
         return int(value)
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
