@@ -27,15 +27,19 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.properties import (
     AnyProperty,
     BooleanProperty,
+    ConstProperty,
     DateProperty,
     DateTimeProperty,
     EnumProperty,
+    FileProperty,
     FloatProperty,
     IntProperty,
     ListProperty,
     ModelProperty,
+    NoneProperty,
     StringProperty,
     UnionProperty,
+    UuidProperty,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +49,12 @@ RATE_LIMITS = ("light", "medium", "heavy", "resource-intensive")
 # Files openapi-python-client always writes, renamed to say what our templates put in them.
 RENAMES = {"client.py": "methods.py", "types.py": "spec_data.py"}
 DROP = {"errors.py"}
+SPEC_DATA = "spec_data.json"
+# The attribute that keeps keys a model does not declare (zoom_async.serde.EXTRA_FIELD).
+EXTRA = "extra"
+# The method paginated page models get, so Paginator can type their items (pagination.Page).
+PAGE_ITEMS = "page_items"
+SUCCESS_WITHOUT_BODY = (204,)
 
 
 class SpecError(Exception):
@@ -64,10 +74,20 @@ def py_type(prop: Any) -> str:
     if isinstance(prop, ListProperty):
         return f"list[{py_type(prop.inner_property)}]"
     if isinstance(prop, UnionProperty):
-        return " | ".join(py_type(p) for p in prop.inner_properties)
+        names: list[str] = []
+        for inner in prop.inner_properties:
+            for name in py_type(inner).split(" | "):
+                if name not in names:
+                    names.append(name)
+        return " | ".join(names)
+    if isinstance(prop, ConstProperty):
+        return f"Literal[{text(prop.value)}]"
     simple = {
         DateTimeProperty: "datetime.datetime",
         DateProperty: "datetime.date",
+        FileProperty: "Upload",
+        NoneProperty: "None",
+        UuidProperty: "str",
         StringProperty: "str",
         IntProperty: "int",
         FloatProperty: "float",
@@ -102,6 +122,70 @@ def one_line(value: Any) -> str:
     return value[0].strip().replace('"""', "'''") if value else ""
 
 
+def extension(schema: Any, key: str) -> Any:
+    """An ``x-`` extension of a parsed schema (the parser keeps unknown keys as extras)."""
+    return (getattr(schema, "model_extra", None) or {}).get(key)
+
+
+def walk_models(prop: Any, seen: set[str]) -> None:
+    """Collect the class names of every model reachable from ``prop``."""
+    if isinstance(prop, ModelProperty):
+        name = text(prop.class_info.name)
+        if name in seen:
+            return
+        seen.add(name)
+        for inner in (prop.required_properties or []) + (prop.optional_properties or []):
+            walk_models(inner, seen)
+    elif isinstance(prop, ListProperty):
+        walk_models(prop.inner_property, seen)
+    elif isinstance(prop, UnionProperty):
+        for inner in prop.inner_properties:
+            walk_models(inner, seen)
+
+
+def limits_text(schema: Any) -> list[str]:
+    """The spec's constraints on a value, in short words for docstrings."""
+    if schema is None:
+        return []
+    words = []
+    if getattr(schema, "maxLength", None) is not None:
+        words.append(f"at most {schema.maxLength} characters")
+    if getattr(schema, "minLength", None):
+        words.append(f"at least {schema.minLength} characters")
+    low, high = getattr(schema, "minimum", None), getattr(schema, "maximum", None)
+    if low is not None and high is not None:
+        words.append(f"{low:g} to {high:g}")
+    elif high is not None:
+        words.append(f"at most {high:g}")
+    elif low is not None:
+        words.append(f"at least {low:g}")
+    if getattr(schema, "maxItems", None) is not None:
+        words.append(f"at most {schema.maxItems} items")
+    if getattr(schema, "pattern", None):
+        words.append(f"matches ``{schema.pattern}``")
+    return words
+
+
+def describe(
+    prop: Any, schema: Any, annotation: str, *, default: Any = None, doc: Any = None
+) -> str:
+    """One docstring line for a field or parameter: type, limits, members, default, notes."""
+    parts = [f"``{annotation}``"]
+    parts += limits_text(schema)
+    if isinstance(prop, EnumProperty):
+        values = ", ".join(json.dumps(v) for v in prop.values.values())
+        parts.append(f"one of {values}")
+    if default is not None:
+        parts.append(f"default {json.dumps(default)}")
+    if getattr(schema, "deprecated", None):
+        parts.append("deprecated")
+    if extension(schema, "x-zoom-secret"):
+        parts.append("secret: hidden in repr")
+    head = "; ".join(parts)
+    doc = one_line(prop.description or doc)
+    return f"{head}. {doc}" if doc else f"{head}."
+
+
 class Facts:
     """What the templates need beyond openapi-python-client's parse: read from the raw spec."""
 
@@ -114,6 +198,7 @@ class Facts:
         self.modules.update(
             {text(e.class_info.name): text(e.class_info.module_name) for e in openapi.enums}
         )
+        self.enum_names = {text(e.class_info.name) for e in openapi.enums}
 
         # The parser renames path parameters, so match paths with their parameters blanked.
         self.by_route = {
@@ -122,6 +207,40 @@ class Facts:
             for method, raw in item.items()
             if isinstance(raw, dict) and "responses" in raw
         }
+        self.endpoints = [
+            endpoint
+            for collection in openapi.endpoint_collections_by_tag.values()
+            for endpoint in collection.endpoints
+        ]
+        self._check_every_operation_generated()
+
+        # Models only ever decoded from responses get list fields that default to [];
+        # a model also sent as a body keeps None (leave the field out) as the default.
+        sent: set[str] = set()
+        received: set[str] = set()
+        for endpoint in self.endpoints:
+            for body in endpoint.bodies:
+                walk_models(body.prop, sent)
+            for response in endpoint.responses.patterns:
+                walk_models(response.prop, received)
+        self.response_only = received - sent
+        self.pages = self._page_models()
+
+    def _check_every_operation_generated(self) -> None:
+        seen: dict[str, int] = {}
+        for endpoint in self.endpoints:
+            key = (text(endpoint.method).upper(), re.sub(r"{[^}]+}", "{}", text(endpoint.path)))
+            seen[key] = seen.get(key, 0) + 1
+        missing = [
+            f"{method} {path} ({raw.get('operationId')})"
+            for (method, _), (path, raw) in self.by_route.items()
+            if (method, re.sub(r"{[^}]+}", "{}", path)) not in seen
+        ]
+        if missing:
+            raise SpecError("operations not generated:\n  " + "\n  ".join(missing))
+        twice = [f"{m} {p}" for (m, p), n in seen.items() if n > 1]
+        if twice:
+            raise SpecError(f"operations generated more than once (several tags?): {twice}")
 
     def route(self, endpoint: Any) -> tuple[str, dict[str, Any]]:
         """The spec's own path template and operation for a parsed endpoint."""
@@ -132,41 +251,93 @@ class Facts:
     def import_line(self, class_name: str) -> str:
         return f"from zoom_async._generated.models.{self.modules[class_name]} import {class_name}"
 
+    def _page_models(self) -> dict[str, dict[str, str]]:
+        """Response models of paginated operations: their items field and item type."""
+        pages: dict[str, dict[str, str]] = {}
+        for endpoint in self.endpoints:
+            _, raw = self.route(endpoint)
+            prop = self._success(endpoint)[0]
+            items = self._items_field(raw)
+            if items is None:
+                continue
+            if not isinstance(prop, ModelProperty):
+                raise SpecError(f"{raw['operationId']}: a paginated response must be an object")
+            fields = {
+                text(p.name): p
+                for p in (prop.required_properties or []) + (prop.optional_properties or [])
+            }
+            item = fields[items]
+            assert isinstance(item, ListProperty)
+            pages[text(prop.class_info.name)] = {
+                "field": text(item.python_name),
+                "item_type": py_type(item.inner_property),
+            }
+        return pages
+
     def model(self, model: Any) -> dict[str, Any]:
+        name = text(model.class_info.name)
+        try:
+            return self._model(model, name)
+        except SpecError as exc:
+            raise SpecError(f"schema {name}: {exc}") from None
+
+    def _model(self, model: Any, name: str) -> dict[str, Any]:
         fields = []
         refs: set[str] = set()
+        list_defaults = name in self.response_only
         for prop in list(model.required_properties) + list(model.optional_properties):
             annotation = py_type(prop)
             refs |= model_refs(prop)
             wire = text(prop.name)
+            python_name = text(prop.python_name)
+            if python_name in (EXTRA, PAGE_ITEMS):
+                raise SpecError(
+                    f"field {wire!r} clashes with the generated attribute {python_name!r}"
+                )
+            schema = (model.data.properties or {}).get(wire)
             metadata: dict[str, Any] = {}
-            if wire != text(prop.python_name):
+            if wire != python_name:
                 metadata["wire"] = wire
-            metadata.update(self._constraints(model, wire))
+            metadata.update(self._constraints(schema))
+            if extension(schema, "x-zoom-secret"):
+                metadata["secret"] = True
+            list_default = list_defaults and not prop.required and isinstance(prop, ListProperty)
+            if prop.required or list_default:
+                field_type = annotation
+            else:
+                field_type = f"{annotation} | None"
             fields.append(
                 {
-                    "name": text(prop.python_name),
-                    "type": annotation if prop.required else f"{annotation} | None",
+                    "name": python_name,
+                    "type": field_type,
                     "metadata": repr(metadata) if metadata else None,
                     "required": prop.required,
-                    "doc": one_line(prop.description),
+                    "list_default": list_default,
+                    "doc": describe(prop, schema, field_type),
                 }
             )
         fields.sort(key=lambda f: not f["required"])  # keeps spec order within each group
-        refs.discard(text(model.class_info.name))
+        refs.discard(name)
         joined = " ".join(f["type"] for f in fields)
+        page = self.pages.get(name)
+        if page:
+            joined += " " + page["item_type"]
         return {
-            "name": text(model.class_info.name),
-            "doc": one_line(model.description) or f"The {model.class_info.name} object.",
+            "name": name,
+            "doc": one_line(model.description) or f"The {name} object.",
+            "deprecated": bool(getattr(model.data, "deprecated", None)),
             "fields": fields,
+            "page": page,
             "imports": sorted(self.import_line(r) for r in refs),
             "needs_datetime": "datetime." in joined,
-            "needs_any": "Any" in joined,
+            "needs_upload": "Upload" in joined,
+            "needs_literal": "Literal[" in joined,
+            "needs_absent": any(f["list_default"] for f in fields),
         }
 
-    def _constraints(self, model: Any, wire: str) -> dict[str, Any]:
+    @staticmethod
+    def _constraints(schema: Any) -> dict[str, Any]:
         """The spec's limits on a field, checked on request bodies before they are sent."""
-        schema = (model.data.properties or {}).get(wire)
         limits = {
             "max_length": getattr(schema, "maxLength", None),
             "minimum": getattr(schema, "minimum", None),
@@ -187,27 +358,38 @@ class Facts:
             "members": members,
         }
 
-    def _response_class(self, endpoint: Any) -> tuple[str | None, int]:
+    def _success(self, endpoint: Any) -> tuple[Any, int]:
+        """The parsed success response and its status; fails if the parse lost it."""
+        _, raw = self.route(endpoint)
+        documented = sorted(k for k in raw["responses"] if str(k).isdigit() and 200 <= int(k) < 300)
+        if not documented:
+            raise SpecError(f"{raw['operationId']}: no 2xx response in the spec")
+        status = int(documented[0])
         for response in endpoint.responses.patterns:
-            status = text(response.status_code.pattern)
-            if status.isdigit() and 200 <= int(status) < 300:
+            if text(response.status_code.pattern) == str(documented[0]):
                 prop = response.prop
-                if isinstance(prop, ModelProperty):
-                    return text(prop.class_info.name), int(status)
-                return None, int(status)
-        raise SpecError(f"{endpoint.name}: no success response")
+                break
+        else:
+            raise SpecError(f"{raw['operationId']}: the {status} response was not parsed")
+        content = raw["responses"][documented[0]].get("content") or {}
+        has_body = any("schema" in media for media in content.values())
+        if has_body and isinstance(prop, NoneProperty | AnyProperty):
+            raise SpecError(
+                f"{raw['operationId']}: the {status} response's schema was lost in parsing"
+            )
+        if status in SUCCESS_WITHOUT_BODY and has_body:
+            raise SpecError(f"{raw['operationId']}: a {status} response cannot have a body")
+        return (prop if has_body else None), status
 
-    def _items_field(self, raw: dict[str, Any], response_class: str | None) -> str | None:
+    def _items_field(self, raw: dict[str, Any]) -> str | None:
         params = [p["name"] for p in raw.get("parameters", [])]
         if "next_page_token" not in params:
             return None
-        ok = next(v for k, v in raw["responses"].items() if k.startswith("2"))
-        ref = ok["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-        arrays = [
-            name
-            for name, schema in self.schemas[ref].get("properties", {}).items()
-            if schema.get("type") == "array"
-        ]
+        ok = next(v for k, v in sorted(raw["responses"].items()) if str(k).startswith("2"))
+        schema = ok["content"]["application/json"]["schema"]
+        ref = schema.get("$ref", "").rsplit("/", 1)[-1]
+        props = self.schemas[ref].get("properties", {}) if ref else schema.get("properties", {})
+        arrays = [name for name, s in props.items() if s.get("type") == "array"]
         if len(arrays) != 1:
             raise SpecError(
                 f"{raw['operationId']}: paginated {ref} needs exactly one array field: {arrays}"
@@ -215,14 +397,23 @@ class Facts:
         return arrays[0]
 
     def operation(self, endpoint: Any) -> dict[str, Any]:
+        try:
+            return self._operation(endpoint)
+        except SpecError as exc:
+            raise SpecError(
+                f"operation {text(endpoint.method).upper()} {text(endpoint.path)}: {exc}"
+            ) from None
+
+    def _operation(self, endpoint: Any) -> dict[str, Any]:
         spec_path, raw = self.route(endpoint)
         rate = raw.get("x-zoom-rate-limit")
         if rate not in RATE_LIMITS:
             raise SpecError(
                 f"{raw.get('operationId')}: x-zoom-rate-limit must be one of {RATE_LIMITS}"
             )
-        response_class, status = self._response_class(endpoint)
-        refs: set[str] = {response_class} if response_class else set()
+        response_prop, status = self._success(endpoint)
+        refs: set[str] = model_refs(response_prop) if response_prop is not None else set()
+        response_type = py_type(response_prop) if response_prop is not None else None
         raw_params = {p["name"]: p for p in raw.get("parameters", [])}
 
         path_params = []
@@ -234,43 +425,75 @@ class Facts:
                     "wire": text(prop.name),
                     "type": "int | str",
                     "check": "check_id" if is_int else "check_path_text",
+                    "doc": describe(prop, None, "int | str"),
                 }
             )
         query_params = []
         for prop in endpoint.query_parameters:
-            schema = raw_params[text(prop.name)].get("schema", {})
+            param = raw_params[text(prop.name)]
+            schema = param.get("schema", {})
             annotation = py_type(prop)
+            refs |= model_refs(prop)
             if isinstance(prop, EnumProperty):
-                refs.add(text(prop.class_info.name))
+                kind = "int" if prop.value_type is int else "text"
+            elif isinstance(prop, DateTimeProperty):
+                annotation, kind = "datetime.datetime | str", "datetime"
             elif isinstance(prop, DateProperty):
-                annotation = "datetime.date | str"
+                annotation, kind = "datetime.date | str", "date"
+            elif isinstance(prop, IntProperty):
+                kind = "int"
+            elif isinstance(prop, BooleanProperty):
+                kind = "bool"
+            elif isinstance(prop, StringProperty):
+                kind = "text"
+            else:
+                raise SpecError(
+                    f"query parameter {text(prop.name)}: unsupported type {type(prop).__name__}"
+                )
             default = schema.get("default")
+            optional = not prop.required and default is None
+            param_type = f"{annotation} | None" if optional else annotation
             query_params.append(
                 {
                     "name": text(prop.python_name),
                     "wire": text(prop.name),
-                    "type": annotation
-                    if prop.required or default is not None
-                    else f"{annotation} | None",
+                    "type": param_type,
                     "default": None if prop.required else repr(default),
                     "required": prop.required,
                     # Zoom pages start at 1; the spec gives only the upper bound.
                     "minimum": schema.get("minimum", 1 if "maximum" in schema else None),
                     "maximum": schema.get("maximum"),
                     "max_length": schema.get("maxLength"),
-                    "kind": "int"
-                    if isinstance(prop, IntProperty)
-                    else "bool"
-                    if isinstance(prop, BooleanProperty)
-                    else "text",
+                    "kind": kind,
+                    "doc": describe(
+                        prop,
+                        _Limits(schema, param),
+                        param_type,
+                        default=default,
+                        doc=param.get("description"),
+                    ),
                 }
             )
         body = None
         if endpoint.bodies:
-            prop = endpoint.bodies[0].prop
-            body = {"type": py_type(prop)}
-            refs |= model_refs(prop)
-        items_field = self._items_field(raw, response_class)
+            if len(endpoint.bodies) > 1:
+                kinds = [text(b.content_type) for b in endpoint.bodies]
+                raise SpecError(f"more than one request body content type: {kinds}")
+            parsed = endpoint.bodies[0]
+            content_type = text(parsed.content_type)
+            if content_type not in ("application/json", "multipart/form-data"):
+                raise SpecError(f"unsupported request body content type {content_type}")
+            if content_type == "multipart/form-data" and not isinstance(parsed.prop, ModelProperty):
+                raise SpecError("a multipart/form-data body must be an object schema")
+            body = {
+                "type": py_type(parsed.prop),
+                "multipart": content_type == "multipart/form-data",
+                "doc": one_line(raw.get("requestBody", {}).get("description")),
+            }
+            refs |= model_refs(parsed.prop)
+        elif raw.get("requestBody"):
+            raise SpecError("the request body was not parsed")
+        items_field = self._items_field(raw)
         summary = one_line(raw.get("summary") or raw.get("description"))
         joined = " ".join(q["type"] for q in query_params)
         return {
@@ -284,8 +507,9 @@ class Facts:
             "body": body,
             "rate_limit": rate,
             "items_field": items_field,
-            "response_class": response_class,
+            "response_type": response_type,
             "success_status": status,
+            "deprecated": bool(raw.get("deprecated")),
             "summary": summary,
             "imports": sorted(self.import_line(r) for r in refs),
             "needs_datetime": "datetime." in joined,
@@ -293,14 +517,14 @@ class Facts:
         }
 
     def spec_data(self) -> dict[str, Any]:
-        """Request/response schemas and parameters, for the sandbox's validation."""
+        """Schemas and per-operation facts, for the sandbox (validation and responses)."""
 
         def strip(node: Any) -> Any:
             if isinstance(node, dict):
                 return {
                     k: strip(v)
                     for k, v in node.items()
-                    if k not in ("description", "example", "summary")
+                    if k not in ("description", "example", "examples", "summary")
                 }
             if isinstance(node, list):
                 return [strip(v) for v in node]
@@ -311,17 +535,43 @@ class Facts:
             for method, raw in item.items():
                 if method not in ("get", "post", "put", "patch", "delete"):
                     continue
-                body = raw.get("requestBody", {}).get("content", {}).get("application/json", {})
-                ok = next((k for k in raw["responses"] if k.startswith("2")), None)
+                content = raw.get("requestBody", {}).get("content", {})
+                content_type = next(iter(content), None)
+                body = content.get(content_type, {}) if content_type else {}
+                ok = min((str(k) for k in raw["responses"] if str(k).startswith("2")), default=None)
+                response = raw["responses"][ok] if ok else {}
+                ref = response.get("$ref", "")
+                if ref.startswith("#/components/responses/"):
+                    response = self.spec["components"]["responses"][ref.rsplit("/", 1)[1]]
+                media = (response.get("content") or {}).get("application/json", {})
+                examples = [media["example"]] if "example" in media else []
+                examples += [
+                    e["value"] for e in (media.get("examples") or {}).values() if "value" in e
+                ]
                 operations[raw["operationId"]] = {
                     "method": method.upper(),
                     "path": path,
                     "rate_limit": raw.get("x-zoom-rate-limit"),
-                    "parameters": strip(raw.get("parameters", [])),
+                    "deprecated": bool(raw.get("deprecated")),
+                    "parameters": strip([*item.get("parameters", []), *raw.get("parameters", [])]),
+                    "request_content_type": content_type,
                     "request_schema": strip(body.get("schema")),
                     "success_status": int(ok) if ok else None,
+                    "response_schema": strip(media.get("schema")),
+                    "response_example": examples[0] if examples else None,
                 }
         return {"schemas": strip(self.schemas), "operations": operations}
+
+
+class _Limits:
+    """A raw parameter schema (a dict) read like a parsed one, for :func:`limits_text`."""
+
+    def __init__(self, schema: dict[str, Any], param: dict[str, Any]) -> None:
+        self._schema = schema
+        self.deprecated = param.get("deprecated") or schema.get("deprecated")
+
+    def __getattr__(self, name: str) -> Any:
+        return self._schema.get(name)
 
 
 def render(spec_path: Path, out_dir: Path) -> None:
@@ -339,6 +589,16 @@ def render(spec_path: Path, out_dir: Path) -> None:
     openapi = GeneratorData.from_dict(document, config=config)
     if not isinstance(openapi, GeneratorData):
         raise SpecError(f"cannot parse {spec_path}: {openapi}")
+    # Every parser message is fatal: a "warning" means a schema or endpoint silently missing.
+    problems = [
+        *openapi.errors,
+        *(e for c in openapi.endpoint_collections_by_tag.values() for e in c.parse_errors),
+    ]
+    if problems:
+        raise SpecError(
+            f"openapi-python-client reported {len(problems)} problem(s):\n"
+            + "\n".join(f"  {e.header}: {e.detail}" for e in problems)
+        )
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     facts = Facts(document, openapi)
     project.env.globals.update(
@@ -355,6 +615,10 @@ def render(spec_path: Path, out_dir: Path) -> None:
         (out_dir / old).rename(out_dir / new)
     for name in DROP:
         (out_dir / name).unlink()
+    # Spec facts are data, read only by the sandbox: JSON loads in a fraction of the time
+    # (and memory) of importing the same structure as a Python literal.
+    data = json.dumps(facts.spec_data(), sort_keys=True, indent=1, ensure_ascii=False)
+    (out_dir / SPEC_DATA).write_text(data + "\n", encoding="utf-8")
     beside = Path(sys.executable).parent / "ruff"
     ruff = str(beside) if beside.exists() else shutil.which("ruff") or "ruff"
     pyproject = str(ROOT / "pyproject.toml")

@@ -366,7 +366,12 @@ class AsyncZoom(GeneratedMethods):
         if self._lifecycle.closed:
             raise ZoomConnectionError("the client is closed", request_sent=False)
         ctx = TokenContext(self._transport, self.timeout, self.store)
-        body = orjson.dumps(request.json) if request.json is not None else None
+        if request.content is not None:
+            body: bytes | None = request.content
+            content_type = request.content_type or "application/octet-stream"
+        else:
+            body = orjson.dumps(request.json) if request.json is not None else None
+            content_type = "application/json"
         category = request.operation.rate_limit if request.operation is not None else None
         attempt = 0
         # Tokens Zoom rejected during this call. A long call (say, waiting out 429s) may
@@ -399,7 +404,7 @@ class AsyncZoom(GeneratedMethods):
                 "User-Agent": self._user_agent,
             }
             if body is not None:
-                headers["Content-Type"] = "application/json"
+                headers["Content-Type"] = content_type
             url = self._url(request)
             started = time.perf_counter()
             error: ZoomError

@@ -1,20 +1,29 @@
 """Iterate every item of a paginated operation, one page in memory at a time.
 
 Which operations page, and which field holds their items, comes from the spec through the
-generated operation metadata; nothing here names an operation.
+generated operation metadata; nothing here names an operation. Every generated page model
+has ``page_items()``, typed with its item class, so ``async for user in
+zoom.paginate(zoom.list_users)`` gives type checkers a ``User``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from zoom_async.errors import ZoomError
 from zoom_async.wire import operation_of
 
-__all__ = ["PaginationError", "Paginator"]
+__all__ = ["Page", "PaginationError", "Paginator"]
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
+I_co = TypeVar("I_co", covariant=True)
+
+
+class Page(Protocol[I_co]):
+    """A page model of a paginated operation (generated with ``page_items``)."""
+
+    def page_items(self) -> Sequence[I_co]: ...
 
 
 class PaginationError(ZoomError):
@@ -68,7 +77,7 @@ class Paginator(Generic[T]):
             token = getattr(page, "next_page_token", None) or ""
             self.next_page_token = token
             yield page
-            count += len(getattr(page, self._items_field, None) or ())
+            count += len(_page_items(page, self._items_field))
             if not token or (self._max_items is not None and count >= self._max_items):
                 return
             if token in seen:
@@ -78,12 +87,16 @@ class Paginator(Generic[T]):
     async def _items(self) -> AsyncIterator[Any]:
         remaining = self._max_items
         async for page in self.pages():
-            for item in getattr(page, self._items_field, None) or ():
+            for item in _page_items(page, self._items_field):
                 if remaining is not None:
                     if remaining <= 0:
                         return
                     remaining -= 1
                 yield item
 
-    def __aiter__(self) -> AsyncIterator[Any]:
+    def __aiter__(self: Paginator[Page[I_co]]) -> AsyncIterator[I_co]:
         return self._items()
+
+
+def _page_items(page: Any, field: str) -> Sequence[Any]:
+    return getattr(page, field, None) or ()

@@ -3,9 +3,13 @@
 Generated models are plain attrs classes; everything about JSON lives here:
 wire-name renames (``type`` <-> ``type_``) come from field metadata ``{"wire": name}``,
 ``None`` is omitted when unstructuring, date-times are ISO-8601 with ``Z``, an empty string
-where a date belongs decodes to None, unknown fields are ignored, enums are open
-(:class:`OpenStrEnum`, :class:`OpenIntEnum`), and integer IDs decode from numbers or strings.
-Hooks are generated once per class and cached by cattrs.
+where a date belongs decodes to None, enums are open (:class:`OpenStrEnum`,
+:class:`OpenIntEnum`), and integer IDs decode from numbers or strings.
+
+Nothing Zoom sends is lost: keys a model does not declare land in its ``extra`` mapping and
+are written back by :func:`unstructure`; a list field Zoom left out decodes to an empty
+:class:`AbsentList`, which unstructure leaves out again. Hooks are generated on a class's
+first use and cached by cattrs.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import gc
 import types
 import typing
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -26,12 +31,15 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from zoom_async.errors import InvalidResponseError
 
 __all__ = [
+    "NO_EXTRA",
+    "AbsentList",
     "OpenIntEnum",
     "OpenStrEnum",
     "converter",
     "decode",
     "dumps",
     "loads",
+    "model_repr",
     "structure",
     "unstructure",
 ]
@@ -73,6 +81,54 @@ class OpenIntEnum(enum.IntEnum):
         member._name_ = str(value)
         member._value_ = value
         return member
+
+
+#: The ``extra`` of a model that got no undeclared keys: shared, so it costs nothing.
+NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
+class AbsentList(list[Any]):
+    """The empty list a list field holds when Zoom did not send the key.
+
+    It is an ordinary list (append to it freely); while empty, :func:`unstructure` leaves
+    the key out, so a decoded body is written back exactly as it came.
+    """
+
+    __slots__ = ()
+
+
+def _is_extra(a: attrs.Attribute) -> bool:  # type: ignore[type-arg]
+    return bool(a.metadata.get("extra"))
+
+
+_REPR_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def model_repr(self: object) -> str:
+    """``Model(field=value, ...)`` without None fields, with secret fields redacted.
+
+    Secret fields (``x-zoom-secret`` in the spec: passwords, ZAK-bearing URLs, tokens) show
+    as ``'<redacted>'``; the attribute itself still holds the value. Of ``extra`` only the
+    key names are shown, since its values are unknown to the spec.
+    """
+    cls = type(self)
+    plan = _REPR_PLANS.get(cls)
+    if plan is None:
+        plan = _REPR_PLANS[cls] = tuple(
+            (a.name, bool(a.metadata.get("secret")))
+            for a in attrs.fields(cls)  # type: ignore[arg-type]
+            if not _is_extra(a)
+        )
+    parts = []
+    for name, secret in plan:
+        value = getattr(self, name)
+        if value is None or (value.__class__ is AbsentList and not value):
+            continue
+        parts.append(f"{name}='<redacted>'" if secret else f"{name}={value!r}")
+    extra = getattr(self, "extra", None)
+    if extra:
+        parts.append(f"extra=<keys {', '.join(map(repr, extra))}>")
+    return f"{cls.__name__}({', '.join(parts)})"
 
 
 converter = cattrs.Converter()
@@ -190,6 +246,55 @@ converter.register_structure_hook_func(
 )
 
 
+_JSON_KINDS: dict[type, tuple[Any, ...]] = {
+    str: (str, dt.datetime, dt.date),
+    int: (int, float),
+    float: (float,),
+    bool: (bool,),
+    list: (list,),
+}
+
+
+def _structure_union(value: Any, tp: Any) -> Any:
+    """A field typed ``A | B`` (``anyOf``/``oneOf``): pick the member by the JSON value's kind.
+
+    An object goes to the model member(s), tried in order; a string to ``str`` (or a
+    date-time), a number to ``int``/``float``, an array to the list member.
+    """
+    members = [a for a in typing.get_args(tp) if a is not type(None)]
+    if value is None and len(members) < len(typing.get_args(tp)):
+        return None
+    candidates: list[Any]
+    if isinstance(value, dict):
+        candidates = [m for m in members if attrs.has(m) or m is Any]
+        candidates += [m for m in members if typing.get_origin(m) is dict or m is dict]
+    else:
+        kinds = _JSON_KINDS.get(type(value), ())
+        candidates = [m for m in members if m in kinds or typing.get_origin(m) in kinds or m is Any]
+        candidates += [m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)]
+    errors: list[Exception] = []
+    for member in candidates:
+        try:
+            return converter.structure(value, member)
+        except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
+            errors.append(exc)
+    raise TypeError(
+        f"{type(value).__name__} matches no member of {tp}" + (f" ({errors[0]})" if errors else "")
+    )
+
+
+def _is_plain_union(tp: Any) -> bool:
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    return (
+        _open_enum_of(tp) is None
+        and len([a for a in typing.get_args(tp) if a is not type(None)]) > 1
+    )
+
+
+converter.register_structure_hook_func(_is_plain_union, _structure_union)
+
+
 def _split_none(tp: Any) -> tuple[Any, bool]:
     """``(X, True)`` for ``X | None`` (X may itself be a union), else ``(tp, False)``."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
@@ -283,12 +388,15 @@ def _convert(tp: Any, v: str, src: _Source) -> str:
 def _field_expression(a: attrs.Attribute, src: _Source) -> str:  # type: ignore[type-arg]
     """The expression that reads and converts one field of the wire dict ``o``."""
     wire = repr(a.metadata.get("wire", a.name))
+    tp, nullable = _split_none(a.type)
+    if _absent_list(a):
+        # An absent (or null) list becomes an empty AbsentList, written back as absent.
+        return f"(_Absent() if (_v := g({wire})) is None else {_convert(tp, '_v', src)})"
     # A missing key is a KeyError for a required field (as with cattrs); a field whose
     # default is not None is only passed when its key is present (see _structure_factory).
     read = f"g({wire})" if a.default is None else f"o[{wire}]"
     if a.converter is not None:
         return read  # the class converts it (cattrs' prefer-attrib-converters behaviour)
-    tp, nullable = _split_none(a.type)
     conversion = _convert(tp, "_v", src)
     if conversion == "_v":
         return read
@@ -298,10 +406,16 @@ def _field_expression(a: attrs.Attribute, src: _Source) -> str:  # type: ignore[
     return f"((_v := {read}), {conversion})[1]"
 
 
+def _absent_list(a: attrs.Attribute) -> bool:  # type: ignore[type-arg]
+    default: Any = a.default
+    return isinstance(default, attrs.Factory) and default.factory is AbsentList  # type: ignore[arg-type]
+
+
 def _plain_init(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:  # type: ignore[type-arg]
     """Whether ``__init__`` only stores its arguments, so setting the slots directly is the same.
 
-    True for every generated model: no validators, converters, hooks or non-None defaults.
+    True for every generated model: no validators, converters or hooks, and defaults that
+    are None, an AbsentList or (for ``extra``) NO_EXTRA.
     """
     return (
         typing.cast(Any, cls).__setattr__ is object.__setattr__
@@ -311,7 +425,12 @@ def _plain_init(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:  # type
             a.init
             and a.validator is None
             and a.converter is None
-            and (a.default is None or a.default is attrs.NOTHING)
+            and (
+                a.default is None
+                or a.default is attrs.NOTHING
+                or _absent_list(a)
+                or (_is_extra(a) and a.default is NO_EXTRA)
+            )
             for a in fields
         )
     )
@@ -326,6 +445,14 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         src.globals["_cls"] = cls
         src.globals["_new"] = object.__new__
         src.globals["_not_object"] = _not_object
+        src.globals["_Absent"] = AbsentList
+        src.globals["_NO_EXTRA"] = NO_EXTRA
+        src.globals["_extra"] = _extra
+        src.globals["_known"] = frozenset(
+            a.metadata.get("wire", a.name) for a in fields if not _is_extra(a)
+        )
+        # Undeclared keys: one C-level subset check when there are none (the usual case).
+        keep_extra = "(_NO_EXTRA if o.keys() <= _known else _extra(o, _known))"
         lines = [
             "def structure(o, _):",
             "    if o.__class__ is not dict:",
@@ -336,16 +463,21 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
             # Calling attrs' __init__ with ~20 keyword arguments costs several times more
             # than the conversions themselves; it would only store them, so store directly.
             lines.append("    self = _new(_cls)")
-            lines.extend(f"    self.{a.name} = {_field_expression(a, src)}" for a in fields)
+            lines.extend(
+                f"    self.{a.name} = {keep_extra if _is_extra(a) else _field_expression(a, src)}"
+                for a in fields
+            )
             lines.append("    return self")
         else:
             always, when_present = [], []
             for a in fields:
                 if not a.init:
                     continue
-                expression = _field_expression(a, src)
+                expression = keep_extra if _is_extra(a) else _field_expression(a, src)
                 name = getattr(a, "alias", None) or a.name.lstrip("_")
-                if a.default is None or a.default is attrs.NOTHING:
+                if a.default is None or a.default is attrs.NOTHING or _is_extra(a):
+                    always.append(f"        {name}={expression},")
+                elif _absent_list(a):
                     always.append(f"        {name}={expression},")
                 else:
                     wire = repr(a.metadata.get("wire", a.name))
@@ -366,6 +498,10 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         _building.discard(cls)
 
 
+def _extra(wire: dict[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
+    return {key: value for key, value in wire.items() if key not in known}
+
+
 def _not_object(value: Any) -> dict[str, Any]:
     """A model needs a JSON object; a mapping is copied, anything else is a bad response."""
     if isinstance(value, Mapping):
@@ -375,12 +511,43 @@ def _not_object(value: Any) -> dict[str, Any]:
 
 def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
     attrs.resolve_types(cls)
-    overrides = {
-        a.name: override(rename=a.metadata["wire"])
-        for a in attrs.fields(cls)
-        if "wire" in a.metadata
-    }
-    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)  # type: ignore[arg-type]
+    fields = attrs.fields(cls)
+    overrides = {}
+    absent: list[tuple[str, str]] = []
+    extra: str | None = None
+    for a in fields:
+        wire = a.metadata.get("wire", a.name)
+        if _is_extra(a):
+            extra = a.name
+            overrides[a.name] = override(omit=True)
+        elif _absent_list(a):
+            # An empty list Zoom sent stays; only an AbsentList (never sent) is left out.
+            absent.append((a.name, wire))
+            overrides[a.name] = override(rename=wire, omit_if_default=False)
+        elif wire != a.name:
+            overrides[a.name] = override(rename=wire)
+    base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
+        cls,
+        converter,
+        _cattrs_omit_if_default=True,
+        **overrides,  # type: ignore[arg-type]
+    )
+    if not absent and extra is None:
+        return base
+
+    def unstructure_model(obj: Any) -> dict[str, Any]:
+        data: dict[str, Any] = base(obj)
+        for name, wire in absent:
+            value = getattr(obj, name)
+            if value.__class__ is AbsentList and not value:
+                del data[wire]
+        if extra is not None:
+            more = getattr(obj, extra)
+            if more:
+                data.update(more)
+        return data
+
+    return unstructure_model
 
 
 converter.register_structure_hook_factory(attrs.has, _structure_factory)

@@ -7,6 +7,8 @@ here does I/O, so every operation can be tested without an HTTP stack.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import os
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
@@ -17,7 +19,9 @@ __all__ = [
     "Operation",
     "RateLimitCategory",
     "Request",
+    "Upload",
     "bind_operation",
+    "encode_multipart",
     "encode_path_value",
     "encode_query",
     "needs_double_encoding",
@@ -45,6 +49,8 @@ class Operation:
     rate_limit: RateLimitCategory
     items_field: str | None = None
     response_type: type | None = None
+    success_status: int = 200
+    deprecated: bool = False
 
     @property
     def paginated(self) -> bool:
@@ -59,13 +65,80 @@ class Operation:
 
 @attrs.frozen(slots=True)
 class Request:
-    """One HTTP request, ready to send: ``path`` is already percent-encoded."""
+    """One HTTP request, ready to send: ``path`` is already percent-encoded.
+
+    The body is ``json`` (sent as application/json) or, for uploads, ``content`` bytes
+    already encoded as ``content_type``.
+    """
 
     operation: Operation | None
     method: str
     path: str
     query: Mapping[str, str] = attrs.field(factory=dict)
     json: Any = None
+    content: bytes | None = None
+    content_type: str | None = None
+
+
+@attrs.frozen(slots=True, repr=False)
+class Upload:
+    """A file for a multipart/form-data field (a user picture, webinar branding, ...).
+
+    >>> Upload(b"0123456789", filename="me.png", content_type="image/png")
+    Upload(filename='me.png', content_type='image/png', 10 bytes)
+    """
+
+    content: bytes = attrs.field(validator=attrs.validators.instance_of(bytes))
+    filename: str = "upload"
+    content_type: str = "application/octet-stream"
+
+    def __repr__(self) -> str:
+        return (
+            f"Upload(filename={self.filename!r}, content_type={self.content_type!r},"
+            f" {len(self.content)} bytes)"
+        )
+
+
+def _header_text(name: str, value: str) -> str:
+    if any(c in value for c in '"\r\n'):
+        raise ValueError(f"{name} must not contain quotes or line breaks: {value!r:.60}")
+    return value
+
+
+def encode_multipart(model: object) -> tuple[bytes, str]:
+    """Encode a model as multipart/form-data: ``(body, content_type)``.
+
+    Encoded here rather than with aiohttp's FormData so the request stays plain bytes:
+    sans-I/O, and safe to send again on retry (a FormData can be sent only once).
+    :class:`Upload` fields become file parts, others text parts (JSON for structured ones).
+    """
+    from zoom_async.serde import dumps, unstructure
+
+    boundary = "zoom-async-" + os.urandom(12).hex()
+    parts: list[bytes] = []
+    for field in attrs.fields(type(model)):  # type: ignore[arg-type]
+        value = getattr(model, field.name)
+        if value is None or field.metadata.get("extra"):
+            continue
+        name = _header_text("field name", field.metadata.get("wire", field.name))
+        if isinstance(value, Upload):
+            filename = _header_text(f"{name} filename", value.filename)
+            head = (
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {_header_text(f'{name} content type', value.content_type)}"
+            )
+            data = value.content
+        else:
+            head = f'Content-Disposition: form-data; name="{name}"'
+            plain = unstructure(value)
+            data = plain.encode() if isinstance(plain, str) else dumps(plain)
+        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + data + b"\r\n")
+    for key, value in getattr(model, "extra", {}).items():
+        head = f'Content-Disposition: form-data; name="{_header_text("field name", key)}"'
+        data = value.encode() if isinstance(value, str) else dumps(value)
+        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def needs_double_encoding(uuid: str) -> bool:
@@ -113,8 +186,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
 
 
-def bind_operation(operation: Operation) -> Callable[[F], F]:
-    """Attach ``operation`` to a generated method so ``paginate`` can find its metadata."""
+def bind_operation(operation: Operation | str) -> Callable[[F], F]:
+    """Attach ``operation`` to a generated method so ``paginate`` can find its metadata.
+
+    A string names the endpoint module that defines ``OPERATION``; it is imported when
+    :func:`operation_of` first asks, so defining methods imports no endpoint.
+    """
 
     def decorate(fn: F) -> F:
         fn.__zoom_operation__ = operation  # type: ignore[attr-defined]
@@ -125,7 +202,11 @@ def bind_operation(operation: Operation) -> Callable[[F], F]:
 
 def operation_of(fn: Callable[..., Any]) -> Operation:
     """The :class:`Operation` behind a generated method (bound or not)."""
-    op = getattr(getattr(fn, "__func__", fn), "__zoom_operation__", None)
+    target: Any = getattr(fn, "__func__", fn)
+    op = getattr(target, "__zoom_operation__", None)
+    if isinstance(op, str):
+        op = importlib.import_module(op).OPERATION
+        target.__zoom_operation__ = op
     if not isinstance(op, Operation):
         raise TypeError(f"{getattr(fn, '__name__', fn)!r} is not a zoom_async API method")
     return op
@@ -228,6 +309,31 @@ def check_date(name: str, value: object, *, required: bool = False) -> str | Non
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         raise ValueError(f"{name} must be a date in YYYY-MM-DD form, got {value!r:.40}") from None
+
+
+def check_datetime(name: str, value: object, *, required: bool = False) -> str | None:
+    """A date-time query value: an aware ``datetime`` (sent in UTC) or an ISO-8601 string.
+
+    The time is kept; a naive datetime is refused (Zoom would read it as UTC, silently).
+    """
+    if value is None:
+        if required:
+            raise _missing(name)
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"{name} must be timezone-aware (e.g. tzinfo=datetime.UTC)")
+        utc = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return utc.isoformat(timespec="seconds") + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a datetime or an ISO-8601 string, got {_type_name(value)}")
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO-8601 date-time, got {value!r:.40}") from None
+    return value
 
 
 def check_model(name: str, value: object, cls: type[M]) -> M:

@@ -17,16 +17,23 @@ import attrs
 import orjson
 
 import zoom_async._generated.methods as generated_methods
+from zoom_async import models
+from zoom_async._generated import spec_data
 from zoom_async._generated.api import OPERATIONS
 from zoom_async._generated.methods import GeneratedMethods
-from zoom_async._generated.spec_data import _SPEC
 from zoom_async.serde import structure
 from zoom_async.transport import RawResponse
 from zoom_async.wire import Operation, operation_of
 
+_SPEC = spec_data.load()
 SCHEMAS: dict[str, Any] = _SPEC["schemas"]
 SPEC_OPERATIONS: dict[str, Any] = _SPEC["operations"]
 MEETING_ID = 85746065
+
+
+def _model_names() -> dict[str, Any]:
+    # The methods module imports models only for type checkers; resolve its hints here.
+    return {name: getattr(models, name) for name in models.__all__}
 
 
 @attrs.frozen
@@ -68,7 +75,7 @@ def methods() -> list[Method]:
             continue
         op = operation_of(fn)
         spec_params = SPEC_OPERATIONS[op.operation_id].get("parameters", [])
-        hints = typing.get_type_hints(fn, vars(generated_methods))
+        hints = typing.get_type_hints(fn, {**vars(generated_methods), **_model_names()})
         params = []
         for p in list(inspect.signature(fn).parameters.values())[1:]:
             wire, where, schema = _wire_name(p.name, spec_params)

@@ -47,7 +47,8 @@ def _fields(m: Method) -> list[attrs.Attribute]:  # type: ignore[type-arg]
     cls = m.operation.response_type
     assert cls is not None
     attrs.resolve_types(cls)
-    return list(attrs.fields(cls))
+    # ``extra`` holds undeclared keys, whatever their shape: not a field Zoom sends.
+    return [f for f in attrs.fields(cls) if not f.metadata.get("extra")]
 
 
 def _kind(tp: Any) -> str:

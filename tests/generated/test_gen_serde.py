@@ -81,11 +81,39 @@ def test_open_enum_classes_directly() -> None:
 # --- fields ---------------------------------------------------------------------------------------
 
 
-def test_unknown_fields_are_ignored() -> None:
+def test_unknown_fields_are_kept_and_written_back() -> None:
     data = {"topic": "x", "brand_new_field": {"nested": [1, 2]}, "settings": {"future": True}}
     meeting = structure(data, models.MeetingDetails)
-    assert meeting == models.MeetingDetails(topic="x", settings=models.MeetingSettings())
-    assert unstructure(meeting) == {"topic": "x", "settings": {}}
+    assert meeting.topic == "x"
+    assert meeting.extra == {"brand_new_field": {"nested": [1, 2]}}
+    assert meeting.settings is not None
+    assert meeting.settings.extra == {"future": True}
+    assert unstructure(meeting) == data
+    assert "brand_new_field" in repr(meeting)
+    assert "[1, 2]" not in repr(meeting)  # only key names: values are unknown to the spec
+
+
+def test_no_unknown_fields_share_one_empty_extra() -> None:
+    first = structure({"topic": "a"}, models.MeetingDetails)
+    second = structure({"topic": "b"}, models.MeetingDetails)
+    assert first.extra == {} and first.extra is second.extra is models.MeetingDetails().extra
+    with pytest.raises(TypeError):
+        first.extra["x"] = 1  # type: ignore[index]
+
+
+def test_extra_given_by_the_user_is_sent() -> None:
+    body = unstructure(models.MeetingDetails(topic="x", extra={"new_option": True}))
+    assert body == {"topic": "x", "new_option": True}
+
+
+def test_absent_list_of_a_response_is_empty_and_stays_absent() -> None:
+    page = structure({"next_page_token": ""}, models.ListUsersResponse)
+    assert page.users == []
+    assert unstructure(page) == {"next_page_token": ""}
+    sent_empty = structure({"users": []}, models.ListUsersResponse)
+    assert unstructure(sent_empty) == {"users": []}
+    page.users.append(models.User(email="a@example.com"))
+    assert unstructure(page)["users"] == [{"email": "a@example.com"}]
 
 
 def test_empty_string_date_is_none() -> None:

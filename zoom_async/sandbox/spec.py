@@ -2,9 +2,9 @@
 parameters, request-body schema and content type, documented success status, success
 response schema and example, plus the component schemas.
 
-They come from the generated package (``zoom_async._generated.spec_data``), imported only
-when a sandbox is built so that importing zoom_async.sandbox never depends on generation;
-tests may instead hand in a parsed OpenAPI document.
+They come from the generated package (``zoom_async._generated.spec_data.load()``, a JSON
+file read when a sandbox is built, so importing zoom_async.sandbox never depends on
+generation); tests may instead hand in a parsed OpenAPI document.
 """
 
 from __future__ import annotations
@@ -50,12 +50,14 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
     if spec is None:
         try:
             from zoom_async._generated import spec_data
-        except ImportError as exc:
+
+            data = spec_data.load()
+        except (ImportError, OSError) as exc:
             raise RuntimeError(
                 "zoom_async._generated.spec_data is missing: run `make generate`, or pass the "
                 "parsed OpenAPI document as ZoomSandbox(spec=...)"
             ) from exc
-        schemas, records = spec_data.COMPONENT_SCHEMAS, spec_data.OPERATIONS
+        schemas, records = data["schemas"], data["operations"]
     else:
         schemas = spec.get("components", {}).get("schemas", {})
         records = _records(spec)
@@ -79,7 +81,7 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
 
 
 def _records(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The generated ``spec_data.OPERATIONS`` records, read from a document instead."""
+    """The generated ``spec_data.load()["operations"]`` records, read from a document instead."""
     records = {}
     for path, item in spec.get("paths", {}).items():
         for method in _METHODS:

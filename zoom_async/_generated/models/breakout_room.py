@@ -4,12 +4,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class BreakoutRoom:
-    """One pre-assigned breakout room."""
+    """One pre-assigned breakout room.
+
+    Attributes:
+        name: ``str | None``. Breakout room name.
+        participants: ``list[str] | None``. Emails of participants assigned to the room.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     name: str | None = None
     participants: list[str] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,13 +4,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.batch_poll import BatchPoll
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class CreateBatchPollsRequest:
-    """Polls to create in one call."""
+    """Polls to create in one call.
+
+    Attributes:
+        polls: ``list[BatchPoll] | None``. Polls.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     polls: list[BatchPoll] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,13 +4,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.poll import Poll
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class CreateBatchPollsResponse:
-    """The polls that were created."""
+    """The polls that were created.
 
-    polls: list[Poll] | None = None
+    Attributes:
+        polls: ``list[Poll]``. Polls.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    polls: list[Poll] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,12 +4,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class CustomKey:
-    """A custom key/value pair attached to a meeting."""
+    """A custom key/value pair attached to a meeting.
+
+    Attributes:
+        key: ``str | None``; at most 64 characters. Custom key.
+        value: ``str | None``; at most 256 characters. Value of the custom key.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     key: str | None = attrs.field(default=None, metadata={"max_length": 64})
     value: str | None = attrs.field(default=None, metadata={"max_length": 256})
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,12 +4,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class CustomQuestionAnswer:
-    """A registrant's answer to a custom question."""
+    """A registrant's answer to a custom question.
+
+    Attributes:
+        title: ``str | None``. Question title.
+        value: ``str | None``; at most 128 characters. Answer.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     title: str | None = None
     value: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,15 +4,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.error_detail import ErrorDetail
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class Error:
-    """Zoom's error body."""
+    """Zoom's error body.
+
+    Attributes:
+        code: ``int | None``. Zoom error code (not the HTTP status).
+        message: ``str | None``. Human-readable error message.
+        errors: ``list[ErrorDetail]``. Field-level validation problems, when any.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     code: int | None = None
     message: str | None = None
-    errors: list[ErrorDetail] | None = None
+    errors: list[ErrorDetail] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,12 +4,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class GetMeetingInvitationResponse:
-    """Meeting invitation text."""
+    """Meeting invitation text.
+
+    Attributes:
+        invitation: ``str | None``. Invitation text.
+        sip_links: ``list[str]``. SIP addresses for joining.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     invitation: str | None = None
-    sip_links: list[str] | None = None
+    sip_links: list[str] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

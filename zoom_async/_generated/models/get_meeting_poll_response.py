@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.get_meeting_poll_response_status import (
@@ -11,15 +14,29 @@ from zoom_async._generated.models.get_meeting_poll_response_status import (
 )
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_type import PollType
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class GetMeetingPollResponse:
-    """A meeting poll."""
+    """A meeting poll.
+
+    Attributes:
+        id: ``str | None``. Poll ID.
+        status: ``GetMeetingPollResponseStatus | str | None``; one of "notstart", "started", "ended", "sharing". Poll status.
+        anonymous: ``bool | None``. Let participants answer anonymously.
+        poll_type: ``PollType | int | None``; one of 1, 2, 3. Poll type: 1 poll, 2 advanced poll, 3 quiz.
+        questions: ``list[PollQuestion]``. Poll questions.
+        title: ``str | None``; at most 64 characters. Poll title.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     status: GetMeetingPollResponseStatus | str | None = None
     anonymous: bool | None = None
     poll_type: PollType | int | None = None
-    questions: list[PollQuestion] | None = None
+    questions: list[PollQuestion] = attrs.field(factory=AbsentList)
     title: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

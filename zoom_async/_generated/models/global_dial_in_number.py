@@ -4,14 +4,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.global_dial_in_number_type import GlobalDialInNumberType
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class GlobalDialInNumber:
-    """A dial-in phone number."""
+    """A dial-in phone number.
+
+    Attributes:
+        city: ``str | None``. City.
+        country: ``str | None``. Two-letter country code.
+        country_name: ``str | None``. Country name.
+        number: ``str | None``. Phone number.
+        type_: ``GlobalDialInNumberType | str | None``; one of "toll", "tollfree". Number type: toll or tollfree.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     city: str | None = None
     country: str | None = None
@@ -20,3 +33,6 @@ class GlobalDialInNumber:
     type_: GlobalDialInNumberType | str | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,12 +4,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class Interpreter:
-    """A language interpreter."""
+    """A language interpreter.
+
+    Attributes:
+        email: ``str | None``. Interpreter's email.
+        languages: ``str | None``. Comma-separated pair of language codes, e.g. US,FR.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     email: str | None = None
     languages: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,17 +4,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.dashboard_participant import DashboardParticipant
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class ListDashboardMeetingParticipantsResponse:
-    """A page of dashboard meeting participants."""
+    """A page of dashboard meeting participants.
+
+    Attributes:
+        next_page_token: ``str | None``. Cursor for the next page; empty when there are no more.
+        page_count: ``int | None``. Number of pages.
+        page_size: ``int | None``; at most 300. Records per page.
+        total_records: ``int | None``. Total number of records across all pages.
+        participants: ``list[DashboardParticipant]``. Participants on this page.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     next_page_token: str | None = None
     page_count: int | None = None
     page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
     total_records: int | None = None
-    participants: list[DashboardParticipant] | None = None
+    participants: list[DashboardParticipant] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+
+    def page_items(self) -> list[DashboardParticipant]:
+        """This page's items (``participants``), for ``zoom.paginate``."""
+        return self.participants or []

@@ -5,15 +5,29 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.dashboard_meeting import DashboardMeeting
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class ListDashboardMeetingsResponse:
-    """A page of dashboard meetings."""
+    """A page of dashboard meetings.
+
+    Attributes:
+        from_: ``datetime.date | None``. Start date of the report.
+        to: ``datetime.date | None``. End date of the report.
+        next_page_token: ``str | None``. Cursor for the next page; empty when there are no more.
+        page_count: ``int | None``. Number of pages.
+        page_size: ``int | None``; at most 300. Records per page.
+        total_records: ``int | None``. Total number of records across all pages.
+        meetings: ``list[DashboardMeeting]``. Meetings on this page.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     from_: datetime.date | None = attrs.field(default=None, metadata={"wire": "from"})
     to: datetime.date | None = None
@@ -21,4 +35,11 @@ class ListDashboardMeetingsResponse:
     page_count: int | None = None
     page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
     total_records: int | None = None
-    meetings: list[DashboardMeeting] | None = None
+    meetings: list[DashboardMeeting] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+
+    def page_items(self) -> list[DashboardMeeting]:
+        """This page's items (``meetings``), for ``zoom.paginate``."""
+        return self.meetings or []

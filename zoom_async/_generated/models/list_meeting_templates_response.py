@@ -4,14 +4,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.meeting_template import MeetingTemplate
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class ListMeetingTemplatesResponse:
-    """A user's meeting templates."""
+    """A user's meeting templates.
 
-    templates: list[MeetingTemplate] | None = None
+    Attributes:
+        templates: ``list[MeetingTemplate]``. Meeting templates.
+        total_records: ``int | None``. Total number of records across all pages.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    templates: list[MeetingTemplate] = attrs.field(factory=AbsentList)
     total_records: int | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,13 +4,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.past_meeting_instance import PastMeetingInstance
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class ListPastMeetingsResponse:
-    """Ended instances of a meeting."""
+    """Ended instances of a meeting.
 
-    meetings: list[PastMeetingInstance] | None = None
+    Attributes:
+        meetings: ``list[PastMeetingInstance]``. Meetings on this page.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    meetings: list[PastMeetingInstance] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -12,11 +14,30 @@ from zoom_async._generated.models.meeting_settings import MeetingSettings
 from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class MeetingDetails:
-    """A meeting to create."""
+    """A meeting to create.
+
+    Attributes:
+        agenda: ``str | None``; at most 2000 characters. Meeting description.
+        default_password: ``bool | None``. Generate a passcode from the user's settings.
+        duration: ``int | None``. Scheduled duration in minutes.
+        password: ``str | None``; at most 10 characters. Meeting passcode.
+        pre_schedule: ``bool | None``. Whether this is a prescheduled meeting (GSuite app).
+        recurrence: ``Recurrence | None``. Recurrence rule of a recurring meeting.
+        schedule_for: ``str | None``. Email or user ID of the user to schedule the meeting for.
+        settings: ``MeetingSettings | None``. Meeting settings (sent on create/update, returned on read).
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        template_id: ``str | None``. Meeting template to apply.
+        timezone: ``str | None``. Time zone used to display the start time.
+        topic: ``str | None``. Meeting topic.
+        tracking_fields: ``list[TrackingField] | None``. Tracking fields of the meeting.
+        type_: ``MeetingType | int | None``; one of 1, 2, 3, 8. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 8 recurring with a fixed time.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
     default_password: bool | None = None
@@ -32,3 +53,6 @@ class MeetingDetails:
     topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

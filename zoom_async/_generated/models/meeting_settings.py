@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.approval_type import ApprovalType
@@ -26,11 +29,61 @@ from zoom_async._generated.models.meeting_settings_encryption_type import (
     MeetingSettingsEncryptionType,
 )
 from zoom_async._generated.models.registration_type import RegistrationType
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class MeetingSettings:
-    """Meeting settings (sent on create/update, returned on read)."""
+    """Meeting settings (sent on create/update, returned on read).
+
+    Attributes:
+        additional_data_center_regions: ``list[str] | None``. Extra data-center regions to allow.
+        allow_multiple_devices: ``bool | None``. Let attendees join from several devices.
+        alternative_hosts: ``str | None``. Semicolon-separated emails or IDs of alternative hosts.
+        alternative_hosts_email_notification: ``bool | None``. Email alternative hosts about the meeting.
+        approval_type: ``ApprovalType | int | None``; one of 0, 1, 2. Registrant approval: 0 automatic, 1 manual, 2 no registration required.
+        approved_or_denied_countries_or_regions: ``ApprovedOrDeniedCountriesOrRegions | None``. Allow or block joining from listed countries or regions.
+        audio: ``MeetingSettingsAudio | str | None``; one of "both", "telephony", "voip". How participants join audio: both, telephony or voip.
+        authentication_domains: ``str | None``. Domains allowed when authentication is on.
+        authentication_exception: ``list[AuthenticationException] | None``. Participants who may bypass authentication.
+        authentication_option: ``str | None``. Authentication option ID.
+        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none". Automatic recording: local, cloud or none.
+        breakout_room: ``BreakoutRoomSettings | None``. Pre-assigned breakout rooms.
+        calendar_type: ``CalendarType | int | None``; one of 1, 2. Calendar the meeting was scheduled from.
+        close_registration: ``bool | None``. Close registration after the event date.
+        cn_meeting: ``bool | None``; deprecated. Deprecated: host the meeting in China.
+        contact_email: ``str | None``. Contact email shown on the registration page.
+        contact_name: ``str | None``. Contact name shown on the registration page.
+        email_notification: ``bool | None``. Send email notifications to alternative hosts and users with scheduling privileges.
+        encryption_type: ``MeetingSettingsEncryptionType | str | None``; one of "enhanced_encryption", "e2ee". Encryption: enhanced_encryption or e2ee.
+        focus_mode: ``bool | None``. Enable Focus Mode.
+        global_dial_in_countries: ``list[str] | None``. Country codes of dial-in numbers to list.
+        host_video: ``bool | None``. Start with the host's video on.
+        in_meeting: ``bool | None``; deprecated. Deprecated: host the meeting in India.
+        jbh_time: ``JoinBeforeHostTime | int | None``; one of 0, 5, 10. How long before the start participants may join.
+        join_before_host: ``bool | None``. Let participants join before the host.
+        language_interpretation: ``LanguageInterpretation | None``. Language interpretation settings.
+        meeting_authentication: ``bool | None``. Only authenticated users can join.
+        meeting_invitees: ``list[MeetingInvitee] | None``. People invited to the meeting.
+        mute_upon_entry: ``bool | None``. Mute participants when they join.
+        participant_video: ``bool | None``. Start with participants' video on.
+        private_meeting: ``bool | None``. Mark the meeting private.
+        registrants_confirmation_email: ``bool | None``. Send registrants a confirmation email.
+        registrants_email_notification: ``bool | None``. Send registrants email notifications.
+        registration_type: ``RegistrationType | int | None``; one of 1, 2, 3. Registration for recurring meetings: once for all, for each occurrence, or once choosing occurrences.
+        show_share_button: ``bool | None``. Show social share buttons on the registration page.
+        use_pmi: ``bool | None``. Use the host's Personal Meeting ID.
+        waiting_room: ``bool | None``. Enable the waiting room.
+        watermark: ``bool | None``. Watermark shared screens.
+        host_save_video_order: ``bool | None``. Let the host save the video order.
+        alternative_host_update_polls: ``bool | None``. Let alternative hosts add or edit polls.
+        authentication_name: ``str | None``. Name of the authentication profile.
+        custom_keys: ``list[CustomKey] | None``. Custom key/value pairs of the meeting.
+        enforce_login: ``bool | None``; deprecated. Deprecated: only signed-in users can join.
+        enforce_login_domains: ``str | None``; deprecated. Deprecated: only signed-in users from these domains can join.
+        global_dial_in_numbers: ``list[GlobalDialInNumber] | None``. Dial-in numbers.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     additional_data_center_regions: list[str] | None = None
     allow_multiple_devices: bool | None = None
@@ -77,3 +130,6 @@ class MeetingSettings:
     enforce_login: bool | None = None
     enforce_login_domains: str | None = None
     global_dial_in_numbers: list[GlobalDialInNumber] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,13 +4,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class MeetingTemplate:
-    """A meeting template."""
+    """A meeting template.
+
+    Attributes:
+        id: ``str | None``. Template ID.
+        name: ``str | None``. Template name.
+        type_: ``int | None``. Template type: 1 meeting template, 2 admin template.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     name: str | None = None
     type_: int | None = attrs.field(default=None, metadata={"wire": "type"})
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

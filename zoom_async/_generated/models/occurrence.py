@@ -5,15 +5,30 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class Occurrence:
-    """One occurrence of a recurring meeting."""
+    """One occurrence of a recurring meeting.
+
+    Attributes:
+        duration: ``int | None``. Duration in minutes.
+        occurrence_id: ``str | None``. Occurrence ID.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        status: ``str | None``. Occurrence status.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     duration: int | None = None
     occurrence_id: str | None = None
     start_time: datetime.datetime | None = None
     status: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,13 +4,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class Participant:
-    """A past meeting participant."""
+    """A past meeting participant.
+
+    Attributes:
+        id: ``str | None``. Participant UUID.
+        name: ``str | None``. Display name.
+        user_email: ``str | None``. Email address.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     name: str | None = None
     user_email: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

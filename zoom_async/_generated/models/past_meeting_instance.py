@@ -5,13 +5,26 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class PastMeetingInstance:
-    """One ended instance of a meeting."""
+    """One ended instance of a meeting.
+
+    Attributes:
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        uuid: ``str | None``. UUID of the ended instance.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     start_time: datetime.datetime | None = None
     uuid: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,12 +4,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class PollQuestionPrompt:
-    """A prompt of a matching or rank-order question."""
+    """A prompt of a matching or rank-order question.
+
+    Attributes:
+        prompt_question: ``str | None``. Prompt text.
+        prompt_right_answers: ``list[str] | None``. Correct answers for the prompt.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     prompt_question: str | None = None
     prompt_right_answers: list[str] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -17,18 +19,44 @@ from zoom_async._generated.models.registrant_role_in_purchase_process import (
     RegistrantRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.registrant_status import RegistrantStatus
+from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class Registrant:
-    """A meeting or webinar registrant."""
+    """A meeting or webinar registrant.
+
+    Attributes:
+        id: ``str | None``. Registrant ID.
+        address: ``str | None``. Street address.
+        city: ``str | None``. City.
+        comments: ``str | None``. Questions and comments.
+        country: ``str | None``. Two-letter country code.
+        custom_questions: ``list[CustomQuestionAnswer]``. Answers to custom registration questions.
+        email: ``str | None``; at most 128 characters. Email address.
+        first_name: ``str | None``; at most 64 characters. First name.
+        industry: ``str | None``. Industry.
+        job_title: ``str | None``. Job title.
+        last_name: ``str | None``; at most 64 characters. Last name.
+        no_of_employees: ``RegistrantNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000". Organization size.
+        org: ``str | None``. Organization.
+        phone: ``str | None``. Phone number.
+        purchasing_time_frame: ``RegistrantPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe". Purchasing time frame.
+        role_in_purchase_process: ``RegistrantRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved". Role in the purchase process.
+        state: ``str | None``. State or province.
+        status: ``RegistrantStatus | str | None``; one of "approved", "denied", "pending". Registration status.
+        zip_: ``str | None``. ZIP or postal code.
+        create_time: ``datetime.datetime | None``. When the registrant registered.
+        join_url: ``str | None``. Registrant's personal join URL.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     address: str | None = None
     city: str | None = None
     comments: str | None = None
     country: str | None = None
-    custom_questions: list[CustomQuestionAnswer] | None = None
+    custom_questions: list[CustomQuestionAnswer] = attrs.field(factory=AbsentList)
     email: str | None = attrs.field(default=None, metadata={"max_length": 128})
     first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     industry: str | None = None
@@ -44,3 +72,6 @@ class Registrant:
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     create_time: datetime.datetime | None = None
     join_url: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,16 +4,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.registrant_custom_question_type import (
     RegistrantCustomQuestionType,
 )
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class RegistrantCustomQuestion:
-    """A custom question on the registration form."""
+    """A custom question on the registration form.
+
+    Attributes:
+        answers: ``list[str] | None``. Choices for a single-answer question.
+        required: ``bool | None``. Whether the question must be answered.
+        title: ``str | None``. Question title.
+        type_: ``RegistrantCustomQuestionType | str | None``; one of "short", "single". Question type: short or single.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     answers: list[str] | None = None
     required: bool | None = None
@@ -21,3 +33,6 @@ class RegistrantCustomQuestion:
     type_: RegistrantCustomQuestionType | str | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,15 +4,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.registrant_custom_question import RegistrantCustomQuestion
 from zoom_async._generated.models.registrant_question import RegistrantQuestion
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class RegistrantQuestions:
-    """Registration form questions of a meeting."""
+    """Registration form questions of a meeting.
+
+    Attributes:
+        custom_questions: ``list[RegistrantCustomQuestion] | None``. Custom questions on the form.
+        questions: ``list[RegistrantQuestion] | None``. Standard form fields and whether each is required.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     custom_questions: list[RegistrantCustomQuestion] | None = None
     questions: list[RegistrantQuestion] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

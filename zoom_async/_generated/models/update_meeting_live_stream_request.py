@@ -4,14 +4,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class UpdateMeetingLiveStreamRequest:
-    """Custom live-stream settings to apply."""
+    """Custom live-stream settings to apply.
+
+    Attributes:
+        page_url: ``str``; at most 1024 characters. Live-stream page URL.
+        stream_key: ``str``; at most 512 characters. Stream key.
+        stream_url: ``str``; at most 1024 characters. Streaming (RTMP) URL.
+        resolution: ``str | None``. Stream resolution, e.g. 720p or 1080p.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     page_url: str = attrs.field(metadata={"max_length": 1024})
     stream_key: str = attrs.field(metadata={"max_length": 512})
     stream_url: str = attrs.field(metadata={"max_length": 1024})
     resolution: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,15 +4,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from zoom_async._generated.models.update_meeting_status_request_action import (
     UpdateMeetingStatusRequestAction,
 )
+from zoom_async.serde import NO_EXTRA, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False)
 class UpdateMeetingStatusRequest:
-    """End or recover a meeting."""
+    """End or recover a meeting.
+
+    Attributes:
+        action: ``UpdateMeetingStatusRequestAction | str | None``; one of "end", "recover". Meeting action: end or recover.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     action: UpdateMeetingStatusRequestAction | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

@@ -4,13 +4,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False)
 class UserCustomAttribute:
-    """A custom attribute of a user."""
+    """A custom attribute of a user.
+
+    Attributes:
+        key: ``str | None``. Attribute ID.
+        name: ``str | None``. Attribute name.
+        value: ``str | None``. Attribute value.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     key: str | None = None
     name: str | None = None
     value: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr

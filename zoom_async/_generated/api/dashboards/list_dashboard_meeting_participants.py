@@ -35,6 +35,8 @@ OPERATION = Operation(
     rate_limit="heavy",
     items_field="participants",
     response_type=ListDashboardMeetingParticipantsResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -58,8 +60,7 @@ def build_request(
             "include_fields": check_text("include_fields", include_fields),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(

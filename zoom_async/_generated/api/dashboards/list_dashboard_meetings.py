@@ -33,6 +33,8 @@ OPERATION = Operation(
     rate_limit="resource-intensive",
     items_field="meetings",
     response_type=ListDashboardMeetingsResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -59,8 +61,7 @@ def build_request(
             "include_fields": check_text("include_fields", include_fields),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(

@@ -30,6 +30,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=AddMeetingRegistrantResponse,
+    success_status=201,
+    deprecated=False,
 )
 
 

@@ -26,6 +26,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=CreateBatchPollsResponse,
+    success_status=201,
+    deprecated=False,
 )
 
 

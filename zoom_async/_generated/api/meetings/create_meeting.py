@@ -26,6 +26,8 @@ OPERATION = Operation(
     rate_limit="medium",
     items_field=None,
     response_type=CreateMeetingResponse,
+    success_status=201,
+    deprecated=False,
 )
 
 

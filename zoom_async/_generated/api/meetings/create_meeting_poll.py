@@ -26,6 +26,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=CreateMeetingPollResponse,
+    success_status=201,
+    deprecated=False,
 )
 
 

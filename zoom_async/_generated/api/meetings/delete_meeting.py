@@ -25,6 +25,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=None,
+    success_status=204,
+    deprecated=False,
 )
 
 
@@ -48,8 +50,7 @@ def build_request(
             ),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> None:

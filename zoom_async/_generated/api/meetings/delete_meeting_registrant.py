@@ -28,6 +28,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=None,
+    success_status=204,
+    deprecated=False,
 )
 
 
@@ -49,8 +51,7 @@ def build_request(
             "occurrence_id": check_text("occurrence_id", occurrence_id),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> None:

@@ -27,6 +27,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=GetMeetingByIdResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -48,8 +50,7 @@ def build_request(
             ),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetMeetingByIdResponse:

@@ -28,6 +28,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=GetMeetingPollResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -41,8 +43,7 @@ def build_request(
         pollId=encode_path_value("pollId", check_path_text("poll_id", poll_id)),
     )
     query: dict[str, str] = {}
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetMeetingPollResponse:

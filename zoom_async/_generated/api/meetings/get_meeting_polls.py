@@ -26,6 +26,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=GetMeetingPollsResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -43,8 +45,7 @@ def build_request(
             "anonymous": check_bool("anonymous", anonymous),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetMeetingPollsResponse:

@@ -24,6 +24,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=RegistrantQuestions,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -35,8 +37,7 @@ def build_request(
         meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
     )
     query: dict[str, str] = {}
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> RegistrantQuestions:

@@ -26,6 +26,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=GetPastMeetingDetailsResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -37,8 +39,7 @@ def build_request(
         meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
     )
     query: dict[str, str] = {}
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(

@@ -26,6 +26,8 @@ OPERATION = Operation(
     rate_limit="medium",
     items_field=None,
     response_type=ListMeetingTemplatesResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -37,8 +39,7 @@ def build_request(
         userId=encode_path_value("userId", check_path_text("user_id", user_id)),
     )
     query: dict[str, str] = {}
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(

@@ -28,6 +28,8 @@ OPERATION = Operation(
     rate_limit="medium",
     items_field="meetings",
     response_type=ListMeetingsResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -51,8 +53,7 @@ def build_request(
             "page_number": check_int("page_number", page_number, minimum=None, maximum=None),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> ListMeetingsResponse:

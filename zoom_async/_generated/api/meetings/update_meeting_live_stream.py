@@ -27,6 +27,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=None,
+    success_status=204,
+    deprecated=False,
 )
 
 

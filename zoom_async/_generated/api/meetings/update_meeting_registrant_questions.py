@@ -25,6 +25,8 @@ OPERATION = Operation(
     rate_limit="light",
     items_field=None,
     response_type=None,
+    success_status=204,
+    deprecated=False,
 )
 
 

@@ -29,6 +29,8 @@ OPERATION = Operation(
     rate_limit="medium",
     items_field=None,
     response_type=None,
+    success_status=204,
+    deprecated=False,
 )
 
 

@@ -27,6 +27,8 @@ OPERATION = Operation(
     rate_limit="medium",
     items_field="users",
     response_type=ListUsersResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -51,8 +53,7 @@ def build_request(
             "next_page_token": check_text("next_page_token", next_page_token),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> ListUsersResponse:

@@ -29,6 +29,8 @@ OPERATION = Operation(
     rate_limit="heavy",
     items_field="registrants",
     response_type=ListWebinarAbsenteesResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -50,8 +52,7 @@ def build_request(
             "next_page_token": check_text("next_page_token", next_page_token),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(

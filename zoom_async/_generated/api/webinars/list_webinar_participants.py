@@ -29,6 +29,8 @@ OPERATION = Operation(
     rate_limit="medium",
     items_field="participants",
     response_type=ListWebinarParticipantsResponse,
+    success_status=200,
+    deprecated=False,
 )
 
 
@@ -48,8 +50,7 @@ def build_request(
             "next_page_token": check_text("next_page_token", next_page_token),
         }
     )
-    body = None
-    return Request(OPERATION, OPERATION.method, path, query, body)
+    return Request(OPERATION, OPERATION.method, path, query)
 
 
 def parse_response(
