@@ -117,3 +117,19 @@ def test_session_from_another_loop_is_a_clear_error():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gc.collect()
+
+
+def test_token_refresh_contended_in_two_loops():
+    # The single-flight refresh waits on a lock; asyncio locks belong to one loop, so the
+    # store keeps them per loop like the sessions.
+    with sandbox_in_thread(users=3) as sandbox:
+        zoom = _client(sandbox)
+
+        async def burst() -> int:
+            pages = await asyncio.gather(*(zoom.list_users(page_size=1) for _ in range(6)))
+            return sum(len(p.users or []) for p in pages)
+
+        assert asyncio.run(burst()) == 6
+        sandbox.expire_tokens()  # every call of the next burst gets a 401 and refreshes
+        assert asyncio.run(burst()) == 6
+        assert zoom.auth.token_requests == 2

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -16,6 +17,7 @@ import attrs
 import orjson
 
 from zoom_async.webhooks.events import (
+    EVENT_TYPES,
     EndpointUrlValidationEvent,
     WebhookEvent,
     WebhookPayloadError,
@@ -55,6 +57,7 @@ C = TypeVar("C", bound=WebhookCallback)
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 
 _JSON = (("content-type", "application/json"),)
+URL_VALIDATION = "endpoint.url_validation"
 
 
 @attrs.frozen
@@ -64,6 +67,21 @@ class WebhookResponse:
     status: int
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
+
+
+def _check_event_name(name: object, allow_unknown: bool) -> None:
+    if not isinstance(name, str) or not name:
+        raise TypeError("event_name must be a non-empty string such as 'meeting.created'")
+    if name == URL_VALIDATION:
+        raise ValueError(f"{name!r} is answered by the router itself; callbacks never see it")
+    if name == ANY_EVENT or name in EVENT_TYPES or allow_unknown:
+        return
+    close = difflib.get_close_matches(name, [n for n in EVENT_TYPES if n != URL_VALIDATION])
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ValueError(
+        f"unknown webhook event {name!r}: {hint}pass allow_unknown=True for an event"
+        " Zoom sends that has no typed class here"
+    )
 
 
 def error_response(status: int, message: str) -> WebhookResponse:
@@ -104,17 +122,25 @@ class ZoomWebhookRouter:
 
     # --- registration ------------------------------------------------------------------
 
-    def add(self, event_name: str, callback: WebhookCallback) -> None:
-        """Call ``callback(event)`` for each verified event named ``event_name`` (or ``"*"``)."""
+    def add(
+        self, event_name: str, callback: WebhookCallback, *, allow_unknown: bool = False
+    ) -> None:
+        """Call ``callback(event)`` for each verified event named ``event_name`` (or ``"*"``).
+
+        A name without a typed event class here (a typo such as ``"meeting.create"``) raises
+        ValueError, since its callback would never run; pass ``allow_unknown=True`` for an
+        event Zoom sends that this package does not model (it arrives as ``UnknownEvent``).
+        """
         if not callable(callback):
             raise TypeError("callback must be callable")
+        _check_event_name(event_name, allow_unknown)
         self._callbacks.setdefault(event_name, []).append(callback)
 
-    def on(self, event_name: str) -> Callable[[C], C]:
+    def on(self, event_name: str, *, allow_unknown: bool = False) -> Callable[[C], C]:
         """Decorator form of :meth:`add`."""
 
         def register(callback: C) -> C:
-            self.add(event_name, callback)
+            self.add(event_name, callback, allow_unknown=allow_unknown)
             return callback
 
         return register
