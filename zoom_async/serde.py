@@ -183,7 +183,11 @@ def _structure_date(value: Any, _: Any) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
-def _unstructure_datetime(value: dt.datetime) -> str:
+def _unstructure_datetime(value: dt.datetime | str) -> str:
+    if isinstance(value, str):
+        # An ISO string given for a date-time field goes as written; request bodies are
+        # checked against the spec's date-time format before they are sent.
+        return value
     if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
         return value.replace(tzinfo=None).isoformat() + "Z"
     return value.isoformat()

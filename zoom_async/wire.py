@@ -336,41 +336,59 @@ def check_datetime(name: str, value: object, *, required: bool = False) -> str |
     return value
 
 
+class PayloadError(ValueError):
+    """A request body breaks the spec's rules; ``errors`` lists ``(field, message)`` pairs,
+    fields named as on the wire (``payload.settings.waiting_room``)."""
+
+    def __init__(self, name: str, errors: list[tuple[str, str]]) -> None:
+        self.errors = [(f"{name}.{field}" if field != "body" else name, m) for field, m in errors]
+        shown = "; ".join(
+            f"{field}: {message.removeprefix('Invalid field: ').rstrip('.')}"
+            for field, message in self.errors[:5]
+        )
+        more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(shown + more)
+
+
 def check_model(name: str, value: object, cls: type[M]) -> M:
-    """A request body must be the operation's model, not a dict or another model."""
+    """A request body: the operation's model, or a dict in its JSON form (wire names).
+
+    Either way the body is checked against the spec schema of ``cls`` (lengths, ranges,
+    patterns, enums, types, date-time formats) and a violation raises :class:`PayloadError`
+    naming the field, before anything is sent. A dict key the schema does not know is an
+    error too (most likely a typo).
+    """
+    if isinstance(value, Mapping):
+        _raise_for(name, cls, dict(value), strict=True)
+        from zoom_async.serde import structure
+
+        try:
+            return structure(dict(value), cls)
+        except Exception as exc:  # cattrs raises several types; the schema caught the rest
+            raise PayloadError(name, [("body", f"cannot build {cls.__name__}: {exc}")]) from None
     if not isinstance(value, cls):
         raise TypeError(
-            f"{name} must be a {cls.__name__}, got {_type_name(value)} (build one with"
-            f" {cls.__name__}(...) or zoom_async.serde.structure(data, {cls.__name__}))"
+            f"{name} must be a {cls.__name__} or a dict, got {_type_name(value)} (build one"
+            f" with {cls.__name__}(...) or pass the JSON object as a dict)"
         )
-    _check_limits(name, value)
+    from zoom_async.serde import unstructure
+
+    try:
+        body = unstructure(value)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise PayloadError(name, [("body", f"cannot encode {cls.__name__}: {exc}")]) from None
+    _raise_for(name, cls, body, strict=False)
     return value
 
 
-def _check_limits(path: str, model: object) -> None:
-    """Enforce the spec's maxLength/minimum/maximum/maxItems, carried in field metadata.
+def _raise_for(name: str, cls: type, body: Any, *, strict: bool) -> None:
+    from zoom_async._generated import spec_data
+    from zoom_async.schema import validate
 
-    Zoom would answer 300/400 for these; failing here names the field and sends nothing.
-    """
-    for field in attrs.fields(type(model)):  # type: ignore[arg-type]
-        value = getattr(model, field.name)
-        if value is None:
-            continue
-        where = f"{path}.{field.name}"
-        meta = field.metadata
-        max_length = meta.get("max_length")
-        if max_length is not None and isinstance(value, str) and len(value) > max_length:
-            raise ValueError(f"{where} must be at most {max_length} characters, got {len(value)}")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            low, high = meta.get("minimum"), meta.get("maximum")
-            if (low is not None and value < low) or (high is not None and value > high):
-                raise ValueError(f"{where} must be between {low} and {high}, got {value}")
-        if isinstance(value, list):
-            max_items = meta.get("max_items")
-            if max_items is not None and len(value) > max_items:
-                raise ValueError(f"{where} must have at most {max_items} items, got {len(value)}")
-            for index, item in enumerate(value):
-                if attrs.has(type(item)):
-                    _check_limits(f"{where}[{index}]", item)
-        elif attrs.has(type(value)):
-            _check_limits(where, value)
+    schemas = spec_data.load()["schemas"]
+    schema = schemas.get(cls.__name__)
+    if schema is None:
+        raise TypeError(f"no spec schema for {cls.__name__}: is it a request model?")
+    errors = validate(body, schema, schemas, strict=strict)
+    if errors:
+        raise PayloadError(name, errors)

@@ -116,6 +116,8 @@ def example_of(schema: Mapping[str, Any]) -> Any:
         return "2026-01-01"
     if schema.get("format") == "email":
         return "someone@example.com"
+    if schema.get("format") == "uri":
+        return "https://example.com/live"
     return "text"
 
 

@@ -116,7 +116,8 @@ def _body_cases(m: Method, p: Param) -> list[Case]:
     other = UpdateMeetingRequest() if p.annotation is MeetingDetails else MeetingDetails()
     return [
         Case(m, p.name, "none", None, TypeError),
-        Case(m, p.name, "dict", {"topic": "x"}, TypeError),
+        # A dict is a valid body form; one with a key the schema lacks is a typo.
+        Case(m, p.name, "dict-unknown-key", {"no_such_field_x": "x"}, ValueError),
         Case(m, p.name, "str", "{}", TypeError),
         Case(m, p.name, "other-model", other, TypeError),
     ]
@@ -141,7 +142,8 @@ def _body_field_cases(m: Method, p: Param) -> list[Case]:
                     ValueError,
                 )
             )
-        if "enum" not in sub and sub.get("format") not in ("email", "date-time", "date"):
+        formats = ("email", "date-time", "date", "uri")
+        if "enum" not in sub and "pattern" not in sub and sub.get("format") not in formats:
             text = NON_ASCII[: sub.get("maxLength", len(NON_ASCII))]
             cases.append(Case(m, f"payload.{field}", "non-ascii", text, None))
     return cases

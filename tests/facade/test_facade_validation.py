@@ -34,7 +34,9 @@ def no_requests(router):
         (lambda z: z.get_meeting_by_id("12 3"), ValueError, "meeting_id"),
         (lambda z: z.get_meeting_by_id(True), TypeError, "meeting_id"),
         (lambda z: z.get_past_meeting_details(""), ValueError, "meeting_id"),
-        (lambda z: z.create_meeting("me", {"topic": "x"}), TypeError, "payload"),
+        (lambda z: z.create_meeting("me", {"topic": "x", "tpoic": "y"}), ValueError, "tpoic"),
+        (lambda z: z.create_meeting("me", MeetingDetails(topic="x" * 201)), ValueError, "topic"),
+        (lambda z: z.create_meeting("me", "{}"), TypeError, "payload"),
         (lambda z: z.create_meeting("me", UpdateMeetingRequest(topic="x")), TypeError, "payload"),
         (lambda z: z.update_meeting(1, MeetingDetails(topic="x")), TypeError, "payload"),
         (

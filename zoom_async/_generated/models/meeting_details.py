@@ -33,7 +33,7 @@ class MeetingDetails:
         start_time: ``datetime.datetime | None``. Start time (UTC).
         template_id: ``str | None``. Meeting template to apply.
         timezone: ``str | None``. Time zone used to display the start time.
-        topic: ``str | None``. Meeting topic.
+        topic: ``str | None``; at most 200 characters. Meeting topic.
         tracking_fields: ``list[TrackingField] | None``. Tracking fields of the meeting.
         type_: ``MeetingType | int | None``; one of 1, 2, 3, 8. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 8 recurring with a fixed time.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
@@ -50,7 +50,7 @@ class MeetingDetails:
     start_time: datetime.datetime | None = None
     template_id: str | None = None
     timezone: str | None = None
-    topic: str | None = None
+    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
     tracking_fields: list[TrackingField] | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
