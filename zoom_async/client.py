@@ -18,6 +18,7 @@ import orjson
 from zoom_async import __version__
 from zoom_async._generated.methods import GeneratedMethods
 from zoom_async.auth import DEFAULT_TOKEN_URL, Auth, BearerToken, ServerToServerOAuth, TokenContext
+from zoom_async.downloads import CHUNK_SIZE, Downloader, DownloadResult, ProgressCallback
 from zoom_async.errors import (
     AuthenticationError,
     InvalidResponseError,
@@ -34,7 +35,13 @@ from zoom_async.pagination import Paginator
 from zoom_async.response import APIResponse, RateLimitInfo
 from zoom_async.retry import RetryPolicy
 from zoom_async.store import InProcessStore, Store
-from zoom_async.transport import AiohttpTransport, RawResponse, Transport, check_url
+from zoom_async.transport import (
+    AiohttpTransport,
+    RawResponse,
+    StreamingTransport,
+    Transport,
+    check_url,
+)
 from zoom_async.wire import Request, encode_query
 
 __all__ = ["AsyncZoom"]
@@ -276,6 +283,67 @@ class AsyncZoom(GeneratedMethods):
         await self.auth.aclose()
         if self._owns_transport:
             await self._transport.aclose()
+
+    # -- downloads -------------------------------------------------------------------------
+
+    async def download(
+        self,
+        url_or_file: object,
+        dest: str | os.PathLike[str],
+        *,
+        expected_size: int | None = None,
+        sha256: str | None = None,
+        download_token: str | None = None,
+        progress: ProgressCallback | None = None,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> DownloadResult:
+        """Download a recording file (or any Zoom file URL) to ``dest``, resumably.
+
+        ``url_or_file`` is a URL or a recording-file object/dict with ``download_url`` (and
+        ``file_size``, checked on arrival). ``dest`` is a file path, or a directory to put
+        ``<file id>.<extension>`` in. The body goes to ``<dest>.part``, renamed only once
+        its size (and ``sha256``, if given) match; an interrupted download resumes with a
+        Range request on the next call, and dropped connections are retried with the
+        client's retry policy. The token goes only to Zoom's hosts, in ``Authorization``;
+        ``download_token`` (from a ``recording.completed`` webhook) is used instead of it
+        when given. ``progress(bytes_on_disk, total)`` is called after each chunk.
+
+        >>> done = await zoom.download(recording_file, "recordings/")  # doctest: +SKIP
+        >>> done.path, done.size  # doctest: +SKIP
+        """
+        if self._lifecycle.closed:
+            raise ZoomConnectionError("the client is closed", request_sent=False)
+        transport = self._transport
+        if not isinstance(transport, StreamingTransport):
+            raise TypeError(
+                f"downloads need a transport with stream(); {type(transport).__name__} has none"
+            )
+        ctx = TokenContext(transport, self.timeout, self.store)
+
+        async def get_token() -> str:
+            return await self.auth.get_token(ctx)
+
+        async def refresh(rejected: str) -> str | None:
+            return await self.auth.token_rejected(ctx, rejected)
+
+        downloader = Downloader(
+            transport,
+            get_token=get_token,
+            refresh_token=refresh if self.auth.can_refresh else None,
+            retry=self._retry,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            user_agent=self._user_agent,
+        )
+        return await downloader.download(
+            url_or_file,
+            dest,
+            expected_size=expected_size,
+            sha256=sha256,
+            download_token=download_token,
+            progress=progress,
+            chunk_size=chunk_size,
+        )
 
     # -- requests --------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol, runtime_checkable
 
 import aiohttp
@@ -23,6 +24,8 @@ __all__ = [
     "AiohttpTransport",
     "EventLoopMismatchError",
     "RawResponse",
+    "StreamedResponse",
+    "StreamingTransport",
     "Transport",
     "check_url",
 ]
@@ -170,28 +173,95 @@ class AiohttpTransport:
             ) as response:
                 payload = await response.read()
                 return RawResponse(response.status, response.headers, payload)
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise ZoomTimeoutError(f"no connection{_within(timeout)}", request_sent=False) from exc
-        except TimeoutError as exc:
-            raise ZoomTimeoutError(f"no response{_within(timeout)}") from exc
-        except aiohttp.ClientConnectorError as exc:
-            # The connection was never established: the request certainly did not leave.
-            raise ZoomConnectionError(
-                f"cannot connect: {exc.os_error or exc}", request_sent=False
-            ) from exc
-        except aiohttp.ServerDisconnectedError as exc:
-            raise ZoomConnectionError("server closed the connection") from exc
-        except aiohttp.ClientPayloadError as exc:
-            raise ZoomConnectionError(f"response body cut short: {exc}") from exc
-        except aiohttp.ClientError as exc:
-            raise ZoomConnectionError(f"{type(exc).__name__}: {exc}") from exc
-        except OSError as exc:
-            raise ZoomConnectionError(f"network error: {exc}") from exc
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise _translate(exc, timeout) from exc
+
+    @asynccontextmanager
+    async def stream(
+        self, url: str, *, headers: Mapping[str, str], timeout: float | None
+    ) -> AsyncIterator[StreamedResponse]:
+        """GET ``url`` without reading the body; redirects are not followed.
+
+        ``timeout`` bounds connecting and each wait for body bytes, not the whole transfer.
+        """
+        session = self._get_session()
+        client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
+        try:
+            response = await session.get(
+                URL(url, encoded=True),
+                headers=headers,
+                timeout=client_timeout,
+                allow_redirects=False,
+            )
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise _translate(exc, timeout) from exc
+        try:
+            yield StreamedResponse(response, timeout)
+        finally:
+            response.release()
 
     async def aclose(self) -> None:
         self._closed = True
         if self._given is None:
             await self._sessions.aclose()
+
+
+class StreamedResponse:
+    """A response whose body is read chunk by chunk; network failures come out typed."""
+
+    __slots__ = ("_response", "_timeout", "headers", "status")
+
+    def __init__(self, response: aiohttp.ClientResponse, timeout: float | None) -> None:
+        self._response = response
+        self._timeout = timeout
+        self.status: int = response.status
+        self.headers: Mapping[str, str] = response.headers
+
+    async def chunks(self, size: int) -> AsyncIterator[bytes]:
+        """The body in pieces of at most ``size`` bytes."""
+        content = self._response.content
+        while True:
+            try:
+                chunk = await content.read(size)
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                raise _translate(exc, self._timeout) from exc
+            if not chunk:
+                return
+            yield chunk
+
+    async def read(self, limit: int = 1 << 16) -> bytes:
+        """Up to ``limit`` bytes of the body (error bodies are small)."""
+        try:
+            return await self._response.content.read(limit)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise _translate(exc, self._timeout) from exc
+
+
+@runtime_checkable
+class StreamingTransport(Protocol):
+    """A transport that can also hand out a body as a stream (used by downloads)."""
+
+    def stream(
+        self, url: str, *, headers: Mapping[str, str], timeout: float | None
+    ) -> AbstractAsyncContextManager[StreamedResponse]: ...
+
+
+def _translate(exc: BaseException, timeout: float | None) -> ZoomConnectionError:
+    """The typed error for an aiohttp/socket failure."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return ZoomTimeoutError(f"no connection{_within(timeout)}", request_sent=False)
+    if isinstance(exc, TimeoutError):
+        return ZoomTimeoutError(f"no response{_within(timeout)}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # The connection was never established: the request certainly did not leave.
+        return ZoomConnectionError(f"cannot connect: {exc.os_error or exc}", request_sent=False)
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return ZoomConnectionError("server closed the connection")
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return ZoomConnectionError(f"response body cut short: {exc}")
+    if isinstance(exc, aiohttp.ClientError):
+        return ZoomConnectionError(f"{type(exc).__name__}: {exc}")
+    return ZoomConnectionError(f"network error: {exc}")
 
 
 def _within(timeout: float | None) -> str:
