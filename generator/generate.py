@@ -298,7 +298,6 @@ class Facts:
             metadata: dict[str, Any] = {}
             if wire != python_name:
                 metadata["wire"] = wire
-            metadata.update(self._constraints(schema))
             if extension(schema, "x-zoom-secret"):
                 metadata["secret"] = True
             list_default = list_defaults and not prop.required and isinstance(prop, ListProperty)
@@ -334,17 +333,6 @@ class Facts:
             "needs_literal": "Literal[" in joined,
             "needs_absent": any(f["list_default"] for f in fields),
         }
-
-    @staticmethod
-    def _constraints(schema: Any) -> dict[str, Any]:
-        """The spec's limits on a field, checked on request bodies before they are sent."""
-        limits = {
-            "max_length": getattr(schema, "maxLength", None),
-            "minimum": getattr(schema, "minimum", None),
-            "maximum": getattr(schema, "maximum", None),
-            "max_items": getattr(schema, "maxItems", None),
-        }
-        return {key: value for key, value in limits.items() if value is not None}
 
     def enum(self, enum: Any) -> dict[str, Any]:
         members = []
@@ -615,8 +603,8 @@ def render(spec_path: Path, out_dir: Path) -> None:
         (out_dir / old).rename(out_dir / new)
     for name in DROP:
         (out_dir / name).unlink()
-    # Spec facts are data, read only by the sandbox: JSON loads in a fraction of the time
-    # (and memory) of importing the same structure as a Python literal.
+    # Spec facts are data, read by request-body checks and the sandbox: JSON loads in a
+    # fraction of the time (and memory) of importing the same structure as a Python literal.
     data = json.dumps(facts.spec_data(), sort_keys=True, indent=1, ensure_ascii=False)
     (out_dir / SPEC_DATA).write_text(data + "\n", encoding="utf-8")
     beside = Path(sys.executable).parent / "ruff"

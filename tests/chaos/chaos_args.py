@@ -80,7 +80,10 @@ def methods() -> list[Method]:
         for p in list(inspect.signature(fn).parameters.values())[1:]:
             wire, where, schema = _wire_name(p.name, spec_params)
             required = p.default is inspect.Parameter.empty
-            params.append(Param(p.name, wire, where, hints[p.name], required, schema))
+            annotation = hints[p.name]
+            if where == "body":  # ``Model | Mapping[str, Any]``: the model describes it
+                annotation = next(a for a in typing.get_args(annotation) if attrs.has(a))
+            params.append(Param(p.name, wire, where, annotation, required, schema))
         found.append(Method(name, op, tuple(params)))
     assert {m.operation.operation_id for m in found} == set(OPERATIONS)
     return found

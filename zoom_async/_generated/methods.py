@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zoom_async.wire import Request, bind_operation
 
@@ -116,7 +116,7 @@ class GeneratedMethods:
     async def add_meeting_registrant(
         self,
         meeting_id: int | str,
-        payload: AddMeetingRegistrantRequest,
+        payload: AddMeetingRegistrantRequest | Mapping[str, Any],
         *,
         occurrence_ids: str | None = None,
     ) -> AddMeetingRegistrantResponse:
@@ -126,7 +126,8 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``AddMeetingRegistrantRequest``.    occurrence_ids: ``str | None``. Comma-separated occurrence IDs the registrant signs up for.
+            payload: ``AddMeetingRegistrantRequest``, or a dict in its JSON form.
+            occurrence_ids: ``str | None``. Comma-separated occurrence IDs the registrant signs up for.
         """
         from zoom_async._generated.api.meetings import add_meeting_registrant as endpoint
 
@@ -143,7 +144,7 @@ class GeneratedMethods:
     async def create_batch_polls(
         self,
         meeting_id: int | str,
-        payload: CreateBatchPollsRequest,
+        payload: CreateBatchPollsRequest | Mapping[str, Any],
     ) -> CreateBatchPollsResponse:
         """Create several meeting polls
 
@@ -151,7 +152,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``CreateBatchPollsRequest``.
+            payload: ``CreateBatchPollsRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import create_batch_polls as endpoint
 
@@ -167,7 +168,7 @@ class GeneratedMethods:
     async def create_meeting(
         self,
         user_id: int | str,
-        payload: MeetingDetails,
+        payload: MeetingDetails | Mapping[str, Any],
     ) -> CreateMeetingResponse:
         """Create a meeting
 
@@ -175,7 +176,7 @@ class GeneratedMethods:
 
         Args:
             user_id: ``int | str``.
-            payload: ``MeetingDetails``.
+            payload: ``MeetingDetails``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import create_meeting as endpoint
 
@@ -191,7 +192,7 @@ class GeneratedMethods:
     async def create_meeting_poll(
         self,
         meeting_id: int | str,
-        payload: CreateMeetingPollRequest,
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
     ) -> CreateMeetingPollResponse:
         """Create a meeting poll
 
@@ -199,7 +200,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``CreateMeetingPollRequest``.
+            payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import create_meeting_poll as endpoint
 
@@ -842,7 +843,7 @@ class GeneratedMethods:
     async def update_meeting(
         self,
         meeting_id: int | str,
-        payload: UpdateMeetingRequest,
+        payload: UpdateMeetingRequest | Mapping[str, Any],
         *,
         occurrence_id: str | None = None,
     ) -> None:
@@ -852,7 +853,8 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``UpdateMeetingRequest``.    occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+            payload: ``UpdateMeetingRequest``, or a dict in its JSON form.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
         from zoom_async._generated.api.meetings import update_meeting as endpoint
 
@@ -869,7 +871,7 @@ class GeneratedMethods:
     async def update_meeting_live_stream(
         self,
         meeting_id: int | str,
-        payload: UpdateMeetingLiveStreamRequest,
+        payload: UpdateMeetingLiveStreamRequest | Mapping[str, Any],
     ) -> None:
         """Update live stream settings
 
@@ -877,7 +879,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``UpdateMeetingLiveStreamRequest``.
+            payload: ``UpdateMeetingLiveStreamRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import update_meeting_live_stream as endpoint
 
@@ -894,7 +896,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         poll_id: int | str,
-        payload: UpdateMeetingPollRequest,
+        payload: UpdateMeetingPollRequest | Mapping[str, Any],
     ) -> None:
         """Update a meeting poll
 
@@ -903,7 +905,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             poll_id: ``int | str``.
-            payload: ``UpdateMeetingPollRequest``.
+            payload: ``UpdateMeetingPollRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import update_meeting_poll as endpoint
 
@@ -920,7 +922,7 @@ class GeneratedMethods:
     async def update_meeting_registrant_questions(
         self,
         meeting_id: int | str,
-        payload: RegistrantQuestions,
+        payload: RegistrantQuestions | Mapping[str, Any],
     ) -> None:
         """Update registration questions
 
@@ -928,7 +930,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``RegistrantQuestions``.
+            payload: ``RegistrantQuestions``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import (
             update_meeting_registrant_questions as endpoint,
@@ -946,7 +948,7 @@ class GeneratedMethods:
     async def update_meeting_registrant_status(
         self,
         meeting_id: int | str,
-        payload: UpdateMeetingRegistrantStatusRequest,
+        payload: UpdateMeetingRegistrantStatusRequest | Mapping[str, Any],
         *,
         occurrence_id: str | None = None,
     ) -> None:
@@ -956,7 +958,8 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``UpdateMeetingRegistrantStatusRequest``.    occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+            payload: ``UpdateMeetingRegistrantStatusRequest``, or a dict in its JSON form.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
         from zoom_async._generated.api.meetings import update_meeting_registrant_status as endpoint
 
@@ -973,7 +976,7 @@ class GeneratedMethods:
     async def update_meeting_status(
         self,
         meeting_id: int | str,
-        payload: UpdateMeetingStatusRequest,
+        payload: UpdateMeetingStatusRequest | Mapping[str, Any],
     ) -> None:
         """End or recover a meeting
 
@@ -981,7 +984,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            payload: ``UpdateMeetingStatusRequest``.
+            payload: ``UpdateMeetingStatusRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import update_meeting_status as endpoint
 

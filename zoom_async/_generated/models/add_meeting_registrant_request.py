@@ -52,9 +52,9 @@ class AddMeetingRegistrantRequest:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    first_name: str = attrs.field(metadata={"max_length": 64})
-    email: str = attrs.field(metadata={"max_length": 128})
-    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    first_name: str
+    email: str
+    last_name: str | None = None
     address: str | None = None
     city: str | None = None
     state: str | None = None

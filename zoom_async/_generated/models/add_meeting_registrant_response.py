@@ -32,7 +32,7 @@ class AddMeetingRegistrantResponse:
     join_url: str | None = None
     registrant_id: str | None = None
     start_time: datetime.datetime | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    topic: str | None = None
     occurrences: list[Occurrence] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

@@ -65,7 +65,7 @@ class CreateMeetingResponse:
     start_time: datetime.datetime | None = None
     start_url: str | None = None
     timezone: str | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    topic: str | None = None
     tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

@@ -22,8 +22,8 @@ class CustomKey:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    key: str | None = attrs.field(default=None, metadata={"max_length": 64})
-    value: str | None = attrs.field(default=None, metadata={"max_length": 256})
+    key: str | None = None
+    value: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

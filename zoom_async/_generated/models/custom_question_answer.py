@@ -23,7 +23,7 @@ class CustomQuestionAnswer:
     """
 
     title: str | None = None
-    value: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    value: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

@@ -80,7 +80,7 @@ class DashboardParticipant:
     audio_quality: DashboardParticipantAudioQuality | str | None = None
     camera: str | None = None
     connection_type: str | None = None
-    customer_key: str | None = attrs.field(default=None, metadata={"max_length": 15})
+    customer_key: str | None = None
     data_center: str | None = None
     device: DashboardParticipantDevice | str | None = None
     domain: str | None = None

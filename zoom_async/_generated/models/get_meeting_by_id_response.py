@@ -58,14 +58,14 @@ class GetMeetingByIdResponse:
     host_id: str | None = None
     id: int | None = None
     uuid: str | None = None
-    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
+    agenda: str | None = None
     created_at: datetime.datetime | None = None
     duration: int | None = None
     encrypted_password: str | None = None
     h323_password: str | None = None
     join_url: str | None = None
     occurrences: list[Occurrence] = attrs.field(factory=AbsentList)
-    password: str | None = attrs.field(default=None, metadata={"minimum": 8.0})
+    password: str | None = None
     pmi: str | None = None
     pre_schedule: bool | None = None
     recurrence: Recurrence | None = None

@@ -36,7 +36,7 @@ class GetMeetingPollResponse:
     anonymous: bool | None = None
     poll_type: PollType | int | None = None
     questions: list[PollQuestion] = attrs.field(factory=AbsentList)
-    title: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    title: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

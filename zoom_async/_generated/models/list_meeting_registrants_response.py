@@ -30,7 +30,7 @@ class ListMeetingRegistrantsResponse:
     next_page_token: str | None = None
     page_count: int | None = None
     page_number: int | None = None
-    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
+    page_size: int | None = None
     total_records: int | None = None
     registrants: list[Registrant] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

@@ -28,7 +28,7 @@ class ListPastMeetingParticipantsResponse:
 
     next_page_token: str | None = None
     page_count: int | None = None
-    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
+    page_size: int | None = None
     total_records: int | None = None
     participants: list[Participant] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

@@ -28,7 +28,7 @@ class ListWebinarParticipantsResponse:
 
     next_page_token: str | None = None
     page_count: int | None = None
-    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
+    page_size: int | None = None
     participants: list[WebinarParticipant] = attrs.field(factory=AbsentList)
     total_records: int | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

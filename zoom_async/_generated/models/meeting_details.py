@@ -39,10 +39,10 @@ class MeetingDetails:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
+    agenda: str | None = None
     default_password: bool | None = None
     duration: int | None = None
-    password: str | None = attrs.field(default=None, metadata={"max_length": 10})
+    password: str | None = None
     pre_schedule: bool | None = None
     recurrence: Recurrence | None = None
     schedule_for: str | None = None
@@ -50,7 +50,7 @@ class MeetingDetails:
     start_time: datetime.datetime | None = None
     template_id: str | None = None
     timezone: str | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

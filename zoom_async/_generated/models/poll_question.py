@@ -37,16 +37,16 @@ class PollQuestion:
     """
 
     answer_max_character: int | None = None
-    answer_min_character: int | None = attrs.field(default=None, metadata={"minimum": 1.0})
+    answer_min_character: int | None = None
     answer_required: bool | None = None
     answers: list[str] | None = None
     case_sensitive: bool | None = None
-    name: str | None = attrs.field(default=None, metadata={"max_length": 255})
+    name: str | None = None
     prompts: list[PollQuestionPrompt] | None = None
     rating_max_label: str | None = None
-    rating_max_value: int | None = attrs.field(default=None, metadata={"maximum": 10.0})
+    rating_max_value: int | None = None
     rating_min_label: str | None = None
-    rating_min_value: int | None = attrs.field(default=None, metadata={"minimum": 0.0})
+    rating_min_value: int | None = None
     right_answers: list[str] | None = None
     show_as_dropdown: bool | None = None
     type_: PollQuestionType | str | None = attrs.field(default=None, metadata={"wire": "type"})

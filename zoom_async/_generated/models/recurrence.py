@@ -34,7 +34,7 @@ class Recurrence:
     """
 
     end_date_time: datetime.datetime | None = None
-    end_times: int | None = attrs.field(default=None, metadata={"maximum": 365.0})
+    end_times: int | None = None
     monthly_day: int | None = None
     monthly_week: RecurrenceMonthlyWeek | int | None = None
     monthly_week_day: WeekDay | int | None = None

@@ -57,11 +57,11 @@ class Registrant:
     comments: str | None = None
     country: str | None = None
     custom_questions: list[CustomQuestionAnswer] = attrs.field(factory=AbsentList)
-    email: str | None = attrs.field(default=None, metadata={"max_length": 128})
-    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    email: str | None = None
+    first_name: str | None = None
     industry: str | None = None
     job_title: str | None = None
-    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    last_name: str | None = None
     no_of_employees: RegistrantNoOfEmployees | str | None = None
     org: str | None = None
     phone: str | None = None

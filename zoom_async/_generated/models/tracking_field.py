@@ -23,8 +23,8 @@ class TrackingField:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    field: str | None = attrs.field(default=None, metadata={"max_length": 64})
-    value: str | None = attrs.field(default=None, metadata={"max_length": 256})
+    field: str | None = None
+    value: str | None = None
     visible: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

@@ -24,9 +24,9 @@ class UpdateMeetingLiveStreamRequest:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    page_url: str = attrs.field(metadata={"max_length": 1024})
-    stream_key: str = attrs.field(metadata={"max_length": 512})
-    stream_url: str = attrs.field(metadata={"max_length": 1024})
+    page_url: str
+    stream_key: str
+    stream_url: str
     resolution: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

@@ -29,7 +29,7 @@ class UpdateMeetingPollRequest:
     anonymous: bool | None = None
     poll_type: PollType | int | None = None
     questions: list[PollQuestion] | None = None
-    title: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    title: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

@@ -27,9 +27,7 @@ class UpdateMeetingRegistrantStatusRequest:
     """
 
     action: UpdateMeetingRegistrantStatusRequestAction | str
-    registrants: list[RegistrantIdentity] | None = attrs.field(
-        default=None, metadata={"max_items": 30}
-    )
+    registrants: list[RegistrantIdentity] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

@@ -39,16 +39,16 @@ class UpdateMeetingRequest:
     """
 
     schedule_for: str | None = None
-    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
+    agenda: str | None = None
     duration: int | None = None
-    password: str | None = attrs.field(default=None, metadata={"max_length": 10})
+    password: str | None = None
     pre_schedule: bool | None = None
     recurrence: Recurrence | None = None
     settings: MeetingSettings | None = None
     start_time: datetime.datetime | None = None
     template_id: str | None = None
     timezone: str | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    topic: str | None = None
     tracking_fields: list[TrackingField] | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

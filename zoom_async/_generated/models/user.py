@@ -47,16 +47,16 @@ class User:
 
     created_at: datetime.datetime | None = None
     custom_attributes: list[UserCustomAttribute] = attrs.field(factory=AbsentList)
-    dept: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    dept: str | None = None
     email: str | None = None
     employee_unique_id: str | None = None
-    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    first_name: str | None = None
     group_ids: list[str] = attrs.field(factory=AbsentList)
     id: str | None = None
     im_group_ids: list[str] = attrs.field(factory=AbsentList)
     last_client_version: str | None = None
     last_login_time: datetime.datetime | None = None
-    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    last_name: str | None = None
     plan_united_type: UserPlanUnitedType | str | None = None
     pmi: int | None = None
     role_id: str | None = None

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.add_meeting_registrant_request import AddMeetingRegistrantRequest
 from zoom_async._generated.models.add_meeting_registrant_response import (
@@ -37,7 +38,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: AddMeetingRegistrantRequest,
+    payload: AddMeetingRegistrantRequest | Mapping[str, Any],
     *,
     occurrence_ids: str | None = None,
 ) -> Request:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.create_batch_polls_request import CreateBatchPollsRequest
 from zoom_async._generated.models.create_batch_polls_response import CreateBatchPollsResponse
@@ -33,7 +34,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: CreateBatchPollsRequest,
+    payload: CreateBatchPollsRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createBatchPolls request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/batch_polls".format(

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.create_meeting_response import CreateMeetingResponse
 from zoom_async._generated.models.meeting_details import MeetingDetails
@@ -33,7 +34,7 @@ OPERATION = Operation(
 
 def build_request(
     user_id: int | str,
-    payload: MeetingDetails,
+    payload: MeetingDetails | Mapping[str, Any],
 ) -> Request:
     """Describe the createMeeting request; raises ValueError/TypeError on bad arguments."""
     path = "/users/{userId}/meetings".format(

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
 from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
@@ -33,7 +34,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: CreateMeetingPollRequest,
+    payload: CreateMeetingPollRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createMeetingPoll request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/polls".format(

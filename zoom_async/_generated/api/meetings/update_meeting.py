@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.update_meeting_request import UpdateMeetingRequest
 from zoom_async.errors import error_from_response
@@ -34,7 +35,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: UpdateMeetingRequest,
+    payload: UpdateMeetingRequest | Mapping[str, Any],
     *,
     occurrence_id: str | None = None,
 ) -> Request:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.update_meeting_live_stream_request import (
     UpdateMeetingLiveStreamRequest,
@@ -34,7 +35,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: UpdateMeetingLiveStreamRequest,
+    payload: UpdateMeetingLiveStreamRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateMeetingLiveStream request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/livestream".format(

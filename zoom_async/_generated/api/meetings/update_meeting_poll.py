@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
 from zoom_async.errors import error_from_response
@@ -37,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     poll_id: int | str,
-    payload: UpdateMeetingPollRequest,
+    payload: UpdateMeetingPollRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateMeetingPoll request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/polls/{pollId}".format(

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.update_meeting_registrant_status_request import (
     UpdateMeetingRegistrantStatusRequest,
@@ -36,7 +37,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: UpdateMeetingRegistrantStatusRequest,
+    payload: UpdateMeetingRegistrantStatusRequest | Mapping[str, Any],
     *,
     occurrence_id: str | None = None,
 ) -> Request:

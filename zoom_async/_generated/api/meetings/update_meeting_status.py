@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from zoom_async._generated.models.update_meeting_status_request import UpdateMeetingStatusRequest
 from zoom_async.errors import error_from_response
@@ -32,7 +33,7 @@ OPERATION = Operation(
 
 def build_request(
     meeting_id: int | str,
-    payload: UpdateMeetingStatusRequest,
+    payload: UpdateMeetingStatusRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateMeetingStatus request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/status".format(
