@@ -210,7 +210,7 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
     schema = op.facts.body_schema
     if schema is None:
         return None
-    if op.facts.body_content_type != "application/json":
+    if op.facts.body_content_type not in (None, "application/json"):
         # Uploads (multipart/form-data): the parts are taken as sent, files by name.
         form = await request.post()
         return {k: getattr(v, "filename", v) for k, v in form.items()}

@@ -221,15 +221,24 @@ def _rng(sandbox: ZoomSandbox, call: Call) -> random.Random:
     return random.Random(f"{sandbox.seed}:{call.operation_id}:{values}")
 
 
+def _status(facts: OperationFacts) -> int:
+    return facts.success_status or 200
+
+
+def _example(facts: OperationFacts) -> Any:
+    return facts.response_examples[0] if facts.response_examples else None
+
+
 def _body(call: Call, synth: Synth, record: Mapping[str, Any] | None = None) -> Reply:
     facts = call.facts
-    if facts.success_status == 204 or not facts.response_schema:
-        return facts.success_status, None
+    status = _status(facts)
+    if status == 204 or not facts.response_schema:
+        return status, None
     if record is None:
-        value = synth.value(facts.response_schema, facts.response_example)
+        value = synth.value(facts.response_schema, _example(facts))
     else:
         value = project(record, facts.response_schema, synth)
-    return facts.success_status, value
+    return status, value
 
 
 async def serve(call: Call) -> Reply:
@@ -251,7 +260,7 @@ async def serve(call: Call) -> Reply:
             return _body(call, synth)
         override = store.singletons.get(key)
         if facts.method == "GET" and override and facts.response_schema:
-            base = synth.value(facts.response_schema, facts.response_example)
+            base = synth.value(facts.response_schema, _example(facts))
             if isinstance(base, dict):
                 return _body(call, synth, {**base, **override})
     if facts.method == "DELETE":
@@ -290,7 +299,7 @@ def _serve_family(call: Call, synth: Synth, family: Family, on_item: bool) -> Re
         return _body(call, synth)
     if facts.method in _WRITES and isinstance(call.body, dict):
         record.update(call.body)
-        return _body(call, synth, record) if facts.success_status != 204 else (204, None)
+        return _body(call, synth, record)
     return _body(call, synth, record)
 
 
@@ -299,10 +308,10 @@ def _list(call: Call, synth: Synth, records: list[dict[str, Any]]) -> Reply:
     schema = facts.response_schema
     if not schema:
         return _body(call, synth)
-    envelope = synth.value(schema, facts.response_example)
+    envelope = synth.value(schema, _example(facts))
     field = _items_field(schema, synth.components)
     if not isinstance(envelope, dict) or field is None:
-        return facts.success_status, envelope
+        return _status(facts), envelope
     name, item_schema = field
     page = records
     if any(p.get("name") in ("page_size", "next_page_token") for p in facts.query_params):
@@ -311,4 +320,4 @@ def _list(call: Call, synth: Synth, records: list[dict[str, Any]]) -> Reply:
     elif "total_records" in envelope:
         envelope["total_records"] = len(records)
     envelope[name] = [project(r, item_schema, synth) for r in page]
-    return facts.success_status, project(envelope, schema, synth)
+    return _status(facts), project(envelope, schema, synth)

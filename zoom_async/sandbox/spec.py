@@ -1,6 +1,6 @@
-"""Spec facts the sandbox needs: each operation's method, path, rate-limit category,
-parameters, request-body schema and content type, documented success status, success
-response schema and example, plus the component schemas.
+"""Spec facts the sandbox needs: each operation's method, path, rate-limit category, query
+parameters, request body (content type and schema) and success response (status, schema,
+examples), plus the component schemas.
 
 They come from the generated package (``zoom_async._generated.spec_data.load()``, a JSON
 file read when a sandbox is built, so importing zoom_async.sandbox never depends on
@@ -27,11 +27,12 @@ class OperationFacts:
     category: str  # the spec's x-zoom-rate-limit
     query_params: tuple[Mapping[str, Any], ...]
     body_schema: Mapping[str, Any] | None  # the request body's schema (a $ref)
+    body_content_type: str | None = None  # application/json or multipart/form-data
+    success_status: int | None = None  # the first documented 2xx
+    response_schema: Mapping[str, Any] | None = None  # of the success response (a $ref)
+    response_examples: tuple[Any, ...] = ()  # the spec's examples of the success body
+    deprecated: bool = False
     path_params: tuple[Mapping[str, Any], ...] = ()
-    success_status: int = 200
-    response_schema: Mapping[str, Any] | None = None  # the success body's JSON schema
-    response_example: Any = None  # the spec's example of the success body, if any
-    body_content_type: str = "application/json"
 
     @property
     def route(self) -> str:
@@ -69,11 +70,12 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
             category=record["rate_limit"],
             query_params=tuple(p for p in record["parameters"] if p.get("in") == "query"),
             body_schema=record["request_schema"],
-            path_params=tuple(p for p in record["parameters"] if p.get("in") == "path"),
-            success_status=record.get("success_status") or 200,
+            body_content_type=record.get("request_content_type"),
+            success_status=record.get("success_status"),
             response_schema=record.get("response_schema"),
-            response_example=record.get("response_example"),
-            body_content_type=record.get("request_content_type") or "application/json",
+            response_examples=tuple(record.get("response_examples", ())),
+            deprecated=bool(record.get("deprecated")),
+            path_params=tuple(p for p in record["parameters"] if p.get("in") == "path"),
         )
         for op_id, record in records.items()
     }
@@ -89,40 +91,28 @@ def _records(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             if operation is None:
                 continue
             content = operation.get("requestBody", {}).get("content", {})
-            body_type = next(iter(content), None)
-            status, response = _success(operation.get("responses", {}), spec)
-            media = (response.get("content") or {}).get("application/json") or {}
+            content_type = next(iter(content), None)
+            body = content[content_type] if content_type else None
+            ok = min(
+                (str(k) for k in operation["responses"] if str(k).startswith("2")), default=None
+            )
+            media = (
+                (operation["responses"][ok].get("content") or {}).get("application/json", {})
+                if ok
+                else {}
+            )
+            examples = [media["example"]] if "example" in media else []
+            examples += [e["value"] for e in media.get("examples", {}).values() if "value" in e]
             records[operation["operationId"]] = {
                 "method": method.upper(),
                 "path": path,
                 "rate_limit": operation.get("x-zoom-rate-limit"),
+                "deprecated": bool(operation.get("deprecated")),
                 "parameters": [*item.get("parameters", []), *operation.get("parameters", [])],
-                "request_schema": content[body_type].get("schema") if body_type else None,
-                "request_content_type": body_type,
-                "success_status": status,
+                "request_content_type": content_type,
+                "request_schema": body.get("schema") if body else None,
+                "success_status": int(ok) if ok else None,
                 "response_schema": media.get("schema"),
-                "response_example": _example(media),
+                "response_examples": examples,
             }
     return records
-
-
-def _success(
-    responses: Mapping[str, Any], spec: Mapping[str, Any]
-) -> tuple[int, Mapping[str, Any]]:
-    for code in sorted(responses):
-        if code.startswith("2") and code.isdigit():
-            response = responses[code]
-            ref = response.get("$ref", "")
-            if ref.startswith("#/components/responses/"):
-                response = spec["components"]["responses"][ref.rsplit("/", 1)[1]]
-            return int(code), response
-    return 200, {}
-
-
-def _example(media: Mapping[str, Any]) -> Any:
-    if "example" in media:
-        return media["example"]
-    for named in (media.get("examples") or {}).values():
-        if isinstance(named, Mapping) and "value" in named:
-            return named["value"]
-    return None
