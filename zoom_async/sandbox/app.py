@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import secrets
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,9 @@ from .auth import SCOPES, credentials_match, oauth_error, parse_basic_auth
 from .call import Call, OpSpec
 from .errors import ApiError, Throttled, validation_failed
 from .faults import TOKEN_ENDPOINT, Fault
+from .files import abort_when_flushed, download_route
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
+from .synth import Synth, project
 from .validate import integral, validate, validate_query
 from .views import dumps
 
@@ -41,6 +44,7 @@ def build_app(sandbox: ZoomSandbox) -> web.Application:
     app.router.add_post("/oauth/token", _token_endpoint)
     for op in sandbox.operations:
         app.router.add_route(op.facts.method, API_PREFIX + op.facts.path, _make_handler(op))
+    app.router.add_routes([download_route(sandbox)])
     return app
 
 
@@ -182,7 +186,7 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
             if token:
                 sandbox.tokens.revoke(token)
             return _invalid_token()
-        if fault.kind != "drop_after":
+        if fault.kind not in ("drop_after", "drop_mid_body"):
             return _fault_response(sandbox, op.operation_id, category, fault)
 
     throttle = sandbox.limiter.check_rate(category)
@@ -201,9 +205,29 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
     except Throttled as exc:
         return _throttle_response(sandbox, exc.throttle)
     counters.applied[op.operation_id] += 1
+    schema = op.facts.response_schema
+    if op.bespoke and schema and isinstance(payload, dict):
+        # Bespoke bodies are shaped to the spec's schema: undeclared keys dropped, missing
+        # required ones filled, so a handler may return a superset of any spec's fields.
+        payload = project(payload, schema, Synth(sandbox.schemas, random.Random(op.operation_id)))
     if fault is not None and fault.kind == "drop_after":
         return await _drop(request)
-    return _json(status, payload)
+    response = _json(status, payload)
+    if fault is not None and fault.kind == "drop_mid_body":
+        return await _cut(request, response, fault.after_bytes)
+    return response
+
+
+async def _cut(request: web.Request, response: web.Response, after: int) -> web.StreamResponse:
+    """Send the headers and the first ``after`` bytes of the body (never all of it), then
+    drop the connection."""
+    body = bytes(response.body or b"")  # type: ignore[arg-type]
+    stream = web.StreamResponse(status=response.status, headers=response.headers)
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    await stream.write(body[: max(0, min(after, len(body) - 1))])
+    await abort_when_flushed(request)
+    return stream
 
 
 async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> Any:
@@ -250,7 +274,7 @@ async def _token_endpoint(request: web.Request) -> web.StreamResponse:
         sandbox.counters.faults[fault.kind] += 1
         if fault.kind == "drop_before":
             return await _drop(request)
-        if fault.kind not in ("drop_after", "token_expired"):
+        if fault.kind not in ("drop_after", "drop_mid_body", "token_expired"):
             return _fault_response(sandbox, TOKEN_ENDPOINT, "light", fault)
 
     given = parse_basic_auth(request.headers.get("Authorization"))

@@ -26,6 +26,9 @@ SCOPES = (
 )
 
 
+DOWNLOAD_GRANT = "download_token"
+
+
 @attrs.define
 class AccessToken:
     user_id: str
@@ -63,12 +66,22 @@ class TokenStore:
             return None
         return self.issue_access(user_id, "refresh_token"), self.issue_refresh(user_id)
 
-    def user_for(self, access_token: str) -> str | None:
-        """The user behind a live access token; None when unknown, expired or revoked."""
+    def user_for(self, access_token: str, *, downloads: bool = False) -> str | None:
+        """The user behind a live access token; None when unknown, expired or revoked.
+        A webhook ``download_token`` counts only for file downloads (``downloads=True``)."""
         record = self._access.get(access_token)
         if record is None or record.revoked or record.expires_at <= self.clock.now():
             return None
+        if record.grant == DOWNLOAD_GRANT and not downloads:
+            return None
         return record.user_id
+
+    def issue_download_token(self, user_id: str, expires_in: int = 86400) -> str:
+        """A token good only for recording downloads (a webhook's ``download_token``)."""
+        token = secrets.token_urlsafe(32)
+        expires_at = self.clock.now() + expires_in
+        self._access[token] = AccessToken(user_id, DOWNLOAD_GRANT, expires_at)
+        return token
 
     def revoke(self, access_token: str) -> None:
         record = self._access.get(access_token)
@@ -90,7 +103,11 @@ class TokenStore:
     @property
     def live_access_tokens(self) -> int:
         now = self.clock.now()
-        return sum(1 for r in self._access.values() if not r.revoked and r.expires_at > now)
+        return sum(
+            1
+            for r in self._access.values()
+            if not r.revoked and r.expires_at > now and r.grant != DOWNLOAD_GRANT
+        )
 
 
 def parse_basic_auth(header: str | None) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ Handlers get a :class:`Call` (authenticated user, query, validated body) and ret
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -66,6 +67,19 @@ class Call:
             if exc.status == 300:
                 raise ApiError(300, 300, exc.message, [(exc.field, exc.message)]) from None
             raise validation_failed([(exc.field, exc.message)]) from None
+
+    def date(self, name: str, default: date) -> date:
+        """A ``yyyy-mm-dd`` query value (already checked against the spec), or ``default``."""
+        raw = self.query.get(name)
+        if not raw:
+            return default
+        try:
+            return datetime.strptime(raw[:10], "%Y-%m-%d").date()
+        except ValueError:
+            raise validation_failed([(name, "Invalid field: expected yyyy-mm-dd.")]) from None
+
+    def flag(self, name: str) -> bool:
+        return self.query.get(name, "false") == "true"
 
     def enum(self, name: str, allowed: Iterable[str], default: str) -> str:
         value = self.query.get(name, default)
@@ -128,11 +142,12 @@ def user_param(call: Call) -> User:
     return user
 
 
-def past_instance(call: Call) -> PastInstance:
-    ref = uuid_param(call, "meetingId")
+def past_instance(call: Call, name: str = "meetingId") -> PastInstance:
+    """The instance a path UUID names, or a meeting ID's latest ended instance."""
+    ref = uuid_param(call, name)
     instance = call.sandbox.state.find_instance(ref) if ref else None
     if instance is None:
-        raise meeting_not_found(ref or call.param("meetingId"))
+        raise meeting_not_found(ref or call.param(name))
     return instance
 
 

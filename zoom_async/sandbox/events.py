@@ -45,12 +45,14 @@ class WebhookSender:
     def __repr__(self) -> str:
         return f"WebhookSender(url={self.url!r}, pending={len(self._tasks)})"
 
-    def emit(self, event: str, obj: dict[str, Any]) -> None:
-        """Queue one event; returns at once."""
+    def emit(self, event: str, obj: dict[str, Any], **extra: Any) -> None:
+        """Queue one event; returns at once. ``extra`` goes beside ``event`` and ``payload``
+        (recording.completed carries its ``download_token`` there)."""
         envelope = {
             "event": event,
             "event_ts": int(self._now() * 1000),
             "payload": {"account_id": self._account_id, "object": obj},
+            **extra,
         }
         task = asyncio.get_running_loop().create_task(self._deliver(dumps(envelope)))
         self._tasks.add(task)

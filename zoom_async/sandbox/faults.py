@@ -12,7 +12,7 @@ from typing import Literal, get_args
 
 import attrs
 
-__all__ = ["FAULT_KINDS", "TOKEN_ENDPOINT", "Fault", "FaultKind", "Faults"]
+__all__ = ["FAULT_KINDS", "FILE_ENDPOINT", "TOKEN_ENDPOINT", "Fault", "FaultKind", "Faults"]
 
 FaultKind = Literal[
     "qps_429",  # per-second rate limit: 429, X-RateLimit-Type: QPS, Retry-After in seconds
@@ -22,12 +22,16 @@ FaultKind = Literal[
     "drop_after",  # request applied, then the connection is closed instead of answering
     "latency",  # extra delay before processing; combines with any other fault
     "token_expired",  # 401 code 124, and the presented token is revoked
+    "drop_mid_body",  # the response starts, then the connection is cut after_bytes into it
 ]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 # Pseudo operation id of POST /oauth/token. Rules without ``operations`` never touch the
 # token endpoint, so a blanket error rate tests API retries, not the token fetch.
 TOKEN_ENDPOINT = "oauthToken"
+# Pseudo operation id of the recording file CDN; blanket rules leave it alone too.
+FILE_ENDPOINT = "recordingFile"
+_PSEUDO = frozenset({TOKEN_ENDPOINT, FILE_ENDPOINT})
 
 
 @attrs.define(eq=False)
@@ -41,6 +45,7 @@ class Fault:
     status: int = 500
     latency: float = 0.0
     retry_after: int = 1
+    after_bytes: int = 0
     injected: int = 0
 
     @property
@@ -49,7 +54,7 @@ class Fault:
 
     def matches(self, operation_id: str) -> bool:
         if self.operations is None:
-            return operation_id != TOKEN_ENDPOINT
+            return operation_id not in _PSEUDO
         return operation_id in self.operations
 
 
@@ -70,11 +75,13 @@ class Faults:
         status: int = 500,
         latency: float = 0.0,
         retry_after: int = 1,
+        after_bytes: int = 0,
     ) -> Fault:
         """Add a rule; returns it so a test can read ``injected`` or :meth:`remove` it.
 
         ``operations`` are operationIds (e.g. ``"createMeeting"``; ``"oauthToken"`` for
-        the token endpoint). ``latency`` is in seconds.
+        the token endpoint, ``"recordingFile"`` for the file CDN). ``latency`` is in
+        seconds; ``after_bytes`` is where ``drop_mid_body`` cuts the body.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
@@ -89,6 +96,7 @@ class Faults:
             status=status,
             latency=latency,
             retry_after=retry_after,
+            after_bytes=after_bytes,
         )
         self._rules.append(rule)
         return rule

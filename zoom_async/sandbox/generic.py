@@ -238,6 +238,8 @@ def _body(call: Call, synth: Synth, record: Mapping[str, Any] | None = None) -> 
         value = synth.value(facts.response_schema, _example(facts))
     else:
         value = project(record, facts.response_schema, synth)
+    if isinstance(value, dict) and value.get("next_page_token"):
+        value["next_page_token"] = ""  # an example's token leads nowhere: the last page
     return status, value
 
 

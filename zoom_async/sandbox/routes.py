@@ -7,12 +7,17 @@ from collections.abc import Mapping
 
 from . import generic, handlers
 from .call import Handler, OpSpec
+from .families import recordings, reports
 from .spec import OperationFacts
 
 __all__ = ["BESPOKE", "routes"]
 
 #: Bespoke handlers by route ("METHOD /path/{template}"), from every family module.
-BESPOKE: dict[str, Handler] = {**handlers.BESPOKE}
+BESPOKE: dict[str, Handler] = {
+    **handlers.BESPOKE,
+    **recordings.BESPOKE,
+    **reports.BESPOKE,
+}
 
 
 def routes(operations: Mapping[str, OperationFacts]) -> tuple[OpSpec, ...]:

@@ -12,16 +12,19 @@ from aiohttp import web
 
 from .app import API_PREFIX, build_app
 from .auth import TokenStore
-from .clock import SandboxClock
+from .clock import SandboxClock, iso
 from .counters import Counters
 from .events import WebhookSender
 from .faults import Faults
+from .files import build_cdn_app
 from .generic import Store
 from .paging import Paginator
 from .ratelimit import PLAN_LIMITS, Plan, RateLimiter
+from .recordings import RecordingFile, content
 from .routes import routes
 from .spec import load_spec_facts
 from .state import PastInstance, SandboxState
+from .views import recording
 
 if TYPE_CHECKING:
     from zoom_async import AsyncZoom
@@ -74,6 +77,7 @@ class ZoomSandbox:
         self.account_id = "".join(rng.choice(alphabet) for _ in range(22))
         self.client_id = "".join(rng.choice(alphabet) for _ in range(22))
         self._client_secret = "".join(rng.choice(alphabet) for _ in range(32))
+        self.link_key = rng.randbytes(32)  # signs CDN links
         self.state = SandboxState(
             users=users, seed=seed, clock=self.clock, account_id=self.account_id
         )
@@ -89,6 +93,8 @@ class ZoomSandbox:
                 counters=self.counters, now=self.clock.now)  # fmt: skip
         self._app: web.Application | None = None
         self._runner: web.AppRunner | None = None
+        self._cdn_runner: web.AppRunner | None = None
+        self.cdn_port = 0
 
     def __repr__(self) -> str:
         where = self.base_url if self._runner else "not started"
@@ -116,6 +122,13 @@ class ZoomSandbox:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def cdn_origin(self) -> str:
+        """Where recording downloads redirect to: a second origin standing for Zoom's CDN."""
+        if self._cdn_runner is None:
+            raise RuntimeError("the sandbox is not running; use `async with ZoomSandbox()`")
+        return f"http://{self.host}:{self.cdn_port}"
+
+    @property
     def base_url(self) -> str:
         return self.origin + API_PREFIX
 
@@ -135,11 +148,19 @@ class ZoomSandbox:
         if self.port == 0:
             # Port 0 asked the OS for a free port; read back which one it gave.
             self.port = int(runner.addresses[0][1])
+        cdn = web.AppRunner(build_cdn_app(self), access_log=None)
+        await cdn.setup()
+        await web.TCPSite(cdn, self.host, 0).start()
+        self.cdn_port = int(cdn.addresses[0][1])
+        self._cdn_runner = cdn
         self._runner = runner
 
     async def close(self) -> None:
         if self.webhooks is not None:
             await self.webhooks.close()
+        if self._cdn_runner is not None:
+            await self._cdn_runner.cleanup()
+            self._cdn_runner = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -193,10 +214,61 @@ class ZoomSandbox:
         """Put a meeting in progress (it shows in listMeetings type=live and live dashboards)."""
         self.state.start_meeting(self._meeting(meeting_id))
 
-    def end_meeting(self, meeting_id: int) -> PastInstance:
-        """End the meeting's current instance: past details, participants and poll answers
-        appear under the instance UUID (returned as ``.uuid``)."""
-        return self.state.end_meeting(self._meeting(meeting_id))
+    def end_meeting(
+        self,
+        meeting_id: int,
+        *,
+        record: bool = False,
+        host_rejoin: bool = False,
+        file_sizes: Mapping[str, int] | None = None,
+    ) -> PastInstance:
+        """End the meeting's current instance: past details, participants (with join and
+        leave times; the host twice with ``host_rejoin``), poll answers and a meeting summary
+        appear under the instance UUID (returned as ``.uuid``). With ``record``, cloud
+        recording files (MP4, M4A, TRANSCRIPT, CHAT; ``file_sizes`` picks types and sizes,
+        e.g. ``{"MP4": 200 << 20}``) are listed by the recording endpoints and downloadable
+        from their ``download_url``. Webhooks: meeting.ended, recording.completed (with a
+        ``download_token``) and meeting.summary_completed."""
+        instance = self.state.end_meeting(
+            self._meeting(meeting_id), record=record, host_rejoin=host_rejoin,
+            file_sizes=file_sizes)  # fmt: skip
+        self.announce_end(instance)
+        return instance
+
+    def announce_end(self, instance: PastInstance) -> None:
+        """The webhooks Zoom sends once an instance has ended (and its files are ready)."""
+        if self.webhooks is None:
+            return
+        host = self.state.user(instance.host_id)
+        base = {"id": instance.meeting_id, "uuid": instance.uuid, "host_id": instance.host_id,
+                "topic": instance.topic, "type": instance.type}  # fmt: skip
+        times = {"start_time": iso(instance.start_time), "end_time": iso(instance.end_time)}
+        self.emit("meeting.ended", {**base, **times})
+        if instance.recording is not None:
+            body = recording(self.state, instance.recording, self.origin,
+                             instance.recording.live_files())  # fmt: skip
+            body["host_email"] = host.email if host else ""
+            token = self.tokens.issue_download_token(instance.host_id)
+            self.webhooks.emit("recording.completed", body, download_token=token)
+        if instance.summary is not None:
+            self.emit("meeting.summary_completed", {
+                "meeting_id": instance.meeting_id, "meeting_uuid": instance.uuid,
+                "meeting_host_id": instance.host_id, "meeting_topic": instance.topic,
+                "meeting_host_email": host.email if host else "",
+                **{k: v for k, v in instance.summary.items() if k.startswith("summary_")
+                   and isinstance(v, str)},
+            })  # fmt: skip
+
+    def recording_file(self, file_id: str) -> RecordingFile:
+        """A recording file by id (for tests: its size, or :func:`content`)."""
+        file = self.state.recording_files.get(file_id)
+        if file is None:
+            raise KeyError(f"no sandbox recording file {file_id!r}")
+        return file
+
+    def file_content(self, file_id: str, start: int = 0, end: int | None = None) -> bytes:
+        """The bytes a download of the file serves, ``[start, end)`` (keep ranges small)."""
+        return content(self.recording_file(file_id), start, end)
 
     def _meeting(self, meeting_id: int) -> Any:
         meeting = self.state.get_meeting(int(meeting_id))

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from .clock import SandboxClock, iso, iso_datetime
+from .recordings import FILE_KINDS, Recording, RecordingFile
 
 __all__ = ["Meeting", "PastInstance", "Registrant", "SandboxState", "User", "Webinar"]
 
@@ -170,6 +171,10 @@ class PastInstance:
     participants: list[dict[str, Any]]
     poll_answers: list[dict[str, Any]] = attrs.field(factory=list)
     absentees: list[dict[str, Any]] = attrs.field(factory=list)
+    # One row per join/leave session (a rejoin is a second row), as Zoom's reports list them.
+    sessions: list[dict[str, Any]] = attrs.field(factory=list)
+    recording: Recording | None = None
+    summary: dict[str, Any] | None = None
 
     @property
     def duration_minutes(self) -> int:
@@ -256,6 +261,9 @@ class SandboxState:
         if users < 1:
             raise ValueError("the sandbox needs at least one user (the account owner)")
         self.rng = random.Random(seed)
+        # Sessions, recordings and summaries draw from their own stream, so adding them did
+        # not move any id the main stream hands out.
+        self.rec_rng = random.Random(f"recordings:{seed}")
         self.clock = clock
         self.account_id = account_id
         self.users: list[User] = []
@@ -266,6 +274,8 @@ class SandboxState:
         self.webinars: dict[int, Webinar] = {}
         self.webinar_instances: dict[str, PastInstance] = {}
         self.groups: dict[str, dict[str, Any]] = {}
+        self.recordings: dict[str, Recording] = {}  # by instance UUID
+        self.recording_files: dict[str, RecordingFile] = {}  # by file id
         self._uuid_serial = 0
         self._seed_users(users)
         self._seed_meetings()
@@ -365,7 +375,8 @@ class SandboxState:
             )
             if index < 6:
                 for round_ in range(1 + index % 3):
-                    self.end_meeting(meeting, started_at=now - 86400 * (index + 1) - 7200 * round_)
+                    started = now - 86400 * (index + 1) - 7200 * round_
+                    self.end_meeting(meeting, started_at=started, record=index < 3)
             if index in (6, 7):
                 self.start_meeting(meeting)
         first = self.meetings[next(iter(self.meetings))]
@@ -481,9 +492,20 @@ class SandboxState:
         meeting.live_started_at = self.clock.now()
         meeting.live_participants = self._people(self.rng.randint(3, 12))
 
-    def end_meeting(self, meeting: Meeting, *, started_at: float | None = None) -> PastInstance:
-        """Finish the current instance: it becomes a past meeting with participants and poll
-        answers, and the meeting gets a fresh UUID for its next instance."""
+    def end_meeting(
+        self,
+        meeting: Meeting,
+        *,
+        started_at: float | None = None,
+        record: bool = False,
+        host_rejoin: bool = False,
+        file_sizes: Mapping[str, int] | None = None,
+    ) -> PastInstance:
+        """Finish the current instance: it becomes a past meeting with participants (one
+        session each, two for the host with ``host_rejoin``), poll answers and a summary,
+        plus cloud recording files with ``record``; the meeting gets a fresh UUID for its
+        next instance. ``file_sizes`` overrides sizes by file type (``{"MP4": 200 << 20}``)
+        and, when given, chooses which file types are recorded."""
         now = self.clock.now()
         start = started_at if started_at is not None else (meeting.live_started_at or now - 1800)
         end = start + 60 * int(meeting.fields.get("duration") or 30)
@@ -507,6 +529,10 @@ class SandboxState:
                 *people,
             ]
         instance.poll_answers = self._poll_answers(meeting, people, start)
+        instance.sessions = self._sessions(instance, host_rejoin=host_rejoin)
+        instance.summary = self._summary(instance)
+        if record:
+            instance.recording = self.record(instance, meeting.password, file_sizes)
         meeting.instances.append(instance)
         self.instances[instance.uuid] = instance
         meeting.uuid = self.new_uuid()
@@ -514,6 +540,97 @@ class SandboxState:
         meeting.live_participants = []
         meeting.live_started_at = None
         return instance
+
+    def _sessions(self, instance: PastInstance, *, host_rejoin: bool) -> list[dict[str, Any]]:
+        rng = self.rec_rng
+        span = max(60.0, instance.end_time - instance.start_time)
+        rows: list[dict[str, Any]] = []
+
+        def session(person: dict[str, Any], join: float, leave: float) -> None:
+            rows.append({
+                **person,
+                "user_id": str(16778240 + len(rows)),
+                "registrant_id": "",
+                "join_time": iso(join),
+                "leave_time": iso(leave),
+                "duration": int(leave) - int(join),
+                "status": "in_meeting",
+                "failover": False,
+            })  # fmt: skip
+
+        for index, person in enumerate(instance.participants):
+            is_host = index == 0 and person.get("id") == instance.host_id
+            join = instance.start_time + (0 if is_host else rng.uniform(0, span * 0.2))
+            leave = instance.end_time - (0 if is_host else rng.uniform(0, span * 0.2))
+            if is_host and host_rejoin:  # drops out for a tenth of the meeting, then back
+                session(person, join, join + span * 0.4)
+                session(person, join + span * 0.5, leave)
+            else:
+                session(person, join, max(join + 1, leave))
+        return rows
+
+    def _summary(self, instance: PastInstance) -> dict[str, Any]:
+        topics = self.rec_rng.sample(_TOPICS, 3)
+        return {
+            "summary_title": f"Summary of {instance.topic}",
+            "summary_overview": f"The group covered {', '.join(topics).lower()}.",
+            "summary_details": [{"label": t, "summary": f"Discussed {t.lower()}."} for t in topics],
+            "next_steps": [f"Follow up on {t.lower()}" for t in topics[:2]],
+            "summary_start_time": iso(instance.start_time),
+            "summary_end_time": iso(instance.end_time),
+            "summary_created_time": iso(instance.end_time + 60),
+            "summary_last_modified_time": iso(instance.end_time + 60),
+        }
+
+    def record(
+        self,
+        instance: PastInstance,
+        password: str,
+        file_sizes: Mapping[str, int] | None = None,
+    ) -> Recording:
+        """Cloud recording files for an ended instance (one per file type)."""
+        sizes = dict(file_sizes) if file_sizes else {k: v[2] for k, v in FILE_KINDS.items()}
+        unknown = sorted(set(sizes) - set(FILE_KINDS))
+        if unknown:
+            raise ValueError(f"unknown recording file types {unknown}; use {list(FILE_KINDS)}")
+        files = []
+        for file_type, size in sizes.items():
+            if size < 0:
+                raise ValueError(f"file size of {file_type} must not be negative")
+            digits = f"{self.rec_rng.getrandbits(128):032x}"
+            file = RecordingFile(
+                id=f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}",
+                meeting_uuid=instance.uuid,
+                meeting_id=instance.meeting_id,
+                file_type=file_type,
+                size=int(size),
+                start=instance.start_time,
+                end=instance.end_time,
+            )
+            files.append(file)
+            self.recording_files[file.id] = file
+        recording = Recording(
+            uuid=instance.uuid,
+            meeting_id=instance.meeting_id,
+            host_id=instance.host_id,
+            topic=instance.topic,
+            type=instance.type,
+            start_time=instance.start_time,
+            duration=instance.duration_minutes,
+            password=password,
+            files=files,
+        )
+        self.recordings[instance.uuid] = recording
+        return recording
+
+    def delete_recording_file(self, file: RecordingFile) -> None:
+        """Remove a file for good (trashed or not)."""
+        recording = self.recordings.get(file.meeting_uuid)
+        if recording is not None:
+            recording.files = [f for f in recording.files if f is not file]
+            if not recording.files:
+                del self.recordings[file.meeting_uuid]
+        self.recording_files.pop(file.id, None)
 
     def _people(self, count: int) -> list[dict[str, Any]]:
         people = []

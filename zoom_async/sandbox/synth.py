@@ -163,6 +163,17 @@ class Synth:
         return round(self.rng.uniform(lo, hi), 2)
 
 
+def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
+    """Bridge the spellings Zoom's specs disagree on: a recording ``type`` is 2 in one
+    schema and "2" in another."""
+    kind = schema.get("type")
+    if kind == "string" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if kind == "integer" and isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
+
+
 def _uuid(rng: random.Random) -> str:
     digits = f"{rng.getrandbits(128):032x}"
     return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-a{digits[17:20]}-{digits[20:]}"
@@ -206,6 +217,7 @@ def project(
                         project(v, items, synth, depth + 1) if isinstance(v, dict) else v
                         for v in value
                     ]
+            value = _coerce(value, resolved)
             if synth._ok(value, sub):
                 body[name] = value
                 continue

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from .clock import iso
+from .recordings import Recording, RecordingFile
 from .state import Meeting, PastInstance, SandboxState, User, to_epoch
 
 
@@ -281,4 +282,45 @@ def dashboard_participant(person: dict[str, Any], joined: float) -> dict[str, An
         "audio_quality": "good",
         "video_quality": "good",
         "screen_share_quality": "",
+    }
+
+
+def recording_file(file: RecordingFile, origin: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": file.id,
+        "meeting_id": file.meeting_uuid,
+        "recording_start": iso(file.start),
+        "recording_end": iso(file.end),
+        "file_type": file.file_type,
+        "file_extension": file.extension,
+        "file_size": file.size,
+        "play_url": f"{origin}/rec/play/{file.id}",
+        "download_url": f"{origin}/rec/download/{file.id}",
+        "status": "completed",
+        "recording_type": file.recording_type,
+    }
+    if file.trashed_at is not None:
+        body["deleted_time"] = iso(file.trashed_at)
+    return body
+
+
+def recording(
+    state: SandboxState, record: Recording, origin: str, files: list[RecordingFile]
+) -> dict[str, Any]:
+    """A meeting's recording with the given files (live or trashed ones, as listed)."""
+    return {
+        "uuid": record.uuid,
+        "id": record.meeting_id,
+        "account_id": state.account_id,
+        "host_id": record.host_id,
+        "topic": record.topic,
+        "type": record.type,
+        "start_time": iso(record.start_time),
+        "duration": record.duration,
+        "total_size": sum(f.size for f in files),
+        "recording_count": len(files),
+        "share_url": f"{origin}/rec/share/{record.uuid.replace('/', '_')}",
+        "password": record.password,
+        "recording_play_passcode": record.password,
+        "recording_files": [recording_file(f, origin) for f in files],
     }

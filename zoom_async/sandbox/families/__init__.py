@@ -1,0 +1,1 @@
+"""Bespoke handlers by resource family, each module exporting ``BESPOKE`` (route -> handler)."""
