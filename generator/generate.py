@@ -224,7 +224,25 @@ class Facts:
             for response in endpoint.responses.patterns:
                 walk_models(response.prop, received)
         self.response_only = received - sent
+        problems = self._collect(self._success, self.endpoints)
+        if problems:
+            raise SpecError("\n".join(problems))
         self.pages = self._page_models()
+        # Check everything before rendering, to report every problem in one run.
+        problems = self._collect(self.operation, self.endpoints)
+        problems += self._collect(self.model, openapi.models)
+        if problems:
+            raise SpecError("\n".join(problems))
+
+    @staticmethod
+    def _collect(check: Any, items: list[Any]) -> list[str]:
+        problems = []
+        for item in items:
+            try:
+                check(item)
+            except SpecError as exc:
+                problems.append(str(exc))
+        return problems
 
     def _check_every_operation_generated(self) -> None:
         seen: dict[str, int] = {}
@@ -257,11 +275,9 @@ class Facts:
         for endpoint in self.endpoints:
             _, raw = self.route(endpoint)
             prop = self._success(endpoint)[0]
-            items = self._items_field(raw)
+            items = self._items_field(raw, prop)
             if items is None:
                 continue
-            if not isinstance(prop, ModelProperty):
-                raise SpecError(f"{raw['operationId']}: a paginated response must be an object")
             fields = {
                 text(p.name): p
                 for p in (prop.required_properties or []) + (prop.optional_properties or [])
@@ -352,6 +368,13 @@ class Facts:
         documented = sorted(k for k in raw["responses"] if str(k).isdigit() and 200 <= int(k) < 300)
         if not documented:
             raise SpecError(f"{raw['operationId']}: no 2xx response in the spec")
+        bodies = [k for k in documented if (raw["responses"][k].get("content") or {})]
+        if len(documented) > 1 and bodies:
+            raise SpecError(
+                f"{raw['operationId']}: several 2xx responses ({', '.join(map(str, documented))}),"
+                f" {', '.join(map(str, bodies))} with a body: keep the one Zoom sends (often the"
+                " others are error examples documented as successes)"
+            )
         status = int(documented[0])
         for response in endpoint.responses.patterns:
             if text(response.status_code.pattern) == str(documented[0]):
@@ -369,18 +392,34 @@ class Facts:
             raise SpecError(f"{raw['operationId']}: a {status} response cannot have a body")
         return (prop if has_body else None), status
 
-    def _items_field(self, raw: dict[str, Any]) -> str | None:
+    def _items_field(self, raw: dict[str, Any], prop: Any) -> str | None:
+        """The array field holding a paginated operation's items (wire name).
+
+        The response's one array field, or the operation's ``x-zoom-page-items`` where a
+        page has several arrays.
+        """
         params = [p["name"] for p in raw.get("parameters", [])]
         if "next_page_token" not in params:
             return None
-        ok = next(v for k, v in sorted(raw["responses"].items()) if str(k).startswith("2"))
-        schema = ok["content"]["application/json"]["schema"]
-        ref = schema.get("$ref", "").rsplit("/", 1)[-1]
-        props = self.schemas[ref].get("properties", {}) if ref else schema.get("properties", {})
-        arrays = [name for name, s in props.items() if s.get("type") == "array"]
+        if not isinstance(prop, ModelProperty):
+            raise SpecError(f"{raw['operationId']}: a paginated response must be an object")
+        arrays = [
+            text(p.name)
+            for p in (prop.required_properties or []) + (prop.optional_properties or [])
+            if isinstance(p, ListProperty)
+        ]
+        chosen = raw.get("x-zoom-page-items")
+        if chosen is not None:
+            if chosen not in arrays:
+                raise SpecError(
+                    f"{raw['operationId']}: x-zoom-page-items {chosen!r} is not an array field"
+                    f" of {prop.class_info.name}: {arrays}"
+                )
+            return str(chosen)
         if len(arrays) != 1:
             raise SpecError(
-                f"{raw['operationId']}: paginated {ref} needs exactly one array field: {arrays}"
+                f"{raw['operationId']}: paginated {prop.class_info.name} needs exactly one array"
+                f" field (or x-zoom-page-items): {arrays}"
             )
         return arrays[0]
 
@@ -475,13 +514,14 @@ class Facts:
                 raise SpecError("a multipart/form-data body must be an object schema")
             body = {
                 "type": py_type(parsed.prop),
+                "union": isinstance(parsed.prop, UnionProperty),
                 "multipart": content_type == "multipart/form-data",
                 "doc": one_line(raw.get("requestBody", {}).get("description")),
             }
             refs |= model_refs(parsed.prop)
         elif raw.get("requestBody"):
             raise SpecError("the request body was not parsed")
-        items_field = self._items_field(raw)
+        items_field = self._items_field(raw, response_prop)
         summary = one_line(raw.get("summary") or raw.get("description"))
         joined = " ".join(q["type"] for q in query_params)
         return {
@@ -496,6 +536,8 @@ class Facts:
             "rate_limit": rate,
             "items_field": items_field,
             "response_type": response_type,
+            # A top-level oneOf/anyOf: not a class, so decoded (and checked) as a union.
+            "response_union": isinstance(response_prop, UnionProperty),
             "success_status": status,
             "deprecated": bool(raw.get("deprecated")),
             "summary": summary,
@@ -583,9 +625,11 @@ def render(spec_path: Path, out_dir: Path) -> None:
         *(e for c in openapi.endpoint_collections_by_tag.values() for e in c.parse_errors),
     ]
     if problems:
+        # The parser prints some spec strings as object reprs; the header names the route.
+        unreadable = re.compile(r" <openapi_python_client[^>]*>")
         raise SpecError(
             f"openapi-python-client reported {len(problems)} problem(s):\n"
-            + "\n".join(f"  {e.header}: {e.detail}" for e in problems)
+            + "\n".join(unreadable.sub("", f"  {e.header}: {e.detail}") for e in problems)
         )
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     facts = Facts(document, openapi)

@@ -575,6 +575,16 @@ def loads(body: bytes | str) -> Any:
 
 def decode(body: bytes, cls: type[T], *, status: int = 200) -> T:
     """Parse and structure a success body; anything malformed becomes InvalidResponseError."""
+    value: T = _decode(body, cls, cls.__name__, status)
+    return value
+
+
+def decode_union(body: bytes, tp: Any, *, status: int = 200) -> Any:
+    """:func:`decode` for a response typed as a union (a top-level ``oneOf``/``anyOf``)."""
+    return _decode(body, tp, "oneOf", status)
+
+
+def _decode(body: bytes, tp: Any, label: str, status: int) -> Any:
     # Parsing and structuring allocate thousands of acyclic containers per page; with the
     # cyclic GC running, each batch is traversed again and again (and survivors push it into
     # full collections of the whole heap), which doubles the cost of a 300-user page.
@@ -583,14 +593,14 @@ def decode(body: bytes, cls: type[T], *, status: int = 200) -> T:
     if pause:
         gc.disable()
     try:
-        return converter.structure(orjson.loads(body), cls)
+        return converter.structure(orjson.loads(body), tp)
     except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise InvalidResponseError(
-            status, f"malformed {cls.__name__} response: {_describe(exc)}", body=body
+            status, f"malformed {label} response: {_describe(exc)}", body=body
         ) from None
     except cattrs.BaseValidationError as exc:
         raise InvalidResponseError(
-            status, f"malformed {cls.__name__} response: {exc}", body=body
+            status, f"malformed {label} response: {exc}", body=body
         ) from None
     finally:
         if pause:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
@@ -48,7 +49,7 @@ class Operation:
     path_params: tuple[str, ...]
     rate_limit: RateLimitCategory
     items_field: str | None = None
-    response_type: type | None = None
+    response_type: Any = None  # the model class, list[...] or union decoded on success
     success_status: int = 200
     deprecated: bool = False
 
@@ -379,6 +380,16 @@ def check_model(name: str, value: object, cls: type[M]) -> M:
         raise PayloadError(name, [("body", f"cannot encode {cls.__name__}: {exc}")]) from None
     _raise_for(name, cls, body, strict=False)
     return value
+
+
+def check_union(name: str, value: object, tp: object) -> Any:
+    """A request body typed as a union of models (a top-level ``oneOf``): any member."""
+    members = tuple(m for m in typing.get_args(tp) if isinstance(m, type))
+    for member in members:
+        if isinstance(value, member):
+            return check_model(name, value, member)
+    names = " or ".join(m.__name__ for m in members)
+    raise TypeError(f"{name} must be a {names}, got {_type_name(value)}")
 
 
 def _raise_for(name: str, cls: type, body: Any, *, strict: bool) -> None:
