@@ -117,6 +117,11 @@ def _check(
         if not any(not validate(value, alt, components) for alt in alternatives):
             errors.append((field, _INVALID))
             return
+    if schema.get("format") == "binary" and not isinstance(value, str):
+        # A file part of a multipart body: a zoom_async.wire.Upload (unstructured as itself).
+        if not isinstance(getattr(value, "content", None), bytes):
+            errors.append((field, "Invalid field: expected a file (zoom_async.wire.Upload)."))
+        return
     expected = schema.get("type")
     if isinstance(expected, str) and not _type_ok(value, expected):
         errors.append((field, f"Invalid field: expected {expected}."))

@@ -29,6 +29,7 @@ import orjson
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from zoom_async.errors import InvalidResponseError
+from zoom_async.wire import Upload
 
 __all__ = [
     "NO_EXTRA",
@@ -209,6 +210,8 @@ converter.register_structure_hook(dt.date, _structure_date)
 converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
 converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
 converter.register_structure_hook(int, _structure_int)
+# A file for a multipart body stays itself: wire.encode_multipart writes it as a file part.
+converter.register_unstructure_hook(Upload, lambda upload: upload)
 # Open enums are ints/strs too: register them by class so they win over the int hook above.
 converter.register_structure_hook(OpenIntEnum, lambda value, tp: tp(value))
 converter.register_structure_hook(OpenStrEnum, lambda value, tp: tp(value))
