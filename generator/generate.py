@@ -588,7 +588,7 @@ class Facts:
                     "request_schema": strip(body.get("schema")),
                     "success_status": int(ok) if ok else None,
                     "response_schema": strip(media.get("schema")),
-                    "response_example": examples[0] if examples else None,
+                    "response_examples": examples,
                 }
         return {"schemas": strip(self.schemas), "operations": operations}
 

@@ -16,7 +16,7 @@ def load() -> dict[str, Any]:
 
     A record holds ``method``, ``path``, ``rate_limit``, ``deprecated``, ``parameters``,
     ``request_content_type``, ``request_schema``, ``success_status``, ``response_schema``
-    and ``response_example`` (schemas without descriptions or examples).
+    and ``response_examples`` (schemas without descriptions or examples).
     """
     text = importlib.resources.files(__package__).joinpath("spec_data.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
