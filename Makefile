@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SPEC := openapi/zoom-v2.yaml
 GEN_OUT := zoom_async/_generated
 
-.PHONY: venv test generate check-generated lint demo bench chaos clean
+.PHONY: venv test generate check-generated readme-table lint demo bench chaos clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,10 @@ generate: $(STAMP)
 
 check-generated: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python generator/generate.py --spec $(SPEC) --out $(GEN_OUT) --check
+
+# The README's operations table, from the spec and the generated methods (checked by tests).
+readme-table: $(STAMP)
+	$(BIN)/python generator/readme_table.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check zoom_async tests generator benchmarks

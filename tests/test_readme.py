@@ -1,4 +1,4 @@
-"""The README's promises that code can check: the operation table and the pinned public API."""
+"""The README's promises that code can check: the operations table and the pinned public API."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
+from generator import readme_table
 from zoom_async import AsyncZoom
 from zoom_async.wire import operation_of
 
@@ -28,9 +28,10 @@ REFERENCE = [
     "listWebinarAbsentees", "listMeetingTemplates",
 ]  # fmt: skip
 
+# One row of the generated operations table (generator/readme_table.py).
 ROW = re.compile(
-    r"^\| (\d+) \| `(\w+)` \| `(\w+)` \| `(GET|POST|PUT|PATCH|DELETE) ([^`]+)` \| ([\w-]+) \|"
-    r" (?:`(\w+)`)? \|$",
+    r"^\| `(\w+)`(?: \(deprecated\))? \| `(GET|POST|PUT|PATCH|DELETE) ([^`]+)` \| ([\w-]+)"
+    r" \| (?:`(\w+)`)? \| `(\w+)` \|$",
     re.M,
 )
 
@@ -39,31 +40,44 @@ def table_rows() -> list[tuple[str, ...]]:
     return [m.groups() for m in ROW.finditer(README)]
 
 
-def test_readme_lists_all_32_reference_operations_in_order() -> None:
+def spec_operations() -> list[dict[str, object]]:
+    return [
+        {"method": method.upper(), "path": path, **op}
+        for path, item in readme_table.load_spec()["paths"].items()
+        for method, op in item.items()
+        if method in readme_table.HTTP_METHODS
+    ]
+
+
+def test_readme_operations_table_is_up_to_date() -> None:
+    assert readme_table.render(README, readme_table.load_spec()) == README, (
+        "README.md's operations table is out of date: run make readme-table"
+    )
+
+
+def test_readme_table_has_one_row_per_spec_operation() -> None:
     rows = table_rows()
-    assert [r[1] for r in rows] == REFERENCE
-    assert [int(r[0]) for r in rows] == list(range(1, 33))
+    spec = spec_operations()
+    assert len(rows) == len(spec)
+    assert {(r[1], r[2]) for r in rows} == {(op["method"], op["path"]) for op in spec}
+    assert {r[5] for r in rows} == {op["operationId"] for op in spec}
 
 
-@pytest.mark.parametrize("row", table_rows(), ids=lambda r: r[1])
+def test_readme_lists_the_32_reference_operations_under_their_names() -> None:
+    spelled = {"deleteMeetingregistrant": "deleteMeetingRegistrant"}
+    names = {r[5]: r[0] for r in table_rows()}
+    for reference in REFERENCE:
+        operation_id = spelled.get(reference, reference)
+        assert names[operation_id] == re.sub(r"(?<=[a-z])(?=[A-Z])", "_", operation_id).lower()
+
+
+@pytest.mark.parametrize("row", table_rows(), ids=lambda r: r[0])
 def test_readme_row_matches_the_generated_method(row: tuple[str, ...]) -> None:
-    _, _, method_name, http, path, rate, items = row
-    method = getattr(AsyncZoom, method_name)
-    op = operation_of(method)
+    method_name, http, path, rate, items, operation_id = row
+    op = operation_of(getattr(AsyncZoom, method_name))
     assert (op.method, op.path_template, op.rate_limit) == (http, path, rate)
     assert op.items_field == items
-
-
-def test_readme_table_matches_the_spec() -> None:
-    spec = yaml.safe_load((ROOT / "openapi" / "zoom-v2.yaml").read_text(encoding="utf-8"))
-    ids = {
-        op["operationId"]
-        for item in spec["paths"].values()
-        for key, op in item.items()
-        if isinstance(op, dict) and "operationId" in op
-    }
-    spelled = {"deleteMeetingregistrant": "deleteMeetingRegistrant"}
-    assert {spelled.get(r, r) for r in REFERENCE} == ids
+    assert op.operation_id == operation_id
 
 
 def test_pinned_public_names_import() -> None:
