@@ -29,6 +29,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from benchmarks import imports as import_cost
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "zoom-v2.yaml"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "latest.md"
@@ -47,17 +49,17 @@ MODES: dict[str, dict[str, Any]] = {
     "full": {
         "rounds": 3, "count": 2500, "seconds": 2.0, "warmup": 400, "warmup_seconds": 0.5,
         "decode_target_s": 0.05, "decode_repeats": 15, "paginate": (10_000, 100_000),
-        "fanout": 10_000, "pacing": 3000, "one_process": False,
+        "fanout": 10_000, "pacing": 3000, "one_process": False, "import_processes": 9,
     },
     "quick": {
         "rounds": 2, "count": 2000, "seconds": 1.5, "warmup": 300, "warmup_seconds": 0.4,
         "decode_target_s": 0.03, "decode_repeats": 9, "paginate": (10_000, 100_000),
-        "fanout": 10_000, "pacing": 600, "one_process": False,
+        "fanout": 10_000, "pacing": 600, "one_process": False, "import_processes": 5,
     },
     "smoke": {
         "rounds": 1, "count": 40, "seconds": 0.3, "warmup": 10, "warmup_seconds": 0.2,
         "decode_target_s": 0.002, "decode_repeats": 2, "paginate": (600, 1_800),
-        "fanout": 300, "pacing": 30, "one_process": True,
+        "fanout": 300, "pacing": 30, "one_process": True, "import_processes": 1,
     },
 }  # fmt: skip
 
@@ -379,6 +381,7 @@ def render(
     transport_data: dict[str, Any],
     decode_rows: list[dict[str, Any]],
     extra: dict[str, Any],
+    imports: dict[str, Any],
     elapsed: float,
 ) -> str:
     t_lines, t = transport_table(transport_data)
@@ -440,6 +443,17 @@ def render(
             f"Peak RSS grows by {growth:+.1f} MB from {small['users']:,} to "
             f"{large['users']:,} users: one page (~175 KB of JSON, 300 models) is live at a time.",
         ]
+    out += [
+        "",
+        "## Import cost and first calls (each in a fresh process)",
+        "",
+        f"Medians of {knobs['import_processes']} process(es). The floor is importing "
+        "zoom_async's dependencies in the same process, just before `import zoom_async`; "
+        "first-call CPU is `time.process_time()` of the call minus the median of 20 "
+        "repeats.",
+        "",
+        *import_cost.table(imports),
+    ]
     out += ["", '## Pacing: plan="business", light calls, all started at once', ""]
     achieved = None
     if "error" in pace:
@@ -485,6 +499,10 @@ def render(
         f"| pagination memory flat | {fmt(growth, 1)} MB growth, {small_n:,} to {large_n:,} users "
         f"| {check(None if growth is None else growth < 5)} |",
         f"| pacing ≥ 95% of 80 req/s, zero 429s | {pace_text} | {check(pace_ok)} |",
+        *(
+            f"| {name} | {result} | {check(ok)} |"
+            for name, result, ok in import_cost.targets(imports)
+        ),
     ]
     return "\n".join(out) + "\n"
 
@@ -518,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
                 # Overlap the generator with the memory runs (timings here mean nothing).
                 extra = memory_and_pacing(knobs, server)
             stock = generating.wait()
+            log(f"import cost ({knobs['import_processes']} processes of each kind)")
+            imports = import_cost.measure(knobs["import_processes"], python_env())
             log("transport")
             transport_data = transport(knobs, server, stock)
             log("decoding")
@@ -528,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
             log("done")
         finally:
             server.close()
-    report = render(mode, knobs, transport_data, decode_rows, extra, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    report = render(mode, knobs, transport_data, decode_rows, extra, imports, elapsed)
     sys.stdout.write(report)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -541,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
                 for cell in r.values()
             ],
             "decode": decode_rows,
+            "imports": imports,
             **extra,
         }
         args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
