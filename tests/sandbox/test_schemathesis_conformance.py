@@ -7,9 +7,9 @@ Bounded example counts keep this inside `make test`; run the schemathesis CLI ag
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -17,8 +17,12 @@ from hypothesis import HealthCheck, settings
 
 from zoom_async.sandbox import ZoomSandbox
 
-SPEC = Path(__file__).resolve().parents[2] / "openapi" / "zoom-v2.yaml"
-schema = schemathesis.openapi.from_path(str(SPEC))
+from .conftest import SPEC_PATH, sandbox_spec
+
+schema = schemathesis.openapi.from_path(str(SPEC_PATH))
+# Examples per operation: enough to cover every operation in CI time (ZOOM_CONFORMANCE_EXAMPLES
+# raises it for a longer hunt).
+EXAMPLES = int(os.environ.get("ZOOM_CONFORMANCE_EXAMPLES", "5"))
 
 
 class _SandboxThread:
@@ -26,7 +30,7 @@ class _SandboxThread:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.sandbox = ZoomSandbox(users=40, seed=11)
+        self.sandbox = ZoomSandbox(users=40, seed=11, spec=sandbox_spec())
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def __enter__(self) -> _SandboxThread:
@@ -49,7 +53,7 @@ def sandbox() -> Iterator[ZoomSandbox]:
 
 @schema.parametrize()
 @settings(
-    max_examples=5,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

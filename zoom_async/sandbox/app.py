@@ -34,12 +34,14 @@ log = logging.getLogger("zoom_async.sandbox")
 
 API_PREFIX = "/v2"
 SANDBOX_KEY: web.AppKey[ZoomSandbox] = web.AppKey("zoom_sandbox")
+SHADOWED_KEY: web.AppKey[frozenset[str]] = web.AppKey("zoom_sandbox_shadowed")
 _JSON = "application/json;charset=UTF-8"
 
 
 def build_app(sandbox: ZoomSandbox) -> web.Application:
     app = web.Application(middlewares=[_zoom_errors])
     app[SANDBOX_KEY] = sandbox
+    app[SHADOWED_KEY] = _shadowed(sandbox.operations)
     app.on_response_prepare.append(_add_tracking_id)
     app.router.add_post("/oauth/token", _token_endpoint)
     for op in sandbox.operations:
@@ -80,6 +82,24 @@ async def _zoom_errors(request: web.Request, handler: Any) -> web.StreamResponse
     except Exception:
         log.exception("sandbox handler crashed on %s %s", request.method, request.path)
         return _json(500, {"code": 500, "message": "Internal Server Error"})
+
+
+def _shadowed(operations: tuple[OpSpec, ...]) -> frozenset[str]:
+    """Operations whose template also matches a more literal spec path, e.g.
+    PATCH /meetings/{meetingId} for /meetings/meeting_summaries: requests there must be
+    checked against that path's own methods (a 405), not served as the wrong resource."""
+    templates = {tuple(op.facts.path.strip("/").split("/")) for op in operations}
+    found = set()
+    for op in operations:
+        mine = tuple(op.facts.path.strip("/").split("/"))
+        for other in templates:
+            if other == mine or len(other) != len(mine):
+                continue
+            pairs = list(zip(mine, other, strict=True))
+            covers = all(a == b or a.startswith("{") for a, b in pairs)
+            if covers and any(a.startswith("{") and not b.startswith("{") for a, b in pairs):
+                found.add(op.operation_id)
+    return frozenset(found)
 
 
 def _allowed_methods(operations: tuple[OpSpec, ...], path: str) -> set[str]:
@@ -165,6 +185,12 @@ def _make_handler(op: OpSpec) -> Any:
 
 async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
     sandbox = request.app[SANDBOX_KEY]
+    if op.operation_id in request.app[SHADOWED_KEY]:
+        methods = _allowed_methods(sandbox.operations, request.path)
+        if op.facts.method not in methods:
+            allow = {"Allow": ",".join(sorted(methods))}
+            message = f"Method {request.method} is not allowed."
+            return _json(405, {"code": 405, "message": message}, allow)
     counters = sandbox.counters
     counters.requests[op.operation_id] += 1
     token = _bearer(request)
@@ -236,10 +262,17 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
         return None
     if op.facts.body_content_type not in (None, "application/json"):
         # Uploads (multipart/form-data): the parts are taken as sent, files by name.
-        form = await request.post()
+        if request.content_type != op.facts.body_content_type:
+            raise validation_failed([("body", f"Send {op.facts.body_content_type}.")])
+        try:
+            form = await request.post()
+        except ValueError:
+            raise validation_failed([("body", "Malformed form data.")]) from None
         return {k: getattr(v, "filename", v) for k, v in form.items()}
     raw = await request.read()
     if not raw.strip():
+        if not op.facts.body_required:
+            return {}
         raise validation_failed([("body", "Request Body is required.")])
     try:
         body = orjson.loads(raw)

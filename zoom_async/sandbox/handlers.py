@@ -17,7 +17,6 @@ from .call import (
     check_meeting_write,
     meeting_param,
     past_instance,
-    past_webinar,
     user_param,
     uuid_param,
 )
@@ -27,7 +26,6 @@ from .errors import (
     meeting_not_found,
     user_not_found,
     validation_failed,
-    webinar_not_found,
 )
 from .state import Meeting, is_numeric_id, to_epoch
 
@@ -54,6 +52,27 @@ async def list_meeting_templates(call: Call) -> Reply:
         "templates": [dict(t) for t in user.templates],
         "total_records": len(user.templates),
     }
+
+
+async def create_meeting_template(call: Call) -> Reply:
+    user = user_param(call)
+    meeting_id = call.body.get("meeting_id")
+    meeting = call.sandbox.state.get_meeting(int(meeting_id)) if meeting_id else None
+    if meeting_id and meeting is None:
+        raise meeting_not_found(meeting_id)
+    name = str(call.body.get("name") or (meeting.topic if meeting else "Template"))
+    template = {"id": call.sandbox.state.new_id(), "name": name, "type": 1}
+    user.templates.append(template)
+    return 201, dict(template)
+
+
+async def get_meeting_template(call: Call) -> Reply:
+    user = user_param(call)
+    template_id = call.param("meetingTemplateId")
+    for template in user.templates:
+        if template["id"] == template_id:
+            return 200, dict(template)
+    raise ApiError(404, 404, f"Meeting template does not exist: {template_id}.")
 
 
 # ---- meetings -------------------------------------------------------------------------------
@@ -207,7 +226,10 @@ _REGISTRANT_ACTIONS = {
 
 async def update_registrant_status(call: Call) -> Reply:
     meeting = meeting_param(call)
-    sources, target = _REGISTRANT_ACTIONS[call.body["action"]]
+    action = _REGISTRANT_ACTIONS.get(str(call.body.get("action")))
+    if action is None:
+        return 204, None
+    sources, target = action
     wanted = call.body.get("registrants") or []
     ids = {str(r.get("id")) for r in wanted if r.get("id")}
     emails = {str(r.get("email")).lower() for r in wanted if r.get("email")}
@@ -287,7 +309,7 @@ async def get_past_meeting(call: Call) -> Reply:
 
 async def list_past_participants(call: Call) -> Reply:
     instance = past_instance(call)
-    envelope, chunk = call.page(instance.uuid, instance.participants)
+    envelope, chunk = call.page(instance.uuid, instance.sessions or instance.participants)
     envelope["participants"] = [dict(p) for p in chunk]
     return 200, envelope
 
@@ -364,35 +386,6 @@ async def list_dashboard_participants(call: Call) -> Reply:
     return 200, envelope
 
 
-# ---- webinars -------------------------------------------------------------------------------
-
-
-async def list_webinar_registrants(call: Call) -> Reply:
-    raw = call.param("webinarId")
-    webinar = call.sandbox.state.webinars.get(int(raw)) if is_numeric_id(raw) else None
-    if webinar is None:
-        raise webinar_not_found(raw)
-    status = call.enum("status", ("pending", "approved", "denied"), "approved")
-    items = [r for r in webinar.registrants if r.status == status]
-    envelope, chunk = call.page(raw, items, with_page_number=True)
-    envelope["registrants"] = [views.registrant(r.data) for r in chunk]
-    return 200, envelope
-
-
-async def list_webinar_participants(call: Call) -> Reply:
-    instance = past_webinar(call)
-    envelope, chunk = call.page(instance.uuid, instance.participants)
-    envelope["participants"] = [dict(p) for p in chunk]
-    return 200, envelope
-
-
-async def list_webinar_absentees(call: Call) -> Reply:
-    instance = past_webinar(call)
-    envelope, chunk = call.page(instance.uuid, instance.absentees, with_page_number=True)
-    envelope["registrants"] = [views.registrant(r) for r in chunk]
-    return 200, envelope
-
-
 # ---- the routing table ----------------------------------------------------------------------
 
 BESPOKE: dict[str, Handler] = {
@@ -402,6 +395,8 @@ BESPOKE: dict[str, Handler] = {
     "GET /users/{userId}/meetings": list_meetings,
     "POST /users/{userId}/meetings": create_meeting,
     "GET /users/{userId}/meeting_templates": list_meeting_templates,
+    "POST /users/{userId}/meeting_templates": create_meeting_template,
+    "GET /users/{userId}/meeting_templates/{meetingTemplateId}": get_meeting_template,
     "GET /meetings/{meetingId}/registrants": list_registrants,
     "POST /meetings/{meetingId}/registrants": add_registrant,
     "GET /meetings/{meetingId}/registrants/questions": get_registrant_questions,
@@ -425,7 +420,4 @@ BESPOKE: dict[str, Handler] = {
     "GET /meetings/{meetingId}/invitation": get_invitation,
     "GET /meetings/{meetingId}/livestream": get_livestream,
     "PATCH /meetings/{meetingId}/livestream": update_livestream,
-    "GET /webinars/{webinarId}/registrants": list_webinar_registrants,
-    "GET /past_webinars/{webinarId}/participants": list_webinar_participants,
-    "GET /past_webinars/{webinarId}/absentees": list_webinar_absentees,
 }

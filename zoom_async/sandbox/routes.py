@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from . import generic, handlers
 from .call import Handler, OpSpec
-from .families import recordings, reports
+from .families import groups, recordings, reports, users, webinars
 from .spec import OperationFacts
 
 __all__ = ["BESPOKE", "routes"]
@@ -17,6 +17,9 @@ BESPOKE: dict[str, Handler] = {
     **handlers.BESPOKE,
     **recordings.BESPOKE,
     **reports.BESPOKE,
+    **webinars.BESPOKE,
+    **users.BESPOKE,
+    **groups.BESPOKE,
 }
 
 

@@ -33,6 +33,7 @@ class OperationFacts:
     response_examples: tuple[Any, ...] = ()  # the spec's examples of the success body
     deprecated: bool = False
     path_params: tuple[Mapping[str, Any], ...] = ()
+    body_required: bool = True
 
     @property
     def route(self) -> str:
@@ -76,6 +77,7 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
             response_examples=tuple(record.get("response_examples", ())),
             deprecated=bool(record.get("deprecated")),
             path_params=tuple(p for p in record["parameters"] if p.get("in") == "path"),
+            body_required=bool(record.get("request_required", True)),
         )
         for op_id, record in records.items()
     }
@@ -111,6 +113,7 @@ def _records(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 "parameters": [*item.get("parameters", []), *operation.get("parameters", [])],
                 "request_content_type": content_type,
                 "request_schema": body.get("schema") if body else None,
+                "request_required": bool(operation.get("requestBody", {}).get("required")),
                 "success_status": int(ok) if ok else None,
                 "response_schema": media.get("schema"),
                 "response_examples": examples,

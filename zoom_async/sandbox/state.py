@@ -138,6 +138,8 @@ class User:
     role_id: str
     custom_attributes: list[dict[str, str]]
     templates: list[dict[str, Any]]
+    profile: dict[str, Any] = attrs.field(factory=dict)  # other fields set by create/update
+    assistants: dict[str, str] = attrs.field(factory=dict)  # assistant user id -> email
 
     @property
     def display_name(self) -> str:
@@ -221,9 +223,27 @@ class Webinar:
     id: int
     uuid: str
     host_id: str
-    topic: str
-    registrants: list[Registrant]
+    fields: dict[str, Any]  # as created/updated: topic, type, start_time, duration, agenda...
+    settings: dict[str, Any]
+    password: str
+    created_at: float = 0.0
+    registrants: dict[str, Registrant] = attrs.field(factory=dict)
+    panelists: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    polls: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    questions: dict[str, Any] = attrs.field(
+        factory=lambda: {"questions": [], "custom_questions": []}
+    )
     instances: list[PastInstance] = attrs.field(factory=list)
+    status: str = "waiting"
+
+    @property
+    def topic(self) -> str:
+        return str(self.fields.get("topic", "Zoom webinar"))
+
+    @property
+    def type(self) -> int:
+        value = self.fields.get("type", 5)
+        return value if isinstance(value, int) else 5
 
 
 def is_numeric_id(text: str) -> bool:
@@ -280,6 +300,7 @@ class SandboxState:
         self._seed_users(users)
         self._seed_meetings()
         self._seed_webinars()
+        self._seed_groups()
 
     # ---- ids -------------------------------------------------------------------------------
 
@@ -353,6 +374,39 @@ class SandboxState:
 
     def user(self, user_id: str) -> User | None:
         return self._users_by_id.get(user_id)
+
+    def create_user(self, info: Mapping[str, Any], status: str) -> User:
+        email = str(info["email"]).lower()
+        now = self.clock.now()
+        user = User(
+            id=self.new_id(), email=email, first_name=str(info.get("first_name", "")),
+            last_name=str(info.get("last_name", "")), type=int(info.get("type", 1)),
+            pmi=self.rng.randint(10**9, 10**10 - 1), timezone=str(info.get("timezone", "UTC")),
+            dept=str(info.get("dept", "")), created_at=now, last_login_time=now, status=status,
+            role_id="2", custom_attributes=[], templates=[],
+            profile={k: v for k, v in info.items() if k not in ("email", "password")},
+        )  # fmt: skip
+        self.users.append(user)
+        self._users_by_id[user.id] = user
+        self._users_by_email[user.email] = user
+        return user
+
+    def delete_user(self, user: User) -> None:
+        """Remove a user with their meetings (Zoom deletes or transfers them)."""
+        self.users.remove(user)
+        del self._users_by_id[user.id]
+        self._users_by_email.pop(user.email, None)
+        for meeting in self.meetings_of(user):
+            meeting.deleted = True
+        for group in self.groups.values():
+            group["members"].pop(user.id, None)
+        for other in self.users:
+            other.assistants.pop(user.id, None)
+
+    def create_group(self, name: str) -> dict[str, Any]:
+        group: dict[str, Any] = {"id": self.new_id(), "name": name, "members": {}}
+        self.groups[group["id"]] = group
+        return group
 
     # ---- meetings --------------------------------------------------------------------------
 
@@ -686,7 +740,7 @@ class SandboxState:
     # ---- registrants and polls ---------------------------------------------------------------
 
     def add_registrant(
-        self, meeting: Meeting, body: Mapping[str, Any], *, status: str | None = None
+        self, meeting: Meeting | Webinar, body: Mapping[str, Any], *, status: str | None = None
     ) -> tuple[Registrant, bool]:
         """Register someone; re-registering an email returns the existing registrant
         (as Zoom does), so a retried POST does not duplicate. Returns (registrant, created)."""
@@ -714,7 +768,7 @@ class SandboxState:
         meeting.registrants[registrant_id] = registrant
         return registrant, True
 
-    def add_poll(self, meeting: Meeting, body: Mapping[str, Any]) -> dict[str, Any]:
+    def add_poll(self, meeting: Meeting | Webinar, body: Mapping[str, Any]) -> dict[str, Any]:
         poll: dict[str, Any] = {
             "id": self.new_id(),
             "status": "notstart",
@@ -753,9 +807,14 @@ class SandboxState:
                 id=webinar_id,
                 uuid=self.new_uuid(),
                 host_id=owner.id,
-                topic=f"Sandbox webinar {index + 1}",
-                registrants=registrants,
-            )
+                fields={"topic": f"Sandbox webinar {index + 1}", "type": 5, "duration": 60,
+                        "start_time": iso(now + 86400 * (index + 7)), "timezone": "UTC",
+                        "agenda": "Seeded by the zoom_async sandbox."},
+                settings={"approval_type": 0, "registration_type": 1},
+                password=f"w{webinar_id % 10**6:06d}",
+                created_at=now - 86400 * 30,
+                registrants={r.id: r for r in registrants},
+            )  # fmt: skip
             start = now - 86400 * (index + 2)
             approved = [r for r in registrants if r.status == "approved"]
             attended = approved[: len(approved) - 8]
@@ -777,10 +836,64 @@ class SandboxState:
                 ],
                 absentees=[r.data for r in approved[len(attended) :]],
             )
+            instance.sessions = self._sessions(instance, host_rejoin=False)
             webinar.instances.append(instance)
             webinar.uuid = self.new_uuid()
             self.webinars[webinar_id] = webinar
             self.webinar_instances[instance.uuid] = instance
+
+    def create_webinar(self, host: User, body: Mapping[str, Any]) -> Webinar:
+        webinar_id = self.new_meeting_id()
+        fields: dict[str, Any] = {"topic": "Zoom webinar", "type": 5, "duration": 60,
+                                  "timezone": host.timezone, "agenda": ""}  # fmt: skip
+        fields.update({k: v for k, v in body.items() if k not in ("settings", "password")})
+        if isinstance(fields.get("start_time"), str):
+            fields["start_time"] = normalize_time(fields["start_time"])
+        settings: dict[str, Any] = {"approval_type": 2, "registration_type": 1,
+                                    "host_video": False, "panelists_video": False,
+                                    "auto_recording": "none"}  # fmt: skip
+        if isinstance(body.get("settings"), Mapping):
+            settings.update(body["settings"])
+        password = str(body.get("password") or self.new_id(6).replace("-", "a").replace("_", "b"))
+        webinar = Webinar(id=webinar_id, uuid=self.new_uuid(), host_id=host.id, fields=fields,
+                          settings=settings, password=password,
+                          created_at=self.clock.now())  # fmt: skip
+        self.webinars[webinar_id] = webinar
+        return webinar
+
+    def end_webinar(self, webinar: Webinar) -> PastInstance:
+        """Finish the current webinar instance: approved registrants attend (all but every
+        fifth, who are absentees), the host with them."""
+        now = self.clock.now()
+        approved = [r for r in webinar.registrants.values() if r.status == "approved"]
+        attended = [r for n, r in enumerate(approved) if n % 5 != 4]
+        host = self.user(webinar.host_id)
+        people = [
+            {"id": r.id, "user_email": r.data.get("email", ""),
+             "name": f"{r.data.get('first_name', '')} {r.data.get('last_name', '')}".strip()}
+            for r in attended
+        ]  # fmt: skip
+        if host is not None:
+            people.insert(0, {"id": host.id, "name": host.display_name, "user_email": host.email})
+        duration = 60 * int(webinar.fields.get("duration") or 60)
+        instance = PastInstance(
+            uuid=webinar.uuid, meeting_id=webinar.id, host_id=webinar.host_id,
+            topic=webinar.topic, type=webinar.type, start_time=now - duration, end_time=now,
+            participants=people, absentees=[r.data for r in approved if r not in attended],
+        )  # fmt: skip
+        instance.sessions = self._sessions(instance, host_rejoin=False)
+        webinar.instances.append(instance)
+        self.webinar_instances[instance.uuid] = instance
+        webinar.uuid = self.new_uuid()
+        webinar.status = "waiting"
+        return instance
+
+    def _seed_groups(self) -> None:
+        for dept in ("Engineering", "Sales"):
+            group = self.create_group(dept)
+            for user in self.users:
+                if user.dept == dept:
+                    group["members"][user.id] = True  # member id -> is primary group
 
     def find_webinar_instance(self, ref: str) -> PastInstance | None:
         if is_numeric_id(ref):
