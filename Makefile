@@ -35,8 +35,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check zoom_async tests generator benchmarks
 	$(BIN)/mypy --strict zoom_async
 
-demo: $(STAMP)
-	$(BIN)/python -m zoom_async.demo $(if $(LIVE),--live,)
+# The demo needs only the runtime dependencies: its own small venv, run from this checkout.
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed
+
+$(DEMO_STAMP): pyproject.toml
+	$(PYTHON) -m venv --clear $(DEMO_VENV)
+	$(PYTHON) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > $(DEMO_VENV)/requirements.txt
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(DEMO_VENV)/requirements.txt
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/python -m zoom_async.demo $(if $(LIVE),--live,)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
@@ -45,4 +55,4 @@ chaos: $(STAMP)
 	ZOOM_CHAOS_FULL=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/chaos
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info

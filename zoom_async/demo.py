@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
+import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import attrs
 
 from zoom_async import AsyncZoom
-from zoom_async.errors import RateLimitError
+from zoom_async.errors import NotFoundError, RateLimitError
 from zoom_async.models import (
     AddMeetingRegistrantRequest,
     CreateBatchPollsRequest,
@@ -28,7 +31,8 @@ from zoom_async.models import (
     UpdateMeetingStatusRequest,
 )
 from zoom_async.serde import structure
-from zoom_async.wire import encode_path_value, needs_double_encoding
+from zoom_async.webhooks import WebhookEvent, ZoomWebhookRouter
+from zoom_async.wire import PayloadError, encode_path_value, needs_double_encoding
 
 __all__ = ["Step", "live_tour", "main", "sandbox_tour"]
 
@@ -41,6 +45,8 @@ class Step:
     header: tuple[str, ...]
     rows: list[tuple[Any, ...]] = attrs.field(factory=list)
     facts: dict[str, Any] = attrs.field(factory=dict)
+    #: The first lines of the code that ran for this step (taken from this module's source).
+    code: list[str] = attrs.field(factory=list)
 
     def render(self) -> str:
         cells = [tuple(str(c) for c in self.header)] + [tuple(str(c) for c in r) for r in self.rows]
@@ -51,6 +57,7 @@ class Step:
             "  ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True)),
             line,
         ]
+        out[1:1] = [f"   | {code}" for code in self.code]
         out += [
             "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells[1:]
         ]
@@ -310,15 +317,92 @@ async def live_tour(zoom: AsyncZoom) -> list[Step]:
     ]
 
 
+def code_of(fn: Any, lines: int = 4) -> list[list[str]]:
+    """The first ``lines`` code lines after each ``# N.`` step comment in ``fn``'s source."""
+    source = inspect.getsource(fn).splitlines()
+    starts = [i for i, text in enumerate(source) if re.match(r"\s+# \d+\. ", text)]
+    snippets = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(source)
+        indent = len(source[start]) - len(source[start].lstrip())
+        body = [t[indent:] for t in source[start + 1 : end] if t.strip()]
+        body = [t for t in body if not t.lstrip().startswith("#")]
+        snippets.append(body[:lines] + (["..."] if len(body) > lines else []))
+    return snippets
+
+
+WEBHOOK_SECRET = "demo-webhook-secret"  # a throwaway secret shared with the sandbox only
+
+
+@asynccontextmanager
+async def webhook_receiver(received: list[WebhookEvent]) -> AsyncIterator[str]:
+    """An aiohttp app on 127.0.0.1 verifying Zoom-signed webhooks into ``received``."""
+    from aiohttp import web
+
+    router = ZoomWebhookRouter(WEBHOOK_SECRET)
+    router.add("*", received.append)
+    app = web.Application()
+    app.router.add_post("/zoom/webhooks", router.aiohttp_handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/zoom/webhooks"
+    finally:
+        await runner.cleanup()
+
+
+async def errors_and_webhooks(zoom: AsyncZoom, sandbox: Any, received: list[WebhookEvent]) -> Step:
+    """The last step: errors handled, and the signed webhooks the tour caused."""
+    rows: list[tuple[Any, ...]] = []
+    try:
+        await zoom.get_meeting_by_id(1)
+    except NotFoundError as exc:
+        rows.append(("NotFoundError", f"HTTP {exc.status} code {exc.code}: {exc.message}"))
+    try:
+        await zoom.create_meeting("me", {"topic": "x" * 201, "type": 2})
+    except PayloadError as exc:
+        rows.append(("PayloadError (nothing sent)", str(exc)))
+    await sandbox.drain_webhooks()
+    names: dict[str, int] = {}
+    for event in received:
+        names[event.event] = names.get(event.event, 0) + 1
+    rows += [
+        (f"webhook {name}", f"{count} verified delivery(ies)") for name, count in names.items()
+    ]
+    return Step(
+        "Errors handled, and the signed webhooks the tour caused",
+        ("what", "outcome"),
+        rows,
+        {"errors": 2, "webhooks": len(received), "events": sorted(names)},
+        code=[
+            "try:",
+            "    await zoom.get_meeting_by_id(1)",
+            "except NotFoundError as exc: ...",
+            'router.add("*", received.append)  # ZoomWebhookRouter(secret).aiohttp_handler',
+        ],
+    )
+
+
 async def _run(live: bool) -> list[Step]:
     if live:
         async with AsyncZoom.from_env() as zoom:
             return await live_tour(zoom)
     from zoom_async.sandbox import ZoomSandbox
 
-    async with ZoomSandbox(users=1000, seed=7) as sandbox, sandbox.client() as zoom:
-        print(f"Embedded Zoom sandbox at {sandbox.base_url}")
-        return await sandbox_tour(zoom, sandbox)
+    received: list[WebhookEvent] = []
+    async with (
+        webhook_receiver(received) as url,
+        ZoomSandbox(users=1000, seed=7, webhook_url=url, webhook_secret=WEBHOOK_SECRET) as sandbox,
+        sandbox.client() as zoom,
+    ):
+        print(f"Embedded Zoom sandbox at {sandbox.base_url}, webhooks to {url}")
+        steps = await sandbox_tour(zoom, sandbox)
+        for step, code in zip(steps, code_of(sandbox_tour), strict=False):
+            step.code = code
+        steps.append(await errors_and_webhooks(zoom, sandbox, received))
+        return steps
 
 
 def main(argv: Sequence[str] | None = None) -> int:
