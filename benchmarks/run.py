@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from benchmarks import downloads
 from benchmarks import imports as import_cost
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -382,6 +383,7 @@ def render(
     decode_rows: list[dict[str, Any]],
     extra: dict[str, Any],
     imports: dict[str, Any],
+    download_data: dict[str, Any],
     elapsed: float,
 ) -> str:
     t_lines, t = transport_table(transport_data)
@@ -473,6 +475,8 @@ def render(
             "Zoom's `X-RateLimit-*` headers beyond it.",
         ]
 
+    out += ["", "## Downloads: a recording file to disk", "", *downloads.table(download_data)]
+
     z128, f128 = t.get("zoom_async@128"), t.get("floor@128")
     cpu_ratio = z128["x_cpu"] if z128 else None
     vs_stock = t.get("zoom_vs_stock@128")
@@ -502,6 +506,10 @@ def render(
         *(
             f"| {name} | {result} | {check(ok)} |"
             for name, result, ok in import_cost.targets(imports)
+        ),
+        *(
+            f"| {name} | {result} | {check(ok)} |"
+            for name, result, ok in downloads.targets(download_data)
         ),
     ]
     return "\n".join(out) + "\n"
@@ -545,11 +553,15 @@ def main(argv: list[str] | None = None) -> int:
             if extra is None:
                 log(f"pagination, fan-out, pacing ({knobs['pacing']:,} calls)")
                 extra = memory_and_pacing(knobs, server)
+            log("downloads")
+            download_data = downloads.measure(mode)
             log("done")
         finally:
             server.close()
     elapsed = time.perf_counter() - started
-    report = render(mode, knobs, transport_data, decode_rows, extra, imports, elapsed)
+    report = render(
+        mode, knobs, transport_data, decode_rows, extra, imports, download_data, elapsed
+    )
     sys.stdout.write(report)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -563,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             "decode": decode_rows,
             "imports": imports,
+            "downloads": download_data,
             **extra,
         }
         args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")

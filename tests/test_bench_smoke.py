@@ -51,6 +51,10 @@ EXPECTED_ROWS = [
     "| `import zoom_async` ≤ 0.5x its dependencies' import |",
     "| RSS added by `import zoom_async` ≤ 15 MB |",
     "| first call of a method < 5 ms extra CPU |",
+    "| raw aiohttp streaming to disk (floor) |",
+    "| zoom.download |",
+    "| zoom.download ≥ 0.9x raw aiohttp throughput (4 MB file) |",
+    "| zoom.download peak RSS < 20 MB above baseline (4 MB file) |",
 ]
 
 
