@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ import orjson
 import pytest
 from aiohttp import web
 
+from zoom_async import AsyncZoom, OAuthTokens, RetryPolicy, UserOAuth
 from zoom_async.sandbox import ZoomSandbox
 from zoom_async.webhooks import verify
 
@@ -108,7 +110,19 @@ def test_webhook_url_needs_a_secret() -> None:
         ZoomSandbox(users=1, webhook_url="http://127.0.0.1:9/hook")
 
 
-def test_cli_starts_and_prints_credentials() -> None:
+def _exports(process: subprocess.Popen[str], count: int) -> dict[str, str]:
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("# Zoom sandbox at http://127.0.0.1:")
+    values = {}
+    for _ in range(count):
+        line = process.stdout.readline().strip()
+        assert line.startswith("export ZOOM_"), line
+        name, _, quoted = line.removeprefix("export ").partition("=")
+        values[name] = shlex.split(quoted)[0]  # what a shell would assign
+    return values
+
+
+async def test_cli_prints_export_lines_that_from_env_uses() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "zoom_async.sandbox", "--port", "0", "--users", "5",
          "--qps-429", "0.1", "--error-rate", "0.02", "--latency-ms", "5",
@@ -118,16 +132,57 @@ def test_cli_starts_and_prints_credentials() -> None:
         text=True,
     )  # fmt: skip
     try:
-        assert process.stdout is not None
-        lines = dict(process.stdout.readline().strip().split(": ", 1) for _ in range(5))
-        assert lines["base_url"].startswith("http://127.0.0.1:") and lines["base_url"].endswith(
-            "/v2"
-        )
-        assert lines["token_url"].endswith("/oauth/token")
-        assert all(lines[k] for k in ("account_id", "client_id", "client_secret"))
+        env = _exports(process, 5)
+        assert env["ZOOM_BASE_URL"].startswith("http://127.0.0.1:")
+        assert env["ZOOM_BASE_URL"].endswith("/v2")
+        assert env["ZOOM_TOKEN_URL"].endswith("/oauth/token")
+        async with AsyncZoom.from_env(env, retry_policy=RetryPolicy(initial_delay=0.01)) as zoom:
+            assert len((await zoom.list_users()).users) == 5
     finally:
         process.kill()
         process.communicate(timeout=10)
+
+
+async def test_cli_mints_a_user_oauth_refresh_token() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zoom_async.sandbox", "--port", "0", "--users", "3",
+         "--user-oauth"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        env = _exports(process, 6)
+        saved: list[str | None] = []
+
+        async def persist(tokens: OAuthTokens) -> None:
+            saved.append(tokens.refresh_token)
+
+        auth = UserOAuth(
+            env["ZOOM_CLIENT_ID"],
+            env["ZOOM_CLIENT_SECRET"],
+            env["ZOOM_REFRESH_TOKEN"],
+            token_url=env["ZOOM_TOKEN_URL"],
+            on_tokens=persist,
+        )
+        async with AsyncZoom(auth, base_url=env["ZOOM_BASE_URL"]) as zoom:
+            assert (await zoom.list_users()).users
+        assert saved and saved[0] and saved[0] != env["ZOOM_REFRESH_TOKEN"]  # rotated
+    finally:
+        process.kill()
+        process.communicate(timeout=10)
+
+
+def test_cli_help_documents_the_webhook_options() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "zoom_async.sandbox", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    for text in ("--webhook-url URL", "signed webhook", "--webhook-secret TOKEN", "--user-oauth"):
+        assert text in done.stdout
 
 
 async def test_sandbox_client_facade() -> None:

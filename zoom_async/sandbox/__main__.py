@@ -1,6 +1,9 @@
 """Run a standalone sandbox: ``python -m zoom_async.sandbox --port 8080``.
 
-Prints the base URL and the (sandbox-only) credentials, then serves until interrupted.
+Prints ``export ZOOM_...=`` lines for the (sandbox-only) credentials, ready to paste into a
+shell so that ``AsyncZoom.from_env()`` talks to the sandbox, then serves until interrupted.
+``--user-oauth`` also mints a user-OAuth refresh token (``ZOOM_REFRESH_TOKEN``) for trying
+``UserOAuth``; ``--webhook-url`` makes the sandbox deliver signed events for its changes.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -31,9 +35,28 @@ def _parser() -> argparse.ArgumentParser:
                         help="probability of a dropped connection (half before/after)")  # fmt: skip
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
     parser.add_argument("--enforce-rate-limits", choices=("pro", "business"), default=None)
-    parser.add_argument("--webhook-url", default=None)
-    parser.add_argument("--webhook-secret", default=None)
+    parser.add_argument("--webhook-url", default=None, metavar="URL",
+                        help="POST signed webhook events (meeting.created, ...) for every change"
+                        " to URL; needs --webhook-secret")  # fmt: skip
+    parser.add_argument("--webhook-secret", default=None, metavar="TOKEN",
+                        help="the secret token the deliveries are signed with")  # fmt: skip
+    parser.add_argument("--user-oauth", action="store_true",
+                        help="also mint a user-OAuth refresh token (account owner)")  # fmt: skip
     return parser
+
+
+def export_lines(sandbox: ZoomSandbox, *, user_oauth: bool = False) -> list[str]:
+    """Shell ``export`` lines for a running sandbox: S2S credentials, URLs, refresh token."""
+    values = {
+        "ZOOM_BASE_URL": sandbox.base_url,
+        "ZOOM_TOKEN_URL": sandbox.token_url,
+        "ZOOM_ACCOUNT_ID": sandbox.account_id,
+        "ZOOM_CLIENT_ID": sandbox.client_id,
+        "ZOOM_CLIENT_SECRET": sandbox.client_secret,
+    }
+    if user_oauth:
+        values["ZOOM_REFRESH_TOKEN"] = sandbox.issue_refresh_token()
+    return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -60,11 +83,9 @@ async def _serve(args: argparse.Namespace) -> None:
         sandbox.faults.add("latency", latency=args.latency_ms / 1000)
     async with sandbox:
         # Printing the secret is the point here: it is a throwaway sandbox credential.
-        print(f"base_url: {sandbox.base_url}", flush=True)
-        print(f"token_url: {sandbox.token_url}", flush=True)
-        print(f"account_id: {sandbox.account_id}", flush=True)
-        print(f"client_id: {sandbox.client_id}", flush=True)
-        print(f"client_secret: {sandbox.client_secret}", flush=True)
+        print(f"# Zoom sandbox at {sandbox.base_url}; paste these into a shell:", flush=True)
+        for line in export_lines(sandbox, user_oauth=args.user_oauth):
+            print(line, flush=True)
         await asyncio.Event().wait()
 
 
