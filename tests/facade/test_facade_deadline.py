@@ -107,3 +107,17 @@ def test_bad_deadline_names_the_argument(value):
         AsyncZoom(BearerToken("t"), deadline=value)
     with pytest.raises(ValueError, match="deadline"):
         AsyncZoom(BearerToken("t")).with_options(deadline=value)
+
+
+async def test_deadline_covers_pacing_waits(make_client, router):
+    # Pro plan: resource-intensive calls are paced to 10 a minute, so the second call of a
+    # burst waits seconds for its slot; a 0.3 s deadline ends that wait, nothing sent.
+    route = router.get(f"{BASE}/metrics/meetings").respond(200, json={"meetings": []})
+    zoom = make_client(plan="pro", deadline=0.3)
+    await asyncio.wait_for(zoom.list_dashboard_meetings(from_="2026-01-01", to="2026-01-02"), OUTER)
+    with pytest.raises(ZoomTimeoutError, match=r"deadline of 0.3 s \(0 attempt") as info:
+        await asyncio.wait_for(
+            zoom.list_dashboard_meetings(from_="2026-01-01", to="2026-01-02"), OUTER
+        )
+    assert info.value.request_sent is False
+    assert route.call_count == 1
