@@ -40,6 +40,7 @@ __all__ = [
     "decode",
     "dumps",
     "loads",
+    "model_eq",
     "model_repr",
     "structure",
     "unstructure",
@@ -130,6 +131,26 @@ def model_repr(self: object) -> str:
     if extra:
         parts.append(f"extra=<keys {', '.join(map(repr, extra))}>")
     return f"{cls.__name__}({', '.join(parts)})"
+
+
+_EQ_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def model_eq(self: object, other: object) -> bool:
+    """``==`` for generated models: same class and equal fields (as attrs' own ``eq``).
+
+    One shared function instead of one compiled per class: attrs' generated ``__eq__``
+    is about half the cost of defining a model class, paid on first use of each.
+    """
+    if other.__class__ is not self.__class__:
+        return NotImplemented  # type: ignore[no-any-return]
+    names = _EQ_FIELDS.get(self.__class__)
+    if names is None:
+        names = _EQ_FIELDS[self.__class__] = tuple(
+            a.name
+            for a in attrs.fields(self.__class__)  # type: ignore[arg-type]
+        )
+    return all(getattr(self, name) == getattr(other, name) for name in names)
 
 
 converter = cattrs.Converter()

@@ -22,10 +22,10 @@ from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchas
     AddMeetingRegistrantRequestRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class AddMeetingRegistrantRequest:
     """A person to register for a meeting.
 
@@ -74,3 +74,4 @@ class AddMeetingRegistrantRequest:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

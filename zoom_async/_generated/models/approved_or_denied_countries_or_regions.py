@@ -12,10 +12,10 @@ import attrs
 from zoom_async._generated.models.approved_or_denied_countries_or_regions_method import (
     ApprovedOrDeniedCountriesOrRegionsMethod,
 )
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ApprovedOrDeniedCountriesOrRegions:
     """Allow or block joining from listed countries or regions.
 
@@ -34,3 +34,4 @@ class ApprovedOrDeniedCountriesOrRegions:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

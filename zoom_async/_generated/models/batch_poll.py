@@ -11,10 +11,10 @@ import attrs
 
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_type import PollType
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class BatchPoll:
     """One poll in a batch-create request.
 
@@ -33,3 +33,4 @@ class BatchPoll:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

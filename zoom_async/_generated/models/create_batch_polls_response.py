@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.poll import Poll
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CreateBatchPollsResponse:
     """The polls that were created.
 
@@ -26,3 +26,4 @@ class CreateBatchPollsResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

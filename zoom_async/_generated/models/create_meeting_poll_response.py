@@ -14,10 +14,10 @@ from zoom_async._generated.models.create_meeting_poll_response_status import (
 )
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_type import PollType
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CreateMeetingPollResponse:
     """The created poll.
 
@@ -40,3 +40,4 @@ class CreateMeetingPollResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -9,10 +9,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CustomQuestionAnswer:
     """A registrant's answer to a custom question.
 
@@ -27,3 +27,4 @@ class CustomQuestionAnswer:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

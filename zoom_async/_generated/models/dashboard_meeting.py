@@ -21,10 +21,10 @@ from zoom_async._generated.models.dashboard_meeting_video_quality import (
     DashboardMeetingVideoQuality,
 )
 from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class DashboardMeeting:
     """Metrics for one meeting.
 
@@ -89,3 +89,4 @@ class DashboardMeeting:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -28,10 +28,10 @@ from zoom_async._generated.models.dashboard_participant_status import DashboardP
 from zoom_async._generated.models.dashboard_participant_video_quality import (
     DashboardParticipantVideoQuality,
 )
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class DashboardParticipant:
     """Metrics for one meeting participant.
 
@@ -118,3 +118,4 @@ class DashboardParticipant:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

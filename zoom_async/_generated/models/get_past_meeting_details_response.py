@@ -11,10 +11,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.past_meeting_type import PastMeetingType
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class GetPastMeetingDetailsResponse:
     """Summary of an ended meeting instance.
 
@@ -53,3 +53,4 @@ class GetPastMeetingDetailsResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -11,10 +11,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.dashboard_meeting import DashboardMeeting
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ListDashboardMeetingsResponse:
     """A page of dashboard meetings.
 
@@ -39,6 +39,7 @@ class ListDashboardMeetingsResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq
 
     def page_items(self) -> list[DashboardMeeting]:
         """This page's items (``meetings``), for ``zoom.paginate``."""

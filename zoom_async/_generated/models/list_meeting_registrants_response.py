@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.registrant import Registrant
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ListMeetingRegistrantsResponse:
     """A page of meeting registrants.
 
@@ -36,6 +36,7 @@ class ListMeetingRegistrantsResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq
 
     def page_items(self) -> list[Registrant]:
         """This page's items (``registrants``), for ``zoom.paginate``."""

@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.meeting import Meeting
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ListMeetingsResponse:
     """A page of a user's meetings.
 
@@ -36,6 +36,7 @@ class ListMeetingsResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq
 
     def page_items(self) -> list[Meeting]:
         """This page's items (``meetings``), for ``zoom.paginate``."""

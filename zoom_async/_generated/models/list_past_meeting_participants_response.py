@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.participant import Participant
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ListPastMeetingParticipantsResponse:
     """A page of past meeting participants.
 
@@ -34,6 +34,7 @@ class ListPastMeetingParticipantsResponse:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq
 
     def page_items(self) -> list[Participant]:
         """This page's items (``participants``), for ``zoom.paginate``."""

@@ -11,10 +11,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.meeting_type import MeetingType
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Meeting:
     """A meeting as listed for a user.
 
@@ -49,3 +49,4 @@ class Meeting:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

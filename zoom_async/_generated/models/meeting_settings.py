@@ -29,10 +29,10 @@ from zoom_async._generated.models.meeting_settings_encryption_type import (
     MeetingSettingsEncryptionType,
 )
 from zoom_async._generated.models.registration_type import RegistrationType
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class MeetingSettings:
     """Meeting settings (sent on create/update, returned on read).
 
@@ -133,3 +133,4 @@ class MeetingSettings:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.past_poll_answer import PastPollAnswer
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class PastPollSubmission:
     """One participant's poll answers.
 
@@ -30,3 +30,4 @@ class PastPollSubmission:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

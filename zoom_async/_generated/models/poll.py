@@ -12,10 +12,10 @@ import attrs
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_status import PollStatus
 from zoom_async._generated.models.poll_type import PollType
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Poll:
     """A meeting poll.
 
@@ -38,3 +38,4 @@ class Poll:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -11,10 +11,10 @@ import attrs
 
 from zoom_async._generated.models.poll_question_prompt import PollQuestionPrompt
 from zoom_async._generated.models.poll_question_type import PollQuestionType
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class PollQuestion:
     """A poll question.
 
@@ -53,3 +53,4 @@ class PollQuestion:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -14,10 +14,10 @@ from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonth
 from zoom_async._generated.models.recurrence_type import RecurrenceType
 from zoom_async._generated.models.recurrence_weekly_days import RecurrenceWeeklyDays
 from zoom_async._generated.models.week_day import WeekDay
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Recurrence:
     """Recurrence rule of a recurring meeting.
 
@@ -44,3 +44,4 @@ class Recurrence:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -12,10 +12,10 @@ import attrs
 from zoom_async._generated.models.registrant_custom_question_type import (
     RegistrantCustomQuestionType,
 )
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantCustomQuestion:
     """A custom question on the registration form.
 
@@ -36,3 +36,4 @@ class RegistrantCustomQuestion:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -9,10 +9,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantIdentity:
     """Identifies a registrant by ID or email.
 
@@ -27,3 +27,4 @@ class RegistrantIdentity:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

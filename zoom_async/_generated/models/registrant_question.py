@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.registrant_question_field_name import RegistrantQuestionFieldName
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantQuestion:
     """A standard field on the registration form.
 
@@ -28,3 +28,4 @@ class RegistrantQuestion:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -11,10 +11,10 @@ import attrs
 
 from zoom_async._generated.models.registrant_custom_question import RegistrantCustomQuestion
 from zoom_async._generated.models.registrant_question import RegistrantQuestion
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantQuestions:
     """Registration form questions of a meeting.
 
@@ -29,3 +29,4 @@ class RegistrantQuestions:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

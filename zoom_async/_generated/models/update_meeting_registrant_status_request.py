@@ -13,10 +13,10 @@ from zoom_async._generated.models.registrant_identity import RegistrantIdentity
 from zoom_async._generated.models.update_meeting_registrant_status_request_action import (
     UpdateMeetingRegistrantStatusRequestAction,
 )
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class UpdateMeetingRegistrantStatusRequest:
     """A status change for some registrants.
 
@@ -31,3 +31,4 @@ class UpdateMeetingRegistrantStatusRequest:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

@@ -12,10 +12,10 @@ import attrs
 from zoom_async._generated.models.update_meeting_status_request_action import (
     UpdateMeetingStatusRequestAction,
 )
-from zoom_async.serde import NO_EXTRA, model_repr
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class UpdateMeetingStatusRequest:
     """End or recover a meeting.
 
@@ -28,3 +28,4 @@ class UpdateMeetingStatusRequest:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq

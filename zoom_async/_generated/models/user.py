@@ -15,10 +15,10 @@ from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedTyp
 from zoom_async._generated.models.user_status import UserStatus
 from zoom_async._generated.models.user_type import UserType
 from zoom_async._generated.models.user_verified import UserVerified
-from zoom_async.serde import NO_EXTRA, AbsentList, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class User:
     """An account user.
 
@@ -67,3 +67,4 @@ class User:
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
+    __eq__ = model_eq
