@@ -321,10 +321,15 @@ class Facts:
                 field_type = annotation
             else:
                 field_type = f"{annotation} | None"
+            # Annotations are evaluated when the class is defined (no string annotations:
+            # resolving those costs a compile each on first use); only a reference to the
+            # class itself must stay a string.
+            refers_to_self = re.search(rf"\b{name}\b", field_type) is not None
             fields.append(
                 {
                     "name": python_name,
                     "type": field_type,
+                    "annotation": repr(field_type) if refers_to_self else field_type,
                     "metadata": repr(metadata) if metadata else None,
                     "required": prop.required,
                     "list_default": list_default,

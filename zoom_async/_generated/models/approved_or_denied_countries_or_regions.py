@@ -2,8 +2,6 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Allow or block joining from listed countries or regions."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -2,8 +2,6 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The created meeting."""
 
-from __future__ import annotations
-
 import datetime
 from collections.abc import Mapping
 from typing import Any

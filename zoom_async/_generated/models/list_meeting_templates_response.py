@@ -2,8 +2,6 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A user's meeting templates."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -2,8 +2,6 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Meeting settings (sent on create/update, returned on read)."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -2,8 +2,6 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One occurrence of a recurring meeting."""
 
-from __future__ import annotations
-
 import datetime
 from collections.abc import Mapping
 from typing import Any

@@ -2,8 +2,6 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A prompt of a matching or rank-order question."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 
