@@ -262,6 +262,8 @@ class Downloader:
             raise ValueError("progress must be a callable (bytes_on_disk, total)")
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1024:
             raise ValueError(f"chunk_size must be an int >= 1024, got {chunk_size!r}")
+        if not isinstance(dest, str | os.PathLike) or not str(dest):
+            raise ValueError(f"dest must be a file or directory path, got {dest!r}")
         path = Path(dest)
         if path.is_dir() or str(dest).endswith(("/", os.sep)):
             path = path / source.name
@@ -381,7 +383,7 @@ class _Job:
                     location = response.headers.get("Location")
                     if not location:
                         raise DownloadError(f"redirect {response.status} without a Location")
-                    url = url.join(URL(location))
+                    url = url.join(URL(location, encoded=True))
                     continue
                 if response.status in (401, 403) and token is not None:
                     await self._token_failed(response, token, rejected)
@@ -416,6 +418,7 @@ class _Job:
             and self.download_token is None
             and refresh is not None
             and token not in rejected
+            and len(rejected) <= self.owner._retry.max_retries
         ):
             rejected.add(token)
             if await refresh(token) is not None:
@@ -480,8 +483,8 @@ class _Job:
                 raise DownloadError("SHA-256 of the received file does not match")
         os.replace(self.part, self.path)
         self.meta.unlink(missing_ok=True)
-        if self.progress is not None:
-            self.progress(size, size)
+        if self.progress is not None and self.transferred == 0:
+            self.progress(size, size)  # nothing was streamed (416: all on disk already)
         return DownloadResult(self.path, size, self.transferred, self.resumed, digest)
 
 

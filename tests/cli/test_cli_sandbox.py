@@ -200,3 +200,26 @@ async def test_attendance_export_three_instances_with_a_host_rejoin(
     host_rows = [r for r in rejoined if r["email"] == host.email]
     assert len(host_rows) == 2 and host_rows[0]["leave_time"] <= host_rows[1]["join_time"]
     assert all(r["duration"] for r in rows)
+
+
+async def test_call_any_method_against_the_sandbox() -> None:
+    async with ZoomSandbox(users=7, seed=3) as sandbox:
+        code, out, err = await _cli(sandbox, "call", "list_users", "-p", "page_size=2")
+        assert code == 0, err
+        page = orjson.loads(out)
+        assert len(page["users"]) == 2 and page["next_page_token"]
+        code, out, err = await _cli(sandbox, "call", "list_users", "--all", "-p", "page_size=2")
+        assert code == 0, err
+        assert len(out.splitlines()) == 7
+        body = orjson.dumps({"topic": "From the CLI", "type": 2}).decode()
+        code, out, err = await _cli(sandbox, "call", "create_meeting", "-p", "user_id=me",
+                                    "--json", body)  # fmt: skip
+        assert code == 0, err
+        created = orjson.loads(out)
+        meeting = f"meeting_id={created['id']}"
+        code, out, err = await _cli(sandbox, "call", "get_meeting_by_id", "-p", meeting)
+        assert code == 0 and orjson.loads(out)["topic"] == "From the CLI"
+        # A body the spec rejects is a usage error, caught before sending.
+        code, out, err = await _cli(sandbox, "call", "create_meeting", "-p", "user_id=me",
+                                    "--json", '{"topic": 5}')  # fmt: skip
+        assert code == 2 and out == "" and "topic" in err

@@ -21,9 +21,9 @@ if _ROOT not in sys.path:
 
 from tests.support.facade_data import FAST, TOKEN  # noqa: E402
 from tests.support.loopback import loopback  # noqa: E402
-from zoom_async import AsyncZoom, BearerToken  # noqa: E402
+from zoom_async import AsyncZoom, BearerToken, ServerToServerOAuth  # noqa: E402
 from zoom_async.downloads import DownloadError, is_trusted_url, safe_name  # noqa: E402
-from zoom_async.errors import NotFoundError, ZoomConnectionError  # noqa: E402
+from zoom_async.errors import AuthenticationError, NotFoundError, ZoomConnectionError  # noqa: E402
 
 DATA = bytes(range(256)) * 4096 + b"tail"  # 1 MiB + 4: several chunks, not a round size
 
@@ -321,6 +321,7 @@ async def test_http_error_is_typed(servers: Servers, zoom: AsyncZoom, tmp_path: 
         ({"download_token": ""}, "download_token"),
         ({"progress": 3}, "progress"),
         ({"chunk_size": 0}, "chunk_size"),
+        ({"dest": 5}, "dest"),
     ],
 )
 async def test_bad_arguments_fail_before_any_request(
@@ -357,3 +358,39 @@ def test_safe_name() -> None:
     assert safe_name("..") == "_"
     assert safe_name(" x. ") == "x"
     assert len(safe_name("x" * 500)) == 120
+
+
+async def test_a_rejected_token_is_replaced_and_refreshing_is_bounded(tmp_path: Path) -> None:
+    issued: list[str] = []
+    seen: list[str | None] = []
+    accept = {"Bearer tok-1"}
+
+    async def token(request: web.Request) -> web.Response:
+        issued.append(f"tok-{len(issued)}")
+        return web.json_response({"access_token": issued[-1], "expires_in": 3600})
+
+    async def file(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization"))
+        if request.headers.get("Authorization") not in accept:
+            return web.json_response({"code": 124, "message": "Invalid access token."}, status=401)
+        return web.Response(body=DATA)
+
+    app = web.Application()
+    app.router.add_post("/oauth/token", token)
+    app.router.add_get("/rec/download/x", file)
+    async with loopback(app) as base:
+        url = f"{base}/rec/download/x"
+        auth = ServerToServerOAuth("a", "c", "s", token_url=f"{base}/oauth/token")
+        async with AsyncZoom(auth, base_url=f"{base}/v2", retry_policy=FAST) as zoom:
+            result = await zoom.download(url, tmp_path / "x")
+        assert result.path.read_bytes() == DATA
+        assert seen == ["Bearer tok-0", "Bearer tok-1"]
+
+        accept.clear()  # now every token is refused: the client must give up
+        seen.clear()
+        auth = ServerToServerOAuth("a", "c", "s", token_url=f"{base}/oauth/token")
+        async with AsyncZoom(auth, base_url=f"{base}/v2", retry_policy=FAST) as zoom:
+            with pytest.raises(AuthenticationError):
+                await zoom.download(url, tmp_path / "y")
+        assert len(seen) == FAST.max_retries + 2
+        assert not (tmp_path / "y").exists()
