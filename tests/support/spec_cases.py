@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import orjson
 
 from generator import readme_table
 from zoom_async import AsyncZoom
+from zoom_async._generated import models
 from zoom_async.schema import validate
 from zoom_async.serde import dumps, unstructure
 from zoom_async.wire import Operation, Upload, encode_path_value, operation_of
@@ -259,23 +261,28 @@ def _wire_text(value: Any) -> str:
     return str(value)
 
 
-def _multipart_payload(schema: dict[str, Any]) -> dict[str, Any]:
-    """A multipart body as a dict: binary fields as :class:`Upload`, the rest sampled."""
+def _multipart_payload(schema: dict[str, Any]) -> Any:
+    """A multipart body as its model: binary fields hold an :class:`Upload`, the rest sampled.
+
+    (A model, not a dict: cattrs cannot structure an ``Upload`` inside a dict payload.)
+    """
+    ref = schema.get("$ref", "")
+    assert ref.startswith(_REF), f"a multipart body must be a named model, got {schema}"
+    cls = getattr(models, ref.removeprefix(_REF))
     schema = _merged(schema)
-    payload: dict[str, Any] = {}
+    wire: dict[str, Any] = {}
     for name, prop in schema.get("properties", {}).items():
         prop = _merged(prop)
-        is_file = prop.get("format") == "binary" or (
-            prop.get("type") == "array" and _merged(prop.get("items", {})).get("format") == "binary"
-        )
-        if is_file:
+        items = _merged(prop.get("items", {})) if prop.get("type") == "array" else {}
+        if prop.get("format") == "binary" or items.get("format") == "binary":
             upload = Upload(
-                b"\x89PNG\r\n\x1a\n" + b"0" * 32, filename="f.png", content_type="image/png"
+                b"\x89PNG\r\n\x1a\n" + bytes(32), filename="f.png", content_type="image/png"
             )
-            payload[name] = [upload] if prop.get("type") == "array" else upload
+            wire[name] = [upload] if items else upload
         elif name in schema.get("required", []):
-            payload[name] = sample(prop)
-    return payload
+            wire[name] = sample(prop)
+    by_wire = {a.metadata.get("wire", a.name): a.name for a in attrs.fields(cls)}
+    return cls(**{by_wire[name]: value for name, value in wire.items()})
 
 
 class Call:
