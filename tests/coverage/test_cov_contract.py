@@ -8,17 +8,17 @@ example responses into its typed model, and ``unstructure`` gives the example ba
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import attrs
 import orjson
 import pytest
 
-from tests.support.canned import TOKEN, canned
+from tests.support.canned import TOKEN
 from tests.support.spec_cases import (
     Call,
     SpecOperation,
+    call_with_body,
     differences,
     media_examples,
     method_for,
@@ -82,12 +82,7 @@ def test_operation_has_a_public_method_with_the_spec_facts(op: SpecOperation) ->
 
 async def _call(op: SpecOperation, status: int, body: bytes) -> tuple[Any, Call, Any]:
     call = Call(op)
-    warns: AbstractContextManager[Any] = (
-        pytest.warns(DeprecationWarning) if op.raw.get("deprecated") else nullcontext()
-    )
-    async with canned(status, body) as (zoom, seen):
-        with warns:  # a deprecated operation says so when called
-            result = await getattr(zoom, python_methods()[op.key])(*call.args, **call.kwargs)
+    result, seen = await call_with_body(op, call, status, body)
     [request] = seen
     assert request.method == op.method
     assert request.raw_path == "/v2" + call.path

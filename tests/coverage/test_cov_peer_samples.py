@@ -11,14 +11,13 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.support.canned import canned
 from tests.support.spec_cases import (
     Call,
+    call_with_body,
     differences,
     operations,
     peer_body,
     peer_samples,
-    python_methods,
     route_key,
     written_back,
 )
@@ -41,7 +40,6 @@ async def test_peer_sample_decodes_losslessly(entry: dict[str, Any]) -> None:
     op = BY_ROUTE[route_key(entry["method"], entry["path"])]
     body = peer_body(entry)
     call = Call(op)
-    async with canned(entry["status"], body) as (zoom, seen):
-        result = await getattr(zoom, python_methods()[op.key])(*call.args, **call.kwargs)
+    result, seen = await call_with_body(op, call, entry["status"], body)
     assert [(r.method, r.raw_path) for r in seen] == [(op.method, "/v2" + call.path)]
     assert list(differences(orjson.loads(body), written_back(result))) == []

@@ -13,11 +13,13 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import attrs
 import orjson
+import pytest
 
 from generator import readme_table
 from zoom_async import AsyncZoom
@@ -132,7 +134,7 @@ def valid_sample(schema: dict[str, Any]) -> Any:
     """
     candidates = [sample(schema), sample(schema, full=False)]
     for candidate in candidates:
-        if not validate(candidate, schema, components()):
+        if not validate(candidate, schema, components(), strict=True):
             return candidate
     return candidates[0]
 
@@ -335,6 +337,39 @@ def peer_samples() -> list[dict[str, Any]]:
 
 def peer_body(sample_entry: dict[str, Any]) -> bytes:
     return (PEER_SAMPLES / sample_entry["file"]).read_bytes()
+
+
+def schema_violations(op: SpecOperation, body: bytes) -> list[tuple[str, str]]:
+    """Where a response body breaks the operation's response schema (to explain a failure)."""
+    _, media = op.success
+    if media is None or not body:
+        return []
+    return validate(orjson.loads(body), media["schema"], components())
+
+
+async def call_with_body(
+    op: SpecOperation, call: Call, status: int, body: bytes
+) -> tuple[Any, Any]:
+    """Call ``op``'s public method against a server answering ``status``/``body``.
+
+    Returns (result, requests seen); a decode failure becomes an assertion naming where the
+    body breaks the spec's schema, so a spec fix can be aimed at the right field.
+    """
+    from tests.support.canned import canned
+    from zoom_async.errors import InvalidResponseError
+
+    warns: AbstractContextManager[Any] = (
+        pytest.warns(DeprecationWarning) if op.raw.get("deprecated") else nullcontext()
+    )
+    async with canned(status, body) as (zoom, seen):
+        try:
+            with warns:  # a deprecated operation says so when called
+                result = await getattr(zoom, python_methods()[op.key])(*call.args, **call.kwargs)
+        except InvalidResponseError as exc:
+            raise AssertionError(
+                f"{exc}; schema violations: {schema_violations(op, body)}"
+            ) from exc
+    return result, seen
 
 
 # --- comparing what came back with what was sent ------------------------------------------
