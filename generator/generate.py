@@ -47,8 +47,7 @@ TEMPLATES = ROOT / "generator" / "templates"
 CONFIG = ROOT / "generator" / "config.yaml"
 RATE_LIMITS = ("light", "medium", "heavy", "resource-intensive")
 # Files openapi-python-client always writes, renamed to say what our templates put in them.
-RENAMES = {"client.py": "methods.py", "types.py": "spec_data.py"}
-DROP = {"errors.py"}
+RENAMES = {"client.py": "methods.py", "types.py": "spec_data.py", "errors.py": "raw_methods.py"}
 SPEC_DATA = "spec_data.json"
 # The attribute that keeps keys a model does not declare (zoom_async.serde.EXTRA_FIELD).
 EXTRA = "extra"
@@ -650,8 +649,6 @@ def render(spec_path: Path, out_dir: Path) -> None:
         raise SpecError("\n".join(f"{e.header}: {e.detail}" for e in errors))
     for old, new in RENAMES.items():
         (out_dir / old).rename(out_dir / new)
-    for name in DROP:
-        (out_dir / name).unlink()
     # Spec facts are data, read by request-body checks and the sandbox: JSON loads in a
     # fraction of the time (and memory) of importing the same structure as a Python literal.
     data = json.dumps(facts.spec_data(), sort_keys=True, indent=1, ensure_ascii=False)

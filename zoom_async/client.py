@@ -8,7 +8,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -43,6 +43,22 @@ from zoom_async.transport import (
     check_url,
 )
 from zoom_async.wire import Request, encode_query
+
+if TYPE_CHECKING:
+    from zoom_async._generated.raw_methods import RawResponseMethods
+
+    class RawResponseView(RawResponseMethods, Protocol):
+        """``zoom.with_raw_response`` for type checkers: typed per method, plus request()."""
+
+        async def request(
+            self,
+            method: str,
+            path: str,
+            *,
+            params: Mapping[str, object] | None = None,
+            json: Any = None,
+        ) -> APIResponse[Any]: ...
+
 
 __all__ = ["AsyncZoom"]
 
@@ -237,7 +253,7 @@ class AsyncZoom(GeneratedMethods):
         return clone
 
     @property
-    def with_raw_response(self) -> RawResponses:
+    def with_raw_response(self) -> RawResponseView:
         """Call any API method and get the :class:`~zoom_async.response.APIResponse`
         (status, headers, rate-limit headroom) instead of only the parsed result.
 
@@ -246,7 +262,8 @@ class AsyncZoom(GeneratedMethods):
         """
         clone = self._view()
         clone._raw = True
-        return RawResponses(clone)
+        # RawResponses serves every method by name; RawResponseView is its typed face.
+        return cast("RawResponseView", RawResponses(clone))
 
     def __repr__(self) -> str:
         return f"AsyncZoom(base_url={self.base_url!r}, auth={self.auth!r}, plan={self.plan!r})"

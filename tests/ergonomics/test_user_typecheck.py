@@ -20,7 +20,7 @@ import asyncio
 
 from zoom_async import AsyncZoom, RateLimitInfo
 from zoom_async.errors import NotFoundError
-from zoom_async.models import CreateMeetingResponse, MeetingDetails
+from zoom_async.models import CreateMeetingResponse, GetMeetingByIdResponse, MeetingDetails
 
 
 async def main() -> None:
@@ -31,10 +31,11 @@ async def main() -> None:
         also = await zoom.create_meeting("me", {"topic": "Planning"})
         raw = await zoom.with_raw_response.get_meeting_by_id(meeting.id or 1)
         limit: RateLimitInfo = raw.rate_limit
+        fetched: GetMeetingByIdResponse = raw.parse()  # typed per method
         try:
             await zoom.get_meeting_by_id(1)
         except NotFoundError as exc:
-            print(exc.code, limit.remaining, also.join_url)
+            print(exc.code, limit.remaining, also.join_url, fetched.topic)
 
 
 asyncio.run(main())
@@ -44,6 +45,11 @@ BAD = """
 from zoom_async import AsyncZoom
 
 zoom = AsyncZoom.from_env(plan="enterprise", timeot=3)
+
+
+async def wrong(zoom: AsyncZoom) -> None:
+    raw = await zoom.with_raw_response.get_meeting_by_id(1)
+    topic: int = raw.parse().topic
 """
 
 
@@ -83,4 +89,6 @@ def test_mypy_strict_on_a_user_program(tmp_path: Path, editable: bool) -> None:
     typo = [e for e in errors if e.startswith("typo.py")]
     assert any("timeot" in e for e in typo), errors
     assert any("enterprise" in e for e in typo), errors
+    # raw.parse() is typed per method: its topic is ``str | None``, not an int.
+    assert any(e.startswith("typo.py:9:") and "str | None" in e for e in typo), errors
     assert checked.returncode == 1

@@ -75,3 +75,18 @@ async def test_debug_log_has_rate_limit_headroom_and_no_secrets(make_client, rou
         for line in lines
     ), lines
     assert not any(TOKEN in line for line in lines)
+
+
+def test_the_typed_view_lists_every_api_method():
+    import inspect
+
+    from zoom_async import AsyncZoom
+    from zoom_async._generated.raw_methods import RawResponseMethods
+
+    typed = {n for n, _ in inspect.getmembers(RawResponseMethods, inspect.iscoroutinefunction)}
+    api = {
+        n
+        for n, fn in inspect.getmembers(AsyncZoom, inspect.iscoroutinefunction)
+        if hasattr(fn, "__zoom_operation__")
+    }
+    assert typed == api and len(api) >= 30
