@@ -22,6 +22,7 @@ test: $(STAMP)
 
 generate: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python generator/generate.py --spec $(SPEC) --out $(GEN_OUT)
+	$(BIN)/python generator/readme_table.py
 
 check-generated: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python generator/generate.py --spec $(SPEC) --out $(GEN_OUT) --check
