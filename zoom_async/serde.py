@@ -210,9 +210,12 @@ def _unstructure_datetime(value: dt.datetime | str) -> str:
         # An ISO string given for a date-time field goes as written; request bodies are
         # checked against the spec's date-time format before they are sent.
         return value
+    # Zoom writes whole seconds or milliseconds: keep its precision so a decoded body is
+    # written back as it came ("…16.899Z", not "…16.899000Z").
+    spec = "milliseconds" if value.microsecond % 1000 == 0 and value.microsecond else "auto"
     if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    return value.isoformat()
+        return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+    return value.isoformat(timespec=spec)
 
 
 def _structure_int(value: Any, _: Any) -> int:
@@ -231,6 +234,23 @@ converter.register_structure_hook(dt.date, _structure_date)
 converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
 converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
 converter.register_structure_hook(int, _structure_int)
+# The checks the generated decoders make inline, for converter.structure(value, str) too
+# (bool needs its own: as a subclass of int it would otherwise get the int hook).
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(bool, _structure_bool)
+
+
+def _structure_typed_list(value: Any, tp: Any) -> list[Any]:
+    # cattrs would iterate any iterable, turning "ab" into ["a", "b"].
+    (item,) = typing.get_args(tp) or (Any,)
+    return [converter.structure(v, item) for v in _structure_list(value)]
+
+
+converter.register_structure_hook_func(
+    lambda tp: typing.get_origin(tp) is list,  # type: ignore[comparison-overlap]
+    _structure_typed_list,
+)
 # A file for a multipart body stays itself: wire.encode_multipart writes it as a file part.
 converter.register_unstructure_hook(Upload, lambda upload: upload)
 # Open enums are ints/strs too: register them by class so they win over the int hook above.
@@ -635,17 +655,45 @@ def _decode(body: bytes, tp: Any, label: str, status: int) -> Any:
         if hook is not None:
             return hook(data, tp)
         return converter.structure(data, tp)
-    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except orjson.JSONDecodeError as exc:
         raise InvalidResponseError(
             status, f"malformed {label} response: {_describe(exc)}", body=body
         ) from None
-    except cattrs.BaseValidationError as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, cattrs.BaseValidationError) as exc:
+        where = _where(orjson.loads(body), tp, "")
+        at = f" at {where}" if where else ""
         raise InvalidResponseError(
-            status, f"malformed {label} response: {exc}", body=body
+            status, f"malformed {label} response{at}: {_describe(exc)}", body=body
         ) from None
     finally:
         if pause:
             gc.enable()
+
+
+def _where(data: Any, tp: Any, path: str) -> str:
+    """The path (``.settings.audio``, ``.users[3]``) of the first value that fails to decode.
+
+    Only run to word an error: the decoders themselves carry no path bookkeeping.
+    """
+    tp, _ = _split_none(tp)
+    if isinstance(tp, type) and attrs.has(tp) and isinstance(data, dict):
+        attrs.resolve_types(tp)
+        for a in attrs.fields(tp):
+            wire = a.metadata.get("wire", a.name)
+            if _is_extra(a) or data.get(wire) is None:
+                continue
+            try:
+                converter.structure(data[wire], a.type)
+            except Exception:
+                return _where(data[wire], a.type, f"{path}.{wire}")
+    elif typing.get_origin(tp) is list and isinstance(data, list):
+        (item,) = typing.get_args(tp) or (Any,)
+        for index, value in enumerate(data):
+            try:
+                converter.structure(value, item)
+            except Exception:
+                return _where(value, item, f"{path}[{index}]")
+    return path
 
 
 def _describe(exc: BaseException) -> str:

@@ -260,3 +260,20 @@ def test_every_spec_property_has_a_model_field() -> None:
         if lost:
             missing[name] = lost
     assert missing == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["2019-02-26T23:01:16Z", "2019-02-26T23:01:16.899Z", "2019-02-26T23:01:16.123456Z"]
+)
+def test_date_times_are_written_back_with_their_precision(text: str) -> None:
+    body = {"participants": [{"join_time": text}]}
+    page = structure(body, models.ListDashboardMeetingParticipantsResponse)
+    assert isinstance(page.participants[0].join_time, dt.datetime)
+    assert unstructure(page) == body
+
+
+def test_a_malformed_response_names_the_field() -> None:
+    body = orjson.dumps({"users": [{"email": "a@example.com"}, {"email": "b", "group_ids": "g1"}]})
+    with pytest.raises(errors.InvalidResponseError) as caught:
+        serde.decode(body, models.ListUsersResponse)
+    assert "ListUsersResponse response at .users[1].group_ids:" in str(caught.value)
