@@ -83,12 +83,15 @@ class Pacer:
     >>> pacer = Pacer("business")
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, share: float = 1.0) -> None:
         if plan not in PLAN_LIMITS:
             raise ValueError(f"plan must be one of {sorted(PLAN_LIMITS)} or None, got {plan!r}")
+        if not 0 < share <= 1:
+            raise ValueError(f"share must be in (0, 1], got {share!r}")
         self.plan = plan
+        # share < 1: this pacer is one of several spending the account's budget.
         self._lanes = {
-            category: _Lane(requests / seconds)
+            category: _Lane(requests / seconds * share)
             for category, (requests, seconds) in PLAN_LIMITS[plan].items()
         }
 

@@ -1,0 +1,135 @@
+"""RedisStore in one process: shared S2S tokens under a lock, compare-and-swap of user pairs,
+compare-and-delete of locks, the shared cool-down, cancellation and outages."""
+
+from __future__ import annotations
+
+import asyncio
+
+import redis.asyncio as aioredis
+
+from zoom_async import AsyncZoom, ServerToServerOAuth, UserOAuth
+from zoom_async.auth import OAuthTokens
+from zoom_async.sandbox import ZoomSandbox
+from zoom_async.store import InProcessStore
+
+
+def _s2s(sandbox: ZoomSandbox) -> ServerToServerOAuth:
+    return ServerToServerOAuth(
+        sandbox.account_id, sandbox.client_id, sandbox.client_secret, token_url=sandbox.token_url
+    )
+
+
+def _meeting_id(sandbox: ZoomSandbox) -> int:
+    return next(iter(sandbox.state.meetings))
+
+
+async def test_clients_on_separate_stores_make_one_token_request(make_store):
+    async with ZoomSandbox(users=3) as sandbox:
+        # Each client has its own store object and connection pool, as separate processes do.
+        clients = [AsyncZoom(_s2s(sandbox), base_url=sandbox.base_url, store=make_store())
+                   for _ in range(6)]  # fmt: skip
+        meeting = _meeting_id(sandbox)
+        await asyncio.gather(*(zoom.get_meeting_by_id(meeting) for zoom in clients))
+        assert sandbox.counters.token_requests["account_credentials"] == 1
+        assert sum(zoom.auth.token_requests for zoom in clients) == 1
+
+        # Every token dies: each client sees a 401, and one of them fetches the next token.
+        sandbox.expire_tokens()
+        await asyncio.gather(*(zoom.get_meeting_by_id(meeting) for zoom in clients))
+        assert sandbox.counters.token_requests["account_credentials"] == 2
+        for zoom in clients:
+            await zoom.aclose()
+
+
+async def test_independent_in_process_stores_each_fetch(make_store):
+    async with ZoomSandbox(users=3) as sandbox:
+        clients = [AsyncZoom(_s2s(sandbox), base_url=sandbox.base_url, store=InProcessStore())
+                   for _ in range(3)]  # fmt: skip
+        await asyncio.gather(*(zoom.get_meeting_by_id(_meeting_id(sandbox)) for zoom in clients))
+        assert sandbox.counters.token_requests["account_credentials"] == 3
+        for zoom in clients:
+            await zoom.aclose()
+
+
+async def test_put_tokens_is_a_compare_and_swap(make_store):
+    store = make_store()
+    assert await store.get_tokens("user:a") is None
+    first = OAuthTokens("at-0", "rt-0", expires_at=1e10)
+    assert (await store.put_tokens("user:a", first, replaces="rt-x")).access_token == "at-0"
+    winner = OAuthTokens("at-1", "rt-1", expires_at=1e10)
+    loser = OAuthTokens("at-2", "rt-2", expires_at=1e10)
+    assert await store.put_tokens("user:a", winner, replaces="rt-0") == winner
+    assert await store.put_tokens("user:a", loser, replaces="rt-0") == winner
+    assert await store.get_tokens("user:a") == winner
+
+
+async def test_lock_is_single_flight_and_released_only_by_its_owner(
+    make_store, redis_server, prefix
+):
+    store, other = make_store(), make_store()
+    order: list[str] = []
+
+    async def hold(name: str, which) -> None:
+        async with which.token_lock("k"):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.05)
+            order.append(f"{name} out")
+
+    await asyncio.gather(hold("a", store), hold("b", other))
+    assert order in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])
+
+    # A lock that expired and was taken by someone else is not deleted by the old holder.
+    raw = aioredis.from_url(redis_server.url)
+    lock_key = f"{prefix}:{{k}}:lock"
+    async with store.token_lock("k"):
+        await raw.set(lock_key, "someone-else")
+    assert await raw.get(lock_key) == b"someone-else"
+    await raw.aclose()
+
+
+async def test_user_rotation_loser_adopts_the_winners_pair(make_store):
+    async with ZoomSandbox(users=3) as sandbox:
+        refresh = sandbox.issue_refresh_token()
+        rotations: list[str] = []
+
+        async def saved(tokens: OAuthTokens) -> None:
+            assert tokens.refresh_token is not None
+            rotations.append(tokens.refresh_token)
+
+        def client() -> AsyncZoom:
+            auth = UserOAuth(sandbox.client_id, sandbox.client_secret, refresh,
+                             token_url=sandbox.token_url, on_tokens=saved, key="alice")  # fmt: skip
+            return AsyncZoom(auth, base_url=sandbox.base_url, store=make_store())
+
+        clients = [client() for _ in range(4)]
+        await asyncio.gather(*(zoom.get_meeting_by_id(_meeting_id(sandbox)) for zoom in clients))
+        assert sandbox.counters.token_requests["refresh_token"] == 1
+        assert len(rotations) == 1
+        assert {zoom.auth.refresh_token for zoom in clients} == {rotations[0]}
+        for zoom in clients:
+            await zoom.aclose()
+
+
+async def test_a_429_in_one_client_holds_the_others(make_store):
+    async with ZoomSandbox(users=3) as sandbox:
+        meeting = _meeting_id(sandbox)
+        first = AsyncZoom(_s2s(sandbox), base_url=sandbox.base_url, plan="business",
+                          store=make_store())  # fmt: skip
+        second = AsyncZoom(_s2s(sandbox), base_url=sandbox.base_url, plan="business",
+                           store=make_store())  # fmt: skip
+        await asyncio.gather(first.get_meeting_by_id(meeting), second.get_meeting_by_id(meeting))
+        sandbox.faults.add("qps_429", count=1, retry_after=2, operations="getMeetingById")
+        throttled = asyncio.ensure_future(first.get_meeting_by_id(meeting))
+        while not sandbox.counters.throttled["QPS"]:
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.1)  # the shared cool-down write is on its way
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await second.get_meeting_by_id(meeting)
+        held = loop.time() - started
+        await throttled
+        # The second client saw no 429 itself, yet waited out (most of) the 2 s cool-down.
+        assert sandbox.counters.throttled["QPS"] == 1
+        assert held > 1.2, held
+        await first.aclose()
+        await second.aclose()
