@@ -113,6 +113,11 @@ class Pacer:
         while (wait := lane.window_wait(loop.time())) > 0:
             await asyncio.sleep(wait)
 
+    def reserved_until(self, category: str) -> float:
+        """Loop time by which every slot reserved so far in ``category`` has come."""
+        lane = self._lanes.get(category)
+        return lane.next_free if lane is not None else 0.0
+
     def backoff(self, category: str, seconds: float) -> None:
         """After a QPS 429, hold every call of the category, not just the one that failed."""
         lane = self._lanes.get(category)

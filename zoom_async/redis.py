@@ -23,6 +23,9 @@ from typing import Any, TypeVar
 
 import orjson
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from zoom_async.auth import OAuthTokens
@@ -97,9 +100,9 @@ end
 return 0
 """
 
-# Redis a sliding log trusts: a margin below Zoom's limit for the spread of arrival times
-# around the reserved ones (network, event-loop wake-ups).
-MARGIN = 0.975
+# Admit this share of Zoom's limit: sends reach Zoom a little before or after their reserved
+# times (network, busy hosts, event-loop wake-ups), and Zoom counts arrivals.
+MARGIN = 0.95
 
 
 class RedisStore:
@@ -148,8 +151,11 @@ class RedisStore:
         if not isinstance(url, str) or not url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("url must be a redis://, rediss:// or unix:// URL")
         timeout = kwargs.get("timeout", 0.5)
+        # One immediate retry on a broken connection (a pooled socket from before a Redis
+        # restart); no retry after a timeout, which already cost the whole budget.
+        retry = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
         client = aioredis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry_on_timeout=False
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry
         )
         return cls(client, **kwargs)
 
@@ -293,6 +299,11 @@ class RedisBudget:
         self._live = 1  # processes seen by the last admission
         self._fallback: Pacer | None = None
         self._fallback_share = 0.0
+        self._local_mode = False
+        # Loop times: when the last shared reservation comes, per category; and until when
+        # the previous mode's reservations run after a switch.
+        self._shared_until: dict[str, float] = {}
+        self._handover: dict[str, float] = {}
         self._sequence = 0
         #: Admissions that went through Redis / through the local fallback.
         self.shared_admissions = 0
@@ -310,38 +321,60 @@ class RedisBudget:
         limit = self._limits.get(category)
         if limit is None:
             return
+        loop = asyncio.get_running_loop()
         if self.store.available:
-            requests, seconds = limit
-            allowed = max(1, math.floor(requests * MARGIN))
-            window_us = seconds * 1_000_000
-            self._sequence += 1
-            member = f"{self.store.process_id}:{self._sequence}"
-            args: list[str | int] = [
-                allowed,
-                window_us,
-                window_us // allowed,
-                member,
-                self.store.process_id,
-            ]
+            if self._local_mode:
+                self._switch(local=False)
+            await self._after_handover(category)
             try:
-                wait_us, live = await self.store._call(
-                    lambda: self.store._admit(keys=self._keys(category), args=args)
-                )
+                wait = await self._reserve(category, *limit)
             except _Unavailable:
-                pass
+                self._switch(local=True)
             else:
-                self._live = max(int(live), 1)
                 self.shared_admissions += 1
-                if wait_us > 0:
-                    await asyncio.sleep(int(wait_us) / 1_000_000)
+                self._shared_until[category] = loop.time() + wait
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 return
+        elif not self._local_mode:
+            self._switch(local=True)
+        await self._after_handover(category)
         self.local_admissions += 1
         await self._local().acquire(category)
 
+    async def _reserve(self, category: str, requests: int, seconds: int) -> float:
+        """One admission script run: the seconds until this call's slot."""
+        allowed = max(1, math.floor(requests * MARGIN))
+        window_us = seconds * 1_000_000
+        self._sequence += 1
+        member = f"{self.store.process_id}:{self._sequence}"
+        args: list[str | int] = [allowed, window_us, window_us // allowed, member,
+                                 self.store.process_id]  # fmt: skip
+        wait_us, live = await self.store._call(
+            lambda: self.store._admit(keys=self._keys(category), args=args)
+        )
+        self._live = max(int(live), 1)
+        return max(int(wait_us), 0) / 1_000_000
+
+    def _switch(self, *, local: bool) -> None:
+        """Change between shared and local admission. Slots the old mode already handed out
+        are still to come: the new mode starts after them, else the two would stack."""
+        self._local_mode = local
+        if local:
+            self._handover = dict(self._shared_until)
+        else:
+            fallback = self._local()
+            self._handover = {c: fallback.reserved_until(c) for c in self._limits}
+
+    async def _after_handover(self, category: str) -> None:
+        wait = self._handover.get(category, 0.0) - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
     async def admit(self, category: str) -> None:
         """Under Redis the reservation already placed the call; locally, the window check."""
-        if not self.store.available and self._fallback is not None:
-            await self._fallback.admit(category)
+        if self._local_mode:
+            await self._local().admit(category)
 
     def backoff(self, category: str, seconds: float) -> None:
         """A per-second 429: every process holds the category (and this one at once)."""

@@ -4,6 +4,7 @@ compare-and-delete of locks, the shared cool-down, cancellation and outages."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import redis.asyncio as aioredis
 
@@ -133,3 +134,58 @@ async def test_a_429_in_one_client_holds_the_others(make_store):
         assert held > 1.2, held
         await first.aclose()
         await second.aclose()
+
+
+async def test_cancelled_while_redis_is_stalled_leaks_nothing(make_store, redis_server, prefix):
+    store = make_store(timeout=5.0)
+    await store.put_tokens("x", OAuthTokens("at-x", "rt-x"))
+    await store.put_tokens("y", OAuthTokens("at-y", "rt-y"))
+    raw = aioredis.from_url(redis_server.url)
+    await raw.execute_command("CLIENT", "PAUSE", 400, "ALL")  # every command waits 0.4 s
+    stalled = asyncio.ensure_future(store.get_tokens("x"))
+    await asyncio.sleep(0.1)
+    stalled.cancel()
+    try:
+        await stalled
+    except asyncio.CancelledError:
+        pass
+    else:  # pragma: no cover - the call must not have finished
+        raise AssertionError("get_tokens finished during the pause")
+    await asyncio.sleep(0.4)
+    # The reply to the cancelled command is never handed to the next caller.
+    assert (await store.get_tokens("y")) == OAuthTokens("at-y", "rt-y")
+    assert not store.redis.connection_pool._in_use_connections
+    await raw.aclose()
+
+
+async def test_cancelled_refresh_releases_the_lock(make_store, redis_server, prefix):
+    async with ZoomSandbox(users=3) as sandbox:
+        sandbox.faults.add("latency", latency=2.0, operations="oauthToken")
+        zoom = AsyncZoom(_s2s(sandbox), base_url=sandbox.base_url, store=make_store())
+        call = asyncio.ensure_future(zoom.get_meeting_by_id(_meeting_id(sandbox)))
+        raw = aioredis.from_url(redis_server.url)
+        lock_key = f"{prefix}:{{{zoom.auth.store_key}}}:lock"
+        while not await raw.exists(lock_key):
+            await asyncio.sleep(0.01)
+        call.cancel()
+        await zoom.aclose()  # cancels the refresh holding the lock
+        assert not await raw.exists(lock_key)
+        await raw.aclose()
+
+
+async def test_redis_down_calls_succeed_with_one_warning_and_no_secrets(make_store, caplog):
+    caplog.set_level(logging.DEBUG, logger="zoom_async")
+    async with ZoomSandbox(users=3) as sandbox:
+        # Nothing listens on port 1: connections are refused at once.
+        store = make_store("redis://:pw-SECRET-9@127.0.0.1:1/0", timeout=0.2)
+        zoom = AsyncZoom(_s2s(sandbox), base_url=sandbox.base_url, plan="business", store=store)
+        for _ in range(5):
+            await zoom.get_meeting_by_id(_meeting_id(sandbox))
+        assert zoom._pacer.local_admissions == 5
+        await zoom.aclose()
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "Redis unavailable" in warnings[0].getMessage()
+    text = caplog.text + repr(store) + repr(zoom)
+    for secret in ("pw-SECRET-9", sandbox.client_secret):
+        assert secret not in text
+    assert not any(token in text for token in sandbox.tokens._access)

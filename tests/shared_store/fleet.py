@@ -1,0 +1,92 @@
+"""Start worker processes against a sandbox and collect what they report."""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from zoom_async.sandbox import ZoomSandbox
+
+WORKER = str(Path(__file__).with_name("worker.py"))
+
+
+def record_arrivals(sandbox: ZoomSandbox) -> list[float]:
+    """Arrival times (loop clock) of every API request the sandbox receives from now on."""
+    arrivals: list[float] = []
+
+    @web.middleware
+    async def stamp(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path.startswith("/v2/"):
+            arrivals.append(asyncio.get_running_loop().time())
+        return await handler(request)
+
+    sandbox.app.middlewares.insert(0, stamp)
+    return arrivals
+
+
+def busiest_second(arrivals: list[float]) -> int:
+    """The most requests in any rolling one-second window."""
+    times = sorted(arrivals)
+    return max((bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)), default=0)
+
+
+def base_config(sandbox: ZoomSandbox, **extra: Any) -> dict[str, Any]:
+    return {"base_url": sandbox.base_url, "token_url": sandbox.token_url,
+            "account_id": sandbox.account_id, "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "meeting_id": next(iter(sandbox.state.meetings)), **extra}  # fmt: skip
+
+
+async def run_fleet(
+    configs: list[dict[str, Any]],
+    *,
+    timeout: float = 90.0,
+    during: Callable[[], Awaitable[None]] | None = None,
+) -> list[dict[str, Any]]:
+    """Run one worker per config, start them together, return their reports in order.
+
+    ``during`` runs (in this process) once every worker has been told to go.
+    """
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            WORKER,
+            orjson.dumps(config).decode(),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for config in configs
+    ]
+    try:
+        async with asyncio.timeout(timeout):
+            for proc in procs:
+                assert proc.stdout is not None
+                assert (await proc.stdout.readline()).strip() == b"ready"
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write(b"go\n")
+                await proc.stdin.drain()
+            if during is not None:
+                await during()
+            reports = []
+            for proc in procs:
+                assert proc.stdout is not None
+                line = await proc.stdout.readline()
+                assert line, f"worker {proc.pid} died with {await proc.wait()}"
+                reports.append(orjson.loads(line))
+                await proc.wait()
+            return reports
+    finally:
+        for proc in procs:
+            if proc.returncode is None:
+                proc.kill()  # our own child, by PID
+                await proc.wait()
