@@ -391,6 +391,76 @@ async def run_pacing(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def run_shared_pacing(job: dict[str, Any]) -> dict[str, Any]:
+    """One of several processes spending one plan="business" budget through a RedisStore."""
+    from zoom_async import AsyncZoom, BearerToken
+    from zoom_async.redis import RedisStore
+
+    calls = job["calls"]
+    store = RedisStore.from_url(job["redis_url"], prefix=job["prefix"])
+    async with AsyncZoom(
+        BearerToken(TOKEN), base_url=job["base"] + "/paced/v2", plan="business", store=store
+    ) as zoom:
+        await asyncio.sleep(max(0.0, job["start_at"] - time.time()))  # every process at once
+        started = time.time()
+        cpu0 = time.process_time()
+        results = await asyncio.gather(
+            *(zoom.get_meeting_by_id(meeting_id(i)) for i in range(calls)),
+            return_exceptions=True,
+        )
+        ended = time.time()
+        cpu = time.process_time() - cpu0
+        local = zoom._pacer.local_admissions  # type: ignore[union-attr]
+    await store.aclose()
+    failed = sum(1 for r in results if isinstance(r, BaseException))
+    return {"calls": calls, "failed": failed, "start": started, "end": ended, "cpu_s": cpu,
+            "local_admissions": local}  # fmt: skip
+
+
+async def run_limiter_overhead(job: dict[str, Any]) -> dict[str, Any]:
+    """Sequential calls spaced wider than the pacer's slots, so no limiter ever waits: what is
+    left is its own cost. Variants interleave in rounds; medians per variant."""
+    import random
+
+    from zoom_async import AsyncZoom, BearerToken
+    from zoom_async.redis import RedisStore
+
+    store = RedisStore.from_url(job["redis_url"], prefix=job["prefix"])
+    base = job["base"] + "/v2"
+    clients = {
+        "none": AsyncZoom(BearerToken(TOKEN), base_url=base),
+        "in-process": AsyncZoom(BearerToken(TOKEN), base_url=base, plan="business"),
+        "redis": AsyncZoom(BearerToken(TOKEN), base_url=base, plan="business", store=store),
+    }
+    latency: dict[str, list[float]] = {name: [] for name in clients}
+    cpu: dict[str, list[float]] = {name: [] for name in clients}
+    for zoom in clients.values():
+        for _ in range(5):  # warm: connection, imports, script load
+            await zoom.get_meeting_by_id(meeting_id(0))
+    order = list(clients)
+    for _ in range(job["rounds"]):
+        random.shuffle(order)
+        for name in order:
+            zoom = clients[name]
+            for i in range(job["calls"]):
+                await asyncio.sleep(job["gap_s"])
+                c0, t0 = time.process_time(), time.perf_counter()
+                await zoom.get_meeting_by_id(meeting_id(i))
+                latency[name].append(time.perf_counter() - t0)
+                cpu[name].append(time.process_time() - c0)
+    for zoom in clients.values():
+        await zoom.aclose()
+    await store.aclose()
+    return {
+        name: {
+            "median_ms": statistics.median(latency[name]) * 1000,
+            "cpu_us": statistics.mean(cpu[name]) * 1e6,
+            "calls": len(latency[name]),
+        }
+        for name in clients
+    }
+
+
 ASYNC_JOBS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "floor": run_floor,
     "zoom_async": run_zoom_async,
@@ -398,6 +468,8 @@ ASYNC_JOBS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "paginate": run_paginate,
     "fanout": run_fanout,
     "pacing": run_pacing,
+    "shared_pacing": run_shared_pacing,
+    "limiter_overhead": run_limiter_overhead,
 }
 SYNC_JOBS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "requests": run_requests,

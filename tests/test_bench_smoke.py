@@ -55,6 +55,11 @@ EXPECTED_ROWS = [
     "| zoom.download |",
     "| zoom.download ≥ 0.9x raw aiohttp throughput (4 MB file) |",
     "| zoom.download peak RSS < 20 MB above baseline (4 MB file) |",
+    "| 4 | 40 |",
+    "| in-process | 5 |",
+    "| redis | 5 |",
+    "| 4 processes sharing a RedisStore ≥ 95% of 80 req/s, zero 429s |",
+    "| Redis limiter adds ≤ 0.3 ms median latency vs the in-process pacer |",
 ]
 
 

@@ -465,8 +465,6 @@ class AsyncZoom(GeneratedMethods):
         rejected: set[str] = set()
         just_refreshed = False
         while True:
-            if self._pacer is not None and category is not None:
-                await self._pacer.acquire(category)
             try:
                 token = await self.auth.get_token(ctx)
             except ZoomError as exc:
@@ -483,6 +481,10 @@ class AsyncZoom(GeneratedMethods):
                 attempt += 1
                 await asyncio.sleep(delay)
                 continue
+            # The slot is taken once the token is there: calls that waited for a token must
+            # not hold slots that then all come due at once.
+            if self._pacer is not None and category is not None:
+                await self._pacer.acquire(category)
             headers = {
                 "Authorization": f"Bearer {token}",
                 "Accept": "application/json",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import math
 import os
@@ -89,6 +90,38 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((start - now + window) / 1000) + 1000)
 return {start - now, live}
 """
 
+# A call that reaches the wire late (its slot passed while it waited for a connection, say)
+# moves its log entry to now, if every window holding now still stays within the limit;
+# else it learns how long to wait. KEYS: log. ARGV: limit, window µs, member, spacing µs.
+_LATE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local raw = redis.call('ZRANGEBYSCORE', KEYS[1], now - window + 1, now + window - 1, 'WITHSCORES')
+local times = {}
+for i = 1, #raw, 2 do
+  if raw[i] ~= ARGV[3] then times[#times + 1] = tonumber(raw[i + 1]) end
+end
+local n, j = #times, 1
+-- Would a send at now make [a, a + window) hold more than limit? (entries from index lo on
+-- are >= a; j only moves forward because a only grows)
+local function over(a, lo)
+  while j <= n and times[j] < a + window do j = j + 1 end
+  return j - lo + 1 > limit
+end
+-- The windows holding now start in (now - window, now]; the fullest start at an entry.
+for i = 1, n do
+  local a = times[i]
+  if a > now then break end
+  if a > now - window and over(a, i) then return tonumber(ARGV[4]) end
+end
+local lo = 1
+while lo <= n and times[lo] < now do lo = lo + 1 end
+if over(now, lo) then return tonumber(ARGV[4]) end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+return 0
+"""
+
 # A per-second 429: no process sends in this category before now + ARGV[1] µs.
 _COOL_DOWN = """
 local t = redis.call('TIME')
@@ -99,6 +132,14 @@ if until_ > current then
 end
 return 0
 """
+
+# A call this many seconds behind its slot when it reaches the wire checks the log again.
+LATE = 0.02
+
+# (slot loop time, log member) that acquire() gave the current call, for admit().
+_slot: contextvars.ContextVar[tuple[float, str] | None] = contextvars.ContextVar(
+    "zoom_async_slot", default=None
+)
 
 # Admit this share of Zoom's limit: sends reach Zoom a little before or after their reserved
 # times (network, busy hosts, event-loop wake-ups), and Zoom counts arrivals.
@@ -140,6 +181,7 @@ class RedisStore:
         self._put = client.register_script(_PUT_TOKENS)
         self._admit = client.register_script(_ADMIT)
         self._cool = client.register_script(_COOL_DOWN)
+        self._late = client.register_script(_LATE)
         self._budgets: dict[tuple[str, str], RedisBudget] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._down_until = 0.0  # monotonic: skip Redis until then after a failure
@@ -327,25 +369,26 @@ class RedisBudget:
                 self._switch(local=False)
             await self._after_handover(category)
             try:
-                wait = await self._reserve(category, *limit)
+                wait, member = await self._reserve(category, *limit)
             except _Unavailable:
                 self._switch(local=True)
             else:
                 self.shared_admissions += 1
-                self._shared_until[category] = loop.time() + wait
+                slot = self._shared_until[category] = loop.time() + wait
+                _slot.set((slot, member))
                 if wait > 0:
                     await asyncio.sleep(wait)
                 return
         elif not self._local_mode:
             self._switch(local=True)
+        _slot.set(None)
         await self._after_handover(category)
         self.local_admissions += 1
         await self._local().acquire(category)
 
-    async def _reserve(self, category: str, requests: int, seconds: int) -> float:
-        """One admission script run: the seconds until this call's slot."""
-        allowed = max(1, math.floor(requests * MARGIN))
-        window_us = seconds * 1_000_000
+    async def _reserve(self, category: str, requests: int, seconds: int) -> tuple[float, str]:
+        """One admission script run: the seconds until this call's slot, and its log entry."""
+        allowed, window_us = self._allowed(requests), seconds * 1_000_000
         self._sequence += 1
         member = f"{self.store.process_id}:{self._sequence}"
         args: list[str | int] = [allowed, window_us, window_us // allowed, member,
@@ -354,7 +397,11 @@ class RedisBudget:
             lambda: self.store._admit(keys=self._keys(category), args=args)
         )
         self._live = max(int(live), 1)
-        return max(int(wait_us), 0) / 1_000_000
+        return max(int(wait_us), 0) / 1_000_000, member
+
+    @staticmethod
+    def _allowed(requests: int) -> int:
+        return max(1, math.floor(requests * MARGIN))
 
     def _switch(self, *, local: bool) -> None:
         """Change between shared and local admission. Slots the old mode already handed out
@@ -372,9 +419,32 @@ class RedisBudget:
             await asyncio.sleep(wait)
 
     async def admit(self, category: str) -> None:
-        """Under Redis the reservation already placed the call; locally, the window check."""
+        """Right before sending. A call that fell behind its slot (waiting for a connection)
+        moves its entry in the log to now, waiting while that would overfill a window;
+        locally, the pacer's own window check."""
         if self._local_mode:
             await self._local().admit(category)
+            return
+        given, limit = _slot.get(), self._limits.get(category)
+        _slot.set(None)
+        if given is None or limit is None:
+            return
+        slot, member = given
+        loop = asyncio.get_running_loop()
+        if loop.time() - slot <= LATE:
+            return
+        requests, seconds = limit
+        allowed, window_us = self._allowed(requests), seconds * 1_000_000
+        args: list[str | int] = [allowed, window_us, member, window_us // allowed]
+        key = self._keys(category)[0]
+        while True:
+            try:
+                wait_us = await self.store._call(lambda: self.store._late(keys=[key], args=args))
+            except _Unavailable:
+                return
+            if not wait_us:
+                return
+            await asyncio.sleep(int(wait_us) / 1_000_000)
 
     def backoff(self, category: str, seconds: float) -> None:
         """A per-second 429: every process holds the category (and this one at once)."""

@@ -33,10 +33,11 @@ def record_arrivals(sandbox: ZoomSandbox) -> list[float]:
     return arrivals
 
 
-def busiest_second(arrivals: list[float]) -> int:
-    """The most requests in any rolling one-second window."""
+def busiest_second(arrivals: list[float]) -> tuple[int, float]:
+    """The most requests in any rolling one-second window, and when (seconds after the first)."""
     times = sorted(arrivals)
-    return max((bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)), default=0)
+    counts = [(bisect.bisect_left(times, t + 1.0) - i, t - times[0]) for i, t in enumerate(times)]
+    return max(counts, default=(0, 0.0))
 
 
 def base_config(sandbox: ZoomSandbox, **extra: Any) -> dict[str, Any]:

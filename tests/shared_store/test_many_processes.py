@@ -22,7 +22,8 @@ async def test_eight_processes_share_one_budget_and_one_token(redis_server, pref
     assert [r["failures"] for r in reports] == [[]] * PROCESSES
     assert len(arrivals) == PROCESSES * CALLS
     assert sandbox.counters.rate_limited == 0
-    assert busiest_second(arrivals) <= sandbox.qps_limit("light")
+    busiest, at = busiest_second(arrivals)
+    assert busiest <= sandbox.qps_limit("light"), f"{busiest} requests in the second at {at:.2f} s"
     assert sandbox.counters.token_requests["account_credentials"] == 1
     assert sum(r["token_requests"] for r in reports) == 1
 
@@ -35,7 +36,7 @@ async def test_independent_processes_collect_429s():
         config = base_config(sandbox, mode="light", calls=60, redis_url=None)
         reports = await run_fleet([config] * PROCESSES)
     assert sandbox.counters.rate_limited > 0
-    assert busiest_second(arrivals) > sandbox.qps_limit("light")
+    assert busiest_second(arrivals)[0] > sandbox.qps_limit("light")
     assert sandbox.counters.token_requests["account_credentials"] == PROCESSES
     assert sum(r["token_requests"] for r in reports) == PROCESSES
 
