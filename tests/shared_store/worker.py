@@ -2,7 +2,7 @@
 
 ``python tests/shared_store/worker.py '<json config>'`` builds a client, prints ``ready``,
 waits for a line on stdin (so every worker starts together), runs, and prints one JSON line
-with what it saw. Modes: ``light`` (S2S, ``calls`` light calls, ``concurrency`` in flight)
+with what it saw. Modes: ``light`` (S2S, ``calls`` light calls, ``concurrency`` (4) in flight)
 and ``rotate`` (user OAuth from a shared refresh token, one call).
 """
 
@@ -36,12 +36,12 @@ async def _light(config: dict[str, Any], go: asyncio.Event) -> dict[str, Any]:
                                config["client_secret"], token_url=config["token_url"])  # fmt: skip
     store = _store(config)
     zoom = AsyncZoom(auth, base_url=config["base_url"], plan="business", store=store,
-                     max_connections=config.get("concurrency", 16))  # fmt: skip
+                     max_connections=config.get("concurrency", 4))  # fmt: skip
     budget = zoom._pacer
     modes: list[str] = []
     failures: list[str] = []
     latencies: list[float] = []
-    gate = asyncio.Semaphore(config.get("concurrency", 16))
+    gate = asyncio.Semaphore(config.get("concurrency", 4))
 
     async def one() -> None:
         async with gate:
