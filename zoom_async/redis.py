@@ -63,7 +63,7 @@ return ARGV[1]
 # Sliding-log admission on Redis's clock. KEYS: log (zset of reserved send times, µs),
 # next free slot, shared cool-down, heartbeats. ARGV: limit, window µs, spacing µs, member,
 # process id. Each call reserves the earliest time that keeps at most `limit` sends in any
-# window and at least `spacing` apart, and returns {wait µs, live processes}.
+# window and at least `spacing` apart, and returns {wait µs, live processes, Redis now µs}.
 _ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -87,7 +87,7 @@ end
 redis.call('ZADD', KEYS[1], start, ARGV[4])
 redis.call('SET', KEYS[2], start + spacing, 'PX', math.ceil((start - now + window) / 1000))
 redis.call('PEXPIRE', KEYS[1], math.ceil((start - now + window) / 1000) + 1000)
-return {start - now, live}
+return {start - now, live, now}
 """
 
 # A call that reaches the wire late (its slot passed while it waited for a connection, say)
@@ -133,6 +133,9 @@ end
 return 0
 """
 
+# Seconds a clock offset estimate is kept before a fresh reply replaces it (clock drift).
+OFFSET_TTL = 10.0
+
 # A call this many seconds behind its slot when it reaches the wire checks the log again.
 LATE = 0.005
 
@@ -143,7 +146,7 @@ _slot: contextvars.ContextVar[tuple[float, str] | None] = contextvars.ContextVar
 
 # Admit this share of Zoom's limit: sends reach Zoom a little before or after their reserved
 # times (network, busy hosts, event-loop wake-ups), and Zoom counts arrivals.
-MARGIN = 0.95
+MARGIN = 0.925
 
 
 class RedisStore:
@@ -188,7 +191,7 @@ class RedisStore:
         self._cool = client.register_script(_COOL_DOWN)
         self._late = client.register_script(_LATE)
         self._budgets: dict[tuple[str, str], RedisBudget] = {}
-        self._background: set[asyncio.Task[Any]] = set()
+        self._background: set[asyncio.Future[Any]] = set()
         self._down_until = 0.0  # monotonic: skip Redis until then after a failure
         self._warned = False
 
@@ -285,12 +288,8 @@ class RedisStore:
         finally:
             if held:
                 # Shielded: a cancelled fetch still releases the lock (else it would block
-                # every process until lock_ttl).
-                task = asyncio.ensure_future(self._release_lock(lock_key, owner))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.shield(task)
+                # every process until lock_ttl); the release goes on if we are cancelled.
+                await asyncio.shield(self._spawn(self._release_lock(lock_key, owner)))
 
     async def _acquire_lock(self, lock_key: str, owner: str) -> bool:
         """Take the lock (True), or give up on it because Redis is down (False)."""
@@ -319,10 +318,12 @@ class RedisStore:
             budget = self._budgets[plan, account] = RedisBudget(self, plan, account)
         return budget
 
-    def _spawn(self, coro: Awaitable[Any]) -> None:
+    def _spawn(self, coro: Awaitable[T]) -> asyncio.Future[T]:
+        """Run ``coro`` in the background, finished (bounded) by :meth:`aclose`."""
         task = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
     async def aclose(self) -> None:
         """Finish pending writes (bounded) and close the connection pool."""
@@ -354,6 +355,7 @@ class RedisBudget:
         # the previous mode's reservations run after a switch.
         self._shared_until: dict[str, float] = {}
         self._handover: dict[str, float] = {}
+        self._offset, self._offset_at = math.inf, 0.0  # loop time minus Redis time, seconds
         self._sequence = 0
         #: Admissions that went through Redis / through the local fallback.
         self.shared_admissions = 0
@@ -377,13 +379,14 @@ class RedisBudget:
                 self._switch(local=False)
             await self._after_handover(category)
             try:
-                wait, member = await self._reserve(category, *limit)
+                slot, member = await self._reserve(category, *limit)
             except _Unavailable:
                 self._switch(local=True)
             else:
                 self.shared_admissions += 1
-                slot = self._shared_until[category] = loop.time() + wait
+                self._shared_until[category] = slot
                 _slot.set((slot, member))
+                wait = slot - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 return
@@ -395,17 +398,24 @@ class RedisBudget:
         await self._local().acquire(category)
 
     async def _reserve(self, category: str, requests: int, seconds: int) -> tuple[float, str]:
-        """One admission script run: the seconds until this call's slot, and its log entry."""
+        """One admission script run: this call's slot (loop time) and its log entry."""
         allowed, window_us = self._allowed(requests), seconds * 1_000_000
         self._sequence += 1
         member = f"{self.store.process_id}:{self._sequence}"
         args: list[str | int] = [allowed, window_us, window_us // allowed, member,
                                  self.store.process_id]  # fmt: skip
-        wait_us, live = await self.store._call(
+        wait_us, live, redis_now = await self.store._call(
             lambda: self.store._admit(keys=self._keys(category), args=args)
         )
         self._live = max(int(live), 1)
-        return max(int(wait_us), 0) / 1_000_000, member
+        # The reply may have been delayed (a busy Redis or host): place the slot on the Redis
+        # clock, mapped to ours by the least delayed reply seen lately, so admit() sees the
+        # delay as lateness instead of shifting the slot.
+        now = asyncio.get_running_loop().time()
+        offset = now - int(redis_now) / 1_000_000
+        if offset < self._offset or now - self._offset_at > OFFSET_TTL:
+            self._offset, self._offset_at = offset, now
+        return (int(redis_now) + max(int(wait_us), 0)) / 1_000_000 + self._offset, member
 
     @staticmethod
     def _allowed(requests: int) -> int:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.shared_store.fleet import base_config, busiest_second, record_arrivals, run_fleet
+from tests.shared_store.fleet import (
+    base_config,
+    busiest_second,
+    record_arrivals,
+    run_fleet,
+    sandbox_priority,
+)
 from tests.support.redis_server import RedisServer
 from zoom_async.sandbox import ZoomSandbox
 
@@ -18,7 +24,8 @@ async def test_eight_processes_share_one_budget_and_one_token(redis_server, pref
     async with sandbox:
         config = base_config(sandbox, mode="light", calls=CALLS, redis_url=redis_server.url,
                              prefix=prefix)  # fmt: skip
-        reports = await run_fleet([config] * PROCESSES)
+        with sandbox_priority():
+            reports = await run_fleet([config] * PROCESSES)
     assert [r["failures"] for r in reports] == [[]] * PROCESSES
     assert len(arrivals) == PROCESSES * CALLS
     assert sandbox.counters.rate_limited == 0

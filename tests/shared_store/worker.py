@@ -1,14 +1,15 @@
-"""One worker process of the multi-process tests (and the benchmark).
+"""One worker process of the multi-process tests.
 
-``python tests/shared_store/worker.py '<json config>'`` builds a client, prints ``ready``,
-waits for a line on stdin (so every worker starts together), runs, and prints one JSON line
-with what it saw. Modes: ``light`` (S2S, ``calls`` light calls, ``concurrency`` (4) in flight)
+``python tests/shared_store/worker.py '<json config>' <niceness>`` builds a client, prints
+``ready``, waits for a line on stdin (so every worker starts together), runs, and prints one
+JSON line with what it saw. Modes: ``light`` (S2S, ``calls`` light calls, ``concurrency`` (4) in flight)
 and ``rotate`` (user OAuth from a shared refresh token, one call).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -86,6 +87,9 @@ async def _rotate(config: dict[str, Any], go: asyncio.Event) -> dict[str, Any]:
 
 async def main() -> None:
     config = orjson.loads(sys.argv[1])
+    if len(sys.argv) > 2:
+        # Back to normal priority if the sandbox process that started us raised its own.
+        os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[2]))
     go = asyncio.Event()
     run = {"light": _light, "rotate": _rotate}[config["mode"]]
     task = asyncio.ensure_future(run(config, go))
