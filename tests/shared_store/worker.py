@@ -2,8 +2,8 @@
 
 ``python tests/shared_store/worker.py '<json config>' <niceness>`` builds a client, prints
 ``ready``, waits for a line on stdin (so every worker starts together), runs, and prints one
-JSON line with what it saw. Modes: ``light`` (S2S, ``calls`` light calls, ``concurrency`` (4) in flight)
-and ``rotate`` (user OAuth from a shared refresh token, one call).
+JSON line with what it saw. Modes: ``light`` (S2S, ``calls`` light calls, ``concurrency``
+(default 4) in flight) and ``rotate`` (user OAuth from a shared refresh token, one call).
 """
 
 from __future__ import annotations
