@@ -8,6 +8,7 @@ batch job runs at Zoom's ceiling without collecting 429s.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import collections
 import math
 from typing import Literal
@@ -37,7 +38,16 @@ RECOVERY = 5.0  # seconds without a 429 before a lowered cap rises by one call
 class _Lane:
     """Evenly spaced slots for one category (a GCRA scheduler with no burst)."""
 
-    __slots__ = ("cap", "full_cap", "interval", "min_cap", "next_free", "raised_at", "sent")
+    __slots__ = (
+        "cap",
+        "full_cap",
+        "interval",
+        "min_cap",
+        "next_free",
+        "raised_at",
+        "released",
+        "sent",
+    )
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / (rate * SAFETY)
@@ -50,6 +60,9 @@ class _Lane:
         self.min_cap = max(1, self.full_cap // 2)
         self.raised_at = 0.0
         self.sent: collections.deque[float] = collections.deque()
+        # Start times of future slots whose callers gave up (cancelled, timed out), sorted;
+        # the next caller takes the earliest instead of queueing behind them.
+        self.released: list[float] = []
 
     def window_wait(self, now: float) -> float:
         """Record a send at ``now`` if the last second has room; else how long to wait."""
@@ -66,13 +79,27 @@ class _Lane:
 
     def reserve(self, now: float) -> float:
         """Claim the next slot; return how long to wait for it."""
+        released = self.released
+        # A given-back slot already past was not used by anyone: it is gone, not a burst.
+        del released[: bisect.bisect_left(released, now)]
+        if released:
+            return released.pop(0) - now
         start = max(now, self.next_free)
         self.next_free = start + self.interval
         return start - now
 
+    def release(self, start: float) -> None:
+        """Give back the slot starting at ``start`` that its caller will not use."""
+        bisect.insort(self.released, start)
+        # Given-back slots at the end of the schedule shrink it, so the queue really empties.
+        released = self.released
+        while released and released[-1] + self.interval >= self.next_free - 1e-9:
+            self.next_free = released.pop()
+
     def push_back(self, now: float, seconds: float) -> None:
         """Zoom said wait: no slot before ``now + seconds``, and send a little less from now."""
         self.next_free = max(self.next_free, now + seconds)
+        self.released.clear()  # given-back slots fall inside the hold Zoom asked for
         self.cap = max(self.min_cap, self.cap - max(1, self.full_cap // 40))
         self.raised_at = now
 
@@ -100,9 +127,15 @@ class Pacer:
         lane = self._lanes.get(category)
         if lane is None:
             return
-        wait = lane.reserve(asyncio.get_running_loop().time())
+        now = asyncio.get_running_loop().time()
+        wait = lane.reserve(now)
         if wait > 0:
-            await asyncio.sleep(wait)
+            try:
+                await asyncio.sleep(wait)
+            except BaseException:
+                # Cancelled or timed out while waiting: the slot goes to the next caller.
+                lane.release(now + wait)
+                raise
 
     async def admit(self, category: str) -> None:
         """Right before sending: wait while the last second already holds a full share."""
