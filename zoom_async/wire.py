@@ -241,6 +241,10 @@ def check_path_text(name: str, value: object) -> str:
         raise ValueError(f"{name} must not be empty")
     if len(text) > 1024:
         raise ValueError(f"{name} is too long ({len(text)} characters)")
+    if "." in text and not text.strip("./"):
+        # "." and ".." are dot segments: yarl, urljoin and proxies resolve them, so
+        # DELETE .../registrants/.. would reach the meeting itself.
+        raise ValueError(f"{name} must not be a '.' or '..' path segment, got {text!r:.40}")
     return text
 
 
