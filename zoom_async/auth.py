@@ -34,6 +34,25 @@ __all__ = [
 DEFAULT_TOKEN_URL = "https://zoom.us/oauth/token"
 logger = logging.getLogger("zoom_async")
 
+# Zoom's tokens live an hour. A lifetime of zero or less would mean a token POST before
+# every call, and one beyond a day is not believable: both get the short floor instead.
+MIN_TOKEN_LIFETIME = 60
+MAX_TOKEN_LIFETIME = 24 * 3600
+# After this many tokens in a row rejected (401/124) without a success in between,
+# fetching yet another one waits; the hold doubles per rejection up to the maximum.
+REJECTIONS_BEFORE_HOLD = 2
+MAX_REFETCH_HOLD = 60.0
+
+_INVALID_GRANT = (
+    "the refresh token was rejected (invalid_grant): it was already used, revoked or"
+    " expired; the user must authorize the app again"
+)
+
+
+def sendable_token(token: str) -> bool:
+    """Whether ``token`` can go in an ``Authorization`` header (printable ASCII only)."""
+    return bool(token) and token.isascii() and token.isprintable()
+
 
 @attrs.frozen(slots=True)
 class OAuthTokens:
@@ -73,6 +92,8 @@ class Auth:
         self._rejected: str | None = None
         self.token_requests = 0
         self.api_url: str | None = None
+        self._rejections = 0  # tokens rejected in a row, reset by a success
+        self._refetch_at = 0.0  # monotonic: no new token fetched for a rejection before this
 
     @property
     def can_refresh(self) -> bool:
@@ -103,9 +124,22 @@ class Auth:
         if not self.can_refresh:
             return None
         if self._access_token == rejected:
+            now = time.monotonic()
+            if now < self._refetch_at:
+                # Fresh tokens keep being rejected (revoked app, wrong account): another
+                # token POST per call would not help, so fail fast until the hold ends.
+                return None
+            self._rejections += 1
+            if self._rejections >= REJECTIONS_BEFORE_HOLD:
+                hold = 2.0 ** (self._rejections - REJECTIONS_BEFORE_HOLD)
+                self._refetch_at = now + min(hold, MAX_REFETCH_HOLD)
             self._access_token = None
             self._rejected = rejected
         return await self.get_token(ctx)
+
+    def token_worked(self) -> None:
+        """A call succeeded: rejections so far were not a pattern."""
+        self._rejections = 0
 
     async def _refresh_single_flight(self, ctx: TokenContext) -> str:
         task = self._inflight
@@ -195,6 +229,14 @@ def _require_text(**values: object) -> None:
             raise ValueError(f"{name} must be a non-empty string")
 
 
+def _require_token(**values: object) -> None:
+    """An access token given by the caller: non-empty printable ASCII (it goes in a header)."""
+    _require_text(**values)
+    for name, value in values.items():
+        if not sendable_token(str(value)):
+            raise ValueError(f"{name} must be printable ASCII (no CR, LF or NUL)")
+
+
 def _basic(client_id: str, client_secret: str) -> str:
     raw = f"{client_id}:{client_secret}".encode()
     return "Basic " + base64.b64encode(raw).decode("ascii")
@@ -231,7 +273,8 @@ async def request_token(
     try:
         data: Any = orjson.loads(response.body)
         access = data["access_token"]
-        if not isinstance(access, str) or not access:
+        # CR/LF/NUL would break (or inject into) the Authorization header: never cache it.
+        if not isinstance(access, str) or not sendable_token(access):
             raise TypeError
         expires_in = int(data.get("expires_in", 3600))
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
@@ -241,6 +284,13 @@ async def request_token(
             method="POST",
             path=token_url,
         ) from None
+    if not 0 < expires_in <= MAX_TOKEN_LIFETIME:
+        logger.warning(
+            "token endpoint sent expires_in=%d; treating the token as valid for %d s",
+            expires_in,
+            MIN_TOKEN_LIFETIME,
+        )
+        expires_in = MIN_TOKEN_LIFETIME
     refresh = data.get("refresh_token")
     return OAuthTokens(
         access_token=access,
@@ -259,10 +309,7 @@ def _token_error(error: ZoomAPIError, grant: str) -> ZoomAPIError:
     message = error.message
     body_error = _oauth_error_code(error.body)
     if grant == "refresh_token" and body_error == "invalid_grant":
-        message = (
-            "the refresh token was rejected (invalid_grant): it was already used, revoked or"
-            " expired; the user must authorize the app again"
-        )
+        message = _INVALID_GRANT
     else:
         message = f"token request rejected: {message}"
     return AuthenticationError(
@@ -365,7 +412,9 @@ class UserOAuth(Auth):
         self._on_tokens = on_tokens
         self._unsaved: OAuthTokens | None = None
         self._presented = refresh_token  # the refresh token of the last grant sent
+        self._dead: AuthenticationError | None = None  # invalid_grant for _refresh_token
         if access_token:
+            _require_token(access_token=access_token)
             # Resume with a stored access token until it expires.
             self._access_token = access_token
             remaining = (expires_at or 0) - time.time() - self.refresh_skew
@@ -387,14 +436,32 @@ class UserOAuth(Auth):
         """The current (newest) refresh token."""
         return self._refresh_token
 
+    def set_refresh_token(self, refresh_token: str) -> None:
+        """Use new credentials (after the user authorized again): a dead token is forgotten."""
+        _require_text(refresh_token=refresh_token)
+        self._refresh_token = refresh_token
+        self._dead = None
+        self._unsaved = None
+
     async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
         if self._unsaved is not None:
             # The last pair was never persisted: retry that instead of rotating again.
             return self._unsaved
+        if self._dead is not None:
+            # Zoom said invalid_grant for this refresh token; it will not come back to life.
+            dead = self._dead
+            raise AuthenticationError(dead.status, dead.message, method="POST", path=dead.path)
         self.token_requests += 1
         self._presented = self._refresh_token
         form = {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
-        tokens = await request_token(ctx, self.token_url, form, self.client_id, self._client_secret)
+        try:
+            tokens = await request_token(
+                ctx, self.token_url, form, self.client_id, self._client_secret
+            )
+        except AuthenticationError as exc:
+            if exc.message == _INVALID_GRANT:
+                self._dead = exc
+            raise
         if tokens.refresh_token:
             # The old refresh token is dead from this moment; only the new one works.
             self._refresh_token = tokens.refresh_token
@@ -404,6 +471,7 @@ class UserOAuth(Auth):
         if shared.refresh_token and shared.refresh_token != self._refresh_token:
             # Another client rotated the pair: its refresh token is the live one now.
             self._refresh_token = shared.refresh_token
+            self._dead = None
 
     def _adoptable(self, shared: OAuthTokens, stale: set[str | None]) -> bool:
         # A pair on_tokens has not yet saved is handed to it again before anything is used.
@@ -429,7 +497,7 @@ class BearerToken(Auth):
 
     def __init__(self, access_token: str) -> None:
         super().__init__()
-        _require_text(access_token=access_token)
+        _require_token(access_token=access_token)
         self._access_token = access_token
         self._expires_at = float("inf")
 

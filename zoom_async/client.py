@@ -513,6 +513,7 @@ class AsyncZoom(GeneratedMethods):
                 outcome = response
                 if response.status < 300:
                     self._log(request, response, started, attempt)
+                    self.auth.token_worked()
                     return response
                 error = error_from_response(
                     response.status,
@@ -531,7 +532,8 @@ class AsyncZoom(GeneratedMethods):
                     raise error
                 rejected.add(token)
                 just_refreshed = True
-                await self.auth.token_rejected(ctx, token)
+                if await self.auth.token_rejected(ctx, token) is None:
+                    raise error
                 continue
             just_refreshed = False
             delay = self._retry.delay_for(attempt, request.method, error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from urllib.parse import parse_qs
 
 import httpx
@@ -74,11 +75,13 @@ async def test_expired_token_is_refreshed(make_client, router, s2s):
 
 
 async def test_short_lived_token_renewed_before_expiry(make_client, router, s2s):
-    # expires_in=0: the token is already due for renewal when it arrives
-    token_route = _token_sequence(router, "at-1", "at-2", expires_in=0)
+    # expires_in=20: renewed a tenth of its life early, never used to its last second
+    token_route = _token_sequence(router, "at-1", "at-2", expires_in=20)
     router.get(f"{BASE}/meetings/1").respond(200, json=MEETING)
     zoom = make_client(s2s)
     await zoom.get_meeting_by_id(1)
+    assert 17 < s2s._expires_at - time.monotonic() <= 18
+    s2s._expires_at = 0.0  # the 18 s are over
     await zoom.get_meeting_by_id(1)
     assert token_route.call_count == 2
 
