@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 
-import httpx
 import pytest
 
 from tests.support.facade_data import BASE, REFRESH, TOKEN_URL, token_json, zoom_error
@@ -54,7 +53,9 @@ def test_bearer_token_with_control_characters_is_refused(bad):
 
 
 async def test_dead_refresh_token_is_remembered(make_client, router):
-    token_route = router.post(TOKEN_URL).respond(400, json={"error": "invalid_grant", "reason": "x"})
+    token_route = router.post(TOKEN_URL).respond(
+        400, json={"error": "invalid_grant", "reason": "x"}
+    )
     api = router.get(f"{BASE}/meetings/1").respond(200, json=MEETING)
     auth = UserOAuth("client-1", "cs", REFRESH, token_url=TOKEN_URL)
     zoom = make_client(auth)
