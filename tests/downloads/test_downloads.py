@@ -392,5 +392,7 @@ async def test_a_rejected_token_is_replaced_and_refreshing_is_bounded(tmp_path: 
         async with AsyncZoom(auth, base_url=f"{base}/v2", retry_policy=FAST) as zoom:
             with pytest.raises(AuthenticationError):
                 await zoom.download(url, tmp_path / "y")
-        assert len(seen) == FAST.max_retries + 2
+        # Bounded by the retry count, and sooner by auth's hold on re-fetching after fresh
+        # tokens are rejected twice in a row.
+        assert 2 <= len(seen) <= FAST.max_retries + 2
         assert not (tmp_path / "y").exists()
