@@ -329,13 +329,13 @@ async def list_past_polls(call: Call) -> Reply:
 
 def _date(call: Call, name: str) -> str:
     value = call.query.get(name)
-    if not value:
-        raise validation_failed([(name, "Required field.")])
-    try:
-        datetime.strptime(value, "%Y-%m-%d")
+    if not value:  # checked against the spec already: an empty value means today
+        return call.sandbox.clock.utcnow().strftime("%Y-%m-%d")
+    try:  # a date, or the date part of a date-time
+        datetime.strptime(value[:10], "%Y-%m-%d")
     except ValueError:
         raise validation_failed([(name, "Invalid field: expected yyyy-mm-dd.")]) from None
-    return value
+    return value[:10]
 
 
 async def list_dashboard_meetings(call: Call) -> Reply:

@@ -22,12 +22,14 @@ def _done(call: Call) -> Reply:
 async def create_user(call: Call) -> Reply:
     info = call.body["user_info"]
     state = call.sandbox.state
-    if state.find_user(str(info["email"]), None) is not None:
-        raise ApiError(409, 1005, f"User already in the account: {info['email']}.")
-    # "create" sends an invitation: the user is pending until they accept it.
-    status = "pending" if call.body["action"] == "create" else "active"
-    user = state.create_user(info, status)
-    call.sandbox.emit("user.created", {"id": user.id, "email": user.email, "type": user.type})
+    user = state.find_user(str(info["email"]), None)
+    if user is None:
+        # "create" sends an invitation: the user is pending until they accept it.
+        status = "pending" if call.body["action"] == "create" else "active"
+        user = state.create_user(info, status)
+        call.sandbox.emit("user.created", {"id": user.id, "email": user.email, "type": user.type})
+    # else: the email is already in the account; a repeated create (a retry) answers with that
+    # user instead of adding a second one.
     body = {"id": user.id, "email": user.email, "first_name": user.first_name,
             "last_name": user.last_name, "type": user.type}  # fmt: skip
     return call.facts.success_status or 201, body
