@@ -497,8 +497,19 @@ def _plain_init(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:  # type
     )
 
 
+def _resolve(cls: type) -> None:
+    """Make every field's ``type`` a real type, evaluating only string annotations.
+
+    Generated models annotate with real types (only a reference to the class itself is a
+    string), so this usually costs nothing; ``typing.get_type_hints`` on a large model
+    costs about half a millisecond.
+    """
+    if any(isinstance(a.type, str) for a in attrs.fields(cls)):
+        attrs.resolve_types(cls)
+
+
 def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
-    attrs.resolve_types(cls)
+    _resolve(cls)
     fields = attrs.fields(cls)
     _building.add(cls)
     try:
@@ -571,7 +582,7 @@ def _not_object(value: Any) -> dict[str, Any]:
 
 
 def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
-    attrs.resolve_types(cls)
+    _resolve(cls)
     fields = attrs.fields(cls)
     overrides = {}
     absent: list[tuple[str, str]] = []
@@ -677,7 +688,7 @@ def _where(data: Any, tp: Any, path: str) -> str:
     """
     tp, _ = _split_none(tp)
     if isinstance(tp, type) and attrs.has(tp) and isinstance(data, dict):
-        attrs.resolve_types(tp)
+        _resolve(tp)
         for a in attrs.fields(tp):
             wire = a.metadata.get("wire", a.name)
             if _is_extra(a) or data.get(wire) is None:
