@@ -197,7 +197,6 @@ class Facts:
         self.modules.update(
             {text(e.class_info.name): text(e.class_info.module_name) for e in openapi.enums}
         )
-        self.enum_names = {text(e.class_info.name) for e in openapi.enums}
 
         # The parser renames path parameters, so match paths with their parameters blanked.
         self.by_route = {
