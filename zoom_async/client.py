@@ -370,6 +370,7 @@ class AsyncZoom(GeneratedMethods):
         /,
         *args: Any,
         max_items: int | None = None,
+        max_pages: int | None = None,
         **kwargs: Any,
     ) -> Paginator[T]:
         """Iterate all items of a paginated method, following ``next_page_token``.
@@ -379,7 +380,7 @@ class AsyncZoom(GeneratedMethods):
         >>> async for page in zoom.paginate(zoom.list_users).pages():
         ...     ...  # doctest: +SKIP
         """
-        return Paginator(method, args, kwargs, max_items=max_items)
+        return Paginator(method, args, kwargs, max_items=max_items, max_pages=max_pages)
 
     async def request(
         self,

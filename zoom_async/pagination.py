@@ -14,7 +14,11 @@ from typing import Any, Generic, Protocol, TypeVar
 from zoom_async.errors import ZoomError
 from zoom_async.wire import operation_of
 
-__all__ = ["Page", "PaginationError", "Paginator"]
+__all__ = ["MAX_EMPTY_PAGES", "Page", "PaginationError", "Paginator"]
+
+# Empty pages that still carry a new token, in a row, before the walk is called broken: Zoom
+# can send one (filtered-out items) but a run of them is a loop that max_items cannot end.
+MAX_EMPTY_PAGES = 20
 
 T = TypeVar("T", covariant=True)
 I_co = TypeVar("I_co", covariant=True)
@@ -27,14 +31,15 @@ class Page(Protocol[I_co]):
 
 
 class PaginationError(ZoomError):
-    """Zoom returned a page token it had already returned (the loop would never end)."""
+    """The walk would never end: a repeated page token, or a run of empty pages."""
 
 
 class Paginator(Generic[T]):
     """``async for item in paginator`` yields items; ``paginator.pages()`` yields pages.
 
     Every page is requested with the original arguments plus ``next_page_token``; the walk
-    stops when the token is missing or empty, or after ``max_items`` items.
+    stops when the token is missing or empty, after ``max_items`` items or ``max_pages``
+    pages.
     """
 
     def __init__(
@@ -44,6 +49,7 @@ class Paginator(Generic[T]):
         kwargs: dict[str, Any],
         *,
         max_items: int | None = None,
+        max_pages: int | None = None,
     ) -> None:
         operation = operation_of(method)
         if operation.items_field is None:
@@ -56,11 +62,16 @@ class Paginator(Generic[T]):
             isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1
         ):
             raise ValueError(f"max_items must be a positive int or None, got {max_items!r}")
+        if max_pages is not None and (
+            isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
+        ):
+            raise ValueError(f"max_pages must be a positive int or None, got {max_pages!r}")
         self._method = method
         self._args = args
         self._kwargs = kwargs
         self._items_field = operation.items_field
         self._max_items = max_items
+        self._max_pages = max_pages
         #: The token of the next page once a page has been read ("" when done).
         self.next_page_token: str | None = None
 
@@ -69,6 +80,7 @@ class Paginator(Generic[T]):
         seen: set[str] = set()
         token: str | None = None
         count = 0
+        pages = empty = 0
         while True:
             kwargs = dict(self._kwargs)
             if token:
@@ -77,9 +89,21 @@ class Paginator(Generic[T]):
             token = getattr(page, "next_page_token", None) or ""
             self.next_page_token = token
             yield page
-            count += len(_page_items(page, self._items_field))
-            if not token or (self._max_items is not None and count >= self._max_items):
+            pages += 1
+            items = len(_page_items(page, self._items_field))
+            count += items
+            empty = 0 if items else empty + 1
+            if (
+                not token
+                or (self._max_items is not None and count >= self._max_items)
+                or (self._max_pages is not None and pages >= self._max_pages)
+            ):
                 return
+            if empty >= MAX_EMPTY_PAGES:
+                raise PaginationError(
+                    f"{empty} empty pages in a row, each with a new next_page_token,"
+                    f" after {count} items"
+                )
             if token in seen:
                 raise PaginationError(f"Zoom repeated next_page_token after {count} items")
             seen.add(token)
