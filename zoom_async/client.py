@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -79,8 +80,11 @@ def _check_seconds(name: str, value: object) -> float | None:
     """A positive number of seconds, or None for no limit."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+    # inf overflows the loop's timer and nan never fires: a limit must be a real number.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise ValueError(
+            f"{name} must be a positive, finite number of seconds or None, got {value!r}"
+        )
     return float(value)
 
 

@@ -51,7 +51,15 @@ def check_url(name: str, url: str) -> str:
     """
     if not isinstance(url, str) or not url:
         raise ValueError(f"{name} must be a non-empty URL string")
-    parsed = URL(url)
+    try:
+        parsed = URL(url)
+    except ValueError:
+        raise ValueError(f"{name} is not a valid URL") from None
+    # Paths and queries are appended to it; credentials in it would go out on every call.
+    if "?" in url or "#" in url:
+        raise ValueError(f"{name} must not have a query or fragment")
+    if parsed.user is not None or parsed.password is not None:
+        raise ValueError(f"{name} must not hold user:password@ credentials")
     if parsed.scheme == "https" and parsed.host:
         return url.rstrip("/")
     if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
