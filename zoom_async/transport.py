@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 import aiohttp
 import attrs
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from zoom_async.errors import ZoomConnectionError, ZoomTimeoutError
@@ -255,7 +256,8 @@ class StreamingTransport(Protocol):
 
 
 def _translate(exc: BaseException, timeout: float | None) -> ZoomConnectionError:
-    """The typed error for an aiohttp/socket failure."""
+    """The typed error for an aiohttp/socket failure (chained to it, with secrets scrubbed)."""
+    _scrub_chain(exc)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return ZoomTimeoutError(f"no connection{_within(timeout)}", request_sent=False)
     if isinstance(exc, TimeoutError):
@@ -270,6 +272,23 @@ def _translate(exc: BaseException, timeout: float | None) -> ZoomConnectionError
     if isinstance(exc, aiohttp.ClientError):
         return ZoomConnectionError(f"{type(exc).__name__}: {exc}")
     return ZoomConnectionError(f"network error: {exc}")
+
+
+def _scrub_chain(exc: BaseException | None) -> None:
+    """Hide the Authorization header in aiohttp's ``request_info`` along the exception chain.
+
+    The typed error keeps aiohttp's exception as its cause for debugging; without this, the
+    bearer token would be one attribute away (``__cause__.request_info.headers``).
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        info = getattr(exc, "request_info", None)
+        if isinstance(info, aiohttp.RequestInfo) and "Authorization" in info.headers:
+            headers = CIMultiDict(info.headers)
+            headers["Authorization"] = "<hidden>"
+            exc.request_info = info._replace(headers=CIMultiDictProxy(headers))  # type: ignore[attr-defined]
+        exc = exc.__cause__ or exc.__context__
 
 
 def _within(timeout: float | None) -> str:
