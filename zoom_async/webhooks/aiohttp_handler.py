@@ -18,12 +18,14 @@ async def handle_aiohttp_request(
     too_large = error_response(413, "request body too large")
     if request.content_length is not None and request.content_length > router.max_body_size:
         return _to_aiohttp(too_large)
-    try:
-        body = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        # aiohttp's own client_max_size tripped first.
-        return _to_aiohttp(too_large)
-    return _to_aiohttp(await router.handle(request.headers, body))
+    # Read the stream ourselves: request.read() enforces the app's client_max_size (1 MiB by
+    # default) instead of the router's max_body_size.
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(1 << 16):
+        body += chunk
+        if len(body) > router.max_body_size:
+            return _to_aiohttp(too_large)
+    return _to_aiohttp(await router.handle(request.headers, bytes(body)))
 
 
 def _to_aiohttp(response: WebhookResponse) -> web.Response:

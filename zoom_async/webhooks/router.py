@@ -27,6 +27,7 @@ from zoom_async.webhooks.events import (
 from zoom_async.webhooks.verify import (
     DEFAULT_TOLERANCE,
     WebhookVerificationError,
+    check_tolerance,
     url_validation_response,
     verify,
 )
@@ -110,7 +111,7 @@ class ZoomWebhookRouter:
         if not secret:
             raise ValueError("the webhook secret token must not be empty")
         self._secret = secret
-        self.tolerance = tolerance
+        self.tolerance = check_tolerance(tolerance)
         self.background = background
         self.max_body_size = max_body_size
         self._callbacks: dict[str, list[WebhookCallback]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
     "WebhookVerificationError",
+    "check_tolerance",
     "signature_headers",
     "url_validation_response",
     "verify",
@@ -82,6 +84,17 @@ def _sign(secret: str | bytes, timestamp: str, body: bytes) -> str:
     return "v0=" + _hmac_hex(secret, b"v0:" + timestamp.encode("ascii") + b":" + body)
 
 
+def check_tolerance(tolerance: object) -> float:
+    """A replay window in seconds: finite and >= 0 (nan would compare false and accept any age)."""
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not 0 <= tolerance < math.inf
+    ):
+        raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
+    return float(tolerance)
+
+
 def verify(
     secret: str | bytes,
     headers: Mapping[str, str],
@@ -96,6 +109,7 @@ def verify(
     are matched case-insensitively. A timestamp more than ``tolerance`` seconds away from ``now``
     (default: the current time), in either direction, is rejected as a possible replay.
     """
+    check_tolerance(tolerance)
     body = _as_bytes(raw_body)
     key = _key(secret)
     signature = _header(headers, SIGNATURE_HEADER)
