@@ -133,6 +133,9 @@ end
 return 0
 """
 
+# Redis commands one store runs at once (below redis-py's default pool of 100).
+MAX_IN_FLIGHT = 32
+
 # Seconds a clock offset estimate is kept before a fresh reply replaces it (clock drift).
 OFFSET_TTL = 10.0
 
@@ -191,6 +194,9 @@ class RedisStore:
         self._cool = client.register_script(_COOL_DOWN)
         self._late = client.register_script(_LATE)
         self._budgets: dict[tuple[str, str], RedisBudget] = {}
+        # Thousands of calls started at once must queue here, not exhaust the pool (which
+        # redis-py reports as an error, not as a wait).
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._background: set[asyncio.Future[Any]] = set()
         self._down_until = 0.0  # monotonic: skip Redis until then after a failure
         self._warned = False
@@ -223,11 +229,14 @@ class RedisStore:
     async def _call(self, make: Callable[[], Awaitable[T]]) -> T:
         """Run one Redis command with the bounded timeout; record an outage if it fails."""
         try:
-            if self._socket_timeouts:
-                result = await make()
-            else:
-                async with asyncio.timeout(self.timeout):
+            async with self._in_flight:
+                if not self.available:
+                    raise _Unavailable  # it failed while this call queued
+                if self._socket_timeouts:
                     result = await make()
+                else:
+                    async with asyncio.timeout(self.timeout):
+                        result = await make()
         except _UNAVAILABLE as exc:
             self._down_until = time.monotonic() + self.retry_interval
             if not self._warned:

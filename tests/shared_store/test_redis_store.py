@@ -189,3 +189,13 @@ async def test_redis_down_calls_succeed_with_one_warning_and_no_secrets(make_sto
     for secret in ("pw-SECRET-9", sandbox.client_secret):
         assert secret not in text
     assert not any(token in text for token in sandbox.tokens._access)
+
+
+async def test_a_thousand_calls_at_once_queue_instead_of_failing_over(make_store):
+    store = make_store()
+    stored = OAuthTokens("at-1", "rt-1", expires_at=1e10)
+    await store.put_tokens("k", stored)
+    # More than redis-py's pool of 100 connections: they wait their turn, Redis stays "up".
+    results = await asyncio.gather(*(store.get_tokens("k") for _ in range(1000)))
+    assert results == [stored] * 1000
+    assert store.available
