@@ -78,6 +78,10 @@ class Call:
         except ValueError:
             raise validation_failed([(name, "Invalid field: expected yyyy-mm-dd.")]) from None
 
+    def done(self) -> Reply:
+        """The documented success status with no body (204 unless the spec says otherwise)."""
+        return self.facts.success_status or 204, None
+
     def flag(self, name: str) -> bool:
         return self.query.get(name, "false") == "true"
 

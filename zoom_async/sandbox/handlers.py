@@ -216,27 +216,10 @@ async def update_registrant_questions(call: Call) -> Reply:
     return 204, None
 
 
-# Which statuses each action moves a registrant out of, and where to.
-_REGISTRANT_ACTIONS = {
-    "approve": ({"pending", "denied"}, "approved"),
-    "deny": ({"pending", "approved"}, "denied"),
-    "cancel": ({"approved"}, "denied"),
-}
-
-
 async def update_registrant_status(call: Call) -> Reply:
     meeting = meeting_param(call)
-    action = _REGISTRANT_ACTIONS.get(str(call.body.get("action")))
-    if action is None:
-        return 204, None
-    sources, target = action
-    wanted = call.body.get("registrants") or []
-    ids = {str(r.get("id")) for r in wanted if r.get("id")}
-    emails = {str(r.get("email")).lower() for r in wanted if r.get("email")}
-    for registrant in meeting.registrants.values():
-        named = registrant.id in ids or str(registrant.data.get("email", "")).lower() in emails
-        if named and registrant.status in sources:
-            registrant.data["status"] = target
+    refs = call.body.get("registrants") or []
+    call.sandbox.state.set_registrant_status(meeting, str(call.body.get("action")), refs)
     return 204, None
 
 

@@ -122,6 +122,14 @@ _MEETING_FIELDS = (
 )
 
 
+# Which statuses each registrant action moves a registrant out of, and where to.
+_REGISTRANT_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (frozenset({"pending", "denied"}), "approved"),
+    "deny": (frozenset({"pending", "approved"}), "denied"),
+    "cancel": (frozenset({"approved"}), "denied"),
+}
+
+
 @attrs.define
 class User:
     id: str
@@ -767,6 +775,21 @@ class SandboxState:
         registrant = Registrant(data)
         meeting.registrants[registrant_id] = registrant
         return registrant, True
+
+    def set_registrant_status(
+        self, target: Meeting | Webinar, action: str, refs: list[Mapping[str, Any]]
+    ) -> None:
+        """Approve, deny or cancel the registrants named by id or email (others untouched)."""
+        move = _REGISTRANT_ACTIONS.get(action)
+        if move is None:
+            return
+        sources, status = move
+        ids = {str(r.get("id")) for r in refs if r.get("id")}
+        emails = {str(r.get("email")).lower() for r in refs if r.get("email")}
+        for registrant in target.registrants.values():
+            email = str(registrant.data.get("email", "")).lower()
+            if (registrant.id in ids or email in emails) and registrant.status in sources:
+                registrant.data["status"] = status
 
     def add_poll(self, meeting: Meeting | Webinar, body: Mapping[str, Any]) -> dict[str, Any]:
         poll: dict[str, Any] = {

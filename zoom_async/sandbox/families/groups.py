@@ -22,10 +22,6 @@ def _view(group: dict[str, Any]) -> dict[str, Any]:
     return {"id": group["id"], "name": group["name"], "total_members": len(group["members"])}
 
 
-def _done(call: Call) -> Reply:
-    return call.facts.success_status or 204, None
-
-
 async def list_groups(call: Call) -> Reply:
     groups = [_view(g) for g in call.sandbox.state.groups.values()]
     return 200, {"groups": groups, "total_records": len(groups)}
@@ -48,12 +44,12 @@ async def update_group(call: Call) -> Reply:
     group = _group(call)
     if "name" in call.body:
         group["name"] = str(call.body["name"])
-    return _done(call)
+    return call.done()
 
 
 async def delete_group(call: Call) -> Reply:
     del call.sandbox.state.groups[_group(call)["id"]]
-    return _done(call)
+    return call.done()
 
 
 async def list_members(call: Call) -> Reply:
@@ -92,7 +88,7 @@ def _member(call: Call, group: dict[str, Any]) -> str:
 async def delete_member(call: Call) -> Reply:
     group = _group(call)
     del group["members"][_member(call, group)]
-    return _done(call)
+    return call.done()
 
 
 async def update_member(call: Call) -> Reply:
@@ -107,7 +103,7 @@ async def update_member(call: Call) -> Reply:
         for other in call.sandbox.state.groups.values():
             if member_id in other["members"]:
                 other["members"][member_id] = other is group
-    return _done(call)
+    return call.done()
 
 
 BESPOKE: dict[str, Handler] = {

@@ -130,7 +130,7 @@ async def delete_meeting_recordings(call: Call) -> Reply:
     if not files:
         raise _no_recording(call.param("meetingId"))
     _remove(call, files)
-    return _success(call)
+    return call.done()
 
 
 async def delete_meeting_recording(call: Call) -> Reply:
@@ -139,7 +139,7 @@ async def delete_meeting_recording(call: Call) -> Reply:
     if file.trashed_at is not None and _action(call) == "trash":
         raise ApiError(404, 3301, f"This recording file does not exist: {file.id}.")
     _remove(call, [file])
-    return _success(call)
+    return call.done()
 
 
 def _recover(files: list[RecordingFile]) -> None:
@@ -151,17 +151,13 @@ async def recover_meeting_recordings(call: Call) -> Reply:
     name = "meetingUUID" if "meetingUUID" in call.request.match_info else "meetingId"
     record = _recording(call, name)
     _recover(record.files)
-    return _success(call)
+    return call.done()
 
 
 async def recover_meeting_recording(call: Call) -> Reply:
     record = _recording(call)
     _recover([_file(call, record)])
-    return _success(call)
-
-
-def _success(call: Call) -> Reply:
-    return call.facts.success_status or 204, None
+    return call.done()
 
 
 BESPOKE: dict[str, Handler] = {

@@ -172,7 +172,7 @@ async def delete_meeting_summary(call: Call) -> Reply:
     if instance.summary is None:
         raise meeting_not_found(call.param("meetingId"))
     instance.summary = None
-    return call.facts.success_status or 204, None
+    return call.done()
 
 
 BESPOKE: dict[str, Handler] = {

@@ -15,10 +15,6 @@ __all__ = ["BESPOKE"]
 _UPDATABLE = ("first_name", "last_name", "type", "dept", "timezone")
 
 
-def _done(call: Call) -> Reply:
-    return call.facts.success_status or 204, None
-
-
 async def create_user(call: Call) -> Reply:
     info = call.body["user_info"]
     state = call.sandbox.state
@@ -47,7 +43,7 @@ async def update_user(call: Call) -> Reply:
             setattr(user, key, value)
         else:
             user.profile[key] = value
-    return _done(call)
+    return call.done()
 
 
 async def delete_user(call: Call) -> Reply:
@@ -57,7 +53,7 @@ async def delete_user(call: Call) -> Reply:
     # Both "disassociate" and "delete" take the user out of this account.
     call.sandbox.state.delete_user(user)
     call.sandbox.emit("user.deleted", {"id": user.id, "email": user.email})
-    return _done(call)
+    return call.done()
 
 
 async def update_user_status(call: Call) -> Reply:
@@ -67,7 +63,7 @@ async def update_user_status(call: Call) -> Reply:
         if user is call.sandbox.state.owner and action == "deactivate":
             raise ApiError(400, 200, "The account owner cannot be deactivated.")
         user.status = "active" if action == "activate" else "inactive"
-    return _done(call)
+    return call.done()
 
 
 async def check_email(call: Call) -> Reply:
@@ -104,14 +100,14 @@ async def add_assistants(call: Call) -> Reply:
 
 async def delete_assistants(call: Call) -> Reply:
     user_param(call).assistants.clear()
-    return _done(call)
+    return call.done()
 
 
 async def delete_assistant(call: Call) -> Reply:
     user = user_param(call)
     if user.assistants.pop(call.param("assistantId"), None) is None:
         raise user_not_found(call.param("assistantId"))
-    return _done(call)
+    return call.done()
 
 
 def _schedulers(call: Call) -> list[Any]:
@@ -127,7 +123,7 @@ async def delete_schedulers(call: Call) -> Reply:
     user = user_param(call)
     for scheduler in _schedulers(call):
         scheduler.assistants.pop(user.id, None)
-    return _done(call)
+    return call.done()
 
 
 async def delete_scheduler(call: Call) -> Reply:
@@ -136,7 +132,7 @@ async def delete_scheduler(call: Call) -> Reply:
     if scheduler is None or user.id not in scheduler.assistants:
         raise user_not_found(call.param("schedulerId"))
     scheduler.assistants.pop(user.id)
-    return _done(call)
+    return call.done()
 
 
 BESPOKE: dict[str, Handler] = {

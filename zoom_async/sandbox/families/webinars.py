@@ -22,10 +22,6 @@ def webinar_param(call: Call) -> Webinar:
     return webinar
 
 
-def _done(call: Call) -> Reply:
-    return call.facts.success_status or 204, None
-
-
 def _join_url(webinar: Webinar) -> str:
     return f"https://zoom.us/w/{webinar.id}?pwd={webinar.password}"
 
@@ -79,20 +75,20 @@ async def update_webinar(call: Call) -> Reply:
             webinar.password = str(value)
         else:
             webinar.fields[key] = value
-    return _done(call)
+    return call.done()
 
 
 async def delete_webinar(call: Call) -> Reply:
     webinar = webinar_param(call)
     del call.sandbox.state.webinars[webinar.id]
-    return _done(call)
+    return call.done()
 
 
 async def update_webinar_status(call: Call) -> Reply:
     webinar = webinar_param(call)
     if call.body.get("action") == "end":
         call.sandbox.state.end_webinar(webinar)
-    return _done(call)
+    return call.done()
 
 
 # ---- registrants ----------------------------------------------------------------------------
@@ -147,30 +143,14 @@ async def get_registrant(call: Call) -> Reply:
 async def delete_registrant(call: Call) -> Reply:
     webinar = webinar_param(call)
     del webinar.registrants[_registrant(call, webinar).id]
-    return _done(call)
-
-
-_ACTIONS = {
-    "approve": ({"pending", "denied"}, "approved"),
-    "deny": ({"pending", "approved"}, "denied"),
-    "cancel": ({"approved"}, "denied"),
-}
+    return call.done()
 
 
 async def update_registrant_status(call: Call) -> Reply:
     webinar = webinar_param(call)
-    action = _ACTIONS.get(str(call.body.get("action")))
-    if action is None:
-        return 204, None
-    sources, target = action
-    wanted = call.body.get("registrants") or []
-    ids = {str(r.get("id")) for r in wanted if r.get("id")}
-    emails = {str(r.get("email")).lower() for r in wanted if r.get("email")}
-    for registrant in webinar.registrants.values():
-        named = registrant.id in ids or str(registrant.data.get("email", "")).lower() in emails
-        if named and registrant.status in sources:
-            registrant.data["status"] = target
-    return _done(call)
+    refs = call.body.get("registrants") or []
+    call.sandbox.state.set_registrant_status(webinar, str(call.body.get("action")), refs)
+    return call.done()
 
 
 async def get_questions(call: Call) -> Reply:
@@ -182,7 +162,7 @@ async def update_questions(call: Call) -> Reply:
     for key in ("questions", "custom_questions"):
         if key in call.body:
             webinar.questions[key] = list(call.body[key])
-    return _done(call)
+    return call.done()
 
 
 # ---- panelists ------------------------------------------------------------------------------
@@ -216,7 +196,7 @@ async def add_panelists(call: Call) -> Reply:
 
 async def delete_panelists(call: Call) -> Reply:
     webinar_param(call).panelists.clear()
-    return _done(call)
+    return call.done()
 
 
 async def delete_panelist(call: Call) -> Reply:
@@ -224,7 +204,7 @@ async def delete_panelist(call: Call) -> Reply:
     panelist_id = call.param("panelistId")
     if webinar.panelists.pop(panelist_id, None) is None:
         raise ApiError(404, 3001, f"Panelist does not exist: {panelist_id}.")
-    return _done(call)
+    return call.done()
 
 
 # ---- polls ----------------------------------------------------------------------------------
@@ -254,13 +234,13 @@ async def update_poll(call: Call) -> Reply:
     poll = _poll(call, webinar_param(call))
     poll.update({k: v for k, v in call.body.items() if k in ("title", "questions",
                                                             "anonymous", "poll_type")})  # fmt: skip
-    return _done(call)
+    return call.done()
 
 
 async def delete_poll(call: Call) -> Reply:
     webinar = webinar_param(call)
     del webinar.polls[_poll(call, webinar)["id"]]
-    return _done(call)
+    return call.done()
 
 
 # ---- past webinars --------------------------------------------------------------------------
