@@ -219,8 +219,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 async def _run(zoom: AsyncZoom, args: argparse.Namespace, reporter: Reporter) -> int:
     async with zoom:
         try:
-            if args.command == "call":
-                call.prepare(zoom, args)  # argument errors before anything is sent
             result: int = await args.run(zoom, args, reporter)
             return result
         except call.UsageError:
