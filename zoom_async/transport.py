@@ -191,17 +191,19 @@ class AiohttpTransport:
     ) -> AsyncIterator[StreamedResponse]:
         """GET ``url`` without reading the body; redirects are not followed.
 
-        ``timeout`` bounds connecting and each wait for body bytes, not the whole transfer.
+        ``timeout`` bounds connecting, the wait for the headers, and any stall of the body
+        (see :meth:`StreamedResponse.chunks`), not the whole transfer.
         """
         session = self._get_session()
-        client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
+        client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout)
         try:
-            response = await session.get(
-                URL(url, encoded=True),
-                headers=headers,
-                timeout=client_timeout,
-                allow_redirects=False,
-            )
+            async with asyncio.timeout(timeout):
+                response = await session.get(
+                    URL(url, encoded=True),
+                    headers=headers,
+                    timeout=client_timeout,
+                    allow_redirects=False,
+                )
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise _translate(exc, timeout) from exc
         try:
@@ -218,30 +220,57 @@ class AiohttpTransport:
 class StreamedResponse:
     """A response whose body is read chunk by chunk; network failures come out typed."""
 
-    __slots__ = ("_response", "_timeout", "headers", "status")
+    __slots__ = ("_received", "_response", "_stalled", "_timeout", "headers", "status")
 
     def __init__(self, response: aiohttp.ClientResponse, timeout: float | None) -> None:
         self._response = response
         self._timeout = timeout
+        self._received = 0
+        self._stalled = False
         self.status: int = response.status
         self.headers: Mapping[str, str] = response.headers
 
     async def chunks(self, size: int) -> AsyncIterator[bytes]:
-        """The body in pieces of ``size`` bytes (the last one shorter): few, large writes."""
+        """The body in pieces of ``size`` bytes (the last one shorter): few, large writes.
+
+        A body that stalls for ``timeout`` seconds (at most twice that) ends in
+        ZoomTimeoutError. A watchdog checks once per ``timeout`` instead of aiohttp's
+        ``sock_read``, which re-arms a timer on every packet (a tenth of a large
+        download's CPU).
+        """
         pieces = self._response.content.iter_chunked(size).__aiter__()
-        while True:
-            try:
-                chunk = await pieces.__anext__()
-            except StopAsyncIteration:
-                return
-            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                raise _translate(exc, self._timeout) from exc
-            yield chunk
+        watchdog = None
+        if self._timeout is not None:
+            watchdog = asyncio.get_running_loop().create_task(self._watch(self._timeout))
+        try:
+            while True:
+                try:
+                    chunk = await pieces.__anext__()
+                except StopAsyncIteration:
+                    return
+                except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                    if self._stalled:
+                        raise ZoomTimeoutError(f"no body bytes{_within(self._timeout)}") from exc
+                    raise _translate(exc, self._timeout) from exc
+                self._received += 1
+                yield chunk
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+
+    async def _watch(self, timeout: float) -> None:
+        seen = -1
+        while seen != self._received:
+            seen = self._received
+            await asyncio.sleep(timeout)
+        self._stalled = True
+        self._response.close()  # the pending read fails at once
 
     async def read(self, limit: int = 1 << 16) -> bytes:
         """Up to ``limit`` bytes of the body (error bodies are small)."""
         try:
-            return await self._response.content.read(limit)
+            async with asyncio.timeout(self._timeout):
+                return await self._response.content.read(limit)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise _translate(exc, self._timeout) from exc
 

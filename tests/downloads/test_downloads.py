@@ -3,8 +3,10 @@ redirects) and a CDN host (which serves ranges, can drop mid-body, can change th
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,8 @@ class FileServer:
     no_ranges: bool = False
     #: Answer 416 whatever the range.
     always_416: bool = False
+    #: After ``drop_after`` bytes, stall (send nothing) instead of dropping.
+    stall: bool = False
     requests: list[dict[str, str]] = attrs.field(factory=list)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -65,6 +69,8 @@ class FileServer:
         if self.drops > 0 and self.drop_after is not None:
             self.drops -= 1
             await response.write(body[: self.drop_after])
+            if self.stall:
+                await asyncio.sleep(30)  # cancelled when the client hangs up
             assert request.transport is not None
             request.transport.close()
             return response
@@ -396,3 +402,17 @@ async def test_a_rejected_token_is_replaced_and_refreshing_is_bounded(tmp_path: 
         # tokens are rejected twice in a row.
         assert 2 <= len(seen) <= FAST.max_retries + 2
         assert not (tmp_path / "y").exists()
+
+
+async def test_a_stalled_body_times_out_and_resumes(servers: Servers, tmp_path: Path) -> None:
+    servers.files.drop_after, servers.files.drops, servers.files.stall = 200_000, 1, True
+    dest = tmp_path / "a.mp4"
+    started = time.monotonic()
+    async with AsyncZoom(
+        BearerToken(TOKEN), base_url=servers.api, retry_policy=FAST, timeout=0.3
+    ) as zoom:
+        result = await zoom.download(f"{servers.cdn}/files/a.mp4", dest)
+    # Noticed after 0.3-0.6 s of silence, not after the server's 30 s.
+    assert time.monotonic() - started < 5
+    assert dest.read_bytes() == DATA and result.resumed
+    assert servers.files.requests[1]["Range"] == "bytes=200000-"
