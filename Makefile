@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 
 SPEC := openapi/zoom-v2.yaml
 GEN_OUT := zoom_async/_generated
+# Zoom's specs that curation reads (absent on a plain clone: the curation checks then skip).
+REFERENCE ?= ../shared/reference
 
-.PHONY: venv test generate check-generated readme-table lint demo bench chaos clean
+.PHONY: venv test curate check-curated generate check-generated readme-table lint demo bench chaos clean
 
 venv: $(STAMP)
 
@@ -20,11 +22,17 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+curate: $(STAMP)
+	$(BIN)/python generator/curate.py --reference $(REFERENCE) --out $(SPEC)
+
+check-curated: $(STAMP)
+	$(BIN)/python generator/curate.py --reference $(REFERENCE) --out $(SPEC) --check
+
 generate: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python generator/generate.py --spec $(SPEC) --out $(GEN_OUT)
 	$(BIN)/python generator/readme_table.py
 
-check-generated: $(STAMP)
+check-generated: $(STAMP) check-curated
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python generator/generate.py --spec $(SPEC) --out $(GEN_OUT) --check
 
 # The README's operations table, from the spec and the generated methods (checked by tests).

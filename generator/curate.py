@@ -1,0 +1,824 @@
+"""Build ``openapi/zoom-v2.yaml`` from Zoom's published specs and ``openapi/operations.yaml``.
+
+Zoom's specs (in ``../shared/reference``) give the facts: routes, parameters, types, enums,
+limits, examples, rate-limit labels. ``openapi/operations.yaml`` chooses which operations we
+cover and how they are named, and carries our overrides of Zoom's mistakes;
+``openapi/descriptions.yaml`` holds the project's own words for summaries and fields. The
+output is deterministic: the same inputs give the same bytes.
+
+    python generator/curate.py [--reference DIR] [--out FILE] [--check]
+
+What it does to Zoom's schemas, so the generator sees one clean shape per thing:
+
+- resolves ``$ref``, flattens ``allOf``, merges ``oneOf``/``anyOf`` of objects into one object
+  (an ``anyOf`` of an object and a scalar stays a union);
+- takes the union of every field any of the four specs documents for the same response;
+- fixes string-typed integer enums, upper-case parameter styles, optional path parameters;
+- drops ``title`` (the cause of duplicate class names) and Zoom's prose;
+- drops 2xx "responses" that are really error notes (e.g. groupCreate's 200);
+- moves every object and enum into a named, shared component (structurally identical shapes
+  share one name), names integer enum members from Zoom's value lists;
+- records the rate-limit label (``x-zoom-rate-limit``) and credential fields (``x-zoom-secret``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+OPERATIONS = ROOT / "openapi" / "operations.yaml"
+DESCRIPTIONS = ROOT / "openapi" / "descriptions.yaml"
+OUT = ROOT / "openapi" / "zoom-v2.yaml"
+METHODS = ("get", "post", "put", "patch", "delete")
+RATE_LIMITS = {
+    "light": "light",
+    "medium": "medium",
+    "heavy": "heavy",
+    "resource-intensive": "resource-intensive",
+    "resource intensive": "resource-intensive",
+}
+# Schema keys that carry facts we keep; everything else (title, description, x-*) is dropped.
+FACTS = (
+    "type",
+    "format",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "maxLength",
+    "minLength",
+    "maxItems",
+    "minItems",
+    "deprecated",
+    "example",
+)
+ERRORS = {
+    "300": "LegacyError",
+    "400": "BadRequest",
+    "401": "Unauthorized",
+    "403": "Forbidden",
+    "404": "NotFound",
+    "429": "TooManyRequests",
+}
+# Property names too generic to be a class name on their own: prefixed with the owner's name.
+GENERIC = {
+    "settings",
+    "type",
+    "status",
+    "items",
+    "data",
+    "detail",
+    "details",
+    "info",
+    "option",
+    "options",
+    "result",
+    "results",
+    "value",
+    "values",
+    "method",
+    "role",
+    "action",
+    "mode",
+    "level",
+    "source",
+    "category",
+    "format",
+    "language",
+    "answer",
+    "answers",
+    "question",
+    "questions",
+    "field",
+    "fields",
+    "record",
+    "records",
+    "file",
+    "files",
+    "config",
+    "setting",
+    "list",
+    "policy",
+    "user",
+    "member",
+    "device",
+    "devices",
+}
+
+
+class CurationError(Exception):
+    """Zoom's specs and our overrides do not give a usable answer."""
+
+
+def pascal(name: str) -> str:
+    words = re.split(r"[^0-9A-Za-z]+|(?<=[a-z0-9])(?=[A-Z])", name)
+    return "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def route_key(method: str, path: str) -> tuple[str, str]:
+    """A route with its parameter names blanked: specs disagree on them."""
+    return method.lower(), re.sub(r"{[^}]+}", "{}", path)
+
+
+def rate_label(text: str) -> str | None:
+    match = re.search(r"Rate Limit Label[^`]*`([^`]+)`", text or "")
+    return RATE_LIMITS.get(match.group(1).strip().lower()) if match else None
+
+
+# --- reading Zoom's specs ------------------------------------------------------------------
+
+
+class Spec:
+    """One of Zoom's specs, with ``$ref`` resolution."""
+
+    def __init__(self, alias: str, path: Path) -> None:
+        self.alias = alias
+        self.doc = json.loads(path.read_text(encoding="utf-8"))
+        self.routes = {
+            route_key(method, path): (path, op)
+            for path, item in self.doc["paths"].items()
+            for method, op in item.items()
+            if method in METHODS
+        }
+
+    def resolve(self, node: Any, seen: tuple[str, ...] = ()) -> Any:
+        """``node`` with every ``$ref`` replaced by (a copy of) its target."""
+        if isinstance(node, list):
+            return [self.resolve(v, seen) for v in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if ref in seen:
+                return {"type": "object"}  # a cycle: Zoom has none today; stay finite
+            target: Any = self.doc
+            for part in ref.lstrip("#/").split("/"):
+                target = target[part]
+            return self.resolve(target, (*seen, ref))
+        return {k: self.resolve(v, seen) for k, v in node.items()}
+
+
+# --- normalising schemas -------------------------------------------------------------------
+
+
+def is_object(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "object" or "properties" in schema
+
+
+def merge(a: dict[str, Any], b: dict[str, Any], required: str) -> dict[str, Any]:
+    """Union of two normalised schemas; ``a`` wins on conflicting facts.
+
+    ``required`` says how required lists combine: ``union`` (allOf), ``meet`` (variants of a
+    oneOf: only what all require) or ``first`` (another spec's view of the same response).
+    """
+    if is_object(a) and is_object(b):
+        out = {k: v for k, v in a.items() if k not in ("properties", "required")}
+        for k, v in b.items():
+            out.setdefault(k, v) if k not in ("properties", "required") else None
+        out["type"] = "object"
+        props = dict(a.get("properties", {}))
+        for name, schema in b.get("properties", {}).items():
+            props[name] = merge(props[name], schema, required) if name in props else schema
+        if props:
+            out["properties"] = props
+        ra, rb = a.get("required", []), b.get("required", [])
+        if required == "union":
+            req = ra + [r for r in rb if r not in ra]
+        elif required == "meet":
+            req = [r for r in ra if r in rb]
+        else:
+            req = list(ra)
+        if req:
+            out["required"] = req
+        return out
+    if a.get("type") == "array" and b.get("type") == "array":
+        out = dict(a)
+        if "items" in a and "items" in b:
+            out["items"] = merge(a["items"], b["items"], required)
+        elif "items" in b:
+            out["items"] = b["items"]
+        return out
+    if "anyOf" in a or "anyOf" in b or not a:
+        return a or b
+    out = dict(a)
+    for k, v in b.items():
+        out.setdefault(k, v)
+    return out
+
+
+def scalar_union(variants: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One schema for variants of one scalar type (e.g. a date-time or ``""``), else None."""
+    types = {v.get("type") for v in variants}
+    if len(types) != 1 or None in types:
+        return None
+    out = dict(variants[0])
+    formats = {v.get("format") for v in variants}
+    if len(formats) > 1:
+        out.pop("format", None)
+    if all("enum" in v for v in variants):
+        values: list[Any] = []
+        for v in variants:
+            values += [e for e in v["enum"] if e not in values]
+        out["enum"] = values
+    else:
+        out.pop("enum", None)
+    return out
+
+
+def normalize(node: Any) -> dict[str, Any]:
+    """A resolved Zoom schema reduced to facts, with allOf/oneOf/anyOf taken apart."""
+    if not isinstance(node, dict):
+        return {}
+    rest = {k: v for k, v in node.items() if k not in ("allOf", "oneOf", "anyOf")}
+    out = base_facts(rest)
+    if "allOf" in node:
+        for part in node["allOf"]:
+            out = merge(out, normalize(part), "union") if out else normalize(part)
+    for key in ("oneOf", "anyOf"):
+        if key not in node:
+            continue
+        variants = [normalize(v) for v in node[key]]
+        variants = [v for v in variants if v]
+        objects = [v for v in variants if is_object(v)]
+        others = [v for v in variants if not is_object(v)]
+        combined: dict[str, Any] | None
+        if objects and not others:
+            combined = objects[0]
+            for v in objects[1:]:
+                combined = merge(combined, v, "meet")
+        elif others and not objects:
+            combined = scalar_union(others)
+            if combined is None:
+                combined = {"anyOf": others}
+        else:
+            obj = objects[0]
+            for v in objects[1:]:
+                obj = merge(obj, v, "meet")
+            scalars: list[dict[str, Any]] = []
+            for v in others:
+                if v not in scalars:
+                    scalars.append(v)
+            combined = {"anyOf": [obj, *scalars]}
+        out = merge(out, combined, "union") if out else combined
+    return out
+
+
+def base_facts(node: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: copy.deepcopy(node[k]) for k in FACTS if k in node}
+    if isinstance(out.get("type"), list):  # 3.1-style type lists: keep the first non-null
+        out["type"] = next((t for t in out["type"] if t != "null"), "string")
+    if "properties" in node and isinstance(node["properties"], dict):
+        out["type"] = "object"
+        out["properties"] = {
+            name: normalize(schema) or {} for name, schema in node["properties"].items()
+        }
+        req = [r for r in node.get("required", []) if r in out["properties"]]
+        if req:
+            out["required"] = req
+    if "items" in node:
+        out["type"] = "array"
+        out["items"] = normalize(node["items"])
+    enum = out.get("enum")
+    if enum is not None:
+        if out.get("type") == "string" and all(
+            isinstance(e, int) and not isinstance(e, bool) for e in enum
+        ):
+            out["type"] = "integer"  # Zoom: `type: string` with values 1..6
+        if out.get("type") == "boolean" or not enum:
+            out.pop("enum")
+        elif out.get("type") == "string":
+            out["enum"] = [str(e) for e in enum]
+        out = with_labels(out, node)
+    if out.get("type") == "integer" and isinstance(out.get("example"), str):
+        if re.fullmatch(r"-?\d+", out["example"]):
+            out["example"] = int(out["example"])
+        else:
+            out.pop("example")
+    if out.get("type") in ("string",) and isinstance(out.get("example"), int | float):
+        out["example"] = str(out["example"])
+    if "default" in out and out.get("type") == "integer" and isinstance(out["default"], str):
+        out.pop("default")
+    if "default" in out and "enum" in out and out["default"] not in out["enum"]:
+        out.pop("default")
+    if out.get("type") == "object" and "properties" not in out and "additionalProperties" in node:
+        extra = node["additionalProperties"]
+        if isinstance(extra, dict) and extra:
+            out["additionalProperties"] = normalize(extra)
+    return out
+
+
+def with_labels(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """Integer enums get member names from Zoom's value list (``1`` - Instant meeting …)."""
+    if schema.get("type") != "integer" or "enum" not in schema:
+        return schema
+    text = str(raw.get("description") or "")
+    labels: dict[int, str] = {}
+    for value, label in re.findall(
+        r"`?(-?\d+)`?\s*(?:-|:|&mdash;|—|–|=)\s*([A-Za-z][^\n*`<;.,(]*)", text
+    ):
+        words = re.findall(r"[A-Za-z0-9]+", label)[:4]
+        if words and int(value) not in labels:
+            labels[int(value)] = "_".join(words).upper()
+    schema["x-labels"] = {str(v): labels[v] for v in schema["enum"] if v in labels}
+    return schema
+
+
+# --- naming and sharing components ---------------------------------------------------------
+
+
+class Components:
+    """Named schemas; structurally identical shapes share one component."""
+
+    def __init__(self, pinned_enums: dict[str, dict[str, str]]) -> None:
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self.by_shape: dict[str, str] = {}
+        self.pinned_enums = pinned_enums
+
+    @staticmethod
+    def shape(schema: dict[str, Any]) -> str:
+        def strip(node: Any) -> Any:
+            if isinstance(node, dict):
+                return {
+                    k: strip(v)
+                    for k, v in node.items()
+                    if k not in ("example", "description", "default")
+                }
+            if isinstance(node, list):
+                return [strip(v) for v in node]
+            return node
+
+        return json.dumps(strip(schema), sort_keys=True)
+
+    def free(self, candidates: list[str]) -> str:
+        for name in candidates:
+            if name not in self.schemas:
+                return name
+        base = candidates[-1]
+        n = 2
+        while f"{base}{n}" in self.schemas:
+            n += 1
+        return f"{base}{n}"
+
+    def add(self, schema: dict[str, Any], candidates: list[str], key: str) -> dict[str, str]:
+        if key in self.by_shape:
+            return {"$ref": f"#/components/schemas/{self.by_shape[key]}"}
+        name = self.free(candidates)
+        self.schemas[name] = schema
+        self.by_shape[key] = name
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def hoist(
+        self, schema: dict[str, Any], loc: str, owner: str, prop: str, pins: dict[str, str]
+    ) -> dict[str, Any]:
+        """Replace objects and enums under ``schema`` by references to named components.
+
+        ``loc`` is the schema's place in its operation (``response.settings``, ``request``,
+        ``response.meetings[]``) for pinned names; ``owner`` the enclosing component's name.
+        """
+        if "anyOf" in schema:
+            return {
+                "anyOf": [
+                    self.hoist(v, f"{loc}|{i}", owner, prop, pins)
+                    for i, v in enumerate(schema["anyOf"])
+                ]
+            }
+        if schema.get("type") == "array" and "items" in schema:
+            out = dict(schema)
+            out["items"] = self.hoist(schema["items"], f"{loc}[]", owner, singular(prop), pins)
+            return out
+        if "enum" in schema and schema.get("type") in ("string", "integer"):
+            return self._enum(schema, loc, owner, prop, pins)
+        if not schema.get("properties"):
+            return schema
+        pinned = pins.get(loc)
+        own = pascal(singular(prop))
+        candidates = [own] if prop.lower() not in GENERIC else []
+        candidates.append(f"{owner}{own}" if owner else own)
+        if pinned:
+            candidates = [pinned]
+        name = self.free(candidates) if not pinned else pinned
+        out = {k: v for k, v in schema.items() if k != "properties"}
+        out["properties"] = {
+            key: self.hoist(value, f"{loc}.{key}", strip_suffix(name), key, pins)
+            for key, value in schema["properties"].items()
+        }
+        if pinned and pinned in self.schemas and self.shape(self.schemas[pinned]) != self.shape(out):
+            # The same pinned name at two places with different shapes: merge them, so one
+            # class declares every field either place documents.
+            self.schemas[pinned] = merge(self.schemas[pinned], out, "meet")
+            self.by_shape[self.shape(out)] = pinned
+            return {"$ref": f"#/components/schemas/{pinned}"}
+        if pinned:
+            key = self.shape(out)
+            if key in self.by_shape and self.by_shape[key] != pinned:
+                pass  # a pinned name keeps its own class even when a twin exists
+            self.schemas[pinned] = out
+            self.by_shape.setdefault(key, pinned)
+            return {"$ref": f"#/components/schemas/{pinned}"}
+        return self.add(out, [name], self.shape(out))
+
+    def _enum(
+        self, schema: dict[str, Any], loc: str, owner: str, prop: str, pins: dict[str, str]
+    ) -> dict[str, Any]:
+        out = {k: v for k, v in schema.items() if k != "x-labels"}
+        pinned = pins.get(loc)
+        own = pascal(prop)
+        name = pinned or (own if prop.lower() not in GENERIC else f"{owner}{own}")
+        if schema.get("type") == "integer":
+            labels = dict(schema.get("x-labels", {}))
+            labels.update(self.pinned_enums.get(name, {}))
+            out["x-enum-varnames"] = member_names(out["enum"], labels, prop)
+        key = json.dumps(
+            [prop, out.get("type"), out["enum"], out.get("x-enum-varnames")], sort_keys=True
+        )
+        if pinned:
+            if pinned in self.schemas:
+                return {"$ref": f"#/components/schemas/{pinned}"}
+            self.schemas[pinned] = out
+            self.by_shape.setdefault(key, pinned)
+            return {"$ref": f"#/components/schemas/{pinned}"}
+        return self.add(out, [name, f"{owner}{own}"], key)
+
+
+def member_names(values: list[Any], labels: dict[str, str], prop: str) -> list[str]:
+    names: list[str] = []
+    for value in values:
+        label = labels.get(str(value)) or f"{prop.upper()}_{value}".replace("-", "MINUS_")
+        label = re.sub(r"[^A-Z0-9_]", "_", label.upper())
+        if label[:1].isdigit():
+            label = f"{prop.upper()}_{label}"
+        while label in names:
+            label = f"{label}_{value}"
+        names.append(label)
+    return names
+
+
+def strip_suffix(name: str) -> str:
+    for suffix in ("Response", "Request"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+# --- operations ----------------------------------------------------------------------------
+
+
+def at(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    """The sub-schema at a dotted location (``settings.recurrence``, ``participants[]``)."""
+    node = schema
+    for part in filter(None, re.split(r"\.", path)):
+        while part.endswith("[]"):
+            part = part[:-2]
+            node = node.setdefault("properties", {}).setdefault(part, {"type": "array"}) if part else node
+            node = node.setdefault("items", {"type": "object"})
+            part = ""
+        if part:
+            node["type"] = "object"
+            node = node.setdefault("properties", {}).setdefault(part, {"type": "object"})
+    return node
+
+
+def apply_fields(schema: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Overrides: ``{"participants[]": {"join_time": {...}}}`` adds or replaces fields."""
+    for path, fields in changes.items():
+        node = at(schema, "" if path in ("", ".") else path)
+        node["type"] = "object"
+        for name, field in fields.items():
+            node.setdefault("properties", {})[name] = dict(field)
+
+
+def apply_required(schema: dict[str, Any], changes: dict[str, list[str]]) -> None:
+    for path, names in changes.items():
+        node = at(schema, "" if path in ("", ".") else path)
+        req = list(node.get("required", []))
+        for name in names:
+            if name not in node.get("properties", {}):
+                raise CurationError(f"required override names a missing field {path}.{name}")
+            if name not in req:
+                req.append(name)
+        node["required"] = req
+
+
+def retype(schema: Any, types: dict[str, dict[str, Any]]) -> None:
+    """Give a field one type everywhere (Zoom types ``pmi`` as string in one spec, int in another)."""
+    if isinstance(schema, dict):
+        for name, sub in schema.get("properties", {}).items():
+            if name in types and "properties" not in sub:
+                keep = {k: v for k, v in sub.items() if k in ("deprecated",)}
+                schema["properties"][name] = {**types[name], **keep}
+        for value in schema.values():
+            retype(value, types)
+    elif isinstance(schema, list):
+        for value in schema:
+            retype(value, types)
+
+
+def mark_secrets(schema: Any, secrets: set[str]) -> None:
+    if isinstance(schema, dict):
+        for name, sub in schema.get("properties", {}).items():
+            if name in secrets and isinstance(sub, dict) and "properties" not in sub:
+                sub["x-zoom-secret"] = True
+        for value in schema.values():
+            mark_secrets(value, secrets)
+    elif isinstance(schema, list):
+        for value in schema:
+            mark_secrets(value, secrets)
+
+
+def json_body(node: dict[str, Any]) -> dict[str, Any] | None:
+    content = node.get("content") or {}
+    for kind in ("application/json", "multipart/form-data"):
+        if kind in content:
+            return {"kind": kind, **content[kind]}
+    return None
+
+
+class Curator:
+    def __init__(self, reference: Path) -> None:
+        self.config = yaml.safe_load(OPERATIONS.read_text(encoding="utf-8"))
+        self.words = yaml.safe_load(DESCRIPTIONS.read_text(encoding="utf-8")) or {}
+        self.specs = {
+            alias: Spec(alias, reference / name) for alias, name in self.config["specs"].items()
+        }
+        self.components = Components(
+            {
+                name: {str(k): v for k, v in members.items()}
+                for name, members in (self.config.get("enum_members") or {}).items()
+            }
+        )
+        self.secrets = set(self.config.get("secrets") or [])
+        self.types = self.config.get("field_types") or []
+        self.notes: list[str] = []
+
+    def _others(self, entry: dict[str, Any]) -> list[tuple[Spec, dict[str, Any]]]:
+        """The same route in the other specs, newest first (as listed in ``union_order``)."""
+        method, path = entry["route"].split(" ", 1)
+        found = []
+        for alias in self.config["union_order"]:
+            if alias == entry["spec"]:
+                continue
+            hit = self.specs[alias].routes.get(route_key(method, path))
+            if hit:
+                found.append((self.specs[alias], hit[1]))
+        return found
+
+    def success(self, spec: Spec, op: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+        """The one success status, and its body schema (Zoom's error notes under 2xx dropped)."""
+        responses = spec.resolve(op.get("responses", {}))
+        ok = sorted(s for s in responses if str(s).startswith("2"))
+        if not ok:
+            raise CurationError(f"{op.get('operationId')}: no 2xx response")
+        with_body = [s for s in ok if json_body(responses[s])]
+        if with_body:
+            status = with_body[0]
+            body = json_body(responses[status])
+            return str(status), normalize(body.get("schema")) if body else None
+        real = [s for s in ok if "Error Code" not in str(responses[s].get("description", ""))]
+        return str((real or ok)[-1]), None
+
+    def operation(self, entry: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+        method, path = entry["route"].split(" ", 1)
+        spec = self.specs[entry["spec"]]
+        hit = spec.routes.get(route_key(method, path))
+        if hit is None:
+            raise CurationError(f"{entry['route']} is not in {entry['spec']}")
+        spec_path, raw = hit
+        raw = spec.resolve(raw)
+        op_id = entry.get("operation_id") or camel(entry["name"])
+        pins = {str(k): v for k, v in (entry.get("names") or {}).items()}
+        pins.setdefault("response", f"{op_id[:1].upper()}{op_id[1:]}Response")
+        pins.setdefault("request", f"{op_id[:1].upper()}{op_id[1:]}Request")
+        base = pascal(op_id)
+        others = self._others(entry)
+
+        rate = entry.get("rate_limit") or rate_label(raw.get("description", ""))
+        for other, other_op in others:
+            rate = rate or rate_label(other_op.get("description", ""))
+        if rate not in RATE_LIMITS.values():
+            raise CurationError(f"{entry['route']}: no rate-limit label; add rate_limit")
+
+        out: dict[str, Any] = {"operationId": op_id, "tags": [entry["tag"]]}
+        out["summary"] = entry.get("summary") or sentence(entry["name"])
+        if entry.get("description"):
+            out["description"] = entry["description"]
+        if raw.get("deprecated") or entry.get("deprecated"):
+            out["deprecated"] = True
+        out["x-zoom-rate-limit"] = rate
+        if entry.get("page_items"):
+            out["x-zoom-page-items"] = entry["page_items"]
+
+        params = self.parameters(entry, spec_path, path, raw, op_id)
+        if params:
+            out["parameters"] = params
+
+        body = json_body(raw.get("requestBody") or {})
+        if body:
+            schema = normalize(body.get("schema"))
+            apply_fields(schema, entry.get("request_fields") or {})
+            retype(schema, self.types_for(entry))
+            mark_secrets(schema, self.secrets)
+            ref = self.components.hoist(schema, "request", base, "request", pins)
+            out["requestBody"] = {
+                "required": bool((raw.get("requestBody") or {}).get("required", True)),
+                "content": {body["kind"]: {"schema": ref}},
+            }
+
+        status, schema = self.success(spec, raw)
+        if entry.get("status"):
+            status = str(entry["status"])
+        responses: dict[str, Any] = {}
+        if schema is not None or entry.get("response_fields"):
+            schema = schema or {"type": "object"}
+            for other, other_op in others:
+                try:
+                    _, extra = self.success(other, other_op)
+                except CurationError:
+                    continue
+                if extra is not None:
+                    schema = merge(schema, extra, "first")
+            apply_fields(schema, entry.get("response_fields") or {})
+            retype(schema, self.types_for(entry))
+            apply_required(schema, entry.get("required") or {})
+            mark_secrets(schema, self.secrets)
+            ref = self.components.hoist(schema, "response", base, "response", pins)
+            responses[status] = {
+                "description": "Success.",
+                "content": {"application/json": {"schema": ref}},
+            }
+        else:
+            responses[status] = {"description": "Success."}
+        for code, name in ERRORS.items():
+            responses[code] = {"$ref": f"#/components/responses/{name}"}
+        out["responses"] = responses
+        return path, method.lower(), out
+
+    def types_for(self, entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Field types fixed for this operation's group (``field_types`` in operations.yaml)."""
+        return {
+            rule["field"]: rule["schema"]
+            for rule in self.types
+            if entry["tag"] in rule.get("tags", [entry["tag"]])
+        }
+
+    def parameters(
+        self, entry: dict[str, Any], spec_path: str, path: str, raw: dict[str, Any], op_id: str
+    ) -> list[dict[str, Any]]:
+        # Our path may rename Zoom's parameters (coverage target spelling); map by position.
+        zoom_names = re.findall(r"{([^}]+)}", spec_path)
+        our_names = re.findall(r"{([^}]+)}", path)
+        rename = dict(zip(zoom_names, our_names, strict=True))
+        words = (self.words.get("parameters") or {}).get(op_id, {})
+        common = self.words.get("common_parameters") or {}
+        seen: set[tuple[str, str]] = set()
+        params = []
+        for p in raw.get("parameters", []):
+            where = str(p.get("in", "query")).lower()
+            name = rename.get(p["name"], p["name"]) if where == "path" else p["name"]
+            if (name, where) in seen or where not in ("path", "query"):
+                continue
+            seen.add((name, where))
+            schema = normalize(p.get("schema") or {"type": "string"})
+            if "example" in p and "example" not in schema:
+                schema["example"] = p["example"]
+            schema = {k: v for k, v in schema.items() if k != "x-labels"}
+            if schema.get("type") == "integer" and "enum" in schema:
+                labels = with_labels(dict(schema), p.get("schema") or {}).get("x-labels", {})
+                labels.update(with_labels(dict(schema), p).get("x-labels", {}))
+                schema["x-enum-varnames"] = member_names(schema["enum"], labels, name)
+            param: dict[str, Any] = {"name": name, "in": where}
+            text = words.get(name) or common.get(name)
+            if text:
+                param["description"] = text
+            if "style" in p:
+                param["style"] = str(p["style"]).lower()
+            if "explode" in p:
+                param["explode"] = p["explode"]
+            if p.get("deprecated"):
+                param["deprecated"] = True
+            param["schema"] = schema
+            if where == "path" or p.get("required"):
+                param["required"] = True
+            params.append(param)
+        missing = set(our_names) - {n for n, w in seen if w == "path"}
+        for name in sorted(missing):
+            params.append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+        return params
+
+    def build(self) -> dict[str, Any]:
+        paths: dict[str, dict[str, Any]] = {}
+        entries = self.config["operations"]
+        # The reference operations first, so their pinned names win.
+        order = sorted(entries, key=lambda e: (not e.get("names"), e["route"]))
+        for entry in order:
+            if entry.get("skip"):
+                continue
+            path, method, op = self.operation(entry)
+            paths.setdefault(path, {})[method] = op
+        words = self.words.get("schemas") or {}
+        schemas = {}
+        for name in sorted(self.components.schemas):
+            schema = self.components.schemas[name]
+            mine = words.get(name) or {}
+            if mine.get("description"):
+                schema = {**schema, "description": mine["description"]}
+            for field, text in (mine.get("properties") or {}).items():
+                if field in schema.get("properties", {}) and "$ref" not in schema["properties"][field]:
+                    schema["properties"][field] = {"description": text, **schema["properties"][field]}
+            schemas[name] = order_schema(schema)
+        base = yaml.safe_load((ROOT / "openapi" / "base.yaml").read_text(encoding="utf-8"))
+        base["paths"] = {
+            p: {m: paths[p][m] for m in METHODS if m in paths[p]} for p in sorted(paths)
+        }
+        base["components"]["schemas"] = {**base["components"].get("schemas", {}), **schemas}
+        return base
+
+
+def order_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    first = ("type", "description", "format", "enum", "x-enum-varnames", "properties")
+    out = {k: schema[k] for k in first if k in schema}
+    out.update({k: v for k, v in schema.items() if k not in out})
+    return out
+
+
+def sentence(snake: str) -> str:
+    text = snake.replace("_", " ")
+    return text[:1].upper() + text[1:] + "."
+
+
+HEADER = (
+    "# GENERATED by generator/curate.py (`make curate`) from Zoom's specs in ../shared/reference,\n"
+    "# openapi/operations.yaml, openapi/descriptions.yaml and openapi/base.yaml. Do not edit.\n"
+)
+
+
+def render(reference: Path) -> str:
+    doc = Curator(reference).build()
+    return HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reference", type=Path, default=REFERENCE)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--check", action="store_true", help="fail if --out differs")
+    args = parser.parse_args()
+    if not args.reference.is_dir():
+        print(f"curate: {args.reference} not found; skipping", file=sys.stderr)
+        return 0
+    started = time.perf_counter()
+    try:
+        text = render(args.reference)
+    except CurationError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - started
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if current != text:
+            with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as tmp:
+                tmp.write(text)
+            print(
+                f"curate: {args.out} is not what curation gives (fresh copy: {tmp.name});"
+                " run `make curate`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{args.out.name} is reproducible ({elapsed:.1f} s)")
+        return 0
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out} in {elapsed:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
