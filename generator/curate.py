@@ -449,7 +449,8 @@ class Components:
         out = {k: v for k, v in schema.items() if k != "x-labels"}
         pinned = pins.get(loc)
         own = pascal(prop)
-        name = pinned or (own if prop.lower() not in GENERIC else f"{owner}{own}")
+        # Owner + field, as openapi-python-client names inline enums (and the 32 always had).
+        name = pinned or f"{owner}{own}"
         if schema.get("type") == "integer":
             labels = dict(schema.get("x-labels", {}))
             labels.update(self.pinned_enums.get(name, {}))
@@ -537,6 +538,16 @@ def retype(schema: Any, types: dict[str, dict[str, Any]]) -> None:
     elif isinstance(schema, list):
         for value in schema:
             retype(value, types)
+
+
+def drop_required(schema: Any) -> None:
+    if isinstance(schema, dict):
+        schema.pop("required", None) if isinstance(schema.get("required"), list) else None
+        for value in schema.values():
+            drop_required(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            drop_required(value)
 
 
 def mark_secrets(schema: Any, secrets: set[str]) -> None:
@@ -662,6 +673,9 @@ class Curator:
                     continue
                 if extra is not None:
                     schema = merge(schema, extra, "first")
+            # Zoom's `required` on responses is not what Zoom always sends (a model that
+            # demands it fails on real bodies); only our `required` overrides count.
+            drop_required(schema)
             apply_fields(schema, entry.get("response_fields") or {})
             retype(schema, self.types_for(entry))
             apply_required(schema, entry.get("required") or {})
@@ -677,6 +691,16 @@ class Curator:
             responses[code] = {"$ref": f"#/components/responses/{name}"}
         out["responses"] = responses
         return path, method.lower(), out
+
+    def example_elsewhere(self, entry: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+        """An example for a parameter from another spec's view of the route, if any has one."""
+        for spec, op in self._others(entry):
+            for p in spec.resolve(op.get("parameters", [])):
+                if p.get("name") == name and str(p.get("in")).lower() == where:
+                    example = p.get("example", (p.get("schema") or {}).get("example"))
+                    if example is not None:
+                        return {"example": example}
+        return {}
 
     def types_for(self, entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """Field types fixed for this operation's group (``field_types`` in operations.yaml)."""
@@ -706,11 +730,22 @@ class Curator:
             schema = normalize(p.get("schema") or {"type": "string"})
             if "example" in p and "example" not in schema:
                 schema["example"] = p["example"]
+            if "example" not in schema:
+                schema.update(self.example_elsewhere(entry, p["name"], where))
+            fallback = (self.config.get("parameter_examples") or {}).get(name)
+            if "example" not in schema and fallback is not None:
+                if schema.get("type") != "integer" or isinstance(fallback, int):
+                    schema["example"] = fallback
             schema = {k: v for k, v in schema.items() if k != "x-labels"}
+            if "anyOf" in schema:
+                # "a meeting ID or a UUID": the wire form is text either way.
+                texts = [v for v in schema["anyOf"] if v.get("type") == "string"]
+                schema = texts[0] if texts else {"type": "string"}
             if schema.get("type") == "integer" and "enum" in schema:
                 labels = with_labels(dict(schema), p.get("schema") or {}).get("x-labels", {})
                 labels.update(with_labels(dict(schema), p).get("x-labels", {}))
                 schema["x-enum-varnames"] = member_names(schema["enum"], labels, name)
+            schema.update((entry.get("parameters") or {}).get(name, {}))
             param: dict[str, Any] = {"name": name, "in": where}
             text = words.get(name) or common.get(name)
             if text:
@@ -737,8 +772,11 @@ class Curator:
         entries = self.config["operations"]
         # The reference operations first, so their pinned names win.
         order = sorted(entries, key=lambda e: (not e.get("names"), e["route"]))
+        # `include: reference` writes only the first 32 (those with a pinned operation_id), to
+        # land the pipeline before every operation generates; `all` writes every entry.
+        only_reference = self.config.get("include", "all") == "reference"
         for entry in order:
-            if entry.get("skip"):
+            if entry.get("skip") or (only_reference and "operation_id" not in entry):
                 continue
             path, method, op = self.operation(entry)
             paths.setdefault(path, {})[method] = op
@@ -770,7 +808,7 @@ def order_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 def sentence(snake: str) -> str:
     text = snake.replace("_", " ")
-    return text[:1].upper() + text[1:] + "."
+    return text[:1].upper() + text[1:]
 
 
 HEADER = (

@@ -74,8 +74,8 @@ KNOWN_PATHS = {
     "getMeetingById": "/meetings/85746065",
     "createMeeting": "/users/me/meetings",
     "getPastMeetingDetails": "/past_meetings/4444AAAiAAAAAiAiAiiAii%3D%3D",
-    "listWebinarParticipants": "/past_webinars/Bznyg8KZTdCVbQxvS%2FoZ7w%3D%3D/participants",
-    "deleteMeetingRegistrant": "/meetings/85746065/registrants/9tboDiHUQAeOnbmudzWa5g",
+    "listWebinarParticipants": "/past_webinars/ABCDE12345/participants",
+    "deleteMeetingRegistrant": "/meetings/91498058927/registrants/9tboDiHUQAeOnbmudzWa5g",
     "listUsers": "/users",
 }
 DEFAULT_QUERIES = {

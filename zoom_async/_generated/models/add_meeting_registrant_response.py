@@ -2,37 +2,23 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The new registration."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.occurrence import Occurrence
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class AddMeetingRegistrantResponse:
-    """The new registration.
+    """The new registration."""
 
-    Attributes:
-        id: ``int | None``. Meeting ID.
-        join_url: ``str | None``. Registrant's personal join URL.
-        registrant_id: ``str | None``. Registrant ID.
-        start_time: ``datetime.datetime | None``. Start time (UTC).
-        topic: ``str | None``; at most 200 characters. Meeting topic.
-        occurrences: ``list[Occurrence]``. Occurrences of a recurring meeting.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    id: int | None = None
-    join_url: str | None = None
-    registrant_id: str | None = None
+    occurrences: list[Occurrence] | None = None
     start_time: datetime.datetime | None = None
-    topic: str | None = None
-    occurrences: list[Occurrence] = attrs.field(factory=AbsentList)
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    join_url: str | None = None
+    participant_pin_code: int | None = None
+    registrant_id: str | None = None
+    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    id: int | None = None

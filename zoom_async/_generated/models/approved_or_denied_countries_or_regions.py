@@ -2,34 +2,20 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Allow or block joining from listed countries or regions."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.approved_or_denied_countries_or_regions_method import (
     ApprovedOrDeniedCountriesOrRegionsMethod,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class ApprovedOrDeniedCountriesOrRegions:
-    """Allow or block joining from listed countries or regions.
+    """Allow or block joining from listed countries or regions."""
 
-    Attributes:
-        approved_list: ``list[str] | None``. Country/region codes allowed to join.
-        denied_list: ``list[str] | None``. Country/region codes blocked from joining.
-        enable: ``bool | None``. Whether the feature is on.
-        method: ``ApprovedOrDeniedCountriesOrRegionsMethod | str | None``; one of "approve", "deny". Whether the list approves or denies.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
+    method: ApprovedOrDeniedCountriesOrRegionsMethod | str | None = None
+    enable: bool | None = None
     approved_list: list[str] | None = None
     denied_list: list[str] | None = None
-    enable: bool | None = None
-    method: ApprovedOrDeniedCountriesOrRegionsMethod | str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq

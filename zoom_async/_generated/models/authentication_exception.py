@@ -2,29 +2,15 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A participant allowed to bypass meeting authentication."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class AuthenticationException:
-    """A participant allowed to bypass meeting authentication.
+    """A participant allowed to bypass meeting authentication."""
 
-    Attributes:
-        email: ``str | None``. Participant email.
-        name: ``str | None``. Participant name.
-        join_url: ``str | None``. Personal join URL of the participant.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    email: str | None = None
-    name: str | None = None
     join_url: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    name: str | None = None
+    email: str | None = None

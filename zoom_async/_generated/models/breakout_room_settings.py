@@ -2,28 +2,16 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Pre-assigned breakout rooms."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.breakout_room import BreakoutRoom
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class BreakoutRoomSettings:
-    """Pre-assigned breakout rooms.
+    """Pre-assigned breakout rooms."""
 
-    Attributes:
-        enable: ``bool | None``. Whether the feature is on.
-        rooms: ``list[BreakoutRoom] | None``. Breakout rooms.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    enable: bool | None = None
     rooms: list[BreakoutRoom] | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    enable: bool | None = None

@@ -2,26 +2,15 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Polls to create in one call."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.batch_poll import BatchPoll
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class CreateBatchPollsRequest:
-    """Polls to create in one call.
+    """Polls to create in one call."""
 
-    Attributes:
-        polls: ``list[BatchPoll] | None``. Polls.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    polls: list[BatchPoll] | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    polls: list[BatchPoll] | None = attrs.field(default=None, metadata={"max_items": 25})

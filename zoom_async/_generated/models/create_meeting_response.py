@@ -2,71 +2,53 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The created meeting."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.get_meeting_by_id_creation_source import (
+    GetMeetingByIdCreationSource,
+)
+from zoom_async._generated.models.get_meeting_by_id_status import GetMeetingByIdStatus
 from zoom_async._generated.models.meeting_settings import MeetingSettings
 from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.occurrence import Occurrence
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class CreateMeetingResponse:
-    """The created meeting.
+    """The created meeting."""
 
-    Attributes:
-        assistant_id: ``str | None``. User ID of whoever scheduled the meeting for the host.
-        host_email: ``str | None``. Email address of the host.
-        id: ``int | None``. Meeting ID.
-        registration_url: ``str | None``. URL of the registration page.
-        agenda: ``str | None``. Meeting description.
-        created_at: ``datetime.datetime | None``. When the meeting was created.
-        duration: ``int | None``. Scheduled duration in minutes.
-        h323_password: ``str | None``. Passcode for H.323/SIP room systems.
-        join_url: ``str | None``. URL participants use to join.
-        occurrences: ``list[Occurrence]``. Occurrences of a recurring meeting.
-        password: ``str | None``. Meeting passcode.
-        pmi: ``int | None``. Personal Meeting ID of the host.
-        pre_schedule: ``bool | None``. Whether this is a prescheduled meeting (GSuite app).
-        recurrence: ``Recurrence | None``. Recurrence rule of a recurring meeting.
-        settings: ``MeetingSettings | None``. Meeting settings (sent on create/update, returned on read).
-        start_time: ``datetime.datetime | None``. Start time (UTC).
-        start_url: ``str | None``. URL the host uses to start the meeting; treat as a secret.
-        timezone: ``str | None``. Time zone used to display the start time.
-        topic: ``str | None``; at most 200 characters. Meeting topic.
-        tracking_fields: ``list[TrackingField]``. Tracking fields of the meeting.
-        type_: ``MeetingType | int | None``; one of 1, 2, 3, 8. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 8 recurring with a fixed time.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    assistant_id: str | None = None
-    host_email: str | None = None
-    id: int | None = None
+    id: int
+    occurrences: list[Occurrence] | None = None
     registration_url: str | None = None
-    agenda: str | None = None
-    created_at: datetime.datetime | None = None
-    duration: int | None = None
-    h323_password: str | None = None
-    join_url: str | None = None
-    occurrences: list[Occurrence] = attrs.field(factory=AbsentList)
-    password: str | None = None
-    pmi: int | None = None
-    pre_schedule: bool | None = None
-    recurrence: Recurrence | None = None
-    settings: MeetingSettings | None = None
-    start_time: datetime.datetime | None = None
-    start_url: str | None = None
+    chat_join_url: str | None = None
+    assistant_id: str | None = None
     timezone: str | None = None
-    topic: str | None = None
-    tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
+    start_url: str | None = None
+    created_at: datetime.datetime | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    pmi: str | None = None
+    duration: int | None = None
+    password: str | None = None
+    host_email: str | None = None
+    encrypted_password: str | None = None
+    settings: MeetingSettings | None = None
+    join_url: str | None = None
+    pstn_password: str | None = None
+    pre_schedule: bool | None = None
+    agenda: str | None = None
+    recurrence: Recurrence | None = None
+    start_time: datetime.datetime | None = None
+    dynamic_host_key: str | None = None
+    tracking_fields: list[TrackingField] | None = None
+    creation_source: GetMeetingByIdCreationSource | str | None = None
+    h323_password: str | None = None
+    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    uuid: str | None = None
+    host_id: str | None = None
+    status: GetMeetingByIdStatus | str | None = None

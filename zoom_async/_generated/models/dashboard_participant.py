@@ -2,12 +2,13 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Metrics for one meeting participant."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.audio_call import AudioCall
 from zoom_async._generated.models.dashboard_participant_audio_quality import (
     DashboardParticipantAudioQuality,
 )
@@ -26,59 +27,16 @@ from zoom_async._generated.models.dashboard_participant_status import DashboardP
 from zoom_async._generated.models.dashboard_participant_video_quality import (
     DashboardParticipantVideoQuality,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class DashboardParticipant:
-    """Metrics for one meeting participant.
-
-    Attributes:
-        audio_quality: ``DashboardParticipantAudioQuality | str | None``; one of "", "good", "fair", "poor", "bad". Audio quality score.
-        camera: ``str | None``. Camera used.
-        connection_type: ``str | None``. Connection type.
-        customer_key: ``str | None``; at most 15 characters. SDK customer key of the participant.
-        data_center: ``str | None``. Data center used.
-        device: ``DashboardParticipantDevice | str | None``; one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android". Device type used to join.
-        domain: ``str | None``. PC domain.
-        email: ``str | None``. Participant email, when in the host's account or shared.
-        from_sip_uri: ``str | None``. SIP From header URI.
-        full_data_center: ``str | None``. Data center where meeting data is stored.
-        harddisk_id: ``str | None``. Hard disk ID.
-        id: ``str | None``. Participant UUID.
-        in_room_participants: ``int | None``. Number of Zoom Room participants.
-        ip_address: ``str | None``. IP address.
-        join_time: ``datetime.datetime | None``. When the participant joined.
-        leave_reason: ``DashboardParticipantLeaveReason | str | None``; one of "$name left the meeting.", "$name got disconnected from the meeting.", "Host ended the meeting.", "Host closed the meeting.", "Host started a new meeting.", "Network connection error.", "Host did not join.", "Exceeded free meeting minutes limit.", "Removed by host.", "Unknown reason.", "Leave waiting room.", "Removed by host from waiting room.". Why the participant left.
-        leave_time: ``datetime.datetime | None``. When the participant left.
-        location: ``str | None``. Location.
-        mac_addr: ``str | None``. MAC address.
-        microphone: ``str | None``. Microphone used.
-        network_type: ``DashboardParticipantNetworkType | str | None``; one of "Wired", "Wifi", "PPP", "Cellular", "Others". Network type.
-        participant_user_id: ``str | None``. Participant's user ID, when signed in.
-        pc_name: ``str | None``. PC name.
-        recording: ``bool | None``. Whether the participant recorded.
-        registrant_id: ``str | None``. Registrant ID.
-        role: ``DashboardParticipantRole | str | None``; one of "host", "attendee". Participant role: host or attendee.
-        screen_share_quality: ``DashboardParticipantScreenShareQuality | str | None``; one of "", "good", "fair", "poor", "bad". Screen-share quality score.
-        share_application: ``bool | None``. Shared an app.
-        share_desktop: ``bool | None``. Shared the desktop.
-        share_whiteboard: ``bool | None``. Shared a whiteboard.
-        sip_uri: ``str | None``. SIP Contact header URI.
-        speaker: ``str | None``. Speaker used.
-        status: ``DashboardParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room". Whether the participant is in the meeting or the waiting room.
-        user_id: ``str | None``. Participant ID assigned for this meeting.
-        user_name: ``str | None``. Display name.
-        version: ``str | None``. Zoom client version.
-        video_quality: ``DashboardParticipantVideoQuality | str | None``; one of "", "good", "fair", "poor", "bad". Video quality score.
-        bo_mtg_id: ``str | None``. Breakout room meeting ID.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
+    """Metrics for one meeting participant."""
 
     audio_quality: DashboardParticipantAudioQuality | str | None = None
     camera: str | None = None
     connection_type: str | None = None
-    customer_key: str | None = None
+    customer_key: str | None = attrs.field(default=None, metadata={"max_length": 35})
     data_center: str | None = None
     device: DashboardParticipantDevice | str | None = None
     domain: str | None = None
@@ -88,6 +46,7 @@ class DashboardParticipant:
     harddisk_id: str | None = None
     id: str | None = None
     in_room_participants: int | None = None
+    internal_ip_addresses: list[str] | None = None
     ip_address: str | None = None
     join_time: datetime.datetime | None = None
     leave_reason: DashboardParticipantLeaveReason | str | None = None
@@ -113,7 +72,7 @@ class DashboardParticipant:
     version: str | None = None
     video_quality: DashboardParticipantVideoQuality | str | None = None
     bo_mtg_id: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    audio_call: list[AudioCall] | None = None
+    os: str | None = None
+    os_version: str | None = None
+    device_name: str | None = None

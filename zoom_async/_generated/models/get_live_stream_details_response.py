@@ -2,31 +2,16 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Custom live-stream settings of a meeting."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class GetLiveStreamDetailsResponse:
-    """Custom live-stream settings of a meeting.
-
-    Attributes:
-        page_url: ``str | None``. Live-stream page URL.
-        stream_key: ``str | None``. Stream key.
-        stream_url: ``str | None``. Streaming (RTMP) URL.
-        resolution: ``str | None``. Stream resolution, e.g. 720p or 1080p.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
+    """Custom live-stream settings of a meeting."""
 
     page_url: str | None = None
+    resolution: str | None = None
     stream_key: str | None = None
     stream_url: str | None = None
-    resolution: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq

@@ -2,28 +2,16 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The polls of a meeting."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.poll import Poll
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class GetMeetingPollsResponse:
-    """The polls of a meeting.
+    """The polls of a meeting."""
 
-    Attributes:
-        polls: ``list[Poll]``. Polls.
-        total_records: ``int | None``. Total number of records across all pages.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    polls: list[Poll] = attrs.field(factory=AbsentList)
     total_records: int | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    polls: list[Poll] | None = None

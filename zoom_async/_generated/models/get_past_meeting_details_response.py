@@ -2,53 +2,30 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Summary of an ended meeting instance."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.past_meeting_type import PastMeetingType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class GetPastMeetingDetailsResponse:
-    """Summary of an ended meeting instance.
+    """Summary of an ended meeting instance."""
 
-    Attributes:
-        id: ``int | None``. Meeting ID.
-        uuid: ``str | None``. UUID of this meeting instance.
-        duration: ``int | None``. Duration in minutes.
-        start_time: ``datetime.datetime | None``. Start time (UTC).
-        end_time: ``datetime.datetime | None``. End time (UTC).
-        host_id: ``str | None``. User ID of the host.
-        dept: ``str | None``. Department.
-        participants_count: ``int | None``. Number of participants.
-        source: ``str | None``. Where the meeting was created.
-        topic: ``str | None``. Meeting topic.
-        total_minutes: ``int | None``. Total minutes attended by everyone.
-        type_: ``PastMeetingType | int | None``; one of 0, 1, 2, 3, 4, 7, 8. Type of an ended meeting instance (4 personal meeting ID, 7 personal audio conference).
-        user_email: ``str | None``. Host's email.
-        user_name: ``str | None``. Host's display name.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    id: int | None = None
+    user_email: str | None = None
+    participants_count: int | None = None
+    total_minutes: int | None = None
+    user_name: str | None = None
+    end_time: datetime.datetime | None = None
+    dept: str | None = None
+    source: str | None = None
+    type_: PastMeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     uuid: str | None = None
+    host_id: str | None = None
     duration: int | None = None
     start_time: datetime.datetime | None = None
-    end_time: datetime.datetime | None = None
-    host_id: str | None = None
-    dept: str | None = None
-    participants_count: int | None = None
-    source: str | None = None
     topic: str | None = None
-    total_minutes: int | None = None
-    type_: PastMeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
-    user_email: str | None = None
-    user_name: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    id: int | None = None

@@ -24,10 +24,10 @@ class GlobalDialInNumber:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    city: str | None = None
     country: str | None = None
-    country_name: str | None = None
     number: str | None = None
+    city: str | None = None
+    country_name: str | None = None
     type_: GlobalDialInNumberType | str | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )

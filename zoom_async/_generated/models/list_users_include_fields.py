@@ -9,3 +9,4 @@ class ListUsersIncludeFields(OpenStrEnum):
     """Values of ListUsersIncludeFields (open: new values pass through)."""
 
     CUSTOM_ATTRIBUTES = "custom_attributes"
+    HOST_KEY = "host_key"

@@ -2,49 +2,28 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A meeting as listed for a user."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.meeting_type import MeetingType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class Meeting:
-    """A meeting as listed for a user.
+    """A meeting as listed for a user."""
 
-    Attributes:
-        agenda: ``str | None``. Meeting description.
-        created_at: ``datetime.datetime | None``. When the meeting was created.
-        duration: ``int | None``. Scheduled duration in minutes.
-        host_id: ``str | None``. User ID of the host.
-        id: ``int | None``. Meeting ID.
-        join_url: ``str | None``. URL participants use to join.
-        pmi: ``str | None``. Personal Meeting ID of the host.
-        start_time: ``datetime.datetime | None``. Start time (UTC).
-        timezone: ``str | None``. Time zone used to display the start time.
-        topic: ``str | None``. Meeting topic.
-        type_: ``MeetingType | int | None``; one of 1, 2, 3, 8. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 8 recurring with a fixed time.
-        uuid: ``str | None``. UUID of this meeting instance.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    agenda: str | None = None
-    created_at: datetime.datetime | None = None
     duration: int | None = None
-    host_id: str | None = None
-    id: int | None = None
-    join_url: str | None = None
-    pmi: str | None = None
     start_time: datetime.datetime | None = None
+    join_url: str | None = None
     timezone: str | None = None
+    created_at: datetime.datetime | None = None
     topic: str | None = None
+    id: int | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
+    agenda: str | None = None
+    pmi: str | None = None
     uuid: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    host_id: str | None = None

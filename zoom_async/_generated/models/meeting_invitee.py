@@ -19,6 +19,7 @@ class MeetingInvitee:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
+    internal_user: bool | None = None
     email: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

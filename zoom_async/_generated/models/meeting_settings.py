@@ -2,8 +2,7 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Meeting settings (sent on create/update, returned on read)."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
@@ -14,6 +13,7 @@ from zoom_async._generated.models.approved_or_denied_countries_or_regions import
 from zoom_async._generated.models.authentication_exception import AuthenticationException
 from zoom_async._generated.models.breakout_room_settings import BreakoutRoomSettings
 from zoom_async._generated.models.calendar_type import CalendarType
+from zoom_async._generated.models.continuous_meeting_chat import ContinuousMeetingChat
 from zoom_async._generated.models.custom_key import CustomKey
 from zoom_async._generated.models.global_dial_in_number import GlobalDialInNumber
 from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
@@ -26,109 +26,81 @@ from zoom_async._generated.models.meeting_settings_auto_recording import (
 from zoom_async._generated.models.meeting_settings_encryption_type import (
     MeetingSettingsEncryptionType,
 )
+from zoom_async._generated.models.meeting_settings_who_can_ask_questions import (
+    MeetingSettingsWhoCanAskQuestions,
+)
+from zoom_async._generated.models.meeting_settings_who_will_receive_summary import (
+    MeetingSettingsWhoWillReceiveSummary,
+)
+from zoom_async._generated.models.question_and_answer import QuestionAndAnswer
 from zoom_async._generated.models.registration_type import RegistrationType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.resource import Resource
+from zoom_async._generated.models.sign_language_interpretation import SignLanguageInterpretation
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class MeetingSettings:
-    """Meeting settings (sent on create/update, returned on read).
+    """Meeting settings (sent on create/update, returned on read)."""
 
-    Attributes:
-        additional_data_center_regions: ``list[str] | None``. Extra data-center regions to allow.
-        allow_multiple_devices: ``bool | None``. Let attendees join from several devices.
-        alternative_hosts: ``str | None``. Semicolon-separated emails or IDs of alternative hosts.
-        alternative_hosts_email_notification: ``bool | None``. Email alternative hosts about the meeting.
-        approval_type: ``ApprovalType | int | None``; one of 0, 1, 2. Registrant approval: 0 automatic, 1 manual, 2 no registration required.
-        approved_or_denied_countries_or_regions: ``ApprovedOrDeniedCountriesOrRegions | None``. Allow or block joining from listed countries or regions.
-        audio: ``MeetingSettingsAudio | str | None``; one of "both", "telephony", "voip". How participants join audio: both, telephony or voip.
-        authentication_domains: ``str | None``. Domains allowed when authentication is on.
-        authentication_exception: ``list[AuthenticationException] | None``. Participants who may bypass authentication.
-        authentication_option: ``str | None``. Authentication option ID.
-        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none". Automatic recording: local, cloud or none.
-        breakout_room: ``BreakoutRoomSettings | None``. Pre-assigned breakout rooms.
-        calendar_type: ``CalendarType | int | None``; one of 1, 2. Calendar the meeting was scheduled from.
-        close_registration: ``bool | None``. Close registration after the event date.
-        cn_meeting: ``bool | None``; deprecated. Deprecated: host the meeting in China.
-        contact_email: ``str | None``. Contact email shown on the registration page.
-        contact_name: ``str | None``. Contact name shown on the registration page.
-        email_notification: ``bool | None``. Send email notifications to alternative hosts and users with scheduling privileges.
-        encryption_type: ``MeetingSettingsEncryptionType | str | None``; one of "enhanced_encryption", "e2ee". Encryption: enhanced_encryption or e2ee.
-        focus_mode: ``bool | None``. Enable Focus Mode.
-        global_dial_in_countries: ``list[str] | None``. Country codes of dial-in numbers to list.
-        host_video: ``bool | None``. Start with the host's video on.
-        in_meeting: ``bool | None``; deprecated. Deprecated: host the meeting in India.
-        jbh_time: ``JoinBeforeHostTime | int | None``; one of 0, 5, 10. How long before the start participants may join.
-        join_before_host: ``bool | None``. Let participants join before the host.
-        language_interpretation: ``LanguageInterpretation | None``. Language interpretation settings.
-        meeting_authentication: ``bool | None``. Only authenticated users can join.
-        meeting_invitees: ``list[MeetingInvitee] | None``. People invited to the meeting.
-        mute_upon_entry: ``bool | None``. Mute participants when they join.
-        participant_video: ``bool | None``. Start with participants' video on.
-        private_meeting: ``bool | None``. Mark the meeting private.
-        registrants_confirmation_email: ``bool | None``. Send registrants a confirmation email.
-        registrants_email_notification: ``bool | None``. Send registrants email notifications.
-        registration_type: ``RegistrationType | int | None``; one of 1, 2, 3. Registration for recurring meetings: once for all, for each occurrence, or once choosing occurrences.
-        show_share_button: ``bool | None``. Show social share buttons on the registration page.
-        use_pmi: ``bool | None``. Use the host's Personal Meeting ID.
-        waiting_room: ``bool | None``. Enable the waiting room.
-        watermark: ``bool | None``. Watermark shared screens.
-        host_save_video_order: ``bool | None``. Let the host save the video order.
-        alternative_host_update_polls: ``bool | None``. Let alternative hosts add or edit polls.
-        authentication_name: ``str | None``. Name of the authentication profile.
-        custom_keys: ``list[CustomKey] | None``. Custom key/value pairs of the meeting.
-        enforce_login: ``bool | None``; deprecated. Deprecated: only signed-in users can join.
-        enforce_login_domains: ``str | None``; deprecated. Deprecated: only signed-in users from these domains can join.
-        global_dial_in_numbers: ``list[GlobalDialInNumber] | None``. Dial-in numbers.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    additional_data_center_regions: list[str] | None = None
-    allow_multiple_devices: bool | None = None
-    alternative_hosts: str | None = None
-    alternative_hosts_email_notification: bool | None = None
-    approval_type: ApprovalType | int | None = None
-    approved_or_denied_countries_or_regions: ApprovedOrDeniedCountriesOrRegions | None = None
-    audio: MeetingSettingsAudio | str | None = None
-    authentication_domains: str | None = None
-    authentication_exception: list[AuthenticationException] | None = None
-    authentication_option: str | None = None
-    auto_recording: MeetingSettingsAutoRecording | str | None = None
     breakout_room: BreakoutRoomSettings | None = None
-    calendar_type: CalendarType | int | None = None
-    close_registration: bool | None = None
-    cn_meeting: bool | None = None
-    contact_email: str | None = None
-    contact_name: str | None = None
-    email_notification: bool | None = None
-    encryption_type: MeetingSettingsEncryptionType | str | None = None
-    focus_mode: bool | None = None
-    global_dial_in_countries: list[str] | None = None
-    host_video: bool | None = None
-    in_meeting: bool | None = None
-    jbh_time: JoinBeforeHostTime | int | None = None
-    join_before_host: bool | None = None
-    language_interpretation: LanguageInterpretation | None = None
-    meeting_authentication: bool | None = None
-    meeting_invitees: list[MeetingInvitee] | None = None
-    mute_upon_entry: bool | None = None
-    participant_video: bool | None = None
-    private_meeting: bool | None = None
-    registrants_confirmation_email: bool | None = None
-    registrants_email_notification: bool | None = None
-    registration_type: RegistrationType | int | None = None
-    show_share_button: bool | None = None
-    use_pmi: bool | None = None
-    waiting_room: bool | None = None
-    watermark: bool | None = None
-    host_save_video_order: bool | None = None
-    alternative_host_update_polls: bool | None = None
-    authentication_name: str | None = None
-    custom_keys: list[CustomKey] | None = None
-    enforce_login: bool | None = None
-    enforce_login_domains: str | None = None
+    allow_host_control_participant_mute_state: bool | None = None
+    summary_template_id: str | None = None
+    custom_keys: list[CustomKey] | None = attrs.field(default=None, metadata={"max_items": 10})
     global_dial_in_numbers: list[GlobalDialInNumber] | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    show_share_button: bool | None = None
+    registrants_confirmation_email: bool | None = None
+    approved_or_denied_countries_or_regions: ApprovedOrDeniedCountriesOrRegions | None = None
+    continuous_meeting_chat: ContinuousMeetingChat | None = None
+    allow_multiple_devices: bool | None = None
+    meeting_authentication: bool | None = None
+    alternative_hosts: str | None = None
+    alternative_host_update_polls: bool | None = None
+    device_testing: bool | None = None
+    participant_video: bool | None = None
+    calendar_type: CalendarType | int | None = None
+    in_meeting: bool | None = None
+    mute_upon_entry: bool | None = None
+    global_dial_in_countries: list[str] | None = None
+    question_and_answer: QuestionAndAnswer | None = None
+    join_before_host: bool | None = None
+    host_save_video_order: bool | None = None
+    watermark: bool | None = None
+    approval_type: ApprovalType | int | None = None
+    close_registration: bool | None = None
+    push_change_to_calendar: bool | None = None
+    internal_meeting: bool | None = None
+    authentication_exception: list[AuthenticationException] | None = None
+    jbh_time: JoinBeforeHostTime | int | None = None
+    audio_conference_info: str | None = attrs.field(default=None, metadata={"max_length": 2048})
+    authentication_domains: str | None = None
+    who_will_receive_summary: MeetingSettingsWhoWillReceiveSummary | int | None = None
+    meeting_invitees: list[MeetingInvitee] | None = None
+    encryption_type: MeetingSettingsEncryptionType | str | None = None
+    authentication_option: str | None = None
+    sign_language_interpretation: SignLanguageInterpretation | None = None
+    disable_participant_video: bool | None = None
+    focus_mode: bool | None = None
+    registration_type: RegistrationType | int | None = None
+    contact_email: str | None = None
+    waiting_room: bool | None = None
+    audio: MeetingSettingsAudio | str | None = None
+    authentication_name: str | None = None
+    enforce_login_domains: str | None = None
+    who_can_ask_questions: MeetingSettingsWhoCanAskQuestions | int | None = None
+    contact_name: str | None = None
+    cn_meeting: bool | None = None
+    registrants_email_notification: bool | None = None
+    alternative_hosts_email_notification: bool | None = None
+    use_pmi: bool | None = None
+    resources: list[Resource] | None = None
+    auto_recording: MeetingSettingsAutoRecording | str | None = None
+    host_video: bool | None = None
+    language_interpretation: LanguageInterpretation | None = None
+    enforce_login: bool | None = None
+    auto_start_meeting_summary: bool | None = None
+    auto_start_ai_companion_questions: bool | None = None
+    participant_focused_meeting: bool | None = None
+    private_meeting: bool | None = None
+    email_in_attendee_report: bool | None = None
+    email_notification: bool | None = None
+    additional_data_center_regions: list[str] | None = None

@@ -21,8 +21,8 @@ class MeetingTemplate:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    id: str | None = None
     name: str | None = None
+    id: str | None = None
     type_: int | None = attrs.field(default=None, metadata={"wire": "type"})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

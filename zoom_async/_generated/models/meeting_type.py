@@ -11,4 +11,6 @@ class MeetingType(OpenIntEnum):
     INSTANT = 1
     SCHEDULED = 2
     RECURRING_NO_FIXED_TIME = 3
+    A_PMI_MEETING = 4
     RECURRING_FIXED_TIME = 8
+    A_SCREEN_SHARE_ONLY = 10

@@ -2,32 +2,20 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One occurrence of a recurring meeting."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.occurrence_status import OccurrenceStatus
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class Occurrence:
-    """One occurrence of a recurring meeting.
-
-    Attributes:
-        duration: ``int | None``. Duration in minutes.
-        occurrence_id: ``str | None``. Occurrence ID.
-        start_time: ``datetime.datetime | None``. Start time (UTC).
-        status: ``str | None``. Occurrence status.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
+    """One occurrence of a recurring meeting."""
 
     duration: int | None = None
-    occurrence_id: str | None = None
     start_time: datetime.datetime | None = None
-    status: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    occurrence_id: str | None = None
+    status: OccurrenceStatus | str | None = None

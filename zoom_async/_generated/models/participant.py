@@ -2,29 +2,27 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A past meeting participant."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
+
+import datetime
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.dashboard_participant_status import DashboardParticipantStatus
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class Participant:
-    """A past meeting participant.
+    """A past meeting participant."""
 
-    Attributes:
-        id: ``str | None``. Participant UUID.
-        name: ``str | None``. Display name.
-        user_email: ``str | None``. Email address.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    id: str | None = None
-    name: str | None = None
+    duration: int | None = None
     user_email: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    leave_time: datetime.datetime | None = None
+    user_id: str | None = None
+    failover: bool | None = None
+    registrant_id: str | None = None
+    name: str | None = None
+    id: str | None = None
+    internal_user: bool | None = None
+    join_time: datetime.datetime | None = None
+    status: DashboardParticipantStatus | str | None = None

@@ -2,32 +2,18 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One answer given in a poll."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class PastPollAnswer:
-    """One answer given in a poll.
-
-    Attributes:
-        answer: ``str | None``. The answer given.
-        date_time: ``datetime.datetime | None``. When the answer was submitted.
-        polling_id: ``str | None``. Poll ID.
-        question: ``str | None``. The question asked.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
+    """One answer given in a poll."""
 
     answer: str | None = None
     date_time: datetime.datetime | None = None
-    polling_id: str | None = None
     question: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    polling_id: str | None = None

@@ -2,30 +2,17 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One participant's poll answers."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.past_poll_answer import PastPollAnswer
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class PastPollSubmission:
-    """One participant's poll answers.
+    """One participant's poll answers."""
 
-    Attributes:
-        email: ``str | None``. Email of the participant (empty if anonymous).
-        name: ``str | None``. Name of the participant (empty if anonymous).
-        question_details: ``list[PastPollAnswer]``. The participant's answers.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    email: str | None = None
+    question_details: list[PastPollAnswer] | None = None
     name: str | None = None
-    question_details: list[PastPollAnswer] = attrs.field(factory=AbsentList)
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    email: str | None = None

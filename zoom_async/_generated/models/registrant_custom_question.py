@@ -2,36 +2,22 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A custom question on the registration form."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.registrant_custom_question_type import (
     RegistrantCustomQuestionType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class RegistrantCustomQuestion:
-    """A custom question on the registration form.
-
-    Attributes:
-        answers: ``list[str] | None``. Choices for a single-answer question.
-        required: ``bool | None``. Whether the question must be answered.
-        title: ``str | None``. Question title.
-        type_: ``RegistrantCustomQuestionType | str | None``; one of "short", "single". Question type: short or single.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
+    """A custom question on the registration form."""
 
     answers: list[str] | None = None
-    required: bool | None = None
     title: str | None = None
     type_: RegistrantCustomQuestionType | str | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    required: bool | None = None

@@ -2,27 +2,14 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Identifies a registrant by ID or email."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class RegistrantIdentity:
-    """Identifies a registrant by ID or email.
+    """Identifies a registrant by ID or email."""
 
-    Attributes:
-        email: ``str | None``. Registrant email.
-        id: ``str | None``. Registrant ID.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    email: str | None = None
     id: str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    email: str | None = None

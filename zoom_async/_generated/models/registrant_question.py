@@ -2,28 +2,16 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A standard field on the registration form."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
 from zoom_async._generated.models.registrant_question_field_name import RegistrantQuestionFieldName
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class RegistrantQuestion:
-    """A standard field on the registration form.
+    """A standard field on the registration form."""
 
-    Attributes:
-        field_name: ``RegistrantQuestionFieldName | str | None``; one of "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments". Standard registration field.
-        required: ``bool | None``. Whether the field must be filled in.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    field_name: RegistrantQuestionFieldName | str | None = None
     required: bool | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    field_name: RegistrantQuestionFieldName | str | None = None

@@ -2,29 +2,15 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A tracking field and its value."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class TrackingField:
-    """A tracking field and its value.
+    """A tracking field and its value."""
 
-    Attributes:
-        field: ``str | None``; at most 64 characters. Tracking field label.
-        value: ``str | None``; at most 256 characters. Tracking field value.
-        visible: ``bool | None``. Whether the tracking field is visible.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    field: str | None = None
-    value: str | None = None
     visible: bool | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    field: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    value: str | None = attrs.field(default=None, metadata={"max_length": 256})

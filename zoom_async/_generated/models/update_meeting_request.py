@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Meeting fields to change."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
@@ -12,44 +12,22 @@ from zoom_async._generated.models.meeting_settings import MeetingSettings
 from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class UpdateMeetingRequest:
-    """Meeting fields to change.
+    """Meeting fields to change."""
 
-    Attributes:
-        schedule_for: ``str | None``. Email or user ID of the user to schedule the meeting for.
-        agenda: ``str | None``; at most 2000 characters. Meeting description.
-        duration: ``int | None``. Scheduled duration in minutes.
-        password: ``str | None``; at most 10 characters. Meeting passcode.
-        pre_schedule: ``bool | None``. Whether this is a prescheduled meeting (GSuite app).
-        recurrence: ``Recurrence | None``. Recurrence rule of a recurring meeting.
-        settings: ``MeetingSettings | None``. Meeting settings (sent on create/update, returned on read).
-        start_time: ``datetime.datetime | None``. Start time (UTC).
-        template_id: ``str | None``. Meeting template to apply.
-        timezone: ``str | None``. Time zone used to display the start time.
-        topic: ``str | None``; at most 200 characters. Meeting topic.
-        tracking_fields: ``list[TrackingField] | None``. Tracking fields of the meeting.
-        type_: ``MeetingType | int | None``; one of 1, 2, 3, 8. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 8 recurring with a fixed time.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    schedule_for: str | None = None
-    agenda: str | None = None
-    duration: int | None = None
-    password: str | None = None
-    pre_schedule: bool | None = None
-    recurrence: Recurrence | None = None
     settings: MeetingSettings | None = None
-    start_time: datetime.datetime | None = None
-    template_id: str | None = None
+    pre_schedule: bool | None = None
     timezone: str | None = None
-    topic: str | None = None
-    tracking_fields: list[TrackingField] | None = None
+    schedule_for: str | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
+    duration: int | None = None
+    recurrence: Recurrence | None = None
+    start_time: datetime.datetime | None = None
+    password: str | None = attrs.field(default=None, metadata={"max_length": 10})
+    tracking_fields: list[TrackingField] | None = None
+    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    template_id: str | None = None

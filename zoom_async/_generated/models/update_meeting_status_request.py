@@ -2,28 +2,15 @@
 # Change the spec or generator/templates, then run `make generate`.
 """End or recover a meeting."""
 
-from collections.abc import Mapping
-from typing import Any
+from __future__ import annotations
 
 import attrs
 
-from zoom_async._generated.models.update_meeting_status_request_action import (
-    UpdateMeetingStatusRequestAction,
-)
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.update_meeting_status_action import UpdateMeetingStatusAction
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class UpdateMeetingStatusRequest:
-    """End or recover a meeting.
+    """End or recover a meeting."""
 
-    Attributes:
-        action: ``UpdateMeetingStatusRequestAction | str | None``; one of "end", "recover". Meeting action: end or recover.
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
-    action: UpdateMeetingStatusRequestAction | str | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    action: UpdateMeetingStatusAction | str | None = None

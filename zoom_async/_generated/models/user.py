@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """An account user."""
 
+from __future__ import annotations
+
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
@@ -13,48 +13,26 @@ from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedTyp
 from zoom_async._generated.models.user_status import UserStatus
 from zoom_async._generated.models.user_type import UserType
 from zoom_async._generated.models.user_verified import UserVerified
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
+@attrs.define(slots=True, kw_only=True)
 class User:
-    """An account user.
+    """An account user."""
 
-    Attributes:
-        created_at: ``datetime.datetime | None``. When the user was created.
-        custom_attributes: ``list[UserCustomAttribute]``. Custom attributes (only with include_fields=custom_attributes).
-        dept: ``str | None``; at most 128 characters. User's department.
-        email: ``str | None``. User's email address.
-        employee_unique_id: ``str | None``. Employee ID from SSO/SAML.
-        first_name: ``str | None``; at most 64 characters. First name.
-        group_ids: ``list[str]``. IDs of the groups the user belongs to.
-        id: ``str | None``. User ID.
-        im_group_ids: ``list[str]``. IDs of the IM directory groups the user belongs to.
-        last_client_version: ``str | None``. Last Zoom client version the user signed in with.
-        last_login_time: ``datetime.datetime | None``. Last sign-in time.
-        last_name: ``str | None``; at most 64 characters. Last name.
-        plan_united_type: ``UserPlanUnitedType | str | None``; one of "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072". Zoom United plan type, when enrolled.
-        pmi: ``int | None``. User's Personal Meeting ID.
-        role_id: ``str | None``. Role ID of the user.
-        status: ``UserStatus | str | None``; one of "active", "inactive", "pending". Account status of the user.
-        timezone: ``str | None``. User's time zone.
-        type_: ``UserType | int | None``; one of 1, 2, 3, 99. User type: 1 basic, 2 licensed, 3 unassigned without meetings basic, 99 none.
-        verified: ``UserVerified | int | None``; one of 1, 0. Whether the email is verified (1) or not (0).
-        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
-    """
-
+    user_created_at: datetime.datetime | None = None
     created_at: datetime.datetime | None = None
-    custom_attributes: list[UserCustomAttribute] = attrs.field(factory=AbsentList)
-    dept: str | None = None
+    custom_attributes: list[UserCustomAttribute] | None = None
+    dept: str | None = attrs.field(default=None, metadata={"max_length": 128})
     email: str | None = None
     employee_unique_id: str | None = None
-    first_name: str | None = None
-    group_ids: list[str] = attrs.field(factory=AbsentList)
+    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    group_ids: list[str] | None = None
+    host_key: str | None = None
     id: str | None = None
-    im_group_ids: list[str] = attrs.field(factory=AbsentList)
+    im_group_ids: list[str] | None = None
     last_client_version: str | None = None
     last_login_time: datetime.datetime | None = None
-    last_name: str | None = None
+    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
     plan_united_type: UserPlanUnitedType | str | None = None
     pmi: int | None = None
     role_id: str | None = None
@@ -62,7 +40,4 @@ class User:
     timezone: str | None = None
     type_: UserType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     verified: UserVerified | int | None = None
-    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
-
-    __repr__ = model_repr
-    __eq__ = model_eq
+    display_name: str | None = attrs.field(default=None, metadata={"max_length": 128})

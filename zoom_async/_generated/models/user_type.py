@@ -10,5 +10,5 @@ class UserType(OpenIntEnum):
 
     BASIC = 1
     LICENSED = 2
-    UNASSIGNED_WITHOUT_MEETINGS_BASIC = 3
+    NO_MEETING_LICENSE = 4
     NONE = 99

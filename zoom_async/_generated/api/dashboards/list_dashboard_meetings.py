@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
     ListDashboardMeetingsIncludeFields,
 )
+from zoom_async._generated.models.list_dashboard_meetings_query_date_type import (
+    ListDashboardMeetingsQueryDateType,
+)
 from zoom_async._generated.models.list_dashboard_meetings_response import (
     ListDashboardMeetingsResponse,
 )
@@ -19,6 +22,7 @@ from zoom_async.serde import decode
 from zoom_async.wire import (
     Operation,
     Request,
+    check_bool,
     check_date,
     check_int,
     check_text,
@@ -46,7 +50,9 @@ def build_request(
     page_size: int = 30,
     next_page_token: str | None = None,
     group_id: str | None = None,
+    group_include_participant: bool | None = None,
     include_fields: ListDashboardMeetingsIncludeFields | str | None = None,
+    query_date_type: ListDashboardMeetingsQueryDateType | str | None = None,
 ) -> Request:
     """Describe the listDashboardMeetings request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/meetings"
@@ -58,7 +64,11 @@ def build_request(
             "page_size": check_int("page_size", page_size, minimum=1, maximum=300),
             "next_page_token": check_text("next_page_token", next_page_token),
             "group_id": check_text("group_id", group_id),
+            "group_include_participant": check_bool(
+                "group_include_participant", group_include_participant
+            ),
             "include_fields": check_text("include_fields", include_fields),
+            "query_date_type": check_text("query_date_type", query_date_type),
         }
     )
     return Request(OPERATION, OPERATION.method, path, query)

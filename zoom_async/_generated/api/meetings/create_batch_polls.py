@@ -14,8 +14,8 @@ from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
     Operation,
     Request,
-    check_id,
     check_model,
+    check_path_text,
     encode_path_value,
 )
 
@@ -38,7 +38,7 @@ def build_request(
 ) -> Request:
     """Describe the createBatchPolls request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/batch_polls".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
     )
     query: dict[str, str] = {}
     body = unstructure(check_model("payload", payload, CreateBatchPollsRequest))

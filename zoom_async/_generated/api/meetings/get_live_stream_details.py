@@ -14,7 +14,7 @@ from zoom_async.serde import decode
 from zoom_async.wire import (
     Operation,
     Request,
-    check_id,
+    check_path_text,
     encode_path_value,
 )
 
@@ -36,7 +36,7 @@ def build_request(
 ) -> Request:
     """Describe the getLiveStreamDetails request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/livestream".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
     )
     query: dict[str, str] = {}
     return Request(OPERATION, OPERATION.method, path, query)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 
 from zoom_async._generated.models.list_meetings_response import ListMeetingsResponse
@@ -13,6 +14,7 @@ from zoom_async.serde import decode
 from zoom_async.wire import (
     Operation,
     Request,
+    check_date,
     check_int,
     check_path_text,
     check_text,
@@ -40,6 +42,9 @@ def build_request(
     page_size: int = 30,
     next_page_token: str | None = None,
     page_number: int | None = None,
+    from_: datetime.date | str | None = None,
+    to: datetime.date | str | None = None,
+    timezone: str | None = None,
 ) -> Request:
     """Describe the listMeetings request; raises ValueError/TypeError on bad arguments."""
     path = "/users/{userId}/meetings".format(
@@ -51,6 +56,9 @@ def build_request(
             "page_size": check_int("page_size", page_size, minimum=1, maximum=300),
             "next_page_token": check_text("next_page_token", next_page_token),
             "page_number": check_int("page_number", page_number, minimum=None, maximum=None),
+            "from": check_date("from_", from_),
+            "to": check_date("to", to),
+            "timezone": check_text("timezone", timezone),
         }
     )
     return Request(OPERATION, OPERATION.method, path, query)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
+from zoom_async._generated.models.list_users_license import ListUsersLicense
 from zoom_async._generated.models.list_users_response import ListUsersResponse
 from zoom_async._generated.models.list_users_status import ListUsersStatus
 from zoom_async.errors import error_from_response
@@ -40,6 +41,7 @@ def build_request(
     page_number: str | None = None,
     include_fields: ListUsersIncludeFields | str | None = None,
     next_page_token: str | None = None,
+    license_: ListUsersLicense | str | None = None,
 ) -> Request:
     """Describe the listUsers request; raises ValueError/TypeError on bad arguments."""
     path = "/users"
@@ -51,6 +53,7 @@ def build_request(
             "page_number": check_text("page_number", page_number),
             "include_fields": check_text("include_fields", include_fields),
             "next_page_token": check_text("next_page_token", next_page_token),
+            "license": check_text("license_", license_),
         }
     )
     return Request(OPERATION, OPERATION.method, path, query)
