@@ -342,7 +342,10 @@ def with_labels(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     for value, label in re.findall(
         r"`?(-?\d+)`?\s*(?:-|:|&mdash;|—|–|=)\s*([A-Za-z][^\n*`<;.,(]*)", text
     ):
-        words = re.findall(r"[A-Za-z0-9]+", label)[:4]
+        words = re.findall(r"[A-Za-z0-9]+", label)
+        while words and words[0].lower() in ("a", "an", "the"):
+            words = words[1:]
+        words = words[:5]
         if words and int(value) not in labels:
             labels[int(value)] = "_".join(words).upper()
     schema["x-labels"] = {str(v): labels[v] for v in schema["enum"] if v in labels}
@@ -459,7 +462,18 @@ class Components:
             [prop, out.get("type"), out["enum"], out.get("x-enum-varnames")], sort_keys=True
         )
         if pinned:
-            if pinned in self.schemas:
+            known = self.schemas.get(pinned)
+            if known is not None:
+                # One enum pinned at several places: it holds every value any of them allows.
+                for i, value in enumerate(out["enum"]):
+                    if value not in known["enum"]:
+                        known["enum"].append(value)
+                        if "x-enum-varnames" in known:
+                            known["x-enum-varnames"].append(out["x-enum-varnames"][i])
+                if "x-enum-varnames" in known:
+                    known["x-enum-varnames"] = member_names(
+                        known["enum"], dict(zip(map(str, known["enum"]), known["x-enum-varnames"])), prop
+                    )
                 return {"$ref": f"#/components/schemas/{pinned}"}
             self.schemas[pinned] = out
             self.by_shape.setdefault(key, pinned)
@@ -527,12 +541,16 @@ def apply_required(schema: dict[str, Any], changes: dict[str, list[str]]) -> Non
 
 
 def retype(schema: Any, types: dict[str, dict[str, Any]]) -> None:
-    """Give a field one type everywhere (Zoom types ``pmi`` as string in one spec, int in another)."""
+    """Fix a field everywhere: ``schema`` gives it one type (Zoom types ``pmi`` as string in one
+    spec, int in another); ``drop`` removes facts Zoom gets wrong."""
     if isinstance(schema, dict):
         for name, sub in schema.get("properties", {}).items():
-            if name in types and "properties" not in sub:
+            rule = types.get(name)
+            if rule and "schema" in rule and "properties" not in sub:
                 keep = {k: v for k, v in sub.items() if k in ("deprecated",)}
-                schema["properties"][name] = {**types[name], **keep}
+                schema["properties"][name] = {**rule["schema"], **keep}
+            for key in (rule or {}).get("drop", []):
+                schema["properties"][name].pop(key, None)
         for value in schema.values():
             retype(value, types)
     elif isinstance(schema, list):
@@ -705,7 +723,7 @@ class Curator:
     def types_for(self, entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """Field types fixed for this operation's group (``field_types`` in operations.yaml)."""
         return {
-            rule["field"]: rule["schema"]
+            rule["field"]: rule
             for rule in self.types
             if entry["tag"] in rule.get("tags", [entry["tag"]])
         }

@@ -2,7 +2,8 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A person to register for a meeting."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -19,14 +20,38 @@ from zoom_async._generated.models.registrant_purchasing_time_frame import (
 from zoom_async._generated.models.registrant_role_in_purchase_process import (
     RegistrantRoleInPurchaseProcess,
 )
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class AddMeetingRegistrantRequest:
-    """A person to register for a meeting."""
+    """A person to register for a meeting.
 
-    first_name: str = attrs.field(metadata={"max_length": 64})
-    email: str = attrs.field(metadata={"max_length": 128})
+    Attributes:
+        first_name: ``str``; at most 64 characters. First name.
+        email: ``str``; at most 128 characters. Email address.
+        zip_: ``str | None``. ZIP or postal code.
+        country: ``str | None``. Two-letter country code.
+        custom_questions: ``list[CustomQuestionAnswer] | None``. Answers to custom registration questions.
+        purchasing_time_frame: ``RegistrantPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
+        address: ``str | None``. Street address.
+        comments: ``str | None``. Questions and comments.
+        city: ``str | None``. City.
+        org: ``str | None``. Organization.
+        last_name: ``str | None``; at most 64 characters. Last name.
+        no_of_employees: ``AddMeetingRegistrantNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
+        industry: ``str | None``. Industry.
+        phone: ``str | None``. Phone number.
+        role_in_purchase_process: ``RegistrantRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
+        state: ``str | None``. State or province.
+        job_title: ``str | None``. Job title.
+        language: ``AddMeetingRegistrantLanguage | str | None``; one of "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "pt-PT", "ru-RU", "zh-CN", "zh-TW", "ko-KO", "it-IT", "vi-VN", "pl-PL", "Tr-TR".
+        auto_approve: ``bool | None``. Approve this registrant even if the meeting needs manual approval.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    first_name: str
+    email: str
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     country: str | None = None
     custom_questions: list[CustomQuestionAnswer] | None = None
@@ -35,7 +60,7 @@ class AddMeetingRegistrantRequest:
     comments: str | None = None
     city: str | None = None
     org: str | None = None
-    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    last_name: str | None = None
     no_of_employees: AddMeetingRegistrantNoOfEmployees | str | None = None
     industry: str | None = None
     phone: str | None = None
@@ -44,3 +69,7 @@ class AddMeetingRegistrantRequest:
     job_title: str | None = None
     language: AddMeetingRegistrantLanguage | str | None = None
     auto_approve: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

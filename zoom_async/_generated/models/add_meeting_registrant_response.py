@@ -2,23 +2,39 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The new registration."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.occurrence import Occurrence
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class AddMeetingRegistrantResponse:
-    """The new registration."""
+    """The new registration.
 
-    occurrences: list[Occurrence] | None = None
+    Attributes:
+        occurrences: ``list[Occurrence]``. Occurrences of a recurring meeting.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        join_url: ``str | None``. Registrant's personal join URL.
+        participant_pin_code: ``int | None``.
+        registrant_id: ``str | None``. Registrant ID.
+        topic: ``str | None``; at most 200 characters. Meeting topic.
+        id: ``int | None``. Meeting ID.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    occurrences: list[Occurrence] = attrs.field(factory=AbsentList)
     start_time: datetime.datetime | None = None
     join_url: str | None = None
     participant_pin_code: int | None = None
     registrant_id: str | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    topic: str | None = None
     id: int | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,20 +2,34 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Allow or block joining from listed countries or regions."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.approved_or_denied_countries_or_regions_method import (
     ApprovedOrDeniedCountriesOrRegionsMethod,
 )
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ApprovedOrDeniedCountriesOrRegions:
-    """Allow or block joining from listed countries or regions."""
+    """Allow or block joining from listed countries or regions.
+
+    Attributes:
+        method: ``ApprovedOrDeniedCountriesOrRegionsMethod | str | None``; one of "approve", "deny".
+        enable: ``bool | None``. Whether the feature is on.
+        approved_list: ``list[str] | None``. Country/region codes allowed to join.
+        denied_list: ``list[str] | None``. Country/region codes blocked from joining.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     method: ApprovedOrDeniedCountriesOrRegionsMethod | str | None = None
     enable: bool | None = None
     approved_list: list[str] | None = None
     denied_list: list[str] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

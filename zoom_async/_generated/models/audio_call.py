@@ -2,17 +2,30 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The AudioCall object."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.audio_call_call_type import AudioCallCallType
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class AudioCall:
-    """The AudioCall object."""
+    """The AudioCall object.
+
+    Attributes:
+        call_number: ``str | None``.
+        call_type: ``AudioCallCallType | str | None``; one of "call-in", "call-out".
+        zoom_number: ``str | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     call_number: str | None = None
     call_type: AudioCallCallType | str | None = None
     zoom_number: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

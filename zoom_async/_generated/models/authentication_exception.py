@@ -2,15 +2,29 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A participant allowed to bypass meeting authentication."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class AuthenticationException:
-    """A participant allowed to bypass meeting authentication."""
+    """A participant allowed to bypass meeting authentication.
+
+    Attributes:
+        join_url: ``str | None``. Personal join URL of the participant.
+        name: ``str | None``. Participant name.
+        email: ``str | None``. Participant email.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     join_url: str | None = None
     name: str | None = None
     email: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,16 +2,28 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Pre-assigned breakout rooms."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.breakout_room import BreakoutRoom
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class BreakoutRoomSettings:
-    """Pre-assigned breakout rooms."""
+    """Pre-assigned breakout rooms.
+
+    Attributes:
+        rooms: ``list[BreakoutRoom] | None``. Breakout rooms.
+        enable: ``bool | None``. Whether the feature is on.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     rooms: list[BreakoutRoom] | None = None
     enable: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,21 +2,36 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The ContinuousMeetingChat object."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.continuous_meeting_chat_who_is_added import (
     ContinuousMeetingChatWhoIsAdded,
 )
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ContinuousMeetingChat:
-    """The ContinuousMeetingChat object."""
+    """The ContinuousMeetingChat object.
+
+    Attributes:
+        auto_add_meeting_participants: ``bool | None``; deprecated.
+        enable: ``bool | None``.
+        auto_add_invited_external_users: ``bool | None``; deprecated.
+        who_is_added: ``ContinuousMeetingChatWhoIsAdded | str | None``; one of "all_users", "org_invitees_and_participants", "org_invitees".
+        channel_id: ``str | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     auto_add_meeting_participants: bool | None = None
     enable: bool | None = None
     auto_add_invited_external_users: bool | None = None
     who_is_added: ContinuousMeetingChatWhoIsAdded | str | None = None
     channel_id: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,15 +2,26 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Polls to create in one call."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.batch_poll import BatchPoll
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CreateBatchPollsRequest:
-    """Polls to create in one call."""
+    """Polls to create in one call.
 
-    polls: list[BatchPoll] | None = attrs.field(default=None, metadata={"max_items": 25})
+    Attributes:
+        polls: ``list[BatchPoll] | None``; at most 25 items. Polls.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    polls: list[BatchPoll] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

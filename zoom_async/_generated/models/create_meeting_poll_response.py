@@ -2,22 +2,38 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The created poll."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.poll_question import PollQuestion
 from zoom_async._generated.models.poll_status_2 import PollStatus2
 from zoom_async._generated.models.poll_type import PollType
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CreateMeetingPollResponse:
-    """The created poll."""
+    """The created poll.
+
+    Attributes:
+        id: ``str | None``. Poll ID.
+        status: ``PollStatus2 | str | None``; one of "notstart", "started", "ended", "sharing".
+        questions: ``list[PollQuestion]``. Poll questions.
+        anonymous: ``bool | None``. Let participants answer anonymously.
+        poll_type: ``PollType | int | None``; one of 1, 2, 3. Poll type: 1 poll, 2 advanced poll, 3 quiz.
+        title: ``str | None``; at most 64 characters. Poll title.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     status: PollStatus2 | str | None = None
-    questions: list[PollQuestion] | None = None
+    questions: list[PollQuestion] = attrs.field(factory=AbsentList)
     anonymous: bool | None = None
     poll_type: PollType | int | None = None
-    title: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    title: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

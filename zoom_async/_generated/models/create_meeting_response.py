@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The created meeting."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -17,38 +17,76 @@ from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.occurrence import Occurrence
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CreateMeetingResponse:
-    """The created meeting."""
+    """The created meeting.
+
+    Attributes:
+        id: ``int``. Meeting ID.
+        occurrences: ``list[Occurrence]``. Occurrences of a recurring meeting.
+        registration_url: ``str | None``. URL of the registration page.
+        chat_join_url: ``str | None``.
+        assistant_id: ``str | None``. User ID of whoever scheduled the meeting for the host.
+        timezone: ``str | None``. Time zone used to display the start time.
+        start_url: ``str | None``; secret: hidden in repr. URL the host uses to start the meeting; treat as a secret.
+        created_at: ``datetime.datetime | None``. When the meeting was created.
+        type_: ``MeetingType | int | None``; one of 1, 2, 3, 4, 8, 10. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 4 personal meeting ID, 8 recurring with a fixed time, 10 screen share only.
+        pmi: ``str | None``. Personal Meeting ID of the host.
+        duration: ``int | None``. Scheduled duration in minutes.
+        password: ``str | None``; secret: hidden in repr. Meeting passcode.
+        host_email: ``str | None``. Email address of the host.
+        encrypted_password: ``str | None``; secret: hidden in repr.
+        settings: ``MeetingSettings | None``. Meeting settings (sent on create/update, returned on read).
+        join_url: ``str | None``. URL participants use to join.
+        pstn_password: ``str | None``; secret: hidden in repr.
+        pre_schedule: ``bool | None``. Whether this is a prescheduled meeting (GSuite app).
+        agenda: ``str | None``. Meeting description.
+        recurrence: ``Recurrence | None``. Recurrence rule of a recurring meeting.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        dynamic_host_key: ``str | None``.
+        tracking_fields: ``list[TrackingField]``. Tracking fields of the meeting.
+        creation_source: ``GetMeetingByIdCreationSource | str | None``; one of "other", "open_api", "web_portal".
+        h323_password: ``str | None``; secret: hidden in repr. Passcode for H.323/SIP room systems.
+        topic: ``str | None``; at most 200 characters. Meeting topic.
+        uuid: ``str | None``.
+        host_id: ``str | None``.
+        status: ``GetMeetingByIdStatus | str | None``; one of "waiting", "started".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: int
-    occurrences: list[Occurrence] | None = None
+    occurrences: list[Occurrence] = attrs.field(factory=AbsentList)
     registration_url: str | None = None
     chat_join_url: str | None = None
     assistant_id: str | None = None
     timezone: str | None = None
-    start_url: str | None = None
+    start_url: str | None = attrs.field(default=None, metadata={"secret": True})
     created_at: datetime.datetime | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     pmi: str | None = None
     duration: int | None = None
-    password: str | None = None
+    password: str | None = attrs.field(default=None, metadata={"secret": True})
     host_email: str | None = None
-    encrypted_password: str | None = None
+    encrypted_password: str | None = attrs.field(default=None, metadata={"secret": True})
     settings: MeetingSettings | None = None
     join_url: str | None = None
-    pstn_password: str | None = None
+    pstn_password: str | None = attrs.field(default=None, metadata={"secret": True})
     pre_schedule: bool | None = None
     agenda: str | None = None
     recurrence: Recurrence | None = None
     start_time: datetime.datetime | None = None
     dynamic_host_key: str | None = None
-    tracking_fields: list[TrackingField] | None = None
+    tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
     creation_source: GetMeetingByIdCreationSource | str | None = None
-    h323_password: str | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    h323_password: str | None = attrs.field(default=None, metadata={"secret": True})
+    topic: str | None = None
     uuid: str | None = None
     host_id: str | None = None
     status: GetMeetingByIdStatus | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

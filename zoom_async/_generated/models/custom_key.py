@@ -2,14 +2,27 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A custom key/value pair attached to a meeting."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class CustomKey:
-    """A custom key/value pair attached to a meeting."""
+    """A custom key/value pair attached to a meeting.
 
-    value: str | None = attrs.field(default=None, metadata={"max_length": 256})
-    key: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    Attributes:
+        value: ``str | None``; at most 256 characters. Value of the custom key.
+        key: ``str | None``; at most 64 characters. Custom key.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    value: str | None = None
+    key: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Metrics for one meeting."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -19,15 +19,48 @@ from zoom_async._generated.models.dashboard_meeting_video_quality import (
     DashboardMeetingVideoQuality,
 )
 from zoom_async._generated.models.tracking_field import TrackingField
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class DashboardMeeting:
-    """Metrics for one meeting."""
+    """Metrics for one meeting.
+
+    Attributes:
+        host: ``str | None``. Host display name.
+        audio_quality: ``DashboardMeetingAudioQuality | str | None``; one of "good", "fair", "poor", "bad".
+        custom_keys: ``list[CustomKey]``. Custom key/value pairs of the meeting.
+        dept: ``str | None``. Department.
+        duration: ``str | None``. Duration as hh:mm:ss or mm:ss.
+        email: ``str | None``. Host email.
+        end_time: ``datetime.datetime | None``. End time (UTC).
+        has_3rd_party_audio: ``bool | None``. Third-party audio was used.
+        has_archiving: ``bool | None``. Archiving was used.
+        has_pstn: ``bool | None``. Phone (PSTN) audio was used.
+        has_recording: ``bool | None``. The meeting was recorded.
+        has_screen_share: ``bool | None``. Screen sharing was used.
+        has_sip: ``bool | None``. Someone joined over SIP.
+        has_video: ``bool | None``. Video was used.
+        has_voip: ``bool | None``. VoIP audio was used.
+        has_manual_captions: ``bool | None``. Manual captions were used.
+        has_automated_captions: ``bool | None``. Automated captions were used.
+        id: ``int | None``. Meeting ID.
+        in_room_participants: ``int | None``. Number of Zoom Room participants.
+        participants: ``int | None``. Number of participants.
+        screen_share_quality: ``DashboardMeetingScreenShareQuality | str | None``; one of "good", "fair", "poor", "bad".
+        session_key: ``str | None``.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        topic: ``str | None``. Meeting topic.
+        tracking_fields: ``list[TrackingField]``. Tracking fields (only with include_fields=tracking_fields).
+        user_type: ``str | None``. Host's license type.
+        uuid: ``str | None``. UUID of this meeting instance.
+        video_quality: ``DashboardMeetingVideoQuality | str | None``; one of "good", "fair", "poor", "bad".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     host: str | None = None
     audio_quality: DashboardMeetingAudioQuality | str | None = None
-    custom_keys: list[CustomKey] | None = None
+    custom_keys: list[CustomKey] = attrs.field(factory=AbsentList)
     dept: str | None = None
     duration: str | None = None
     email: str | None = None
@@ -49,7 +82,11 @@ class DashboardMeeting:
     session_key: str | None = None
     start_time: datetime.datetime | None = None
     topic: str | None = None
-    tracking_fields: list[TrackingField] | None = None
+    tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
     user_type: str | None = None
     uuid: str | None = None
     video_quality: DashboardMeetingVideoQuality | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Metrics for one meeting participant."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -27,16 +27,64 @@ from zoom_async._generated.models.dashboard_participant_status import DashboardP
 from zoom_async._generated.models.dashboard_participant_video_quality import (
     DashboardParticipantVideoQuality,
 )
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class DashboardParticipant:
-    """Metrics for one meeting participant."""
+    """Metrics for one meeting participant.
+
+    Attributes:
+        audio_quality: ``DashboardParticipantAudioQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        camera: ``str | None``. Camera used.
+        connection_type: ``str | None``. Connection type.
+        customer_key: ``str | None``; at most 35 characters. SDK customer key of the participant.
+        data_center: ``str | None``. Data center used.
+        device: ``DashboardParticipantDevice | str | None``; one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android".
+        domain: ``str | None``. PC domain.
+        email: ``str | None``. Participant email, when in the host's account or shared.
+        from_sip_uri: ``str | None``. SIP From header URI.
+        full_data_center: ``str | None``. Data center where meeting data is stored.
+        harddisk_id: ``str | None``. Hard disk ID.
+        id: ``str | None``. Participant UUID.
+        in_room_participants: ``int | None``. Number of Zoom Room participants.
+        internal_ip_addresses: ``list[str]``.
+        ip_address: ``str | None``. IP address.
+        join_time: ``datetime.datetime | None``. When the participant joined.
+        leave_reason: ``DashboardParticipantLeaveReason | str | None``; one of "$name left the meeting.", "$name got disconnected from the meeting.", "Host ended the meeting.", "Host closed the meeting.", "Host started a new meeting.", "Network connection error.", "Host did not join.", "Exceeded free meeting minutes limit.", "Removed by host.", "Unknown reason.", "Leave waiting room.", "Removed by host from waiting room.".
+        leave_time: ``datetime.datetime | None``. When the participant left.
+        location: ``str | None``. Location.
+        mac_addr: ``str | None``. MAC address.
+        microphone: ``str | None``. Microphone used.
+        network_type: ``DashboardParticipantNetworkType | str | None``; one of "Wired", "Wifi", "PPP", "Cellular", "Others".
+        participant_user_id: ``str | None``. Participant's user ID, when signed in.
+        pc_name: ``str | None``. PC name.
+        recording: ``bool | None``. Whether the participant recorded.
+        registrant_id: ``str | None``. Registrant ID.
+        role: ``DashboardParticipantRole | str | None``; one of "host", "attendee".
+        screen_share_quality: ``DashboardParticipantScreenShareQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        share_application: ``bool | None``. Shared an app.
+        share_desktop: ``bool | None``. Shared the desktop.
+        share_whiteboard: ``bool | None``. Shared a whiteboard.
+        sip_uri: ``str | None``. SIP Contact header URI.
+        speaker: ``str | None``. Speaker used.
+        status: ``DashboardParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room".
+        user_id: ``str | None``. Participant ID assigned for this meeting.
+        user_name: ``str | None``. Display name.
+        version: ``str | None``. Zoom client version.
+        video_quality: ``DashboardParticipantVideoQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        bo_mtg_id: ``str | None``. Breakout room meeting ID.
+        audio_call: ``list[AudioCall]``.
+        os: ``str | None``.
+        os_version: ``str | None``.
+        device_name: ``str | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     audio_quality: DashboardParticipantAudioQuality | str | None = None
     camera: str | None = None
     connection_type: str | None = None
-    customer_key: str | None = attrs.field(default=None, metadata={"max_length": 35})
+    customer_key: str | None = None
     data_center: str | None = None
     device: DashboardParticipantDevice | str | None = None
     domain: str | None = None
@@ -46,7 +94,7 @@ class DashboardParticipant:
     harddisk_id: str | None = None
     id: str | None = None
     in_room_participants: int | None = None
-    internal_ip_addresses: list[str] | None = None
+    internal_ip_addresses: list[str] = attrs.field(factory=AbsentList)
     ip_address: str | None = None
     join_time: datetime.datetime | None = None
     leave_reason: DashboardParticipantLeaveReason | str | None = None
@@ -72,7 +120,11 @@ class DashboardParticipant:
     version: str | None = None
     video_quality: DashboardParticipantVideoQuality | str | None = None
     bo_mtg_id: str | None = None
-    audio_call: list[AudioCall] | None = None
+    audio_call: list[AudioCall] = attrs.field(factory=AbsentList)
     os: str | None = None
     os_version: str | None = None
     device_name: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

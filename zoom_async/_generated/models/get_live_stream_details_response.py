@@ -2,16 +2,31 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Custom live-stream settings of a meeting."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class GetLiveStreamDetailsResponse:
-    """Custom live-stream settings of a meeting."""
+    """Custom live-stream settings of a meeting.
+
+    Attributes:
+        page_url: ``str | None``. Live-stream page URL.
+        resolution: ``str | None``. Stream resolution, e.g. 720p or 1080p.
+        stream_key: ``str | None``. Stream key.
+        stream_url: ``str | None``. Streaming (RTMP) URL.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     page_url: str | None = None
     resolution: str | None = None
     stream_key: str | None = None
     stream_url: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,16 +2,28 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The polls of a meeting."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.poll import Poll
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class GetMeetingPollsResponse:
-    """The polls of a meeting."""
+    """The polls of a meeting.
+
+    Attributes:
+        total_records: ``int | None``. Total number of records across all pages.
+        polls: ``list[Poll]``. Polls.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     total_records: int | None = None
-    polls: list[Poll] | None = None
+    polls: list[Poll] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,18 +2,37 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Summary of an ended meeting instance."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.past_meeting_type import PastMeetingType
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class GetPastMeetingDetailsResponse:
-    """Summary of an ended meeting instance."""
+    """Summary of an ended meeting instance.
+
+    Attributes:
+        user_email: ``str | None``. Host's email.
+        participants_count: ``int | None``. Number of participants.
+        total_minutes: ``int | None``. Total minutes attended by everyone.
+        user_name: ``str | None``. Host's display name.
+        end_time: ``datetime.datetime | None``. End time (UTC).
+        dept: ``str | None``. Department.
+        source: ``str | None``. Where the meeting was created.
+        type_: ``PastMeetingType | int | None``; one of 0, 1, 2, 3, 4, 7, 8. Type of an ended meeting instance (4 personal meeting ID, 7 personal audio conference).
+        uuid: ``str | None``. UUID of this meeting instance.
+        host_id: ``str | None``. User ID of the host.
+        duration: ``int | None``. Duration in minutes.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        topic: ``str | None``. Meeting topic.
+        id: ``int | None``. Meeting ID.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     user_email: str | None = None
     participants_count: int | None = None
@@ -29,3 +48,7 @@ class GetPastMeetingDetailsResponse:
     start_time: datetime.datetime | None = None
     topic: str | None = None
     id: int | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

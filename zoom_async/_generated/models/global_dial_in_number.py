@@ -16,11 +16,11 @@ class GlobalDialInNumber:
     """A dial-in phone number.
 
     Attributes:
-        city: ``str | None``. City.
         country: ``str | None``. Two-letter country code.
-        country_name: ``str | None``. Country name.
         number: ``str | None``. Phone number.
-        type_: ``GlobalDialInNumberType | str | None``; one of "toll", "tollfree". Number type: toll or tollfree.
+        city: ``str | None``. City.
+        country_name: ``str | None``. Country name.
+        type_: ``GlobalDialInNumberType | str | None``; one of "toll", "tollfree".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 

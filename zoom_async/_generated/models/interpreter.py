@@ -2,16 +2,31 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A language interpreter."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Interpreter:
-    """A language interpreter."""
+    """A language interpreter.
+
+    Attributes:
+        sign_language: ``str | None``.
+        email: ``str | None``. Interpreter's email.
+        languages: ``str | None``; deprecated. Comma-separated pair of language codes, e.g. US,FR.
+        interpreter_languages: ``str | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     sign_language: str | None = None
     email: str | None = None
     languages: str | None = None
     interpreter_languages: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

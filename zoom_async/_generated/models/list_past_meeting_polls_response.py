@@ -2,20 +2,33 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Poll answers submitted in a past meeting."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.past_poll_submission import PastPollSubmission
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ListPastMeetingPollsResponse:
-    """Poll answers submitted in a past meeting."""
+    """Poll answers submitted in a past meeting.
+
+    Attributes:
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        questions: ``list[PastPollSubmission]``. Answers grouped by participant.
+        id: ``int | None``. Meeting ID.
+        uuid: ``str | None``. UUID of this meeting instance.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     start_time: datetime.datetime | None = None
-    questions: list[PastPollSubmission] | None = None
+    questions: list[PastPollSubmission] = attrs.field(factory=AbsentList)
     id: int | None = None
     uuid: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

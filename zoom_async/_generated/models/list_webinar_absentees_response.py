@@ -2,20 +2,40 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A page of registrants who did not attend a webinar."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.registrant import Registrant
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class ListWebinarAbsenteesResponse:
-    """A page of registrants who did not attend a webinar."""
+    """A page of registrants who did not attend a webinar.
+
+    Attributes:
+        page_number: ``int | None``; deprecated. Deprecated page number.
+        next_page_token: ``str | None``. Cursor for the next page; empty when there are no more.
+        total_records: ``int | None``. Total number of records across all pages.
+        page_count: ``int | None``. Number of pages.
+        page_size: ``int | None``; at most 300. Records per page.
+        registrants: ``list[Registrant]``. Registrants on this page.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     page_number: int | None = None
     next_page_token: str | None = None
     total_records: int | None = None
     page_count: int | None = None
-    page_size: int | None = attrs.field(default=None, metadata={"maximum": 300.0})
-    registrants: list[Registrant] | None = None
+    page_size: int | None = None
+    registrants: list[Registrant] = attrs.field(factory=AbsentList)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq
+
+    def page_items(self) -> list[Registrant]:
+        """This page's items (``registrants``), for ``zoom.paginate``."""
+        return self.registrants or []

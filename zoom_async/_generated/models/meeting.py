@@ -2,18 +2,35 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A meeting as listed for a user."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.meeting_type import MeetingType
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Meeting:
-    """A meeting as listed for a user."""
+    """A meeting as listed for a user.
+
+    Attributes:
+        duration: ``int | None``. Scheduled duration in minutes.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        join_url: ``str | None``. URL participants use to join.
+        timezone: ``str | None``. Time zone used to display the start time.
+        created_at: ``datetime.datetime | None``. When the meeting was created.
+        topic: ``str | None``. Meeting topic.
+        id: ``int | None``. Meeting ID.
+        type_: ``MeetingType | int | None``; one of 1, 2, 3, 4, 8, 10. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 4 personal meeting ID, 8 recurring with a fixed time, 10 screen share only.
+        agenda: ``str | None``. Meeting description.
+        pmi: ``str | None``. Personal Meeting ID of the host.
+        uuid: ``str | None``. UUID of this meeting instance.
+        host_id: ``str | None``. User ID of the host.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     duration: int | None = None
     start_time: datetime.datetime | None = None
@@ -27,3 +44,7 @@ class Meeting:
     pmi: str | None = None
     uuid: str | None = None
     host_id: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

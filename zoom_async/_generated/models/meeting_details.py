@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A meeting to create."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -12,11 +12,30 @@ from zoom_async._generated.models.meeting_settings import MeetingSettings
 from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.recurrence import Recurrence
 from zoom_async._generated.models.tracking_field import TrackingField
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class MeetingDetails:
-    """A meeting to create."""
+    """A meeting to create.
+
+    Attributes:
+        settings: ``MeetingSettings | None``. Meeting settings (sent on create/update, returned on read).
+        pre_schedule: ``bool | None``. Whether this is a prescheduled meeting (GSuite app).
+        timezone: ``str | None``. Time zone used to display the start time.
+        default_password: ``bool | None``. Generate a passcode from the user's settings.
+        schedule_for: ``str | None``. Email or user ID of the user to schedule the meeting for.
+        type_: ``MeetingType | int | None``; one of 1, 2, 3, 4, 8, 10. Meeting type: 1 instant, 2 scheduled, 3 recurring with no fixed time, 4 personal meeting ID, 8 recurring with a fixed time, 10 screen share only.
+        agenda: ``str | None``; at most 2000 characters. Meeting description.
+        duration: ``int | None``. Scheduled duration in minutes.
+        recurrence: ``Recurrence | None``. Recurrence rule of a recurring meeting.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        password: ``str | None``; at most 10 characters; secret: hidden in repr. Meeting passcode.
+        tracking_fields: ``list[TrackingField] | None``. Tracking fields of the meeting.
+        topic: ``str | None``; at most 200 characters. Meeting topic.
+        template_id: ``str | None``. Meeting template to apply.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     settings: MeetingSettings | None = None
     pre_schedule: bool | None = None
@@ -24,11 +43,15 @@ class MeetingDetails:
     default_password: bool | None = None
     schedule_for: str | None = None
     type_: MeetingType | int | None = attrs.field(default=None, metadata={"wire": "type"})
-    agenda: str | None = attrs.field(default=None, metadata={"max_length": 2000})
+    agenda: str | None = None
     duration: int | None = None
     recurrence: Recurrence | None = None
     start_time: datetime.datetime | None = None
-    password: str | None = attrs.field(default=None, metadata={"max_length": 10})
+    password: str | None = attrs.field(default=None, metadata={"secret": True})
     tracking_fields: list[TrackingField] | None = None
-    topic: str | None = attrs.field(default=None, metadata={"max_length": 200})
+    topic: str | None = None
     template_id: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

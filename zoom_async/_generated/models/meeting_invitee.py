@@ -15,6 +15,7 @@ class MeetingInvitee:
     """A meeting invitee.
 
     Attributes:
+        internal_user: ``bool | None``.
         email: ``str | None``. Invitee's email.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """

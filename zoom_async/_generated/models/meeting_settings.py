@@ -2,7 +2,8 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Meeting settings (sent on create/update, returned on read)."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -36,16 +37,83 @@ from zoom_async._generated.models.question_and_answer import QuestionAndAnswer
 from zoom_async._generated.models.registration_type import RegistrationType
 from zoom_async._generated.models.resource import Resource
 from zoom_async._generated.models.sign_language_interpretation import SignLanguageInterpretation
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class MeetingSettings:
-    """Meeting settings (sent on create/update, returned on read)."""
+    """Meeting settings (sent on create/update, returned on read).
+
+    Attributes:
+        breakout_room: ``BreakoutRoomSettings | None``. Pre-assigned breakout rooms.
+        allow_host_control_participant_mute_state: ``bool | None``.
+        summary_template_id: ``str | None``.
+        custom_keys: ``list[CustomKey] | None``; at most 10 items. Custom key/value pairs of the meeting.
+        global_dial_in_numbers: ``list[GlobalDialInNumber] | None``. Dial-in numbers.
+        show_share_button: ``bool | None``. Show social share buttons on the registration page.
+        registrants_confirmation_email: ``bool | None``. Send registrants a confirmation email.
+        approved_or_denied_countries_or_regions: ``ApprovedOrDeniedCountriesOrRegions | None``. Allow or block joining from listed countries or regions.
+        continuous_meeting_chat: ``ContinuousMeetingChat | None``.
+        allow_multiple_devices: ``bool | None``. Let attendees join from several devices.
+        meeting_authentication: ``bool | None``. Only authenticated users can join.
+        alternative_hosts: ``str | None``. Semicolon-separated emails or IDs of alternative hosts.
+        alternative_host_update_polls: ``bool | None``. Let alternative hosts add or edit polls.
+        device_testing: ``bool | None``.
+        participant_video: ``bool | None``. Start with participants' video on.
+        calendar_type: ``CalendarType | int | None``; one of 1, 2. Calendar the meeting was scheduled from.
+        in_meeting: ``bool | None``; deprecated. Deprecated: host the meeting in India.
+        mute_upon_entry: ``bool | None``. Mute participants when they join.
+        global_dial_in_countries: ``list[str] | None``. Country codes of dial-in numbers to list.
+        question_and_answer: ``QuestionAndAnswer | None``.
+        join_before_host: ``bool | None``. Let participants join before the host.
+        host_save_video_order: ``bool | None``. Let the host save the video order.
+        watermark: ``bool | None``. Watermark shared screens.
+        approval_type: ``ApprovalType | int | None``; one of 0, 1, 2. Registrant approval: 0 automatic, 1 manual, 2 no registration required.
+        close_registration: ``bool | None``. Close registration after the event date.
+        push_change_to_calendar: ``bool | None``.
+        internal_meeting: ``bool | None``.
+        authentication_exception: ``list[AuthenticationException] | None``. Participants who may bypass authentication.
+        jbh_time: ``JoinBeforeHostTime | int | None``; one of 0, 5, 10, 15. How long before the start participants may join.
+        audio_conference_info: ``str | None``; at most 2048 characters.
+        authentication_domains: ``str | None``. Domains allowed when authentication is on.
+        who_will_receive_summary: ``MeetingSettingsWhoWillReceiveSummary | int | None``; one of 1, 2, 3, 4.
+        meeting_invitees: ``list[MeetingInvitee] | None``. People invited to the meeting.
+        encryption_type: ``MeetingSettingsEncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
+        authentication_option: ``str | None``. Authentication option ID.
+        sign_language_interpretation: ``SignLanguageInterpretation | None``.
+        disable_participant_video: ``bool | None``.
+        focus_mode: ``bool | None``. Enable Focus Mode.
+        registration_type: ``RegistrationType | int | None``; one of 1, 2, 3. Registration for recurring meetings: once for all, for each occurrence, or once choosing occurrences.
+        contact_email: ``str | None``. Contact email shown on the registration page.
+        waiting_room: ``bool | None``. Enable the waiting room.
+        audio: ``MeetingSettingsAudio | str | None``; one of "both", "telephony", "voip", "thirdParty".
+        authentication_name: ``str | None``. Name of the authentication profile.
+        enforce_login_domains: ``str | None``; deprecated. Deprecated: only signed-in users from these domains can join.
+        who_can_ask_questions: ``MeetingSettingsWhoCanAskQuestions | int | None``; one of 1, 2, 3, 4, 5.
+        contact_name: ``str | None``. Contact name shown on the registration page.
+        cn_meeting: ``bool | None``; deprecated. Deprecated: host the meeting in China.
+        registrants_email_notification: ``bool | None``. Send registrants email notifications.
+        alternative_hosts_email_notification: ``bool | None``. Email alternative hosts about the meeting.
+        use_pmi: ``bool | None``. Use the host's Personal Meeting ID.
+        resources: ``list[Resource] | None``.
+        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none".
+        host_video: ``bool | None``. Start with the host's video on.
+        language_interpretation: ``LanguageInterpretation | None``. Language interpretation settings.
+        enforce_login: ``bool | None``; deprecated. Deprecated: only signed-in users can join.
+        auto_start_meeting_summary: ``bool | None``.
+        auto_start_ai_companion_questions: ``bool | None``.
+        participant_focused_meeting: ``bool | None``.
+        private_meeting: ``bool | None``. Mark the meeting private.
+        email_in_attendee_report: ``bool | None``.
+        email_notification: ``bool | None``. Send email notifications to alternative hosts and users with scheduling privileges.
+        additional_data_center_regions: ``list[str] | None``. Extra data-center regions to allow.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     breakout_room: BreakoutRoomSettings | None = None
     allow_host_control_participant_mute_state: bool | None = None
     summary_template_id: str | None = None
-    custom_keys: list[CustomKey] | None = attrs.field(default=None, metadata={"max_items": 10})
+    custom_keys: list[CustomKey] | None = None
     global_dial_in_numbers: list[GlobalDialInNumber] | None = None
     show_share_button: bool | None = None
     registrants_confirmation_email: bool | None = None
@@ -71,7 +139,7 @@ class MeetingSettings:
     internal_meeting: bool | None = None
     authentication_exception: list[AuthenticationException] | None = None
     jbh_time: JoinBeforeHostTime | int | None = None
-    audio_conference_info: str | None = attrs.field(default=None, metadata={"max_length": 2048})
+    audio_conference_info: str | None = None
     authentication_domains: str | None = None
     who_will_receive_summary: MeetingSettingsWhoWillReceiveSummary | int | None = None
     meeting_invitees: list[MeetingInvitee] | None = None
@@ -104,3 +172,7 @@ class MeetingSettings:
     email_in_attendee_report: bool | None = None
     email_notification: bool | None = None
     additional_data_center_regions: list[str] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

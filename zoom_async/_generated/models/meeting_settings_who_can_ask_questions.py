@@ -9,7 +9,7 @@ class MeetingSettingsWhoCanAskQuestions(OpenIntEnum):
     """Values of MeetingSettingsWhoCanAskQuestions (open: new values pass through)."""
 
     ALL_PARTICIPANTS_AND_INVITEES = 1
-    ALL_PARTICIPANTS_ONLY_FROM = 2
+    ALL_PARTICIPANTS_ONLY_FROM_WHEN = 2
     ONLY_MEETING_HOST = 3
-    PARTICIPANTS_AND_INVITEES_IN = 4
-    PARTICIPANTS_IN_OUR_ORGANIZATION = 5
+    PARTICIPANTS_AND_INVITEES_IN_OUR = 4
+    PARTICIPANTS_IN_OUR_ORGANIZATION_ONLY = 5

@@ -15,8 +15,8 @@ class MeetingTemplate:
     """A meeting template.
 
     Attributes:
-        id: ``str | None``. Template ID.
         name: ``str | None``. Template name.
+        id: ``str | None``. Template ID.
         type_: ``int | None``. Template type: 1 meeting template, 2 admin template.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """

@@ -2,20 +2,33 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One occurrence of a recurring meeting."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.occurrence_status import OccurrenceStatus
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Occurrence:
-    """One occurrence of a recurring meeting."""
+    """One occurrence of a recurring meeting.
+
+    Attributes:
+        duration: ``int | None``. Duration in minutes.
+        start_time: ``datetime.datetime | None``. Start time (UTC).
+        occurrence_id: ``str | None``. Occurrence ID.
+        status: ``OccurrenceStatus | str | None``; one of "available", "deleted".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     duration: int | None = None
     start_time: datetime.datetime | None = None
     occurrence_id: str | None = None
     status: OccurrenceStatus | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,18 +2,34 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A past meeting participant."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.dashboard_participant_status import DashboardParticipantStatus
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Participant:
-    """A past meeting participant."""
+    """A past meeting participant.
+
+    Attributes:
+        duration: ``int | None``.
+        user_email: ``str | None``. Email address.
+        leave_time: ``datetime.datetime | None``.
+        user_id: ``str | None``.
+        failover: ``bool | None``.
+        registrant_id: ``str | None``.
+        name: ``str | None``. Display name.
+        id: ``str | None``. Participant UUID.
+        internal_user: ``bool | None``.
+        join_time: ``datetime.datetime | None``.
+        status: ``DashboardParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     duration: int | None = None
     user_email: str | None = None
@@ -26,3 +42,7 @@ class Participant:
     internal_user: bool | None = None
     join_time: datetime.datetime | None = None
     status: DashboardParticipantStatus | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,18 +2,32 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One answer given in a poll."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class PastPollAnswer:
-    """One answer given in a poll."""
+    """One answer given in a poll.
+
+    Attributes:
+        answer: ``str | None``. The answer given.
+        date_time: ``datetime.datetime | None``. When the answer was submitted.
+        question: ``str | None``. The question asked.
+        polling_id: ``str | None``. Poll ID.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     answer: str | None = None
     date_time: datetime.datetime | None = None
     question: str | None = None
     polling_id: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,17 +2,30 @@
 # Change the spec or generator/templates, then run `make generate`.
 """One participant's poll answers."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.past_poll_answer import PastPollAnswer
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class PastPollSubmission:
-    """One participant's poll answers."""
+    """One participant's poll answers.
 
-    question_details: list[PastPollAnswer] | None = None
+    Attributes:
+        question_details: ``list[PastPollAnswer]``. The participant's answers.
+        name: ``str | None``. Name of the participant (empty if anonymous).
+        email: ``str | None``. Email of the participant (empty if anonymous).
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
+
+    question_details: list[PastPollAnswer] = attrs.field(factory=AbsentList)
     name: str | None = None
     email: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

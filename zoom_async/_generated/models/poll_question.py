@@ -2,29 +2,53 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A poll question."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.poll_question_prompt import PollQuestionPrompt
 from zoom_async._generated.models.poll_question_type import PollQuestionType
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class PollQuestion:
-    """A poll question."""
+    """A poll question.
+
+    Attributes:
+        answer_required: ``bool | None``. Whether an answer is required.
+        answer_min_character: ``int | None``; at least 1. Minimum answer length (short/long answer).
+        rating_min_value: ``int | None``; at least 0. Lowest rating.
+        answers: ``list[str] | None``. Answer choices.
+        type_: ``PollQuestionType | str | None``; one of "single", "multiple", "matching", "rank_order", "short_answer", "long_answer", "fill_in_the_blank", "rating_scale".
+        answer_max_character: ``int | None``. Maximum answer length (short/long answer).
+        rating_max_value: ``int | None``; at most 10. Highest rating (at most 10).
+        right_answers: ``list[str] | None``. Correct answer(s) (quizzes).
+        show_as_dropdown: ``bool | None``. Show choices as a drop-down.
+        rating_min_label: ``str | None``. Label of the lowest rating.
+        case_sensitive: ``bool | None``. Whether the right answer is case sensitive (fill in the blank).
+        name: ``str | None``; at most 1024 characters. Question text.
+        rating_max_label: ``str | None``. Label of the highest rating.
+        prompts: ``list[PollQuestionPrompt] | None``. Prompts of a matching or rank-order question.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     answer_required: bool | None = None
-    answer_min_character: int | None = attrs.field(default=None, metadata={"minimum": 1.0})
-    rating_min_value: int | None = attrs.field(default=None, metadata={"minimum": 0.0})
+    answer_min_character: int | None = None
+    rating_min_value: int | None = None
     answers: list[str] | None = None
     type_: PollQuestionType | str | None = attrs.field(default=None, metadata={"wire": "type"})
     answer_max_character: int | None = None
-    rating_max_value: int | None = attrs.field(default=None, metadata={"maximum": 10.0})
+    rating_max_value: int | None = None
     right_answers: list[str] | None = None
     show_as_dropdown: bool | None = None
     rating_min_label: str | None = None
     case_sensitive: bool | None = None
-    name: str | None = attrs.field(default=None, metadata={"max_length": 1024})
+    name: str | None = None
     rating_max_label: str | None = None
     prompts: list[PollQuestionPrompt] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

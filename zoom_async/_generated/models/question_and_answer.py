@@ -2,18 +2,30 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The QuestionAndAnswer object."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.question_and_answer_question_visibility import (
     QuestionAndAnswerQuestionVisibility,
 )
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class QuestionAndAnswer:
-    """The QuestionAndAnswer object."""
+    """The QuestionAndAnswer object.
+
+    Attributes:
+        question_visibility: ``QuestionAndAnswerQuestionVisibility | str | None``; one of "answered", "all".
+        allow_anonymous_questions: ``bool | None``.
+        enable: ``bool | None``.
+        allow_submit_questions: ``bool | None``.
+        attendees_can_comment: ``bool | None``.
+        attendees_can_upvote: ``bool | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     question_visibility: QuestionAndAnswerQuestionVisibility | str | None = None
     allow_anonymous_questions: bool | None = None
@@ -21,3 +33,7 @@ class QuestionAndAnswer:
     allow_submit_questions: bool | None = None
     attendees_can_comment: bool | None = None
     attendees_can_upvote: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

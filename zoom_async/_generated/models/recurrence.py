@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Recurrence rule of a recurring meeting."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -12,17 +12,34 @@ from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonth
 from zoom_async._generated.models.recurrence_type import RecurrenceType
 from zoom_async._generated.models.recurrence_weekly_days import RecurrenceWeeklyDays
 from zoom_async._generated.models.week_day import WeekDay
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Recurrence:
-    """Recurrence rule of a recurring meeting."""
+    """Recurrence rule of a recurring meeting.
+
+    Attributes:
+        end_date_time: ``datetime.datetime | None``. Last date the meeting recurs on; not with end_times.
+        end_times: ``int | None``; at most 60. Number of occurrences; not with end_date_time.
+        monthly_week: ``RecurrenceMonthlyWeek | int | None``; one of -1, 1, 2, 3, 4.
+        monthly_week_day: ``WeekDay | int | None``; one of 1, 2, 3, 4, 5, 6, 7. Day of the week, 1 Sunday to 7 Saturday.
+        repeat_interval: ``int | None``. Interval between occurrences, in days, weeks or months.
+        monthly_day: ``int | None``. Day of the month for monthly recurrence.
+        type_: ``RecurrenceType | int | None``; one of 1, 2, 3. Recurrence: 1 daily, 2 weekly, 3 monthly.
+        weekly_days: ``RecurrenceWeeklyDays | str | None``; one of "1", "2", "3", "4", "5", "6", "7".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     end_date_time: datetime.datetime | None = None
-    end_times: int | None = attrs.field(default=None, metadata={"maximum": 60.0})
+    end_times: int | None = None
     monthly_week: RecurrenceMonthlyWeek | int | None = None
     monthly_week_day: WeekDay | int | None = None
     repeat_interval: int | None = None
     monthly_day: int | None = None
     type_: RecurrenceType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     weekly_days: RecurrenceWeeklyDays | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -8,8 +8,8 @@ from zoom_async.serde import OpenIntEnum
 class RecurrenceMonthlyWeek(OpenIntEnum):
     """Values of RecurrenceMonthlyWeek (open: new values pass through)."""
 
-    LAST_WEEK_OF_THE = -1
-    FIRST_WEEK_OF_THE = 1
-    SECOND_WEEK_OF_THE = 2
-    THIRD_WEEK_OF_THE = 3
-    FOURTH_WEEK_OF_THE = 4
+    LAST_WEEK_OF_THE_MONTH = -1
+    FIRST_WEEK_OF_THE_MONTH = 1
+    SECOND_WEEK_OF_THE_MONTH = 2
+    THIRD_WEEK_OF_THE_MONTH = 3
+    FOURTH_WEEK_OF_THE_MONTH = 4

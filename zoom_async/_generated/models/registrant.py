@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A meeting or webinar registrant."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -17,31 +17,62 @@ from zoom_async._generated.models.registrant_role_in_purchase_process import (
     RegistrantRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.registrant_status import RegistrantStatus
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Registrant:
-    """A meeting or webinar registrant."""
+    """A meeting or webinar registrant.
+
+    Attributes:
+        id: ``str | None``. Registrant ID.
+        zip_: ``str | None``. ZIP or postal code.
+        country: ``str | None``. Two-letter country code.
+        custom_questions: ``list[CustomQuestionAnswer]``. Answers to custom registration questions.
+        purchasing_time_frame: ``RegistrantPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
+        address: ``str | None``. Street address.
+        comments: ``str | None``. Questions and comments.
+        city: ``str | None``. City.
+        org: ``str | None``. Organization.
+        last_name: ``str | None``; at most 64 characters. Last name.
+        no_of_employees: ``RegistrantNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
+        industry: ``str | None``. Industry.
+        phone: ``str | None``. Phone number.
+        role_in_purchase_process: ``RegistrantRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
+        state: ``str | None``. State or province.
+        first_name: ``str | None``; at most 64 characters. First name.
+        job_title: ``str | None``. Job title.
+        email: ``str | None``; at most 128 characters. Email address.
+        status: ``RegistrantStatus | str | None``; one of "approved", "denied", "pending".
+        join_url: ``str | None``. Registrant's personal join URL.
+        create_time: ``datetime.datetime | None``. When the registrant registered.
+        participant_pin_code: ``int | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     country: str | None = None
-    custom_questions: list[CustomQuestionAnswer] | None = None
+    custom_questions: list[CustomQuestionAnswer] = attrs.field(factory=AbsentList)
     purchasing_time_frame: RegistrantPurchasingTimeFrame | str | None = None
     address: str | None = None
     comments: str | None = None
     city: str | None = None
     org: str | None = None
-    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    last_name: str | None = None
     no_of_employees: RegistrantNoOfEmployees | str | None = None
     industry: str | None = None
     phone: str | None = None
     role_in_purchase_process: RegistrantRoleInPurchaseProcess | str | None = None
     state: str | None = None
-    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    first_name: str | None = None
     job_title: str | None = None
-    email: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    email: str | None = None
     status: RegistrantStatus | str | None = None
     join_url: str | None = None
     create_time: datetime.datetime | None = None
     participant_pin_code: int | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

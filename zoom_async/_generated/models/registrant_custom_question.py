@@ -2,18 +2,28 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A custom question on the registration form."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.registrant_custom_question_type import (
     RegistrantCustomQuestionType,
 )
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantCustomQuestion:
-    """A custom question on the registration form."""
+    """A custom question on the registration form.
+
+    Attributes:
+        answers: ``list[str] | None``. Choices for a single-answer question.
+        title: ``str | None``. Question title.
+        type_: ``RegistrantCustomQuestionType | str | None``; one of "short", "single".
+        required: ``bool | None``. Whether the question must be answered.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     answers: list[str] | None = None
     title: str | None = None
@@ -21,3 +31,7 @@ class RegistrantCustomQuestion:
         default=None, metadata={"wire": "type"}
     )
     required: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

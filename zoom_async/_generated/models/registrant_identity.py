@@ -2,14 +2,27 @@
 # Change the spec or generator/templates, then run `make generate`.
 """Identifies a registrant by ID or email."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantIdentity:
-    """Identifies a registrant by ID or email."""
+    """Identifies a registrant by ID or email.
+
+    Attributes:
+        id: ``str | None``. Registrant ID.
+        email: ``str | None``. Registrant email.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     id: str | None = None
     email: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,16 +2,28 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A standard field on the registration form."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.registrant_question_field_name import RegistrantQuestionFieldName
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class RegistrantQuestion:
-    """A standard field on the registration form."""
+    """A standard field on the registration form.
+
+    Attributes:
+        required: ``bool | None``. Whether the field must be filled in.
+        field_name: ``RegistrantQuestionFieldName | str | None``; one of "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     required: bool | None = None
     field_name: RegistrantQuestionFieldName | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,18 +2,31 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The Resource object."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.resource_permission_level import ResourcePermissionLevel
 from zoom_async._generated.models.resource_resource_type import ResourceResourceType
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class Resource:
-    """The Resource object."""
+    """The Resource object.
+
+    Attributes:
+        permission_level: ``ResourcePermissionLevel | str | None``; one of "editor", "commenter", "viewer".
+        resource_type: ``ResourceResourceType | str | None``; one of "whiteboard".
+        resource_id: ``str | None``.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     permission_level: ResourcePermissionLevel | str | None = None
     resource_type: ResourceResourceType | str | None = None
     resource_id: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

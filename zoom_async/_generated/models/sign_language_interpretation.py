@@ -2,16 +2,28 @@
 # Change the spec or generator/templates, then run `make generate`.
 """The SignLanguageInterpretation object."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.interpreter import Interpreter
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class SignLanguageInterpretation:
-    """The SignLanguageInterpretation object."""
+    """The SignLanguageInterpretation object.
+
+    Attributes:
+        enable: ``bool | None``.
+        interpreters: ``list[Interpreter] | None``; at most 20.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     enable: bool | None = None
-    interpreters: list[Interpreter] | None = attrs.field(default=None, metadata={"maximum": 20.0})
+    interpreters: list[Interpreter] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,15 +2,29 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A tracking field and its value."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
-@attrs.define(slots=True, kw_only=True)
+
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class TrackingField:
-    """A tracking field and its value."""
+    """A tracking field and its value.
+
+    Attributes:
+        visible: ``bool | None``. Whether the tracking field is visible.
+        field: ``str | None``; at most 64 characters. Tracking field label.
+        value: ``str | None``; at most 256 characters. Tracking field value.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     visible: bool | None = None
-    field: str | None = attrs.field(default=None, metadata={"max_length": 64})
-    value: str | None = attrs.field(default=None, metadata={"max_length": 256})
+    field: str | None = None
+    value: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,7 +2,8 @@
 # Change the spec or generator/templates, then run `make generate`.
 """A status change for some registrants."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -10,13 +11,22 @@ from zoom_async._generated.models.registrant_identity import RegistrantIdentity
 from zoom_async._generated.models.update_meeting_registrant_status_action import (
     UpdateMeetingRegistrantStatusAction,
 )
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class UpdateMeetingRegistrantStatusRequest:
-    """A status change for some registrants."""
+    """A status change for some registrants.
+
+    Attributes:
+        action: ``UpdateMeetingRegistrantStatusAction | str``; one of "approve", "cancel", "deny".
+        registrants: ``list[RegistrantIdentity] | None``; at most 30. Registrants to change (at most 30).
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     action: UpdateMeetingRegistrantStatusAction | str
-    registrants: list[RegistrantIdentity] | None = attrs.field(
-        default=None, metadata={"maximum": 30.0}
-    )
+    registrants: list[RegistrantIdentity] | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -2,15 +2,26 @@
 # Change the spec or generator/templates, then run `make generate`.
 """End or recover a meeting."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from zoom_async._generated.models.update_meeting_status_action import UpdateMeetingStatusAction
+from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class UpdateMeetingStatusRequest:
-    """End or recover a meeting."""
+    """End or recover a meeting.
+
+    Attributes:
+        action: ``UpdateMeetingStatusAction | str | None``; one of "end", "recover".
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     action: UpdateMeetingStatusAction | str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

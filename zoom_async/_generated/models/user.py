@@ -2,9 +2,9 @@
 # Change the spec or generator/templates, then run `make generate`.
 """An account user."""
 
-from __future__ import annotations
-
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -13,26 +13,53 @@ from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedTyp
 from zoom_async._generated.models.user_status import UserStatus
 from zoom_async._generated.models.user_type import UserType
 from zoom_async._generated.models.user_verified import UserVerified
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
-@attrs.define(slots=True, kw_only=True)
+@attrs.define(slots=True, kw_only=True, repr=False, eq=False)
 class User:
-    """An account user."""
+    """An account user.
+
+    Attributes:
+        user_created_at: ``datetime.datetime | None``.
+        created_at: ``datetime.datetime | None``; deprecated. When the user was created.
+        custom_attributes: ``list[UserCustomAttribute]``. Custom attributes (only with include_fields=custom_attributes).
+        dept: ``str | None``; at most 128 characters. User's department.
+        email: ``str | None``. User's email address.
+        employee_unique_id: ``str | None``. Employee ID from SSO/SAML.
+        first_name: ``str | None``; at most 64 characters. First name.
+        group_ids: ``list[str]``. IDs of the groups the user belongs to.
+        host_key: ``str | None``.
+        id: ``str | None``. User ID.
+        im_group_ids: ``list[str]``. IDs of the IM directory groups the user belongs to.
+        last_client_version: ``str | None``. Last Zoom client version the user signed in with.
+        last_login_time: ``datetime.datetime | None``. Last sign-in time.
+        last_name: ``str | None``; at most 64 characters. Last name.
+        plan_united_type: ``UserPlanUnitedType | str | None``; one of "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072".
+        pmi: ``int | None``. User's Personal Meeting ID.
+        role_id: ``str | None``. Role ID of the user.
+        status: ``UserStatus | str | None``; one of "active", "inactive", "pending".
+        timezone: ``str | None``. User's time zone.
+        type_: ``UserType | int | None``; one of 1, 2, 4, 99. User type: 1 basic, 2 licensed, 3 unassigned without meetings basic, 99 none.
+        verified: ``UserVerified | int | None``; one of 1, 0.
+        display_name: ``str | None``; at most 128 characters.
+        extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
+    """
 
     user_created_at: datetime.datetime | None = None
     created_at: datetime.datetime | None = None
-    custom_attributes: list[UserCustomAttribute] | None = None
-    dept: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    custom_attributes: list[UserCustomAttribute] = attrs.field(factory=AbsentList)
+    dept: str | None = None
     email: str | None = None
     employee_unique_id: str | None = None
-    first_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
-    group_ids: list[str] | None = None
+    first_name: str | None = None
+    group_ids: list[str] = attrs.field(factory=AbsentList)
     host_key: str | None = None
     id: str | None = None
-    im_group_ids: list[str] | None = None
+    im_group_ids: list[str] = attrs.field(factory=AbsentList)
     last_client_version: str | None = None
     last_login_time: datetime.datetime | None = None
-    last_name: str | None = attrs.field(default=None, metadata={"max_length": 64})
+    last_name: str | None = None
     plan_united_type: UserPlanUnitedType | str | None = None
     pmi: int | None = None
     role_id: str | None = None
@@ -40,4 +67,8 @@ class User:
     timezone: str | None = None
     type_: UserType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     verified: UserVerified | int | None = None
-    display_name: str | None = attrs.field(default=None, metadata={"max_length": 128})
+    display_name: str | None = None
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
+
+    __repr__ = model_repr
+    __eq__ = model_eq

@@ -8,5 +8,5 @@ from zoom_async.serde import OpenIntEnum
 class UserVerified(OpenIntEnum):
     """Values of UserVerified (open: new values pass through)."""
 
-    A_VERIFIED_USER_EMAIL = 1
-    THE_USER_S_EMAIL = 0
+    VERIFIED_USER_EMAIL = 1
+    USER_S_EMAIL = 0
