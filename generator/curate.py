@@ -340,7 +340,7 @@ def with_labels(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     text = str(raw.get("description") or "")
     labels: dict[int, str] = {}
     for value, label in re.findall(
-        r"`?(-?\d+)`?\s*(?:-|:|&mdash;|—|–|=)\s*([A-Za-z][^\n*`<;.,(]*)", text
+        r"`?(-?\d+)`?\s*(?:-|:|&mdash;|\u2014|\u2013|=)\s*([A-Za-z][^\n*`<;.,(]*)", text
     ):
         words = re.findall(r"[A-Za-z0-9]+", label)
         while words and words[0].lower() in ("a", "an", "the"):
@@ -431,16 +431,16 @@ class Components:
             key: self.hoist(value, f"{loc}.{key}", strip_suffix(name), key, pins)
             for key, value in schema["properties"].items()
         }
-        if pinned and pinned in self.schemas and self.shape(self.schemas[pinned]) != self.shape(out):
+        twin = self.schemas.get(pinned) if pinned else None
+        if pinned and twin is not None and self.shape(twin) != self.shape(out):
             # The same pinned name at two places with different shapes: merge them, so one
             # class declares every field either place documents.
             self.schemas[pinned] = merge(self.schemas[pinned], out, "meet")
             self.by_shape[self.shape(out)] = pinned
             return {"$ref": f"#/components/schemas/{pinned}"}
         if pinned:
+            # A pinned name keeps its own class even when a structural twin exists.
             key = self.shape(out)
-            if key in self.by_shape and self.by_shape[key] != pinned:
-                pass  # a pinned name keeps its own class even when a twin exists
             self.schemas[pinned] = out
             self.by_shape.setdefault(key, pinned)
             return {"$ref": f"#/components/schemas/{pinned}"}
@@ -471,9 +471,8 @@ class Components:
                         if "x-enum-varnames" in known:
                             known["x-enum-varnames"].append(out["x-enum-varnames"][i])
                 if "x-enum-varnames" in known:
-                    known["x-enum-varnames"] = member_names(
-                        known["enum"], dict(zip(map(str, known["enum"]), known["x-enum-varnames"])), prop
-                    )
+                    named = zip(map(str, known["enum"]), known["x-enum-varnames"], strict=True)
+                    known["x-enum-varnames"] = member_names(known["enum"], dict(named), prop)
                 return {"$ref": f"#/components/schemas/{pinned}"}
             self.schemas[pinned] = out
             self.by_shape.setdefault(key, pinned)
@@ -510,7 +509,8 @@ def at(schema: dict[str, Any], path: str) -> dict[str, Any]:
     for part in filter(None, re.split(r"\.", path)):
         while part.endswith("[]"):
             part = part[:-2]
-            node = node.setdefault("properties", {}).setdefault(part, {"type": "array"}) if part else node
+            if part:
+                node = node.setdefault("properties", {}).setdefault(part, {"type": "array"})
             node = node.setdefault("items", {"type": "object"})
             part = ""
         if part:
@@ -647,7 +647,7 @@ class Curator:
         others = self._others(entry)
 
         rate = entry.get("rate_limit") or rate_label(raw.get("description", ""))
-        for other, other_op in others:
+        for _, other_op in others:
             rate = rate or rate_label(other_op.get("description", ""))
         if rate not in RATE_LIMITS.values():
             raise CurationError(f"{entry['route']}: no rate-limit label; add rate_limit")
@@ -805,9 +805,10 @@ class Curator:
             mine = words.get(name) or {}
             if mine.get("description"):
                 schema = {**schema, "description": mine["description"]}
+            props = schema.get("properties", {})
             for field, text in (mine.get("properties") or {}).items():
-                if field in schema.get("properties", {}) and "$ref" not in schema["properties"][field]:
-                    schema["properties"][field] = {"description": text, **schema["properties"][field]}
+                if field in props and "$ref" not in props[field]:
+                    props[field] = {"description": text, **props[field]}
             schemas[name] = order_schema(schema)
         base = yaml.safe_load((ROOT / "openapi" / "base.yaml").read_text(encoding="utf-8"))
         base["paths"] = {
