@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
         ListDashboardMeetingsIncludeFields,
     )
+    from zoom_async._generated.models.list_dashboard_meetings_query_date_type import (
+        ListDashboardMeetingsQueryDateType,
+    )
     from zoom_async._generated.models.list_dashboard_meetings_response import (
         ListDashboardMeetingsResponse,
     )
@@ -71,6 +74,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_past_meetings_response import ListPastMeetingsResponse
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
+    from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
     from zoom_async._generated.models.list_users_status import ListUsersStatus
     from zoom_async._generated.models.list_webinar_absentees_response import (
@@ -212,7 +216,9 @@ class RawResponseMethods(Protocol):
         page_size: int = 30,
         next_page_token: str | None = None,
         group_id: str | None = None,
+        group_include_participant: bool | None = None,
         include_fields: ListDashboardMeetingsIncludeFields | str | None = None,
+        query_date_type: ListDashboardMeetingsQueryDateType | str | None = None,
     ) -> APIResponse[ListDashboardMeetingsResponse]: ...
 
     async def list_meeting_registrants(
@@ -239,6 +245,9 @@ class RawResponseMethods(Protocol):
         page_size: int = 30,
         next_page_token: str | None = None,
         page_number: int | None = None,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        timezone: str | None = None,
     ) -> APIResponse[ListMeetingsResponse]: ...
 
     async def list_past_meeting_participants(
@@ -268,6 +277,7 @@ class RawResponseMethods(Protocol):
         page_number: str | None = None,
         include_fields: ListUsersIncludeFields | str | None = None,
         next_page_token: str | None = None,
+        license_: ListUsersLicense | str | None = None,
     ) -> APIResponse[ListUsersResponse]: ...
 
     async def list_webinar_absentees(
