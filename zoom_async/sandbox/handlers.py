@@ -35,9 +35,7 @@ from .state import Meeting, is_numeric_id, to_epoch
 async def list_users(call: Call) -> Reply:
     status = call.enum("status", ("active", "inactive", "pending"), "active")
     role_id = call.query.get("role_id")
-    # host_key is accepted as Zoom does (2023-10 spec); the sandbox's users carry no host key.
-    fields = ("", "custom_attributes", "host_key")
-    include = call.enum("include_fields", fields, "") == "custom_attributes"
+    include = call.enum("include_fields", ("", "custom_attributes"), "") == "custom_attributes"
     users = [
         u
         for u in call.sandbox.state.users
