@@ -62,12 +62,13 @@ return ARGV[1]
 
 # Sliding-log admission on Redis's clock. KEYS: log (zset of reserved send times, µs),
 # next free slot, shared cool-down, heartbeats. ARGV: limit, window µs, spacing µs, member,
-# process id. Each call reserves the earliest time that keeps at most `limit` sends in any
-# window and at least `spacing` apart, and returns {wait µs, live processes, Redis now µs}.
+# process id, a missed entry to drop ('' for none). Each call reserves the earliest time
+# that keeps at most `limit` sends in any window and at least `spacing` apart, and returns {wait µs, live processes, Redis now µs}.
 _ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit, window, spacing = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+if ARGV[6] ~= '' then redis.call('ZREM', KEYS[1], ARGV[6]) end
 redis.call('ZADD', KEYS[4], now, ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 5000000)
 redis.call('PEXPIRE', KEYS[4], 10000)
@@ -406,13 +407,15 @@ class RedisBudget:
         self.local_admissions += 1
         await self._local().acquire(category)
 
-    async def _reserve(self, category: str, requests: int, seconds: int) -> tuple[float, str]:
+    async def _reserve(
+        self, category: str, requests: int, seconds: int, replaces: str = ""
+    ) -> tuple[float, str]:
         """One admission script run: this call's slot (loop time) and its log entry."""
         allowed, window_us = self._allowed(requests), seconds * 1_000_000
         self._sequence += 1
         member = f"{self.store.process_id}:{self._sequence}"
         args: list[str | int] = [allowed, window_us, window_us // allowed, member,
-                                 self.store.process_id]  # fmt: skip
+                                 self.store.process_id, replaces]  # fmt: skip
         wait_us, live, redis_now = await self.store._call(
             lambda: self.store._admit(keys=self._keys(category), args=args)
         )
@@ -447,7 +450,7 @@ class RedisBudget:
 
     async def admit(self, category: str) -> None:
         """Right before sending. A call that fell behind its slot (waiting for a connection)
-        moves its entry in the log to now, waiting while that would overfill a window;
+        moves its entry in the log to now if every window has room, else takes a new slot;
         locally, the pacer's own window check."""
         if self._local_mode:
             await self._local().admit(category)
@@ -462,16 +465,21 @@ class RedisBudget:
             return
         requests, seconds = limit
         allowed, window_us = self._allowed(requests), seconds * 1_000_000
-        args: list[str | int] = [allowed, window_us, member, window_us // allowed]
         key = self._keys(category)[0]
-        while True:
+        while loop.time() - slot > LATE:
+            args: list[str | int] = [allowed, window_us, member, window_us // allowed]
             try:
-                wait_us = await self.store._call(lambda: self.store._late(keys=[key], args=args))
+                if not await self.store._call(
+                    lambda args=args: self.store._late(keys=[key], args=args)  # type: ignore[misc]
+                ):
+                    return  # moved to now: room in every window
+                # No room now: the missed slot is given up for a new one at the end of the
+                # schedule (polling for room would spin while the schedule is full).
+                slot, member = await self._reserve(category, requests, seconds, member)
             except _Unavailable:
                 return
-            if not wait_us:
-                return
-            await asyncio.sleep(int(wait_us) / 1_000_000)
+            if (wait := slot - loop.time()) > 0:
+                await asyncio.sleep(wait)
 
     def backoff(self, category: str, seconds: float) -> None:
         """A per-second 429: every process holds the category (and this one at once)."""
