@@ -63,7 +63,8 @@ return ARGV[1]
 # Sliding-log admission on Redis's clock. KEYS: log (zset of reserved send times, µs),
 # next free slot, shared cool-down, heartbeats. ARGV: limit, window µs, spacing µs, member,
 # process id, a missed entry to drop ('' for none). Each call reserves the earliest time
-# that keeps at most `limit` sends in any window and at least `spacing` apart, and returns {wait µs, live processes, Redis now µs}.
+# that keeps at most `limit` sends in any window and at least `spacing` apart, and returns
+# {wait µs, live processes, Redis now µs}.
 _ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
