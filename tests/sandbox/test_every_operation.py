@@ -85,8 +85,6 @@ class Account:
             "schedulerId": lambda: self.helper.id,
             "meetingTemplateId": lambda: self.owner.templates[0]["id"],
         }  # fmt: skip
-        if name in values:
-            return values[name]()
         for collection in self.sandbox.store.families:
             if facts.path.startswith(collection + "/{" + name + "}"):
                 family = self.sandbox.store.families[collection]
@@ -99,6 +97,10 @@ class Account:
                     family, parents, lambda rng: Synth(self.sandbox.schemas, rng)
                 )
                 return next(iter(items))
+        if facts.route == "DELETE /users/{userId}":
+            return self.helper.id  # the owner cannot be deleted
+        if name in values:
+            return values[name]()
         return "sandbox-value"
 
     def body(self, facts: OperationFacts, rng: random.Random) -> Any:

@@ -12,7 +12,7 @@ operation and the path values, so the same request always gets the same answer.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -122,8 +122,11 @@ class Family:
         return {"type": "object"}
 
 
-def crud_families(operations: Mapping[str, OperationFacts]) -> dict[str, Family]:
-    """Families by collection template, found from the spec's routes alone."""
+def crud_families(
+    operations: Mapping[str, OperationFacts], bespoke: Collection[str] = ()
+) -> dict[str, Family]:
+    """Families by collection template, found from the spec's routes alone; a family whose
+    create route is in ``bespoke`` keeps its items in the account state instead."""
     by_route = {(op.method, op.path): op for op in operations.values()}
     families: dict[str, Family] = {}
     for op in operations.values():
@@ -132,7 +135,7 @@ def crud_families(operations: Mapping[str, OperationFacts]) -> dict[str, Family]
             continue
         collection = "/" + "/".join(segments[:-1])
         create = by_route.get(("POST", collection))
-        if create is None or collection in families:
+        if create is None or collection in families or create.route in bespoke:
             continue
         families[collection] = Family(
             collection=collection,
@@ -161,9 +164,11 @@ def _items_field(
 class Store:
     """Items of every CRUD family and the overrides of singleton resources."""
 
-    def __init__(self, seed: int, operations: Mapping[str, OperationFacts]) -> None:
+    def __init__(
+        self, seed: int, operations: Mapping[str, OperationFacts], bespoke: Collection[str] = ()
+    ) -> None:
         self.seed = seed
-        self.families = crud_families(operations)
+        self.families = crud_families(operations, bespoke)
         self._family_of: dict[str, tuple[Family, bool]] = {}  # route -> (family, on item?)
         for family in self.families.values():
             item_path = f"{family.collection}/{{{family.item_param}}}"

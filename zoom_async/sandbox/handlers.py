@@ -223,6 +223,14 @@ async def update_registrant_status(call: Call) -> Reply:
     return 204, None
 
 
+async def get_registrant(call: Call) -> Reply:
+    meeting = meeting_param(call)
+    registrant = meeting.registrants.get(call.param("registrantId"))
+    if registrant is None:
+        raise ApiError(404, 3001, f"Registrant does not exist: {call.param('registrantId')}.")
+    return 200, views.registrant(registrant.data)
+
+
 async def delete_registrant(call: Call) -> Reply:
     meeting = meeting_param(call)
     registrant_id = call.param("registrantId")
@@ -385,6 +393,7 @@ BESPOKE: dict[str, Handler] = {
     "GET /meetings/{meetingId}/registrants/questions": get_registrant_questions,
     "PATCH /meetings/{meetingId}/registrants/questions": update_registrant_questions,
     "PUT /meetings/{meetingId}/registrants/status": update_registrant_status,
+    "GET /meetings/{meetingId}/registrants/{registrantId}": get_registrant,
     "DELETE /meetings/{meetingId}/registrants/{registrantId}": delete_registrant,
     "DELETE /meetings/{meetingId}": delete_meeting,
     "GET /meetings/{meetingId}": get_meeting,

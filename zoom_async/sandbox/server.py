@@ -68,7 +68,9 @@ class ZoomSandbox:
         self.operations = routes(facts.operations)
         self.seed = seed
         #: Items of the spec's plain CRUD families and updates to singleton resources.
-        self.store = Store(seed, facts.operations)
+        self.store = Store(
+            seed, facts.operations, {op.facts.route for op in self.operations if op.bespoke}
+        )
         self.host = host
         self.port = port
         self.clock = clock or SandboxClock()
