@@ -25,6 +25,8 @@ FieldError = tuple[str, str]
 _REF_PREFIX = "#/components/schemas/"
 _INVALID = "Invalid field."
 
+_MAX_DIGITS = 19  # int64 query values (page sizes, IDs)
+
 
 def validate(
     instance: Any,
@@ -248,6 +250,10 @@ def validate_query(
         elif kind == "integer":
             if not (raw.isascii() and raw.lstrip("-").isdigit()):
                 errors.append((name, "Invalid field: expected integer."))
+                continue
+            if len(raw.lstrip("-")) > _MAX_DIGITS:
+                # Beyond int64, and int() refuses more than 4300 digits outright.
+                errors.append((name, "Invalid field: value out of range."))
                 continue
             value = int(raw)
         elif schema.get("format") == "date":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .auth import SCOPES, credentials_match, oauth_error, parse_basic_auth
 from .call import Call, OpSpec
@@ -256,6 +257,10 @@ async def _cut(request: web.Request, response: web.Response, after: int) -> web.
     return stream
 
 
+# What aiohttp raises for a form it cannot parse (bad multipart framing or part headers).
+_BAD_FORM = (ValueError, HttpProcessingError, web.HTTPRequestEntityTooLarge)
+
+
 async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> Any:
     schema = op.facts.body_schema
     if schema is None:
@@ -266,7 +271,7 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
             raise validation_failed([("body", f"Send {op.facts.body_content_type}.")])
         try:
             form = await request.post()
-        except ValueError:
+        except _BAD_FORM:
             raise validation_failed([("body", "Malformed form data.")]) from None
         return {k: getattr(v, "filename", v) for k, v in form.items()}
     raw = await request.read()
@@ -294,7 +299,11 @@ async def _token_endpoint(request: web.Request) -> web.StreamResponse:
     # Zoom accepts the grant parameters in the query string or a form body.
     params: dict[str, str] = dict(request.query)
     if request.can_read_body:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except _BAD_FORM:
+            # A garbled form is the client's fault: a 400, as Zoom answers.
+            return oauth_error(400, "Malformed request body", "invalid_request")
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
     grant = params.get("grant_type", "")
     sandbox.counters.token_requests[grant] += 1

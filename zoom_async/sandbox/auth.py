@@ -45,6 +45,7 @@ class TokenStore:
         self.expires_in = expires_in
         self._access: dict[str, AccessToken] = {}
         self._refresh: dict[str, str] = {}  # refresh token -> user id
+        self._sweep_at = 1024
 
     def __repr__(self) -> str:
         return f"TokenStore(access={len(self._access)}, refresh={len(self._refresh)})"
@@ -52,7 +53,19 @@ class TokenStore:
     def issue_access(self, user_id: str, grant: str) -> str:
         token = secrets.token_urlsafe(32)
         self._access[token] = AccessToken(user_id, grant, self.clock.now() + self.expires_in)
+        self._drop_dead()
         return token
+
+    def _drop_dead(self) -> None:
+        """Forget expired and revoked tokens once the store has doubled since the last sweep
+        (amortised O(1) per grant); a forgotten token is answered like an expired one."""
+        if len(self._access) < self._sweep_at:
+            return
+        now = self.clock.now()
+        self._access = {
+            t: r for t, r in self._access.items() if not r.revoked and r.expires_at > now
+        }
+        self._sweep_at = max(1024, 2 * len(self._access))
 
     def issue_refresh(self, user_id: str) -> str:
         token = secrets.token_urlsafe(32)
@@ -81,6 +94,7 @@ class TokenStore:
         token = secrets.token_urlsafe(32)
         expires_at = self.clock.now() + expires_in
         self._access[token] = AccessToken(user_id, DOWNLOAD_GRANT, expires_at)
+        self._drop_dead()
         return token
 
     def revoke(self, access_token: str) -> None:
@@ -128,8 +142,11 @@ def parse_basic_auth(header: str | None) -> tuple[str, str] | None:
 def credentials_match(given: tuple[str, str] | None, client_id: str, client_secret: str) -> bool:
     if given is None:
         return False
-    # Constant-time comparison: the sandbox should not teach timing-leaky habits.
-    return hmac.compare_digest(given[0], client_id) & hmac.compare_digest(given[1], client_secret)
+    # Constant-time comparison: the sandbox should not teach timing-leaky habits. On bytes,
+    # since compare_digest refuses non-ASCII str (a client may send any UTF-8).
+    return hmac.compare_digest(given[0].encode(), client_id.encode()) & hmac.compare_digest(
+        given[1].encode(), client_secret.encode()
+    )
 
 
 def oauth_error(status: int, reason: str, error: str) -> web.Response:

@@ -117,6 +117,8 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
     raw = query.get(name)
     if raw is None or raw == "":
         return default
+    if len(raw) > 20:  # int() refuses > 4300 digits; nothing near int64 is a page size
+        raise PageError(name, "Invalid field: value out of range.")
     try:
         return int(raw)
     except ValueError:
@@ -135,5 +137,7 @@ def page_number(query: Mapping[str, str]) -> int:
     # Deprecated by Zoom and typed as free text on some operations: anything that is not a
     # positive integer means the first page.
     raw = query.get("page_number", "")
+    if len(raw) > 20:
+        raise PageError("page_number", "Invalid field: value out of range.")
     number = int(raw) if raw.isascii() and raw.isdigit() else 1
     return number if number >= 1 else 1

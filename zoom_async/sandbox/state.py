@@ -10,8 +10,9 @@ import base64
 import random
 import string
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -271,12 +272,25 @@ def to_epoch(value: str) -> float | None:
         return None
 
 
-def normalize_time(value: str) -> str:
-    """Store start times as Zoom returns them: UTC with a trailing Z."""
+def _zone(name: object) -> tzinfo:
+    """The IANA zone ``name``, or UTC when it is missing or unknown."""
+    if isinstance(name, str) and name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, ZoneInfoNotFoundError):
+            pass
+    return UTC
+
+
+def normalize_time(value: str, timezone: object = None) -> str:
+    """Store start times as Zoom returns them: UTC with a trailing Z.
+
+    A time without an offset is local time in the meeting's ``timezone`` (UTC without one).
+    """
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
+            parsed = parsed.replace(tzinfo=_zone(timezone))
         return iso_datetime(parsed.astimezone(UTC))
     except (ValueError, OverflowError):
         return value
@@ -528,7 +542,8 @@ class SandboxState:
             if key in body:
                 value = body[key]
                 if key == "start_time" and isinstance(value, str):
-                    value = normalize_time(value)
+                    zone = body.get("timezone", meeting.fields.get("timezone"))
+                    value = normalize_time(value, zone)
                 if key == "password":
                     meeting.password = str(value)
                     continue
