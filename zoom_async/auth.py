@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import hashlib
 import logging
 import time
@@ -42,6 +43,16 @@ MAX_TOKEN_LIFETIME = 24 * 3600
 # fetching yet another one waits; the hold doubles per rejection up to the maximum.
 REJECTIONS_BEFORE_HOLD = 2
 MAX_REFETCH_HOLD = 60.0
+
+# How long on_tokens may take before the refresh fails (the pair stays in unsaved_tokens),
+# and how long aclose() waits for a refresh already sent.
+ON_TOKENS_TIMEOUT = 30.0
+CLOSE_TIMEOUT = 30.0
+
+# Set while on_tokens runs, to the auth object handing over a pair.
+_refreshing: contextvars.ContextVar[Auth | None] = contextvars.ContextVar(
+    "zoom_async_refreshing", default=None
+)
 
 _INVALID_GRANT = (
     "the refresh token was rejected (invalid_grant): it was already used, revoked or"
@@ -143,6 +154,13 @@ class Auth:
 
     async def _refresh_single_flight(self, ctx: TokenContext) -> str:
         task = self._inflight
+        if _refreshing.get() is self:
+            # A call made from inside the refresh (on_tokens keying its store): awaiting the
+            # refresh from itself would deadlock, so it uses the pair being handed over.
+            pending = self._pending_access()
+            if pending is None:
+                raise RuntimeError("a token is needed while it is being fetched")
+            return pending
         if task is None or task.done():
             task = asyncio.ensure_future(self._refresh(ctx))
             self._inflight = task
@@ -212,14 +230,27 @@ class Auth:
     async def _fetch(self, ctx: TokenContext) -> OAuthTokens:
         raise NotImplementedError
 
-    async def aclose(self) -> None:
-        """Cancel a refresh in flight (the client is closing)."""
-        if self._inflight is not None and not self._inflight.done():
-            self._inflight.cancel()
-            try:
-                await self._inflight
-            except (asyncio.CancelledError, Exception):
-                pass
+    def _pending_access(self) -> str | None:
+        """The access token of a pair fetched but not yet handed over (see UserOAuth)."""
+        return None
+
+    async def aclose(self, timeout: float | None = None) -> None:
+        """Wait (at most ``timeout``, default CLOSE_TIMEOUT) for a refresh in flight.
+
+        The refresh belongs to this auth object, not to the closing client: it is never
+        cancelled, so a rotated refresh token is persisted and other clients sharing this
+        auth get their token.
+        """
+        task = self._inflight
+        if task is None or task.done():
+            return
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT if timeout is None else timeout):
+                await asyncio.shield(task)
+        except TimeoutError:
+            logger.warning("closing while a token refresh is still running")
+        except Exception:
+            pass
 
 
 def _require_text(**values: object) -> None:
@@ -485,10 +516,33 @@ class UserOAuth(Auth):
             self._refresh_token = stored.refresh_token
         return stored
 
+    @property
+    def unsaved_tokens(self) -> OAuthTokens | None:
+        """A pair Zoom issued that ``on_tokens`` has not yet confirmed saving (else None)."""
+        return self._unsaved
+
+    def _pending_access(self) -> str | None:
+        return self._unsaved.access_token if self._unsaved is not None else None
+
     async def _accept(self, tokens: OAuthTokens) -> None:
         self._unsaved = tokens
         if self._on_tokens is not None:
-            await self._on_tokens(tokens)
+            marker = _refreshing.set(self)  # inherited by tasks on_tokens starts
+            try:
+                async with asyncio.timeout(ON_TOKENS_TIMEOUT):
+                    await self._on_tokens(tokens)
+            except TimeoutError:
+                # The pair stays in unsaved_tokens (and is offered to on_tokens again on the
+                # next refresh): Zoom has already retired the old refresh token.
+                raise AuthenticationError(
+                    0,
+                    f"on_tokens did not finish within {ON_TOKENS_TIMEOUT:g} s; the new pair is"
+                    " kept in UserOAuth.unsaved_tokens",
+                    method="POST",
+                    path=self.token_url,
+                ) from None
+            finally:
+                _refreshing.reset(marker)
         self._unsaved = None
 
 

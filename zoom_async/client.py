@@ -95,10 +95,15 @@ def _check_max_retries(max_retries: object) -> int:
 
 
 class _Lifecycle:
-    __slots__ = ("closed",)
+    __slots__ = ("closed", "waiting")
 
     def __init__(self) -> None:
         self.closed = False
+        # Calls sleeping before a retry: aclose() wakes them so they end at once.
+        self.waiting: set[asyncio.Task[Any]] = set()
+
+
+_CLOSING = "zoom_async: client closed"
 
 
 def _is_auth_failure(error: ZoomAPIError) -> bool:
@@ -301,6 +306,9 @@ class AsyncZoom(GeneratedMethods):
         if self._is_view or self._lifecycle.closed:
             return
         self._lifecycle.closed = True
+        for task in self._lifecycle.waiting:
+            task.cancel(_CLOSING)
+        # A refresh already sent must finish and be handed to on_tokens (bounded wait).
         await self.auth.aclose()
         if self._owns_transport:
             await self._transport.aclose()
@@ -484,8 +492,10 @@ class AsyncZoom(GeneratedMethods):
                 if delay is None or (progress is not None and progress.outlasts(delay)):
                     raise
                 attempt += 1
-                await asyncio.sleep(delay)
+                await self._retry_wait(delay, exc)
                 continue
+            if self._lifecycle.closed:
+                raise ZoomConnectionError("the client was closed", request_sent=False)
             # The slot is taken once the token is there: calls that waited for a token must
             # not hold slots that then all come due at once.
             if self._pacer is not None and category is not None:
@@ -550,7 +560,27 @@ class AsyncZoom(GeneratedMethods):
             logger.debug(
                 "retry %d for %s %s in %.2fs", attempt, request.method, request.path, delay
             )
+            await self._retry_wait(delay, error)
+
+    async def _retry_wait(self, delay: float, error: ZoomError) -> None:
+        """Sleep before a retry; end the call with ZoomConnectionError if the client closes."""
+        task = asyncio.current_task()
+        waiting = self._lifecycle.waiting
+        if task is not None:
+            waiting.add(task)
+        try:
             await asyncio.sleep(delay)
+        except asyncio.CancelledError as exc:
+            # Our own cancel (aclose) becomes a clear error; any other cancel goes through.
+            if task is None or exc.args != (_CLOSING,) or task.uncancel() > 0:
+                raise
+        finally:
+            waiting.discard(task)
+        if self._lifecycle.closed:
+            sent = not isinstance(error, RateLimitError) and getattr(error, "request_sent", True)
+            raise ZoomConnectionError(
+                "the client was closed while the call waited to retry", request_sent=sent
+            ) from error
 
     def _log(
         self, request: Request, outcome: RawResponse | str, started: float, attempt: int
