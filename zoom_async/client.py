@@ -37,6 +37,7 @@ from zoom_async.response import APIResponse, RateLimitInfo
 from zoom_async.retry import RetryPolicy
 from zoom_async.store import InProcessStore, Store
 from zoom_async.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     RawResponse,
     StreamingTransport,
@@ -135,6 +136,7 @@ class AsyncZoom(GeneratedMethods):
         transport: Transport | None = None,
         retry_policy: RetryPolicy | None = None,
         store: Store | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if not isinstance(auth, Auth):
             raise TypeError(
@@ -150,6 +152,12 @@ class AsyncZoom(GeneratedMethods):
             raise ValueError(f"max_connections must be an int >= 1, got {max_connections!r}")
         if session is not None and transport is not None:
             raise TypeError("pass either session or transport, not both")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise ValueError(f"max_response_bytes must be an int >= 1, got {max_response_bytes!r}")
         self.auth = auth
         self._base_url = check_url("base_url", DEFAULT_BASE_URL if base_url is None else base_url)
         self._base_url_explicit = base_url is not None
@@ -169,7 +177,9 @@ class AsyncZoom(GeneratedMethods):
         # Semaphores belong to a loop: one per loop, like the transport's sessions.
         self._slots = LoopLocal(lambda: asyncio.Semaphore(max_connections))
         self._transport: Transport = transport or AiohttpTransport(
-            session=session, max_connections=max_connections
+            session=session,
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_transport = transport is None
         # Shared with every with_options() view, so a view cannot outlive the client.
@@ -195,6 +205,7 @@ class AsyncZoom(GeneratedMethods):
         transport: Transport | None = None,
         retry_policy: RetryPolicy | None = None,
         store: Store | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> AsyncZoom:
         """Build a client from ``ZOOM_ACCOUNT_ID``/``ZOOM_CLIENT_ID``/``ZOOM_CLIENT_SECRET``
         (Server-to-Server OAuth) or ``ZOOM_ACCESS_TOKEN``; ``ZOOM_BASE_URL`` and
@@ -230,6 +241,7 @@ class AsyncZoom(GeneratedMethods):
             transport=transport,
             retry_policy=retry_policy,
             store=store,
+            max_response_bytes=max_response_bytes,
         )
 
     def with_options(

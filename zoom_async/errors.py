@@ -24,6 +24,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ZoomAPIError",
     "ZoomConnectionError",
     "ZoomError",
@@ -32,6 +33,10 @@ __all__ = [
     "error_from_response",
     "parse_retry_after",
 ]
+
+
+#: Bytes of a response body kept on an error (``ZoomAPIError.body``).
+ERROR_BODY_LIMIT = 64 * 1024
 
 
 class ZoomError(Exception):
@@ -115,7 +120,8 @@ class ZoomAPIError(ZoomError):
         self.tracking_id = tracking_id
         self.method = method
         self.path = path
-        self.body = body
+        # A prefix is enough to debug with; a huge error body must not live on in memory.
+        self.body = body[:ERROR_BODY_LIMIT]
 
     def __str__(self) -> str:
         parts = [f"HTTP {self.status}"]
@@ -195,6 +201,10 @@ class ZoomServerError(ZoomAPIError):
 
 class InvalidResponseError(ZoomAPIError):
     """A success status whose body is not the JSON the spec promises (HTML, truncated, empty…)."""
+
+
+class ResponseTooLargeError(InvalidResponseError):
+    """The decompressed body grew past ``max_response_bytes``; reading stopped there."""
 
 
 _BY_STATUS: dict[int, type[ZoomAPIError]] = {

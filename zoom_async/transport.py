@@ -18,10 +18,11 @@ import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from zoom_async.errors import ZoomConnectionError, ZoomTimeoutError
+from zoom_async.errors import ResponseTooLargeError, ZoomConnectionError, ZoomTimeoutError
 from zoom_async.loops import LoopLocal
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "AiohttpTransport",
     "EventLoopMismatchError",
     "RawResponse",
@@ -43,6 +44,11 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# Far above any Zoom JSON page (300 items), low enough that a hostile or broken server
+# cannot make one call take gigabytes.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 def check_url(name: str, url: str) -> str:
@@ -110,9 +116,17 @@ class AiohttpTransport:
     """
 
     def __init__(
-        self, *, session: aiohttp.ClientSession | None = None, max_connections: int = 100
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        max_connections: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        if session is not None:
+            # The caller's session too (for all its uses: documented under session=).
+            _no_silent_resend(session)
         self._given = session
+        self._max_response_bytes = max_response_bytes
         self._max_connections = max_connections
         self._sessions: LoopLocal[aiohttp.ClientSession] = LoopLocal(
             self._new_session, _close_session
@@ -133,10 +147,7 @@ class AiohttpTransport:
             skip_auto_headers=("User-Agent",),
             auto_decompress=True,
         )
-        # aiohttp re-sends GET/PUT/DELETE once when a kept-alive connection turns out to
-        # be closed. Retries are decided in one place, zoom_async.retry, so turn it off.
-        if hasattr(session, "_retry_connection"):
-            session._retry_connection = False
+        _no_silent_resend(session)
         return session
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -180,10 +191,36 @@ class AiohttpTransport:
                 timeout=client_timeout,
                 allow_redirects=False,
             ) as response:
-                payload = await response.read()
+                payload = await self._read_capped(response)
                 return RawResponse(response.status, response.headers, payload)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise _translate(exc, timeout) from exc
+
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+        """The body, decompressed, stopping once it passes ``max_response_bytes``.
+
+        aiohttp inflates as the bytes arrive, so the cap holds for gzip bombs too.
+        """
+        cap = self._max_response_bytes
+        declared = response.content_length
+        if declared is None or declared <= cap:
+            body = bytearray()
+            async for chunk in response.content.iter_chunked(1 << 16):
+                body += chunk
+                if len(body) > cap:
+                    break
+            else:
+                return bytes(body)
+            prefix = bytes(body)
+        else:
+            prefix = b""
+        raise ResponseTooLargeError(
+            response.status,
+            f"response body exceeds max_response_bytes ({cap} bytes); reading stopped",
+            method=response.method,
+            path=response.url.path,
+            body=prefix,
+        )
 
     @asynccontextmanager
     async def stream(
@@ -282,6 +319,16 @@ class StreamingTransport(Protocol):
     def stream(
         self, url: str, *, headers: Mapping[str, str], timeout: float | None
     ) -> AbstractAsyncContextManager[StreamedResponse]: ...
+
+
+def _no_silent_resend(session: aiohttp.ClientSession) -> None:
+    """Turn off aiohttp's own re-send of GET/PUT/DELETE on a closed kept-alive connection.
+
+    A request Zoom processed before the drop would be carried out twice with the caller
+    seeing only the second answer; retries are decided in one place, zoom_async.retry.
+    """
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
 
 
 def _translate(exc: BaseException, timeout: float | None) -> ZoomConnectionError:
