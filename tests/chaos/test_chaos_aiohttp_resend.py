@@ -175,3 +175,19 @@ async def test_zoom_client_without_retries_reports_the_drop(
     assert "may have been applied" in str(caught.value)
     assert srv.processed["DELETE 1002"] == 1
     assert "1002" not in srv.things
+
+
+async def test_callers_own_session_does_not_resend_either(
+    server: tuple[DroppingServer, str],
+) -> None:
+    """session=: the caller's ClientSession gets aiohttp's re-send turned off too."""
+    srv, origin = server
+    async with aiohttp.ClientSession() as session:
+        async with AsyncZoom(
+            BearerToken("t"), base_url=f"{origin}/v2", max_retries=0, timeout=5, session=session
+        ) as zoom:
+            assert await zoom.request("GET", "/ping") == {"ok": True}
+            with pytest.raises(ZoomConnectionError) as caught:
+                await zoom.delete_meeting(1002)
+    assert caught.value.request_sent is True
+    assert srv.processed["DELETE 1002"] == 1
