@@ -39,8 +39,9 @@ logger = logging.getLogger("zoom_async")
 # every call, and one beyond a day is not believable: both get the short floor instead.
 MIN_TOKEN_LIFETIME = 60
 MAX_TOKEN_LIFETIME = 24 * 3600
-# After this many tokens in a row rejected (401/124) without a success in between,
-# fetching yet another one waits; the hold doubles per rejection up to the maximum.
+# After this many tokens in a row rejected (401/124) before any call succeeded with them,
+# fetching yet another one waits; the hold doubles per rejection up to the maximum. A token
+# that worked and later expired does not count: that is ordinary expiry.
 REJECTIONS_BEFORE_HOLD = 2
 MAX_REFETCH_HOLD = 60.0
 
@@ -103,7 +104,8 @@ class Auth:
         self._rejected: str | None = None
         self.token_requests = 0
         self.api_url: str | None = None
-        self._rejections = 0  # tokens rejected in a row, reset by a success
+        self._rejections = 0  # fresh tokens rejected in a row before ever working
+        self._proven: str | None = None  # the last token a call succeeded with
         self._refetch_at = 0.0  # monotonic: no new token fetched for a rejection before this
 
     @property
@@ -140,7 +142,7 @@ class Auth:
                 # Fresh tokens keep being rejected (revoked app, wrong account): another
                 # token POST per call would not help, so fail fast until the hold ends.
                 return None
-            self._rejections += 1
+            self._rejections = 0 if rejected == self._proven else self._rejections + 1
             if self._rejections >= REJECTIONS_BEFORE_HOLD:
                 hold = 2.0 ** (self._rejections - REJECTIONS_BEFORE_HOLD)
                 self._refetch_at = now + min(hold, MAX_REFETCH_HOLD)
@@ -148,9 +150,11 @@ class Auth:
             self._rejected = rejected
         return await self.get_token(ctx)
 
-    def token_worked(self) -> None:
-        """A call succeeded: rejections so far were not a pattern."""
-        self._rejections = 0
+    def token_worked(self, token: str) -> None:
+        """A call succeeded with ``token``: rejections so far were not a pattern."""
+        if token == self._access_token:
+            self._proven = token
+            self._rejections = 0
 
     async def _refresh_single_flight(self, ctx: TokenContext) -> str:
         task = self._inflight

@@ -540,7 +540,7 @@ class AsyncZoom(GeneratedMethods):
                 outcome = response
                 if response.status < 300:
                     self._log(request, response, started, attempt)
-                    self.auth.token_worked()
+                    self.auth.token_worked(token)
                     return response
                 error = error_from_response(
                     response.status,
