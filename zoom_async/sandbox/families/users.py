@@ -8,7 +8,7 @@ from typing import Any
 from .. import views
 from ..call import Call, Handler, Reply, user_param
 from ..clock import iso
-from ..errors import ApiError, user_not_found
+from ..errors import ApiError, user_not_found, validation_failed
 
 __all__ = ["BESPOKE"]
 
@@ -16,7 +16,9 @@ _UPDATABLE = ("first_name", "last_name", "type", "dept", "timezone")
 
 
 async def create_user(call: Call) -> Reply:
-    info = call.body["user_info"]
+    info = call.body.get("user_info") or {}
+    if not info.get("email"):
+        raise validation_failed([("user_info.email", "Required field.")])
     state = call.sandbox.state
     user = state.find_user(str(info["email"]), None)
     if user is None:
