@@ -422,13 +422,13 @@ class Components:
         pinned = pins.get(loc)
         own = pascal(singular(prop))
         candidates = [own] if prop.lower() not in GENERIC else []
-        candidates.append(f"{owner}{own}" if owner else own)
+        candidates.append(f"{strip_suffix(owner)}{own}")
         if pinned:
             candidates = [pinned]
         name = self.free(candidates) if not pinned else pinned
         out = {k: v for k, v in schema.items() if k != "properties"}
         out["properties"] = {
-            key: self.hoist(value, f"{loc}.{key}", strip_suffix(name), key, pins)
+            key: self.hoist(value, f"{loc}.{key}", name, key, pins)
             for key, value in schema["properties"].items()
         }
         twin = self.schemas.get(pinned) if pinned else None

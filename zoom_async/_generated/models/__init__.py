@@ -11,14 +11,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from zoom_async._generated.models.add_meeting_registrant_language import (
-        AddMeetingRegistrantLanguage,
-    )
-    from zoom_async._generated.models.add_meeting_registrant_no_of_employees import (
-        AddMeetingRegistrantNoOfEmployees,
-    )
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
+    )
+    from zoom_async._generated.models.add_meeting_registrant_request_language import (
+        AddMeetingRegistrantRequestLanguage,
+    )
+    from zoom_async._generated.models.add_meeting_registrant_request_no_of_employees import (
+        AddMeetingRegistrantRequestNoOfEmployees,
+    )
+    from zoom_async._generated.models.add_meeting_registrant_request_purchasing_time_frame import (
+        AddMeetingRegistrantRequestPurchasingTimeFrame,
+    )
+    from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchase_process import (
+        AddMeetingRegistrantRequestRoleInPurchaseProcess,
     )
     from zoom_async._generated.models.add_meeting_registrant_response import (
         AddMeetingRegistrantResponse,
@@ -45,6 +51,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_batch_polls_response import CreateBatchPollsResponse
     from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
     from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
+    from zoom_async._generated.models.create_meeting_poll_response_status import (
+        CreateMeetingPollResponseStatus,
+    )
     from zoom_async._generated.models.create_meeting_response import CreateMeetingResponse
     from zoom_async._generated.models.custom_key import CustomKey
     from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
@@ -82,15 +91,20 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_live_stream_details_response import (
         GetLiveStreamDetailsResponse,
     )
-    from zoom_async._generated.models.get_meeting_by_id_creation_source import (
-        GetMeetingByIdCreationSource,
-    )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
-    from zoom_async._generated.models.get_meeting_by_id_status import GetMeetingByIdStatus
+    from zoom_async._generated.models.get_meeting_by_id_response_creation_source import (
+        GetMeetingByIdResponseCreationSource,
+    )
+    from zoom_async._generated.models.get_meeting_by_id_response_status import (
+        GetMeetingByIdResponseStatus,
+    )
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
     )
     from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
+    from zoom_async._generated.models.get_meeting_poll_response_status import (
+        GetMeetingPollResponseStatus,
+    )
     from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
     from zoom_async._generated.models.get_past_meeting_details_response import (
         GetPastMeetingDetailsResponse,
@@ -226,16 +240,18 @@ if TYPE_CHECKING:
         UpdateMeetingLiveStreamRequest,
     )
     from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
-    from zoom_async._generated.models.update_meeting_registrant_status_action import (
-        UpdateMeetingRegistrantStatusAction,
-    )
     from zoom_async._generated.models.update_meeting_registrant_status_request import (
         UpdateMeetingRegistrantStatusRequest,
     )
+    from zoom_async._generated.models.update_meeting_registrant_status_request_action import (
+        UpdateMeetingRegistrantStatusRequestAction,
+    )
     from zoom_async._generated.models.update_meeting_request import UpdateMeetingRequest
-    from zoom_async._generated.models.update_meeting_status_action import UpdateMeetingStatusAction
     from zoom_async._generated.models.update_meeting_status_request import (
         UpdateMeetingStatusRequest,
+    )
+    from zoom_async._generated.models.update_meeting_status_request_action import (
+        UpdateMeetingStatusRequestAction,
     )
     from zoom_async._generated.models.user import User
     from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
@@ -247,9 +263,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.week_day import WeekDay
 
 _MODULES: dict[str, str] = {
-    "AddMeetingRegistrantLanguage": "add_meeting_registrant_language",
-    "AddMeetingRegistrantNoOfEmployees": "add_meeting_registrant_no_of_employees",
     "AddMeetingRegistrantRequest": "add_meeting_registrant_request",
+    "AddMeetingRegistrantRequestLanguage": "add_meeting_registrant_request_language",
+    "AddMeetingRegistrantRequestNoOfEmployees": "add_meeting_registrant_request_no_of_employees",
+    "AddMeetingRegistrantRequestPurchasingTimeFrame": "add_meeting_registrant_request_purchasing_time_frame",
+    "AddMeetingRegistrantRequestRoleInPurchaseProcess": "add_meeting_registrant_request_role_in_purchase_process",
     "AddMeetingRegistrantResponse": "add_meeting_registrant_response",
     "ApprovalType": "approval_type",
     "ApprovedOrDeniedCountriesOrRegions": "approved_or_denied_countries_or_regions",
@@ -267,6 +285,7 @@ _MODULES: dict[str, str] = {
     "CreateBatchPollsResponse": "create_batch_polls_response",
     "CreateMeetingPollRequest": "create_meeting_poll_request",
     "CreateMeetingPollResponse": "create_meeting_poll_response",
+    "CreateMeetingPollResponseStatus": "create_meeting_poll_response_status",
     "CreateMeetingResponse": "create_meeting_response",
     "CustomKey": "custom_key",
     "CustomQuestionAnswer": "custom_question_answer",
@@ -286,11 +305,12 @@ _MODULES: dict[str, str] = {
     "Error": "error",
     "ErrorDetail": "error_detail",
     "GetLiveStreamDetailsResponse": "get_live_stream_details_response",
-    "GetMeetingByIdCreationSource": "get_meeting_by_id_creation_source",
     "GetMeetingByIdResponse": "get_meeting_by_id_response",
-    "GetMeetingByIdStatus": "get_meeting_by_id_status",
+    "GetMeetingByIdResponseCreationSource": "get_meeting_by_id_response_creation_source",
+    "GetMeetingByIdResponseStatus": "get_meeting_by_id_response_status",
     "GetMeetingInvitationResponse": "get_meeting_invitation_response",
     "GetMeetingPollResponse": "get_meeting_poll_response",
+    "GetMeetingPollResponseStatus": "get_meeting_poll_response_status",
     "GetMeetingPollsResponse": "get_meeting_polls_response",
     "GetPastMeetingDetailsResponse": "get_past_meeting_details_response",
     "GlobalDialInNumber": "global_dial_in_number",
@@ -372,11 +392,11 @@ _MODULES: dict[str, str] = {
     "TrackingField": "tracking_field",
     "UpdateMeetingLiveStreamRequest": "update_meeting_live_stream_request",
     "UpdateMeetingPollRequest": "update_meeting_poll_request",
-    "UpdateMeetingRegistrantStatusAction": "update_meeting_registrant_status_action",
     "UpdateMeetingRegistrantStatusRequest": "update_meeting_registrant_status_request",
+    "UpdateMeetingRegistrantStatusRequestAction": "update_meeting_registrant_status_request_action",
     "UpdateMeetingRequest": "update_meeting_request",
-    "UpdateMeetingStatusAction": "update_meeting_status_action",
     "UpdateMeetingStatusRequest": "update_meeting_status_request",
+    "UpdateMeetingStatusRequestAction": "update_meeting_status_request_action",
     "User": "user",
     "UserCustomAttribute": "user_custom_attribute",
     "UserPlanUnitedType": "user_plan_united_type",
@@ -388,9 +408,11 @@ _MODULES: dict[str, str] = {
 }
 
 __all__ = (
-    "AddMeetingRegistrantLanguage",
-    "AddMeetingRegistrantNoOfEmployees",
     "AddMeetingRegistrantRequest",
+    "AddMeetingRegistrantRequestLanguage",
+    "AddMeetingRegistrantRequestNoOfEmployees",
+    "AddMeetingRegistrantRequestPurchasingTimeFrame",
+    "AddMeetingRegistrantRequestRoleInPurchaseProcess",
     "AddMeetingRegistrantResponse",
     "ApprovalType",
     "ApprovedOrDeniedCountriesOrRegions",
@@ -408,6 +430,7 @@ __all__ = (
     "CreateBatchPollsResponse",
     "CreateMeetingPollRequest",
     "CreateMeetingPollResponse",
+    "CreateMeetingPollResponseStatus",
     "CreateMeetingResponse",
     "CustomKey",
     "CustomQuestionAnswer",
@@ -427,11 +450,12 @@ __all__ = (
     "Error",
     "ErrorDetail",
     "GetLiveStreamDetailsResponse",
-    "GetMeetingByIdCreationSource",
     "GetMeetingByIdResponse",
-    "GetMeetingByIdStatus",
+    "GetMeetingByIdResponseCreationSource",
+    "GetMeetingByIdResponseStatus",
     "GetMeetingInvitationResponse",
     "GetMeetingPollResponse",
+    "GetMeetingPollResponseStatus",
     "GetMeetingPollsResponse",
     "GetPastMeetingDetailsResponse",
     "GlobalDialInNumber",
@@ -513,11 +537,11 @@ __all__ = (
     "TrackingField",
     "UpdateMeetingLiveStreamRequest",
     "UpdateMeetingPollRequest",
-    "UpdateMeetingRegistrantStatusAction",
     "UpdateMeetingRegistrantStatusRequest",
+    "UpdateMeetingRegistrantStatusRequestAction",
     "UpdateMeetingRequest",
-    "UpdateMeetingStatusAction",
     "UpdateMeetingStatusRequest",
+    "UpdateMeetingStatusRequestAction",
     "User",
     "UserCustomAttribute",
     "UserPlanUnitedType",

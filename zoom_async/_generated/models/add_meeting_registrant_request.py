@@ -7,19 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.add_meeting_registrant_language import (
-    AddMeetingRegistrantLanguage,
+from zoom_async._generated.models.add_meeting_registrant_request_language import (
+    AddMeetingRegistrantRequestLanguage,
 )
-from zoom_async._generated.models.add_meeting_registrant_no_of_employees import (
-    AddMeetingRegistrantNoOfEmployees,
+from zoom_async._generated.models.add_meeting_registrant_request_no_of_employees import (
+    AddMeetingRegistrantRequestNoOfEmployees,
+)
+from zoom_async._generated.models.add_meeting_registrant_request_purchasing_time_frame import (
+    AddMeetingRegistrantRequestPurchasingTimeFrame,
+)
+from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchase_process import (
+    AddMeetingRegistrantRequestRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
-from zoom_async._generated.models.registrant_purchasing_time_frame import (
-    RegistrantPurchasingTimeFrame,
-)
-from zoom_async._generated.models.registrant_role_in_purchase_process import (
-    RegistrantRoleInPurchaseProcess,
-)
 from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
@@ -33,19 +33,19 @@ class AddMeetingRegistrantRequest:
         zip_: ``str | None``. ZIP or postal code.
         country: ``str | None``. Two-letter country code.
         custom_questions: ``list[CustomQuestionAnswer] | None``. Answers to custom registration questions.
-        purchasing_time_frame: ``RegistrantPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
+        purchasing_time_frame: ``AddMeetingRegistrantRequestPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
         address: ``str | None``. Street address.
         comments: ``str | None``. Questions and comments.
         city: ``str | None``. City.
         org: ``str | None``. Organization.
         last_name: ``str | None``; at most 64 characters. Last name.
-        no_of_employees: ``AddMeetingRegistrantNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
+        no_of_employees: ``AddMeetingRegistrantRequestNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
         industry: ``str | None``. Industry.
         phone: ``str | None``. Phone number.
-        role_in_purchase_process: ``RegistrantRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
+        role_in_purchase_process: ``AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
         state: ``str | None``. State or province.
         job_title: ``str | None``. Job title.
-        language: ``AddMeetingRegistrantLanguage | str | None``; one of "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "pt-PT", "ru-RU", "zh-CN", "zh-TW", "ko-KO", "it-IT", "vi-VN", "pl-PL", "Tr-TR".
+        language: ``AddMeetingRegistrantRequestLanguage | str | None``; one of "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "pt-PT", "ru-RU", "zh-CN", "zh-TW", "ko-KO", "it-IT", "vi-VN", "pl-PL", "Tr-TR".
         auto_approve: ``bool | None``. Approve this registrant even if the meeting needs manual approval.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
@@ -55,19 +55,19 @@ class AddMeetingRegistrantRequest:
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     country: str | None = None
     custom_questions: list[CustomQuestionAnswer] | None = None
-    purchasing_time_frame: RegistrantPurchasingTimeFrame | str | None = None
+    purchasing_time_frame: AddMeetingRegistrantRequestPurchasingTimeFrame | str | None = None
     address: str | None = None
     comments: str | None = None
     city: str | None = None
     org: str | None = None
     last_name: str | None = None
-    no_of_employees: AddMeetingRegistrantNoOfEmployees | str | None = None
+    no_of_employees: AddMeetingRegistrantRequestNoOfEmployees | str | None = None
     industry: str | None = None
     phone: str | None = None
-    role_in_purchase_process: RegistrantRoleInPurchaseProcess | str | None = None
+    role_in_purchase_process: AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None = None
     state: str | None = None
     job_title: str | None = None
-    language: AddMeetingRegistrantLanguage | str | None = None
+    language: AddMeetingRegistrantRequestLanguage | str | None = None
     auto_approve: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

@@ -7,8 +7,10 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.create_meeting_poll_response_status import (
+    CreateMeetingPollResponseStatus,
+)
 from zoom_async._generated.models.poll_question import PollQuestion
-from zoom_async._generated.models.poll_status_2 import PollStatus2
 from zoom_async._generated.models.poll_type import PollType
 from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
@@ -19,7 +21,7 @@ class CreateMeetingPollResponse:
 
     Attributes:
         id: ``str | None``. Poll ID.
-        status: ``PollStatus2 | str | None``; one of "notstart", "started", "ended", "sharing".
+        status: ``CreateMeetingPollResponseStatus | str | None``; one of "notstart", "started", "ended", "sharing".
         questions: ``list[PollQuestion]``. Poll questions.
         anonymous: ``bool | None``. Let participants answer anonymously.
         poll_type: ``PollType | int | None``; one of 1, 2, 3. Poll type: 1 poll, 2 advanced poll, 3 quiz.
@@ -28,7 +30,7 @@ class CreateMeetingPollResponse:
     """
 
     id: str | None = None
-    status: PollStatus2 | str | None = None
+    status: CreateMeetingPollResponseStatus | str | None = None
     questions: list[PollQuestion] = attrs.field(factory=AbsentList)
     anonymous: bool | None = None
     poll_type: PollType | int | None = None

@@ -8,10 +8,12 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_by_id_creation_source import (
-    GetMeetingByIdCreationSource,
+from zoom_async._generated.models.get_meeting_by_id_response_creation_source import (
+    GetMeetingByIdResponseCreationSource,
 )
-from zoom_async._generated.models.get_meeting_by_id_status import GetMeetingByIdStatus
+from zoom_async._generated.models.get_meeting_by_id_response_status import (
+    GetMeetingByIdResponseStatus,
+)
 from zoom_async._generated.models.meeting_settings import MeetingSettings
 from zoom_async._generated.models.meeting_type import MeetingType
 from zoom_async._generated.models.occurrence import Occurrence
@@ -49,10 +51,10 @@ class GetMeetingByIdResponse:
         start_time: ``datetime.datetime | None``. Start time (UTC).
         dynamic_host_key: ``str | None``.
         tracking_fields: ``list[TrackingField]``. Tracking fields of the meeting.
-        creation_source: ``GetMeetingByIdCreationSource | str | None``; one of "other", "open_api", "web_portal".
+        creation_source: ``GetMeetingByIdResponseCreationSource | str | None``; one of "other", "open_api", "web_portal".
         h323_password: ``str | None``; secret: hidden in repr. Passcode for H.323/SIP room systems.
         topic: ``str | None``. Meeting topic.
-        status: ``GetMeetingByIdStatus | str | None``; one of "waiting", "started".
+        status: ``GetMeetingByIdResponseStatus | str | None``; one of "waiting", "started".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -80,10 +82,10 @@ class GetMeetingByIdResponse:
     start_time: datetime.datetime | None = None
     dynamic_host_key: str | None = None
     tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
-    creation_source: GetMeetingByIdCreationSource | str | None = None
+    creation_source: GetMeetingByIdResponseCreationSource | str | None = None
     h323_password: str | None = attrs.field(default=None, metadata={"secret": True})
     topic: str | None = None
-    status: GetMeetingByIdStatus | str | None = None
+    status: GetMeetingByIdResponseStatus | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

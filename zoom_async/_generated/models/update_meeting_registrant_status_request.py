@@ -8,8 +8,8 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.registrant_identity import RegistrantIdentity
-from zoom_async._generated.models.update_meeting_registrant_status_action import (
-    UpdateMeetingRegistrantStatusAction,
+from zoom_async._generated.models.update_meeting_registrant_status_request_action import (
+    UpdateMeetingRegistrantStatusRequestAction,
 )
 from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
@@ -19,12 +19,12 @@ class UpdateMeetingRegistrantStatusRequest:
     """A status change for some registrants.
 
     Attributes:
-        action: ``UpdateMeetingRegistrantStatusAction | str``; one of "approve", "cancel", "deny".
+        action: ``UpdateMeetingRegistrantStatusRequestAction | str``; one of "approve", "cancel", "deny".
         registrants: ``list[RegistrantIdentity] | None``; at most 30. Registrants to change (at most 30).
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    action: UpdateMeetingRegistrantStatusAction | str
+    action: UpdateMeetingRegistrantStatusRequestAction | str
     registrants: list[RegistrantIdentity] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

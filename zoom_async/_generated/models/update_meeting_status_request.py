@@ -7,7 +7,9 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.update_meeting_status_action import UpdateMeetingStatusAction
+from zoom_async._generated.models.update_meeting_status_request_action import (
+    UpdateMeetingStatusRequestAction,
+)
 from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
@@ -16,11 +18,11 @@ class UpdateMeetingStatusRequest:
     """End or recover a meeting.
 
     Attributes:
-        action: ``UpdateMeetingStatusAction | str | None``; one of "end", "recover".
+        action: ``UpdateMeetingStatusRequestAction | str | None``; one of "end", "recover".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    action: UpdateMeetingStatusAction | str | None = None
+    action: UpdateMeetingStatusRequestAction | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
