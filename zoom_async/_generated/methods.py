@@ -9,34 +9,368 @@ models it needs) on first call, so importing this module loads no model.
 from __future__ import annotations
 
 import datetime
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from zoom_async.wire import Request, bind_operation
 
 if TYPE_CHECKING:
+    from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
+    from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
+    from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
+    from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
+    from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppResponse
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
     )
     from zoom_async._generated.models.add_meeting_registrant_response import (
         AddMeetingRegistrantResponse,
     )
+    from zoom_async._generated.models.add_role_members_request import AddRoleMembersRequest
+    from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
+    from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
+    from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
+    from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
+    from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
+    from zoom_async._generated.models.add_webinar_panelists_request import (
+        AddWebinarPanelistsRequest,
+    )
+    from zoom_async._generated.models.add_webinar_panelists_response import (
+        AddWebinarPanelistsResponse,
+    )
+    from zoom_async._generated.models.assign_zpa_device_request import AssignZpaDeviceRequest
+    from zoom_async._generated.models.bulk_update_feature_request import BulkUpdateFeatureRequest
+    from zoom_async._generated.models.bulk_update_feature_response import BulkUpdateFeatureResponse
+    from zoom_async._generated.models.check_user_email_response import CheckUserEmailResponse
+    from zoom_async._generated.models.check_user_vanity_name_response import (
+        CheckUserVanityNameResponse,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_request import (
+        CreateBatchMeetingRegistrantsRequest,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_response import (
+        CreateBatchMeetingRegistrantsResponse,
+    )
     from zoom_async._generated.models.create_batch_polls_request import CreateBatchPollsRequest
     from zoom_async._generated.models.create_batch_polls_response import CreateBatchPollsResponse
+    from zoom_async._generated.models.create_batch_webinar_registrants_request import (
+        CreateBatchWebinarRegistrantsRequest,
+    )
+    from zoom_async._generated.models.create_batch_webinar_registrants_response import (
+        CreateBatchWebinarRegistrantsResponse,
+    )
+    from zoom_async._generated.models.create_group_request import CreateGroupRequest
+    from zoom_async._generated.models.create_group_response import CreateGroupResponse
+    from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
+    from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
+    from zoom_async._generated.models.create_information_barrier_policy_request import (
+        CreateInformationBarrierPolicyRequest,
+    )
+    from zoom_async._generated.models.create_information_barrier_policy_response import (
+        CreateInformationBarrierPolicyResponse,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_request import (
+        CreateMeetingInviteLinksRequest,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_response import (
+        CreateMeetingInviteLinksResponse,
+    )
     from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
     from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
     from zoom_async._generated.models.create_meeting_response import CreateMeetingResponse
+    from zoom_async._generated.models.create_meeting_template_request import (
+        CreateMeetingTemplateRequest,
+    )
+    from zoom_async._generated.models.create_meeting_template_response import (
+        CreateMeetingTemplateResponse,
+    )
+    from zoom_async._generated.models.create_recording_registrant_request import (
+        CreateRecordingRegistrantRequest,
+    )
+    from zoom_async._generated.models.create_recording_registrant_response import (
+        CreateRecordingRegistrantResponse,
+    )
+    from zoom_async._generated.models.create_tracking_field_request import (
+        CreateTrackingFieldRequest,
+    )
+    from zoom_async._generated.models.create_tracking_field_response import (
+        CreateTrackingFieldResponse,
+    )
+    from zoom_async._generated.models.create_user_request import CreateUserRequest
+    from zoom_async._generated.models.create_user_response import CreateUserResponse
+    from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
+        CreateWebinarBrandingNameTagRequest,
+    )
+    from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
+        CreateWebinarBrandingNameTagResponse,
+    )
+    from zoom_async._generated.models.create_webinar_invite_links_request import (
+        CreateWebinarInviteLinksRequest,
+    )
+    from zoom_async._generated.models.create_webinar_invite_links_response import (
+        CreateWebinarInviteLinksResponse,
+    )
+    from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
+    from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
+    from zoom_async._generated.models.create_webinar_registrant_request import (
+        CreateWebinarRegistrantRequest,
+    )
+    from zoom_async._generated.models.create_webinar_registrant_response import (
+        CreateWebinarRegistrantResponse,
+    )
+    from zoom_async._generated.models.create_webinar_request import CreateWebinarRequest
+    from zoom_async._generated.models.create_webinar_response import CreateWebinarResponse
+    from zoom_async._generated.models.create_webinar_template_request import (
+        CreateWebinarTemplateRequest,
+    )
+    from zoom_async._generated.models.create_webinar_template_response import (
+        CreateWebinarTemplateResponse,
+    )
+    from zoom_async._generated.models.delete_user_action import DeleteUserAction
+    from zoom_async._generated.models.enable_legacy_sip_phone_request import (
+        EnableLegacySipPhoneRequest,
+    )
+    from zoom_async._generated.models.enable_legacy_sip_phone_response import (
+        EnableLegacySipPhoneResponse,
+    )
+    from zoom_async._generated.models.enable_sip_phone_request import EnableSipPhoneRequest
+    from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
+    from zoom_async._generated.models.get_account_lock_settings_response import (
+        GetAccountLockSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_response import (
+        GetAccountRegistrationSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_type import (
+        GetAccountRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
+    from zoom_async._generated.models.get_account_settings_response import (
+        GetAccountSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_tsp_response import GetAccountTspResponse
+    from zoom_async._generated.models.get_active_hosts_report_response import (
+        GetActiveHostsReportResponse,
+    )
+    from zoom_async._generated.models.get_active_hosts_report_type import GetActiveHostsReportType
+    from zoom_async._generated.models.get_archived_file_statistics_response import (
+        GetArchivedFileStatisticsResponse,
+    )
+    from zoom_async._generated.models.get_billing_invoices_report_response import (
+        GetBillingInvoicesReportResponse,
+    )
+    from zoom_async._generated.models.get_billing_report_response import GetBillingReportResponse
+    from zoom_async._generated.models.get_chat_metrics_response import GetChatMetricsResponse
+    from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
+        GetCloudRecordingUsageReportResponse,
+    )
+    from zoom_async._generated.models.get_collaboration_device_response import (
+        GetCollaborationDeviceResponse,
+    )
+    from zoom_async._generated.models.get_crc_port_usage_response import GetCrcPortUsageResponse
+    from zoom_async._generated.models.get_daily_usage_report_response import (
+        GetDailyUsageReportResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
+        GetDashboardMeetingParticipantQosResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_type import (
+        GetDashboardMeetingParticipantQosType,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_response import (
+        GetDashboardMeetingResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_type import GetDashboardMeetingType
+    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
+        GetDashboardWebinarParticipantQosResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_type import (
+        GetDashboardWebinarParticipantQosType,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_response import (
+        GetDashboardWebinarResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
+    from zoom_async._generated.models.get_device_response import GetDeviceResponse
+    from zoom_async._generated.models.get_group_lock_settings_response import (
+        GetGroupLockSettingsResponse,
+    )
+    from zoom_async._generated.models.get_group_registration_settings_response import (
+        GetGroupRegistrationSettingsResponse,
+    )
+    from zoom_async._generated.models.get_group_registration_settings_type import (
+        GetGroupRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.get_group_response import GetGroupResponse
+    from zoom_async._generated.models.get_information_barrier_policy_response import (
+        GetInformationBarrierPolicyResponse,
+    )
     from zoom_async._generated.models.get_live_stream_details_response import (
         GetLiveStreamDetailsResponse,
+    )
+    from zoom_async._generated.models.get_meeting_activities_report_activity_type import (
+        GetMeetingActivitiesReportActivityType,
+    )
+    from zoom_async._generated.models.get_meeting_activities_report_response import (
+        GetMeetingActivitiesReportResponse,
+    )
+    from zoom_async._generated.models.get_meeting_archived_files_response import (
+        GetMeetingArchivedFilesResponse,
     )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
     )
+    from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
+        GetMeetingLiveStreamingTokenResponse,
+    )
+    from zoom_async._generated.models.get_meeting_local_archiving_token_response import (
+        GetMeetingLocalArchivingTokenResponse,
+    )
+    from zoom_async._generated.models.get_meeting_local_recording_token_response import (
+        GetMeetingLocalRecordingTokenResponse,
+    )
     from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
     from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
+    from zoom_async._generated.models.get_meeting_quality_scores_response import (
+        GetMeetingQualityScoresResponse,
+    )
+    from zoom_async._generated.models.get_meeting_quality_scores_type import (
+        GetMeetingQualityScoresType,
+    )
+    from zoom_async._generated.models.get_meeting_recordings_response import (
+        GetMeetingRecordingsResponse,
+    )
+    from zoom_async._generated.models.get_meeting_registrant_response import (
+        GetMeetingRegistrantResponse,
+    )
+    from zoom_async._generated.models.get_meeting_sip_uri_request import GetMeetingSipUriRequest
+    from zoom_async._generated.models.get_meeting_sip_uri_response import GetMeetingSipUriResponse
+    from zoom_async._generated.models.get_meeting_summary_response import GetMeetingSummaryResponse
+    from zoom_async._generated.models.get_meeting_survey_response import GetMeetingSurveyResponse
+    from zoom_async._generated.models.get_meeting_template_response import (
+        GetMeetingTemplateResponse,
+    )
+    from zoom_async._generated.models.get_meeting_token_response import GetMeetingTokenResponse
+    from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
+    from zoom_async._generated.models.get_operation_logs_report_category_type import (
+        GetOperationLogsReportCategoryType,
+    )
+    from zoom_async._generated.models.get_operation_logs_report_response import (
+        GetOperationLogsReportResponse,
+    )
     from zoom_async._generated.models.get_past_meeting_details_response import (
         GetPastMeetingDetailsResponse,
+    )
+    from zoom_async._generated.models.get_recording_analytics_details_response import (
+        GetRecordingAnalyticsDetailsResponse,
+    )
+    from zoom_async._generated.models.get_recording_analytics_details_type import (
+        GetRecordingAnalyticsDetailsType,
+    )
+    from zoom_async._generated.models.get_recording_analytics_summary_response import (
+        GetRecordingAnalyticsSummaryResponse,
+    )
+    from zoom_async._generated.models.get_recording_registrant_questions_response import (
+        GetRecordingRegistrantQuestionsResponse,
+    )
+    from zoom_async._generated.models.get_recording_settings_response import (
+        GetRecordingSettingsResponse,
+    )
+    from zoom_async._generated.models.get_report_meeting_qa_response import (
+        GetReportMeetingQaResponse,
+    )
+    from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
+    from zoom_async._generated.models.get_report_webinar_qa_response import (
+        GetReportWebinarQaResponse,
+    )
+    from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+    from zoom_async._generated.models.get_role_response import GetRoleResponse
+    from zoom_async._generated.models.get_telephone_report_query_date_type import (
+        GetTelephoneReportQueryDateType,
+    )
+    from zoom_async._generated.models.get_telephone_report_response import (
+        GetTelephoneReportResponse,
+    )
+    from zoom_async._generated.models.get_telephone_report_type import GetTelephoneReportType
+    from zoom_async._generated.models.get_tracking_field_response import GetTrackingFieldResponse
+    from zoom_async._generated.models.get_upcoming_events_report_response import (
+        GetUpcomingEventsReportResponse,
+    )
+    from zoom_async._generated.models.get_upcoming_events_report_type import (
+        GetUpcomingEventsReportType,
+    )
+    from zoom_async._generated.models.get_user_permissions_response import (
+        GetUserPermissionsResponse,
+    )
+    from zoom_async._generated.models.get_user_settings_login_type import GetUserSettingsLoginType
+    from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
+    from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
+    from zoom_async._generated.models.get_user_summary_response import GetUserSummaryResponse
+    from zoom_async._generated.models.get_user_token_response import GetUserTokenResponse
+    from zoom_async._generated.models.get_user_token_type import GetUserTokenType
+    from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
+    from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
+    from zoom_async._generated.models.get_webinar_branding_response import (
+        GetWebinarBrandingResponse,
+    )
+    from zoom_async._generated.models.get_webinar_live_stream_response import (
+        GetWebinarLiveStreamResponse,
+    )
+    from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
+        GetWebinarLiveStreamingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_local_archiving_token_response import (
+        GetWebinarLocalArchivingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_local_recording_token_response import (
+        GetWebinarLocalRecordingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_poll_response import GetWebinarPollResponse
+    from zoom_async._generated.models.get_webinar_registrant_questions_response import (
+        GetWebinarRegistrantQuestionsResponse,
+    )
+    from zoom_async._generated.models.get_webinar_registrant_response import (
+        GetWebinarRegistrantResponse,
+    )
+    from zoom_async._generated.models.get_webinar_response import GetWebinarResponse
+    from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
+    from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
+    from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
+    from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
+    from zoom_async._generated.models.get_webinar_token_type import GetWebinarTokenType
+    from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
+    from zoom_async._generated.models.get_zpa_device_settings_response import (
+        GetZpaDeviceSettingsResponse,
+    )
+    from zoom_async._generated.models.list_account_managed_domains_response import (
+        ListAccountManagedDomainsResponse,
+    )
+    from zoom_async._generated.models.list_account_trusted_domains_response import (
+        ListAccountTrustedDomainsResponse,
+    )
+    from zoom_async._generated.models.list_archived_files_query_date_type import (
+        ListArchivedFilesQueryDateType,
+    )
+    from zoom_async._generated.models.list_archived_files_response import ListArchivedFilesResponse
+    from zoom_async._generated.models.list_client_feedback_response import (
+        ListClientFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_client_satisfaction_response import (
+        ListClientSatisfactionResponse,
+    )
+    from zoom_async._generated.models.list_client_versions_response import (
+        ListClientVersionsResponse,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_response import (
+        ListCloudRecordingsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
+        ListDashboardMeetingFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_type import (
+        ListDashboardMeetingFeedbackType,
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
         ListDashboardMeetingParticipantsIncludeFields,
@@ -46,6 +380,12 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_type import (
         ListDashboardMeetingParticipantsType,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_response import (
+        ListDashboardMeetingSharingResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_type import (
+        ListDashboardMeetingSharingType,
     )
     from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
         ListDashboardMeetingsIncludeFields,
@@ -57,11 +397,53 @@ if TYPE_CHECKING:
         ListDashboardMeetingsResponse,
     )
     from zoom_async._generated.models.list_dashboard_meetings_type import ListDashboardMeetingsType
+    from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
+        ListDashboardWebinarFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_feedback_type import (
+        ListDashboardWebinarFeedbackType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
+        ListDashboardWebinarParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
+        ListDashboardWebinarParticipantsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_type import (
+        ListDashboardWebinarParticipantsType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
+        ListDashboardWebinarSharingResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_sharing_type import (
+        ListDashboardWebinarSharingType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinars_response import (
+        ListDashboardWebinarsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinars_type import ListDashboardWebinarsType
+    from zoom_async._generated.models.list_dashboard_zoom_rooms_response import (
+        ListDashboardZoomRoomsResponse,
+    )
+    from zoom_async._generated.models.list_devices_device_status import ListDevicesDeviceStatus
+    from zoom_async._generated.models.list_devices_device_type import ListDevicesDeviceType
+    from zoom_async._generated.models.list_devices_platform_os import ListDevicesPlatformOs
+    from zoom_async._generated.models.list_devices_response import ListDevicesResponse
+    from zoom_async._generated.models.list_group_admins_response import ListGroupAdminsResponse
+    from zoom_async._generated.models.list_group_members_response import ListGroupMembersResponse
+    from zoom_async._generated.models.list_groups_response import ListGroupsResponse
+    from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
+    from zoom_async._generated.models.list_information_barrier_policies_response import (
+        ListInformationBarrierPoliciesResponse,
+    )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
     )
     from zoom_async._generated.models.list_meeting_registrants_status import (
         ListMeetingRegistrantsStatus,
+    )
+    from zoom_async._generated.models.list_meeting_summaries_response import (
+        ListMeetingSummariesResponse,
     )
     from zoom_async._generated.models.list_meeting_templates_response import (
         ListMeetingTemplatesResponse,
@@ -74,7 +456,58 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_past_meeting_polls_response import (
         ListPastMeetingPollsResponse,
     )
+    from zoom_async._generated.models.list_past_meeting_qa_response import ListPastMeetingQaResponse
     from zoom_async._generated.models.list_past_meetings_response import ListPastMeetingsResponse
+    from zoom_async._generated.models.list_past_webinar_instances_response import (
+        ListPastWebinarInstancesResponse,
+    )
+    from zoom_async._generated.models.list_past_webinar_polls_response import (
+        ListPastWebinarPollsResponse,
+    )
+    from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
+    from zoom_async._generated.models.list_recording_registrants_response import (
+        ListRecordingRegistrantsResponse,
+    )
+    from zoom_async._generated.models.list_recording_registrants_status import (
+        ListRecordingRegistrantsStatus,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
+        ListReportMeetingParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_response import (
+        ListReportMeetingParticipantsResponse,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_response import (
+        ListReportUserMeetingsResponse,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_type import (
+        ListReportUserMeetingsType,
+    )
+    from zoom_async._generated.models.list_role_members_response import ListRoleMembersResponse
+    from zoom_async._generated.models.list_roles_response import ListRolesResponse
+    from zoom_async._generated.models.list_roles_type import ListRolesType
+    from zoom_async._generated.models.list_sip_phones_response import ListSipPhonesResponse
+    from zoom_async._generated.models.list_tracking_fields_response import (
+        ListTrackingFieldsResponse,
+    )
+    from zoom_async._generated.models.list_upcoming_meetings_response import (
+        ListUpcomingMeetingsResponse,
+    )
+    from zoom_async._generated.models.list_user_assistants_response import (
+        ListUserAssistantsResponse,
+    )
+    from zoom_async._generated.models.list_user_collaboration_devices_response import (
+        ListUserCollaborationDevicesResponse,
+    )
+    from zoom_async._generated.models.list_user_pac_accounts_response import (
+        ListUserPacAccountsResponse,
+    )
+    from zoom_async._generated.models.list_user_schedulers_response import (
+        ListUserSchedulersResponse,
+    )
+    from zoom_async._generated.models.list_user_tsp_accounts_response import (
+        ListUserTspAccountsResponse,
+    )
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
@@ -82,19 +515,77 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinar_absentees_response import (
         ListWebinarAbsenteesResponse,
     )
+    from zoom_async._generated.models.list_webinar_panelists_response import (
+        ListWebinarPanelistsResponse,
+    )
     from zoom_async._generated.models.list_webinar_participants_response import (
         ListWebinarParticipantsResponse,
     )
+    from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
     from zoom_async._generated.models.list_webinar_registrants_response import (
         ListWebinarRegistrantsResponse,
     )
     from zoom_async._generated.models.list_webinar_registrants_status import (
         ListWebinarRegistrantsStatus,
     )
+    from zoom_async._generated.models.list_webinar_templates_response import (
+        ListWebinarTemplatesResponse,
+    )
+    from zoom_async._generated.models.list_webinar_tracking_sources_response import (
+        ListWebinarTrackingSourcesResponse,
+    )
+    from zoom_async._generated.models.list_webinars_response import ListWebinarsResponse
+    from zoom_async._generated.models.list_webinars_type import ListWebinarsType
+    from zoom_async._generated.models.list_zoom_room_issues_response import (
+        ListZoomRoomIssuesResponse,
+    )
+    from zoom_async._generated.models.list_zoom_rooms_with_issues_response import (
+        ListZoomRoomsWithIssuesResponse,
+    )
+    from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersionsResponse
     from zoom_async._generated.models.meeting_details import MeetingDetails
+    from zoom_async._generated.models.recover_meeting_recording_request import (
+        RecoverMeetingRecordingRequest,
+    )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
+    from zoom_async._generated.models.update_account_registration_settings_request import (
+        UpdateAccountRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_registration_settings_type import (
+        UpdateAccountRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
+    from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
+    from zoom_async._generated.models.update_device_assignment_request import (
+        UpdateDeviceAssignmentRequest,
+    )
+    from zoom_async._generated.models.update_device_request import UpdateDeviceRequest
+    from zoom_async._generated.models.update_group_lock_settings_request import (
+        UpdateGroupLockSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_member_request import UpdateGroupMemberRequest
+    from zoom_async._generated.models.update_group_registration_settings_request import (
+        UpdateGroupRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_registration_settings_type import (
+        UpdateGroupRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+    from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+    from zoom_async._generated.models.update_legacy_sip_phone_request import (
+        UpdateLegacySipPhoneRequest,
+    )
+    from zoom_async._generated.models.update_live_meeting_chat_message_request import (
+        UpdateLiveMeetingChatMessageRequest,
+    )
+    from zoom_async._generated.models.update_live_meeting_rtms_app_status_request import (
+        UpdateLiveMeetingRtmsAppStatusRequest,
+    )
     from zoom_async._generated.models.update_meeting_live_stream_request import (
         UpdateMeetingLiveStreamRequest,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_request import (
+        UpdateMeetingLiveStreamStatusRequest,
     )
     from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
     from zoom_async._generated.models.update_meeting_registrant_status_request import (
@@ -104,6 +595,46 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_status_request import (
         UpdateMeetingStatusRequest,
     )
+    from zoom_async._generated.models.update_recording_registrant_questions_request import (
+        UpdateRecordingRegistrantQuestionsRequest,
+    )
+    from zoom_async._generated.models.update_recording_registrant_status_request import (
+        UpdateRecordingRegistrantStatusRequest,
+    )
+    from zoom_async._generated.models.update_recording_settings_request import (
+        UpdateRecordingSettingsRequest,
+    )
+    from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
+    from zoom_async._generated.models.update_tracking_field_request import (
+        UpdateTrackingFieldRequest,
+    )
+    from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
+    from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
+    from zoom_async._generated.models.update_user_settings_option import UpdateUserSettingsOption
+    from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
+    from zoom_async._generated.models.update_user_tsp_account_request import (
+        UpdateUserTspAccountRequest,
+    )
+    from zoom_async._generated.models.update_user_tsp_settings_request import (
+        UpdateUserTspSettingsRequest,
+    )
+    from zoom_async._generated.models.update_webinar_branding_name_tag_request import (
+        UpdateWebinarBrandingNameTagRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_request import (
+        UpdateWebinarLiveStreamRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_status_request import (
+        UpdateWebinarLiveStreamStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_poll_request import UpdateWebinarPollRequest
+    from zoom_async._generated.models.update_webinar_registrant_questions_request import (
+        UpdateWebinarRegistrantQuestionsRequest,
+    )
+    from zoom_async._generated.models.update_webinar_registrant_status_request import (
+        UpdateWebinarRegistrantStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_request import UpdateWebinarRequest
 
 T = TypeVar("T")
 
@@ -115,6 +646,75 @@ class GeneratedMethods:
         self, request: Request, parse: Callable[[int, Mapping[str, str], bytes], T]
     ) -> T:
         raise NotImplementedError
+
+    @bind_operation("zoom_async._generated.api.groups.add_group_admins")
+    async def add_group_admins(
+        self,
+        group_id: int | str,
+        payload: AddGroupAdminsRequest | Mapping[str, Any],
+    ) -> AddGroupAdminsResponse:
+        """Add group admins
+
+        Zoom operation ``addGroupAdmins``: POST ``/groups/{groupId}/admins``; rate limit ``medium``; success 201.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``AddGroupAdminsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.groups import add_group_admins as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.add_group_members")
+    async def add_group_members(
+        self,
+        group_id: int | str,
+        payload: AddGroupMembersRequest | Mapping[str, Any],
+    ) -> AddGroupMembersResponse:
+        """Add group members
+
+        Zoom operation ``addGroupMembers``: POST ``/groups/{groupId}/members``; rate limit ``medium``; success 201.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``AddGroupMembersRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.groups import add_group_members as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.add_meeting_app")
+    async def add_meeting_app(
+        self,
+        meeting_id: int | str,
+    ) -> AddMeetingAppResponse:
+        """Add meeting app
+
+        Zoom operation ``addMeetingApp``: POST ``/meetings/{meetingId}/open_apps``; rate limit ``light``; success 201.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import add_meeting_app as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
 
     @bind_operation("zoom_async._generated.api.meetings.add_meeting_registrant")
     async def add_meeting_registrant(
@@ -144,6 +744,237 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.roles.add_role_members")
+    async def add_role_members(
+        self,
+        role_id: int | str,
+        payload: AddRoleMembersRequest | Mapping[str, Any],
+    ) -> AddRoleMembersResponse:
+        """Add role members
+
+        Zoom operation ``addRoleMembers``: POST ``/roles/{roleId}/members``; rate limit ``medium``; success 201.
+
+        Args:
+            role_id: ``int | str``.
+            payload: ``AddRoleMembersRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.roles import add_role_members as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                role_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.add_user_assistants")
+    async def add_user_assistants(
+        self,
+        user_id: int | str,
+        payload: AddUserAssistantsRequest | Mapping[str, Any],
+    ) -> AddUserAssistantsResponse:
+        """Add user assistants
+
+        Zoom operation ``addUserAssistants``: POST ``/users/{userId}/assistants``; rate limit ``medium``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``AddUserAssistantsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import add_user_assistants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.add_user_tsp_account")
+    async def add_user_tsp_account(
+        self,
+        user_id: int | str,
+        payload: AddUserTspAccountRequest | Mapping[str, Any],
+    ) -> AddUserTspAccountResponse:
+        """Add user tsp account
+
+        Zoom operation ``addUserTspAccount``: POST ``/users/{userId}/tsp``; rate limit ``light``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``AddUserTspAccountRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.tsp import add_user_tsp_account as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.add_webinar_panelists")
+    async def add_webinar_panelists(
+        self,
+        webinar_id: int | str,
+        payload: AddWebinarPanelistsRequest | Mapping[str, Any],
+    ) -> AddWebinarPanelistsResponse:
+        """Add webinar panelists
+
+        Zoom operation ``addWebinarPanelists``: POST ``/webinars/{webinarId}/panelists``; rate limit ``medium``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``AddWebinarPanelistsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import add_webinar_panelists as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.assign_device_group")
+    async def assign_device_group(
+        self,
+        device_id: int | str,
+        *,
+        group_id: str,
+    ) -> None:
+        """Assign device group
+
+        Zoom operation ``assignDeviceGroup``: PATCH ``/devices/{deviceId}/assign_group``; rate limit ``light``; success 204.
+
+        Args:
+            device_id: ``int | str``.
+            group_id: ``str``.
+        """
+        from zoom_async._generated.api.devices import assign_device_group as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+                group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.assign_zpa_device")
+    async def assign_zpa_device(
+        self,
+        payload: AssignZpaDeviceRequest | Mapping[str, Any],
+    ) -> None:
+        """Assign zpa device
+
+        Zoom operation ``assignZpaDevice``: POST ``/devices/zpa/assignment``; rate limit ``medium``; success 204.
+
+        Args:
+            payload: ``AssignZpaDeviceRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.devices import assign_zpa_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.bulk_update_feature")
+    async def bulk_update_feature(
+        self,
+        payload: BulkUpdateFeatureRequest | Mapping[str, Any],
+    ) -> BulkUpdateFeatureResponse:
+        """Bulk update feature
+
+        Zoom operation ``bulkUpdateFeature``: POST ``/users/features``; rate limit ``medium``; success 201.
+
+        Args:
+            payload: ``BulkUpdateFeatureRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import bulk_update_feature as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.check_user_email")
+    async def check_user_email(
+        self,
+        *,
+        email: str,
+    ) -> CheckUserEmailResponse:
+        """Check user email
+
+        Zoom operation ``checkUserEmail``: GET ``/users/email``; rate limit ``light``.
+
+        Args:
+            email: ``str``.
+        """
+        from zoom_async._generated.api.users import check_user_email as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                email=email,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.check_user_vanity_name")
+    async def check_user_vanity_name(
+        self,
+        *,
+        vanity_name: str,
+    ) -> CheckUserVanityNameResponse:
+        """Check user vanity name
+
+        Zoom operation ``checkUserVanityName``: GET ``/users/vanity_name``; rate limit ``light``.
+
+        Args:
+            vanity_name: ``str``.
+        """
+        from zoom_async._generated.api.users import check_user_vanity_name as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                vanity_name=vanity_name,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.create_batch_meeting_registrants")
+    async def create_batch_meeting_registrants(
+        self,
+        meeting_id: int | str,
+        payload: CreateBatchMeetingRegistrantsRequest | Mapping[str, Any],
+    ) -> CreateBatchMeetingRegistrantsResponse:
+        """Create batch meeting registrants
+
+        Zoom operation ``createBatchMeetingRegistrants``: POST ``/meetings/{meetingId}/batch_registrants``; rate limit ``heavy``; success 201.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``CreateBatchMeetingRegistrantsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import create_batch_meeting_registrants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.create_batch_polls")
     async def create_batch_polls(
         self,
@@ -163,6 +994,97 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_batch_webinar_registrants")
+    async def create_batch_webinar_registrants(
+        self,
+        webinar_id: int | str,
+        payload: CreateBatchWebinarRegistrantsRequest | Mapping[str, Any],
+    ) -> CreateBatchWebinarRegistrantsResponse:
+        """Create batch webinar registrants
+
+        Zoom operation ``createBatchWebinarRegistrants``: POST ``/webinars/{webinarId}/batch_registrants``; rate limit ``heavy``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``CreateBatchWebinarRegistrantsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import create_batch_webinar_registrants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.create_group")
+    async def create_group(
+        self,
+        payload: CreateGroupRequest | Mapping[str, Any],
+    ) -> CreateGroupResponse:
+        """Create group
+
+        Zoom operation ``createGroup``: POST ``/groups``; rate limit ``light``; success 201.
+
+        Args:
+            payload: ``CreateGroupRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.groups import create_group as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.h323_devices.create_h323_device")
+    async def create_h323_device(
+        self,
+        payload: CreateH323DeviceRequest | Mapping[str, Any],
+    ) -> CreateH323DeviceResponse:
+        """Create h323 device
+
+        Zoom operation ``createH323Device``: POST ``/h323/devices``; rate limit ``light``; success 201.
+
+        Args:
+            payload: ``CreateH323DeviceRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.h323_devices import create_h323_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation(
+        "zoom_async._generated.api.information_barriers.create_information_barrier_policy"
+    )
+    async def create_information_barrier_policy(
+        self,
+        payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
+    ) -> CreateInformationBarrierPolicyResponse:
+        """Create information barrier policy
+
+        Zoom operation ``createInformationBarrierPolicy``: POST ``/information_barriers/policies``; rate limit ``medium``; success 201.
+
+        Args:
+            payload: ``CreateInformationBarrierPolicyRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.information_barriers import (
+            create_information_barrier_policy as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
                 payload,
             ),
             endpoint.parse_response,
@@ -192,6 +1114,30 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.meetings.create_meeting_invite_links")
+    async def create_meeting_invite_links(
+        self,
+        meeting_id: int | str,
+        payload: CreateMeetingInviteLinksRequest | Mapping[str, Any],
+    ) -> CreateMeetingInviteLinksResponse:
+        """Create meeting invite links
+
+        Zoom operation ``createMeetingInviteLinks``: POST ``/meetings/{meetingId}/invite_links``; rate limit ``light``; success 201.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``CreateMeetingInviteLinksRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import create_meeting_invite_links as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.create_meeting_poll")
     async def create_meeting_poll(
         self,
@@ -212,6 +1158,469 @@ class GeneratedMethods:
             endpoint.build_request(
                 meeting_id,
                 payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.create_meeting_template")
+    async def create_meeting_template(
+        self,
+        user_id: int | str,
+        payload: CreateMeetingTemplateRequest | Mapping[str, Any],
+    ) -> CreateMeetingTemplateResponse:
+        """Create meeting template
+
+        Zoom operation ``createMeetingTemplate``: POST ``/users/{userId}/meeting_templates``; rate limit ``medium``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``CreateMeetingTemplateRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import create_meeting_template as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.create_recording_registrant")
+    async def create_recording_registrant(
+        self,
+        meeting_id: int | str,
+        payload: CreateRecordingRegistrantRequest | Mapping[str, Any],
+    ) -> CreateRecordingRegistrantResponse:
+        """Create recording registrant
+
+        Zoom operation ``createRecordingRegistrant``: POST ``/meetings/{meetingId}/recordings/registrants``; rate limit ``light``; success 201.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``CreateRecordingRegistrantRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.cloud_recording import (
+            create_recording_registrant as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tracking_field.create_tracking_field")
+    async def create_tracking_field(
+        self,
+        payload: CreateTrackingFieldRequest | Mapping[str, Any],
+    ) -> CreateTrackingFieldResponse:
+        """Create tracking field
+
+        Zoom operation ``createTrackingField``: POST ``/tracking_fields``; rate limit ``light``; success 201.
+
+        Args:
+            payload: ``CreateTrackingFieldRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.tracking_field import create_tracking_field as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.create_user")
+    async def create_user(
+        self,
+        payload: CreateUserRequest | Mapping[str, Any],
+    ) -> CreateUserResponse:
+        """Create user
+
+        Zoom operation ``createUser``: POST ``/users``; rate limit ``light``; success 201.
+
+        Args:
+            payload: ``CreateUserRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import create_user as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_webinar")
+    async def create_webinar(
+        self,
+        user_id: int | str,
+        payload: CreateWebinarRequest | Mapping[str, Any],
+    ) -> CreateWebinarResponse:
+        """Create webinar
+
+        Zoom operation ``createWebinar``: POST ``/users/{userId}/webinars``; rate limit ``light``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``CreateWebinarRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import create_webinar as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_webinar_branding_name_tag")
+    async def create_webinar_branding_name_tag(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarBrandingNameTagRequest | Mapping[str, Any],
+    ) -> CreateWebinarBrandingNameTagResponse:
+        """Create webinar branding name tag
+
+        Zoom operation ``createWebinarBrandingNameTag``: POST ``/webinars/{webinarId}/branding/name_tags``; rate limit ``medium``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``CreateWebinarBrandingNameTagRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import create_webinar_branding_name_tag as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_webinar_invite_links")
+    async def create_webinar_invite_links(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarInviteLinksRequest | Mapping[str, Any],
+    ) -> CreateWebinarInviteLinksResponse:
+        """Create webinar invite links
+
+        Zoom operation ``createWebinarInviteLinks``: POST ``/webinars/{webinarId}/invite_links``; rate limit ``light``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``CreateWebinarInviteLinksRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import create_webinar_invite_links as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_webinar_poll")
+    async def create_webinar_poll(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarPollRequest | Mapping[str, Any],
+    ) -> CreateWebinarPollResponse:
+        """Create webinar poll
+
+        Zoom operation ``createWebinarPoll``: POST ``/webinars/{webinarId}/polls``; rate limit ``light``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``CreateWebinarPollRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import create_webinar_poll as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_webinar_registrant")
+    async def create_webinar_registrant(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarRegistrantRequest | Mapping[str, Any],
+        *,
+        occurrence_ids: str | None = None,
+    ) -> CreateWebinarRegistrantResponse:
+        """Create webinar registrant
+
+        Zoom operation ``createWebinarRegistrant``: POST ``/webinars/{webinarId}/registrants``; rate limit ``light``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``CreateWebinarRegistrantRequest``, or a dict in its JSON form.
+            occurrence_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.webinars import create_webinar_registrant as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+                occurrence_ids=occurrence_ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.create_webinar_template")
+    async def create_webinar_template(
+        self,
+        user_id: int | str,
+        payload: CreateWebinarTemplateRequest | Mapping[str, Any],
+    ) -> CreateWebinarTemplateResponse:
+        """Create webinar template
+
+        Zoom operation ``createWebinarTemplate``: POST ``/users/{userId}/webinar_templates``; rate limit ``medium``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``CreateWebinarTemplateRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import create_webinar_template as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.delete_device")
+    async def delete_device(
+        self,
+        device_id: int | str,
+    ) -> None:
+        """Delete device
+
+        Zoom operation ``deleteDevice``: DELETE ``/devices/{deviceId}``; rate limit ``heavy``; success 204.
+
+        Args:
+            device_id: ``int | str``.
+        """
+        from zoom_async._generated.api.devices import delete_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.delete_group")
+    async def delete_group(
+        self,
+        group_id: int | str,
+    ) -> None:
+        """Delete group
+
+        Zoom operation ``deleteGroup``: DELETE ``/groups/{groupId}``; rate limit ``light``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+        """
+        from zoom_async._generated.api.groups import delete_group as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.delete_group_admin")
+    async def delete_group_admin(
+        self,
+        group_id: int | str,
+        user_id: int | str,
+    ) -> None:
+        """Delete group admin
+
+        Zoom operation ``deleteGroupAdmin``: DELETE ``/groups/{groupId}/admins/{userId}``; rate limit ``light``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.groups import delete_group_admin as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.delete_group_member")
+    async def delete_group_member(
+        self,
+        group_id: int | str,
+        member_id: int | str,
+    ) -> None:
+        """Delete group member
+
+        Zoom operation ``deleteGroupMember``: DELETE ``/groups/{groupId}/members/{memberId}``; rate limit ``light``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            member_id: ``int | str``.
+        """
+        from zoom_async._generated.api.groups import delete_group_member as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                member_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.delete_group_virtual_backgrounds")
+    async def delete_group_virtual_backgrounds(
+        self,
+        group_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> None:
+        """Delete group virtual backgrounds
+
+        Zoom operation ``deleteGroupVirtualBackgrounds``: DELETE ``/groups/{groupId}/settings/virtual_backgrounds``; rate limit ``light``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            file_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.groups import delete_group_virtual_backgrounds as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                file_ids=file_ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation(
+        "zoom_async._generated.api.information_barriers.delete_information_barrier_policy"
+    )
+    async def delete_information_barrier_policy(
+        self,
+        policy_id: int | str,
+    ) -> None:
+        """Delete information barrier policy
+
+        Zoom operation ``deleteInformationBarrierPolicy``: DELETE ``/information_barriers/policies/{policyId}``; rate limit ``medium``; success 204.
+
+        Args:
+            policy_id: ``int | str``.
+        """
+        from zoom_async._generated.api.information_barriers import (
+            delete_information_barrier_policy as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                policy_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.delete_legacy_sip_phone")
+    async def delete_legacy_sip_phone(
+        self,
+        phone_id: int | str,
+    ) -> None:
+        """Delete legacy sip phone
+
+        Zoom operation ``deleteLegacySipPhone``: DELETE ``/sip_phones/{phoneId}``; rate limit ``light``; success 204.
+        Deprecated by Zoom: calling it warns with DeprecationWarning.
+
+        Args:
+            phone_id: ``int | str``.
+        """
+        warnings.warn(
+            "delete_legacy_sip_phone (deleteLegacySipPhone) is deprecated by Zoom",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from zoom_async._generated.api.sip_phone import delete_legacy_sip_phone as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                phone_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.delete_live_meeting_chat_message")
+    async def delete_live_meeting_chat_message(
+        self,
+        meeting_id: int | str,
+        message_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> None:
+        """Delete live meeting chat message
+
+        Zoom operation ``deleteLiveMeetingChatMessage``: DELETE ``/live_meetings/{meetingId}/chat/messages/{messageId}``; rate limit ``medium``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            message_id: ``int | str``.
+            file_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.meetings import delete_live_meeting_chat_message as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                message_id,
+                file_ids=file_ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_live_webinar_chat_message")
+    async def delete_live_webinar_chat_message(
+        self,
+        webinar_id: int | str,
+        message_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> None:
+        """Delete live webinar chat message
+
+        Zoom operation ``deleteLiveWebinarChatMessage``: DELETE ``/live_webinars/{webinarId}/chat/messages/{messageId}``; rate limit ``medium``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            message_id: ``int | str``.
+            file_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.webinars import delete_live_webinar_chat_message as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                message_id,
+                file_ids=file_ids,
             ),
             endpoint.parse_response,
         )
@@ -243,6 +1652,48 @@ class GeneratedMethods:
                 occurrence_id=occurrence_id,
                 schedule_for_reminder=schedule_for_reminder,
                 cancel_meeting_reminder=cancel_meeting_reminder,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.delete_meeting_app")
+    async def delete_meeting_app(
+        self,
+        meeting_id: int | str,
+    ) -> None:
+        """Delete meeting app
+
+        Zoom operation ``deleteMeetingApp``: DELETE ``/meetings/{meetingId}/open_apps``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import delete_meeting_app as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.archiving.delete_meeting_archived_files")
+    async def delete_meeting_archived_files(
+        self,
+        meeting_uuid: int | str,
+    ) -> None:
+        """Delete meeting archived files
+
+        Zoom operation ``deleteMeetingArchivedFiles``: DELETE ``/past_meetings/{meetingUUID}/archive_files``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_uuid: ``int | str``.
+        """
+        from zoom_async._generated.api.archiving import delete_meeting_archived_files as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_uuid,
             ),
             endpoint.parse_response,
         )
@@ -299,6 +1750,1171 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.meetings.delete_meeting_survey")
+    async def delete_meeting_survey(
+        self,
+        meeting_id: int | str,
+    ) -> None:
+        """Delete meeting survey
+
+        Zoom operation ``deleteMeetingSurvey``: DELETE ``/meetings/{meetingId}/survey``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import delete_meeting_survey as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.roles.delete_role")
+    async def delete_role(
+        self,
+        role_id: int | str,
+    ) -> None:
+        """Delete role
+
+        Zoom operation ``deleteRole``: DELETE ``/roles/{roleId}``; rate limit ``light``; success 204.
+
+        Args:
+            role_id: ``int | str``.
+        """
+        from zoom_async._generated.api.roles import delete_role as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                role_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.roles.delete_role_member")
+    async def delete_role_member(
+        self,
+        role_id: int | str,
+        member_id: int | str,
+    ) -> None:
+        """Delete role member
+
+        Zoom operation ``deleteRoleMember``: DELETE ``/roles/{roleId}/members/{memberId}``; rate limit ``light``; success 204.
+
+        Args:
+            role_id: ``int | str``.
+            member_id: ``int | str``.
+        """
+        from zoom_async._generated.api.roles import delete_role_member as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                role_id,
+                member_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.delete_sip_phone")
+    async def delete_sip_phone(
+        self,
+        phone_id: int | str,
+    ) -> None:
+        """Delete sip phone
+
+        Zoom operation ``deleteSipPhone``: DELETE ``/sip_phones/phones/{phoneId}``; rate limit ``light``; success 204.
+
+        Args:
+            phone_id: ``int | str``.
+        """
+        from zoom_async._generated.api.sip_phone import delete_sip_phone as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                phone_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tracking_field.delete_tracking_field")
+    async def delete_tracking_field(
+        self,
+        field_id: int | str,
+    ) -> None:
+        """Delete tracking field
+
+        Zoom operation ``deleteTrackingField``: DELETE ``/tracking_fields/{fieldId}``; rate limit ``light``; success 204.
+
+        Args:
+            field_id: ``int | str``.
+        """
+        from zoom_async._generated.api.tracking_field import delete_tracking_field as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                field_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user")
+    async def delete_user(
+        self,
+        user_id: int | str,
+        *,
+        encrypted_email: bool = False,
+        action: DeleteUserAction | str = "disassociate",
+        transfer_email: str | None = None,
+        transfer_meeting: bool | None = None,
+        transfer_webinar: bool | None = None,
+        transfer_recording: bool | None = None,
+        transfer_whiteboard: bool | None = None,
+    ) -> None:
+        """Delete user
+
+        Zoom operation ``deleteUser``: DELETE ``/users/{userId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            encrypted_email: ``bool``; default false.
+            action: ``DeleteUserAction | str``; one of "disassociate", "delete"; default "disassociate".
+            transfer_email: ``str | None``.
+            transfer_meeting: ``bool | None``.
+            transfer_webinar: ``bool | None``.
+            transfer_recording: ``bool | None``.
+            transfer_whiteboard: ``bool | None``.
+        """
+        from zoom_async._generated.api.users import delete_user as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                encrypted_email=encrypted_email,
+                action=action,
+                transfer_email=transfer_email,
+                transfer_meeting=transfer_meeting,
+                transfer_webinar=transfer_webinar,
+                transfer_recording=transfer_recording,
+                transfer_whiteboard=transfer_whiteboard,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user_assistant")
+    async def delete_user_assistant(
+        self,
+        user_id: int | str,
+        assistant_id: int | str,
+    ) -> None:
+        """Delete user assistant
+
+        Zoom operation ``deleteUserAssistant``: DELETE ``/users/{userId}/assistants/{assistantId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            assistant_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import delete_user_assistant as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                assistant_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user_assistants")
+    async def delete_user_assistants(
+        self,
+        user_id: int | str,
+    ) -> None:
+        """Delete user assistants
+
+        Zoom operation ``deleteUserAssistants``: DELETE ``/users/{userId}/assistants``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import delete_user_assistants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user_picture")
+    async def delete_user_picture(
+        self,
+        user_id: int | str,
+    ) -> None:
+        """Delete user picture
+
+        Zoom operation ``deleteUserPicture``: DELETE ``/users/{userId}/picture``; rate limit ``medium``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import delete_user_picture as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user_scheduler")
+    async def delete_user_scheduler(
+        self,
+        user_id: int | str,
+        scheduler_id: int | str,
+    ) -> None:
+        """Delete user scheduler
+
+        Zoom operation ``deleteUserScheduler``: DELETE ``/users/{userId}/schedulers/{schedulerId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            scheduler_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import delete_user_scheduler as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                scheduler_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user_schedulers")
+    async def delete_user_schedulers(
+        self,
+        user_id: int | str,
+    ) -> None:
+        """Delete user schedulers
+
+        Zoom operation ``deleteUserSchedulers``: DELETE ``/users/{userId}/schedulers``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import delete_user_schedulers as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.delete_user_tsp_account")
+    async def delete_user_tsp_account(
+        self,
+        user_id: int | str,
+        tsp_id: int | str,
+    ) -> None:
+        """Delete user tsp account
+
+        Zoom operation ``deleteUserTspAccount``: DELETE ``/users/{userId}/tsp/{tspId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            tsp_id: ``int | str``; one of "1", "2".
+        """
+        from zoom_async._generated.api.tsp import delete_user_tsp_account as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                tsp_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user_virtual_backgrounds")
+    async def delete_user_virtual_backgrounds(
+        self,
+        user_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> None:
+        """Delete user virtual backgrounds
+
+        Zoom operation ``deleteUserVirtualBackgrounds``: DELETE ``/users/{userId}/settings/virtual_backgrounds``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            file_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.users import delete_user_virtual_backgrounds as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                file_ids=file_ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar")
+    async def delete_webinar(
+        self,
+        webinar_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+        cancel_webinar_reminder: bool | None = None,
+    ) -> None:
+        """Delete webinar
+
+        Zoom operation ``deleteWebinar``: DELETE ``/webinars/{webinarId}``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+            cancel_webinar_reminder: ``bool | None``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                occurrence_id=occurrence_id,
+                cancel_webinar_reminder=cancel_webinar_reminder,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_branding_name_tag")
+    async def delete_webinar_branding_name_tag(
+        self,
+        webinar_id: int | str,
+        *,
+        name_tag_ids: str | None = None,
+    ) -> None:
+        """Delete webinar branding name tag
+
+        Zoom operation ``deleteWebinarBrandingNameTag``: DELETE ``/webinars/{webinarId}/branding/name_tags``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            name_tag_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_branding_name_tag as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                name_tag_ids=name_tag_ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation(
+        "zoom_async._generated.api.webinars.delete_webinar_branding_virtual_backgrounds"
+    )
+    async def delete_webinar_branding_virtual_backgrounds(
+        self,
+        webinar_id: int | str,
+        *,
+        ids: str | None = None,
+    ) -> None:
+        """Delete webinar branding virtual backgrounds
+
+        Zoom operation ``deleteWebinarBrandingVirtualBackgrounds``: DELETE ``/webinars/{webinarId}/branding/virtual_backgrounds``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            ids: ``str | None``.
+        """
+        from zoom_async._generated.api.webinars import (
+            delete_webinar_branding_virtual_backgrounds as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                ids=ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_branding_wallpaper")
+    async def delete_webinar_branding_wallpaper(
+        self,
+        webinar_id: int | str,
+    ) -> None:
+        """Delete webinar branding wallpaper
+
+        Zoom operation ``deleteWebinarBrandingWallpaper``: DELETE ``/webinars/{webinarId}/branding/wallpaper``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_branding_wallpaper as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_panelist")
+    async def delete_webinar_panelist(
+        self,
+        webinar_id: int | str,
+        panelist_id: int | str,
+    ) -> None:
+        """Delete webinar panelist
+
+        Zoom operation ``deleteWebinarPanelist``: DELETE ``/webinars/{webinarId}/panelists/{panelistId}``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            panelist_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_panelist as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                panelist_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_panelists")
+    async def delete_webinar_panelists(
+        self,
+        webinar_id: int | str,
+    ) -> None:
+        """Delete webinar panelists
+
+        Zoom operation ``deleteWebinarPanelists``: DELETE ``/webinars/{webinarId}/panelists``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_panelists as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_poll")
+    async def delete_webinar_poll(
+        self,
+        webinar_id: int | str,
+        poll_id: int | str,
+    ) -> None:
+        """Delete webinar poll
+
+        Zoom operation ``deleteWebinarPoll``: DELETE ``/webinars/{webinarId}/polls/{pollId}``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            poll_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_poll as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                poll_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_registrant")
+    async def delete_webinar_registrant(
+        self,
+        webinar_id: int | str,
+        registrant_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+    ) -> None:
+        """Delete webinar registrant
+
+        Zoom operation ``deleteWebinarRegistrant``: DELETE ``/webinars/{webinarId}/registrants/{registrantId}``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            registrant_id: ``int | str``.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_registrant as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                registrant_id,
+                occurrence_id=occurrence_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.delete_webinar_survey")
+    async def delete_webinar_survey(
+        self,
+        webinar_id: int | str,
+    ) -> None:
+        """Delete webinar survey
+
+        Zoom operation ``deleteWebinarSurvey``: DELETE ``/webinars/{webinarId}/survey``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import delete_webinar_survey as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.delete_zpa_device")
+    async def delete_zpa_device(
+        self,
+        vendor: int | str,
+        mac_address: int | str,
+    ) -> None:
+        """Delete zpa device
+
+        Zoom operation ``deleteZpaDevice``: DELETE ``/devices/zpa/vendors/{vendor}/mac_addresses/{macAddress}``; rate limit ``medium``; success 204.
+
+        Args:
+            vendor: ``int | str``.
+            mac_address: ``int | str``.
+        """
+        from zoom_async._generated.api.devices import delete_zpa_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                vendor,
+                mac_address,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.enable_legacy_sip_phone")
+    async def enable_legacy_sip_phone(
+        self,
+        payload: EnableLegacySipPhoneRequest | Mapping[str, Any],
+    ) -> EnableLegacySipPhoneResponse:
+        """Enable legacy sip phone
+
+        Zoom operation ``enableLegacySipPhone``: POST ``/sip_phones``; rate limit ``light``; success 201.
+        Deprecated by Zoom: calling it warns with DeprecationWarning.
+
+        Args:
+            payload: ``EnableLegacySipPhoneRequest``, or a dict in its JSON form.
+        """
+        warnings.warn(
+            "enable_legacy_sip_phone (enableLegacySipPhone) is deprecated by Zoom",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from zoom_async._generated.api.sip_phone import enable_legacy_sip_phone as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.enable_sip_phone")
+    async def enable_sip_phone(
+        self,
+        payload: EnableSipPhoneRequest | Mapping[str, Any],
+    ) -> EnableSipPhoneResponse:
+        """Enable sip phone
+
+        Zoom operation ``enableSipPhone``: POST ``/sip_phones/phones``; rate limit ``light``; success 201.
+
+        Args:
+            payload: ``EnableSipPhoneRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.sip_phone import enable_sip_phone as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.get_account_lock_settings")
+    async def get_account_lock_settings(
+        self,
+        account_id: int | str,
+        *,
+        option: str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> GetAccountLockSettingsResponse:
+        """Get account lock settings
+
+        Zoom operation ``getAccountLockSettings``: GET ``/accounts/{accountId}/lock_settings``; rate limit ``medium``.
+
+        Args:
+            account_id: ``int | str``.
+            option: ``str | None``.
+            custom_query_fields: ``str | None``.
+        """
+        from zoom_async._generated.api.accounts import get_account_lock_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                option=option,
+                custom_query_fields=custom_query_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.get_account_registration_settings")
+    async def get_account_registration_settings(
+        self,
+        account_id: int | str,
+        *,
+        type_: GetAccountRegistrationSettingsType | str | None = None,
+    ) -> GetAccountRegistrationSettingsResponse:
+        """Get account registration settings
+
+        Zoom operation ``getAccountRegistrationSettings``: GET ``/accounts/{accountId}/settings/registration``; rate limit ``medium``.
+
+        Args:
+            account_id: ``int | str``.
+            type_: ``GetAccountRegistrationSettingsType | str | None``; one of "webinar".
+        """
+        from zoom_async._generated.api.accounts import get_account_registration_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.get_account_settings")
+    async def get_account_settings(
+        self,
+        account_id: int | str,
+        *,
+        option: GetAccountSettingsOption | str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> GetAccountSettingsResponse:
+        """Get account settings
+
+        Zoom operation ``getAccountSettings``: GET ``/accounts/{accountId}/settings``; rate limit ``medium``.
+
+        Args:
+            account_id: ``int | str``.
+            option: ``GetAccountSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "security", "meeting_security".
+            custom_query_fields: ``str | None``.
+        """
+        from zoom_async._generated.api.accounts import get_account_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                option=option,
+                custom_query_fields=custom_query_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.get_account_tsp")
+    async def get_account_tsp(
+        self,
+    ) -> GetAccountTspResponse:
+        """Get account tsp
+
+        Zoom operation ``getAccountTsp``: GET ``/tsp``; rate limit ``light``.
+        """
+        from zoom_async._generated.api.tsp import get_account_tsp as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_active_hosts_report")
+    async def get_active_hosts_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: GetActiveHostsReportType | str | None = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        group_id: str | None = None,
+    ) -> GetActiveHostsReportResponse:
+        """Get active hosts report
+
+        Zoom operation ``getActiveHostsReport``: GET ``/report/users``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_active_hosts_report, ...)`` (items: ``users``).
+
+        Args:
+            type_: ``GetActiveHostsReportType | str | None``; one of "active", "inactive".
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            group_id: ``str | None``.
+        """
+        from zoom_async._generated.api.reports import get_active_hosts_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                type_=type_,
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                page_number=page_number,
+                next_page_token=next_page_token,
+                group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.archiving.get_archived_file_statistics")
+    async def get_archived_file_statistics(
+        self,
+        *,
+        from_: datetime.datetime | str | None = None,
+        to: datetime.datetime | str | None = None,
+    ) -> GetArchivedFileStatisticsResponse:
+        """Get archived file statistics
+
+        Zoom operation ``getArchivedFileStatistics``: GET ``/archive_files/statistics``; rate limit ``medium``.
+
+        Args:
+            from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.archiving import get_archived_file_statistics as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_billing_invoices_report")
+    async def get_billing_invoices_report(
+        self,
+        *,
+        billing_id: str,
+    ) -> GetBillingInvoicesReportResponse:
+        """Get billing invoices report
+
+        Zoom operation ``getBillingInvoicesReport``: GET ``/report/billing/invoices``; rate limit ``heavy``.
+
+        Args:
+            billing_id: ``str``.
+        """
+        from zoom_async._generated.api.reports import get_billing_invoices_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                billing_id=billing_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_billing_report")
+    async def get_billing_report(
+        self,
+    ) -> GetBillingReportResponse:
+        """Get billing report
+
+        Zoom operation ``getBillingReport``: GET ``/report/billing``; rate limit ``heavy``.
+        """
+        from zoom_async._generated.api.reports import get_billing_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_chat_metrics")
+    async def get_chat_metrics(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> GetChatMetricsResponse:
+        """Get chat metrics
+
+        Zoom operation ``getChatMetrics``: GET ``/metrics/chat``; rate limit ``resource-intensive``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_chat_metrics, ...)`` (items: ``users``).
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import get_chat_metrics as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_cloud_recording_usage_report")
+    async def get_cloud_recording_usage_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        group_id: str | None = None,
+    ) -> GetCloudRecordingUsageReportResponse:
+        """Get cloud recording usage report
+
+        Zoom operation ``getCloudRecordingUsageReport``: GET ``/report/cloud_recording``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            group_id: ``str | None``.
+        """
+        from zoom_async._generated.api.reports import get_cloud_recording_usage_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_collaboration_device")
+    async def get_collaboration_device(
+        self,
+        user_id: int | str,
+        collaboration_device_id: int | str,
+    ) -> GetCollaborationDeviceResponse:
+        """Get collaboration device
+
+        Zoom operation ``getCollaborationDevice``: GET ``/users/{userId}/collaboration_devices/{collaborationDeviceId}``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+            collaboration_device_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import get_collaboration_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                collaboration_device_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_crc_port_usage")
+    async def get_crc_port_usage(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> GetCrcPortUsageResponse:
+        """Get crc port usage
+
+        Zoom operation ``getCrcPortUsage``: GET ``/metrics/crc``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.dashboards import get_crc_port_usage as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_daily_usage_report")
+    async def get_daily_usage_report(
+        self,
+        *,
+        year: int | None = None,
+        month: int | None = None,
+        group_id: str | None = None,
+    ) -> GetDailyUsageReportResponse:
+        """Get daily usage report
+
+        Zoom operation ``getDailyUsageReport``: GET ``/report/daily``; rate limit ``heavy``.
+
+        Args:
+            year: ``int | None``.
+            month: ``int | None``.
+            group_id: ``str | None``.
+        """
+        from zoom_async._generated.api.reports import get_daily_usage_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                year=year,
+                month=month,
+                group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_dashboard_meeting")
+    async def get_dashboard_meeting(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: GetDashboardMeetingType | str = "live",
+    ) -> GetDashboardMeetingResponse:
+        """Get dashboard meeting
+
+        Zoom operation ``getDashboardMeeting``: GET ``/metrics/meetings/{meetingId}``; rate limit ``heavy``.
+
+        Args:
+            meeting_id: ``int | str``.
+            type_: ``GetDashboardMeetingType | str``; one of "past", "pastOne", "live"; default "live".
+        """
+        from zoom_async._generated.api.dashboards import get_dashboard_meeting as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_dashboard_meeting_participant_qos")
+    async def get_dashboard_meeting_participant_qos(
+        self,
+        meeting_id: int | str,
+        participant_id: int | str,
+        *,
+        type_: GetDashboardMeetingParticipantQosType | str = "live",
+    ) -> GetDashboardMeetingParticipantQosResponse:
+        """Get dashboard meeting participant qos
+
+        Zoom operation ``getDashboardMeetingParticipantQos``: GET ``/metrics/meetings/{meetingId}/participants/{participantId}/qos``; rate limit ``heavy``.
+
+        Args:
+            meeting_id: ``int | str``.
+            participant_id: ``int | str``.
+            type_: ``GetDashboardMeetingParticipantQosType | str``; one of "past", "live"; default "live".
+        """
+        from zoom_async._generated.api.dashboards import (
+            get_dashboard_meeting_participant_qos as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                participant_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_dashboard_webinar")
+    async def get_dashboard_webinar(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: GetDashboardWebinarType | str = "live",
+    ) -> GetDashboardWebinarResponse:
+        """Get dashboard webinar
+
+        Zoom operation ``getDashboardWebinar``: GET ``/metrics/webinars/{webinarId}``; rate limit ``heavy``.
+
+        Args:
+            webinar_id: ``int | str``.
+            type_: ``GetDashboardWebinarType | str``; one of "past", "live"; default "live".
+        """
+        from zoom_async._generated.api.dashboards import get_dashboard_webinar as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_dashboard_webinar_participant_qos")
+    async def get_dashboard_webinar_participant_qos(
+        self,
+        webinar_id: int | str,
+        participant_id: int | str,
+        *,
+        type_: GetDashboardWebinarParticipantQosType | str = "live",
+    ) -> GetDashboardWebinarParticipantQosResponse:
+        """Get dashboard webinar participant qos
+
+        Zoom operation ``getDashboardWebinarParticipantQos``: GET ``/metrics/webinars/{webinarId}/participants/{participantId}/qos``; rate limit ``heavy``.
+
+        Args:
+            webinar_id: ``int | str``.
+            participant_id: ``int | str``.
+            type_: ``GetDashboardWebinarParticipantQosType | str``; one of "past", "live"; default "live".
+        """
+        from zoom_async._generated.api.dashboards import (
+            get_dashboard_webinar_participant_qos as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                participant_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.get_device")
+    async def get_device(
+        self,
+        device_id: int | str,
+    ) -> GetDeviceResponse:
+        """Get device
+
+        Zoom operation ``getDevice``: GET ``/devices/{deviceId}``; rate limit ``heavy``.
+
+        Args:
+            device_id: ``int | str``.
+        """
+        from zoom_async._generated.api.devices import get_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.get_group")
+    async def get_group(
+        self,
+        group_id: int | str,
+    ) -> GetGroupResponse:
+        """Get group
+
+        Zoom operation ``getGroup``: GET ``/groups/{groupId}``; rate limit ``light``.
+
+        Args:
+            group_id: ``int | str``.
+        """
+        from zoom_async._generated.api.groups import get_group as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.get_group_lock_settings")
+    async def get_group_lock_settings(
+        self,
+        group_id: int | str,
+        *,
+        option: str | None = None,
+    ) -> GetGroupLockSettingsResponse:
+        """Get group lock settings
+
+        Zoom operation ``getGroupLockSettings``: GET ``/groups/{groupId}/lock_settings``; rate limit ``medium``.
+
+        Args:
+            group_id: ``int | str``.
+            option: ``str | None``.
+        """
+        from zoom_async._generated.api.groups import get_group_lock_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                option=option,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.get_group_registration_settings")
+    async def get_group_registration_settings(
+        self,
+        group_id: int | str,
+        *,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
+    ) -> GetGroupRegistrationSettingsResponse:
+        """Get group registration settings
+
+        Zoom operation ``getGroupRegistrationSettings``: GET ``/groups/{groupId}/settings/registration``; rate limit ``medium``.
+
+        Args:
+            group_id: ``int | str``.
+            type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
+        """
+        from zoom_async._generated.api.groups import get_group_registration_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.information_barriers.get_information_barrier_policy")
+    async def get_information_barrier_policy(
+        self,
+        policy_id: int | str,
+    ) -> GetInformationBarrierPolicyResponse:
+        """Get information barrier policy
+
+        Zoom operation ``getInformationBarrierPolicy``: GET ``/information_barriers/policies/{policyId}``; rate limit ``medium``.
+
+        Args:
+            policy_id: ``int | str``.
+        """
+        from zoom_async._generated.api.information_barriers import (
+            get_information_barrier_policy as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                policy_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.get_live_stream_details")
     async def get_live_stream_details(
         self,
@@ -316,6 +2932,68 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_meeting_activities_report")
+    async def get_meeting_activities_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        activity_type: GetMeetingActivitiesReportActivityType | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        meeting_number: str | None = None,
+        search_key: str | None = None,
+    ) -> GetMeetingActivitiesReportResponse:
+        """Get meeting activities report
+
+        Zoom operation ``getMeetingActivitiesReport``: GET ``/report/meeting_activities``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_meeting_activities_report, ...)`` (items: ``meeting_activity_logs``).
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            meeting_number: ``str | None``.
+            search_key: ``str | None``.
+            activity_type: ``GetMeetingActivitiesReportActivityType | str``; one of "All Activities", "Meeting Created", "Meeting Started", "User Join", "User Left", "Remote Control", "In-Meeting Chat", "Meeting Ended"; default "All Activities".
+        """
+        from zoom_async._generated.api.reports import get_meeting_activities_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                meeting_number=meeting_number,
+                search_key=search_key,
+                activity_type=activity_type,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.archiving.get_meeting_archived_files")
+    async def get_meeting_archived_files(
+        self,
+        meeting_uuid: int | str,
+    ) -> GetMeetingArchivedFilesResponse:
+        """Get meeting archived files
+
+        Zoom operation ``getMeetingArchivedFiles``: GET ``/past_meetings/{meetingUUID}/archive_files``; rate limit ``light``.
+
+        Args:
+            meeting_uuid: ``int | str``.
+        """
+        from zoom_async._generated.api.archiving import get_meeting_archived_files as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_uuid,
             ),
             endpoint.parse_response,
         )
@@ -369,6 +3047,73 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_live_streaming_token")
+    async def get_meeting_live_streaming_token(
+        self,
+        meeting_id: int | str,
+    ) -> GetMeetingLiveStreamingTokenResponse:
+        """Get meeting live streaming token
+
+        Zoom operation ``getMeetingLiveStreamingToken``: GET ``/meetings/{meetingId}/jointoken/live_streaming``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_live_streaming_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_local_archiving_token")
+    async def get_meeting_local_archiving_token(
+        self,
+        meeting_id: int | str,
+    ) -> GetMeetingLocalArchivingTokenResponse:
+        """Get meeting local archiving token
+
+        Zoom operation ``getMeetingLocalArchivingToken``: GET ``/meetings/{meetingId}/jointoken/local_archiving``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_local_archiving_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_local_recording_token")
+    async def get_meeting_local_recording_token(
+        self,
+        meeting_id: int | str,
+        *,
+        bypass_waiting_room: bool | None = None,
+    ) -> GetMeetingLocalRecordingTokenResponse:
+        """Get meeting local recording token
+
+        Zoom operation ``getMeetingLocalRecordingToken``: GET ``/meetings/{meetingId}/jointoken/local_recording``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+            bypass_waiting_room: ``bool | None``.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_local_recording_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                bypass_waiting_room=bypass_waiting_room,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.get_meeting_poll")
     async def get_meeting_poll(
         self,
@@ -418,6 +3163,86 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.dashboards.get_meeting_quality_scores")
+    async def get_meeting_quality_scores(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: GetMeetingQualityScoresType | str = "meeting",
+    ) -> GetMeetingQualityScoresResponse:
+        """Get meeting quality scores
+
+        Zoom operation ``getMeetingQualityScores``: GET ``/metrics/quality``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            type_: ``GetMeetingQualityScoresType | str``; one of "meeting", "participants"; default "meeting".
+        """
+        from zoom_async._generated.api.dashboards import get_meeting_quality_scores as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.get_meeting_recordings")
+    async def get_meeting_recordings(
+        self,
+        meeting_id: int | str,
+        *,
+        include_fields: str | None = None,
+        ttl: int | None = None,
+    ) -> GetMeetingRecordingsResponse:
+        """Get meeting recordings
+
+        Zoom operation ``getMeetingRecordings``: GET ``/meetings/{meetingId}/recordings``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+            include_fields: ``str | None``.
+            ttl: ``int | None``; 0 to 604800.
+        """
+        from zoom_async._generated.api.cloud_recording import get_meeting_recordings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                include_fields=include_fields,
+                ttl=ttl,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_registrant")
+    async def get_meeting_registrant(
+        self,
+        meeting_id: int | str,
+        registrant_id: int | str,
+    ) -> GetMeetingRegistrantResponse:
+        """Get meeting registrant
+
+        Zoom operation ``getMeetingRegistrant``: GET ``/meetings/{meetingId}/registrants/{registrantId}``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+            registrant_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_registrant as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                registrant_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.get_meeting_registrants_questions")
     async def get_meeting_registrants_questions(
         self,
@@ -439,6 +3264,156 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_sip_uri")
+    async def get_meeting_sip_uri(
+        self,
+        meeting_id: int | str,
+        payload: GetMeetingSipUriRequest | Mapping[str, Any],
+    ) -> GetMeetingSipUriResponse:
+        """Get meeting sip uri
+
+        Zoom operation ``getMeetingSipUri``: POST ``/meetings/{meetingId}/sip_dialing``; rate limit ``medium``.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``GetMeetingSipUriRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_sip_uri as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_summary")
+    async def get_meeting_summary(
+        self,
+        meeting_id: int | str,
+    ) -> GetMeetingSummaryResponse:
+        """Get meeting summary
+
+        Zoom operation ``getMeetingSummary``: GET ``/meetings/{meetingId}/meeting_summary``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_summary as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_survey")
+    async def get_meeting_survey(
+        self,
+        meeting_id: int | str,
+    ) -> GetMeetingSurveyResponse:
+        """Get meeting survey
+
+        Zoom operation ``getMeetingSurvey``: GET ``/meetings/{meetingId}/survey``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import get_meeting_survey as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_meeting_template")
+    async def get_meeting_template(
+        self,
+        user_id: int | str,
+        meeting_template_id: int | str,
+    ) -> GetMeetingTemplateResponse:
+        """Get meeting template
+
+        Zoom operation ``getMeetingTemplate``: GET ``/users/{userId}/meeting_templates/{meetingTemplateId}``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+            meeting_template_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import get_meeting_template as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                meeting_template_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.get_meeting_token")
+    async def get_meeting_token(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: GetMeetingTokenType | str = "closed_caption_token",
+    ) -> GetMeetingTokenResponse:
+        """Get meeting token
+
+        Zoom operation ``getMeetingToken``: GET ``/meetings/{meetingId}/token``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+            type_: ``GetMeetingTokenType | str``; one of "closed_caption_token"; default "closed_caption_token".
+        """
+        from zoom_async._generated.api.meetings import get_meeting_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_operation_logs_report")
+    async def get_operation_logs_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        category_type: GetOperationLogsReportCategoryType | str | None = None,
+    ) -> GetOperationLogsReportResponse:
+        """Get operation logs report
+
+        Zoom operation ``getOperationLogsReport``: GET ``/report/operationlogs``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_operation_logs_report, ...)`` (items: ``operation_logs``).
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            category_type: ``GetOperationLogsReportCategoryType | str | None``; one of "all", "user", "user_settings", "account", "billing", "im", "recording", "phone_contacts", "webinar", "sub_account", "role", "zoom_rooms".
+        """
+        from zoom_async._generated.api.reports import get_operation_logs_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                category_type=category_type,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.get_past_meeting_details")
     async def get_past_meeting_details(
         self,
@@ -456,6 +3431,1019 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.get_recording_analytics_details")
+    async def get_recording_analytics_details(
+        self,
+        meeting_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        type_: GetRecordingAnalyticsDetailsType | str | None = None,
+    ) -> GetRecordingAnalyticsDetailsResponse:
+        """Get recording analytics details
+
+        Zoom operation ``getRecordingAnalyticsDetails``: GET ``/meetings/{meetingId}/recordings/analytics_details``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_recording_analytics_details, ...)`` (items: ``analytics_details``).
+
+        Args:
+            meeting_id: ``int | str``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+            type_: ``GetRecordingAnalyticsDetailsType | str | None``; one of "by_view", "by_download".
+        """
+        from zoom_async._generated.api.cloud_recording import (
+            get_recording_analytics_details as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                from_=from_,
+                to=to,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.get_recording_analytics_summary")
+    async def get_recording_analytics_summary(
+        self,
+        meeting_id: int | str,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+    ) -> GetRecordingAnalyticsSummaryResponse:
+        """Get recording analytics summary
+
+        Zoom operation ``getRecordingAnalyticsSummary``: GET ``/meetings/{meetingId}/recordings/analytics_summary``; rate limit ``medium``.
+
+        Args:
+            meeting_id: ``int | str``.
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.cloud_recording import (
+            get_recording_analytics_summary as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.get_recording_registrant_questions")
+    async def get_recording_registrant_questions(
+        self,
+        meeting_id: int | str,
+    ) -> GetRecordingRegistrantQuestionsResponse:
+        """Get recording registrant questions
+
+        Zoom operation ``getRecordingRegistrantQuestions``: GET ``/meetings/{meetingId}/recordings/registrants/questions``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.cloud_recording import (
+            get_recording_registrant_questions as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.get_recording_settings")
+    async def get_recording_settings(
+        self,
+        meeting_id: int | str,
+    ) -> GetRecordingSettingsResponse:
+        """Get recording settings
+
+        Zoom operation ``getRecordingSettings``: GET ``/meetings/{meetingId}/recordings/settings``; rate limit ``light``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.cloud_recording import get_recording_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_report_meeting")
+    async def get_report_meeting(
+        self,
+        meeting_id: int | str,
+    ) -> GetReportMeetingResponse:
+        """Get report meeting
+
+        Zoom operation ``getReportMeeting``: GET ``/report/meetings/{meetingId}``; rate limit ``heavy``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_meeting as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_report_meeting_qa")
+    async def get_report_meeting_qa(
+        self,
+        meeting_id: int | str,
+    ) -> GetReportMeetingQaResponse:
+        """Get report meeting qa
+
+        Zoom operation ``getReportMeetingQa``: GET ``/report/meetings/{meetingId}/qa``; rate limit ``heavy``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_meeting_qa as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_report_webinar")
+    async def get_report_webinar(
+        self,
+        webinar_id: int | str,
+    ) -> GetReportWebinarResponse:
+        """Get report webinar
+
+        Zoom operation ``getReportWebinar``: GET ``/report/webinars/{webinarId}``; rate limit ``heavy``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_webinar as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_report_webinar_qa")
+    async def get_report_webinar_qa(
+        self,
+        webinar_id: int | str,
+    ) -> GetReportWebinarQaResponse:
+        """Get report webinar qa
+
+        Zoom operation ``getReportWebinarQa``: GET ``/report/webinars/{webinarId}/qa``; rate limit ``heavy``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_webinar_qa as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.roles.get_role")
+    async def get_role(
+        self,
+        role_id: int | str,
+    ) -> GetRoleResponse:
+        """Get role
+
+        Zoom operation ``getRole``: GET ``/roles/{roleId}``; rate limit ``light``.
+
+        Args:
+            role_id: ``int | str``.
+        """
+        from zoom_async._generated.api.roles import get_role as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                role_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_telephone_report")
+    async def get_telephone_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: GetTelephoneReportType | str = "1",
+        query_date_type: GetTelephoneReportQueryDateType | str = "start_time",
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> GetTelephoneReportResponse:
+        """Get telephone report
+
+        Zoom operation ``getTelephoneReport``: GET ``/report/telephone``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_telephone_report, ...)`` (items: ``telephony_usage``).
+
+        Args:
+            type_: ``GetTelephoneReportType | str``; one of "1", "2", "3"; default "1".
+            query_date_type: ``GetTelephoneReportQueryDateType | str``; one of "start_time", "end_time", "meeting_start_time", "meeting_end_time"; default "start_time".
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.reports import get_telephone_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                type_=type_,
+                query_date_type=query_date_type,
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                page_number=page_number,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tracking_field.get_tracking_field")
+    async def get_tracking_field(
+        self,
+        field_id: int | str,
+    ) -> GetTrackingFieldResponse:
+        """Get tracking field
+
+        Zoom operation ``getTrackingField``: GET ``/tracking_fields/{fieldId}``; rate limit ``light``.
+
+        Args:
+            field_id: ``int | str``.
+        """
+        from zoom_async._generated.api.tracking_field import get_tracking_field as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                field_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_upcoming_events_report")
+    async def get_upcoming_events_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        type_: GetUpcomingEventsReportType | str = "all",
+        group_id: str | None = None,
+    ) -> GetUpcomingEventsReportResponse:
+        """Get upcoming events report
+
+        Zoom operation ``getUpcomingEventsReport``: GET ``/report/upcoming_events``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_upcoming_events_report, ...)`` (items: ``upcoming_events``).
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            type_: ``GetUpcomingEventsReportType | str``; one of "meeting", "webinar", "all"; default "all".
+            group_id: ``str | None``.
+        """
+        from zoom_async._generated.api.reports import get_upcoming_events_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                type_=type_,
+                group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_user_permissions")
+    async def get_user_permissions(
+        self,
+        user_id: int | str,
+    ) -> GetUserPermissionsResponse:
+        """Get user permissions
+
+        Zoom operation ``getUserPermissions``: GET ``/users/{userId}/permissions``; rate limit ``light``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import get_user_permissions as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_user_settings")
+    async def get_user_settings(
+        self,
+        user_id: int | str,
+        *,
+        login_type: GetUserSettingsLoginType | int | None = None,
+        option: GetUserSettingsOption | str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> GetUserSettingsResponse:
+        """Get user settings
+
+        Zoom operation ``getUserSettings``: GET ``/users/{userId}/settings``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+            login_type: ``GetUserSettingsLoginType | int | None``; one of 0, 1, 11, 21, 23, 24, 27, 97, 98, 99, 100, 101.
+            option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
+            custom_query_fields: ``str | None``.
+        """
+        from zoom_async._generated.api.users import get_user_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                login_type=login_type,
+                option=option,
+                custom_query_fields=custom_query_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_user_summary")
+    async def get_user_summary(
+        self,
+    ) -> GetUserSummaryResponse:
+        """Get user summary
+
+        Zoom operation ``getUserSummary``: GET ``/users/summary``; rate limit ``medium``.
+        """
+        from zoom_async._generated.api.users import get_user_summary as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_user_token")
+    async def get_user_token(
+        self,
+        user_id: int | str,
+        *,
+        type_: GetUserTokenType | str = "token",
+        ttl: int = 7200,
+    ) -> GetUserTokenResponse:
+        """Get user token
+
+        Zoom operation ``getUserToken``: GET ``/users/{userId}/token``; rate limit ``light``.
+
+        Args:
+            user_id: ``int | str``.
+            type_: ``GetUserTokenType | str``; at most 512 characters; one of "token", "zak"; default "token".
+            ttl: ``int``; default 7200.
+        """
+        from zoom_async._generated.api.users import get_user_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                type_=type_,
+                ttl=ttl,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.get_user_tsp_account")
+    async def get_user_tsp_account(
+        self,
+        user_id: int | str,
+        tsp_id: int | str,
+    ) -> GetUserTspAccountResponse:
+        """Get user tsp account
+
+        Zoom operation ``getUserTspAccount``: GET ``/users/{userId}/tsp/{tspId}``; rate limit ``light``.
+
+        Args:
+            user_id: ``int | str``.
+            tsp_id: ``int | str``; one of "1", "2".
+        """
+        from zoom_async._generated.api.tsp import get_user_tsp_account as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                tsp_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_user_zak")
+    async def get_user_zak(
+        self,
+    ) -> GetUserZakResponse:
+        """Get user zak
+
+        Zoom operation ``getUserZak``: GET ``/users/me/zak``; rate limit ``light``.
+        """
+        from zoom_async._generated.api.users import get_user_zak as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar")
+    async def get_webinar(
+        self,
+        webinar_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+        show_previous_occurrences: bool | None = None,
+    ) -> GetWebinarResponse:
+        """Get webinar
+
+        Zoom operation ``getWebinar``: GET ``/webinars/{webinarId}``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+            show_previous_occurrences: ``bool | None``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                occurrence_id=occurrence_id,
+                show_previous_occurrences=show_previous_occurrences,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_branding")
+    async def get_webinar_branding(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarBrandingResponse:
+        """Get webinar branding
+
+        Zoom operation ``getWebinarBranding``: GET ``/webinars/{webinarId}/branding``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_branding as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_live_stream")
+    async def get_webinar_live_stream(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarLiveStreamResponse:
+        """Get webinar live stream
+
+        Zoom operation ``getWebinarLiveStream``: GET ``/webinars/{webinarId}/livestream``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_live_stream as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_live_streaming_token")
+    async def get_webinar_live_streaming_token(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarLiveStreamingTokenResponse:
+        """Get webinar live streaming token
+
+        Zoom operation ``getWebinarLiveStreamingToken``: GET ``/webinars/{webinarId}/jointoken/live_streaming``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_live_streaming_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_local_archiving_token")
+    async def get_webinar_local_archiving_token(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarLocalArchivingTokenResponse:
+        """Get webinar local archiving token
+
+        Zoom operation ``getWebinarLocalArchivingToken``: GET ``/webinars/{webinarId}/jointoken/local_archiving``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_local_archiving_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_local_recording_token")
+    async def get_webinar_local_recording_token(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarLocalRecordingTokenResponse:
+        """Get webinar local recording token
+
+        Zoom operation ``getWebinarLocalRecordingToken``: GET ``/webinars/{webinarId}/jointoken/local_recording``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_local_recording_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_poll")
+    async def get_webinar_poll(
+        self,
+        webinar_id: int | str,
+        poll_id: int | str,
+    ) -> GetWebinarPollResponse:
+        """Get webinar poll
+
+        Zoom operation ``getWebinarPoll``: GET ``/webinars/{webinarId}/polls/{pollId}``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+            poll_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_poll as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                poll_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_registrant")
+    async def get_webinar_registrant(
+        self,
+        webinar_id: int | str,
+        registrant_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+    ) -> GetWebinarRegistrantResponse:
+        """Get webinar registrant
+
+        Zoom operation ``getWebinarRegistrant``: GET ``/webinars/{webinarId}/registrants/{registrantId}``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+            registrant_id: ``int | str``.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_registrant as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                registrant_id,
+                occurrence_id=occurrence_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_registrant_questions")
+    async def get_webinar_registrant_questions(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarRegistrantQuestionsResponse:
+        """Get webinar registrant questions
+
+        Zoom operation ``getWebinarRegistrantQuestions``: GET ``/webinars/{webinarId}/registrants/questions``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_registrant_questions as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_sip_uri")
+    async def get_webinar_sip_uri(
+        self,
+        webinar_id: int | str,
+        payload: GetWebinarSipUriRequest | Mapping[str, Any],
+    ) -> GetWebinarSipUriResponse:
+        """Get webinar sip uri
+
+        Zoom operation ``getWebinarSipUri``: POST ``/webinars/{webinarId}/sip_dialing``; rate limit ``light``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``GetWebinarSipUriRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_sip_uri as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_survey")
+    async def get_webinar_survey(
+        self,
+        webinar_id: int | str,
+    ) -> GetWebinarSurveyResponse:
+        """Get webinar survey
+
+        Zoom operation ``getWebinarSurvey``: GET ``/webinars/{webinarId}/survey``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import get_webinar_survey as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.get_webinar_token")
+    async def get_webinar_token(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: GetWebinarTokenType | str = "closed_caption_token",
+    ) -> GetWebinarTokenResponse:
+        """Get webinar token
+
+        Zoom operation ``getWebinarToken``: GET ``/webinars/{webinarId}/token``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+            type_: ``GetWebinarTokenType | str``; one of "closed_caption_token"; default "closed_caption_token".
+        """
+        from zoom_async._generated.api.webinars import get_webinar_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_zoom_room_issues")
+    async def get_zoom_room_issues(
+        self,
+        zoomroom_id: int | str,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> GetZoomRoomIssuesResponse:
+        """Get zoom room issues
+
+        Zoom operation ``getZoomRoomIssues``: GET ``/metrics/issues/zoomrooms/{zoomroomId}``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_zoom_room_issues, ...)`` (items: ``issue_details``).
+
+        Args:
+            zoomroom_id: ``int | str``.
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import get_zoom_room_issues as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                zoomroom_id,
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.get_zpa_device_settings")
+    async def get_zpa_device_settings(
+        self,
+        *,
+        user_id: str | None = None,
+    ) -> GetZpaDeviceSettingsResponse:
+        """Get zpa device settings
+
+        Zoom operation ``getZpaDeviceSettings``: GET ``/devices/zpa/settings``; rate limit ``medium``.
+
+        Args:
+            user_id: ``str | None``.
+        """
+        from zoom_async._generated.api.devices import get_zpa_device_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id=user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.list_account_managed_domains")
+    async def list_account_managed_domains(
+        self,
+        account_id: int | str,
+    ) -> ListAccountManagedDomainsResponse:
+        """List account managed domains
+
+        Zoom operation ``listAccountManagedDomains``: GET ``/accounts/{accountId}/managed_domains``; rate limit ``light``.
+
+        Args:
+            account_id: ``int | str``.
+        """
+        from zoom_async._generated.api.accounts import list_account_managed_domains as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.list_account_trusted_domains")
+    async def list_account_trusted_domains(
+        self,
+        account_id: int | str,
+    ) -> ListAccountTrustedDomainsResponse:
+        """List account trusted domains
+
+        Zoom operation ``listAccountTrustedDomains``: GET ``/accounts/{accountId}/trusted_domains``; rate limit ``light``.
+
+        Args:
+            account_id: ``int | str``.
+        """
+        from zoom_async._generated.api.accounts import list_account_trusted_domains as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.archiving.list_archived_files")
+    async def list_archived_files(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.datetime | str | None = None,
+        to: datetime.datetime | str | None = None,
+        query_date_type: ListArchivedFilesQueryDateType | str = "meeting_start_time",
+        group_id: str | None = None,
+        group_ids: str | None = None,
+    ) -> ListArchivedFilesResponse:
+        """List archived files
+
+        Zoom operation ``listArchivedFiles``: GET ``/archive_files``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_archived_files, ...)`` (items: ``meetings``).
+
+        Args:
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
+            query_date_type: ``ListArchivedFilesQueryDateType | str``; one of "meeting_start_time", "archive_complete_time"; default "meeting_start_time".
+            group_id: ``str | None``; deprecated.
+            group_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.archiving import list_archived_files as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                page_size=page_size,
+                next_page_token=next_page_token,
+                from_=from_,
+                to=to,
+                query_date_type=query_date_type,
+                group_id=group_id,
+                group_ids=group_ids,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_client_feedback")
+    async def list_client_feedback(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> ListClientFeedbackResponse:
+        """List client feedback
+
+        Zoom operation ``listClientFeedback``: GET ``/metrics/client/feedback``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.dashboards import list_client_feedback as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_client_satisfaction")
+    async def list_client_satisfaction(
+        self,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+    ) -> ListClientSatisfactionResponse:
+        """List client satisfaction
+
+        Zoom operation ``listClientSatisfaction``: GET ``/metrics/client/satisfaction``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.dashboards import list_client_satisfaction as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_client_versions")
+    async def list_client_versions(
+        self,
+    ) -> ListClientVersionsResponse:
+        """List client versions
+
+        Zoom operation ``listClientVersions``: GET ``/metrics/client_versions``; rate limit ``heavy``.
+        """
+        from zoom_async._generated.api.dashboards import list_client_versions as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.list_cloud_recordings")
+    async def list_cloud_recordings(
+        self,
+        user_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        mc: str = "false",
+        trash: bool = False,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        trash_type: str = "meeting_recordings",
+        meeting_id: int | None = None,
+    ) -> ListCloudRecordingsResponse:
+        """List cloud recordings
+
+        Zoom operation ``listCloudRecordings``: GET ``/users/{userId}/recordings``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_cloud_recordings, ...)`` (items: ``meetings``).
+
+        Args:
+            user_id: ``int | str``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            mc: ``str``; default "false".
+            trash: ``bool``; default false.
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+            trash_type: ``str``; default "meeting_recordings".
+            meeting_id: ``int | None``.
+        """
+        from zoom_async._generated.api.cloud_recording import list_cloud_recordings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                mc=mc,
+                trash=trash,
+                from_=from_,
+                to=to,
+                trash_type=trash_type,
+                meeting_id=meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_meeting_feedback")
+    async def list_dashboard_meeting_feedback(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: ListDashboardMeetingFeedbackType | str = "live",
+        next_page_token: str | None = None,
+        page_size: int = 30,
+    ) -> ListDashboardMeetingFeedbackResponse:
+        """List dashboard meeting feedback
+
+        Zoom operation ``listDashboardMeetingFeedback``: GET ``/metrics/meetings/{meetingId}/participants/satisfaction``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_meeting_feedback, ...)`` (items: ``participants``).
+
+        Args:
+            meeting_id: ``int | str``.
+            type_: ``ListDashboardMeetingFeedbackType | str``; one of "past", "pastOne", "live"; default "live".
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+        """
+        from zoom_async._generated.api.dashboards import list_dashboard_meeting_feedback as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                type_=type_,
+                next_page_token=next_page_token,
+                page_size=page_size,
             ),
             endpoint.parse_response,
         )
@@ -493,6 +4481,38 @@ class GeneratedMethods:
                 page_size=page_size,
                 next_page_token=next_page_token,
                 include_fields=include_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_meeting_sharing")
+    async def list_dashboard_meeting_sharing(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: ListDashboardMeetingSharingType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> ListDashboardMeetingSharingResponse:
+        """List dashboard meeting sharing
+
+        Zoom operation ``listDashboardMeetingSharing``: GET ``/metrics/meetings/{meetingId}/participants/sharing``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_meeting_sharing, ...)`` (items: ``participants``).
+
+        Args:
+            meeting_id: ``int | str``.
+            type_: ``ListDashboardMeetingSharingType | str``; one of "past", "live"; default "live".
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import list_dashboard_meeting_sharing as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                type_=type_,
+                page_size=page_size,
+                next_page_token=next_page_token,
             ),
             endpoint.parse_response,
         )
@@ -544,6 +4564,345 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_webinar_feedback")
+    async def list_dashboard_webinar_feedback(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarFeedbackType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> ListDashboardWebinarFeedbackResponse:
+        """List dashboard webinar feedback
+
+        Zoom operation ``listDashboardWebinarFeedback``: GET ``/metrics/webinars/{webinarId}/participants/satisfaction``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_webinar_feedback, ...)`` (items: ``participants``).
+
+        Args:
+            webinar_id: ``int | str``.
+            type_: ``ListDashboardWebinarFeedbackType | str``; one of "past", "pastOne", "live"; default "live".
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import list_dashboard_webinar_feedback as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                type_=type_,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_webinar_participants")
+    async def list_dashboard_webinar_participants(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarParticipantsType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: ListDashboardWebinarParticipantsIncludeFields | str | None = None,
+    ) -> ListDashboardWebinarParticipantsResponse:
+        """List dashboard webinar participants
+
+        Zoom operation ``listDashboardWebinarParticipants``: GET ``/metrics/webinars/{webinarId}/participants``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_webinar_participants, ...)`` (items: ``participants``).
+
+        Args:
+            webinar_id: ``int | str``.
+            type_: ``ListDashboardWebinarParticipantsType | str``; one of "past", "live"; default "live".
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            include_fields: ``ListDashboardWebinarParticipantsIncludeFields | str | None``; one of "registrant_id".
+        """
+        from zoom_async._generated.api.dashboards import (
+            list_dashboard_webinar_participants as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                type_=type_,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                include_fields=include_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_webinar_sharing")
+    async def list_dashboard_webinar_sharing(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarSharingType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> ListDashboardWebinarSharingResponse:
+        """List dashboard webinar sharing
+
+        Zoom operation ``listDashboardWebinarSharing``: GET ``/metrics/webinars/{webinarId}/participants/sharing``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_webinar_sharing, ...)`` (items: ``participants``).
+
+        Args:
+            webinar_id: ``int | str``.
+            type_: ``ListDashboardWebinarSharingType | str``; one of "past", "live"; default "live".
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import list_dashboard_webinar_sharing as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                type_=type_,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_webinars")
+    async def list_dashboard_webinars(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: ListDashboardWebinarsType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        group_id: str | None = None,
+    ) -> ListDashboardWebinarsResponse:
+        """List dashboard webinars
+
+        Zoom operation ``listDashboardWebinars``: GET ``/metrics/webinars``; rate limit ``resource-intensive``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_webinars, ...)`` (items: ``webinars``).
+
+        Args:
+            type_: ``ListDashboardWebinarsType | str``; one of "past", "live"; default "live".
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            group_id: ``str | None``.
+        """
+        from zoom_async._generated.api.dashboards import list_dashboard_webinars as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                type_=type_,
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_zoom_rooms")
+    async def list_dashboard_zoom_rooms(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> ListDashboardZoomRoomsResponse:
+        """List dashboard zoom rooms
+
+        Zoom operation ``listDashboardZoomRooms``: GET ``/metrics/zoomrooms``; rate limit ``resource-intensive``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_zoom_rooms, ...)`` (items: ``zoom_rooms``).
+
+        Args:
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import list_dashboard_zoom_rooms as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                page_size=page_size,
+                page_number=page_number,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.list_devices")
+    async def list_devices(
+        self,
+        *,
+        search_text: str | None = None,
+        platform_os: ListDevicesPlatformOs | str | None = None,
+        is_enrolled_in_zdm: bool = True,
+        device_type: ListDevicesDeviceType | int = -1,
+        device_vendor: str | None = None,
+        device_model: str | None = None,
+        device_status: ListDevicesDeviceStatus | int = -1,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> ListDevicesResponse:
+        """List devices
+
+        Zoom operation ``listDevices``: GET ``/devices``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_devices, ...)`` (items: ``devices``).
+
+        Args:
+            search_text: ``str | None``.
+            platform_os: ``ListDevicesPlatformOs | str | None``; one of "win", "mac", "ipad", "iphone", "android", "linux".
+            is_enrolled_in_zdm: ``bool``; default true.
+            device_type: ``ListDevicesDeviceType | int``; one of -1, 0, 1, 2, 3, 4, 5, 6; default -1.
+            device_vendor: ``str | None``.
+            device_model: ``str | None``.
+            device_status: ``ListDevicesDeviceStatus | int``; one of -1, 0, 1; default -1.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.devices import list_devices as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                search_text=search_text,
+                platform_os=platform_os,
+                is_enrolled_in_zdm=is_enrolled_in_zdm,
+                device_type=device_type,
+                device_vendor=device_vendor,
+                device_model=device_model,
+                device_status=device_status,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.list_group_admins")
+    async def list_group_admins(
+        self,
+        group_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> ListGroupAdminsResponse:
+        """List group admins
+
+        Zoom operation ``listGroupAdmins``: GET ``/groups/{groupId}/admins``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_group_admins, ...)`` (items: ``admins``).
+
+        Args:
+            group_id: ``int | str``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.groups import list_group_admins as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.list_group_members")
+    async def list_group_members(
+        self,
+        group_id: int | str,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> ListGroupMembersResponse:
+        """List group members
+
+        Zoom operation ``listGroupMembers``: GET ``/groups/{groupId}/members``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_group_members, ...)`` (items: ``members``).
+
+        Args:
+            group_id: ``int | str``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.groups import list_group_members as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                page_size=page_size,
+                page_number=page_number,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.list_groups")
+    async def list_groups(
+        self,
+    ) -> ListGroupsResponse:
+        """List groups
+
+        Zoom operation ``listGroups``: GET ``/groups``; rate limit ``medium``.
+        """
+        from zoom_async._generated.api.groups import list_groups as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.h323_devices.list_h323_devices")
+    async def list_h323_devices(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> ListH323DevicesResponse:
+        """List h323 devices
+
+        Zoom operation ``listH323Devices``: GET ``/h323/devices``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_h323_devices, ...)`` (items: ``devices``).
+
+        Args:
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.h323_devices import list_h323_devices as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                page_size=page_size,
+                page_number=page_number,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation(
+        "zoom_async._generated.api.information_barriers.list_information_barrier_policies"
+    )
+    async def list_information_barrier_policies(
+        self,
+    ) -> ListInformationBarrierPoliciesResponse:
+        """List information barrier policies
+
+        Zoom operation ``listInformationBarrierPolicies``: GET ``/information_barriers/policies``; rate limit ``medium``.
+        """
+        from zoom_async._generated.api.information_barriers import (
+            list_information_barrier_policies as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.list_meeting_registrants")
     async def list_meeting_registrants(
         self,
@@ -578,6 +4937,38 @@ class GeneratedMethods:
                 page_size=page_size,
                 page_number=page_number,
                 next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.list_meeting_summaries")
+    async def list_meeting_summaries(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.datetime | str | None = None,
+        to: datetime.datetime | str | None = None,
+    ) -> ListMeetingSummariesResponse:
+        """List meeting summaries
+
+        Zoom operation ``listMeetingSummaries``: GET ``/meetings/meeting_summaries``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_meeting_summaries, ...)`` (items: ``summaries``).
+
+        Args:
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.meetings import list_meeting_summaries as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                page_size=page_size,
+                next_page_token=next_page_token,
+                from_=from_,
+                to=to,
             ),
             endpoint.parse_response,
         )
@@ -697,6 +5088,27 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.meetings.list_past_meeting_qa")
+    async def list_past_meeting_qa(
+        self,
+        meeting_id: int | str,
+    ) -> ListPastMeetingQaResponse:
+        """List past meeting qa
+
+        Zoom operation ``listPastMeetingQa``: GET ``/past_meetings/{meetingId}/qa``; rate limit ``medium``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import list_past_meeting_qa as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.list_past_meetings")
     async def list_past_meetings(
         self,
@@ -714,6 +5126,401 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_past_webinar_instances")
+    async def list_past_webinar_instances(
+        self,
+        webinar_id: int | str,
+    ) -> ListPastWebinarInstancesResponse:
+        """List past webinar instances
+
+        Zoom operation ``listPastWebinarInstances``: GET ``/past_webinars/{webinarId}/instances``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import list_past_webinar_instances as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_past_webinar_polls")
+    async def list_past_webinar_polls(
+        self,
+        webinar_id: int | str,
+    ) -> ListPastWebinarPollsResponse:
+        """List past webinar polls
+
+        Zoom operation ``listPastWebinarPolls``: GET ``/past_webinars/{webinarId}/polls``; rate limit ``medium``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import list_past_webinar_polls as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_past_webinar_qa")
+    async def list_past_webinar_qa(
+        self,
+        webinar_id: int | str,
+    ) -> ListPastWebinarQaResponse:
+        """List past webinar qa
+
+        Zoom operation ``listPastWebinarQa``: GET ``/past_webinars/{webinarId}/qa``; rate limit ``medium``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import list_past_webinar_qa as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.list_recording_registrants")
+    async def list_recording_registrants(
+        self,
+        meeting_id: int | str,
+        *,
+        status: ListRecordingRegistrantsStatus | str = "approved",
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> ListRecordingRegistrantsResponse:
+        """List recording registrants
+
+        Zoom operation ``listRecordingRegistrants``: GET ``/meetings/{meetingId}/recordings/registrants``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_recording_registrants, ...)`` (items: ``registrants``).
+
+        Args:
+            meeting_id: ``int | str``.
+            status: ``ListRecordingRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved".
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.cloud_recording import list_recording_registrants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                status=status,
+                page_size=page_size,
+                page_number=page_number,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.list_report_meeting_participants")
+    async def list_report_meeting_participants(
+        self,
+        meeting_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: ListReportMeetingParticipantsIncludeFields | str | None = None,
+    ) -> ListReportMeetingParticipantsResponse:
+        """List report meeting participants
+
+        Zoom operation ``listReportMeetingParticipants``: GET ``/report/meetings/{meetingId}/participants``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_report_meeting_participants, ...)`` (items: ``participants``).
+
+        Args:
+            meeting_id: ``int | str``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            include_fields: ``ListReportMeetingParticipantsIncludeFields | str | None``; one of "registrant_id".
+        """
+        from zoom_async._generated.api.reports import list_report_meeting_participants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                include_fields=include_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.list_report_user_meetings")
+    async def list_report_user_meetings(
+        self,
+        user_id: int | str,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        type_: ListReportUserMeetingsType | str = "past",
+    ) -> ListReportUserMeetingsResponse:
+        """List report user meetings
+
+        Zoom operation ``listReportUserMeetings``: GET ``/report/users/{userId}/meetings``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_report_user_meetings, ...)`` (items: ``meetings``).
+
+        Args:
+            user_id: ``int | str``.
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            type_: ``ListReportUserMeetingsType | str``; one of "past", "pastOne", "pastJoined"; default "past".
+        """
+        from zoom_async._generated.api.reports import list_report_user_meetings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.roles.list_role_members")
+    async def list_role_members(
+        self,
+        role_id: int | str,
+        *,
+        page_count: str | None = None,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+    ) -> ListRoleMembersResponse:
+        """List role members
+
+        Zoom operation ``listRoleMembers``: GET ``/roles/{roleId}/members``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_role_members, ...)`` (items: ``members``).
+
+        Args:
+            role_id: ``int | str``.
+            page_count: ``str | None``.
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+        """
+        from zoom_async._generated.api.roles import list_role_members as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                role_id,
+                page_count=page_count,
+                page_number=page_number,
+                next_page_token=next_page_token,
+                page_size=page_size,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.roles.list_roles")
+    async def list_roles(
+        self,
+        *,
+        type_: ListRolesType | str = "common",
+    ) -> ListRolesResponse:
+        """List roles
+
+        Zoom operation ``listRoles``: GET ``/roles``; rate limit ``medium``.
+
+        Args:
+            type_: ``ListRolesType | str``; one of "common", "iq"; default "common".
+        """
+        from zoom_async._generated.api.roles import list_roles as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.list_sip_phones")
+    async def list_sip_phones(
+        self,
+        *,
+        search_key: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> ListSipPhonesResponse:
+        """List sip phones
+
+        Zoom operation ``listSipPhones``: GET ``/sip_phones/phones``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_sip_phones, ...)`` (items: ``phones``).
+
+        Args:
+            search_key: ``str | None``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.sip_phone import list_sip_phones as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                search_key=search_key,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tracking_field.list_tracking_fields")
+    async def list_tracking_fields(
+        self,
+    ) -> ListTrackingFieldsResponse:
+        """List tracking fields
+
+        Zoom operation ``listTrackingFields``: GET ``/tracking_fields``; rate limit ``medium``.
+        """
+        from zoom_async._generated.api.tracking_field import list_tracking_fields as endpoint
+
+        return await self._send(
+            endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.list_upcoming_meetings")
+    async def list_upcoming_meetings(
+        self,
+        user_id: int | str,
+    ) -> ListUpcomingMeetingsResponse:
+        """List upcoming meetings
+
+        Zoom operation ``listUpcomingMeetings``: GET ``/users/{userId}/upcoming_meetings``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.meetings import list_upcoming_meetings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.list_user_assistants")
+    async def list_user_assistants(
+        self,
+        user_id: int | str,
+    ) -> ListUserAssistantsResponse:
+        """List user assistants
+
+        Zoom operation ``listUserAssistants``: GET ``/users/{userId}/assistants``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import list_user_assistants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.list_user_collaboration_devices")
+    async def list_user_collaboration_devices(
+        self,
+        user_id: int | str,
+    ) -> ListUserCollaborationDevicesResponse:
+        """List user collaboration devices
+
+        Zoom operation ``listUserCollaborationDevices``: GET ``/users/{userId}/collaboration_devices``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import list_user_collaboration_devices as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.pac.list_user_pac_accounts")
+    async def list_user_pac_accounts(
+        self,
+        user_id: int | str,
+    ) -> ListUserPacAccountsResponse:
+        """List user pac accounts
+
+        Zoom operation ``listUserPacAccounts``: GET ``/users/{userId}/pac``; rate limit ``light``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.pac import list_user_pac_accounts as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.list_user_schedulers")
+    async def list_user_schedulers(
+        self,
+        user_id: int | str,
+    ) -> ListUserSchedulersResponse:
+        """List user schedulers
+
+        Zoom operation ``listUserSchedulers``: GET ``/users/{userId}/schedulers``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import list_user_schedulers as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.list_user_tsp_accounts")
+    async def list_user_tsp_accounts(
+        self,
+        user_id: int | str,
+    ) -> ListUserTspAccountsResponse:
+        """List user tsp accounts
+
+        Zoom operation ``listUserTspAccounts``: GET ``/users/{userId}/tsp``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.tsp import list_user_tsp_accounts as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
             ),
             endpoint.parse_response,
         )
@@ -791,6 +5598,27 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.webinars.list_webinar_panelists")
+    async def list_webinar_panelists(
+        self,
+        webinar_id: int | str,
+    ) -> ListWebinarPanelistsResponse:
+        """List webinar panelists
+
+        Zoom operation ``listWebinarPanelists``: GET ``/webinars/{webinarId}/panelists``; rate limit ``medium``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import list_webinar_panelists as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.webinars.list_webinar_participants")
     async def list_webinar_participants(
         self,
@@ -816,6 +5644,31 @@ class GeneratedMethods:
                 webinar_id,
                 page_size=page_size,
                 next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_webinar_polls")
+    async def list_webinar_polls(
+        self,
+        webinar_id: int | str,
+        *,
+        anonymous: bool | None = None,
+    ) -> ListWebinarPollsResponse:
+        """List webinar polls
+
+        Zoom operation ``listWebinarPolls``: GET ``/webinars/{webinarId}/polls``; rate limit ``light``.
+
+        Args:
+            webinar_id: ``int | str``.
+            anonymous: ``bool | None``.
+        """
+        from zoom_async._generated.api.webinars import list_webinar_polls as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                anonymous=anonymous,
             ),
             endpoint.parse_response,
         )
@@ -857,6 +5710,565 @@ class GeneratedMethods:
                 page_size=page_size,
                 page_number=page_number,
                 next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_webinar_templates")
+    async def list_webinar_templates(
+        self,
+        user_id: int | str,
+    ) -> ListWebinarTemplatesResponse:
+        """List webinar templates
+
+        Zoom operation ``listWebinarTemplates``: GET ``/users/{userId}/webinar_templates``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import list_webinar_templates as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_webinar_tracking_sources")
+    async def list_webinar_tracking_sources(
+        self,
+        webinar_id: int | str,
+    ) -> ListWebinarTrackingSourcesResponse:
+        """List webinar tracking sources
+
+        Zoom operation ``listWebinarTrackingSources``: GET ``/webinars/{webinarId}/tracking_sources``; rate limit ``medium``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.webinars import list_webinar_tracking_sources as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.list_webinars")
+    async def list_webinars(
+        self,
+        user_id: int | str,
+        *,
+        type_: ListWebinarsType | str = "scheduled",
+        page_size: int = 30,
+        page_number: int = 1,
+    ) -> ListWebinarsResponse:
+        """List webinars
+
+        Zoom operation ``listWebinars``: GET ``/users/{userId}/webinars``; rate limit ``medium``.
+
+        Args:
+            user_id: ``int | str``.
+            type_: ``ListWebinarsType | str``; one of "scheduled", "upcoming"; default "scheduled".
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+        """
+        from zoom_async._generated.api.webinars import list_webinars as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                type_=type_,
+                page_size=page_size,
+                page_number=page_number,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_zoom_room_issues")
+    async def list_zoom_room_issues(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> ListZoomRoomIssuesResponse:
+        """List zoom room issues
+
+        Zoom operation ``listZoomRoomIssues``: GET ``/metrics/zoomrooms/issues``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.dashboards import list_zoom_room_issues as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_zoom_rooms_with_issues")
+    async def list_zoom_rooms_with_issues(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> ListZoomRoomsWithIssuesResponse:
+        """List zoom rooms with issues
+
+        Zoom operation ``listZoomRoomsWithIssues``: GET ``/metrics/issues/zoomrooms``; rate limit ``heavy``.
+
+        Args:
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+        """
+        from zoom_async._generated.api.dashboards import list_zoom_rooms_with_issues as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.list_zpa_versions")
+    async def list_zpa_versions(
+        self,
+        zdm_group_id: int | str,
+    ) -> ListZpaVersionsResponse:
+        """List zpa versions
+
+        Zoom operation ``listZpaVersions``: GET ``/devices/zpa/zdm_groups/{zdmGroupId}/versions``; rate limit ``medium``.
+
+        Args:
+            zdm_group_id: ``int | str``.
+        """
+        from zoom_async._generated.api.devices import list_zpa_versions as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                zdm_group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.recover_meeting_recording")
+    async def recover_meeting_recording(
+        self,
+        meeting_id: int | str,
+        recording_id: int | str,
+        payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
+    ) -> None:
+        """Recover meeting recording
+
+        Zoom operation ``recoverMeetingRecording``: PUT ``/meetings/{meetingId}/recordings/{recordingId}/status``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            recording_id: ``int | str``.
+            payload: ``RecoverMeetingRecordingRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.cloud_recording import recover_meeting_recording as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                recording_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.revoke_user_sso_token")
+    async def revoke_user_sso_token(
+        self,
+        user_id: int | str,
+    ) -> None:
+        """Revoke user sso token
+
+        Zoom operation ``revokeUserSsoToken``: DELETE ``/users/{userId}/token``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+        """
+        from zoom_async._generated.api.users import revoke_user_sso_token as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.set_webinar_branding_virtual_background")
+    async def set_webinar_branding_virtual_background(
+        self,
+        webinar_id: int | str,
+        *,
+        id: str | None = None,
+        set_default_for_all_panelists: bool | None = None,
+    ) -> None:
+        """Set webinar branding virtual background
+
+        Zoom operation ``setWebinarBrandingVirtualBackground``: PATCH ``/webinars/{webinarId}/branding/virtual_backgrounds``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            id: ``str | None``.
+            set_default_for_all_panelists: ``bool | None``.
+        """
+        from zoom_async._generated.api.webinars import (
+            set_webinar_branding_virtual_background as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                id=id,
+                set_default_for_all_panelists=set_default_for_all_panelists,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.update_account_registration_settings")
+    async def update_account_registration_settings(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
+        *,
+        type_: UpdateAccountRegistrationSettingsType | str | None = None,
+    ) -> None:
+        """Update account registration settings
+
+        Zoom operation ``updateAccountRegistrationSettings``: PATCH ``/accounts/{accountId}/settings/registration``; rate limit ``medium``; success 204.
+
+        Args:
+            account_id: ``int | str``.
+            payload: ``UpdateAccountRegistrationSettingsRequest``, or a dict in its JSON form.
+            type_: ``UpdateAccountRegistrationSettingsType | str | None``; one of "webinar".
+        """
+        from zoom_async._generated.api.accounts import (
+            update_account_registration_settings as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                payload,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.update_account_tsp")
+    async def update_account_tsp(
+        self,
+        payload: UpdateAccountTspRequest | Mapping[str, Any],
+    ) -> None:
+        """Update account tsp
+
+        Zoom operation ``updateAccountTsp``: PATCH ``/tsp``; rate limit ``light``; success 204.
+
+        Args:
+            payload: ``UpdateAccountTspRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.tsp import update_account_tsp as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.archiving.update_archived_file")
+    async def update_archived_file(
+        self,
+        file_id: int | str,
+        payload: UpdateArchivedFileRequest | Mapping[str, Any],
+    ) -> None:
+        """Update archived file
+
+        Zoom operation ``updateArchivedFile``: PATCH ``/archive_files/{fileId}``; rate limit ``light``; success 204.
+
+        Args:
+            file_id: ``int | str``.
+            payload: ``UpdateArchivedFileRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.archiving import update_archived_file as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                file_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.update_device")
+    async def update_device(
+        self,
+        device_id: int | str,
+        payload: UpdateDeviceRequest | Mapping[str, Any],
+    ) -> None:
+        """Update device
+
+        Zoom operation ``updateDevice``: PATCH ``/devices/{deviceId}``; rate limit ``medium``; success 204.
+
+        Args:
+            device_id: ``int | str``.
+            payload: ``UpdateDeviceRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.devices import update_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.update_device_assignment")
+    async def update_device_assignment(
+        self,
+        device_id: int | str,
+        payload: UpdateDeviceAssignmentRequest | Mapping[str, Any],
+    ) -> None:
+        """Update device assignment
+
+        Zoom operation ``updateDeviceAssignment``: PATCH ``/devices/{deviceId}/assignment``; rate limit ``medium``; success 204.
+
+        Args:
+            device_id: ``int | str``.
+            payload: ``UpdateDeviceAssignmentRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.devices import update_device_assignment as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.update_group")
+    async def update_group(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupRequest | Mapping[str, Any],
+    ) -> None:
+        """Update group
+
+        Zoom operation ``updateGroup``: PATCH ``/groups/{groupId}``; rate limit ``light``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``UpdateGroupRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.groups import update_group as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.update_group_lock_settings")
+    async def update_group_lock_settings(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupLockSettingsRequest | Mapping[str, Any],
+        *,
+        option: str | None = None,
+    ) -> None:
+        """Update group lock settings
+
+        Zoom operation ``updateGroupLockSettings``: PATCH ``/groups/{groupId}/lock_settings``; rate limit ``medium``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``UpdateGroupLockSettingsRequest``, or a dict in its JSON form.
+            option: ``str | None``.
+        """
+        from zoom_async._generated.api.groups import update_group_lock_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+                option=option,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.update_group_member")
+    async def update_group_member(
+        self,
+        group_id: int | str,
+        member_id: int | str,
+        payload: UpdateGroupMemberRequest | Mapping[str, Any],
+    ) -> None:
+        """Update group member
+
+        Zoom operation ``updateGroupMember``: PATCH ``/groups/{groupId}/members/{memberId}``; rate limit ``medium``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            member_id: ``int | str``.
+            payload: ``UpdateGroupMemberRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.groups import update_group_member as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                member_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.update_group_registration_settings")
+    async def update_group_registration_settings(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
+        *,
+        type_: UpdateGroupRegistrationSettingsType | str | None = None,
+    ) -> None:
+        """Update group registration settings
+
+        Zoom operation ``updateGroupRegistrationSettings``: PATCH ``/groups/{groupId}/settings/registration``; rate limit ``medium``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``UpdateGroupRegistrationSettingsRequest``, or a dict in its JSON form.
+            type_: ``UpdateGroupRegistrationSettingsType | str | None``; one of "webinar".
+        """
+        from zoom_async._generated.api.groups import update_group_registration_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+                type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.h323_devices.update_h323_device")
+    async def update_h323_device(
+        self,
+        device_id: int | str,
+        payload: UpdateH323DeviceRequest | Mapping[str, Any],
+    ) -> None:
+        """Update h323 device
+
+        Zoom operation ``updateH323Device``: PATCH ``/h323/devices/{deviceId}``; rate limit ``light``; success 204.
+
+        Args:
+            device_id: ``int | str``.
+            payload: ``UpdateH323DeviceRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.h323_devices import update_h323_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.update_legacy_sip_phone")
+    async def update_legacy_sip_phone(
+        self,
+        phone_id: int | str,
+        payload: UpdateLegacySipPhoneRequest | Mapping[str, Any],
+    ) -> None:
+        """Update legacy sip phone
+
+        Zoom operation ``updateLegacySipPhone``: PATCH ``/sip_phones/{phoneId}``; rate limit ``light``; success 204.
+        Deprecated by Zoom: calling it warns with DeprecationWarning.
+
+        Args:
+            phone_id: ``int | str``.
+            payload: ``UpdateLegacySipPhoneRequest``, or a dict in its JSON form.
+        """
+        warnings.warn(
+            "update_legacy_sip_phone (updateLegacySipPhone) is deprecated by Zoom",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from zoom_async._generated.api.sip_phone import update_legacy_sip_phone as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                phone_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.update_live_meeting_chat_message")
+    async def update_live_meeting_chat_message(
+        self,
+        meeting_id: int | str,
+        message_id: int | str,
+        payload: UpdateLiveMeetingChatMessageRequest | Mapping[str, Any],
+    ) -> None:
+        """Update live meeting chat message
+
+        Zoom operation ``updateLiveMeetingChatMessage``: PATCH ``/live_meetings/{meetingId}/chat/messages/{messageId}``; rate limit ``medium``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            message_id: ``int | str``.
+            payload: ``UpdateLiveMeetingChatMessageRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import update_live_meeting_chat_message as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                message_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.update_live_meeting_rtms_app_status")
+    async def update_live_meeting_rtms_app_status(
+        self,
+        meeting_id: int | str,
+        payload: UpdateLiveMeetingRtmsAppStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update live meeting rtms app status
+
+        Zoom operation ``updateLiveMeetingRtmsAppStatus``: PATCH ``/live_meetings/{meetingId}/rtms_app/status``; rate limit ``medium``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``UpdateLiveMeetingRtmsAppStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import (
+            update_live_meeting_rtms_app_status as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
             ),
             endpoint.parse_response,
         )
@@ -904,6 +6316,30 @@ class GeneratedMethods:
             payload: ``UpdateMeetingLiveStreamRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import update_meeting_live_stream as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.update_meeting_live_stream_status")
+    async def update_meeting_live_stream_status(
+        self,
+        meeting_id: int | str,
+        payload: UpdateMeetingLiveStreamStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update meeting live stream status
+
+        Zoom operation ``updateMeetingLiveStreamStatus``: PATCH ``/meetings/{meetingId}/livestream/status``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``UpdateMeetingLiveStreamStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import update_meeting_live_stream_status as endpoint
 
         return await self._send(
             endpoint.build_request(
@@ -1014,6 +6450,443 @@ class GeneratedMethods:
             endpoint.build_request(
                 meeting_id,
                 payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation(
+        "zoom_async._generated.api.cloud_recording.update_recording_registrant_questions"
+    )
+    async def update_recording_registrant_questions(
+        self,
+        meeting_id: int | str,
+        payload: UpdateRecordingRegistrantQuestionsRequest | Mapping[str, Any],
+    ) -> None:
+        """Update recording registrant questions
+
+        Zoom operation ``updateRecordingRegistrantQuestions``: PATCH ``/meetings/{meetingId}/recordings/registrants/questions``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``UpdateRecordingRegistrantQuestionsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.cloud_recording import (
+            update_recording_registrant_questions as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.update_recording_registrant_status")
+    async def update_recording_registrant_status(
+        self,
+        meeting_id: int | str,
+        payload: UpdateRecordingRegistrantStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update recording registrant status
+
+        Zoom operation ``updateRecordingRegistrantStatus``: PUT ``/meetings/{meetingId}/recordings/registrants/status``; rate limit ``medium``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``UpdateRecordingRegistrantStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.cloud_recording import (
+            update_recording_registrant_status as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.update_recording_settings")
+    async def update_recording_settings(
+        self,
+        meeting_id: int | str,
+        payload: UpdateRecordingSettingsRequest | Mapping[str, Any],
+    ) -> None:
+        """Update recording settings
+
+        Zoom operation ``updateRecordingSettings``: PATCH ``/meetings/{meetingId}/recordings/settings``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``UpdateRecordingSettingsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.cloud_recording import update_recording_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.sip_phone.update_sip_phone")
+    async def update_sip_phone(
+        self,
+        phone_id: int | str,
+        payload: UpdateSipPhoneRequest | Mapping[str, Any],
+    ) -> None:
+        """Update sip phone
+
+        Zoom operation ``updateSipPhone``: PATCH ``/sip_phones/phones/{phoneId}``; rate limit ``light``; success 204.
+
+        Args:
+            phone_id: ``int | str``.
+            payload: ``UpdateSipPhoneRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.sip_phone import update_sip_phone as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                phone_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tracking_field.update_tracking_field")
+    async def update_tracking_field(
+        self,
+        field_id: int | str,
+        payload: UpdateTrackingFieldRequest | Mapping[str, Any],
+    ) -> None:
+        """Update tracking field
+
+        Zoom operation ``updateTrackingField``: PATCH ``/tracking_fields/{fieldId}``; rate limit ``light``; success 204.
+
+        Args:
+            field_id: ``int | str``.
+            payload: ``UpdateTrackingFieldRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.tracking_field import update_tracking_field as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                field_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.update_user_email")
+    async def update_user_email(
+        self,
+        user_id: int | str,
+        payload: UpdateUserEmailRequest | Mapping[str, Any],
+    ) -> None:
+        """Update user email
+
+        Zoom operation ``updateUserEmail``: PUT ``/users/{userId}/email``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserEmailRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import update_user_email as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.update_user_password")
+    async def update_user_password(
+        self,
+        user_id: int | str,
+        payload: UpdateUserPasswordRequest | Mapping[str, Any],
+    ) -> None:
+        """Update user password
+
+        Zoom operation ``updateUserPassword``: PUT ``/users/{userId}/password``; rate limit ``medium``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserPasswordRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import update_user_password as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.update_user_settings")
+    async def update_user_settings(
+        self,
+        user_id: int | str,
+        payload: UpdateUserSettingsRequest | Mapping[str, Any],
+        *,
+        option: UpdateUserSettingsOption | str | None = None,
+    ) -> None:
+        """Update user settings
+
+        Zoom operation ``updateUserSettings``: PATCH ``/users/{userId}/settings``; rate limit ``medium``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserSettingsRequest``, or a dict in its JSON form.
+            option: ``UpdateUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
+        """
+        from zoom_async._generated.api.users import update_user_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+                option=option,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.update_user_tsp_account")
+    async def update_user_tsp_account(
+        self,
+        user_id: int | str,
+        tsp_id: int | str,
+        payload: UpdateUserTspAccountRequest | Mapping[str, Any],
+    ) -> None:
+        """Update user tsp account
+
+        Zoom operation ``updateUserTspAccount``: PATCH ``/users/{userId}/tsp/{tspId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            tsp_id: ``int | str``; one of "1", "2".
+            payload: ``UpdateUserTspAccountRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.tsp import update_user_tsp_account as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                tsp_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.tsp.update_user_tsp_settings")
+    async def update_user_tsp_settings(
+        self,
+        user_id: int | str,
+        payload: UpdateUserTspSettingsRequest | Mapping[str, Any],
+    ) -> None:
+        """Update user tsp settings
+
+        Zoom operation ``updateUserTspSettings``: PATCH ``/users/{userId}/tsp/settings``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserTspSettingsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.tsp import update_user_tsp_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar")
+    async def update_webinar(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarRequest | Mapping[str, Any],
+        *,
+        occurrence_id: str | None = None,
+    ) -> None:
+        """Update webinar
+
+        Zoom operation ``updateWebinar``: PATCH ``/webinars/{webinarId}``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarRequest``, or a dict in its JSON form.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+        """
+        from zoom_async._generated.api.webinars import update_webinar as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+                occurrence_id=occurrence_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_branding_name_tag")
+    async def update_webinar_branding_name_tag(
+        self,
+        webinar_id: int | str,
+        name_tag_id: int | str,
+        payload: UpdateWebinarBrandingNameTagRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar branding name tag
+
+        Zoom operation ``updateWebinarBrandingNameTag``: PATCH ``/webinars/{webinarId}/branding/name_tags/{nameTagId}``; rate limit ``medium``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            name_tag_id: ``int | str``.
+            payload: ``UpdateWebinarBrandingNameTagRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_branding_name_tag as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                name_tag_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_live_stream")
+    async def update_webinar_live_stream(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarLiveStreamRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar live stream
+
+        Zoom operation ``updateWebinarLiveStream``: PATCH ``/webinars/{webinarId}/livestream``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarLiveStreamRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_live_stream as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_live_stream_status")
+    async def update_webinar_live_stream_status(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarLiveStreamStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar live stream status
+
+        Zoom operation ``updateWebinarLiveStreamStatus``: PATCH ``/webinars/{webinarId}/livestream/status``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarLiveStreamStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_live_stream_status as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_poll")
+    async def update_webinar_poll(
+        self,
+        webinar_id: int | str,
+        poll_id: int | str,
+        payload: UpdateWebinarPollRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar poll
+
+        Zoom operation ``updateWebinarPoll``: PUT ``/webinars/{webinarId}/polls/{pollId}``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            poll_id: ``int | str``.
+            payload: ``UpdateWebinarPollRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_poll as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                poll_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_registrant_questions")
+    async def update_webinar_registrant_questions(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarRegistrantQuestionsRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar registrant questions
+
+        Zoom operation ``updateWebinarRegistrantQuestions``: PATCH ``/webinars/{webinarId}/registrants/questions``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarRegistrantQuestionsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import (
+            update_webinar_registrant_questions as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_registrant_status")
+    async def update_webinar_registrant_status(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarRegistrantStatusRequest | Mapping[str, Any],
+        *,
+        occurrence_id: str | None = None,
+    ) -> None:
+        """Update webinar registrant status
+
+        Zoom operation ``updateWebinarRegistrantStatus``: PUT ``/webinars/{webinarId}/registrants/status``; rate limit ``medium``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarRegistrantStatusRequest``, or a dict in its JSON form.
+            occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_registrant_status as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+                occurrence_id=occurrence_id,
             ),
             endpoint.parse_response,
         )

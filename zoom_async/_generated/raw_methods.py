@@ -13,28 +13,361 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoom_async.response import APIResponse
 
 if TYPE_CHECKING:
+    from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
+    from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
+    from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
+    from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
+    from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppResponse
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
     )
     from zoom_async._generated.models.add_meeting_registrant_response import (
         AddMeetingRegistrantResponse,
     )
+    from zoom_async._generated.models.add_role_members_request import AddRoleMembersRequest
+    from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
+    from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
+    from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
+    from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
+    from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
+    from zoom_async._generated.models.add_webinar_panelists_request import (
+        AddWebinarPanelistsRequest,
+    )
+    from zoom_async._generated.models.add_webinar_panelists_response import (
+        AddWebinarPanelistsResponse,
+    )
+    from zoom_async._generated.models.assign_zpa_device_request import AssignZpaDeviceRequest
+    from zoom_async._generated.models.bulk_update_feature_request import BulkUpdateFeatureRequest
+    from zoom_async._generated.models.bulk_update_feature_response import BulkUpdateFeatureResponse
+    from zoom_async._generated.models.check_user_email_response import CheckUserEmailResponse
+    from zoom_async._generated.models.check_user_vanity_name_response import (
+        CheckUserVanityNameResponse,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_request import (
+        CreateBatchMeetingRegistrantsRequest,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_response import (
+        CreateBatchMeetingRegistrantsResponse,
+    )
     from zoom_async._generated.models.create_batch_polls_request import CreateBatchPollsRequest
     from zoom_async._generated.models.create_batch_polls_response import CreateBatchPollsResponse
+    from zoom_async._generated.models.create_batch_webinar_registrants_request import (
+        CreateBatchWebinarRegistrantsRequest,
+    )
+    from zoom_async._generated.models.create_batch_webinar_registrants_response import (
+        CreateBatchWebinarRegistrantsResponse,
+    )
+    from zoom_async._generated.models.create_group_request import CreateGroupRequest
+    from zoom_async._generated.models.create_group_response import CreateGroupResponse
+    from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
+    from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
+    from zoom_async._generated.models.create_information_barrier_policy_request import (
+        CreateInformationBarrierPolicyRequest,
+    )
+    from zoom_async._generated.models.create_information_barrier_policy_response import (
+        CreateInformationBarrierPolicyResponse,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_request import (
+        CreateMeetingInviteLinksRequest,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_response import (
+        CreateMeetingInviteLinksResponse,
+    )
     from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
     from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
     from zoom_async._generated.models.create_meeting_response import CreateMeetingResponse
+    from zoom_async._generated.models.create_meeting_template_request import (
+        CreateMeetingTemplateRequest,
+    )
+    from zoom_async._generated.models.create_meeting_template_response import (
+        CreateMeetingTemplateResponse,
+    )
+    from zoom_async._generated.models.create_recording_registrant_request import (
+        CreateRecordingRegistrantRequest,
+    )
+    from zoom_async._generated.models.create_recording_registrant_response import (
+        CreateRecordingRegistrantResponse,
+    )
+    from zoom_async._generated.models.create_tracking_field_request import (
+        CreateTrackingFieldRequest,
+    )
+    from zoom_async._generated.models.create_tracking_field_response import (
+        CreateTrackingFieldResponse,
+    )
+    from zoom_async._generated.models.create_user_request import CreateUserRequest
+    from zoom_async._generated.models.create_user_response import CreateUserResponse
+    from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
+        CreateWebinarBrandingNameTagRequest,
+    )
+    from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
+        CreateWebinarBrandingNameTagResponse,
+    )
+    from zoom_async._generated.models.create_webinar_invite_links_request import (
+        CreateWebinarInviteLinksRequest,
+    )
+    from zoom_async._generated.models.create_webinar_invite_links_response import (
+        CreateWebinarInviteLinksResponse,
+    )
+    from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
+    from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
+    from zoom_async._generated.models.create_webinar_registrant_request import (
+        CreateWebinarRegistrantRequest,
+    )
+    from zoom_async._generated.models.create_webinar_registrant_response import (
+        CreateWebinarRegistrantResponse,
+    )
+    from zoom_async._generated.models.create_webinar_request import CreateWebinarRequest
+    from zoom_async._generated.models.create_webinar_response import CreateWebinarResponse
+    from zoom_async._generated.models.create_webinar_template_request import (
+        CreateWebinarTemplateRequest,
+    )
+    from zoom_async._generated.models.create_webinar_template_response import (
+        CreateWebinarTemplateResponse,
+    )
+    from zoom_async._generated.models.delete_user_action import DeleteUserAction
+    from zoom_async._generated.models.enable_legacy_sip_phone_request import (
+        EnableLegacySipPhoneRequest,
+    )
+    from zoom_async._generated.models.enable_legacy_sip_phone_response import (
+        EnableLegacySipPhoneResponse,
+    )
+    from zoom_async._generated.models.enable_sip_phone_request import EnableSipPhoneRequest
+    from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
+    from zoom_async._generated.models.get_account_lock_settings_response import (
+        GetAccountLockSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_response import (
+        GetAccountRegistrationSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_type import (
+        GetAccountRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
+    from zoom_async._generated.models.get_account_settings_response import (
+        GetAccountSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_tsp_response import GetAccountTspResponse
+    from zoom_async._generated.models.get_active_hosts_report_response import (
+        GetActiveHostsReportResponse,
+    )
+    from zoom_async._generated.models.get_active_hosts_report_type import GetActiveHostsReportType
+    from zoom_async._generated.models.get_archived_file_statistics_response import (
+        GetArchivedFileStatisticsResponse,
+    )
+    from zoom_async._generated.models.get_billing_invoices_report_response import (
+        GetBillingInvoicesReportResponse,
+    )
+    from zoom_async._generated.models.get_billing_report_response import GetBillingReportResponse
+    from zoom_async._generated.models.get_chat_metrics_response import GetChatMetricsResponse
+    from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
+        GetCloudRecordingUsageReportResponse,
+    )
+    from zoom_async._generated.models.get_collaboration_device_response import (
+        GetCollaborationDeviceResponse,
+    )
+    from zoom_async._generated.models.get_crc_port_usage_response import GetCrcPortUsageResponse
+    from zoom_async._generated.models.get_daily_usage_report_response import (
+        GetDailyUsageReportResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
+        GetDashboardMeetingParticipantQosResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_type import (
+        GetDashboardMeetingParticipantQosType,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_response import (
+        GetDashboardMeetingResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_type import GetDashboardMeetingType
+    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
+        GetDashboardWebinarParticipantQosResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_type import (
+        GetDashboardWebinarParticipantQosType,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_response import (
+        GetDashboardWebinarResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
+    from zoom_async._generated.models.get_device_response import GetDeviceResponse
+    from zoom_async._generated.models.get_group_lock_settings_response import (
+        GetGroupLockSettingsResponse,
+    )
+    from zoom_async._generated.models.get_group_registration_settings_response import (
+        GetGroupRegistrationSettingsResponse,
+    )
+    from zoom_async._generated.models.get_group_registration_settings_type import (
+        GetGroupRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.get_group_response import GetGroupResponse
+    from zoom_async._generated.models.get_information_barrier_policy_response import (
+        GetInformationBarrierPolicyResponse,
+    )
     from zoom_async._generated.models.get_live_stream_details_response import (
         GetLiveStreamDetailsResponse,
+    )
+    from zoom_async._generated.models.get_meeting_activities_report_activity_type import (
+        GetMeetingActivitiesReportActivityType,
+    )
+    from zoom_async._generated.models.get_meeting_activities_report_response import (
+        GetMeetingActivitiesReportResponse,
+    )
+    from zoom_async._generated.models.get_meeting_archived_files_response import (
+        GetMeetingArchivedFilesResponse,
     )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
     )
+    from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
+        GetMeetingLiveStreamingTokenResponse,
+    )
+    from zoom_async._generated.models.get_meeting_local_archiving_token_response import (
+        GetMeetingLocalArchivingTokenResponse,
+    )
+    from zoom_async._generated.models.get_meeting_local_recording_token_response import (
+        GetMeetingLocalRecordingTokenResponse,
+    )
     from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
     from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
+    from zoom_async._generated.models.get_meeting_quality_scores_response import (
+        GetMeetingQualityScoresResponse,
+    )
+    from zoom_async._generated.models.get_meeting_quality_scores_type import (
+        GetMeetingQualityScoresType,
+    )
+    from zoom_async._generated.models.get_meeting_recordings_response import (
+        GetMeetingRecordingsResponse,
+    )
+    from zoom_async._generated.models.get_meeting_registrant_response import (
+        GetMeetingRegistrantResponse,
+    )
+    from zoom_async._generated.models.get_meeting_sip_uri_request import GetMeetingSipUriRequest
+    from zoom_async._generated.models.get_meeting_sip_uri_response import GetMeetingSipUriResponse
+    from zoom_async._generated.models.get_meeting_summary_response import GetMeetingSummaryResponse
+    from zoom_async._generated.models.get_meeting_survey_response import GetMeetingSurveyResponse
+    from zoom_async._generated.models.get_meeting_template_response import (
+        GetMeetingTemplateResponse,
+    )
+    from zoom_async._generated.models.get_meeting_token_response import GetMeetingTokenResponse
+    from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
+    from zoom_async._generated.models.get_operation_logs_report_category_type import (
+        GetOperationLogsReportCategoryType,
+    )
+    from zoom_async._generated.models.get_operation_logs_report_response import (
+        GetOperationLogsReportResponse,
+    )
     from zoom_async._generated.models.get_past_meeting_details_response import (
         GetPastMeetingDetailsResponse,
+    )
+    from zoom_async._generated.models.get_recording_analytics_details_response import (
+        GetRecordingAnalyticsDetailsResponse,
+    )
+    from zoom_async._generated.models.get_recording_analytics_details_type import (
+        GetRecordingAnalyticsDetailsType,
+    )
+    from zoom_async._generated.models.get_recording_analytics_summary_response import (
+        GetRecordingAnalyticsSummaryResponse,
+    )
+    from zoom_async._generated.models.get_recording_registrant_questions_response import (
+        GetRecordingRegistrantQuestionsResponse,
+    )
+    from zoom_async._generated.models.get_recording_settings_response import (
+        GetRecordingSettingsResponse,
+    )
+    from zoom_async._generated.models.get_report_meeting_qa_response import (
+        GetReportMeetingQaResponse,
+    )
+    from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
+    from zoom_async._generated.models.get_report_webinar_qa_response import (
+        GetReportWebinarQaResponse,
+    )
+    from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+    from zoom_async._generated.models.get_role_response import GetRoleResponse
+    from zoom_async._generated.models.get_telephone_report_query_date_type import (
+        GetTelephoneReportQueryDateType,
+    )
+    from zoom_async._generated.models.get_telephone_report_response import (
+        GetTelephoneReportResponse,
+    )
+    from zoom_async._generated.models.get_telephone_report_type import GetTelephoneReportType
+    from zoom_async._generated.models.get_tracking_field_response import GetTrackingFieldResponse
+    from zoom_async._generated.models.get_upcoming_events_report_response import (
+        GetUpcomingEventsReportResponse,
+    )
+    from zoom_async._generated.models.get_upcoming_events_report_type import (
+        GetUpcomingEventsReportType,
+    )
+    from zoom_async._generated.models.get_user_permissions_response import (
+        GetUserPermissionsResponse,
+    )
+    from zoom_async._generated.models.get_user_settings_login_type import GetUserSettingsLoginType
+    from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
+    from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
+    from zoom_async._generated.models.get_user_summary_response import GetUserSummaryResponse
+    from zoom_async._generated.models.get_user_token_response import GetUserTokenResponse
+    from zoom_async._generated.models.get_user_token_type import GetUserTokenType
+    from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
+    from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
+    from zoom_async._generated.models.get_webinar_branding_response import (
+        GetWebinarBrandingResponse,
+    )
+    from zoom_async._generated.models.get_webinar_live_stream_response import (
+        GetWebinarLiveStreamResponse,
+    )
+    from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
+        GetWebinarLiveStreamingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_local_archiving_token_response import (
+        GetWebinarLocalArchivingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_local_recording_token_response import (
+        GetWebinarLocalRecordingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_poll_response import GetWebinarPollResponse
+    from zoom_async._generated.models.get_webinar_registrant_questions_response import (
+        GetWebinarRegistrantQuestionsResponse,
+    )
+    from zoom_async._generated.models.get_webinar_registrant_response import (
+        GetWebinarRegistrantResponse,
+    )
+    from zoom_async._generated.models.get_webinar_response import GetWebinarResponse
+    from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
+    from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
+    from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
+    from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
+    from zoom_async._generated.models.get_webinar_token_type import GetWebinarTokenType
+    from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
+    from zoom_async._generated.models.get_zpa_device_settings_response import (
+        GetZpaDeviceSettingsResponse,
+    )
+    from zoom_async._generated.models.list_account_managed_domains_response import (
+        ListAccountManagedDomainsResponse,
+    )
+    from zoom_async._generated.models.list_account_trusted_domains_response import (
+        ListAccountTrustedDomainsResponse,
+    )
+    from zoom_async._generated.models.list_archived_files_query_date_type import (
+        ListArchivedFilesQueryDateType,
+    )
+    from zoom_async._generated.models.list_archived_files_response import ListArchivedFilesResponse
+    from zoom_async._generated.models.list_client_feedback_response import (
+        ListClientFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_client_satisfaction_response import (
+        ListClientSatisfactionResponse,
+    )
+    from zoom_async._generated.models.list_client_versions_response import (
+        ListClientVersionsResponse,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_response import (
+        ListCloudRecordingsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
+        ListDashboardMeetingFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_type import (
+        ListDashboardMeetingFeedbackType,
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
         ListDashboardMeetingParticipantsIncludeFields,
@@ -44,6 +377,12 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_type import (
         ListDashboardMeetingParticipantsType,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_response import (
+        ListDashboardMeetingSharingResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_type import (
+        ListDashboardMeetingSharingType,
     )
     from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
         ListDashboardMeetingsIncludeFields,
@@ -55,11 +394,53 @@ if TYPE_CHECKING:
         ListDashboardMeetingsResponse,
     )
     from zoom_async._generated.models.list_dashboard_meetings_type import ListDashboardMeetingsType
+    from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
+        ListDashboardWebinarFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_feedback_type import (
+        ListDashboardWebinarFeedbackType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
+        ListDashboardWebinarParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
+        ListDashboardWebinarParticipantsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_type import (
+        ListDashboardWebinarParticipantsType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
+        ListDashboardWebinarSharingResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_sharing_type import (
+        ListDashboardWebinarSharingType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinars_response import (
+        ListDashboardWebinarsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinars_type import ListDashboardWebinarsType
+    from zoom_async._generated.models.list_dashboard_zoom_rooms_response import (
+        ListDashboardZoomRoomsResponse,
+    )
+    from zoom_async._generated.models.list_devices_device_status import ListDevicesDeviceStatus
+    from zoom_async._generated.models.list_devices_device_type import ListDevicesDeviceType
+    from zoom_async._generated.models.list_devices_platform_os import ListDevicesPlatformOs
+    from zoom_async._generated.models.list_devices_response import ListDevicesResponse
+    from zoom_async._generated.models.list_group_admins_response import ListGroupAdminsResponse
+    from zoom_async._generated.models.list_group_members_response import ListGroupMembersResponse
+    from zoom_async._generated.models.list_groups_response import ListGroupsResponse
+    from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
+    from zoom_async._generated.models.list_information_barrier_policies_response import (
+        ListInformationBarrierPoliciesResponse,
+    )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
     )
     from zoom_async._generated.models.list_meeting_registrants_status import (
         ListMeetingRegistrantsStatus,
+    )
+    from zoom_async._generated.models.list_meeting_summaries_response import (
+        ListMeetingSummariesResponse,
     )
     from zoom_async._generated.models.list_meeting_templates_response import (
         ListMeetingTemplatesResponse,
@@ -72,7 +453,58 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_past_meeting_polls_response import (
         ListPastMeetingPollsResponse,
     )
+    from zoom_async._generated.models.list_past_meeting_qa_response import ListPastMeetingQaResponse
     from zoom_async._generated.models.list_past_meetings_response import ListPastMeetingsResponse
+    from zoom_async._generated.models.list_past_webinar_instances_response import (
+        ListPastWebinarInstancesResponse,
+    )
+    from zoom_async._generated.models.list_past_webinar_polls_response import (
+        ListPastWebinarPollsResponse,
+    )
+    from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
+    from zoom_async._generated.models.list_recording_registrants_response import (
+        ListRecordingRegistrantsResponse,
+    )
+    from zoom_async._generated.models.list_recording_registrants_status import (
+        ListRecordingRegistrantsStatus,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
+        ListReportMeetingParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_response import (
+        ListReportMeetingParticipantsResponse,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_response import (
+        ListReportUserMeetingsResponse,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_type import (
+        ListReportUserMeetingsType,
+    )
+    from zoom_async._generated.models.list_role_members_response import ListRoleMembersResponse
+    from zoom_async._generated.models.list_roles_response import ListRolesResponse
+    from zoom_async._generated.models.list_roles_type import ListRolesType
+    from zoom_async._generated.models.list_sip_phones_response import ListSipPhonesResponse
+    from zoom_async._generated.models.list_tracking_fields_response import (
+        ListTrackingFieldsResponse,
+    )
+    from zoom_async._generated.models.list_upcoming_meetings_response import (
+        ListUpcomingMeetingsResponse,
+    )
+    from zoom_async._generated.models.list_user_assistants_response import (
+        ListUserAssistantsResponse,
+    )
+    from zoom_async._generated.models.list_user_collaboration_devices_response import (
+        ListUserCollaborationDevicesResponse,
+    )
+    from zoom_async._generated.models.list_user_pac_accounts_response import (
+        ListUserPacAccountsResponse,
+    )
+    from zoom_async._generated.models.list_user_schedulers_response import (
+        ListUserSchedulersResponse,
+    )
+    from zoom_async._generated.models.list_user_tsp_accounts_response import (
+        ListUserTspAccountsResponse,
+    )
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
@@ -80,19 +512,77 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinar_absentees_response import (
         ListWebinarAbsenteesResponse,
     )
+    from zoom_async._generated.models.list_webinar_panelists_response import (
+        ListWebinarPanelistsResponse,
+    )
     from zoom_async._generated.models.list_webinar_participants_response import (
         ListWebinarParticipantsResponse,
     )
+    from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
     from zoom_async._generated.models.list_webinar_registrants_response import (
         ListWebinarRegistrantsResponse,
     )
     from zoom_async._generated.models.list_webinar_registrants_status import (
         ListWebinarRegistrantsStatus,
     )
+    from zoom_async._generated.models.list_webinar_templates_response import (
+        ListWebinarTemplatesResponse,
+    )
+    from zoom_async._generated.models.list_webinar_tracking_sources_response import (
+        ListWebinarTrackingSourcesResponse,
+    )
+    from zoom_async._generated.models.list_webinars_response import ListWebinarsResponse
+    from zoom_async._generated.models.list_webinars_type import ListWebinarsType
+    from zoom_async._generated.models.list_zoom_room_issues_response import (
+        ListZoomRoomIssuesResponse,
+    )
+    from zoom_async._generated.models.list_zoom_rooms_with_issues_response import (
+        ListZoomRoomsWithIssuesResponse,
+    )
+    from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersionsResponse
     from zoom_async._generated.models.meeting_details import MeetingDetails
+    from zoom_async._generated.models.recover_meeting_recording_request import (
+        RecoverMeetingRecordingRequest,
+    )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
+    from zoom_async._generated.models.update_account_registration_settings_request import (
+        UpdateAccountRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_registration_settings_type import (
+        UpdateAccountRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
+    from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
+    from zoom_async._generated.models.update_device_assignment_request import (
+        UpdateDeviceAssignmentRequest,
+    )
+    from zoom_async._generated.models.update_device_request import UpdateDeviceRequest
+    from zoom_async._generated.models.update_group_lock_settings_request import (
+        UpdateGroupLockSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_member_request import UpdateGroupMemberRequest
+    from zoom_async._generated.models.update_group_registration_settings_request import (
+        UpdateGroupRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_registration_settings_type import (
+        UpdateGroupRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+    from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+    from zoom_async._generated.models.update_legacy_sip_phone_request import (
+        UpdateLegacySipPhoneRequest,
+    )
+    from zoom_async._generated.models.update_live_meeting_chat_message_request import (
+        UpdateLiveMeetingChatMessageRequest,
+    )
+    from zoom_async._generated.models.update_live_meeting_rtms_app_status_request import (
+        UpdateLiveMeetingRtmsAppStatusRequest,
+    )
     from zoom_async._generated.models.update_meeting_live_stream_request import (
         UpdateMeetingLiveStreamRequest,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_request import (
+        UpdateMeetingLiveStreamStatusRequest,
     )
     from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
     from zoom_async._generated.models.update_meeting_registrant_status_request import (
@@ -102,10 +592,67 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_status_request import (
         UpdateMeetingStatusRequest,
     )
+    from zoom_async._generated.models.update_recording_registrant_questions_request import (
+        UpdateRecordingRegistrantQuestionsRequest,
+    )
+    from zoom_async._generated.models.update_recording_registrant_status_request import (
+        UpdateRecordingRegistrantStatusRequest,
+    )
+    from zoom_async._generated.models.update_recording_settings_request import (
+        UpdateRecordingSettingsRequest,
+    )
+    from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
+    from zoom_async._generated.models.update_tracking_field_request import (
+        UpdateTrackingFieldRequest,
+    )
+    from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
+    from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
+    from zoom_async._generated.models.update_user_settings_option import UpdateUserSettingsOption
+    from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
+    from zoom_async._generated.models.update_user_tsp_account_request import (
+        UpdateUserTspAccountRequest,
+    )
+    from zoom_async._generated.models.update_user_tsp_settings_request import (
+        UpdateUserTspSettingsRequest,
+    )
+    from zoom_async._generated.models.update_webinar_branding_name_tag_request import (
+        UpdateWebinarBrandingNameTagRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_request import (
+        UpdateWebinarLiveStreamRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_status_request import (
+        UpdateWebinarLiveStreamStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_poll_request import UpdateWebinarPollRequest
+    from zoom_async._generated.models.update_webinar_registrant_questions_request import (
+        UpdateWebinarRegistrantQuestionsRequest,
+    )
+    from zoom_async._generated.models.update_webinar_registrant_status_request import (
+        UpdateWebinarRegistrantStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_request import UpdateWebinarRequest
 
 
 class RawResponseMethods(Protocol):
     """Every API method as ``zoom.with_raw_response.<method>(...)`` returns it."""
+
+    async def add_group_admins(
+        self,
+        group_id: int | str,
+        payload: AddGroupAdminsRequest | Mapping[str, Any],
+    ) -> APIResponse[AddGroupAdminsResponse]: ...
+
+    async def add_group_members(
+        self,
+        group_id: int | str,
+        payload: AddGroupMembersRequest | Mapping[str, Any],
+    ) -> APIResponse[AddGroupMembersResponse]: ...
+
+    async def add_meeting_app(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[AddMeetingAppResponse]: ...
 
     async def add_meeting_registrant(
         self,
@@ -115,11 +662,91 @@ class RawResponseMethods(Protocol):
         occurrence_ids: str | None = None,
     ) -> APIResponse[AddMeetingRegistrantResponse]: ...
 
+    async def add_role_members(
+        self,
+        role_id: int | str,
+        payload: AddRoleMembersRequest | Mapping[str, Any],
+    ) -> APIResponse[AddRoleMembersResponse]: ...
+
+    async def add_user_assistants(
+        self,
+        user_id: int | str,
+        payload: AddUserAssistantsRequest | Mapping[str, Any],
+    ) -> APIResponse[AddUserAssistantsResponse]: ...
+
+    async def add_user_tsp_account(
+        self,
+        user_id: int | str,
+        payload: AddUserTspAccountRequest | Mapping[str, Any],
+    ) -> APIResponse[AddUserTspAccountResponse]: ...
+
+    async def add_webinar_panelists(
+        self,
+        webinar_id: int | str,
+        payload: AddWebinarPanelistsRequest | Mapping[str, Any],
+    ) -> APIResponse[AddWebinarPanelistsResponse]: ...
+
+    async def assign_device_group(
+        self,
+        device_id: int | str,
+        *,
+        group_id: str,
+    ) -> APIResponse[None]: ...
+
+    async def assign_zpa_device(
+        self,
+        payload: AssignZpaDeviceRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def bulk_update_feature(
+        self,
+        payload: BulkUpdateFeatureRequest | Mapping[str, Any],
+    ) -> APIResponse[BulkUpdateFeatureResponse]: ...
+
+    async def check_user_email(
+        self,
+        *,
+        email: str,
+    ) -> APIResponse[CheckUserEmailResponse]: ...
+
+    async def check_user_vanity_name(
+        self,
+        *,
+        vanity_name: str,
+    ) -> APIResponse[CheckUserVanityNameResponse]: ...
+
+    async def create_batch_meeting_registrants(
+        self,
+        meeting_id: int | str,
+        payload: CreateBatchMeetingRegistrantsRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateBatchMeetingRegistrantsResponse]: ...
+
     async def create_batch_polls(
         self,
         meeting_id: int | str,
         payload: CreateBatchPollsRequest | Mapping[str, Any],
     ) -> APIResponse[CreateBatchPollsResponse]: ...
+
+    async def create_batch_webinar_registrants(
+        self,
+        webinar_id: int | str,
+        payload: CreateBatchWebinarRegistrantsRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateBatchWebinarRegistrantsResponse]: ...
+
+    async def create_group(
+        self,
+        payload: CreateGroupRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateGroupResponse]: ...
+
+    async def create_h323_device(
+        self,
+        payload: CreateH323DeviceRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateH323DeviceResponse]: ...
+
+    async def create_information_barrier_policy(
+        self,
+        payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateInformationBarrierPolicyResponse]: ...
 
     async def create_meeting(
         self,
@@ -127,11 +754,132 @@ class RawResponseMethods(Protocol):
         payload: MeetingDetails | Mapping[str, Any],
     ) -> APIResponse[CreateMeetingResponse]: ...
 
+    async def create_meeting_invite_links(
+        self,
+        meeting_id: int | str,
+        payload: CreateMeetingInviteLinksRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateMeetingInviteLinksResponse]: ...
+
     async def create_meeting_poll(
         self,
         meeting_id: int | str,
         payload: CreateMeetingPollRequest | Mapping[str, Any],
     ) -> APIResponse[CreateMeetingPollResponse]: ...
+
+    async def create_meeting_template(
+        self,
+        user_id: int | str,
+        payload: CreateMeetingTemplateRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateMeetingTemplateResponse]: ...
+
+    async def create_recording_registrant(
+        self,
+        meeting_id: int | str,
+        payload: CreateRecordingRegistrantRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateRecordingRegistrantResponse]: ...
+
+    async def create_tracking_field(
+        self,
+        payload: CreateTrackingFieldRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateTrackingFieldResponse]: ...
+
+    async def create_user(
+        self,
+        payload: CreateUserRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateUserResponse]: ...
+
+    async def create_webinar(
+        self,
+        user_id: int | str,
+        payload: CreateWebinarRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateWebinarResponse]: ...
+
+    async def create_webinar_branding_name_tag(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarBrandingNameTagRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateWebinarBrandingNameTagResponse]: ...
+
+    async def create_webinar_invite_links(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarInviteLinksRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateWebinarInviteLinksResponse]: ...
+
+    async def create_webinar_poll(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarPollRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateWebinarPollResponse]: ...
+
+    async def create_webinar_registrant(
+        self,
+        webinar_id: int | str,
+        payload: CreateWebinarRegistrantRequest | Mapping[str, Any],
+        *,
+        occurrence_ids: str | None = None,
+    ) -> APIResponse[CreateWebinarRegistrantResponse]: ...
+
+    async def create_webinar_template(
+        self,
+        user_id: int | str,
+        payload: CreateWebinarTemplateRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateWebinarTemplateResponse]: ...
+
+    async def delete_device(
+        self,
+        device_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_group(
+        self,
+        group_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_group_admin(
+        self,
+        group_id: int | str,
+        user_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_group_member(
+        self,
+        group_id: int | str,
+        member_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_group_virtual_backgrounds(
+        self,
+        group_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_information_barrier_policy(
+        self,
+        policy_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_legacy_sip_phone(
+        self,
+        phone_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_live_meeting_chat_message(
+        self,
+        meeting_id: int | str,
+        message_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_live_webinar_chat_message(
+        self,
+        webinar_id: int | str,
+        message_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> APIResponse[None]: ...
 
     async def delete_meeting(
         self,
@@ -140,6 +888,16 @@ class RawResponseMethods(Protocol):
         occurrence_id: str | None = None,
         schedule_for_reminder: bool | None = None,
         cancel_meeting_reminder: bool | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_meeting_app(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_meeting_archived_files(
+        self,
+        meeting_uuid: int | str,
     ) -> APIResponse[None]: ...
 
     async def delete_meeting_poll(
@@ -156,10 +914,332 @@ class RawResponseMethods(Protocol):
         occurrence_id: str | None = None,
     ) -> APIResponse[None]: ...
 
+    async def delete_meeting_survey(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_role(
+        self,
+        role_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_role_member(
+        self,
+        role_id: int | str,
+        member_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_sip_phone(
+        self,
+        phone_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_tracking_field(
+        self,
+        field_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user(
+        self,
+        user_id: int | str,
+        *,
+        encrypted_email: bool = False,
+        action: DeleteUserAction | str = "disassociate",
+        transfer_email: str | None = None,
+        transfer_meeting: bool | None = None,
+        transfer_webinar: bool | None = None,
+        transfer_recording: bool | None = None,
+        transfer_whiteboard: bool | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_assistant(
+        self,
+        user_id: int | str,
+        assistant_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_assistants(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_picture(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_scheduler(
+        self,
+        user_id: int | str,
+        scheduler_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_schedulers(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_tsp_account(
+        self,
+        user_id: int | str,
+        tsp_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user_virtual_backgrounds(
+        self,
+        user_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar(
+        self,
+        webinar_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+        cancel_webinar_reminder: bool | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_branding_name_tag(
+        self,
+        webinar_id: int | str,
+        *,
+        name_tag_ids: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_branding_virtual_backgrounds(
+        self,
+        webinar_id: int | str,
+        *,
+        ids: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_branding_wallpaper(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_panelist(
+        self,
+        webinar_id: int | str,
+        panelist_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_panelists(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_poll(
+        self,
+        webinar_id: int | str,
+        poll_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_registrant(
+        self,
+        webinar_id: int | str,
+        registrant_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def delete_webinar_survey(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_zpa_device(
+        self,
+        vendor: int | str,
+        mac_address: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def enable_legacy_sip_phone(
+        self,
+        payload: EnableLegacySipPhoneRequest | Mapping[str, Any],
+    ) -> APIResponse[EnableLegacySipPhoneResponse]: ...
+
+    async def enable_sip_phone(
+        self,
+        payload: EnableSipPhoneRequest | Mapping[str, Any],
+    ) -> APIResponse[EnableSipPhoneResponse]: ...
+
+    async def get_account_lock_settings(
+        self,
+        account_id: int | str,
+        *,
+        option: str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> APIResponse[GetAccountLockSettingsResponse]: ...
+
+    async def get_account_registration_settings(
+        self,
+        account_id: int | str,
+        *,
+        type_: GetAccountRegistrationSettingsType | str | None = None,
+    ) -> APIResponse[GetAccountRegistrationSettingsResponse]: ...
+
+    async def get_account_settings(
+        self,
+        account_id: int | str,
+        *,
+        option: GetAccountSettingsOption | str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> APIResponse[GetAccountSettingsResponse]: ...
+
+    async def get_account_tsp(
+        self,
+    ) -> APIResponse[GetAccountTspResponse]: ...
+
+    async def get_active_hosts_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: GetActiveHostsReportType | str | None = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        group_id: str | None = None,
+    ) -> APIResponse[GetActiveHostsReportResponse]: ...
+
+    async def get_archived_file_statistics(
+        self,
+        *,
+        from_: datetime.datetime | str | None = None,
+        to: datetime.datetime | str | None = None,
+    ) -> APIResponse[GetArchivedFileStatisticsResponse]: ...
+
+    async def get_billing_invoices_report(
+        self,
+        *,
+        billing_id: str,
+    ) -> APIResponse[GetBillingInvoicesReportResponse]: ...
+
+    async def get_billing_report(
+        self,
+    ) -> APIResponse[GetBillingReportResponse]: ...
+
+    async def get_chat_metrics(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[GetChatMetricsResponse]: ...
+
+    async def get_cloud_recording_usage_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        group_id: str | None = None,
+    ) -> APIResponse[GetCloudRecordingUsageReportResponse]: ...
+
+    async def get_collaboration_device(
+        self,
+        user_id: int | str,
+        collaboration_device_id: int | str,
+    ) -> APIResponse[GetCollaborationDeviceResponse]: ...
+
+    async def get_crc_port_usage(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> APIResponse[GetCrcPortUsageResponse]: ...
+
+    async def get_daily_usage_report(
+        self,
+        *,
+        year: int | None = None,
+        month: int | None = None,
+        group_id: str | None = None,
+    ) -> APIResponse[GetDailyUsageReportResponse]: ...
+
+    async def get_dashboard_meeting(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: GetDashboardMeetingType | str = "live",
+    ) -> APIResponse[GetDashboardMeetingResponse]: ...
+
+    async def get_dashboard_meeting_participant_qos(
+        self,
+        meeting_id: int | str,
+        participant_id: int | str,
+        *,
+        type_: GetDashboardMeetingParticipantQosType | str = "live",
+    ) -> APIResponse[GetDashboardMeetingParticipantQosResponse]: ...
+
+    async def get_dashboard_webinar(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: GetDashboardWebinarType | str = "live",
+    ) -> APIResponse[GetDashboardWebinarResponse]: ...
+
+    async def get_dashboard_webinar_participant_qos(
+        self,
+        webinar_id: int | str,
+        participant_id: int | str,
+        *,
+        type_: GetDashboardWebinarParticipantQosType | str = "live",
+    ) -> APIResponse[GetDashboardWebinarParticipantQosResponse]: ...
+
+    async def get_device(
+        self,
+        device_id: int | str,
+    ) -> APIResponse[GetDeviceResponse]: ...
+
+    async def get_group(
+        self,
+        group_id: int | str,
+    ) -> APIResponse[GetGroupResponse]: ...
+
+    async def get_group_lock_settings(
+        self,
+        group_id: int | str,
+        *,
+        option: str | None = None,
+    ) -> APIResponse[GetGroupLockSettingsResponse]: ...
+
+    async def get_group_registration_settings(
+        self,
+        group_id: int | str,
+        *,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
+    ) -> APIResponse[GetGroupRegistrationSettingsResponse]: ...
+
+    async def get_information_barrier_policy(
+        self,
+        policy_id: int | str,
+    ) -> APIResponse[GetInformationBarrierPolicyResponse]: ...
+
     async def get_live_stream_details(
         self,
         meeting_id: int | str,
     ) -> APIResponse[GetLiveStreamDetailsResponse]: ...
+
+    async def get_meeting_activities_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        activity_type: GetMeetingActivitiesReportActivityType | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        meeting_number: str | None = None,
+        search_key: str | None = None,
+    ) -> APIResponse[GetMeetingActivitiesReportResponse]: ...
+
+    async def get_meeting_archived_files(
+        self,
+        meeting_uuid: int | str,
+    ) -> APIResponse[GetMeetingArchivedFilesResponse]: ...
 
     async def get_meeting_by_id(
         self,
@@ -174,6 +1254,23 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
     ) -> APIResponse[GetMeetingInvitationResponse]: ...
 
+    async def get_meeting_live_streaming_token(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetMeetingLiveStreamingTokenResponse]: ...
+
+    async def get_meeting_local_archiving_token(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetMeetingLocalArchivingTokenResponse]: ...
+
+    async def get_meeting_local_recording_token(
+        self,
+        meeting_id: int | str,
+        *,
+        bypass_waiting_room: bool | None = None,
+    ) -> APIResponse[GetMeetingLocalRecordingTokenResponse]: ...
+
     async def get_meeting_poll(
         self,
         meeting_id: int | str,
@@ -187,15 +1284,343 @@ class RawResponseMethods(Protocol):
         anonymous: bool | None = None,
     ) -> APIResponse[GetMeetingPollsResponse]: ...
 
+    async def get_meeting_quality_scores(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: GetMeetingQualityScoresType | str = "meeting",
+    ) -> APIResponse[GetMeetingQualityScoresResponse]: ...
+
+    async def get_meeting_recordings(
+        self,
+        meeting_id: int | str,
+        *,
+        include_fields: str | None = None,
+        ttl: int | None = None,
+    ) -> APIResponse[GetMeetingRecordingsResponse]: ...
+
+    async def get_meeting_registrant(
+        self,
+        meeting_id: int | str,
+        registrant_id: int | str,
+    ) -> APIResponse[GetMeetingRegistrantResponse]: ...
+
     async def get_meeting_registrants_questions(
         self,
         meeting_id: int | str,
     ) -> APIResponse[RegistrantQuestions]: ...
 
+    async def get_meeting_sip_uri(
+        self,
+        meeting_id: int | str,
+        payload: GetMeetingSipUriRequest | Mapping[str, Any],
+    ) -> APIResponse[GetMeetingSipUriResponse]: ...
+
+    async def get_meeting_summary(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetMeetingSummaryResponse]: ...
+
+    async def get_meeting_survey(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetMeetingSurveyResponse]: ...
+
+    async def get_meeting_template(
+        self,
+        user_id: int | str,
+        meeting_template_id: int | str,
+    ) -> APIResponse[GetMeetingTemplateResponse]: ...
+
+    async def get_meeting_token(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: GetMeetingTokenType | str = "closed_caption_token",
+    ) -> APIResponse[GetMeetingTokenResponse]: ...
+
+    async def get_operation_logs_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        category_type: GetOperationLogsReportCategoryType | str | None = None,
+    ) -> APIResponse[GetOperationLogsReportResponse]: ...
+
     async def get_past_meeting_details(
         self,
         meeting_id: int | str,
     ) -> APIResponse[GetPastMeetingDetailsResponse]: ...
+
+    async def get_recording_analytics_details(
+        self,
+        meeting_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        type_: GetRecordingAnalyticsDetailsType | str | None = None,
+    ) -> APIResponse[GetRecordingAnalyticsDetailsResponse]: ...
+
+    async def get_recording_analytics_summary(
+        self,
+        meeting_id: int | str,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+    ) -> APIResponse[GetRecordingAnalyticsSummaryResponse]: ...
+
+    async def get_recording_registrant_questions(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetRecordingRegistrantQuestionsResponse]: ...
+
+    async def get_recording_settings(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetRecordingSettingsResponse]: ...
+
+    async def get_report_meeting(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetReportMeetingResponse]: ...
+
+    async def get_report_meeting_qa(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetReportMeetingQaResponse]: ...
+
+    async def get_report_webinar(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetReportWebinarResponse]: ...
+
+    async def get_report_webinar_qa(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetReportWebinarQaResponse]: ...
+
+    async def get_role(
+        self,
+        role_id: int | str,
+    ) -> APIResponse[GetRoleResponse]: ...
+
+    async def get_telephone_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: GetTelephoneReportType | str = "1",
+        query_date_type: GetTelephoneReportQueryDateType | str = "start_time",
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[GetTelephoneReportResponse]: ...
+
+    async def get_tracking_field(
+        self,
+        field_id: int | str,
+    ) -> APIResponse[GetTrackingFieldResponse]: ...
+
+    async def get_upcoming_events_report(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        type_: GetUpcomingEventsReportType | str = "all",
+        group_id: str | None = None,
+    ) -> APIResponse[GetUpcomingEventsReportResponse]: ...
+
+    async def get_user_permissions(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[GetUserPermissionsResponse]: ...
+
+    async def get_user_settings(
+        self,
+        user_id: int | str,
+        *,
+        login_type: GetUserSettingsLoginType | int | None = None,
+        option: GetUserSettingsOption | str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> APIResponse[GetUserSettingsResponse]: ...
+
+    async def get_user_summary(
+        self,
+    ) -> APIResponse[GetUserSummaryResponse]: ...
+
+    async def get_user_token(
+        self,
+        user_id: int | str,
+        *,
+        type_: GetUserTokenType | str = "token",
+        ttl: int = 7200,
+    ) -> APIResponse[GetUserTokenResponse]: ...
+
+    async def get_user_tsp_account(
+        self,
+        user_id: int | str,
+        tsp_id: int | str,
+    ) -> APIResponse[GetUserTspAccountResponse]: ...
+
+    async def get_user_zak(
+        self,
+    ) -> APIResponse[GetUserZakResponse]: ...
+
+    async def get_webinar(
+        self,
+        webinar_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+        show_previous_occurrences: bool | None = None,
+    ) -> APIResponse[GetWebinarResponse]: ...
+
+    async def get_webinar_branding(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarBrandingResponse]: ...
+
+    async def get_webinar_live_stream(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarLiveStreamResponse]: ...
+
+    async def get_webinar_live_streaming_token(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarLiveStreamingTokenResponse]: ...
+
+    async def get_webinar_local_archiving_token(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarLocalArchivingTokenResponse]: ...
+
+    async def get_webinar_local_recording_token(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarLocalRecordingTokenResponse]: ...
+
+    async def get_webinar_poll(
+        self,
+        webinar_id: int | str,
+        poll_id: int | str,
+    ) -> APIResponse[GetWebinarPollResponse]: ...
+
+    async def get_webinar_registrant(
+        self,
+        webinar_id: int | str,
+        registrant_id: int | str,
+        *,
+        occurrence_id: str | None = None,
+    ) -> APIResponse[GetWebinarRegistrantResponse]: ...
+
+    async def get_webinar_registrant_questions(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarRegistrantQuestionsResponse]: ...
+
+    async def get_webinar_sip_uri(
+        self,
+        webinar_id: int | str,
+        payload: GetWebinarSipUriRequest | Mapping[str, Any],
+    ) -> APIResponse[GetWebinarSipUriResponse]: ...
+
+    async def get_webinar_survey(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetWebinarSurveyResponse]: ...
+
+    async def get_webinar_token(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: GetWebinarTokenType | str = "closed_caption_token",
+    ) -> APIResponse[GetWebinarTokenResponse]: ...
+
+    async def get_zoom_room_issues(
+        self,
+        zoomroom_id: int | str,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[GetZoomRoomIssuesResponse]: ...
+
+    async def get_zpa_device_settings(
+        self,
+        *,
+        user_id: str | None = None,
+    ) -> APIResponse[GetZpaDeviceSettingsResponse]: ...
+
+    async def list_account_managed_domains(
+        self,
+        account_id: int | str,
+    ) -> APIResponse[ListAccountManagedDomainsResponse]: ...
+
+    async def list_account_trusted_domains(
+        self,
+        account_id: int | str,
+    ) -> APIResponse[ListAccountTrustedDomainsResponse]: ...
+
+    async def list_archived_files(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.datetime | str | None = None,
+        to: datetime.datetime | str | None = None,
+        query_date_type: ListArchivedFilesQueryDateType | str = "meeting_start_time",
+        group_id: str | None = None,
+        group_ids: str | None = None,
+    ) -> APIResponse[ListArchivedFilesResponse]: ...
+
+    async def list_client_feedback(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> APIResponse[ListClientFeedbackResponse]: ...
+
+    async def list_client_satisfaction(
+        self,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+    ) -> APIResponse[ListClientSatisfactionResponse]: ...
+
+    async def list_client_versions(
+        self,
+    ) -> APIResponse[ListClientVersionsResponse]: ...
+
+    async def list_cloud_recordings(
+        self,
+        user_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        mc: str = "false",
+        trash: bool = False,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        trash_type: str = "meeting_recordings",
+        meeting_id: int | None = None,
+    ) -> APIResponse[ListCloudRecordingsResponse]: ...
+
+    async def list_dashboard_meeting_feedback(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: ListDashboardMeetingFeedbackType | str = "live",
+        next_page_token: str | None = None,
+        page_size: int = 30,
+    ) -> APIResponse[ListDashboardMeetingFeedbackResponse]: ...
 
     async def list_dashboard_meeting_participants(
         self,
@@ -206,6 +1631,15 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
         include_fields: ListDashboardMeetingParticipantsIncludeFields | str | None = None,
     ) -> APIResponse[ListDashboardMeetingParticipantsResponse]: ...
+
+    async def list_dashboard_meeting_sharing(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: ListDashboardMeetingSharingType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDashboardMeetingSharingResponse]: ...
 
     async def list_dashboard_meetings(
         self,
@@ -221,6 +1655,100 @@ class RawResponseMethods(Protocol):
         query_date_type: ListDashboardMeetingsQueryDateType | str | None = None,
     ) -> APIResponse[ListDashboardMeetingsResponse]: ...
 
+    async def list_dashboard_webinar_feedback(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarFeedbackType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDashboardWebinarFeedbackResponse]: ...
+
+    async def list_dashboard_webinar_participants(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarParticipantsType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: ListDashboardWebinarParticipantsIncludeFields | str | None = None,
+    ) -> APIResponse[ListDashboardWebinarParticipantsResponse]: ...
+
+    async def list_dashboard_webinar_sharing(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarSharingType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDashboardWebinarSharingResponse]: ...
+
+    async def list_dashboard_webinars(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        type_: ListDashboardWebinarsType | str = "live",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        group_id: str | None = None,
+    ) -> APIResponse[ListDashboardWebinarsResponse]: ...
+
+    async def list_dashboard_zoom_rooms(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDashboardZoomRoomsResponse]: ...
+
+    async def list_devices(
+        self,
+        *,
+        search_text: str | None = None,
+        platform_os: ListDevicesPlatformOs | str | None = None,
+        is_enrolled_in_zdm: bool = True,
+        device_type: ListDevicesDeviceType | int = -1,
+        device_vendor: str | None = None,
+        device_model: str | None = None,
+        device_status: ListDevicesDeviceStatus | int = -1,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDevicesResponse]: ...
+
+    async def list_group_admins(
+        self,
+        group_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListGroupAdminsResponse]: ...
+
+    async def list_group_members(
+        self,
+        group_id: int | str,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListGroupMembersResponse]: ...
+
+    async def list_groups(
+        self,
+    ) -> APIResponse[ListGroupsResponse]: ...
+
+    async def list_h323_devices(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListH323DevicesResponse]: ...
+
+    async def list_information_barrier_policies(
+        self,
+    ) -> APIResponse[ListInformationBarrierPoliciesResponse]: ...
+
     async def list_meeting_registrants(
         self,
         meeting_id: int | str,
@@ -231,6 +1759,15 @@ class RawResponseMethods(Protocol):
         page_number: int = 1,
         next_page_token: str | None = None,
     ) -> APIResponse[ListMeetingRegistrantsResponse]: ...
+
+    async def list_meeting_summaries(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.datetime | str | None = None,
+        to: datetime.datetime | str | None = None,
+    ) -> APIResponse[ListMeetingSummariesResponse]: ...
 
     async def list_meeting_templates(
         self,
@@ -263,10 +1800,118 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
     ) -> APIResponse[ListPastMeetingPollsResponse]: ...
 
+    async def list_past_meeting_qa(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[ListPastMeetingQaResponse]: ...
+
     async def list_past_meetings(
         self,
         meeting_id: int | str,
     ) -> APIResponse[ListPastMeetingsResponse]: ...
+
+    async def list_past_webinar_instances(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[ListPastWebinarInstancesResponse]: ...
+
+    async def list_past_webinar_polls(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[ListPastWebinarPollsResponse]: ...
+
+    async def list_past_webinar_qa(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[ListPastWebinarQaResponse]: ...
+
+    async def list_recording_registrants(
+        self,
+        meeting_id: int | str,
+        *,
+        status: ListRecordingRegistrantsStatus | str = "approved",
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListRecordingRegistrantsResponse]: ...
+
+    async def list_report_meeting_participants(
+        self,
+        meeting_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: ListReportMeetingParticipantsIncludeFields | str | None = None,
+    ) -> APIResponse[ListReportMeetingParticipantsResponse]: ...
+
+    async def list_report_user_meetings(
+        self,
+        user_id: int | str,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        type_: ListReportUserMeetingsType | str = "past",
+    ) -> APIResponse[ListReportUserMeetingsResponse]: ...
+
+    async def list_role_members(
+        self,
+        role_id: int | str,
+        *,
+        page_count: str | None = None,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+    ) -> APIResponse[ListRoleMembersResponse]: ...
+
+    async def list_roles(
+        self,
+        *,
+        type_: ListRolesType | str = "common",
+    ) -> APIResponse[ListRolesResponse]: ...
+
+    async def list_sip_phones(
+        self,
+        *,
+        search_key: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListSipPhonesResponse]: ...
+
+    async def list_tracking_fields(
+        self,
+    ) -> APIResponse[ListTrackingFieldsResponse]: ...
+
+    async def list_upcoming_meetings(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListUpcomingMeetingsResponse]: ...
+
+    async def list_user_assistants(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListUserAssistantsResponse]: ...
+
+    async def list_user_collaboration_devices(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListUserCollaborationDevicesResponse]: ...
+
+    async def list_user_pac_accounts(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListUserPacAccountsResponse]: ...
+
+    async def list_user_schedulers(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListUserSchedulersResponse]: ...
+
+    async def list_user_tsp_accounts(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListUserTspAccountsResponse]: ...
 
     async def list_users(
         self,
@@ -289,6 +1934,11 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
     ) -> APIResponse[ListWebinarAbsenteesResponse]: ...
 
+    async def list_webinar_panelists(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[ListWebinarPanelistsResponse]: ...
+
     async def list_webinar_participants(
         self,
         webinar_id: int | str,
@@ -296,6 +1946,13 @@ class RawResponseMethods(Protocol):
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> APIResponse[ListWebinarParticipantsResponse]: ...
+
+    async def list_webinar_polls(
+        self,
+        webinar_id: int | str,
+        *,
+        anonymous: bool | None = None,
+    ) -> APIResponse[ListWebinarPollsResponse]: ...
 
     async def list_webinar_registrants(
         self,
@@ -309,6 +1966,149 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
     ) -> APIResponse[ListWebinarRegistrantsResponse]: ...
 
+    async def list_webinar_templates(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[ListWebinarTemplatesResponse]: ...
+
+    async def list_webinar_tracking_sources(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[ListWebinarTrackingSourcesResponse]: ...
+
+    async def list_webinars(
+        self,
+        user_id: int | str,
+        *,
+        type_: ListWebinarsType | str = "scheduled",
+        page_size: int = 30,
+        page_number: int = 1,
+    ) -> APIResponse[ListWebinarsResponse]: ...
+
+    async def list_zoom_room_issues(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> APIResponse[ListZoomRoomIssuesResponse]: ...
+
+    async def list_zoom_rooms_with_issues(
+        self,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+    ) -> APIResponse[ListZoomRoomsWithIssuesResponse]: ...
+
+    async def list_zpa_versions(
+        self,
+        zdm_group_id: int | str,
+    ) -> APIResponse[ListZpaVersionsResponse]: ...
+
+    async def recover_meeting_recording(
+        self,
+        meeting_id: int | str,
+        recording_id: int | str,
+        payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def revoke_user_sso_token(
+        self,
+        user_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def set_webinar_branding_virtual_background(
+        self,
+        webinar_id: int | str,
+        *,
+        id: str | None = None,
+        set_default_for_all_panelists: bool | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_account_registration_settings(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
+        *,
+        type_: UpdateAccountRegistrationSettingsType | str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_account_tsp(
+        self,
+        payload: UpdateAccountTspRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_archived_file(
+        self,
+        file_id: int | str,
+        payload: UpdateArchivedFileRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_device(
+        self,
+        device_id: int | str,
+        payload: UpdateDeviceRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_device_assignment(
+        self,
+        device_id: int | str,
+        payload: UpdateDeviceAssignmentRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_group(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_group_lock_settings(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupLockSettingsRequest | Mapping[str, Any],
+        *,
+        option: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_group_member(
+        self,
+        group_id: int | str,
+        member_id: int | str,
+        payload: UpdateGroupMemberRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_group_registration_settings(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
+        *,
+        type_: UpdateGroupRegistrationSettingsType | str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_h323_device(
+        self,
+        device_id: int | str,
+        payload: UpdateH323DeviceRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_legacy_sip_phone(
+        self,
+        phone_id: int | str,
+        payload: UpdateLegacySipPhoneRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_live_meeting_chat_message(
+        self,
+        meeting_id: int | str,
+        message_id: int | str,
+        payload: UpdateLiveMeetingChatMessageRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_live_meeting_rtms_app_status(
+        self,
+        meeting_id: int | str,
+        payload: UpdateLiveMeetingRtmsAppStatusRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
     async def update_meeting(
         self,
         meeting_id: int | str,
@@ -321,6 +2121,12 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         payload: UpdateMeetingLiveStreamRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_meeting_live_stream_status(
+        self,
+        meeting_id: int | str,
+        payload: UpdateMeetingLiveStreamStatusRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_meeting_poll(
@@ -348,4 +2154,115 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         payload: UpdateMeetingStatusRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_recording_registrant_questions(
+        self,
+        meeting_id: int | str,
+        payload: UpdateRecordingRegistrantQuestionsRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_recording_registrant_status(
+        self,
+        meeting_id: int | str,
+        payload: UpdateRecordingRegistrantStatusRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_recording_settings(
+        self,
+        meeting_id: int | str,
+        payload: UpdateRecordingSettingsRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_sip_phone(
+        self,
+        phone_id: int | str,
+        payload: UpdateSipPhoneRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_tracking_field(
+        self,
+        field_id: int | str,
+        payload: UpdateTrackingFieldRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_user_email(
+        self,
+        user_id: int | str,
+        payload: UpdateUserEmailRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_user_password(
+        self,
+        user_id: int | str,
+        payload: UpdateUserPasswordRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_user_settings(
+        self,
+        user_id: int | str,
+        payload: UpdateUserSettingsRequest | Mapping[str, Any],
+        *,
+        option: UpdateUserSettingsOption | str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_user_tsp_account(
+        self,
+        user_id: int | str,
+        tsp_id: int | str,
+        payload: UpdateUserTspAccountRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_user_tsp_settings(
+        self,
+        user_id: int | str,
+        payload: UpdateUserTspSettingsRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarRequest | Mapping[str, Any],
+        *,
+        occurrence_id: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_branding_name_tag(
+        self,
+        webinar_id: int | str,
+        name_tag_id: int | str,
+        payload: UpdateWebinarBrandingNameTagRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_live_stream(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarLiveStreamRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_live_stream_status(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarLiveStreamStatusRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_poll(
+        self,
+        webinar_id: int | str,
+        poll_id: int | str,
+        payload: UpdateWebinarPollRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_registrant_questions(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarRegistrantQuestionsRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_registrant_status(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarRegistrantStatusRequest | Mapping[str, Any],
+        *,
+        occurrence_id: str | None = None,
     ) -> APIResponse[None]: ...

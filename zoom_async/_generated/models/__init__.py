@@ -11,6 +11,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
+    from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
+    from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
+    from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
+    from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppResponse
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
     )
@@ -29,6 +34,39 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_meeting_registrant_response import (
         AddMeetingRegistrantResponse,
     )
+    from zoom_async._generated.models.add_role_members_member import AddRoleMembersMember
+    from zoom_async._generated.models.add_role_members_request import AddRoleMembersRequest
+    from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
+    from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
+    from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
+    from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
+    from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
+    from zoom_async._generated.models.add_webinar_panelists_panelist import (
+        AddWebinarPanelistsPanelist,
+    )
+    from zoom_async._generated.models.add_webinar_panelists_request import (
+        AddWebinarPanelistsRequest,
+    )
+    from zoom_async._generated.models.add_webinar_panelists_response import (
+        AddWebinarPanelistsResponse,
+    )
+    from zoom_async._generated.models.allow_users_to_add_contact import AllowUsersToAddContact
+    from zoom_async._generated.models.allow_users_to_add_contact_selected_option import (
+        AllowUsersToAddContactSelectedOption,
+    )
+    from zoom_async._generated.models.always_display_zoom_meeting_as_topic import (
+        AlwaysDisplayZoomMeetingAsTopic,
+    )
+    from zoom_async._generated.models.always_display_zoom_webinar_as_topic import (
+        AlwaysDisplayZoomWebinarAsTopic,
+    )
+    from zoom_async._generated.models.analytics_detail import AnalyticsDetail
+    from zoom_async._generated.models.analytics_summary import AnalyticsSummary
+    from zoom_async._generated.models.answer_detail import AnswerDetail
+    from zoom_async._generated.models.answer_detail_type import AnswerDetailType
+    from zoom_async._generated.models.apply_local_storage_to_personal_channel import (
+        ApplyLocalStorageToPersonalChannel,
+    )
     from zoom_async._generated.models.approval_type import ApprovalType
     from zoom_async._generated.models.approved_or_denied_countries_or_regions import (
         ApprovedOrDeniedCountriesOrRegions,
@@ -36,27 +74,197 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.approved_or_denied_countries_or_regions_method import (
         ApprovedOrDeniedCountriesOrRegionsMethod,
     )
+    from zoom_async._generated.models.archive import Archive
+    from zoom_async._generated.models.archive_file import ArchiveFile
+    from zoom_async._generated.models.archive_file_file_type import ArchiveFileFileType
+    from zoom_async._generated.models.archive_file_recording_type import ArchiveFileRecordingType
+    from zoom_async._generated.models.archive_file_status import ArchiveFileStatus
+    from zoom_async._generated.models.archive_file_storage_location import (
+        ArchiveFileStorageLocation,
+    )
+    from zoom_async._generated.models.archive_setting import ArchiveSetting
+    from zoom_async._generated.models.archive_setting_action_when_archive_failed import (
+        ArchiveSettingActionWhenArchiveFailed,
+    )
+    from zoom_async._generated.models.archive_setting_archive_retention import (
+        ArchiveSettingArchiveRetention,
+    )
+    from zoom_async._generated.models.archive_setting_notification_when_archiving_starts import (
+        ArchiveSettingNotificationWhenArchivingStarts,
+    )
+    from zoom_async._generated.models.archive_setting_play_voice_prompt_when_archiving_starts import (
+        ArchiveSettingPlayVoicePromptWhenArchivingStarts,
+    )
+    from zoom_async._generated.models.archive_type import ArchiveType
+    from zoom_async._generated.models.as_device_from_crc import AsDeviceFromCrc
+    from zoom_async._generated.models.assign_zpa_device_request import AssignZpaDeviceRequest
+    from zoom_async._generated.models.attendee import Attendee
+    from zoom_async._generated.models.attendees_and_panelists_reminder_email_notification import (
+        AttendeesAndPanelistsReminderEmailNotification,
+    )
+    from zoom_async._generated.models.attendees_and_panelists_reminder_email_notification_type import (
+        AttendeesAndPanelistsReminderEmailNotificationType,
+    )
+    from zoom_async._generated.models.audio import Audio
     from zoom_async._generated.models.audio_call import AudioCall
     from zoom_async._generated.models.audio_call_call_type import AudioCallCallType
+    from zoom_async._generated.models.audio_conferencing import AudioConferencing
+    from zoom_async._generated.models.audio_device_from_crc import AudioDeviceFromCrc
     from zoom_async._generated.models.authentication_exception import AuthenticationException
+    from zoom_async._generated.models.authentication_option import AuthenticationOption
+    from zoom_async._generated.models.authentication_option_type import AuthenticationOptionType
+    from zoom_async._generated.models.auto_generated_translation import AutoGeneratedTranslation
     from zoom_async._generated.models.batch_poll import BatchPoll
+    from zoom_async._generated.models.billing_report import BillingReport
+    from zoom_async._generated.models.billing_report_type import BillingReportType
     from zoom_async._generated.models.breakout_room import BreakoutRoom
     from zoom_async._generated.models.breakout_room_settings import BreakoutRoomSettings
+    from zoom_async._generated.models.bulk_update_feature_request import BulkUpdateFeatureRequest
+    from zoom_async._generated.models.bulk_update_feature_request_feature_type import (
+        BulkUpdateFeatureRequestFeatureType,
+    )
+    from zoom_async._generated.models.bulk_update_feature_response import BulkUpdateFeatureResponse
     from zoom_async._generated.models.calendar_type import CalendarType
+    from zoom_async._generated.models.call_control import CallControl
+    from zoom_async._generated.models.call_control_status import CallControlStatus
+    from zoom_async._generated.models.chat import Chat
+    from zoom_async._generated.models.chat_emojis import ChatEmojis
+    from zoom_async._generated.models.chat_emojis_emojis_option import ChatEmojisEmojisOption
+    from zoom_async._generated.models.chat_etiquette_tool import ChatEtiquetteTool
+    from zoom_async._generated.models.chat_etiquette_tool_policy import ChatEtiquetteToolPolicy
+    from zoom_async._generated.models.chat_etiquette_tool_policy_status import (
+        ChatEtiquetteToolPolicyStatus,
+    )
+    from zoom_async._generated.models.chat_etiquette_tool_policy_trigger_action import (
+        ChatEtiquetteToolPolicyTriggerAction,
+    )
+    from zoom_async._generated.models.check_user_email_response import CheckUserEmailResponse
+    from zoom_async._generated.models.check_user_vanity_name_response import (
+        CheckUserVanityNameResponse,
+    )
+    from zoom_async._generated.models.client_feedback import ClientFeedback
+    from zoom_async._generated.models.client_satisfaction import ClientSatisfaction
+    from zoom_async._generated.models.client_version import ClientVersion
+    from zoom_async._generated.models.closed_captioning import ClosedCaptioning
+    from zoom_async._generated.models.cloud_recording_storage import CloudRecordingStorage
+    from zoom_async._generated.models.collaboration_device import CollaborationDevice
+    from zoom_async._generated.models.collaboration_device_status import CollaborationDeviceStatus
     from zoom_async._generated.models.continuous_meeting_chat import ContinuousMeetingChat
     from zoom_async._generated.models.continuous_meeting_chat_who_is_added import (
         ContinuousMeetingChatWhoIsAdded,
     )
+    from zoom_async._generated.models.cpu_usage import CpuUsage
+    from zoom_async._generated.models.crc_ports_hour_usage import CrcPortsHourUsage
+    from zoom_async._generated.models.crc_ports_usage import CrcPortsUsage
+    from zoom_async._generated.models.create_batch_meeting_registrants_registrant import (
+        CreateBatchMeetingRegistrantsRegistrant,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_registrant_2 import (
+        CreateBatchMeetingRegistrantsRegistrant2,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_request import (
+        CreateBatchMeetingRegistrantsRequest,
+    )
+    from zoom_async._generated.models.create_batch_meeting_registrants_response import (
+        CreateBatchMeetingRegistrantsResponse,
+    )
     from zoom_async._generated.models.create_batch_polls_request import CreateBatchPollsRequest
     from zoom_async._generated.models.create_batch_polls_response import CreateBatchPollsResponse
+    from zoom_async._generated.models.create_batch_webinar_registrants_registrant import (
+        CreateBatchWebinarRegistrantsRegistrant,
+    )
+    from zoom_async._generated.models.create_batch_webinar_registrants_request import (
+        CreateBatchWebinarRegistrantsRequest,
+    )
+    from zoom_async._generated.models.create_batch_webinar_registrants_response import (
+        CreateBatchWebinarRegistrantsResponse,
+    )
+    from zoom_async._generated.models.create_group_request import CreateGroupRequest
+    from zoom_async._generated.models.create_group_response import CreateGroupResponse
+    from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
+    from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
+    from zoom_async._generated.models.create_information_barrier_policy_request import (
+        CreateInformationBarrierPolicyRequest,
+    )
+    from zoom_async._generated.models.create_information_barrier_policy_response import (
+        CreateInformationBarrierPolicyResponse,
+    )
+    from zoom_async._generated.models.create_information_barrier_policy_setting import (
+        CreateInformationBarrierPolicySetting,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_attendee import (
+        CreateMeetingInviteLinksAttendee,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_request import (
+        CreateMeetingInviteLinksRequest,
+    )
+    from zoom_async._generated.models.create_meeting_invite_links_response import (
+        CreateMeetingInviteLinksResponse,
+    )
     from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
     from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
     from zoom_async._generated.models.create_meeting_poll_response_status import (
         CreateMeetingPollResponseStatus,
     )
     from zoom_async._generated.models.create_meeting_response import CreateMeetingResponse
+    from zoom_async._generated.models.create_meeting_template_request import (
+        CreateMeetingTemplateRequest,
+    )
+    from zoom_async._generated.models.create_meeting_template_response import (
+        CreateMeetingTemplateResponse,
+    )
+    from zoom_async._generated.models.create_recording_registrant_request import (
+        CreateRecordingRegistrantRequest,
+    )
+    from zoom_async._generated.models.create_recording_registrant_response import (
+        CreateRecordingRegistrantResponse,
+    )
+    from zoom_async._generated.models.create_tracking_field_request import (
+        CreateTrackingFieldRequest,
+    )
+    from zoom_async._generated.models.create_tracking_field_response import (
+        CreateTrackingFieldResponse,
+    )
+    from zoom_async._generated.models.create_user_request import CreateUserRequest
+    from zoom_async._generated.models.create_user_request_action import CreateUserRequestAction
+    from zoom_async._generated.models.create_user_response import CreateUserResponse
+    from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
+        CreateWebinarBrandingNameTagRequest,
+    )
+    from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
+        CreateWebinarBrandingNameTagResponse,
+    )
+    from zoom_async._generated.models.create_webinar_invite_links_request import (
+        CreateWebinarInviteLinksRequest,
+    )
+    from zoom_async._generated.models.create_webinar_invite_links_response import (
+        CreateWebinarInviteLinksResponse,
+    )
+    from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
+    from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
+    from zoom_async._generated.models.create_webinar_recurrence import CreateWebinarRecurrence
+    from zoom_async._generated.models.create_webinar_registrant_request import (
+        CreateWebinarRegistrantRequest,
+    )
+    from zoom_async._generated.models.create_webinar_registrant_response import (
+        CreateWebinarRegistrantResponse,
+    )
+    from zoom_async._generated.models.create_webinar_request import CreateWebinarRequest
+    from zoom_async._generated.models.create_webinar_response import CreateWebinarResponse
+    from zoom_async._generated.models.create_webinar_setting import CreateWebinarSetting
+    from zoom_async._generated.models.create_webinar_template_request import (
+        CreateWebinarTemplateRequest,
+    )
+    from zoom_async._generated.models.create_webinar_template_response import (
+        CreateWebinarTemplateResponse,
+    )
+    from zoom_async._generated.models.custom_attribute import CustomAttribute
     from zoom_async._generated.models.custom_key import CustomKey
+    from zoom_async._generated.models.custom_question import CustomQuestion
     from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
+    from zoom_async._generated.models.custom_question_type import CustomQuestionType
+    from zoom_async._generated.models.custom_survey import CustomSurvey
+    from zoom_async._generated.models.custom_survey_question import CustomSurveyQuestion
     from zoom_async._generated.models.dashboard_meeting import DashboardMeeting
     from zoom_async._generated.models.dashboard_meeting_audio_quality import (
         DashboardMeetingAudioQuality,
@@ -86,10 +294,255 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.dashboard_participant_video_quality import (
         DashboardParticipantVideoQuality,
     )
+    from zoom_async._generated.models.date import Date
+    from zoom_async._generated.models.delete_user_action import DeleteUserAction
+    from zoom_async._generated.models.delete_user_tsp_account_tsp_id import (
+        DeleteUserTspAccountTspId,
+    )
+    from zoom_async._generated.models.device_info import DeviceInfo
+    from zoom_async._generated.models.device_info_policy import DeviceInfoPolicy
+    from zoom_async._generated.models.device_info_status import DeviceInfoStatus
+    from zoom_async._generated.models.dial_in_number import DialInNumber
+    from zoom_async._generated.models.domain import Domain
+    from zoom_async._generated.models.edited_summary import EditedSummary
+    from zoom_async._generated.models.email_notification import EmailNotification
+    from zoom_async._generated.models.enable_legacy_sip_phone_request import (
+        EnableLegacySipPhoneRequest,
+    )
+    from zoom_async._generated.models.enable_legacy_sip_phone_response import (
+        EnableLegacySipPhoneResponse,
+    )
+    from zoom_async._generated.models.enable_sip_phone_request import EnableSipPhoneRequest
+    from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
     from zoom_async._generated.models.error import Error
     from zoom_async._generated.models.error_detail import ErrorDetail
+    from zoom_async._generated.models.fail_detail import FailDetail
+    from zoom_async._generated.models.fail_detail_reason import FailDetailReason
+    from zoom_async._generated.models.feature import Feature
+    from zoom_async._generated.models.firmware_version import FirmwareVersion
+    from zoom_async._generated.models.follow_up_absentees_email_notification import (
+        FollowUpAbsenteesEmailNotification,
+    )
+    from zoom_async._generated.models.follow_up_absentees_email_notification_type import (
+        FollowUpAbsenteesEmailNotificationType,
+    )
+    from zoom_async._generated.models.follow_up_attendees_email_notification import (
+        FollowUpAttendeesEmailNotification,
+    )
+    from zoom_async._generated.models.follow_up_attendees_email_notification_type import (
+        FollowUpAttendeesEmailNotificationType,
+    )
+    from zoom_async._generated.models.get_account_lock_settings_response import (
+        GetAccountLockSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_option import (
+        GetAccountRegistrationSettingsOption,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_question import (
+        GetAccountRegistrationSettingsQuestion,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_response import (
+        GetAccountRegistrationSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_response_approve_type import (
+        GetAccountRegistrationSettingsResponseApproveType,
+    )
+    from zoom_async._generated.models.get_account_registration_settings_type import (
+        GetAccountRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.get_account_settings_audio_conferencing import (
+        GetAccountSettingsAudioConferencing,
+    )
+    from zoom_async._generated.models.get_account_settings_chat import GetAccountSettingsChat
+    from zoom_async._generated.models.get_account_settings_email_notification import (
+        GetAccountSettingsEmailNotification,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting import (
+        GetAccountSettingsInMeeting,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_allow_participants_chat_with import (
+        GetAccountSettingsInMeetingAllowParticipantsChatWith,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_allow_users_save_chats import (
+        GetAccountSettingsInMeetingAllowUsersSaveChats,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_data_center_region import (
+        GetAccountSettingsInMeetingDataCenterRegion,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_entry_exit_chime import (
+        GetAccountSettingsInMeetingEntryExitChime,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_language_interpretation import (
+        GetAccountSettingsInMeetingLanguageInterpretation,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_language_interpretation_language import (
+        GetAccountSettingsInMeetingLanguageInterpretationLanguage,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_meeting_data_transit_and_residency_method import (
+        GetAccountSettingsInMeetingMeetingDataTransitAndResidencyMethod,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_meeting_reactions_emojis import (
+        GetAccountSettingsInMeetingMeetingReactionsEmojis,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_participants_share_simultaneously import (
+        GetAccountSettingsInMeetingParticipantsShareSimultaneously,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation import (
+        GetAccountSettingsInMeetingSignLanguageInterpretation,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation_language import (
+        GetAccountSettingsInMeetingSignLanguageInterpretationLanguage,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_unchecked_data_center_region import (
+        GetAccountSettingsInMeetingUncheckedDataCenterRegion,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen import (
+        GetAccountSettingsInMeetingWhoCanShareScreen,
+    )
+    from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen_when_someone_is_sharing import (
+        GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing,
+    )
+    from zoom_async._generated.models.get_account_settings_meeting_security import (
+        GetAccountSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.get_account_settings_meeting_security_meeting_password_requirement import (
+        GetAccountSettingsMeetingSecurityMeetingPasswordRequirement,
+    )
+    from zoom_async._generated.models.get_account_settings_meeting_security_meeting_password_requirement_consecutive_characters_length import (
+        GetAccountSettingsMeetingSecurityMeetingPasswordRequirementConsecutiveCharactersLength,
+    )
+    from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
+    from zoom_async._generated.models.get_account_settings_other_option import (
+        GetAccountSettingsOtherOption,
+    )
+    from zoom_async._generated.models.get_account_settings_other_option_meeting_qos_and_mos import (
+        GetAccountSettingsOtherOptionMeetingQosAndMos,
+    )
+    from zoom_async._generated.models.get_account_settings_other_option_use_cdn import (
+        GetAccountSettingsOtherOptionUseCdn,
+    )
+    from zoom_async._generated.models.get_account_settings_recording import (
+        GetAccountSettingsRecording,
+    )
+    from zoom_async._generated.models.get_account_settings_recording_auto_delete_cmr_days import (
+        GetAccountSettingsRecordingAutoDeleteCmrDays,
+    )
+    from zoom_async._generated.models.get_account_settings_response import (
+        GetAccountSettingsResponse,
+    )
+    from zoom_async._generated.models.get_account_settings_schedule_meeting import (
+        GetAccountSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.get_account_settings_schedule_meeting_audio_type import (
+        GetAccountSettingsScheduleMeetingAudioType,
+    )
+    from zoom_async._generated.models.get_account_settings_schedule_meeting_continuous_meeting_chat import (
+        GetAccountSettingsScheduleMeetingContinuousMeetingChat,
+    )
+    from zoom_async._generated.models.get_account_settings_schedule_meeting_jbh_time import (
+        GetAccountSettingsScheduleMeetingJbhTime,
+    )
+    from zoom_async._generated.models.get_account_settings_schedule_meeting_meeting_template import (
+        GetAccountSettingsScheduleMeetingMeetingTemplate,
+    )
+    from zoom_async._generated.models.get_account_settings_schedule_meeting_require_password_for_pmi_meetings import (
+        GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings,
+    )
+    from zoom_async._generated.models.get_account_settings_telephony import (
+        GetAccountSettingsTelephony,
+    )
+    from zoom_async._generated.models.get_account_settings_tsp import GetAccountSettingsTsp
+    from zoom_async._generated.models.get_account_tsp_response import GetAccountTspResponse
+    from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
+        GetAccountTspResponseTspBridge,
+    )
+    from zoom_async._generated.models.get_active_hosts_report_response import (
+        GetActiveHostsReportResponse,
+    )
+    from zoom_async._generated.models.get_active_hosts_report_type import GetActiveHostsReportType
+    from zoom_async._generated.models.get_active_hosts_report_user import GetActiveHostsReportUser
+    from zoom_async._generated.models.get_archived_file_statistics_response import (
+        GetArchivedFileStatisticsResponse,
+    )
+    from zoom_async._generated.models.get_billing_invoices_report_response import (
+        GetBillingInvoicesReportResponse,
+    )
+    from zoom_async._generated.models.get_billing_report_response import GetBillingReportResponse
+    from zoom_async._generated.models.get_chat_metrics_response import GetChatMetricsResponse
+    from zoom_async._generated.models.get_chat_metrics_user import GetChatMetricsUser
+    from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
+        GetCloudRecordingUsageReportResponse,
+    )
+    from zoom_async._generated.models.get_collaboration_device_response import (
+        GetCollaborationDeviceResponse,
+    )
+    from zoom_async._generated.models.get_crc_port_usage_response import GetCrcPortUsageResponse
+    from zoom_async._generated.models.get_daily_usage_report_response import (
+        GetDailyUsageReportResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
+        GetDashboardMeetingParticipantQosResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_type import (
+        GetDashboardMeetingParticipantQosType,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_response import (
+        GetDashboardMeetingResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_meeting_type import GetDashboardMeetingType
+    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
+        GetDashboardWebinarParticipantQosResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_type import (
+        GetDashboardWebinarParticipantQosType,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_response import (
+        GetDashboardWebinarResponse,
+    )
+    from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
+    from zoom_async._generated.models.get_device_response import GetDeviceResponse
+    from zoom_async._generated.models.get_group_lock_settings_email_notification import (
+        GetGroupLockSettingsEmailNotification,
+    )
+    from zoom_async._generated.models.get_group_lock_settings_in_meeting import (
+        GetGroupLockSettingsInMeeting,
+    )
+    from zoom_async._generated.models.get_group_lock_settings_meeting_security import (
+        GetGroupLockSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.get_group_lock_settings_other_option import (
+        GetGroupLockSettingsOtherOption,
+    )
+    from zoom_async._generated.models.get_group_lock_settings_recording import (
+        GetGroupLockSettingsRecording,
+    )
+    from zoom_async._generated.models.get_group_lock_settings_response import (
+        GetGroupLockSettingsResponse,
+    )
+    from zoom_async._generated.models.get_group_lock_settings_schedule_meeting import (
+        GetGroupLockSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.get_group_registration_settings_response import (
+        GetGroupRegistrationSettingsResponse,
+    )
+    from zoom_async._generated.models.get_group_registration_settings_type import (
+        GetGroupRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.get_group_response import GetGroupResponse
+    from zoom_async._generated.models.get_information_barrier_policy_response import (
+        GetInformationBarrierPolicyResponse,
+    )
     from zoom_async._generated.models.get_live_stream_details_response import (
         GetLiveStreamDetailsResponse,
+    )
+    from zoom_async._generated.models.get_meeting_activities_report_activity_type import (
+        GetMeetingActivitiesReportActivityType,
+    )
+    from zoom_async._generated.models.get_meeting_activities_report_response import (
+        GetMeetingActivitiesReportResponse,
+    )
+    from zoom_async._generated.models.get_meeting_archived_files_response import (
+        GetMeetingArchivedFilesResponse,
     )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
     from zoom_async._generated.models.get_meeting_by_id_response_creation_source import (
@@ -101,19 +554,307 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
     )
+    from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
+        GetMeetingLiveStreamingTokenResponse,
+    )
+    from zoom_async._generated.models.get_meeting_live_streaming_token_response_expire_in import (
+        GetMeetingLiveStreamingTokenResponseExpireIn,
+    )
+    from zoom_async._generated.models.get_meeting_local_archiving_token_response import (
+        GetMeetingLocalArchivingTokenResponse,
+    )
+    from zoom_async._generated.models.get_meeting_local_recording_token_response import (
+        GetMeetingLocalRecordingTokenResponse,
+    )
     from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
     from zoom_async._generated.models.get_meeting_poll_response_status import (
         GetMeetingPollResponseStatus,
     )
     from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
+    from zoom_async._generated.models.get_meeting_quality_scores_response import (
+        GetMeetingQualityScoresResponse,
+    )
+    from zoom_async._generated.models.get_meeting_quality_scores_type import (
+        GetMeetingQualityScoresType,
+    )
+    from zoom_async._generated.models.get_meeting_recordings_response import (
+        GetMeetingRecordingsResponse,
+    )
+    from zoom_async._generated.models.get_meeting_recordings_response_type import (
+        GetMeetingRecordingsResponseType,
+    )
+    from zoom_async._generated.models.get_meeting_registrant_response import (
+        GetMeetingRegistrantResponse,
+    )
+    from zoom_async._generated.models.get_meeting_sip_uri_request import GetMeetingSipUriRequest
+    from zoom_async._generated.models.get_meeting_sip_uri_response import GetMeetingSipUriResponse
+    from zoom_async._generated.models.get_meeting_summary_response import GetMeetingSummaryResponse
+    from zoom_async._generated.models.get_meeting_survey_response import GetMeetingSurveyResponse
+    from zoom_async._generated.models.get_meeting_template_response import (
+        GetMeetingTemplateResponse,
+    )
+    from zoom_async._generated.models.get_meeting_template_setting import GetMeetingTemplateSetting
+    from zoom_async._generated.models.get_meeting_template_setting_in_meeting import (
+        GetMeetingTemplateSettingInMeeting,
+    )
+    from zoom_async._generated.models.get_meeting_template_setting_in_meeting_closed_captioning import (
+        GetMeetingTemplateSettingInMeetingClosedCaptioning,
+    )
+    from zoom_async._generated.models.get_meeting_template_setting_in_meeting_manual_captioning import (
+        GetMeetingTemplateSettingInMeetingManualCaptioning,
+    )
+    from zoom_async._generated.models.get_meeting_template_setting_meeting_security import (
+        GetMeetingTemplateSettingMeetingSecurity,
+    )
+    from zoom_async._generated.models.get_meeting_template_setting_recording import (
+        GetMeetingTemplateSettingRecording,
+    )
+    from zoom_async._generated.models.get_meeting_template_setting_schedule_meeting import (
+        GetMeetingTemplateSettingScheduleMeeting,
+    )
+    from zoom_async._generated.models.get_meeting_token_response import GetMeetingTokenResponse
+    from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
+    from zoom_async._generated.models.get_operation_logs_report_category_type import (
+        GetOperationLogsReportCategoryType,
+    )
+    from zoom_async._generated.models.get_operation_logs_report_response import (
+        GetOperationLogsReportResponse,
+    )
     from zoom_async._generated.models.get_past_meeting_details_response import (
         GetPastMeetingDetailsResponse,
     )
+    from zoom_async._generated.models.get_recording_analytics_details_response import (
+        GetRecordingAnalyticsDetailsResponse,
+    )
+    from zoom_async._generated.models.get_recording_analytics_details_type import (
+        GetRecordingAnalyticsDetailsType,
+    )
+    from zoom_async._generated.models.get_recording_analytics_summary_response import (
+        GetRecordingAnalyticsSummaryResponse,
+    )
+    from zoom_async._generated.models.get_recording_registrant_questions_custom_question import (
+        GetRecordingRegistrantQuestionsCustomQuestion,
+    )
+    from zoom_async._generated.models.get_recording_registrant_questions_custom_question_type import (
+        GetRecordingRegistrantQuestionsCustomQuestionType,
+    )
+    from zoom_async._generated.models.get_recording_registrant_questions_response import (
+        GetRecordingRegistrantQuestionsResponse,
+    )
+    from zoom_async._generated.models.get_recording_settings_response import (
+        GetRecordingSettingsResponse,
+    )
+    from zoom_async._generated.models.get_recording_settings_response_approval_type import (
+        GetRecordingSettingsResponseApprovalType,
+    )
+    from zoom_async._generated.models.get_recording_settings_response_share_recording import (
+        GetRecordingSettingsResponseShareRecording,
+    )
+    from zoom_async._generated.models.get_report_meeting_qa_question import (
+        GetReportMeetingQaQuestion,
+    )
+    from zoom_async._generated.models.get_report_meeting_qa_question_question_detail import (
+        GetReportMeetingQaQuestionQuestionDetail,
+    )
+    from zoom_async._generated.models.get_report_meeting_qa_question_question_detail_question_status import (
+        GetReportMeetingQaQuestionQuestionDetailQuestionStatus,
+    )
+    from zoom_async._generated.models.get_report_meeting_qa_response import (
+        GetReportMeetingQaResponse,
+    )
+    from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
+    from zoom_async._generated.models.get_report_webinar_qa_response import (
+        GetReportWebinarQaResponse,
+    )
+    from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+    from zoom_async._generated.models.get_role_response import GetRoleResponse
+    from zoom_async._generated.models.get_telephone_report_query_date_type import (
+        GetTelephoneReportQueryDateType,
+    )
+    from zoom_async._generated.models.get_telephone_report_response import (
+        GetTelephoneReportResponse,
+    )
+    from zoom_async._generated.models.get_telephone_report_type import GetTelephoneReportType
+    from zoom_async._generated.models.get_tracking_field_response import GetTrackingFieldResponse
+    from zoom_async._generated.models.get_upcoming_events_report_response import (
+        GetUpcomingEventsReportResponse,
+    )
+    from zoom_async._generated.models.get_upcoming_events_report_type import (
+        GetUpcomingEventsReportType,
+    )
+    from zoom_async._generated.models.get_user_permissions_response import (
+        GetUserPermissionsResponse,
+    )
+    from zoom_async._generated.models.get_user_settings_audio_conferencing import (
+        GetUserSettingsAudioConferencing,
+    )
+    from zoom_async._generated.models.get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call import (
+        GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall,
+    )
+    from zoom_async._generated.models.get_user_settings_authentication_option import (
+        GetUserSettingsAuthenticationOption,
+    )
+    from zoom_async._generated.models.get_user_settings_email_notification import (
+        GetUserSettingsEmailNotification,
+    )
+    from zoom_async._generated.models.get_user_settings_feature import GetUserSettingsFeature
+    from zoom_async._generated.models.get_user_settings_feature_concurrent_meeting import (
+        GetUserSettingsFeatureConcurrentMeeting,
+    )
+    from zoom_async._generated.models.get_user_settings_feature_zoom_events_capacity import (
+        GetUserSettingsFeatureZoomEventsCapacity,
+    )
+    from zoom_async._generated.models.get_user_settings_in_meeting import GetUserSettingsInMeeting
+    from zoom_async._generated.models.get_user_settings_in_meeting_allow_participants_chat_with import (
+        GetUserSettingsInMeetingAllowParticipantsChatWith,
+    )
+    from zoom_async._generated.models.get_user_settings_in_meeting_meeting_polling import (
+        GetUserSettingsInMeetingMeetingPolling,
+    )
+    from zoom_async._generated.models.get_user_settings_in_meeting_webinar_chat import (
+        GetUserSettingsInMeetingWebinarChat,
+    )
+    from zoom_async._generated.models.get_user_settings_login_type import GetUserSettingsLoginType
+    from zoom_async._generated.models.get_user_settings_meeting_security import (
+        GetUserSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
+    from zoom_async._generated.models.get_user_settings_recording import GetUserSettingsRecording
+    from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
+    from zoom_async._generated.models.get_user_settings_schedule_meeting import (
+        GetUserSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.get_user_settings_telephony import GetUserSettingsTelephony
+    from zoom_async._generated.models.get_user_settings_tsp import GetUserSettingsTsp
+    from zoom_async._generated.models.get_user_settings_tsp_call_out_countries_item import (
+        GetUserSettingsTspCallOutCountriesItem,
+    )
+    from zoom_async._generated.models.get_user_summary_response import GetUserSummaryResponse
+    from zoom_async._generated.models.get_user_token_response import GetUserTokenResponse
+    from zoom_async._generated.models.get_user_token_type import GetUserTokenType
+    from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
+    from zoom_async._generated.models.get_user_tsp_account_tsp_id import GetUserTspAccountTspId
+    from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
+    from zoom_async._generated.models.get_webinar_branding_response import (
+        GetWebinarBrandingResponse,
+    )
+    from zoom_async._generated.models.get_webinar_live_stream_response import (
+        GetWebinarLiveStreamResponse,
+    )
+    from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
+        GetWebinarLiveStreamingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_local_archiving_token_response import (
+        GetWebinarLocalArchivingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_local_recording_token_response import (
+        GetWebinarLocalRecordingTokenResponse,
+    )
+    from zoom_async._generated.models.get_webinar_poll_response import GetWebinarPollResponse
+    from zoom_async._generated.models.get_webinar_recurrence import GetWebinarRecurrence
+    from zoom_async._generated.models.get_webinar_registrant_questions_custom_question import (
+        GetWebinarRegistrantQuestionsCustomQuestion,
+    )
+    from zoom_async._generated.models.get_webinar_registrant_questions_custom_question_type import (
+        GetWebinarRegistrantQuestionsCustomQuestionType,
+    )
+    from zoom_async._generated.models.get_webinar_registrant_questions_response import (
+        GetWebinarRegistrantQuestionsResponse,
+    )
+    from zoom_async._generated.models.get_webinar_registrant_response import (
+        GetWebinarRegistrantResponse,
+    )
+    from zoom_async._generated.models.get_webinar_response import GetWebinarResponse
+    from zoom_async._generated.models.get_webinar_response_type import GetWebinarResponseType
+    from zoom_async._generated.models.get_webinar_setting import GetWebinarSetting
+    from zoom_async._generated.models.get_webinar_setting_approval_type import (
+        GetWebinarSettingApprovalType,
+    )
+    from zoom_async._generated.models.get_webinar_setting_question_and_answer import (
+        GetWebinarSettingQuestionAndAnswer,
+    )
+    from zoom_async._generated.models.get_webinar_setting_question_and_answer_answer_questions import (
+        GetWebinarSettingQuestionAndAnswerAnswerQuestions,
+    )
+    from zoom_async._generated.models.get_webinar_setting_registration_type import (
+        GetWebinarSettingRegistrationType,
+    )
+    from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
+    from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
+    from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
+    from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
+    from zoom_async._generated.models.get_webinar_token_type import GetWebinarTokenType
+    from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
+    from zoom_async._generated.models.get_zpa_device_settings_response import (
+        GetZpaDeviceSettingsResponse,
+    )
     from zoom_async._generated.models.global_dial_in_number import GlobalDialInNumber
     from zoom_async._generated.models.global_dial_in_number_type import GlobalDialInNumberType
+    from zoom_async._generated.models.group import Group
+    from zoom_async._generated.models.hide_meeting_description import HideMeetingDescription
+    from zoom_async._generated.models.hide_webinar_description import HideWebinarDescription
+    from zoom_async._generated.models.hot_desking import HotDesking
+    from zoom_async._generated.models.in_meeting import InMeeting
+    from zoom_async._generated.models.in_session import InSession
+    from zoom_async._generated.models.integration import Integration
     from zoom_async._generated.models.interpreter import Interpreter
+    from zoom_async._generated.models.invoice import Invoice
+    from zoom_async._generated.models.ip_address_access_control import IpAddressAccessControl
+    from zoom_async._generated.models.issue import Issue
+    from zoom_async._generated.models.issue_detail import IssueDetail
     from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
+    from zoom_async._generated.models.language_config import LanguageConfig
+    from zoom_async._generated.models.language_config_code import LanguageConfigCode
+    from zoom_async._generated.models.language_config_name import LanguageConfigName
     from zoom_async._generated.models.language_interpretation import LanguageInterpretation
+    from zoom_async._generated.models.language_item_pair_list import LanguageItemPairList
+    from zoom_async._generated.models.list_account_managed_domains_response import (
+        ListAccountManagedDomainsResponse,
+    )
+    from zoom_async._generated.models.list_account_trusted_domains_response import (
+        ListAccountTrustedDomainsResponse,
+    )
+    from zoom_async._generated.models.list_archived_files_meeting import ListArchivedFilesMeeting
+    from zoom_async._generated.models.list_archived_files_meeting_meeting_type import (
+        ListArchivedFilesMeetingMeetingType,
+    )
+    from zoom_async._generated.models.list_archived_files_meeting_status import (
+        ListArchivedFilesMeetingStatus,
+    )
+    from zoom_async._generated.models.list_archived_files_meeting_type import (
+        ListArchivedFilesMeetingType,
+    )
+    from zoom_async._generated.models.list_archived_files_query_date_type import (
+        ListArchivedFilesQueryDateType,
+    )
+    from zoom_async._generated.models.list_archived_files_response import ListArchivedFilesResponse
+    from zoom_async._generated.models.list_client_feedback_response import (
+        ListClientFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_client_satisfaction_response import (
+        ListClientSatisfactionResponse,
+    )
+    from zoom_async._generated.models.list_client_versions_response import (
+        ListClientVersionsResponse,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_meeting import (
+        ListCloudRecordingsMeeting,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_response import (
+        ListCloudRecordingsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_participant import (
+        ListDashboardMeetingFeedbackParticipant,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_participant_quality import (
+        ListDashboardMeetingFeedbackParticipantQuality,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
+        ListDashboardMeetingFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_feedback_type import (
+        ListDashboardMeetingFeedbackType,
+    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
         ListDashboardMeetingParticipantsIncludeFields,
     )
@@ -122,6 +863,18 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_type import (
         ListDashboardMeetingParticipantsType,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_participant import (
+        ListDashboardMeetingSharingParticipant,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_participant_detail import (
+        ListDashboardMeetingSharingParticipantDetail,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_response import (
+        ListDashboardMeetingSharingResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_sharing_type import (
+        ListDashboardMeetingSharingType,
     )
     from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
         ListDashboardMeetingsIncludeFields,
@@ -133,11 +886,92 @@ if TYPE_CHECKING:
         ListDashboardMeetingsResponse,
     )
     from zoom_async._generated.models.list_dashboard_meetings_type import ListDashboardMeetingsType
+    from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
+        ListDashboardWebinarFeedbackResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_feedback_type import (
+        ListDashboardWebinarFeedbackType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
+        ListDashboardWebinarParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_participant import (
+        ListDashboardWebinarParticipantsParticipant,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_participant_leave_reason import (
+        ListDashboardWebinarParticipantsParticipantLeaveReason,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_participant_role import (
+        ListDashboardWebinarParticipantsParticipantRole,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
+        ListDashboardWebinarParticipantsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_type import (
+        ListDashboardWebinarParticipantsType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
+        ListDashboardWebinarSharingResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_sharing_type import (
+        ListDashboardWebinarSharingType,
+    )
+    from zoom_async._generated.models.list_dashboard_webinars_response import (
+        ListDashboardWebinarsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinars_type import ListDashboardWebinarsType
+    from zoom_async._generated.models.list_dashboard_zoom_rooms_response import (
+        ListDashboardZoomRoomsResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_zoom_rooms_zoom_room import (
+        ListDashboardZoomRoomsZoomRoom,
+    )
+    from zoom_async._generated.models.list_devices_device import ListDevicesDevice
+    from zoom_async._generated.models.list_devices_device_device_status import (
+        ListDevicesDeviceDeviceStatus,
+    )
+    from zoom_async._generated.models.list_devices_device_device_type import (
+        ListDevicesDeviceDeviceType,
+    )
+    from zoom_async._generated.models.list_devices_device_status import ListDevicesDeviceStatus
+    from zoom_async._generated.models.list_devices_device_type import ListDevicesDeviceType
+    from zoom_async._generated.models.list_devices_platform_os import ListDevicesPlatformOs
+    from zoom_async._generated.models.list_devices_response import ListDevicesResponse
+    from zoom_async._generated.models.list_group_admins_response import ListGroupAdminsResponse
+    from zoom_async._generated.models.list_group_members_member import ListGroupMembersMember
+    from zoom_async._generated.models.list_group_members_response import ListGroupMembersResponse
+    from zoom_async._generated.models.list_groups_response import ListGroupsResponse
+    from zoom_async._generated.models.list_h323_devices_device import ListH323DevicesDevice
+    from zoom_async._generated.models.list_h323_devices_device_encryption import (
+        ListH323DevicesDeviceEncryption,
+    )
+    from zoom_async._generated.models.list_h323_devices_device_protocol import (
+        ListH323DevicesDeviceProtocol,
+    )
+    from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
+    from zoom_async._generated.models.list_information_barrier_policies_policy import (
+        ListInformationBarrierPoliciesPolicy,
+    )
+    from zoom_async._generated.models.list_information_barrier_policies_policy_setting import (
+        ListInformationBarrierPoliciesPolicySetting,
+    )
+    from zoom_async._generated.models.list_information_barrier_policies_policy_status import (
+        ListInformationBarrierPoliciesPolicyStatus,
+    )
+    from zoom_async._generated.models.list_information_barrier_policies_policy_type import (
+        ListInformationBarrierPoliciesPolicyType,
+    )
+    from zoom_async._generated.models.list_information_barrier_policies_response import (
+        ListInformationBarrierPoliciesResponse,
+    )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
     )
     from zoom_async._generated.models.list_meeting_registrants_status import (
         ListMeetingRegistrantsStatus,
+    )
+    from zoom_async._generated.models.list_meeting_summaries_response import (
+        ListMeetingSummariesResponse,
     )
     from zoom_async._generated.models.list_meeting_templates_response import (
         ListMeetingTemplatesResponse,
@@ -150,7 +984,85 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_past_meeting_polls_response import (
         ListPastMeetingPollsResponse,
     )
+    from zoom_async._generated.models.list_past_meeting_qa_question import ListPastMeetingQaQuestion
+    from zoom_async._generated.models.list_past_meeting_qa_response import ListPastMeetingQaResponse
     from zoom_async._generated.models.list_past_meetings_response import ListPastMeetingsResponse
+    from zoom_async._generated.models.list_past_webinar_instances_response import (
+        ListPastWebinarInstancesResponse,
+    )
+    from zoom_async._generated.models.list_past_webinar_polls_response import (
+        ListPastWebinarPollsResponse,
+    )
+    from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
+    from zoom_async._generated.models.list_recording_registrants_registrant import (
+        ListRecordingRegistrantsRegistrant,
+    )
+    from zoom_async._generated.models.list_recording_registrants_response import (
+        ListRecordingRegistrantsResponse,
+    )
+    from zoom_async._generated.models.list_recording_registrants_status import (
+        ListRecordingRegistrantsStatus,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
+        ListReportMeetingParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_participant import (
+        ListReportMeetingParticipantsParticipant,
+    )
+    from zoom_async._generated.models.list_report_meeting_participants_response import (
+        ListReportMeetingParticipantsResponse,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_meeting import (
+        ListReportUserMeetingsMeeting,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_meeting_meeting_encryption_status import (
+        ListReportUserMeetingsMeetingMeetingEncryptionStatus,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_meeting_type import (
+        ListReportUserMeetingsMeetingType,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_response import (
+        ListReportUserMeetingsResponse,
+    )
+    from zoom_async._generated.models.list_report_user_meetings_type import (
+        ListReportUserMeetingsType,
+    )
+    from zoom_async._generated.models.list_role_members_member import ListRoleMembersMember
+    from zoom_async._generated.models.list_role_members_response import ListRoleMembersResponse
+    from zoom_async._generated.models.list_roles_response import ListRolesResponse
+    from zoom_async._generated.models.list_roles_role import ListRolesRole
+    from zoom_async._generated.models.list_roles_type import ListRolesType
+    from zoom_async._generated.models.list_sip_phones_response import ListSipPhonesResponse
+    from zoom_async._generated.models.list_tracking_fields_response import (
+        ListTrackingFieldsResponse,
+    )
+    from zoom_async._generated.models.list_tracking_fields_tracking_field import (
+        ListTrackingFieldsTrackingField,
+    )
+    from zoom_async._generated.models.list_upcoming_meetings_meeting import (
+        ListUpcomingMeetingsMeeting,
+    )
+    from zoom_async._generated.models.list_upcoming_meetings_meeting_type import (
+        ListUpcomingMeetingsMeetingType,
+    )
+    from zoom_async._generated.models.list_upcoming_meetings_response import (
+        ListUpcomingMeetingsResponse,
+    )
+    from zoom_async._generated.models.list_user_assistants_response import (
+        ListUserAssistantsResponse,
+    )
+    from zoom_async._generated.models.list_user_collaboration_devices_response import (
+        ListUserCollaborationDevicesResponse,
+    )
+    from zoom_async._generated.models.list_user_pac_accounts_response import (
+        ListUserPacAccountsResponse,
+    )
+    from zoom_async._generated.models.list_user_schedulers_response import (
+        ListUserSchedulersResponse,
+    )
+    from zoom_async._generated.models.list_user_tsp_accounts_response import (
+        ListUserTspAccountsResponse,
+    )
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
@@ -158,18 +1070,57 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinar_absentees_response import (
         ListWebinarAbsenteesResponse,
     )
+    from zoom_async._generated.models.list_webinar_panelists_response import (
+        ListWebinarPanelistsResponse,
+    )
     from zoom_async._generated.models.list_webinar_participants_response import (
         ListWebinarParticipantsResponse,
     )
+    from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
     from zoom_async._generated.models.list_webinar_registrants_response import (
         ListWebinarRegistrantsResponse,
     )
     from zoom_async._generated.models.list_webinar_registrants_status import (
         ListWebinarRegistrantsStatus,
     )
+    from zoom_async._generated.models.list_webinar_templates_response import (
+        ListWebinarTemplatesResponse,
+    )
+    from zoom_async._generated.models.list_webinar_tracking_sources_response import (
+        ListWebinarTrackingSourcesResponse,
+    )
+    from zoom_async._generated.models.list_webinars_response import ListWebinarsResponse
+    from zoom_async._generated.models.list_webinars_type import ListWebinarsType
+    from zoom_async._generated.models.list_webinars_webinar import ListWebinarsWebinar
+    from zoom_async._generated.models.list_webinars_webinar_type import ListWebinarsWebinarType
+    from zoom_async._generated.models.list_zoom_room_issues_response import (
+        ListZoomRoomIssuesResponse,
+    )
+    from zoom_async._generated.models.list_zoom_rooms_with_issues_response import (
+        ListZoomRoomsWithIssuesResponse,
+    )
+    from zoom_async._generated.models.list_zoom_rooms_with_issues_zoom_room import (
+        ListZoomRoomsWithIssuesZoomRoom,
+    )
+    from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersionsResponse
+    from zoom_async._generated.models.manual_captioning import ManualCaptioning
     from zoom_async._generated.models.meeting import Meeting
+    from zoom_async._generated.models.meeting_activity_log import MeetingActivityLog
+    from zoom_async._generated.models.meeting_authentication import MeetingAuthentication
+    from zoom_async._generated.models.meeting_authentication_authentication_option import (
+        MeetingAuthenticationAuthenticationOption,
+    )
+    from zoom_async._generated.models.meeting_authentication_authentication_option_type import (
+        MeetingAuthenticationAuthenticationOptionType,
+    )
     from zoom_async._generated.models.meeting_details import MeetingDetails
     from zoom_async._generated.models.meeting_invitee import MeetingInvitee
+    from zoom_async._generated.models.meeting_password_requirement import MeetingPasswordRequirement
+    from zoom_async._generated.models.meeting_password_requirement_consecutive_characters_length import (
+        MeetingPasswordRequirementConsecutiveCharactersLength,
+    )
+    from zoom_async._generated.models.meeting_polling import MeetingPolling
+    from zoom_async._generated.models.meeting_security import MeetingSecurity
     from zoom_async._generated.models.meeting_settings import MeetingSettings
     from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
     from zoom_async._generated.models.meeting_settings_auto_recording import (
@@ -189,13 +1140,27 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.meeting_template import MeetingTemplate
     from zoom_async._generated.models.meeting_type import MeetingType
+    from zoom_async._generated.models.more_option import MoreOption
+    from zoom_async._generated.models.name_tag import NameTag
+    from zoom_async._generated.models.number import Number
     from zoom_async._generated.models.occurrence import Occurrence
     from zoom_async._generated.models.occurrence_status import OccurrenceStatus
+    from zoom_async._generated.models.operation_log import OperationLog
+    from zoom_async._generated.models.other_option import OtherOption
+    from zoom_async._generated.models.pac_account import PacAccount
+    from zoom_async._generated.models.pac_account_global_dial_in_number import (
+        PacAccountGlobalDialInNumber,
+    )
+    from zoom_async._generated.models.panelist import Panelist
     from zoom_async._generated.models.participant import Participant
+    from zoom_async._generated.models.participant_audio_file import ParticipantAudioFile
+    from zoom_async._generated.models.password_requirement import PasswordRequirement
     from zoom_async._generated.models.past_meeting_instance import PastMeetingInstance
     from zoom_async._generated.models.past_meeting_type import PastMeetingType
     from zoom_async._generated.models.past_poll_answer import PastPollAnswer
     from zoom_async._generated.models.past_poll_submission import PastPollSubmission
+    from zoom_async._generated.models.phone import Phone
+    from zoom_async._generated.models.physical_file import PhysicalFile
     from zoom_async._generated.models.poll import Poll
     from zoom_async._generated.models.poll_question import PollQuestion
     from zoom_async._generated.models.poll_question_prompt import PollQuestionPrompt
@@ -203,9 +1168,41 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.poll_status import PollStatus
     from zoom_async._generated.models.poll_status_2 import PollStatus2
     from zoom_async._generated.models.poll_type import PollType
+    from zoom_async._generated.models.profile import Profile
+    from zoom_async._generated.models.prompt import Prompt
+    from zoom_async._generated.models.quality import Quality
     from zoom_async._generated.models.question_and_answer import QuestionAndAnswer
     from zoom_async._generated.models.question_and_answer_question_visibility import (
         QuestionAndAnswerQuestionVisibility,
+    )
+    from zoom_async._generated.models.question_detail import QuestionDetail
+    from zoom_async._generated.models.record_files_separately import RecordFilesSeparately
+    from zoom_async._generated.models.recording import Recording
+    from zoom_async._generated.models.recording_authentication import RecordingAuthentication
+    from zoom_async._generated.models.recording_authentication_authentication_option import (
+        RecordingAuthenticationAuthenticationOption,
+    )
+    from zoom_async._generated.models.recording_authentication_authentication_option_type import (
+        RecordingAuthenticationAuthenticationOptionType,
+    )
+    from zoom_async._generated.models.recording_file import RecordingFile
+    from zoom_async._generated.models.recording_file_file_extension import (
+        RecordingFileFileExtension,
+    )
+    from zoom_async._generated.models.recording_file_file_type import RecordingFileFileType
+    from zoom_async._generated.models.recording_file_recording_type import (
+        RecordingFileRecordingType,
+    )
+    from zoom_async._generated.models.recording_file_status import RecordingFileStatus
+    from zoom_async._generated.models.recording_password_requirement import (
+        RecordingPasswordRequirement,
+    )
+    from zoom_async._generated.models.recording_storage_location import RecordingStorageLocation
+    from zoom_async._generated.models.recover_meeting_recording_request import (
+        RecoverMeetingRecordingRequest,
+    )
+    from zoom_async._generated.models.recover_meeting_recording_request_action import (
+        RecoverMeetingRecordingRequestAction,
     )
     from zoom_async._generated.models.recurrence import Recurrence
     from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
@@ -234,10 +1231,157 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.resource import Resource
     from zoom_async._generated.models.resource_permission_level import ResourcePermissionLevel
     from zoom_async._generated.models.resource_resource_type import ResourceResourceType
+    from zoom_async._generated.models.restriction import Restriction
+    from zoom_async._generated.models.restriction_file_size_restrictions import (
+        RestrictionFileSizeRestrictions,
+    )
+    from zoom_async._generated.models.restriction_file_size_restrictions_for_external import (
+        RestrictionFileSizeRestrictionsForExternal,
+    )
+    from zoom_async._generated.models.restriction_file_type_restriction import (
+        RestrictionFileTypeRestriction,
+    )
+    from zoom_async._generated.models.restriction_file_type_restrictions_for_external import (
+        RestrictionFileTypeRestrictionsForExternal,
+    )
+    from zoom_async._generated.models.schedule_meeting import ScheduleMeeting
+    from zoom_async._generated.models.scheduler import Scheduler
+    from zoom_async._generated.models.search_and_send_animated_gif_image import (
+        SearchAndSendAnimatedGifImage,
+    )
+    from zoom_async._generated.models.search_and_send_animated_gif_image_giphy_content_rating import (
+        SearchAndSendAnimatedGifImageGiphyContentRating,
+    )
+    from zoom_async._generated.models.security import Security
+    from zoom_async._generated.models.security_sign_in_with_two_factor_auth import (
+        SecuritySignInWithTwoFactorAuth,
+    )
+    from zoom_async._generated.models.security_user_modifiable_info_by_admin import (
+        SecurityUserModifiableInfoByAdmin,
+    )
+    from zoom_async._generated.models.send_data_to_third_party_archiving_service import (
+        SendDataToThirdPartyArchivingService,
+    )
+    from zoom_async._generated.models.send_data_to_third_party_archiving_service_type import (
+        SendDataToThirdPartyArchivingServiceType,
+    )
+    from zoom_async._generated.models.server import Server
+    from zoom_async._generated.models.server_transport_protocol import ServerTransportProtocol
+    from zoom_async._generated.models.session_security import SessionSecurity
+    from zoom_async._generated.models.set_retention_period_in_cloud import SetRetentionPeriodInCloud
+    from zoom_async._generated.models.share_file import ShareFile
+    from zoom_async._generated.models.share_file_share_option import ShareFileShareOption
     from zoom_async._generated.models.sign_language_interpretation import SignLanguageInterpretation
+    from zoom_async._generated.models.signin_with_sso import SigninWithSso
+    from zoom_async._generated.models.smart_recording import SmartRecording
+    from zoom_async._generated.models.speak_language import SpeakLanguage
+    from zoom_async._generated.models.speak_language_code import SpeakLanguageCode
+    from zoom_async._generated.models.speak_language_name import SpeakLanguageName
+    from zoom_async._generated.models.statistic_by_file_extension import StatisticByFileExtension
+    from zoom_async._generated.models.statistic_by_file_status import StatisticByFileStatus
+    from zoom_async._generated.models.sub_account_privilege import SubAccountPrivilege
+    from zoom_async._generated.models.summary import Summary
+    from zoom_async._generated.models.summary_detail import SummaryDetail
+    from zoom_async._generated.models.telephony import Telephony
+    from zoom_async._generated.models.telephony_region import TelephonyRegion
+    from zoom_async._generated.models.telephony_usage import TelephonyUsage
+    from zoom_async._generated.models.telephony_usage_type import TelephonyUsageType
+    from zoom_async._generated.models.template import Template
+    from zoom_async._generated.models.toll_free_and_fee_based_toll_call import (
+        TollFreeAndFeeBasedTollCall,
+    )
     from zoom_async._generated.models.tracking_field import TrackingField
+    from zoom_async._generated.models.tracking_source import TrackingSource
+    from zoom_async._generated.models.trans_lang_config import TransLangConfig
+    from zoom_async._generated.models.translate_to import TranslateTo
+    from zoom_async._generated.models.tsp import Tsp
+    from zoom_async._generated.models.tsp_account import TspAccount
+    from zoom_async._generated.models.tsp_account_dial_in_number import TspAccountDialInNumber
+    from zoom_async._generated.models.tsp_account_dial_in_number_type import (
+        TspAccountDialInNumberType,
+    )
+    from zoom_async._generated.models.tsp_account_id import TspAccountId
+    from zoom_async._generated.models.upcoming_event import UpcomingEvent
+    from zoom_async._generated.models.update_account_registration_settings_request import (
+        UpdateAccountRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_registration_settings_type import (
+        UpdateAccountRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
+    from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
+    from zoom_async._generated.models.update_device_assignment_request import (
+        UpdateDeviceAssignmentRequest,
+    )
+    from zoom_async._generated.models.update_device_assignment_request_app_type import (
+        UpdateDeviceAssignmentRequestAppType,
+    )
+    from zoom_async._generated.models.update_device_request import UpdateDeviceRequest
+    from zoom_async._generated.models.update_device_request_device_type import (
+        UpdateDeviceRequestDeviceType,
+    )
+    from zoom_async._generated.models.update_group_lock_settings_in_meeting import (
+        UpdateGroupLockSettingsInMeeting,
+    )
+    from zoom_async._generated.models.update_group_lock_settings_recording import (
+        UpdateGroupLockSettingsRecording,
+    )
+    from zoom_async._generated.models.update_group_lock_settings_request import (
+        UpdateGroupLockSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_lock_settings_schedule_meeting import (
+        UpdateGroupLockSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.update_group_member_request import UpdateGroupMemberRequest
+    from zoom_async._generated.models.update_group_member_request_action import (
+        UpdateGroupMemberRequestAction,
+    )
+    from zoom_async._generated.models.update_group_registration_settings_request import (
+        UpdateGroupRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_registration_settings_type import (
+        UpdateGroupRegistrationSettingsType,
+    )
+    from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+    from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+    from zoom_async._generated.models.update_legacy_sip_phone_request import (
+        UpdateLegacySipPhoneRequest,
+    )
+    from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_2 import (
+        UpdateLegacySipPhoneRequestTransportProtocol2,
+    )
+    from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_3 import (
+        UpdateLegacySipPhoneRequestTransportProtocol3,
+    )
+    from zoom_async._generated.models.update_live_meeting_chat_message_request import (
+        UpdateLiveMeetingChatMessageRequest,
+    )
+    from zoom_async._generated.models.update_live_meeting_rtms_app_status_request import (
+        UpdateLiveMeetingRtmsAppStatusRequest,
+    )
+    from zoom_async._generated.models.update_live_meeting_rtms_app_status_request_action import (
+        UpdateLiveMeetingRtmsAppStatusRequestAction,
+    )
+    from zoom_async._generated.models.update_live_meeting_rtms_app_status_setting import (
+        UpdateLiveMeetingRtmsAppStatusSetting,
+    )
     from zoom_async._generated.models.update_meeting_live_stream_request import (
         UpdateMeetingLiveStreamRequest,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_request import (
+        UpdateMeetingLiveStreamStatusRequest,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_request_action import (
+        UpdateMeetingLiveStreamStatusRequestAction,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_setting import (
+        UpdateMeetingLiveStreamStatusSetting,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_setting_close_caption import (
+        UpdateMeetingLiveStreamStatusSettingCloseCaption,
+    )
+    from zoom_async._generated.models.update_meeting_live_stream_status_setting_layout import (
+        UpdateMeetingLiveStreamStatusSettingLayout,
     )
     from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
     from zoom_async._generated.models.update_meeting_registrant_status_request import (
@@ -253,42 +1397,302 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_status_request_action import (
         UpdateMeetingStatusRequestAction,
     )
+    from zoom_async._generated.models.update_recording_registrant_questions_request import (
+        UpdateRecordingRegistrantQuestionsRequest,
+    )
+    from zoom_async._generated.models.update_recording_registrant_status_request import (
+        UpdateRecordingRegistrantStatusRequest,
+    )
+    from zoom_async._generated.models.update_recording_registrant_status_request_action import (
+        UpdateRecordingRegistrantStatusRequestAction,
+    )
+    from zoom_async._generated.models.update_recording_settings_request import (
+        UpdateRecordingSettingsRequest,
+    )
+    from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
+    from zoom_async._generated.models.update_tracking_field_request import (
+        UpdateTrackingFieldRequest,
+    )
+    from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
+    from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
+    from zoom_async._generated.models.update_user_settings_authentication_option import (
+        UpdateUserSettingsAuthenticationOption,
+    )
+    from zoom_async._generated.models.update_user_settings_authentication_option_action import (
+        UpdateUserSettingsAuthenticationOptionAction,
+    )
+    from zoom_async._generated.models.update_user_settings_feature import UpdateUserSettingsFeature
+    from zoom_async._generated.models.update_user_settings_feature_webinar_capacity import (
+        UpdateUserSettingsFeatureWebinarCapacity,
+    )
+    from zoom_async._generated.models.update_user_settings_in_meeting import (
+        UpdateUserSettingsInMeeting,
+    )
+    from zoom_async._generated.models.update_user_settings_in_meeting_language_interpretation import (
+        UpdateUserSettingsInMeetingLanguageInterpretation,
+    )
+    from zoom_async._generated.models.update_user_settings_meeting_security import (
+        UpdateUserSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.update_user_settings_meeting_security_meeting_password_requirement import (
+        UpdateUserSettingsMeetingSecurityMeetingPasswordRequirement,
+    )
+    from zoom_async._generated.models.update_user_settings_meeting_security_meeting_password_requirement_consecutive_characters_length import (
+        UpdateUserSettingsMeetingSecurityMeetingPasswordRequirementConsecutiveCharactersLength,
+    )
+    from zoom_async._generated.models.update_user_settings_option import UpdateUserSettingsOption
+    from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
+    from zoom_async._generated.models.update_user_settings_schedule_meeting import (
+        UpdateUserSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.update_user_settings_telephony import (
+        UpdateUserSettingsTelephony,
+    )
+    from zoom_async._generated.models.update_user_settings_telephony_telephony_region import (
+        UpdateUserSettingsTelephonyTelephonyRegion,
+    )
+    from zoom_async._generated.models.update_user_settings_tsp import UpdateUserSettingsTsp
+    from zoom_async._generated.models.update_user_tsp_account_request import (
+        UpdateUserTspAccountRequest,
+    )
+    from zoom_async._generated.models.update_user_tsp_account_tsp_id import (
+        UpdateUserTspAccountTspId,
+    )
+    from zoom_async._generated.models.update_user_tsp_settings_request import (
+        UpdateUserTspSettingsRequest,
+    )
+    from zoom_async._generated.models.update_webinar_branding_name_tag_request import (
+        UpdateWebinarBrandingNameTagRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_request import (
+        UpdateWebinarLiveStreamRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_status_request import (
+        UpdateWebinarLiveStreamStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_live_stream_status_setting import (
+        UpdateWebinarLiveStreamStatusSetting,
+    )
+    from zoom_async._generated.models.update_webinar_poll_request import UpdateWebinarPollRequest
+    from zoom_async._generated.models.update_webinar_registrant_questions_request import (
+        UpdateWebinarRegistrantQuestionsRequest,
+    )
+    from zoom_async._generated.models.update_webinar_registrant_status_request import (
+        UpdateWebinarRegistrantStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_registrant_status_request_action import (
+        UpdateWebinarRegistrantStatusRequestAction,
+    )
+    from zoom_async._generated.models.update_webinar_request import UpdateWebinarRequest
     from zoom_async._generated.models.user import User
     from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
+    from zoom_async._generated.models.user_info import UserInfo
+    from zoom_async._generated.models.user_info_feature import UserInfoFeature
+    from zoom_async._generated.models.user_info_feature_zoom_one_type import (
+        UserInfoFeatureZoomOneType,
+    )
+    from zoom_async._generated.models.user_info_type import UserInfoType
     from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedType
+    from zoom_async._generated.models.user_qo import UserQo
     from zoom_async._generated.models.user_status import UserStatus
     from zoom_async._generated.models.user_type import UserType
     from zoom_async._generated.models.user_verified import UserVerified
+    from zoom_async._generated.models.virtual_background import VirtualBackground
+    from zoom_async._generated.models.virtual_background_setting import VirtualBackgroundSetting
+    from zoom_async._generated.models.virtual_background_setting_file import (
+        VirtualBackgroundSettingFile,
+    )
+    from zoom_async._generated.models.waiting_room_option import WaitingRoomOption
+    from zoom_async._generated.models.waiting_room_option_admit_type import (
+        WaitingRoomOptionAdmitType,
+    )
+    from zoom_async._generated.models.waiting_room_option_internal_user_auto_admit import (
+        WaitingRoomOptionInternalUserAutoAdmit,
+    )
+    from zoom_async._generated.models.waiting_room_option_sort_order_of_people import (
+        WaitingRoomOptionSortOrderOfPeople,
+    )
+    from zoom_async._generated.models.waiting_room_option_who_can_admit_participants import (
+        WaitingRoomOptionWhoCanAdmitParticipants,
+    )
+    from zoom_async._generated.models.waiting_room_setting import WaitingRoomSetting
+    from zoom_async._generated.models.waiting_room_setting_participants_to_place_in_waiting_room import (
+        WaitingRoomSettingParticipantsToPlaceInWaitingRoom,
+    )
+    from zoom_async._generated.models.waiting_room_setting_users_who_can_admit_participants_from_waiting_room import (
+        WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom,
+    )
+    from zoom_async._generated.models.wallpaper import Wallpaper
+    from zoom_async._generated.models.webinar import Webinar
+    from zoom_async._generated.models.webinar_chat import WebinarChat
+    from zoom_async._generated.models.webinar_chat_allow_attendees_chat_with import (
+        WebinarChatAllowAttendeesChatWith,
+    )
+    from zoom_async._generated.models.webinar_chat_allow_panelists_chat_with import (
+        WebinarChatAllowPanelistsChatWith,
+    )
+    from zoom_async._generated.models.webinar_chat_allow_users_save_chats import (
+        WebinarChatAllowUsersSaveChats,
+    )
+    from zoom_async._generated.models.webinar_chat_default_attendees_chat_with import (
+        WebinarChatDefaultAttendeesChatWith,
+    )
+    from zoom_async._generated.models.webinar_live_streaming import WebinarLiveStreaming
+    from zoom_async._generated.models.webinar_live_streaming_live_streaming_service import (
+        WebinarLiveStreamingLiveStreamingService,
+    )
     from zoom_async._generated.models.webinar_participant import WebinarParticipant
+    from zoom_async._generated.models.webinar_registration_option import WebinarRegistrationOption
     from zoom_async._generated.models.week_day import WeekDay
+    from zoom_async._generated.models.whiteboard import Whiteboard
+    from zoom_async._generated.models.wifi_rssi import WifiRssi
+    from zoom_async._generated.models.zoom_room import ZoomRoom
 
 _MODULES: dict[str, str] = {
+    "AddGroupAdminsRequest": "add_group_admins_request",
+    "AddGroupAdminsResponse": "add_group_admins_response",
+    "AddGroupMembersRequest": "add_group_members_request",
+    "AddGroupMembersResponse": "add_group_members_response",
+    "AddMeetingAppResponse": "add_meeting_app_response",
     "AddMeetingRegistrantRequest": "add_meeting_registrant_request",
     "AddMeetingRegistrantRequestLanguage": "add_meeting_registrant_request_language",
     "AddMeetingRegistrantRequestNoOfEmployees": "add_meeting_registrant_request_no_of_employees",
     "AddMeetingRegistrantRequestPurchasingTimeFrame": "add_meeting_registrant_request_purchasing_time_frame",
     "AddMeetingRegistrantRequestRoleInPurchaseProcess": "add_meeting_registrant_request_role_in_purchase_process",
     "AddMeetingRegistrantResponse": "add_meeting_registrant_response",
+    "AddRoleMembersMember": "add_role_members_member",
+    "AddRoleMembersRequest": "add_role_members_request",
+    "AddRoleMembersResponse": "add_role_members_response",
+    "AddUserAssistantsRequest": "add_user_assistants_request",
+    "AddUserAssistantsResponse": "add_user_assistants_response",
+    "AddUserTspAccountRequest": "add_user_tsp_account_request",
+    "AddUserTspAccountResponse": "add_user_tsp_account_response",
+    "AddWebinarPanelistsPanelist": "add_webinar_panelists_panelist",
+    "AddWebinarPanelistsRequest": "add_webinar_panelists_request",
+    "AddWebinarPanelistsResponse": "add_webinar_panelists_response",
+    "AllowUsersToAddContact": "allow_users_to_add_contact",
+    "AllowUsersToAddContactSelectedOption": "allow_users_to_add_contact_selected_option",
+    "AlwaysDisplayZoomMeetingAsTopic": "always_display_zoom_meeting_as_topic",
+    "AlwaysDisplayZoomWebinarAsTopic": "always_display_zoom_webinar_as_topic",
+    "AnalyticsDetail": "analytics_detail",
+    "AnalyticsSummary": "analytics_summary",
+    "AnswerDetail": "answer_detail",
+    "AnswerDetailType": "answer_detail_type",
+    "ApplyLocalStorageToPersonalChannel": "apply_local_storage_to_personal_channel",
     "ApprovalType": "approval_type",
     "ApprovedOrDeniedCountriesOrRegions": "approved_or_denied_countries_or_regions",
     "ApprovedOrDeniedCountriesOrRegionsMethod": "approved_or_denied_countries_or_regions_method",
+    "Archive": "archive",
+    "ArchiveFile": "archive_file",
+    "ArchiveFileFileType": "archive_file_file_type",
+    "ArchiveFileRecordingType": "archive_file_recording_type",
+    "ArchiveFileStatus": "archive_file_status",
+    "ArchiveFileStorageLocation": "archive_file_storage_location",
+    "ArchiveSetting": "archive_setting",
+    "ArchiveSettingActionWhenArchiveFailed": "archive_setting_action_when_archive_failed",
+    "ArchiveSettingArchiveRetention": "archive_setting_archive_retention",
+    "ArchiveSettingNotificationWhenArchivingStarts": "archive_setting_notification_when_archiving_starts",
+    "ArchiveSettingPlayVoicePromptWhenArchivingStarts": "archive_setting_play_voice_prompt_when_archiving_starts",
+    "ArchiveType": "archive_type",
+    "AsDeviceFromCrc": "as_device_from_crc",
+    "AssignZpaDeviceRequest": "assign_zpa_device_request",
+    "Attendee": "attendee",
+    "AttendeesAndPanelistsReminderEmailNotification": "attendees_and_panelists_reminder_email_notification",
+    "AttendeesAndPanelistsReminderEmailNotificationType": "attendees_and_panelists_reminder_email_notification_type",
+    "Audio": "audio",
     "AudioCall": "audio_call",
     "AudioCallCallType": "audio_call_call_type",
+    "AudioConferencing": "audio_conferencing",
+    "AudioDeviceFromCrc": "audio_device_from_crc",
     "AuthenticationException": "authentication_exception",
+    "AuthenticationOption": "authentication_option",
+    "AuthenticationOptionType": "authentication_option_type",
+    "AutoGeneratedTranslation": "auto_generated_translation",
     "BatchPoll": "batch_poll",
+    "BillingReport": "billing_report",
+    "BillingReportType": "billing_report_type",
     "BreakoutRoom": "breakout_room",
     "BreakoutRoomSettings": "breakout_room_settings",
+    "BulkUpdateFeatureRequest": "bulk_update_feature_request",
+    "BulkUpdateFeatureRequestFeatureType": "bulk_update_feature_request_feature_type",
+    "BulkUpdateFeatureResponse": "bulk_update_feature_response",
     "CalendarType": "calendar_type",
+    "CallControl": "call_control",
+    "CallControlStatus": "call_control_status",
+    "Chat": "chat",
+    "ChatEmojis": "chat_emojis",
+    "ChatEmojisEmojisOption": "chat_emojis_emojis_option",
+    "ChatEtiquetteTool": "chat_etiquette_tool",
+    "ChatEtiquetteToolPolicy": "chat_etiquette_tool_policy",
+    "ChatEtiquetteToolPolicyStatus": "chat_etiquette_tool_policy_status",
+    "ChatEtiquetteToolPolicyTriggerAction": "chat_etiquette_tool_policy_trigger_action",
+    "CheckUserEmailResponse": "check_user_email_response",
+    "CheckUserVanityNameResponse": "check_user_vanity_name_response",
+    "ClientFeedback": "client_feedback",
+    "ClientSatisfaction": "client_satisfaction",
+    "ClientVersion": "client_version",
+    "ClosedCaptioning": "closed_captioning",
+    "CloudRecordingStorage": "cloud_recording_storage",
+    "CollaborationDevice": "collaboration_device",
+    "CollaborationDeviceStatus": "collaboration_device_status",
     "ContinuousMeetingChat": "continuous_meeting_chat",
     "ContinuousMeetingChatWhoIsAdded": "continuous_meeting_chat_who_is_added",
+    "CpuUsage": "cpu_usage",
+    "CrcPortsHourUsage": "crc_ports_hour_usage",
+    "CrcPortsUsage": "crc_ports_usage",
+    "CreateBatchMeetingRegistrantsRegistrant": "create_batch_meeting_registrants_registrant",
+    "CreateBatchMeetingRegistrantsRegistrant2": "create_batch_meeting_registrants_registrant_2",
+    "CreateBatchMeetingRegistrantsRequest": "create_batch_meeting_registrants_request",
+    "CreateBatchMeetingRegistrantsResponse": "create_batch_meeting_registrants_response",
     "CreateBatchPollsRequest": "create_batch_polls_request",
     "CreateBatchPollsResponse": "create_batch_polls_response",
+    "CreateBatchWebinarRegistrantsRegistrant": "create_batch_webinar_registrants_registrant",
+    "CreateBatchWebinarRegistrantsRequest": "create_batch_webinar_registrants_request",
+    "CreateBatchWebinarRegistrantsResponse": "create_batch_webinar_registrants_response",
+    "CreateGroupRequest": "create_group_request",
+    "CreateGroupResponse": "create_group_response",
+    "CreateH323DeviceRequest": "create_h323_device_request",
+    "CreateH323DeviceResponse": "create_h323_device_response",
+    "CreateInformationBarrierPolicyRequest": "create_information_barrier_policy_request",
+    "CreateInformationBarrierPolicyResponse": "create_information_barrier_policy_response",
+    "CreateInformationBarrierPolicySetting": "create_information_barrier_policy_setting",
+    "CreateMeetingInviteLinksAttendee": "create_meeting_invite_links_attendee",
+    "CreateMeetingInviteLinksRequest": "create_meeting_invite_links_request",
+    "CreateMeetingInviteLinksResponse": "create_meeting_invite_links_response",
     "CreateMeetingPollRequest": "create_meeting_poll_request",
     "CreateMeetingPollResponse": "create_meeting_poll_response",
     "CreateMeetingPollResponseStatus": "create_meeting_poll_response_status",
     "CreateMeetingResponse": "create_meeting_response",
+    "CreateMeetingTemplateRequest": "create_meeting_template_request",
+    "CreateMeetingTemplateResponse": "create_meeting_template_response",
+    "CreateRecordingRegistrantRequest": "create_recording_registrant_request",
+    "CreateRecordingRegistrantResponse": "create_recording_registrant_response",
+    "CreateTrackingFieldRequest": "create_tracking_field_request",
+    "CreateTrackingFieldResponse": "create_tracking_field_response",
+    "CreateUserRequest": "create_user_request",
+    "CreateUserRequestAction": "create_user_request_action",
+    "CreateUserResponse": "create_user_response",
+    "CreateWebinarBrandingNameTagRequest": "create_webinar_branding_name_tag_request",
+    "CreateWebinarBrandingNameTagResponse": "create_webinar_branding_name_tag_response",
+    "CreateWebinarInviteLinksRequest": "create_webinar_invite_links_request",
+    "CreateWebinarInviteLinksResponse": "create_webinar_invite_links_response",
+    "CreateWebinarPollRequest": "create_webinar_poll_request",
+    "CreateWebinarPollResponse": "create_webinar_poll_response",
+    "CreateWebinarRecurrence": "create_webinar_recurrence",
+    "CreateWebinarRegistrantRequest": "create_webinar_registrant_request",
+    "CreateWebinarRegistrantResponse": "create_webinar_registrant_response",
+    "CreateWebinarRequest": "create_webinar_request",
+    "CreateWebinarResponse": "create_webinar_response",
+    "CreateWebinarSetting": "create_webinar_setting",
+    "CreateWebinarTemplateRequest": "create_webinar_template_request",
+    "CreateWebinarTemplateResponse": "create_webinar_template_response",
+    "CustomAttribute": "custom_attribute",
     "CustomKey": "custom_key",
+    "CustomQuestion": "custom_question",
     "CustomQuestionAnswer": "custom_question_answer",
+    "CustomQuestionType": "custom_question_type",
+    "CustomSurvey": "custom_survey",
+    "CustomSurveyQuestion": "custom_survey_question",
     "DashboardMeeting": "dashboard_meeting",
     "DashboardMeetingAudioQuality": "dashboard_meeting_audio_quality",
     "DashboardMeetingScreenShareQuality": "dashboard_meeting_screen_share_quality",
@@ -302,48 +1706,373 @@ _MODULES: dict[str, str] = {
     "DashboardParticipantScreenShareQuality": "dashboard_participant_screen_share_quality",
     "DashboardParticipantStatus": "dashboard_participant_status",
     "DashboardParticipantVideoQuality": "dashboard_participant_video_quality",
+    "Date": "date",
+    "DeleteUserAction": "delete_user_action",
+    "DeleteUserTspAccountTspId": "delete_user_tsp_account_tsp_id",
+    "DeviceInfo": "device_info",
+    "DeviceInfoPolicy": "device_info_policy",
+    "DeviceInfoStatus": "device_info_status",
+    "DialInNumber": "dial_in_number",
+    "Domain": "domain",
+    "EditedSummary": "edited_summary",
+    "EmailNotification": "email_notification",
+    "EnableLegacySipPhoneRequest": "enable_legacy_sip_phone_request",
+    "EnableLegacySipPhoneResponse": "enable_legacy_sip_phone_response",
+    "EnableSipPhoneRequest": "enable_sip_phone_request",
+    "EnableSipPhoneResponse": "enable_sip_phone_response",
     "Error": "error",
     "ErrorDetail": "error_detail",
+    "FailDetail": "fail_detail",
+    "FailDetailReason": "fail_detail_reason",
+    "Feature": "feature",
+    "FirmwareVersion": "firmware_version",
+    "FollowUpAbsenteesEmailNotification": "follow_up_absentees_email_notification",
+    "FollowUpAbsenteesEmailNotificationType": "follow_up_absentees_email_notification_type",
+    "FollowUpAttendeesEmailNotification": "follow_up_attendees_email_notification",
+    "FollowUpAttendeesEmailNotificationType": "follow_up_attendees_email_notification_type",
+    "GetAccountLockSettingsResponse": "get_account_lock_settings_response",
+    "GetAccountRegistrationSettingsOption": "get_account_registration_settings_option",
+    "GetAccountRegistrationSettingsQuestion": "get_account_registration_settings_question",
+    "GetAccountRegistrationSettingsResponse": "get_account_registration_settings_response",
+    "GetAccountRegistrationSettingsResponseApproveType": "get_account_registration_settings_response_approve_type",
+    "GetAccountRegistrationSettingsType": "get_account_registration_settings_type",
+    "GetAccountSettingsAudioConferencing": "get_account_settings_audio_conferencing",
+    "GetAccountSettingsChat": "get_account_settings_chat",
+    "GetAccountSettingsEmailNotification": "get_account_settings_email_notification",
+    "GetAccountSettingsInMeeting": "get_account_settings_in_meeting",
+    "GetAccountSettingsInMeetingAllowParticipantsChatWith": "get_account_settings_in_meeting_allow_participants_chat_with",
+    "GetAccountSettingsInMeetingAllowUsersSaveChats": "get_account_settings_in_meeting_allow_users_save_chats",
+    "GetAccountSettingsInMeetingDataCenterRegion": "get_account_settings_in_meeting_data_center_region",
+    "GetAccountSettingsInMeetingEntryExitChime": "get_account_settings_in_meeting_entry_exit_chime",
+    "GetAccountSettingsInMeetingLanguageInterpretation": "get_account_settings_in_meeting_language_interpretation",
+    "GetAccountSettingsInMeetingLanguageInterpretationLanguage": "get_account_settings_in_meeting_language_interpretation_language",
+    "GetAccountSettingsInMeetingMeetingDataTransitAndResidencyMethod": "get_account_settings_in_meeting_meeting_data_transit_and_residency_method",
+    "GetAccountSettingsInMeetingMeetingReactionsEmojis": "get_account_settings_in_meeting_meeting_reactions_emojis",
+    "GetAccountSettingsInMeetingParticipantsShareSimultaneously": "get_account_settings_in_meeting_participants_share_simultaneously",
+    "GetAccountSettingsInMeetingSignLanguageInterpretation": "get_account_settings_in_meeting_sign_language_interpretation",
+    "GetAccountSettingsInMeetingSignLanguageInterpretationLanguage": "get_account_settings_in_meeting_sign_language_interpretation_language",
+    "GetAccountSettingsInMeetingUncheckedDataCenterRegion": "get_account_settings_in_meeting_unchecked_data_center_region",
+    "GetAccountSettingsInMeetingWhoCanShareScreen": "get_account_settings_in_meeting_who_can_share_screen",
+    "GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing": "get_account_settings_in_meeting_who_can_share_screen_when_someone_is_sharing",
+    "GetAccountSettingsMeetingSecurity": "get_account_settings_meeting_security",
+    "GetAccountSettingsMeetingSecurityMeetingPasswordRequirement": "get_account_settings_meeting_security_meeting_password_requirement",
+    "GetAccountSettingsMeetingSecurityMeetingPasswordRequirementConsecutiveCharactersLength": "get_account_settings_meeting_security_meeting_password_requirement_consecutive_characters_length",
+    "GetAccountSettingsOption": "get_account_settings_option",
+    "GetAccountSettingsOtherOption": "get_account_settings_other_option",
+    "GetAccountSettingsOtherOptionMeetingQosAndMos": "get_account_settings_other_option_meeting_qos_and_mos",
+    "GetAccountSettingsOtherOptionUseCdn": "get_account_settings_other_option_use_cdn",
+    "GetAccountSettingsRecording": "get_account_settings_recording",
+    "GetAccountSettingsRecordingAutoDeleteCmrDays": "get_account_settings_recording_auto_delete_cmr_days",
+    "GetAccountSettingsResponse": "get_account_settings_response",
+    "GetAccountSettingsScheduleMeeting": "get_account_settings_schedule_meeting",
+    "GetAccountSettingsScheduleMeetingAudioType": "get_account_settings_schedule_meeting_audio_type",
+    "GetAccountSettingsScheduleMeetingContinuousMeetingChat": "get_account_settings_schedule_meeting_continuous_meeting_chat",
+    "GetAccountSettingsScheduleMeetingJbhTime": "get_account_settings_schedule_meeting_jbh_time",
+    "GetAccountSettingsScheduleMeetingMeetingTemplate": "get_account_settings_schedule_meeting_meeting_template",
+    "GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings": "get_account_settings_schedule_meeting_require_password_for_pmi_meetings",
+    "GetAccountSettingsTelephony": "get_account_settings_telephony",
+    "GetAccountSettingsTsp": "get_account_settings_tsp",
+    "GetAccountTspResponse": "get_account_tsp_response",
+    "GetAccountTspResponseTspBridge": "get_account_tsp_response_tsp_bridge",
+    "GetActiveHostsReportResponse": "get_active_hosts_report_response",
+    "GetActiveHostsReportType": "get_active_hosts_report_type",
+    "GetActiveHostsReportUser": "get_active_hosts_report_user",
+    "GetArchivedFileStatisticsResponse": "get_archived_file_statistics_response",
+    "GetBillingInvoicesReportResponse": "get_billing_invoices_report_response",
+    "GetBillingReportResponse": "get_billing_report_response",
+    "GetChatMetricsResponse": "get_chat_metrics_response",
+    "GetChatMetricsUser": "get_chat_metrics_user",
+    "GetCloudRecordingUsageReportResponse": "get_cloud_recording_usage_report_response",
+    "GetCollaborationDeviceResponse": "get_collaboration_device_response",
+    "GetCrcPortUsageResponse": "get_crc_port_usage_response",
+    "GetDailyUsageReportResponse": "get_daily_usage_report_response",
+    "GetDashboardMeetingParticipantQosResponse": "get_dashboard_meeting_participant_qos_response",
+    "GetDashboardMeetingParticipantQosType": "get_dashboard_meeting_participant_qos_type",
+    "GetDashboardMeetingResponse": "get_dashboard_meeting_response",
+    "GetDashboardMeetingType": "get_dashboard_meeting_type",
+    "GetDashboardWebinarParticipantQosResponse": "get_dashboard_webinar_participant_qos_response",
+    "GetDashboardWebinarParticipantQosType": "get_dashboard_webinar_participant_qos_type",
+    "GetDashboardWebinarResponse": "get_dashboard_webinar_response",
+    "GetDashboardWebinarType": "get_dashboard_webinar_type",
+    "GetDeviceResponse": "get_device_response",
+    "GetGroupLockSettingsEmailNotification": "get_group_lock_settings_email_notification",
+    "GetGroupLockSettingsInMeeting": "get_group_lock_settings_in_meeting",
+    "GetGroupLockSettingsMeetingSecurity": "get_group_lock_settings_meeting_security",
+    "GetGroupLockSettingsOtherOption": "get_group_lock_settings_other_option",
+    "GetGroupLockSettingsRecording": "get_group_lock_settings_recording",
+    "GetGroupLockSettingsResponse": "get_group_lock_settings_response",
+    "GetGroupLockSettingsScheduleMeeting": "get_group_lock_settings_schedule_meeting",
+    "GetGroupRegistrationSettingsResponse": "get_group_registration_settings_response",
+    "GetGroupRegistrationSettingsType": "get_group_registration_settings_type",
+    "GetGroupResponse": "get_group_response",
+    "GetInformationBarrierPolicyResponse": "get_information_barrier_policy_response",
     "GetLiveStreamDetailsResponse": "get_live_stream_details_response",
+    "GetMeetingActivitiesReportActivityType": "get_meeting_activities_report_activity_type",
+    "GetMeetingActivitiesReportResponse": "get_meeting_activities_report_response",
+    "GetMeetingArchivedFilesResponse": "get_meeting_archived_files_response",
     "GetMeetingByIdResponse": "get_meeting_by_id_response",
     "GetMeetingByIdResponseCreationSource": "get_meeting_by_id_response_creation_source",
     "GetMeetingByIdResponseStatus": "get_meeting_by_id_response_status",
     "GetMeetingInvitationResponse": "get_meeting_invitation_response",
+    "GetMeetingLiveStreamingTokenResponse": "get_meeting_live_streaming_token_response",
+    "GetMeetingLiveStreamingTokenResponseExpireIn": "get_meeting_live_streaming_token_response_expire_in",
+    "GetMeetingLocalArchivingTokenResponse": "get_meeting_local_archiving_token_response",
+    "GetMeetingLocalRecordingTokenResponse": "get_meeting_local_recording_token_response",
     "GetMeetingPollResponse": "get_meeting_poll_response",
     "GetMeetingPollResponseStatus": "get_meeting_poll_response_status",
     "GetMeetingPollsResponse": "get_meeting_polls_response",
+    "GetMeetingQualityScoresResponse": "get_meeting_quality_scores_response",
+    "GetMeetingQualityScoresType": "get_meeting_quality_scores_type",
+    "GetMeetingRecordingsResponse": "get_meeting_recordings_response",
+    "GetMeetingRecordingsResponseType": "get_meeting_recordings_response_type",
+    "GetMeetingRegistrantResponse": "get_meeting_registrant_response",
+    "GetMeetingSipUriRequest": "get_meeting_sip_uri_request",
+    "GetMeetingSipUriResponse": "get_meeting_sip_uri_response",
+    "GetMeetingSummaryResponse": "get_meeting_summary_response",
+    "GetMeetingSurveyResponse": "get_meeting_survey_response",
+    "GetMeetingTemplateResponse": "get_meeting_template_response",
+    "GetMeetingTemplateSetting": "get_meeting_template_setting",
+    "GetMeetingTemplateSettingInMeeting": "get_meeting_template_setting_in_meeting",
+    "GetMeetingTemplateSettingInMeetingClosedCaptioning": "get_meeting_template_setting_in_meeting_closed_captioning",
+    "GetMeetingTemplateSettingInMeetingManualCaptioning": "get_meeting_template_setting_in_meeting_manual_captioning",
+    "GetMeetingTemplateSettingMeetingSecurity": "get_meeting_template_setting_meeting_security",
+    "GetMeetingTemplateSettingRecording": "get_meeting_template_setting_recording",
+    "GetMeetingTemplateSettingScheduleMeeting": "get_meeting_template_setting_schedule_meeting",
+    "GetMeetingTokenResponse": "get_meeting_token_response",
+    "GetMeetingTokenType": "get_meeting_token_type",
+    "GetOperationLogsReportCategoryType": "get_operation_logs_report_category_type",
+    "GetOperationLogsReportResponse": "get_operation_logs_report_response",
     "GetPastMeetingDetailsResponse": "get_past_meeting_details_response",
+    "GetRecordingAnalyticsDetailsResponse": "get_recording_analytics_details_response",
+    "GetRecordingAnalyticsDetailsType": "get_recording_analytics_details_type",
+    "GetRecordingAnalyticsSummaryResponse": "get_recording_analytics_summary_response",
+    "GetRecordingRegistrantQuestionsCustomQuestion": "get_recording_registrant_questions_custom_question",
+    "GetRecordingRegistrantQuestionsCustomQuestionType": "get_recording_registrant_questions_custom_question_type",
+    "GetRecordingRegistrantQuestionsResponse": "get_recording_registrant_questions_response",
+    "GetRecordingSettingsResponse": "get_recording_settings_response",
+    "GetRecordingSettingsResponseApprovalType": "get_recording_settings_response_approval_type",
+    "GetRecordingSettingsResponseShareRecording": "get_recording_settings_response_share_recording",
+    "GetReportMeetingQaQuestion": "get_report_meeting_qa_question",
+    "GetReportMeetingQaQuestionQuestionDetail": "get_report_meeting_qa_question_question_detail",
+    "GetReportMeetingQaQuestionQuestionDetailQuestionStatus": "get_report_meeting_qa_question_question_detail_question_status",
+    "GetReportMeetingQaResponse": "get_report_meeting_qa_response",
+    "GetReportMeetingResponse": "get_report_meeting_response",
+    "GetReportWebinarQaResponse": "get_report_webinar_qa_response",
+    "GetReportWebinarResponse": "get_report_webinar_response",
+    "GetRoleResponse": "get_role_response",
+    "GetTelephoneReportQueryDateType": "get_telephone_report_query_date_type",
+    "GetTelephoneReportResponse": "get_telephone_report_response",
+    "GetTelephoneReportType": "get_telephone_report_type",
+    "GetTrackingFieldResponse": "get_tracking_field_response",
+    "GetUpcomingEventsReportResponse": "get_upcoming_events_report_response",
+    "GetUpcomingEventsReportType": "get_upcoming_events_report_type",
+    "GetUserPermissionsResponse": "get_user_permissions_response",
+    "GetUserSettingsAudioConferencing": "get_user_settings_audio_conferencing",
+    "GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall": "get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call",
+    "GetUserSettingsAuthenticationOption": "get_user_settings_authentication_option",
+    "GetUserSettingsEmailNotification": "get_user_settings_email_notification",
+    "GetUserSettingsFeature": "get_user_settings_feature",
+    "GetUserSettingsFeatureConcurrentMeeting": "get_user_settings_feature_concurrent_meeting",
+    "GetUserSettingsFeatureZoomEventsCapacity": "get_user_settings_feature_zoom_events_capacity",
+    "GetUserSettingsInMeeting": "get_user_settings_in_meeting",
+    "GetUserSettingsInMeetingAllowParticipantsChatWith": "get_user_settings_in_meeting_allow_participants_chat_with",
+    "GetUserSettingsInMeetingMeetingPolling": "get_user_settings_in_meeting_meeting_polling",
+    "GetUserSettingsInMeetingWebinarChat": "get_user_settings_in_meeting_webinar_chat",
+    "GetUserSettingsLoginType": "get_user_settings_login_type",
+    "GetUserSettingsMeetingSecurity": "get_user_settings_meeting_security",
+    "GetUserSettingsOption": "get_user_settings_option",
+    "GetUserSettingsRecording": "get_user_settings_recording",
+    "GetUserSettingsResponse": "get_user_settings_response",
+    "GetUserSettingsScheduleMeeting": "get_user_settings_schedule_meeting",
+    "GetUserSettingsTelephony": "get_user_settings_telephony",
+    "GetUserSettingsTsp": "get_user_settings_tsp",
+    "GetUserSettingsTspCallOutCountriesItem": "get_user_settings_tsp_call_out_countries_item",
+    "GetUserSummaryResponse": "get_user_summary_response",
+    "GetUserTokenResponse": "get_user_token_response",
+    "GetUserTokenType": "get_user_token_type",
+    "GetUserTspAccountResponse": "get_user_tsp_account_response",
+    "GetUserTspAccountTspId": "get_user_tsp_account_tsp_id",
+    "GetUserZakResponse": "get_user_zak_response",
+    "GetWebinarBrandingResponse": "get_webinar_branding_response",
+    "GetWebinarLiveStreamResponse": "get_webinar_live_stream_response",
+    "GetWebinarLiveStreamingTokenResponse": "get_webinar_live_streaming_token_response",
+    "GetWebinarLocalArchivingTokenResponse": "get_webinar_local_archiving_token_response",
+    "GetWebinarLocalRecordingTokenResponse": "get_webinar_local_recording_token_response",
+    "GetWebinarPollResponse": "get_webinar_poll_response",
+    "GetWebinarRecurrence": "get_webinar_recurrence",
+    "GetWebinarRegistrantQuestionsCustomQuestion": "get_webinar_registrant_questions_custom_question",
+    "GetWebinarRegistrantQuestionsCustomQuestionType": "get_webinar_registrant_questions_custom_question_type",
+    "GetWebinarRegistrantQuestionsResponse": "get_webinar_registrant_questions_response",
+    "GetWebinarRegistrantResponse": "get_webinar_registrant_response",
+    "GetWebinarResponse": "get_webinar_response",
+    "GetWebinarResponseType": "get_webinar_response_type",
+    "GetWebinarSetting": "get_webinar_setting",
+    "GetWebinarSettingApprovalType": "get_webinar_setting_approval_type",
+    "GetWebinarSettingQuestionAndAnswer": "get_webinar_setting_question_and_answer",
+    "GetWebinarSettingQuestionAndAnswerAnswerQuestions": "get_webinar_setting_question_and_answer_answer_questions",
+    "GetWebinarSettingRegistrationType": "get_webinar_setting_registration_type",
+    "GetWebinarSipUriRequest": "get_webinar_sip_uri_request",
+    "GetWebinarSipUriResponse": "get_webinar_sip_uri_response",
+    "GetWebinarSurveyResponse": "get_webinar_survey_response",
+    "GetWebinarTokenResponse": "get_webinar_token_response",
+    "GetWebinarTokenType": "get_webinar_token_type",
+    "GetZoomRoomIssuesResponse": "get_zoom_room_issues_response",
+    "GetZpaDeviceSettingsResponse": "get_zpa_device_settings_response",
     "GlobalDialInNumber": "global_dial_in_number",
     "GlobalDialInNumberType": "global_dial_in_number_type",
+    "Group": "group",
+    "HideMeetingDescription": "hide_meeting_description",
+    "HideWebinarDescription": "hide_webinar_description",
+    "HotDesking": "hot_desking",
+    "InMeeting": "in_meeting",
+    "InSession": "in_session",
+    "Integration": "integration",
     "Interpreter": "interpreter",
+    "Invoice": "invoice",
+    "IpAddressAccessControl": "ip_address_access_control",
+    "Issue": "issue",
+    "IssueDetail": "issue_detail",
     "JoinBeforeHostTime": "join_before_host_time",
+    "LanguageConfig": "language_config",
+    "LanguageConfigCode": "language_config_code",
+    "LanguageConfigName": "language_config_name",
     "LanguageInterpretation": "language_interpretation",
+    "LanguageItemPairList": "language_item_pair_list",
+    "ListAccountManagedDomainsResponse": "list_account_managed_domains_response",
+    "ListAccountTrustedDomainsResponse": "list_account_trusted_domains_response",
+    "ListArchivedFilesMeeting": "list_archived_files_meeting",
+    "ListArchivedFilesMeetingMeetingType": "list_archived_files_meeting_meeting_type",
+    "ListArchivedFilesMeetingStatus": "list_archived_files_meeting_status",
+    "ListArchivedFilesMeetingType": "list_archived_files_meeting_type",
+    "ListArchivedFilesQueryDateType": "list_archived_files_query_date_type",
+    "ListArchivedFilesResponse": "list_archived_files_response",
+    "ListClientFeedbackResponse": "list_client_feedback_response",
+    "ListClientSatisfactionResponse": "list_client_satisfaction_response",
+    "ListClientVersionsResponse": "list_client_versions_response",
+    "ListCloudRecordingsMeeting": "list_cloud_recordings_meeting",
+    "ListCloudRecordingsResponse": "list_cloud_recordings_response",
+    "ListDashboardMeetingFeedbackParticipant": "list_dashboard_meeting_feedback_participant",
+    "ListDashboardMeetingFeedbackParticipantQuality": "list_dashboard_meeting_feedback_participant_quality",
+    "ListDashboardMeetingFeedbackResponse": "list_dashboard_meeting_feedback_response",
+    "ListDashboardMeetingFeedbackType": "list_dashboard_meeting_feedback_type",
     "ListDashboardMeetingParticipantsIncludeFields": "list_dashboard_meeting_participants_include_fields",
     "ListDashboardMeetingParticipantsResponse": "list_dashboard_meeting_participants_response",
     "ListDashboardMeetingParticipantsType": "list_dashboard_meeting_participants_type",
+    "ListDashboardMeetingSharingParticipant": "list_dashboard_meeting_sharing_participant",
+    "ListDashboardMeetingSharingParticipantDetail": "list_dashboard_meeting_sharing_participant_detail",
+    "ListDashboardMeetingSharingResponse": "list_dashboard_meeting_sharing_response",
+    "ListDashboardMeetingSharingType": "list_dashboard_meeting_sharing_type",
     "ListDashboardMeetingsIncludeFields": "list_dashboard_meetings_include_fields",
     "ListDashboardMeetingsQueryDateType": "list_dashboard_meetings_query_date_type",
     "ListDashboardMeetingsResponse": "list_dashboard_meetings_response",
     "ListDashboardMeetingsType": "list_dashboard_meetings_type",
+    "ListDashboardWebinarFeedbackResponse": "list_dashboard_webinar_feedback_response",
+    "ListDashboardWebinarFeedbackType": "list_dashboard_webinar_feedback_type",
+    "ListDashboardWebinarParticipantsIncludeFields": "list_dashboard_webinar_participants_include_fields",
+    "ListDashboardWebinarParticipantsParticipant": "list_dashboard_webinar_participants_participant",
+    "ListDashboardWebinarParticipantsParticipantLeaveReason": "list_dashboard_webinar_participants_participant_leave_reason",
+    "ListDashboardWebinarParticipantsParticipantRole": "list_dashboard_webinar_participants_participant_role",
+    "ListDashboardWebinarParticipantsResponse": "list_dashboard_webinar_participants_response",
+    "ListDashboardWebinarParticipantsType": "list_dashboard_webinar_participants_type",
+    "ListDashboardWebinarSharingResponse": "list_dashboard_webinar_sharing_response",
+    "ListDashboardWebinarSharingType": "list_dashboard_webinar_sharing_type",
+    "ListDashboardWebinarsResponse": "list_dashboard_webinars_response",
+    "ListDashboardWebinarsType": "list_dashboard_webinars_type",
+    "ListDashboardZoomRoomsResponse": "list_dashboard_zoom_rooms_response",
+    "ListDashboardZoomRoomsZoomRoom": "list_dashboard_zoom_rooms_zoom_room",
+    "ListDevicesDevice": "list_devices_device",
+    "ListDevicesDeviceDeviceStatus": "list_devices_device_device_status",
+    "ListDevicesDeviceDeviceType": "list_devices_device_device_type",
+    "ListDevicesDeviceStatus": "list_devices_device_status",
+    "ListDevicesDeviceType": "list_devices_device_type",
+    "ListDevicesPlatformOs": "list_devices_platform_os",
+    "ListDevicesResponse": "list_devices_response",
+    "ListGroupAdminsResponse": "list_group_admins_response",
+    "ListGroupMembersMember": "list_group_members_member",
+    "ListGroupMembersResponse": "list_group_members_response",
+    "ListGroupsResponse": "list_groups_response",
+    "ListH323DevicesDevice": "list_h323_devices_device",
+    "ListH323DevicesDeviceEncryption": "list_h323_devices_device_encryption",
+    "ListH323DevicesDeviceProtocol": "list_h323_devices_device_protocol",
+    "ListH323DevicesResponse": "list_h323_devices_response",
+    "ListInformationBarrierPoliciesPolicy": "list_information_barrier_policies_policy",
+    "ListInformationBarrierPoliciesPolicySetting": "list_information_barrier_policies_policy_setting",
+    "ListInformationBarrierPoliciesPolicyStatus": "list_information_barrier_policies_policy_status",
+    "ListInformationBarrierPoliciesPolicyType": "list_information_barrier_policies_policy_type",
+    "ListInformationBarrierPoliciesResponse": "list_information_barrier_policies_response",
     "ListMeetingRegistrantsResponse": "list_meeting_registrants_response",
     "ListMeetingRegistrantsStatus": "list_meeting_registrants_status",
+    "ListMeetingSummariesResponse": "list_meeting_summaries_response",
     "ListMeetingTemplatesResponse": "list_meeting_templates_response",
     "ListMeetingsResponse": "list_meetings_response",
     "ListMeetingsType": "list_meetings_type",
     "ListPastMeetingParticipantsResponse": "list_past_meeting_participants_response",
     "ListPastMeetingPollsResponse": "list_past_meeting_polls_response",
+    "ListPastMeetingQaQuestion": "list_past_meeting_qa_question",
+    "ListPastMeetingQaResponse": "list_past_meeting_qa_response",
     "ListPastMeetingsResponse": "list_past_meetings_response",
+    "ListPastWebinarInstancesResponse": "list_past_webinar_instances_response",
+    "ListPastWebinarPollsResponse": "list_past_webinar_polls_response",
+    "ListPastWebinarQaResponse": "list_past_webinar_qa_response",
+    "ListRecordingRegistrantsRegistrant": "list_recording_registrants_registrant",
+    "ListRecordingRegistrantsResponse": "list_recording_registrants_response",
+    "ListRecordingRegistrantsStatus": "list_recording_registrants_status",
+    "ListReportMeetingParticipantsIncludeFields": "list_report_meeting_participants_include_fields",
+    "ListReportMeetingParticipantsParticipant": "list_report_meeting_participants_participant",
+    "ListReportMeetingParticipantsResponse": "list_report_meeting_participants_response",
+    "ListReportUserMeetingsMeeting": "list_report_user_meetings_meeting",
+    "ListReportUserMeetingsMeetingMeetingEncryptionStatus": "list_report_user_meetings_meeting_meeting_encryption_status",
+    "ListReportUserMeetingsMeetingType": "list_report_user_meetings_meeting_type",
+    "ListReportUserMeetingsResponse": "list_report_user_meetings_response",
+    "ListReportUserMeetingsType": "list_report_user_meetings_type",
+    "ListRoleMembersMember": "list_role_members_member",
+    "ListRoleMembersResponse": "list_role_members_response",
+    "ListRolesResponse": "list_roles_response",
+    "ListRolesRole": "list_roles_role",
+    "ListRolesType": "list_roles_type",
+    "ListSipPhonesResponse": "list_sip_phones_response",
+    "ListTrackingFieldsResponse": "list_tracking_fields_response",
+    "ListTrackingFieldsTrackingField": "list_tracking_fields_tracking_field",
+    "ListUpcomingMeetingsMeeting": "list_upcoming_meetings_meeting",
+    "ListUpcomingMeetingsMeetingType": "list_upcoming_meetings_meeting_type",
+    "ListUpcomingMeetingsResponse": "list_upcoming_meetings_response",
+    "ListUserAssistantsResponse": "list_user_assistants_response",
+    "ListUserCollaborationDevicesResponse": "list_user_collaboration_devices_response",
+    "ListUserPacAccountsResponse": "list_user_pac_accounts_response",
+    "ListUserSchedulersResponse": "list_user_schedulers_response",
+    "ListUserTspAccountsResponse": "list_user_tsp_accounts_response",
     "ListUsersIncludeFields": "list_users_include_fields",
     "ListUsersLicense": "list_users_license",
     "ListUsersResponse": "list_users_response",
     "ListUsersStatus": "list_users_status",
     "ListWebinarAbsenteesResponse": "list_webinar_absentees_response",
+    "ListWebinarPanelistsResponse": "list_webinar_panelists_response",
     "ListWebinarParticipantsResponse": "list_webinar_participants_response",
+    "ListWebinarPollsResponse": "list_webinar_polls_response",
     "ListWebinarRegistrantsResponse": "list_webinar_registrants_response",
     "ListWebinarRegistrantsStatus": "list_webinar_registrants_status",
+    "ListWebinarTemplatesResponse": "list_webinar_templates_response",
+    "ListWebinarTrackingSourcesResponse": "list_webinar_tracking_sources_response",
+    "ListWebinarsResponse": "list_webinars_response",
+    "ListWebinarsType": "list_webinars_type",
+    "ListWebinarsWebinar": "list_webinars_webinar",
+    "ListWebinarsWebinarType": "list_webinars_webinar_type",
+    "ListZoomRoomIssuesResponse": "list_zoom_room_issues_response",
+    "ListZoomRoomsWithIssuesResponse": "list_zoom_rooms_with_issues_response",
+    "ListZoomRoomsWithIssuesZoomRoom": "list_zoom_rooms_with_issues_zoom_room",
+    "ListZpaVersionsResponse": "list_zpa_versions_response",
+    "ManualCaptioning": "manual_captioning",
     "Meeting": "meeting",
+    "MeetingActivityLog": "meeting_activity_log",
+    "MeetingAuthentication": "meeting_authentication",
+    "MeetingAuthenticationAuthenticationOption": "meeting_authentication_authentication_option",
+    "MeetingAuthenticationAuthenticationOptionType": "meeting_authentication_authentication_option_type",
     "MeetingDetails": "meeting_details",
     "MeetingInvitee": "meeting_invitee",
+    "MeetingPasswordRequirement": "meeting_password_requirement",
+    "MeetingPasswordRequirementConsecutiveCharactersLength": "meeting_password_requirement_consecutive_characters_length",
+    "MeetingPolling": "meeting_polling",
+    "MeetingSecurity": "meeting_security",
     "MeetingSettings": "meeting_settings",
     "MeetingSettingsAudio": "meeting_settings_audio",
     "MeetingSettingsAutoRecording": "meeting_settings_auto_recording",
@@ -353,13 +2082,25 @@ _MODULES: dict[str, str] = {
     "MeetingSettingsWhoWillReceiveSummary": "meeting_settings_who_will_receive_summary",
     "MeetingTemplate": "meeting_template",
     "MeetingType": "meeting_type",
+    "MoreOption": "more_option",
+    "NameTag": "name_tag",
+    "Number": "number",
     "Occurrence": "occurrence",
     "OccurrenceStatus": "occurrence_status",
+    "OperationLog": "operation_log",
+    "OtherOption": "other_option",
+    "PacAccount": "pac_account",
+    "PacAccountGlobalDialInNumber": "pac_account_global_dial_in_number",
+    "Panelist": "panelist",
     "Participant": "participant",
+    "ParticipantAudioFile": "participant_audio_file",
+    "PasswordRequirement": "password_requirement",
     "PastMeetingInstance": "past_meeting_instance",
     "PastMeetingType": "past_meeting_type",
     "PastPollAnswer": "past_poll_answer",
     "PastPollSubmission": "past_poll_submission",
+    "Phone": "phone",
+    "PhysicalFile": "physical_file",
     "Poll": "poll",
     "PollQuestion": "poll_question",
     "PollQuestionPrompt": "poll_question_prompt",
@@ -367,8 +2108,26 @@ _MODULES: dict[str, str] = {
     "PollStatus": "poll_status",
     "PollStatus2": "poll_status_2",
     "PollType": "poll_type",
+    "Profile": "profile",
+    "Prompt": "prompt",
+    "Quality": "quality",
     "QuestionAndAnswer": "question_and_answer",
     "QuestionAndAnswerQuestionVisibility": "question_and_answer_question_visibility",
+    "QuestionDetail": "question_detail",
+    "RecordFilesSeparately": "record_files_separately",
+    "Recording": "recording",
+    "RecordingAuthentication": "recording_authentication",
+    "RecordingAuthenticationAuthenticationOption": "recording_authentication_authentication_option",
+    "RecordingAuthenticationAuthenticationOptionType": "recording_authentication_authentication_option_type",
+    "RecordingFile": "recording_file",
+    "RecordingFileFileExtension": "recording_file_file_extension",
+    "RecordingFileFileType": "recording_file_file_type",
+    "RecordingFileRecordingType": "recording_file_recording_type",
+    "RecordingFileStatus": "recording_file_status",
+    "RecordingPasswordRequirement": "recording_password_requirement",
+    "RecordingStorageLocation": "recording_storage_location",
+    "RecoverMeetingRecordingRequest": "recover_meeting_recording_request",
+    "RecoverMeetingRecordingRequestAction": "recover_meeting_recording_request_action",
     "Recurrence": "recurrence",
     "RecurrenceMonthlyWeek": "recurrence_monthly_week",
     "RecurrenceType": "recurrence_type",
@@ -388,52 +2147,309 @@ _MODULES: dict[str, str] = {
     "Resource": "resource",
     "ResourcePermissionLevel": "resource_permission_level",
     "ResourceResourceType": "resource_resource_type",
+    "Restriction": "restriction",
+    "RestrictionFileSizeRestrictions": "restriction_file_size_restrictions",
+    "RestrictionFileSizeRestrictionsForExternal": "restriction_file_size_restrictions_for_external",
+    "RestrictionFileTypeRestriction": "restriction_file_type_restriction",
+    "RestrictionFileTypeRestrictionsForExternal": "restriction_file_type_restrictions_for_external",
+    "ScheduleMeeting": "schedule_meeting",
+    "Scheduler": "scheduler",
+    "SearchAndSendAnimatedGifImage": "search_and_send_animated_gif_image",
+    "SearchAndSendAnimatedGifImageGiphyContentRating": "search_and_send_animated_gif_image_giphy_content_rating",
+    "Security": "security",
+    "SecuritySignInWithTwoFactorAuth": "security_sign_in_with_two_factor_auth",
+    "SecurityUserModifiableInfoByAdmin": "security_user_modifiable_info_by_admin",
+    "SendDataToThirdPartyArchivingService": "send_data_to_third_party_archiving_service",
+    "SendDataToThirdPartyArchivingServiceType": "send_data_to_third_party_archiving_service_type",
+    "Server": "server",
+    "ServerTransportProtocol": "server_transport_protocol",
+    "SessionSecurity": "session_security",
+    "SetRetentionPeriodInCloud": "set_retention_period_in_cloud",
+    "ShareFile": "share_file",
+    "ShareFileShareOption": "share_file_share_option",
     "SignLanguageInterpretation": "sign_language_interpretation",
+    "SigninWithSso": "signin_with_sso",
+    "SmartRecording": "smart_recording",
+    "SpeakLanguage": "speak_language",
+    "SpeakLanguageCode": "speak_language_code",
+    "SpeakLanguageName": "speak_language_name",
+    "StatisticByFileExtension": "statistic_by_file_extension",
+    "StatisticByFileStatus": "statistic_by_file_status",
+    "SubAccountPrivilege": "sub_account_privilege",
+    "Summary": "summary",
+    "SummaryDetail": "summary_detail",
+    "Telephony": "telephony",
+    "TelephonyRegion": "telephony_region",
+    "TelephonyUsage": "telephony_usage",
+    "TelephonyUsageType": "telephony_usage_type",
+    "Template": "template",
+    "TollFreeAndFeeBasedTollCall": "toll_free_and_fee_based_toll_call",
     "TrackingField": "tracking_field",
+    "TrackingSource": "tracking_source",
+    "TransLangConfig": "trans_lang_config",
+    "TranslateTo": "translate_to",
+    "Tsp": "tsp",
+    "TspAccount": "tsp_account",
+    "TspAccountDialInNumber": "tsp_account_dial_in_number",
+    "TspAccountDialInNumberType": "tsp_account_dial_in_number_type",
+    "TspAccountId": "tsp_account_id",
+    "UpcomingEvent": "upcoming_event",
+    "UpdateAccountRegistrationSettingsRequest": "update_account_registration_settings_request",
+    "UpdateAccountRegistrationSettingsType": "update_account_registration_settings_type",
+    "UpdateAccountTspRequest": "update_account_tsp_request",
+    "UpdateArchivedFileRequest": "update_archived_file_request",
+    "UpdateDeviceAssignmentRequest": "update_device_assignment_request",
+    "UpdateDeviceAssignmentRequestAppType": "update_device_assignment_request_app_type",
+    "UpdateDeviceRequest": "update_device_request",
+    "UpdateDeviceRequestDeviceType": "update_device_request_device_type",
+    "UpdateGroupLockSettingsInMeeting": "update_group_lock_settings_in_meeting",
+    "UpdateGroupLockSettingsRecording": "update_group_lock_settings_recording",
+    "UpdateGroupLockSettingsRequest": "update_group_lock_settings_request",
+    "UpdateGroupLockSettingsScheduleMeeting": "update_group_lock_settings_schedule_meeting",
+    "UpdateGroupMemberRequest": "update_group_member_request",
+    "UpdateGroupMemberRequestAction": "update_group_member_request_action",
+    "UpdateGroupRegistrationSettingsRequest": "update_group_registration_settings_request",
+    "UpdateGroupRegistrationSettingsType": "update_group_registration_settings_type",
+    "UpdateGroupRequest": "update_group_request",
+    "UpdateH323DeviceRequest": "update_h323_device_request",
+    "UpdateLegacySipPhoneRequest": "update_legacy_sip_phone_request",
+    "UpdateLegacySipPhoneRequestTransportProtocol2": "update_legacy_sip_phone_request_transport_protocol_2",
+    "UpdateLegacySipPhoneRequestTransportProtocol3": "update_legacy_sip_phone_request_transport_protocol_3",
+    "UpdateLiveMeetingChatMessageRequest": "update_live_meeting_chat_message_request",
+    "UpdateLiveMeetingRtmsAppStatusRequest": "update_live_meeting_rtms_app_status_request",
+    "UpdateLiveMeetingRtmsAppStatusRequestAction": "update_live_meeting_rtms_app_status_request_action",
+    "UpdateLiveMeetingRtmsAppStatusSetting": "update_live_meeting_rtms_app_status_setting",
     "UpdateMeetingLiveStreamRequest": "update_meeting_live_stream_request",
+    "UpdateMeetingLiveStreamStatusRequest": "update_meeting_live_stream_status_request",
+    "UpdateMeetingLiveStreamStatusRequestAction": "update_meeting_live_stream_status_request_action",
+    "UpdateMeetingLiveStreamStatusSetting": "update_meeting_live_stream_status_setting",
+    "UpdateMeetingLiveStreamStatusSettingCloseCaption": "update_meeting_live_stream_status_setting_close_caption",
+    "UpdateMeetingLiveStreamStatusSettingLayout": "update_meeting_live_stream_status_setting_layout",
     "UpdateMeetingPollRequest": "update_meeting_poll_request",
     "UpdateMeetingRegistrantStatusRequest": "update_meeting_registrant_status_request",
     "UpdateMeetingRegistrantStatusRequestAction": "update_meeting_registrant_status_request_action",
     "UpdateMeetingRequest": "update_meeting_request",
     "UpdateMeetingStatusRequest": "update_meeting_status_request",
     "UpdateMeetingStatusRequestAction": "update_meeting_status_request_action",
+    "UpdateRecordingRegistrantQuestionsRequest": "update_recording_registrant_questions_request",
+    "UpdateRecordingRegistrantStatusRequest": "update_recording_registrant_status_request",
+    "UpdateRecordingRegistrantStatusRequestAction": "update_recording_registrant_status_request_action",
+    "UpdateRecordingSettingsRequest": "update_recording_settings_request",
+    "UpdateSipPhoneRequest": "update_sip_phone_request",
+    "UpdateTrackingFieldRequest": "update_tracking_field_request",
+    "UpdateUserEmailRequest": "update_user_email_request",
+    "UpdateUserPasswordRequest": "update_user_password_request",
+    "UpdateUserSettingsAuthenticationOption": "update_user_settings_authentication_option",
+    "UpdateUserSettingsAuthenticationOptionAction": "update_user_settings_authentication_option_action",
+    "UpdateUserSettingsFeature": "update_user_settings_feature",
+    "UpdateUserSettingsFeatureWebinarCapacity": "update_user_settings_feature_webinar_capacity",
+    "UpdateUserSettingsInMeeting": "update_user_settings_in_meeting",
+    "UpdateUserSettingsInMeetingLanguageInterpretation": "update_user_settings_in_meeting_language_interpretation",
+    "UpdateUserSettingsMeetingSecurity": "update_user_settings_meeting_security",
+    "UpdateUserSettingsMeetingSecurityMeetingPasswordRequirement": "update_user_settings_meeting_security_meeting_password_requirement",
+    "UpdateUserSettingsMeetingSecurityMeetingPasswordRequirementConsecutiveCharactersLength": "update_user_settings_meeting_security_meeting_password_requirement_consecutive_characters_length",
+    "UpdateUserSettingsOption": "update_user_settings_option",
+    "UpdateUserSettingsRequest": "update_user_settings_request",
+    "UpdateUserSettingsScheduleMeeting": "update_user_settings_schedule_meeting",
+    "UpdateUserSettingsTelephony": "update_user_settings_telephony",
+    "UpdateUserSettingsTelephonyTelephonyRegion": "update_user_settings_telephony_telephony_region",
+    "UpdateUserSettingsTsp": "update_user_settings_tsp",
+    "UpdateUserTspAccountRequest": "update_user_tsp_account_request",
+    "UpdateUserTspAccountTspId": "update_user_tsp_account_tsp_id",
+    "UpdateUserTspSettingsRequest": "update_user_tsp_settings_request",
+    "UpdateWebinarBrandingNameTagRequest": "update_webinar_branding_name_tag_request",
+    "UpdateWebinarLiveStreamRequest": "update_webinar_live_stream_request",
+    "UpdateWebinarLiveStreamStatusRequest": "update_webinar_live_stream_status_request",
+    "UpdateWebinarLiveStreamStatusSetting": "update_webinar_live_stream_status_setting",
+    "UpdateWebinarPollRequest": "update_webinar_poll_request",
+    "UpdateWebinarRegistrantQuestionsRequest": "update_webinar_registrant_questions_request",
+    "UpdateWebinarRegistrantStatusRequest": "update_webinar_registrant_status_request",
+    "UpdateWebinarRegistrantStatusRequestAction": "update_webinar_registrant_status_request_action",
+    "UpdateWebinarRequest": "update_webinar_request",
     "User": "user",
     "UserCustomAttribute": "user_custom_attribute",
+    "UserInfo": "user_info",
+    "UserInfoFeature": "user_info_feature",
+    "UserInfoFeatureZoomOneType": "user_info_feature_zoom_one_type",
+    "UserInfoType": "user_info_type",
     "UserPlanUnitedType": "user_plan_united_type",
+    "UserQo": "user_qo",
     "UserStatus": "user_status",
     "UserType": "user_type",
     "UserVerified": "user_verified",
+    "VirtualBackground": "virtual_background",
+    "VirtualBackgroundSetting": "virtual_background_setting",
+    "VirtualBackgroundSettingFile": "virtual_background_setting_file",
+    "WaitingRoomOption": "waiting_room_option",
+    "WaitingRoomOptionAdmitType": "waiting_room_option_admit_type",
+    "WaitingRoomOptionInternalUserAutoAdmit": "waiting_room_option_internal_user_auto_admit",
+    "WaitingRoomOptionSortOrderOfPeople": "waiting_room_option_sort_order_of_people",
+    "WaitingRoomOptionWhoCanAdmitParticipants": "waiting_room_option_who_can_admit_participants",
+    "WaitingRoomSetting": "waiting_room_setting",
+    "WaitingRoomSettingParticipantsToPlaceInWaitingRoom": "waiting_room_setting_participants_to_place_in_waiting_room",
+    "WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom": "waiting_room_setting_users_who_can_admit_participants_from_waiting_room",
+    "Wallpaper": "wallpaper",
+    "Webinar": "webinar",
+    "WebinarChat": "webinar_chat",
+    "WebinarChatAllowAttendeesChatWith": "webinar_chat_allow_attendees_chat_with",
+    "WebinarChatAllowPanelistsChatWith": "webinar_chat_allow_panelists_chat_with",
+    "WebinarChatAllowUsersSaveChats": "webinar_chat_allow_users_save_chats",
+    "WebinarChatDefaultAttendeesChatWith": "webinar_chat_default_attendees_chat_with",
+    "WebinarLiveStreaming": "webinar_live_streaming",
+    "WebinarLiveStreamingLiveStreamingService": "webinar_live_streaming_live_streaming_service",
     "WebinarParticipant": "webinar_participant",
+    "WebinarRegistrationOption": "webinar_registration_option",
     "WeekDay": "week_day",
+    "Whiteboard": "whiteboard",
+    "WifiRssi": "wifi_rssi",
+    "ZoomRoom": "zoom_room",
 }
 
 __all__ = (
+    "AddGroupAdminsRequest",
+    "AddGroupAdminsResponse",
+    "AddGroupMembersRequest",
+    "AddGroupMembersResponse",
+    "AddMeetingAppResponse",
     "AddMeetingRegistrantRequest",
     "AddMeetingRegistrantRequestLanguage",
     "AddMeetingRegistrantRequestNoOfEmployees",
     "AddMeetingRegistrantRequestPurchasingTimeFrame",
     "AddMeetingRegistrantRequestRoleInPurchaseProcess",
     "AddMeetingRegistrantResponse",
+    "AddRoleMembersMember",
+    "AddRoleMembersRequest",
+    "AddRoleMembersResponse",
+    "AddUserAssistantsRequest",
+    "AddUserAssistantsResponse",
+    "AddUserTspAccountRequest",
+    "AddUserTspAccountResponse",
+    "AddWebinarPanelistsPanelist",
+    "AddWebinarPanelistsRequest",
+    "AddWebinarPanelistsResponse",
+    "AllowUsersToAddContact",
+    "AllowUsersToAddContactSelectedOption",
+    "AlwaysDisplayZoomMeetingAsTopic",
+    "AlwaysDisplayZoomWebinarAsTopic",
+    "AnalyticsDetail",
+    "AnalyticsSummary",
+    "AnswerDetail",
+    "AnswerDetailType",
+    "ApplyLocalStorageToPersonalChannel",
     "ApprovalType",
     "ApprovedOrDeniedCountriesOrRegions",
     "ApprovedOrDeniedCountriesOrRegionsMethod",
+    "Archive",
+    "ArchiveFile",
+    "ArchiveFileFileType",
+    "ArchiveFileRecordingType",
+    "ArchiveFileStatus",
+    "ArchiveFileStorageLocation",
+    "ArchiveSetting",
+    "ArchiveSettingActionWhenArchiveFailed",
+    "ArchiveSettingArchiveRetention",
+    "ArchiveSettingNotificationWhenArchivingStarts",
+    "ArchiveSettingPlayVoicePromptWhenArchivingStarts",
+    "ArchiveType",
+    "AsDeviceFromCrc",
+    "AssignZpaDeviceRequest",
+    "Attendee",
+    "AttendeesAndPanelistsReminderEmailNotification",
+    "AttendeesAndPanelistsReminderEmailNotificationType",
+    "Audio",
     "AudioCall",
     "AudioCallCallType",
+    "AudioConferencing",
+    "AudioDeviceFromCrc",
     "AuthenticationException",
+    "AuthenticationOption",
+    "AuthenticationOptionType",
+    "AutoGeneratedTranslation",
     "BatchPoll",
+    "BillingReport",
+    "BillingReportType",
     "BreakoutRoom",
     "BreakoutRoomSettings",
+    "BulkUpdateFeatureRequest",
+    "BulkUpdateFeatureRequestFeatureType",
+    "BulkUpdateFeatureResponse",
     "CalendarType",
+    "CallControl",
+    "CallControlStatus",
+    "Chat",
+    "ChatEmojis",
+    "ChatEmojisEmojisOption",
+    "ChatEtiquetteTool",
+    "ChatEtiquetteToolPolicy",
+    "ChatEtiquetteToolPolicyStatus",
+    "ChatEtiquetteToolPolicyTriggerAction",
+    "CheckUserEmailResponse",
+    "CheckUserVanityNameResponse",
+    "ClientFeedback",
+    "ClientSatisfaction",
+    "ClientVersion",
+    "ClosedCaptioning",
+    "CloudRecordingStorage",
+    "CollaborationDevice",
+    "CollaborationDeviceStatus",
     "ContinuousMeetingChat",
     "ContinuousMeetingChatWhoIsAdded",
+    "CpuUsage",
+    "CrcPortsHourUsage",
+    "CrcPortsUsage",
+    "CreateBatchMeetingRegistrantsRegistrant",
+    "CreateBatchMeetingRegistrantsRegistrant2",
+    "CreateBatchMeetingRegistrantsRequest",
+    "CreateBatchMeetingRegistrantsResponse",
     "CreateBatchPollsRequest",
     "CreateBatchPollsResponse",
+    "CreateBatchWebinarRegistrantsRegistrant",
+    "CreateBatchWebinarRegistrantsRequest",
+    "CreateBatchWebinarRegistrantsResponse",
+    "CreateGroupRequest",
+    "CreateGroupResponse",
+    "CreateH323DeviceRequest",
+    "CreateH323DeviceResponse",
+    "CreateInformationBarrierPolicyRequest",
+    "CreateInformationBarrierPolicyResponse",
+    "CreateInformationBarrierPolicySetting",
+    "CreateMeetingInviteLinksAttendee",
+    "CreateMeetingInviteLinksRequest",
+    "CreateMeetingInviteLinksResponse",
     "CreateMeetingPollRequest",
     "CreateMeetingPollResponse",
     "CreateMeetingPollResponseStatus",
     "CreateMeetingResponse",
+    "CreateMeetingTemplateRequest",
+    "CreateMeetingTemplateResponse",
+    "CreateRecordingRegistrantRequest",
+    "CreateRecordingRegistrantResponse",
+    "CreateTrackingFieldRequest",
+    "CreateTrackingFieldResponse",
+    "CreateUserRequest",
+    "CreateUserRequestAction",
+    "CreateUserResponse",
+    "CreateWebinarBrandingNameTagRequest",
+    "CreateWebinarBrandingNameTagResponse",
+    "CreateWebinarInviteLinksRequest",
+    "CreateWebinarInviteLinksResponse",
+    "CreateWebinarPollRequest",
+    "CreateWebinarPollResponse",
+    "CreateWebinarRecurrence",
+    "CreateWebinarRegistrantRequest",
+    "CreateWebinarRegistrantResponse",
+    "CreateWebinarRequest",
+    "CreateWebinarResponse",
+    "CreateWebinarSetting",
+    "CreateWebinarTemplateRequest",
+    "CreateWebinarTemplateResponse",
+    "CustomAttribute",
     "CustomKey",
+    "CustomQuestion",
     "CustomQuestionAnswer",
+    "CustomQuestionType",
+    "CustomSurvey",
+    "CustomSurveyQuestion",
     "DashboardMeeting",
     "DashboardMeetingAudioQuality",
     "DashboardMeetingScreenShareQuality",
@@ -447,48 +2463,373 @@ __all__ = (
     "DashboardParticipantScreenShareQuality",
     "DashboardParticipantStatus",
     "DashboardParticipantVideoQuality",
+    "Date",
+    "DeleteUserAction",
+    "DeleteUserTspAccountTspId",
+    "DeviceInfo",
+    "DeviceInfoPolicy",
+    "DeviceInfoStatus",
+    "DialInNumber",
+    "Domain",
+    "EditedSummary",
+    "EmailNotification",
+    "EnableLegacySipPhoneRequest",
+    "EnableLegacySipPhoneResponse",
+    "EnableSipPhoneRequest",
+    "EnableSipPhoneResponse",
     "Error",
     "ErrorDetail",
+    "FailDetail",
+    "FailDetailReason",
+    "Feature",
+    "FirmwareVersion",
+    "FollowUpAbsenteesEmailNotification",
+    "FollowUpAbsenteesEmailNotificationType",
+    "FollowUpAttendeesEmailNotification",
+    "FollowUpAttendeesEmailNotificationType",
+    "GetAccountLockSettingsResponse",
+    "GetAccountRegistrationSettingsOption",
+    "GetAccountRegistrationSettingsQuestion",
+    "GetAccountRegistrationSettingsResponse",
+    "GetAccountRegistrationSettingsResponseApproveType",
+    "GetAccountRegistrationSettingsType",
+    "GetAccountSettingsAudioConferencing",
+    "GetAccountSettingsChat",
+    "GetAccountSettingsEmailNotification",
+    "GetAccountSettingsInMeeting",
+    "GetAccountSettingsInMeetingAllowParticipantsChatWith",
+    "GetAccountSettingsInMeetingAllowUsersSaveChats",
+    "GetAccountSettingsInMeetingDataCenterRegion",
+    "GetAccountSettingsInMeetingEntryExitChime",
+    "GetAccountSettingsInMeetingLanguageInterpretation",
+    "GetAccountSettingsInMeetingLanguageInterpretationLanguage",
+    "GetAccountSettingsInMeetingMeetingDataTransitAndResidencyMethod",
+    "GetAccountSettingsInMeetingMeetingReactionsEmojis",
+    "GetAccountSettingsInMeetingParticipantsShareSimultaneously",
+    "GetAccountSettingsInMeetingSignLanguageInterpretation",
+    "GetAccountSettingsInMeetingSignLanguageInterpretationLanguage",
+    "GetAccountSettingsInMeetingUncheckedDataCenterRegion",
+    "GetAccountSettingsInMeetingWhoCanShareScreen",
+    "GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing",
+    "GetAccountSettingsMeetingSecurity",
+    "GetAccountSettingsMeetingSecurityMeetingPasswordRequirement",
+    "GetAccountSettingsMeetingSecurityMeetingPasswordRequirementConsecutiveCharactersLength",
+    "GetAccountSettingsOption",
+    "GetAccountSettingsOtherOption",
+    "GetAccountSettingsOtherOptionMeetingQosAndMos",
+    "GetAccountSettingsOtherOptionUseCdn",
+    "GetAccountSettingsRecording",
+    "GetAccountSettingsRecordingAutoDeleteCmrDays",
+    "GetAccountSettingsResponse",
+    "GetAccountSettingsScheduleMeeting",
+    "GetAccountSettingsScheduleMeetingAudioType",
+    "GetAccountSettingsScheduleMeetingContinuousMeetingChat",
+    "GetAccountSettingsScheduleMeetingJbhTime",
+    "GetAccountSettingsScheduleMeetingMeetingTemplate",
+    "GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings",
+    "GetAccountSettingsTelephony",
+    "GetAccountSettingsTsp",
+    "GetAccountTspResponse",
+    "GetAccountTspResponseTspBridge",
+    "GetActiveHostsReportResponse",
+    "GetActiveHostsReportType",
+    "GetActiveHostsReportUser",
+    "GetArchivedFileStatisticsResponse",
+    "GetBillingInvoicesReportResponse",
+    "GetBillingReportResponse",
+    "GetChatMetricsResponse",
+    "GetChatMetricsUser",
+    "GetCloudRecordingUsageReportResponse",
+    "GetCollaborationDeviceResponse",
+    "GetCrcPortUsageResponse",
+    "GetDailyUsageReportResponse",
+    "GetDashboardMeetingParticipantQosResponse",
+    "GetDashboardMeetingParticipantQosType",
+    "GetDashboardMeetingResponse",
+    "GetDashboardMeetingType",
+    "GetDashboardWebinarParticipantQosResponse",
+    "GetDashboardWebinarParticipantQosType",
+    "GetDashboardWebinarResponse",
+    "GetDashboardWebinarType",
+    "GetDeviceResponse",
+    "GetGroupLockSettingsEmailNotification",
+    "GetGroupLockSettingsInMeeting",
+    "GetGroupLockSettingsMeetingSecurity",
+    "GetGroupLockSettingsOtherOption",
+    "GetGroupLockSettingsRecording",
+    "GetGroupLockSettingsResponse",
+    "GetGroupLockSettingsScheduleMeeting",
+    "GetGroupRegistrationSettingsResponse",
+    "GetGroupRegistrationSettingsType",
+    "GetGroupResponse",
+    "GetInformationBarrierPolicyResponse",
     "GetLiveStreamDetailsResponse",
+    "GetMeetingActivitiesReportActivityType",
+    "GetMeetingActivitiesReportResponse",
+    "GetMeetingArchivedFilesResponse",
     "GetMeetingByIdResponse",
     "GetMeetingByIdResponseCreationSource",
     "GetMeetingByIdResponseStatus",
     "GetMeetingInvitationResponse",
+    "GetMeetingLiveStreamingTokenResponse",
+    "GetMeetingLiveStreamingTokenResponseExpireIn",
+    "GetMeetingLocalArchivingTokenResponse",
+    "GetMeetingLocalRecordingTokenResponse",
     "GetMeetingPollResponse",
     "GetMeetingPollResponseStatus",
     "GetMeetingPollsResponse",
+    "GetMeetingQualityScoresResponse",
+    "GetMeetingQualityScoresType",
+    "GetMeetingRecordingsResponse",
+    "GetMeetingRecordingsResponseType",
+    "GetMeetingRegistrantResponse",
+    "GetMeetingSipUriRequest",
+    "GetMeetingSipUriResponse",
+    "GetMeetingSummaryResponse",
+    "GetMeetingSurveyResponse",
+    "GetMeetingTemplateResponse",
+    "GetMeetingTemplateSetting",
+    "GetMeetingTemplateSettingInMeeting",
+    "GetMeetingTemplateSettingInMeetingClosedCaptioning",
+    "GetMeetingTemplateSettingInMeetingManualCaptioning",
+    "GetMeetingTemplateSettingMeetingSecurity",
+    "GetMeetingTemplateSettingRecording",
+    "GetMeetingTemplateSettingScheduleMeeting",
+    "GetMeetingTokenResponse",
+    "GetMeetingTokenType",
+    "GetOperationLogsReportCategoryType",
+    "GetOperationLogsReportResponse",
     "GetPastMeetingDetailsResponse",
+    "GetRecordingAnalyticsDetailsResponse",
+    "GetRecordingAnalyticsDetailsType",
+    "GetRecordingAnalyticsSummaryResponse",
+    "GetRecordingRegistrantQuestionsCustomQuestion",
+    "GetRecordingRegistrantQuestionsCustomQuestionType",
+    "GetRecordingRegistrantQuestionsResponse",
+    "GetRecordingSettingsResponse",
+    "GetRecordingSettingsResponseApprovalType",
+    "GetRecordingSettingsResponseShareRecording",
+    "GetReportMeetingQaQuestion",
+    "GetReportMeetingQaQuestionQuestionDetail",
+    "GetReportMeetingQaQuestionQuestionDetailQuestionStatus",
+    "GetReportMeetingQaResponse",
+    "GetReportMeetingResponse",
+    "GetReportWebinarQaResponse",
+    "GetReportWebinarResponse",
+    "GetRoleResponse",
+    "GetTelephoneReportQueryDateType",
+    "GetTelephoneReportResponse",
+    "GetTelephoneReportType",
+    "GetTrackingFieldResponse",
+    "GetUpcomingEventsReportResponse",
+    "GetUpcomingEventsReportType",
+    "GetUserPermissionsResponse",
+    "GetUserSettingsAudioConferencing",
+    "GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall",
+    "GetUserSettingsAuthenticationOption",
+    "GetUserSettingsEmailNotification",
+    "GetUserSettingsFeature",
+    "GetUserSettingsFeatureConcurrentMeeting",
+    "GetUserSettingsFeatureZoomEventsCapacity",
+    "GetUserSettingsInMeeting",
+    "GetUserSettingsInMeetingAllowParticipantsChatWith",
+    "GetUserSettingsInMeetingMeetingPolling",
+    "GetUserSettingsInMeetingWebinarChat",
+    "GetUserSettingsLoginType",
+    "GetUserSettingsMeetingSecurity",
+    "GetUserSettingsOption",
+    "GetUserSettingsRecording",
+    "GetUserSettingsResponse",
+    "GetUserSettingsScheduleMeeting",
+    "GetUserSettingsTelephony",
+    "GetUserSettingsTsp",
+    "GetUserSettingsTspCallOutCountriesItem",
+    "GetUserSummaryResponse",
+    "GetUserTokenResponse",
+    "GetUserTokenType",
+    "GetUserTspAccountResponse",
+    "GetUserTspAccountTspId",
+    "GetUserZakResponse",
+    "GetWebinarBrandingResponse",
+    "GetWebinarLiveStreamingTokenResponse",
+    "GetWebinarLiveStreamResponse",
+    "GetWebinarLocalArchivingTokenResponse",
+    "GetWebinarLocalRecordingTokenResponse",
+    "GetWebinarPollResponse",
+    "GetWebinarRecurrence",
+    "GetWebinarRegistrantQuestionsCustomQuestion",
+    "GetWebinarRegistrantQuestionsCustomQuestionType",
+    "GetWebinarRegistrantQuestionsResponse",
+    "GetWebinarRegistrantResponse",
+    "GetWebinarResponse",
+    "GetWebinarResponseType",
+    "GetWebinarSetting",
+    "GetWebinarSettingApprovalType",
+    "GetWebinarSettingQuestionAndAnswer",
+    "GetWebinarSettingQuestionAndAnswerAnswerQuestions",
+    "GetWebinarSettingRegistrationType",
+    "GetWebinarSipUriRequest",
+    "GetWebinarSipUriResponse",
+    "GetWebinarSurveyResponse",
+    "GetWebinarTokenResponse",
+    "GetWebinarTokenType",
+    "GetZoomRoomIssuesResponse",
+    "GetZpaDeviceSettingsResponse",
     "GlobalDialInNumber",
     "GlobalDialInNumberType",
+    "Group",
+    "HideMeetingDescription",
+    "HideWebinarDescription",
+    "HotDesking",
+    "InMeeting",
+    "InSession",
+    "Integration",
     "Interpreter",
+    "Invoice",
+    "IpAddressAccessControl",
+    "Issue",
+    "IssueDetail",
     "JoinBeforeHostTime",
+    "LanguageConfig",
+    "LanguageConfigCode",
+    "LanguageConfigName",
     "LanguageInterpretation",
+    "LanguageItemPairList",
+    "ListAccountManagedDomainsResponse",
+    "ListAccountTrustedDomainsResponse",
+    "ListArchivedFilesMeeting",
+    "ListArchivedFilesMeetingMeetingType",
+    "ListArchivedFilesMeetingStatus",
+    "ListArchivedFilesMeetingType",
+    "ListArchivedFilesQueryDateType",
+    "ListArchivedFilesResponse",
+    "ListClientFeedbackResponse",
+    "ListClientSatisfactionResponse",
+    "ListClientVersionsResponse",
+    "ListCloudRecordingsMeeting",
+    "ListCloudRecordingsResponse",
+    "ListDashboardMeetingFeedbackParticipant",
+    "ListDashboardMeetingFeedbackParticipantQuality",
+    "ListDashboardMeetingFeedbackResponse",
+    "ListDashboardMeetingFeedbackType",
     "ListDashboardMeetingParticipantsIncludeFields",
     "ListDashboardMeetingParticipantsResponse",
     "ListDashboardMeetingParticipantsType",
+    "ListDashboardMeetingSharingParticipant",
+    "ListDashboardMeetingSharingParticipantDetail",
+    "ListDashboardMeetingSharingResponse",
+    "ListDashboardMeetingSharingType",
     "ListDashboardMeetingsIncludeFields",
     "ListDashboardMeetingsQueryDateType",
     "ListDashboardMeetingsResponse",
     "ListDashboardMeetingsType",
+    "ListDashboardWebinarFeedbackResponse",
+    "ListDashboardWebinarFeedbackType",
+    "ListDashboardWebinarParticipantsIncludeFields",
+    "ListDashboardWebinarParticipantsParticipant",
+    "ListDashboardWebinarParticipantsParticipantLeaveReason",
+    "ListDashboardWebinarParticipantsParticipantRole",
+    "ListDashboardWebinarParticipantsResponse",
+    "ListDashboardWebinarParticipantsType",
+    "ListDashboardWebinarSharingResponse",
+    "ListDashboardWebinarSharingType",
+    "ListDashboardWebinarsResponse",
+    "ListDashboardWebinarsType",
+    "ListDashboardZoomRoomsResponse",
+    "ListDashboardZoomRoomsZoomRoom",
+    "ListDevicesDevice",
+    "ListDevicesDeviceDeviceStatus",
+    "ListDevicesDeviceDeviceType",
+    "ListDevicesDeviceStatus",
+    "ListDevicesDeviceType",
+    "ListDevicesPlatformOs",
+    "ListDevicesResponse",
+    "ListGroupAdminsResponse",
+    "ListGroupMembersMember",
+    "ListGroupMembersResponse",
+    "ListGroupsResponse",
+    "ListH323DevicesDevice",
+    "ListH323DevicesDeviceEncryption",
+    "ListH323DevicesDeviceProtocol",
+    "ListH323DevicesResponse",
+    "ListInformationBarrierPoliciesPolicy",
+    "ListInformationBarrierPoliciesPolicySetting",
+    "ListInformationBarrierPoliciesPolicyStatus",
+    "ListInformationBarrierPoliciesPolicyType",
+    "ListInformationBarrierPoliciesResponse",
     "ListMeetingRegistrantsResponse",
     "ListMeetingRegistrantsStatus",
     "ListMeetingsResponse",
     "ListMeetingsType",
+    "ListMeetingSummariesResponse",
     "ListMeetingTemplatesResponse",
     "ListPastMeetingParticipantsResponse",
     "ListPastMeetingPollsResponse",
+    "ListPastMeetingQaQuestion",
+    "ListPastMeetingQaResponse",
     "ListPastMeetingsResponse",
+    "ListPastWebinarInstancesResponse",
+    "ListPastWebinarPollsResponse",
+    "ListPastWebinarQaResponse",
+    "ListRecordingRegistrantsRegistrant",
+    "ListRecordingRegistrantsResponse",
+    "ListRecordingRegistrantsStatus",
+    "ListReportMeetingParticipantsIncludeFields",
+    "ListReportMeetingParticipantsParticipant",
+    "ListReportMeetingParticipantsResponse",
+    "ListReportUserMeetingsMeeting",
+    "ListReportUserMeetingsMeetingMeetingEncryptionStatus",
+    "ListReportUserMeetingsMeetingType",
+    "ListReportUserMeetingsResponse",
+    "ListReportUserMeetingsType",
+    "ListRoleMembersMember",
+    "ListRoleMembersResponse",
+    "ListRolesResponse",
+    "ListRolesRole",
+    "ListRolesType",
+    "ListSipPhonesResponse",
+    "ListTrackingFieldsResponse",
+    "ListTrackingFieldsTrackingField",
+    "ListUpcomingMeetingsMeeting",
+    "ListUpcomingMeetingsMeetingType",
+    "ListUpcomingMeetingsResponse",
+    "ListUserAssistantsResponse",
+    "ListUserCollaborationDevicesResponse",
+    "ListUserPacAccountsResponse",
+    "ListUserSchedulersResponse",
     "ListUsersIncludeFields",
     "ListUsersLicense",
     "ListUsersResponse",
     "ListUsersStatus",
+    "ListUserTspAccountsResponse",
     "ListWebinarAbsenteesResponse",
+    "ListWebinarPanelistsResponse",
     "ListWebinarParticipantsResponse",
+    "ListWebinarPollsResponse",
     "ListWebinarRegistrantsResponse",
     "ListWebinarRegistrantsStatus",
+    "ListWebinarsResponse",
+    "ListWebinarsType",
+    "ListWebinarsWebinar",
+    "ListWebinarsWebinarType",
+    "ListWebinarTemplatesResponse",
+    "ListWebinarTrackingSourcesResponse",
+    "ListZoomRoomIssuesResponse",
+    "ListZoomRoomsWithIssuesResponse",
+    "ListZoomRoomsWithIssuesZoomRoom",
+    "ListZpaVersionsResponse",
+    "ManualCaptioning",
     "Meeting",
+    "MeetingActivityLog",
+    "MeetingAuthentication",
+    "MeetingAuthenticationAuthenticationOption",
+    "MeetingAuthenticationAuthenticationOptionType",
     "MeetingDetails",
     "MeetingInvitee",
+    "MeetingPasswordRequirement",
+    "MeetingPasswordRequirementConsecutiveCharactersLength",
+    "MeetingPolling",
+    "MeetingSecurity",
     "MeetingSettings",
     "MeetingSettingsAudio",
     "MeetingSettingsAutoRecording",
@@ -498,13 +2839,25 @@ __all__ = (
     "MeetingSettingsWhoWillReceiveSummary",
     "MeetingTemplate",
     "MeetingType",
+    "MoreOption",
+    "NameTag",
+    "Number",
     "Occurrence",
     "OccurrenceStatus",
+    "OperationLog",
+    "OtherOption",
+    "PacAccount",
+    "PacAccountGlobalDialInNumber",
+    "Panelist",
     "Participant",
+    "ParticipantAudioFile",
+    "PasswordRequirement",
     "PastMeetingInstance",
     "PastMeetingType",
     "PastPollAnswer",
     "PastPollSubmission",
+    "Phone",
+    "PhysicalFile",
     "Poll",
     "PollQuestion",
     "PollQuestionPrompt",
@@ -512,8 +2865,26 @@ __all__ = (
     "PollStatus",
     "PollStatus2",
     "PollType",
+    "Profile",
+    "Prompt",
+    "Quality",
     "QuestionAndAnswer",
     "QuestionAndAnswerQuestionVisibility",
+    "QuestionDetail",
+    "RecordFilesSeparately",
+    "Recording",
+    "RecordingAuthentication",
+    "RecordingAuthenticationAuthenticationOption",
+    "RecordingAuthenticationAuthenticationOptionType",
+    "RecordingFile",
+    "RecordingFileFileExtension",
+    "RecordingFileFileType",
+    "RecordingFileRecordingType",
+    "RecordingFileStatus",
+    "RecordingPasswordRequirement",
+    "RecordingStorageLocation",
+    "RecoverMeetingRecordingRequest",
+    "RecoverMeetingRecordingRequestAction",
     "Recurrence",
     "RecurrenceMonthlyWeek",
     "RecurrenceType",
@@ -533,23 +2904,162 @@ __all__ = (
     "Resource",
     "ResourcePermissionLevel",
     "ResourceResourceType",
+    "Restriction",
+    "RestrictionFileSizeRestrictions",
+    "RestrictionFileSizeRestrictionsForExternal",
+    "RestrictionFileTypeRestriction",
+    "RestrictionFileTypeRestrictionsForExternal",
+    "ScheduleMeeting",
+    "Scheduler",
+    "SearchAndSendAnimatedGifImage",
+    "SearchAndSendAnimatedGifImageGiphyContentRating",
+    "Security",
+    "SecuritySignInWithTwoFactorAuth",
+    "SecurityUserModifiableInfoByAdmin",
+    "SendDataToThirdPartyArchivingService",
+    "SendDataToThirdPartyArchivingServiceType",
+    "Server",
+    "ServerTransportProtocol",
+    "SessionSecurity",
+    "SetRetentionPeriodInCloud",
+    "ShareFile",
+    "ShareFileShareOption",
+    "SigninWithSso",
     "SignLanguageInterpretation",
+    "SmartRecording",
+    "SpeakLanguage",
+    "SpeakLanguageCode",
+    "SpeakLanguageName",
+    "StatisticByFileExtension",
+    "StatisticByFileStatus",
+    "SubAccountPrivilege",
+    "Summary",
+    "SummaryDetail",
+    "Telephony",
+    "TelephonyRegion",
+    "TelephonyUsage",
+    "TelephonyUsageType",
+    "Template",
+    "TollFreeAndFeeBasedTollCall",
     "TrackingField",
+    "TrackingSource",
+    "TransLangConfig",
+    "TranslateTo",
+    "Tsp",
+    "TspAccount",
+    "TspAccountDialInNumber",
+    "TspAccountDialInNumberType",
+    "TspAccountId",
+    "UpcomingEvent",
+    "UpdateAccountRegistrationSettingsRequest",
+    "UpdateAccountRegistrationSettingsType",
+    "UpdateAccountTspRequest",
+    "UpdateArchivedFileRequest",
+    "UpdateDeviceAssignmentRequest",
+    "UpdateDeviceAssignmentRequestAppType",
+    "UpdateDeviceRequest",
+    "UpdateDeviceRequestDeviceType",
+    "UpdateGroupLockSettingsInMeeting",
+    "UpdateGroupLockSettingsRecording",
+    "UpdateGroupLockSettingsRequest",
+    "UpdateGroupLockSettingsScheduleMeeting",
+    "UpdateGroupMemberRequest",
+    "UpdateGroupMemberRequestAction",
+    "UpdateGroupRegistrationSettingsRequest",
+    "UpdateGroupRegistrationSettingsType",
+    "UpdateGroupRequest",
+    "UpdateH323DeviceRequest",
+    "UpdateLegacySipPhoneRequest",
+    "UpdateLegacySipPhoneRequestTransportProtocol2",
+    "UpdateLegacySipPhoneRequestTransportProtocol3",
+    "UpdateLiveMeetingChatMessageRequest",
+    "UpdateLiveMeetingRtmsAppStatusRequest",
+    "UpdateLiveMeetingRtmsAppStatusRequestAction",
+    "UpdateLiveMeetingRtmsAppStatusSetting",
     "UpdateMeetingLiveStreamRequest",
+    "UpdateMeetingLiveStreamStatusRequest",
+    "UpdateMeetingLiveStreamStatusRequestAction",
+    "UpdateMeetingLiveStreamStatusSetting",
+    "UpdateMeetingLiveStreamStatusSettingCloseCaption",
+    "UpdateMeetingLiveStreamStatusSettingLayout",
     "UpdateMeetingPollRequest",
     "UpdateMeetingRegistrantStatusRequest",
     "UpdateMeetingRegistrantStatusRequestAction",
     "UpdateMeetingRequest",
     "UpdateMeetingStatusRequest",
     "UpdateMeetingStatusRequestAction",
+    "UpdateRecordingRegistrantQuestionsRequest",
+    "UpdateRecordingRegistrantStatusRequest",
+    "UpdateRecordingRegistrantStatusRequestAction",
+    "UpdateRecordingSettingsRequest",
+    "UpdateSipPhoneRequest",
+    "UpdateTrackingFieldRequest",
+    "UpdateUserEmailRequest",
+    "UpdateUserPasswordRequest",
+    "UpdateUserSettingsAuthenticationOption",
+    "UpdateUserSettingsAuthenticationOptionAction",
+    "UpdateUserSettingsFeature",
+    "UpdateUserSettingsFeatureWebinarCapacity",
+    "UpdateUserSettingsInMeeting",
+    "UpdateUserSettingsInMeetingLanguageInterpretation",
+    "UpdateUserSettingsMeetingSecurity",
+    "UpdateUserSettingsMeetingSecurityMeetingPasswordRequirement",
+    "UpdateUserSettingsMeetingSecurityMeetingPasswordRequirementConsecutiveCharactersLength",
+    "UpdateUserSettingsOption",
+    "UpdateUserSettingsRequest",
+    "UpdateUserSettingsScheduleMeeting",
+    "UpdateUserSettingsTelephony",
+    "UpdateUserSettingsTelephonyTelephonyRegion",
+    "UpdateUserSettingsTsp",
+    "UpdateUserTspAccountRequest",
+    "UpdateUserTspAccountTspId",
+    "UpdateUserTspSettingsRequest",
+    "UpdateWebinarBrandingNameTagRequest",
+    "UpdateWebinarLiveStreamRequest",
+    "UpdateWebinarLiveStreamStatusRequest",
+    "UpdateWebinarLiveStreamStatusSetting",
+    "UpdateWebinarPollRequest",
+    "UpdateWebinarRegistrantQuestionsRequest",
+    "UpdateWebinarRegistrantStatusRequest",
+    "UpdateWebinarRegistrantStatusRequestAction",
+    "UpdateWebinarRequest",
     "User",
     "UserCustomAttribute",
+    "UserInfo",
+    "UserInfoFeature",
+    "UserInfoFeatureZoomOneType",
+    "UserInfoType",
     "UserPlanUnitedType",
+    "UserQo",
     "UserStatus",
     "UserType",
     "UserVerified",
+    "VirtualBackground",
+    "VirtualBackgroundSetting",
+    "VirtualBackgroundSettingFile",
+    "WaitingRoomOption",
+    "WaitingRoomOptionAdmitType",
+    "WaitingRoomOptionInternalUserAutoAdmit",
+    "WaitingRoomOptionSortOrderOfPeople",
+    "WaitingRoomOptionWhoCanAdmitParticipants",
+    "WaitingRoomSetting",
+    "WaitingRoomSettingParticipantsToPlaceInWaitingRoom",
+    "WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom",
+    "Wallpaper",
+    "Webinar",
+    "WebinarChat",
+    "WebinarChatAllowAttendeesChatWith",
+    "WebinarChatAllowPanelistsChatWith",
+    "WebinarChatAllowUsersSaveChats",
+    "WebinarChatDefaultAttendeesChatWith",
+    "WebinarLiveStreaming",
+    "WebinarLiveStreamingLiveStreamingService",
     "WebinarParticipant",
+    "WebinarRegistrationOption",
     "WeekDay",
+    "Whiteboard",
+    "WifiRssi",
+    "ZoomRoom",
 )
 
 
