@@ -322,6 +322,11 @@ def base_facts(node: dict[str, Any]) -> dict[str, Any]:
             out.pop("example")
     if out.get("type") in ("string",) and isinstance(out.get("example"), int | float):
         out["example"] = str(out["example"])
+    example = out.get("example")
+    if isinstance(example, str) and not (
+        out.get("minLength", 0) <= len(example) <= out.get("maxLength", len(example))
+    ):
+        out.pop("example")  # Zoom's example breaks its own length limit
     if "default" in out and out.get("type") == "integer" and isinstance(out["default"], str):
         out.pop("default")
     if "default" in out and "enum" in out and out["default"] not in out["enum"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import re
 import typing
 from collections.abc import Mapping
 from typing import Any
@@ -61,7 +62,8 @@ def _wire_name(python_name: str, spec_params: list[dict[str, Any]]) -> tuple[str
         return "body", "body", {}
     stripped = python_name.rstrip("_")
     for p in spec_params:
-        snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in p["name"])
+        # meetingUUID -> meeting_uuid, userId -> user_id (as the generator names them)
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", p["name"]).lower()
         if p["name"] == stripped or snake == stripped:
             return p["name"], p["in"], p.get("schema", {})
     raise KeyError(f"{python_name} not in the spec parameters")
@@ -121,7 +123,7 @@ def example_of(schema: Mapping[str, Any]) -> Any:
         return "someone@example.com"
     if schema.get("format") == "uri":
         return "https://example.com/live"
-    return "text"
+    return "text".ljust(schema.get("minLength", 0), "x")
 
 
 def model_example(cls: type) -> Any:
@@ -141,7 +143,12 @@ def valid_value(method: Method, param: Param) -> Any:
         return MEETING_ID if param.schema.get("type") == "integer" else "abc-123"
     if param.schema.get("format") == "date":
         return dt.date(2026, 1, 1)
-    raise AssertionError(f"no valid value for required {method.name}({param.name})")
+    if param.schema.get("format") == "date-time":
+        return dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    value = example_of(param.schema)
+    if value is None:
+        raise AssertionError(f"no valid value for required {method.name}({param.name})")
+    return value
 
 
 def call_args(method: Method, **override: Any) -> tuple[list[Any], dict[str, Any]]:
