@@ -675,6 +675,7 @@ class Curator:
         if body:
             schema = normalize(body.get("schema"))
             apply_fields(schema, entry.get("request_fields") or {})
+            apply_required(schema, entry.get("request_required") or {})
             retype(schema, self.types_for(entry))
             mark_secrets(schema, self.secrets)
             ref = self.components.hoist(schema, "request", base, "request", pins)

@@ -258,7 +258,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
-    from zoom_async._generated.models.custom_attribute import CustomAttribute
     from zoom_async._generated.models.custom_key import CustomKey
     from zoom_async._generated.models.custom_question import CustomQuestion
     from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
@@ -295,7 +294,6 @@ if TYPE_CHECKING:
         DashboardParticipantVideoQuality,
     )
     from zoom_async._generated.models.date import Date
-    from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.delete_user_tsp_account_tsp_id import (
         DeleteUserTspAccountTspId,
     )
@@ -837,12 +835,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_client_versions_response import (
         ListClientVersionsResponse,
     )
-    from zoom_async._generated.models.list_cloud_recordings_meeting import (
-        ListCloudRecordingsMeeting,
-    )
-    from zoom_async._generated.models.list_cloud_recordings_response import (
-        ListCloudRecordingsResponse,
-    )
     from zoom_async._generated.models.list_dashboard_meeting_feedback_participant import (
         ListDashboardMeetingFeedbackParticipant,
     )
@@ -1106,13 +1098,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.manual_captioning import ManualCaptioning
     from zoom_async._generated.models.meeting import Meeting
     from zoom_async._generated.models.meeting_activity_log import MeetingActivityLog
-    from zoom_async._generated.models.meeting_authentication import MeetingAuthentication
-    from zoom_async._generated.models.meeting_authentication_authentication_option import (
-        MeetingAuthenticationAuthenticationOption,
-    )
-    from zoom_async._generated.models.meeting_authentication_authentication_option_type import (
-        MeetingAuthenticationAuthenticationOptionType,
-    )
     from zoom_async._generated.models.meeting_details import MeetingDetails
     from zoom_async._generated.models.meeting_invitee import MeetingInvitee
     from zoom_async._generated.models.meeting_password_requirement import MeetingPasswordRequirement
@@ -1178,13 +1163,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.question_detail import QuestionDetail
     from zoom_async._generated.models.record_files_separately import RecordFilesSeparately
     from zoom_async._generated.models.recording import Recording
-    from zoom_async._generated.models.recording_authentication import RecordingAuthentication
-    from zoom_async._generated.models.recording_authentication_authentication_option import (
-        RecordingAuthenticationAuthenticationOption,
-    )
-    from zoom_async._generated.models.recording_authentication_authentication_option_type import (
-        RecordingAuthenticationAuthenticationOptionType,
-    )
     from zoom_async._generated.models.recording_file import RecordingFile
     from zoom_async._generated.models.recording_file_file_extension import (
         RecordingFileFileExtension,
@@ -1686,7 +1664,6 @@ _MODULES: dict[str, str] = {
     "CreateWebinarSetting": "create_webinar_setting",
     "CreateWebinarTemplateRequest": "create_webinar_template_request",
     "CreateWebinarTemplateResponse": "create_webinar_template_response",
-    "CustomAttribute": "custom_attribute",
     "CustomKey": "custom_key",
     "CustomQuestion": "custom_question",
     "CustomQuestionAnswer": "custom_question_answer",
@@ -1707,7 +1684,6 @@ _MODULES: dict[str, str] = {
     "DashboardParticipantStatus": "dashboard_participant_status",
     "DashboardParticipantVideoQuality": "dashboard_participant_video_quality",
     "Date": "date",
-    "DeleteUserAction": "delete_user_action",
     "DeleteUserTspAccountTspId": "delete_user_tsp_account_tsp_id",
     "DeviceInfo": "device_info",
     "DeviceInfoPolicy": "device_info_policy",
@@ -1949,8 +1925,6 @@ _MODULES: dict[str, str] = {
     "ListClientFeedbackResponse": "list_client_feedback_response",
     "ListClientSatisfactionResponse": "list_client_satisfaction_response",
     "ListClientVersionsResponse": "list_client_versions_response",
-    "ListCloudRecordingsMeeting": "list_cloud_recordings_meeting",
-    "ListCloudRecordingsResponse": "list_cloud_recordings_response",
     "ListDashboardMeetingFeedbackParticipant": "list_dashboard_meeting_feedback_participant",
     "ListDashboardMeetingFeedbackParticipantQuality": "list_dashboard_meeting_feedback_participant_quality",
     "ListDashboardMeetingFeedbackResponse": "list_dashboard_meeting_feedback_response",
@@ -2064,9 +2038,6 @@ _MODULES: dict[str, str] = {
     "ManualCaptioning": "manual_captioning",
     "Meeting": "meeting",
     "MeetingActivityLog": "meeting_activity_log",
-    "MeetingAuthentication": "meeting_authentication",
-    "MeetingAuthenticationAuthenticationOption": "meeting_authentication_authentication_option",
-    "MeetingAuthenticationAuthenticationOptionType": "meeting_authentication_authentication_option_type",
     "MeetingDetails": "meeting_details",
     "MeetingInvitee": "meeting_invitee",
     "MeetingPasswordRequirement": "meeting_password_requirement",
@@ -2116,9 +2087,6 @@ _MODULES: dict[str, str] = {
     "QuestionDetail": "question_detail",
     "RecordFilesSeparately": "record_files_separately",
     "Recording": "recording",
-    "RecordingAuthentication": "recording_authentication",
-    "RecordingAuthenticationAuthenticationOption": "recording_authentication_authentication_option",
-    "RecordingAuthenticationAuthenticationOptionType": "recording_authentication_authentication_option_type",
     "RecordingFile": "recording_file",
     "RecordingFileFileExtension": "recording_file_file_extension",
     "RecordingFileFileType": "recording_file_file_type",
@@ -2443,7 +2411,6 @@ __all__ = (
     "CreateWebinarSetting",
     "CreateWebinarTemplateRequest",
     "CreateWebinarTemplateResponse",
-    "CustomAttribute",
     "CustomKey",
     "CustomQuestion",
     "CustomQuestionAnswer",
@@ -2464,7 +2431,6 @@ __all__ = (
     "DashboardParticipantStatus",
     "DashboardParticipantVideoQuality",
     "Date",
-    "DeleteUserAction",
     "DeleteUserTspAccountTspId",
     "DeviceInfo",
     "DeviceInfoPolicy",
@@ -2706,8 +2672,6 @@ __all__ = (
     "ListClientFeedbackResponse",
     "ListClientSatisfactionResponse",
     "ListClientVersionsResponse",
-    "ListCloudRecordingsMeeting",
-    "ListCloudRecordingsResponse",
     "ListDashboardMeetingFeedbackParticipant",
     "ListDashboardMeetingFeedbackParticipantQuality",
     "ListDashboardMeetingFeedbackResponse",
@@ -2821,9 +2785,6 @@ __all__ = (
     "ManualCaptioning",
     "Meeting",
     "MeetingActivityLog",
-    "MeetingAuthentication",
-    "MeetingAuthenticationAuthenticationOption",
-    "MeetingAuthenticationAuthenticationOptionType",
     "MeetingDetails",
     "MeetingInvitee",
     "MeetingPasswordRequirement",
@@ -2873,9 +2834,6 @@ __all__ = (
     "QuestionDetail",
     "RecordFilesSeparately",
     "Recording",
-    "RecordingAuthentication",
-    "RecordingAuthenticationAuthenticationOption",
-    "RecordingAuthenticationAuthenticationOptionType",
     "RecordingFile",
     "RecordingFileFileExtension",
     "RecordingFileFileType",

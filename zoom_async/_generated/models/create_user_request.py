@@ -18,12 +18,12 @@ class CreateUserRequest:
 
     Attributes:
         action: ``CreateUserRequestAction | str``; one of "create", "autoCreate", "custCreate", "ssoCreate".
-        user_info: ``UserInfo | None``.
+        user_info: ``UserInfo``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     action: CreateUserRequestAction | str
-    user_info: UserInfo | None = None
+    user_info: UserInfo
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_attribute import CustomAttribute
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -23,7 +23,7 @@ class GetActiveHostsReportUser:
         id: ``str | None``.
         type_: ``int | None``.
         email: ``str | None``.
-        custom_attributes: ``CustomAttribute | None``.
+        custom_attributes: ``list[UserCustomAttribute]``.
         participants: ``int | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
@@ -35,7 +35,7 @@ class GetActiveHostsReportUser:
     id: str | None = None
     type_: int | None = attrs.field(default=None, metadata={"wire": "type"})
     email: str | None = None
-    custom_attributes: CustomAttribute | None = None
+    custom_attributes: list[UserCustomAttribute] = attrs.field(factory=AbsentList)
     participants: int | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

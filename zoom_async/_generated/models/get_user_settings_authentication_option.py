@@ -7,8 +7,6 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.meeting_authentication import MeetingAuthentication
-from zoom_async._generated.models.recording_authentication import RecordingAuthentication
 from zoom_async.serde import NO_EXTRA, model_eq, model_repr
 
 
@@ -17,13 +15,21 @@ class GetUserSettingsAuthenticationOption:
     """The GetUserSettingsAuthenticationOption object.
 
     Attributes:
-        meeting_authentication: ``MeetingAuthentication | None``.
-        recording_authentication: ``RecordingAuthentication | None``.
+        default_option: ``bool | None``.
+        domains: ``str | None``.
+        id: ``str | None``.
+        name: ``str | None``.
+        type_: ``str | None``.
+        visible: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    meeting_authentication: MeetingAuthentication | None = None
-    recording_authentication: RecordingAuthentication | None = None
+    default_option: bool | None = None
+    domains: str | None = None
+    id: str | None = None
+    name: str | None = None
+    type_: str | None = attrs.field(default=None, metadata={"wire": "type"})
+    visible: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr

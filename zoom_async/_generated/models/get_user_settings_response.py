@@ -29,7 +29,7 @@ from zoom_async._generated.models.get_user_settings_telephony import GetUserSett
 from zoom_async._generated.models.get_user_settings_tsp import GetUserSettingsTsp
 from zoom_async._generated.models.profile import Profile
 from zoom_async._generated.models.whiteboard import Whiteboard
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -47,7 +47,7 @@ class GetUserSettingsResponse:
         telephony: ``GetUserSettingsTelephony | None``.
         tsp: ``GetUserSettingsTsp | None``.
         whiteboard: ``Whiteboard | None``.
-        authentication_options: ``GetUserSettingsAuthenticationOption | None``.
+        authentication_options: ``list[GetUserSettingsAuthenticationOption]``.
         allow_authentication_exception: ``bool | None``.
         meeting_authentication: ``bool | None``.
         recording_authentication: ``bool | None``.
@@ -65,7 +65,9 @@ class GetUserSettingsResponse:
     telephony: GetUserSettingsTelephony | None = None
     tsp: GetUserSettingsTsp | None = None
     whiteboard: Whiteboard | None = None
-    authentication_options: GetUserSettingsAuthenticationOption | None = None
+    authentication_options: list[GetUserSettingsAuthenticationOption] = attrs.field(
+        factory=AbsentList
+    )
     allow_authentication_exception: bool | None = None
     meeting_authentication: bool | None = None
     recording_authentication: bool | None = None
