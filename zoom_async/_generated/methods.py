@@ -127,6 +127,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.enable_legacy_sip_phone_request import (
         EnableLegacySipPhoneRequest,
     )
@@ -361,6 +362,9 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_client_versions_response import (
         ListClientVersionsResponse,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_response import (
+        ListCloudRecordingsResponse,
     )
     from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
         ListDashboardMeetingFeedbackResponse,
@@ -1850,6 +1854,49 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 field_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.delete_user")
+    async def delete_user(
+        self,
+        user_id: int | str,
+        *,
+        encrypted_email: bool = False,
+        action: DeleteUserAction | str = "disassociate",
+        transfer_email: str | None = None,
+        transfer_meeting: bool | None = None,
+        transfer_webinar: bool | None = None,
+        transfer_recording: bool | None = None,
+        transfer_whiteboard: bool | None = None,
+    ) -> None:
+        """Delete user
+
+        Zoom operation ``deleteUser``: DELETE ``/users/{userId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            encrypted_email: ``bool``; default false.
+            action: ``DeleteUserAction | str``; one of "disassociate", "delete"; default "disassociate".
+            transfer_email: ``str | None``.
+            transfer_meeting: ``bool | None``.
+            transfer_webinar: ``bool | None``.
+            transfer_recording: ``bool | None``.
+            transfer_whiteboard: ``bool | None``.
+        """
+        from zoom_async._generated.api.users import delete_user as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                encrypted_email=encrypted_email,
+                action=action,
+                transfer_email=transfer_email,
+                transfer_meeting=transfer_meeting,
+                transfer_webinar=transfer_webinar,
+                transfer_recording=transfer_recording,
+                transfer_whiteboard=transfer_whiteboard,
             ),
             endpoint.parse_response,
         )
@@ -4319,6 +4366,53 @@ class GeneratedMethods:
 
         return await self._send(
             endpoint.build_request(),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.list_cloud_recordings")
+    async def list_cloud_recordings(
+        self,
+        user_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        mc: str = "false",
+        trash: bool = False,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        trash_type: str = "meeting_recordings",
+        meeting_id: int | None = None,
+    ) -> ListCloudRecordingsResponse:
+        """List cloud recordings
+
+        Zoom operation ``listCloudRecordings``: GET ``/users/{userId}/recordings``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_cloud_recordings, ...)`` (items: ``meetings``).
+
+        Args:
+            user_id: ``int | str``.
+            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            mc: ``str``; default "false".
+            trash: ``bool``; default false.
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+            trash_type: ``str``; default "meeting_recordings".
+            meeting_id: ``int | None``.
+        """
+        from zoom_async._generated.api.cloud_recording import list_cloud_recordings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                mc=mc,
+                trash=trash,
+                from_=from_,
+                to=to,
+                trash_type=trash_type,
+                meeting_id=meeting_id,
+            ),
             endpoint.parse_response,
         )
 

@@ -124,6 +124,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.enable_legacy_sip_phone_request import (
         EnableLegacySipPhoneRequest,
     )
@@ -358,6 +359,9 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_client_versions_response import (
         ListClientVersionsResponse,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_response import (
+        ListCloudRecordingsResponse,
     )
     from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
         ListDashboardMeetingFeedbackResponse,
@@ -934,6 +938,19 @@ class RawResponseMethods(Protocol):
     async def delete_tracking_field(
         self,
         field_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_user(
+        self,
+        user_id: int | str,
+        *,
+        encrypted_email: bool = False,
+        action: DeleteUserAction | str = "disassociate",
+        transfer_email: str | None = None,
+        transfer_meeting: bool | None = None,
+        transfer_webinar: bool | None = None,
+        transfer_recording: bool | None = None,
+        transfer_whiteboard: bool | None = None,
     ) -> APIResponse[None]: ...
 
     async def delete_user_assistant(
@@ -1581,6 +1598,20 @@ class RawResponseMethods(Protocol):
     async def list_client_versions(
         self,
     ) -> APIResponse[ListClientVersionsResponse]: ...
+
+    async def list_cloud_recordings(
+        self,
+        user_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        mc: str = "false",
+        trash: bool = False,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        trash_type: str = "meeting_recordings",
+        meeting_id: int | None = None,
+    ) -> APIResponse[ListCloudRecordingsResponse]: ...
 
     async def list_dashboard_meeting_feedback(
         self,

@@ -294,6 +294,7 @@ if TYPE_CHECKING:
         DashboardParticipantVideoQuality,
     )
     from zoom_async._generated.models.date import Date
+    from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.delete_user_tsp_account_tsp_id import (
         DeleteUserTspAccountTspId,
     )
@@ -834,6 +835,12 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_client_versions_response import (
         ListClientVersionsResponse,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_meeting import (
+        ListCloudRecordingsMeeting,
+    )
+    from zoom_async._generated.models.list_cloud_recordings_response import (
+        ListCloudRecordingsResponse,
     )
     from zoom_async._generated.models.list_dashboard_meeting_feedback_participant import (
         ListDashboardMeetingFeedbackParticipant,
@@ -1684,6 +1691,7 @@ _MODULES: dict[str, str] = {
     "DashboardParticipantStatus": "dashboard_participant_status",
     "DashboardParticipantVideoQuality": "dashboard_participant_video_quality",
     "Date": "date",
+    "DeleteUserAction": "delete_user_action",
     "DeleteUserTspAccountTspId": "delete_user_tsp_account_tsp_id",
     "DeviceInfo": "device_info",
     "DeviceInfoPolicy": "device_info_policy",
@@ -1925,6 +1933,8 @@ _MODULES: dict[str, str] = {
     "ListClientFeedbackResponse": "list_client_feedback_response",
     "ListClientSatisfactionResponse": "list_client_satisfaction_response",
     "ListClientVersionsResponse": "list_client_versions_response",
+    "ListCloudRecordingsMeeting": "list_cloud_recordings_meeting",
+    "ListCloudRecordingsResponse": "list_cloud_recordings_response",
     "ListDashboardMeetingFeedbackParticipant": "list_dashboard_meeting_feedback_participant",
     "ListDashboardMeetingFeedbackParticipantQuality": "list_dashboard_meeting_feedback_participant_quality",
     "ListDashboardMeetingFeedbackResponse": "list_dashboard_meeting_feedback_response",
@@ -2431,6 +2441,7 @@ __all__ = (
     "DashboardParticipantStatus",
     "DashboardParticipantVideoQuality",
     "Date",
+    "DeleteUserAction",
     "DeleteUserTspAccountTspId",
     "DeviceInfo",
     "DeviceInfoPolicy",
@@ -2672,6 +2683,8 @@ __all__ = (
     "ListClientFeedbackResponse",
     "ListClientSatisfactionResponse",
     "ListClientVersionsResponse",
+    "ListCloudRecordingsMeeting",
+    "ListCloudRecordingsResponse",
     "ListDashboardMeetingFeedbackParticipant",
     "ListDashboardMeetingFeedbackParticipantQuality",
     "ListDashboardMeetingFeedbackResponse",
