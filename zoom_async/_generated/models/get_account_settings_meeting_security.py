@@ -35,7 +35,7 @@ class GetAccountSettingsMeetingSecurity:
         meeting_password_requirement: ``GetAccountSettingsMeetingSecurityMeetingPasswordRequirement | None``.
         only_authenticated_can_join_from_webclient: ``bool | None``.
         phone_password: ``bool | None``.
-        pmi_password: ``bool | None``.
+        pmi_password: ``bool | None``; secret: hidden in repr.
         require_password_for_scheduled_meeting: ``bool | None``.
         require_password_for_scheduled_webinar: ``bool | None``.
         waiting_room: ``bool | None``.
@@ -58,7 +58,7 @@ class GetAccountSettingsMeetingSecurity:
     ) = None
     only_authenticated_can_join_from_webclient: bool | None = None
     phone_password: bool | None = None
-    pmi_password: bool | None = None
+    pmi_password: bool | None = attrs.field(default=None, metadata={"secret": True})
     require_password_for_scheduled_meeting: bool | None = None
     require_password_for_scheduled_webinar: bool | None = None
     waiting_room: bool | None = None

@@ -36,7 +36,7 @@ class GetMeetingRecordingsResponse:
         id: ``int | None``.
         recording_files: ``list[RecordingFile]``.
         password: ``str | None``; secret: hidden in repr.
-        download_access_token: ``str | None``.
+        download_access_token: ``str | None``; secret: hidden in repr.
         participant_audio_files: ``list[ParticipantAudioFile]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
@@ -58,7 +58,7 @@ class GetMeetingRecordingsResponse:
     id: int | None = None
     recording_files: list[RecordingFile] = attrs.field(factory=AbsentList)
     password: str | None = attrs.field(default=None, metadata={"secret": True})
-    download_access_token: str | None = None
+    download_access_token: str | None = attrs.field(default=None, metadata={"secret": True})
     participant_audio_files: list[ParticipantAudioFile] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 

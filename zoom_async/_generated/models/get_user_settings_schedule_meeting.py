@@ -26,7 +26,7 @@ class GetUserSettingsScheduleMeeting:
 
     Attributes:
         audio_type: ``GetAccountSettingsScheduleMeetingAudioType | str | None``; one of "both", "telephony", "voip", "thirdParty".
-        default_password_for_scheduled_meetings: ``str | None``.
+        default_password_for_scheduled_meetings: ``str | None``; secret: hidden in repr.
         embed_password_in_join_link: ``bool | None``.
         force_pmi_jbh_password: ``bool | None``.
         host_video: ``bool | None``.
@@ -34,7 +34,7 @@ class GetUserSettingsScheduleMeeting:
         meeting_password_requirement: ``MeetingPasswordRequirement | None``.
         participants_video: ``bool | None``.
         personal_meeting: ``bool | None``.
-        pmi_password: ``str | None``.
+        pmi_password: ``str | None``; secret: hidden in repr.
         pstn_password_protected: ``bool | None``.
         require_password_for_instant_meetings: ``bool | None``.
         require_password_for_pmi_meetings: ``GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
@@ -47,7 +47,9 @@ class GetUserSettingsScheduleMeeting:
     """
 
     audio_type: GetAccountSettingsScheduleMeetingAudioType | str | None = None
-    default_password_for_scheduled_meetings: str | None = None
+    default_password_for_scheduled_meetings: str | None = attrs.field(
+        default=None, metadata={"secret": True}
+    )
     embed_password_in_join_link: bool | None = None
     force_pmi_jbh_password: bool | None = None
     host_video: bool | None = None
@@ -55,7 +57,7 @@ class GetUserSettingsScheduleMeeting:
     meeting_password_requirement: MeetingPasswordRequirement | None = None
     participants_video: bool | None = None
     personal_meeting: bool | None = None
-    pmi_password: str | None = None
+    pmi_password: str | None = attrs.field(default=None, metadata={"secret": True})
     pstn_password_protected: bool | None = None
     require_password_for_instant_meetings: bool | None = None
     require_password_for_pmi_meetings: (

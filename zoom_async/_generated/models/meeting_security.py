@@ -25,7 +25,7 @@ class MeetingSecurity:
         meeting_password: ``bool | None``.
         only_authenticated_can_join_from_webclient: ``bool | None``.
         phone_password: ``bool | None``.
-        pmi_password: ``bool | None``.
+        pmi_password: ``bool | None``; secret: hidden in repr.
         waiting_room: ``bool | None``.
         webinar_password: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
@@ -41,7 +41,7 @@ class MeetingSecurity:
     meeting_password: bool | None = None
     only_authenticated_can_join_from_webclient: bool | None = None
     phone_password: bool | None = None
-    pmi_password: bool | None = None
+    pmi_password: bool | None = attrs.field(default=None, metadata={"secret": True})
     waiting_room: bool | None = None
     webinar_password: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

@@ -19,16 +19,16 @@ class PacAccount:
 
     Attributes:
         conference_id: ``int | None``.
-        listen_only_password: ``str | None``; at most 6 characters.
-        participant_password: ``str | None``; at most 6 characters.
+        listen_only_password: ``str | None``; at most 6 characters; secret: hidden in repr.
+        participant_password: ``str | None``; at most 6 characters; secret: hidden in repr.
         global_dial_in_numbers: ``list[PacAccountGlobalDialInNumber]``.
         dedicated_dial_in_number: ``list[PacAccountGlobalDialInNumber]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     conference_id: int | None = None
-    listen_only_password: str | None = None
-    participant_password: str | None = None
+    listen_only_password: str | None = attrs.field(default=None, metadata={"secret": True})
+    participant_password: str | None = attrs.field(default=None, metadata={"secret": True})
     global_dial_in_numbers: list[PacAccountGlobalDialInNumber] = attrs.field(factory=AbsentList)
     dedicated_dial_in_number: list[PacAccountGlobalDialInNumber] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})

@@ -23,7 +23,7 @@ class SendDataToThirdPartyArchivingService:
         smtp_delivery_address: ``str | None``.
         user_name: ``str | None``.
         passcode: ``str | None``; secret: hidden in repr.
-        authorized_channel_token: ``str | None``.
+        authorized_channel_token: ``str | None``; secret: hidden in repr.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -34,7 +34,7 @@ class SendDataToThirdPartyArchivingService:
     smtp_delivery_address: str | None = None
     user_name: str | None = None
     passcode: str | None = attrs.field(default=None, metadata={"secret": True})
-    authorized_channel_token: str | None = None
+    authorized_channel_token: str | None = attrs.field(default=None, metadata={"secret": True})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
