@@ -81,3 +81,18 @@ def test_live_mode_without_credentials_explains() -> None:
     )
     assert result.returncode == 2
     assert "ZOOM_ACCOUNT_ID" in result.stderr
+
+
+async def test_account_tour_shows_webinars_users_recordings_and_reports(tmp_path: Path) -> None:
+    from zoom_async.demo import account_tour
+
+    async with ZoomSandbox(users=20, seed=3) as sandbox, sandbox.client() as zoom:
+        facts = {s.title: s.facts for s in await account_tour(zoom, sandbox, tmp_path)}
+    assert facts["A webinar: registrants approved, a panelist added"] == {
+        "pending": 2, "approved": 2, "panelists": 1,
+    }  # fmt: skip
+    assert facts["A user created, read back and deleted"] == {"created": True, "gone": True}
+    recorded = facts["A recorded meeting: files listed, the MP4 downloaded"]
+    assert recorded == {"files": 4, "size_ok": True}
+    report = facts["Participant report: join and leave times"]
+    assert report["host_sessions"] == 2 and report["rows"] > 2

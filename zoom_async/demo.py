@@ -12,9 +12,11 @@ import asyncio
 import inspect
 import re
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -34,7 +36,7 @@ from zoom_async.serde import structure
 from zoom_async.webhooks import WebhookEvent, ZoomWebhookRouter
 from zoom_async.wire import PayloadError, encode_path_value, needs_double_encoding
 
-__all__ = ["Step", "live_tour", "main", "sandbox_tour"]
+__all__ = ["Step", "account_tour", "live_tour", "main", "sandbox_tour"]
 
 
 @attrs.define
@@ -295,6 +297,104 @@ async def sandbox_tour(zoom: AsyncZoom, sandbox: Any) -> list[Step]:
     return steps
 
 
+async def account_tour(zoom: AsyncZoom, sandbox: Any, workdir: Path) -> list[Step]:
+    """Webinars, users, a recorded meeting's files and attendance, through ``zoom.request``
+    (and ``zoom.download`` for the file)."""
+    steps: list[Step] = []
+
+    # 1. A webinar with manual approval: registrants wait until approved; a panelist joins.
+    webinar = await zoom.request(
+        "POST", "/users/me/webinars",
+        json={"topic": "zoom_async webinar", "type": 5, "duration": 60,
+              "start_time": "2030-02-01T16:00:00Z", "settings": {"approval_type": 1}},
+    )  # fmt: skip
+    base = f"/webinars/{webinar['id']}"
+    for first, last in (("Ada", "Lovelace"), ("Alan", "Turing")):
+        person = {"email": f"{first.lower()}@example.com", "first_name": first, "last_name": last}
+        await zoom.request("POST", f"{base}/registrants", json=person)
+    pending = await zoom.request("GET", f"{base}/registrants", params={"status": "pending"})
+    ids = [{"id": r["id"]} for r in pending["registrants"]]
+    await zoom.request(
+        "PUT", f"{base}/registrants/status", json={"action": "approve", "registrants": ids}
+    )
+    approved = await zoom.request("GET", f"{base}/registrants", params={"status": "approved"})
+    panelist = {"name": "Grace Hopper", "email": "grace@example.com"}
+    await zoom.request("POST", f"{base}/panelists", json={"panelists": [panelist]})
+    panelists = await zoom.request("GET", f"{base}/panelists")
+    steps.append(
+        Step(
+            "A webinar: registrants approved, a panelist added",
+            ("webinar", "pending before", "approved", "panelists"),
+            [
+                (
+                    webinar["id"],
+                    len(pending["registrants"]),
+                    len(approved["registrants"]),
+                    ", ".join(p["name"] for p in panelists["panelists"]),
+                )
+            ],
+            {
+                "pending": len(pending["registrants"]),
+                "approved": len(approved["registrants"]),
+                "panelists": len(panelists["panelists"]),
+            },
+        )
+    )
+
+    # 2. A user created, read back, and deleted (then it does not exist).
+    info = {"email": "new.hire@example.com", "type": 1, "first_name": "New", "last_name": "Hire"}
+    user = await zoom.request("POST", "/users", json={"action": "custCreate", "user_info": info})
+    read = await zoom.request("GET", f"/users/{user['id']}")
+    await zoom.request("DELETE", f"/users/{user['id']}")
+    try:
+        await zoom.request("GET", f"/users/{user['id']}")
+        gone = False
+    except NotFoundError:
+        gone = True
+    steps.append(
+        Step(
+            "A user created, read back and deleted",
+            ("id", "email", "status", "after delete"),
+            [(user["id"], read["email"], read["status"], "404" if gone else "still there")],
+            {"created": read["email"] == info["email"], "gone": gone},
+        )
+    )
+
+    # 3. A meeting ends with a cloud recording: list its files, download one (size checked).
+    meeting = await zoom.create_meeting("me", MeetingDetails(topic="Recorded", duration=30))
+    assert meeting.id is not None
+    sandbox.end_meeting(meeting.id, record=True, host_rejoin=True)
+    recording = await zoom.request("GET", f"/meetings/{meeting.id}/recordings")
+    files = recording["recording_files"]
+    mp4 = next(f for f in files if f["file_type"] == "MP4")
+    done = await zoom.download(mp4, workdir)
+    on_disk = done.path.stat().st_size
+    steps.append(
+        Step(
+            "A recorded meeting: files listed, the MP4 downloaded",
+            ("file_type", "file_size", "downloaded"),
+            [(f["file_type"], f["file_size"], on_disk if f is mp4 else "") for f in files],
+            {"files": len(files), "size_ok": done.size == mp4["file_size"] == on_disk},
+        )
+    )
+
+    # 4. Attendance: one row per session, the host twice (they dropped out and came back).
+    report = await zoom.request(
+        "GET", f"/report/meetings/{meeting.id}/participants", params={"page_size": 300}
+    )
+    rows = report["participants"]
+    host = sandbox.state.owner.id
+    steps.append(
+        Step(
+            "Participant report: join and leave times",
+            ("name", "join_time", "leave_time", "duration"),
+            [(r["name"], r["join_time"], r["leave_time"], r["duration"]) for r in rows[:4]],
+            {"rows": len(rows), "host_sessions": sum(r["id"] == host for r in rows)},
+        )
+    )
+    return steps
+
+
 async def live_tour(zoom: AsyncZoom) -> list[Step]:
     """Read-only steps against real Zoom."""
     users = [u async for u in zoom.paginate(zoom.list_users, page_size=30, max_items=10)]
@@ -402,7 +502,11 @@ async def _run(live: bool) -> list[Step]:
         for step, code in zip(steps, code_of(sandbox_tour), strict=False):
             step.code = code
         steps.append(await errors_and_webhooks(zoom, sandbox, received))
-        return steps
+        with tempfile.TemporaryDirectory(prefix="zoom-demo-") as workdir:
+            more = await account_tour(zoom, sandbox, Path(workdir))
+        for step, code in zip(more, code_of(account_tour), strict=False):
+            step.code = code
+        return steps + more
 
 
 def main(argv: Sequence[str] | None = None) -> int:
