@@ -91,7 +91,7 @@ async def test_account_tour_shows_webinars_users_recordings_and_reports(tmp_path
     assert facts["A webinar: registrants approved, a panelist added"] == {
         "pending": 2, "approved": 2, "panelists": 1,
     }  # fmt: skip
-    assert facts["A user created, read back and deleted"] == {"created": True, "gone": True}
+    assert facts["A user created, listed and deleted"] == {"created": True, "gone": True}
     recorded = facts["A recorded meeting: files listed, the MP4 downloaded"]
     assert recorded == {"files": 4, "size_ok": True}
     report = facts["Participant report: join and leave times"]
