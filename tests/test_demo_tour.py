@@ -56,13 +56,13 @@ def test_make_demo_entry_point_prints_the_tables() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("\n== ") == 9
+    assert result.stdout.count("\n== ") == 13
     assert "%252F" in result.stdout
     # Each step shows the code it ran, taken from the tour's own source.
     assert "   | meeting = await zoom.create_meeting" in result.stdout or (
         "   | details = structure(" in result.stdout
     )
-    assert result.stdout.count("\n   | ") >= 9 * 3
+    assert result.stdout.count("\n   | ") >= 13 * 3
     # An error handled, bad input refused before sending, and signed webhooks that arrived.
     assert "NotFoundError  " in result.stdout and "code 3001" in result.stdout
     assert "payload.topic: at most 200 characters" in result.stdout
