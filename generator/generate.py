@@ -552,12 +552,14 @@ class Facts:
     def spec_data(self) -> dict[str, Any]:
         """Schemas and per-operation facts, for the sandbox (validation and responses)."""
 
-        def strip(node: Any) -> Any:
+        def strip(node: Any, names: bool = False) -> Any:
+            # Prose and examples go; a `properties` mapping keeps every key, since a field may
+            # itself be called `description` or `summary` (roles, tracking fields).
             if isinstance(node, dict):
                 return {
-                    k: strip(v)
+                    k: strip(v, names=k == "properties" and not names)
                     for k, v in node.items()
-                    if k not in ("description", "example", "examples", "summary")
+                    if names or k not in ("description", "example", "examples", "summary")
                 }
             if isinstance(node, list):
                 return [strip(v) for v in node]
