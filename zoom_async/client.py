@@ -89,10 +89,11 @@ def _check_seconds(name: str, value: object) -> float | None:
     return float(value)
 
 
-def _check_max_retries(max_retries: object) -> int:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
-    return max_retries
+def _check_count(name: str, value: object, minimum: int) -> int:
+    """An int setting of at least ``minimum`` (bools refused, though they are ints)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return value
 
 
 class _Lifecycle:
@@ -143,21 +144,11 @@ class AsyncZoom(GeneratedMethods):
                 "auth must be ServerToServerOAuth, UserOAuth or BearerToken,"
                 f" got {type(auth).__name__}"
             )
-        _check_max_retries(max_retries)
-        if (
-            isinstance(max_connections, bool)
-            or not isinstance(max_connections, int)
-            or max_connections < 1
-        ):
-            raise ValueError(f"max_connections must be an int >= 1, got {max_connections!r}")
+        _check_count("max_retries", max_retries, 0)
+        _check_count("max_connections", max_connections, 1)
         if session is not None and transport is not None:
             raise TypeError("pass either session or transport, not both")
-        if (
-            isinstance(max_response_bytes, bool)
-            or not isinstance(max_response_bytes, int)
-            or max_response_bytes < 1
-        ):
-            raise ValueError(f"max_response_bytes must be an int >= 1, got {max_response_bytes!r}")
+        _check_count("max_response_bytes", max_response_bytes, 1)
         self.auth = auth
         self._base_url = check_url("base_url", DEFAULT_BASE_URL if base_url is None else base_url)
         self._base_url_explicit = base_url is not None
@@ -264,7 +255,9 @@ class AsyncZoom(GeneratedMethods):
         if deadline is not NOT_GIVEN:
             clone.deadline = _check_seconds("deadline", deadline)
         if max_retries is not None:
-            clone._retry = attrs.evolve(self._retry, max_retries=_check_max_retries(max_retries))
+            clone._retry = attrs.evolve(
+                self._retry, max_retries=_check_count("max_retries", max_retries, 0)
+            )
         return clone
 
     def _view(self) -> AsyncZoom:

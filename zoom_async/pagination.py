@@ -58,14 +58,9 @@ class Paginator(Generic[T]):
             )
         if "next_page_token" in kwargs:
             raise TypeError("pass next_page_token only to the method itself, not to paginate()")
-        if max_items is not None and (
-            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1
-        ):
-            raise ValueError(f"max_items must be a positive int or None, got {max_items!r}")
-        if max_pages is not None and (
-            isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
-        ):
-            raise ValueError(f"max_pages must be a positive int or None, got {max_pages!r}")
+        for name, cap in (("max_items", max_items), ("max_pages", max_pages)):
+            if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
+                raise ValueError(f"{name} must be a positive int or None, got {cap!r}")
         self._method = method
         self._args = args
         self._kwargs = kwargs
