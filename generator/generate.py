@@ -126,6 +126,11 @@ def extension(schema: Any, key: str) -> Any:
     return (getattr(schema, "model_extra", None) or {}).get(key)
 
 
+def fields_of(model: Any) -> list[Any]:
+    """A parsed model's properties, required first."""
+    return list(model.required_properties or []) + list(model.optional_properties or [])
+
+
 def walk_models(prop: Any, seen: set[str]) -> None:
     """Collect the class names of every model reachable from ``prop``."""
     if isinstance(prop, ModelProperty):
@@ -183,6 +188,119 @@ def describe(
     head = "; ".join(parts)
     doc = one_line(prop.description or doc)
     return f"{head}. {doc}" if doc else f"{head}."
+
+
+class Codec:
+    """Straight-line decode/encode source for one model's fields (see zoom_async.serde).
+
+    Each field becomes one expression reading the wire dict ``o`` with ``g = o.get`` and
+    converting inline: the common case (orjson produced the right type) is one class check,
+    and only a mismatch calls a serde helper that converts (a numeric ID sent as a number) or
+    raises TypeError. This mirrors serde's runtime decoders for hand-written classes.
+    """
+
+    def __init__(self, facts: Facts, model: str) -> None:
+        self.facts = facts
+        self.model = model
+        self.refs: set[str] = set()  # hook functions of other model modules to import
+        self.constants: dict[str, str] = {}  # module-level name -> expression
+
+    def hook(self, kind: str, prop: Any) -> str:
+        name = text(prop.class_info.name)
+        function = f"{kind}_{self.facts.modules[name]}"
+        if name != self.model:
+            module = self.facts.modules[name]
+            self.refs.add(f"from zoom_async._generated.models.{module} import {function}")
+        return function
+
+    def constant(self, stem: str, expression: str) -> str:
+        name = f"_{stem}"
+        self.constants[name] = expression
+        return name
+
+    @staticmethod
+    def non_null(prop: Any) -> tuple[Any, bool]:
+        """``(inner, True)`` for a union of one type with null, else ``(prop, False)``."""
+        if isinstance(prop, UnionProperty):
+            rest = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
+            if len(rest) < len(prop.inner_properties):
+                names = {py_type(p) for p in rest}
+                if len(rest) == 1 or len(names) == 1:
+                    return rest[0], True
+                return prop, True
+        return prop, False
+
+    def structure(self, prop: Any, v: str) -> str:
+        """An expression converting the non-None wire value ``v``."""
+        prop, _ = self.non_null(prop)
+        checks = {
+            StringProperty: "str",
+            UuidProperty: "str",
+            FloatProperty: "float",
+            BooleanProperty: "bool",
+            IntProperty: "int",
+        }
+        if isinstance(prop, AnyProperty):
+            return v
+        for cls, name in checks.items():
+            if isinstance(prop, cls):
+                return f"({v} if {v}.__class__ is {name} else to_{name}({v}))"
+        if isinstance(prop, DateTimeProperty):
+            return f"(fromisoformat({v}) if {v}.__class__ is str and {v} else to_datetime({v}))"
+        if isinstance(prop, DateProperty):
+            return f"to_date({v})"
+        if isinstance(prop, EnumProperty):
+            # The lookup Enum.__call__ starts with, without its call overhead; anything it
+            # misses (open-enum values, "1" for 1) goes through the class itself.
+            enum = text(prop.class_info.name)
+            table = self.constant(f"{enum}_members", f"{enum}._value2member_map_")
+            return f"(_m if (_m := {table}.get({v}, MISSING)) is not MISSING else {enum}({v}))"
+        if isinstance(prop, ModelProperty):
+            return f"{self.hook('structure', prop)}({v})"
+        if isinstance(prop, ListProperty):
+            items = f"({v} if {v}.__class__ is list else to_list({v}))"
+            inner, _ = self.non_null(prop.inner_property)
+            if isinstance(inner, ModelProperty) and not self.non_null(prop.inner_property)[1]:
+                return f"list(map({self.hook('structure', inner)}, {items}))"
+            if isinstance(inner, StringProperty | UuidProperty) and inner is prop.inner_property:
+                return f"to_strs({v})"
+            element = self.structure(prop.inner_property, "_x")
+            if self.non_null(prop.inner_property)[1] and element != "_x":
+                element = f"(None if _x is None else {element})"
+            return items if element == "_x" else f"[{element} for _x in {items}]"
+        # Unions (anyOf/oneOf), constants, files: the converter's own hooks.
+        annotation = py_type(prop)
+        key = re.sub(r"\W+", "_", annotation).strip("_")
+        return f"structure_as({v}, {self.constant(f'type_{key}', annotation)})"
+
+    def unstructure(self, prop: Any, v: str) -> str:
+        """An expression writing the model value ``v`` (not None) as JSON-ready data."""
+        prop, _ = self.non_null(prop)
+        checks = {
+            StringProperty: "str",
+            UuidProperty: "str",
+            FloatProperty: "float",
+            BooleanProperty: "bool",
+            IntProperty: "int",
+        }
+        for cls, name in checks.items():
+            if isinstance(prop, cls):
+                return f"({v} if {v}.__class__ is {name} else unstructure({v}))"
+        if isinstance(prop, EnumProperty):
+            enum = text(prop.class_info.name)
+            return f"({v}._value_ if {v}.__class__ is {enum} else unstructure({v}))"
+        if isinstance(prop, ModelProperty):
+            model = text(prop.class_info.name)
+            hook = self.hook("unstructure", prop)
+            return f"({hook}({v}) if {v}.__class__ is {model} else unstructure({v}))"
+        if isinstance(prop, ListProperty):
+            inner, nullable = self.non_null(prop.inner_property)
+            element = self.unstructure(inner, "_x")
+            if nullable:
+                element = f"(None if _x is None else {element})"
+            return f"[{element} for _x in {v}]"
+        # Date-times (or the ISO strings users may give), unions, Any: by the value's class.
+        return f"unstructure({v})"
 
 
 class Facts:
@@ -298,6 +416,7 @@ class Facts:
     def _model(self, model: Any, name: str) -> dict[str, Any]:
         fields = []
         refs: set[str] = set()
+        codec = Codec(self, name)
         list_defaults = name in self.response_only
         for prop in list(model.required_properties) + list(model.optional_properties):
             annotation = py_type(prop)
@@ -323,8 +442,11 @@ class Facts:
             # resolving those costs a compile each on first use); only a reference to the
             # class itself must stay a string.
             refers_to_self = re.search(rf"\b{name}\b", field_type) is not None
+            read, write = self._codec_lines(codec, prop, python_name, wire, list_default)
             fields.append(
                 {
+                    "read": read,
+                    "write": write,
                     "name": python_name,
                     "type": field_type,
                     "annotation": repr(field_type) if refers_to_self else field_type,
@@ -351,7 +473,45 @@ class Facts:
             "needs_upload": "Upload" in joined,
             "needs_literal": "Literal[" in joined,
             "needs_absent": any(f["list_default"] for f in fields),
+            "uses_get": any(re.search(r"\bg\(", f["read"]) for f in fields),
+            "wire_names": sorted(text(p.name) for p in fields_of(model)),
+            "hook_imports": sorted(codec.refs),
+            "constants": sorted(codec.constants.items()),
+            "module": self.modules[name],
         }
+
+    @staticmethod
+    def _codec_lines(
+        codec: Codec, prop: Any, name: str, wire: str, list_default: bool
+    ) -> tuple[str, list[str]]:
+        """The field's decode expression and its encode statements (serde's semantics)."""
+        key = repr(wire)
+        inner, nullable = codec.non_null(prop)
+        conversion = codec.structure(prop, "_v")
+        if list_default:
+            # An absent (or null) list becomes an empty AbsentList, written back as absent.
+            read = f"(AbsentList() if (_v := g({key})) is None else {conversion})"
+        else:
+            # A missing key is a KeyError for a required field: a bad response.
+            get = f"o[{key}]" if prop.required else f"g({key})"
+            if conversion == "_v":
+                read = get
+            elif nullable or not prop.required or isinstance(inner, EnumProperty):
+                read = f"(None if (_v := {get}) is None else {conversion})"
+            else:
+                read = f"((_v := {get}), {conversion})[1]"
+        value = codec.unstructure(prop, "v")
+        if list_default:
+            # An empty list Zoom sent stays; only an AbsentList (never sent) is left out.
+            write = [
+                f"if (v := obj.{name}).__class__ is not AbsentList or v:",
+                f"    d[{key}] = None if v is None else {value}",
+            ]
+        elif prop.required:
+            write = [f"d[{key}] = None if (v := obj.{name}) is None else {value}"]
+        else:
+            write = [f"if (v := obj.{name}) is not None:", f"    d[{key}] = {value}"]
+        return read, write
 
     def enum(self, enum: Any) -> dict[str, Any]:
         members = []

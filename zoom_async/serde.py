@@ -8,8 +8,12 @@ where a date belongs decodes to None, enums are open (:class:`OpenStrEnum`,
 
 Nothing Zoom sends is lost: keys a model does not declare land in its ``extra`` mapping and
 are written back by :func:`unstructure`; a list field Zoom left out decodes to an empty
-:class:`AbsentList`, which unstructure leaves out again. Hooks are generated on a class's
-first use and cached by cattrs.
+:class:`AbsentList`, which unstructure leaves out again.
+
+Generated models carry their own straight-line decode/encode functions, written by the
+generator (``generator/templates/model.py.jinja``) and registered here on import
+(:func:`register`), so a model's first use compiles nothing. Hand-written attrs classes
+(webhook events) get equivalent functions generated from their fields on first use.
 """
 
 from __future__ import annotations
@@ -189,7 +193,7 @@ def _structure_list(value: Any, _: Any = None) -> list[Any]:
     raise _wrong("an array", value)
 
 
-def _structure_datetime(value: Any, _: Any) -> dt.datetime | None:
+def _structure_datetime(value: Any, _: Any = None) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -197,7 +201,7 @@ def _structure_datetime(value: Any, _: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value)
 
 
-def _structure_date(value: Any, _: Any) -> dt.date | None:
+def _structure_date(value: Any, _: Any = None) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
@@ -218,7 +222,7 @@ def _unstructure_datetime(value: dt.datetime | str) -> str:
     return value.isoformat(timespec=spec)
 
 
-def _structure_int(value: Any, _: Any) -> int:
+def _structure_int(value: Any, _: Any = None) -> int:
     # Zoom sends meeting IDs as numbers in some responses and as strings in others.
     if value.__class__ is int:
         return value
@@ -356,12 +360,13 @@ def _split_none(tp: Any) -> tuple[Any, bool]:
 _PRIMITIVES: dict[Any, str] = {str: "_str", float: "_float", bool: "_bool"}
 
 
-# Structuring is generated Python source, one function per attrs class, compiled once: a
-# page of 300 users goes through it 300 times, and cattrs' generic per-field hooks (one call
-# per Optional field plus one per conversion) cost 3-4x the JSON parse itself. Each field
-# becomes one expression that reads the key with ``dict.get`` and converts inline; only
-# nested classes and rare types cost a function call. Behaviour matches the cattrs hooks
-# registered above (they still serve ``converter.structure(data, SomeType)`` for non-classes).
+# Structuring is Python source, one function per attrs class: a page of 300 users goes
+# through it 300 times, and cattrs' generic per-field hooks (one call per Optional field plus
+# one per conversion) cost 3-4x the JSON parse itself. Each field becomes one expression that
+# reads the key with ``dict.get`` and converts inline; only nested classes and rare types cost
+# a function call. Behaviour matches the cattrs hooks registered above (they still serve
+# ``converter.structure(data, SomeType)`` for non-classes). Generated models get this source
+# from the generator (see register); the code below writes it at runtime for other classes.
 
 _MISSING = object()
 _building: set[type] = set()
@@ -571,7 +576,12 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
 
 
 def _extra(wire: dict[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
-    return {key: value for key, value in wire.items() if key not in known}
+    # The set difference runs in C; Zoom's new fields usually come one or two at a time.
+    unknown = wire.keys() - known
+    if len(unknown) == 1:
+        (key,) = unknown
+        return {key: wire[key]}
+    return {key: value for key, value in wire.items() if key in unknown}
 
 
 def _not_object(value: Any) -> dict[str, Any]:
@@ -623,7 +633,55 @@ def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
 
 
 converter.register_structure_hook_factory(attrs.has, _class_hook)
-converter.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
+converter.register_unstructure_hook_factory(
+    attrs.has, lambda cls: _GENERATED_UNSTRUCTURE.get(cls) or _unstructure_factory(cls)
+)
+
+# Generated models bring their own decoders, written by the generator from the spec
+# (generator/templates/model.py.jinja) with the semantics of the runtime ones above, so a
+# model's first use compiles nothing. They register here when their module is imported.
+_GENERATED_UNSTRUCTURE: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def register(
+    cls: type, structure_fn: Callable[..., Any], unstructure_fn: Callable[[Any], dict[str, Any]]
+) -> None:
+    """Make ``cls`` decode and encode through its generated functions."""
+    _CLASS_HOOKS[cls] = structure_fn
+    _GENERATED_UNSTRUCTURE[cls] = unstructure_fn
+
+
+def _structure_strs(value: Any) -> list[str]:
+    """A ``list[str]`` field: the parsed list itself when every item is a string (one C call)."""
+    if value.__class__ is list:
+        try:
+            "".join(value)  # raises TypeError on any item that is not a string
+        except TypeError:
+            pass
+        else:
+            return value
+    return [_structure_str(item) for item in _structure_list(value)]
+
+
+def structure_as(value: Any, tp: Any) -> Any:
+    """Structure ``value`` as ``tp`` through the converter (unions, constants: the rare fields)."""
+    return converter.structure(value, tp)
+
+
+# The names generated decoders use (see register); the same checks the runtime ones inline.
+MISSING = _MISSING
+fromisoformat = dt.datetime.fromisoformat
+new_model: Callable[[type], Any] = object.__new__
+to_str = _structure_str
+to_int = _structure_int
+to_float = _structure_float
+to_bool = _structure_bool
+to_list = _structure_list
+to_strs = _structure_strs
+to_datetime = _structure_datetime
+to_date = _structure_date
+to_object = _not_object
+extra_of = _extra
 
 
 def structure(data: Any, cls: type[T]) -> T:

@@ -8,7 +8,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +42,46 @@ class AddMeetingAppResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["app_id", "id", "start_time"])
+
+
+def structure_add_meeting_app_response(o: Any, _: Any = None) -> Any:
+    """A AddMeetingAppResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AddMeetingAppResponse)
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.app_id = (
+        None if (_v := g("app_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_add_meeting_app_response(obj: AddMeetingAppResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.app_id) is not None:
+        d["app_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    AddMeetingAppResponse, structure_add_meeting_app_response, unstructure_add_meeting_app_response
+)

@@ -19,8 +19,25 @@ from zoom_async._generated.models.add_meeting_registrant_request_purchasing_time
 from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchase_process import (
     AddMeetingRegistrantRequestRoleInPurchaseProcess,
 )
-from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.custom_question_answer import (
+    CustomQuestionAnswer,
+    structure_custom_question_answer,
+    unstructure_custom_question_answer,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -73,3 +90,198 @@ class AddMeetingRegistrantRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_AddMeetingRegistrantRequestLanguage_members: Any = (
+    AddMeetingRegistrantRequestLanguage._value2member_map_
+)
+_AddMeetingRegistrantRequestNoOfEmployees_members: Any = (
+    AddMeetingRegistrantRequestNoOfEmployees._value2member_map_
+)
+_AddMeetingRegistrantRequestPurchasingTimeFrame_members: Any = (
+    AddMeetingRegistrantRequestPurchasingTimeFrame._value2member_map_
+)
+_AddMeetingRegistrantRequestRoleInPurchaseProcess_members: Any = (
+    AddMeetingRegistrantRequestRoleInPurchaseProcess._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "address",
+        "auto_approve",
+        "city",
+        "comments",
+        "country",
+        "custom_questions",
+        "email",
+        "first_name",
+        "industry",
+        "job_title",
+        "language",
+        "last_name",
+        "no_of_employees",
+        "org",
+        "phone",
+        "purchasing_time_frame",
+        "role_in_purchase_process",
+        "state",
+        "zip",
+    ]
+)
+
+
+def structure_add_meeting_registrant_request(o: Any, _: Any = None) -> Any:
+    """A AddMeetingRegistrantRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AddMeetingRegistrantRequest)
+    self.first_name = ((_v := o["first_name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.email = ((_v := o["email"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.zip_ = None if (_v := g("zip")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.country = (
+        None if (_v := g("country")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.custom_questions = (
+        None
+        if (_v := g("custom_questions")) is None
+        else list(
+            map(structure_custom_question_answer, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.purchasing_time_frame = (
+        None
+        if (_v := g("purchasing_time_frame")) is None
+        else (
+            _m
+            if (_m := _AddMeetingRegistrantRequestPurchasingTimeFrame_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestPurchasingTimeFrame(_v)
+        )
+    )
+    self.address = (
+        None if (_v := g("address")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.comments = (
+        None if (_v := g("comments")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.city = None if (_v := g("city")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.org = None if (_v := g("org")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.no_of_employees = (
+        None
+        if (_v := g("no_of_employees")) is None
+        else (
+            _m
+            if (_m := _AddMeetingRegistrantRequestNoOfEmployees_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestNoOfEmployees(_v)
+        )
+    )
+    self.industry = (
+        None if (_v := g("industry")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.phone = None if (_v := g("phone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.role_in_purchase_process = (
+        None
+        if (_v := g("role_in_purchase_process")) is None
+        else (
+            _m
+            if (_m := _AddMeetingRegistrantRequestRoleInPurchaseProcess_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestRoleInPurchaseProcess(_v)
+        )
+    )
+    self.state = None if (_v := g("state")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.job_title = (
+        None if (_v := g("job_title")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.language = (
+        None
+        if (_v := g("language")) is None
+        else (
+            _m
+            if (_m := _AddMeetingRegistrantRequestLanguage_members.get(_v, MISSING)) is not MISSING
+            else AddMeetingRegistrantRequestLanguage(_v)
+        )
+    )
+    self.auto_approve = (
+        None if (_v := g("auto_approve")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_add_meeting_registrant_request(obj: AddMeetingRegistrantRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["first_name"] = (
+        None if (v := obj.first_name) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["email"] = None if (v := obj.email) is None else (v if v.__class__ is str else unstructure(v))
+    if (v := obj.zip_) is not None:
+        d["zip"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.country) is not None:
+        d["country"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.custom_questions) is not None:
+        d["custom_questions"] = [
+            (
+                unstructure_custom_question_answer(_x)
+                if _x.__class__ is CustomQuestionAnswer
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.purchasing_time_frame) is not None:
+        d["purchasing_time_frame"] = (
+            v._value_
+            if v.__class__ is AddMeetingRegistrantRequestPurchasingTimeFrame
+            else unstructure(v)
+        )
+    if (v := obj.address) is not None:
+        d["address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.comments) is not None:
+        d["comments"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.city) is not None:
+        d["city"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.org) is not None:
+        d["org"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.no_of_employees) is not None:
+        d["no_of_employees"] = (
+            v._value_ if v.__class__ is AddMeetingRegistrantRequestNoOfEmployees else unstructure(v)
+        )
+    if (v := obj.industry) is not None:
+        d["industry"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.phone) is not None:
+        d["phone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.role_in_purchase_process) is not None:
+        d["role_in_purchase_process"] = (
+            v._value_
+            if v.__class__ is AddMeetingRegistrantRequestRoleInPurchaseProcess
+            else unstructure(v)
+        )
+    if (v := obj.state) is not None:
+        d["state"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.job_title) is not None:
+        d["job_title"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.language) is not None:
+        d["language"] = (
+            v._value_ if v.__class__ is AddMeetingRegistrantRequestLanguage else unstructure(v)
+        )
+    if (v := obj.auto_approve) is not None:
+        d["auto_approve"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    AddMeetingRegistrantRequest,
+    structure_add_meeting_registrant_request,
+    unstructure_add_meeting_registrant_request,
+)

@@ -7,8 +7,22 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.registrant_identity import RegistrantIdentity
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.registrant_identity import (
+    RegistrantIdentity,
+    structure_registrant_identity,
+    unstructure_registrant_identity,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +39,47 @@ class AddUserAssistantsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["assistants"])
+
+
+def structure_add_user_assistants_request(o: Any, _: Any = None) -> Any:
+    """A AddUserAssistantsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AddUserAssistantsRequest)
+    self.assistants = (
+        None
+        if (_v := g("assistants")) is None
+        else list(map(structure_registrant_identity, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_add_user_assistants_request(obj: AddUserAssistantsRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.assistants) is not None:
+        d["assistants"] = [
+            (
+                unstructure_registrant_identity(_x)
+                if _x.__class__ is RegistrantIdentity
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    AddUserAssistantsRequest,
+    structure_add_user_assistants_request,
+    unstructure_add_user_assistants_request,
+)

@@ -7,8 +7,22 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.add_webinar_panelists_panelist import AddWebinarPanelistsPanelist
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.add_webinar_panelists_panelist import (
+    AddWebinarPanelistsPanelist,
+    structure_add_webinar_panelists_panelist,
+    unstructure_add_webinar_panelists_panelist,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +39,52 @@ class AddWebinarPanelistsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["panelists"])
+
+
+def structure_add_webinar_panelists_request(o: Any, _: Any = None) -> Any:
+    """A AddWebinarPanelistsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AddWebinarPanelistsRequest)
+    self.panelists = (
+        None
+        if (_v := g("panelists")) is None
+        else list(
+            map(
+                structure_add_webinar_panelists_panelist,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_add_webinar_panelists_request(obj: AddWebinarPanelistsRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.panelists) is not None:
+        d["panelists"] = [
+            (
+                unstructure_add_webinar_panelists_panelist(_x)
+                if _x.__class__ is AddWebinarPanelistsPanelist
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    AddWebinarPanelistsRequest,
+    structure_add_webinar_panelists_request,
+    unstructure_add_webinar_panelists_request,
+)

@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.allow_users_to_add_contact_selected_option import (
     AllowUsersToAddContactSelectedOption,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +43,61 @@ class AllowUsersToAddContact:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_AllowUsersToAddContactSelectedOption_members: Any = (
+    AllowUsersToAddContactSelectedOption._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["enable", "selected_option", "user_email_addresses"])
+
+
+def structure_allow_users_to_add_contact(o: Any, _: Any = None) -> Any:
+    """A AllowUsersToAddContact from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AllowUsersToAddContact)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.selected_option = (
+        None
+        if (_v := g("selected_option")) is None
+        else (
+            _m
+            if (_m := _AllowUsersToAddContactSelectedOption_members.get(_v, MISSING)) is not MISSING
+            else AllowUsersToAddContactSelectedOption(_v)
+        )
+    )
+    self.user_email_addresses = (
+        None
+        if (_v := g("user_email_addresses")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_allow_users_to_add_contact(obj: AllowUsersToAddContact) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.selected_option) is not None:
+        d["selected_option"] = (
+            v._value_ if v.__class__ is AllowUsersToAddContactSelectedOption else unstructure(v)
+        )
+    if (v := obj.user_email_addresses) is not None:
+        d["user_email_addresses"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    AllowUsersToAddContact,
+    structure_allow_users_to_add_contact,
+    unstructure_allow_users_to_add_contact,
+)

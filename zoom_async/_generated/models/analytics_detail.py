@@ -8,7 +8,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +44,47 @@ class AnalyticsDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["date_time", "duration", "email", "name"])
+
+
+def structure_analytics_detail(o: Any, _: Any = None) -> Any:
+    """A AnalyticsDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AnalyticsDetail)
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.date_time = (
+        None
+        if (_v := g("date_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_analytics_detail(obj: AnalyticsDetail) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.date_time) is not None:
+        d["date_time"] = unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AnalyticsDetail, structure_analytics_detail, unstructure_analytics_detail)

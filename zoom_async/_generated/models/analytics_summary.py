@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +39,46 @@ class AnalyticsSummary:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["date", "downloads_total_count", "views_total_count"])
+
+
+def structure_analytics_summary(o: Any, _: Any = None) -> Any:
+    """A AnalyticsSummary from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AnalyticsSummary)
+    self.date = None if (_v := g("date")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.views_total_count = (
+        None
+        if (_v := g("views_total_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.downloads_total_count = (
+        None
+        if (_v := g("downloads_total_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_analytics_summary(obj: AnalyticsSummary) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.date) is not None:
+        d["date"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.views_total_count) is not None:
+        d["views_total_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.downloads_total_count) is not None:
+        d["downloads_total_count"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AnalyticsSummary, structure_analytics_summary, unstructure_analytics_summary)

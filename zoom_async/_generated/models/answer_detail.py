@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.answer_detail_type import AnswerDetailType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +46,62 @@ class AnswerDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_AnswerDetailType_members: Any = AnswerDetailType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["content", "create_time", "email", "name", "type", "user_id"])
+
+
+def structure_answer_detail(o: Any, _: Any = None) -> Any:
+    """A AnswerDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AnswerDetail)
+    self.create_time = (
+        None if (_v := g("create_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _AnswerDetailType_members.get(_v, MISSING)) is not MISSING
+            else AnswerDetailType(_v)
+        )
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.content = (
+        None if (_v := g("content")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_answer_detail(obj: AnswerDetail) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.create_time) is not None:
+        d["create_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is AnswerDetailType else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.content) is not None:
+        d["content"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AnswerDetail, structure_answer_detail, unstructure_answer_detail)

@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.approved_or_denied_countries_or_regions_method import (
     ApprovedOrDeniedCountriesOrRegionsMethod,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +45,63 @@ class ApprovedOrDeniedCountriesOrRegions:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ApprovedOrDeniedCountriesOrRegionsMethod_members: Any = (
+    ApprovedOrDeniedCountriesOrRegionsMethod._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["approved_list", "denied_list", "enable", "method"])
+
+
+def structure_approved_or_denied_countries_or_regions(o: Any, _: Any = None) -> Any:
+    """A ApprovedOrDeniedCountriesOrRegions from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ApprovedOrDeniedCountriesOrRegions)
+    self.method = (
+        None
+        if (_v := g("method")) is None
+        else (
+            _m
+            if (_m := _ApprovedOrDeniedCountriesOrRegionsMethod_members.get(_v, MISSING))
+            is not MISSING
+            else ApprovedOrDeniedCountriesOrRegionsMethod(_v)
+        )
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.approved_list = None if (_v := g("approved_list")) is None else to_strs(_v)
+    self.denied_list = None if (_v := g("denied_list")) is None else to_strs(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_approved_or_denied_countries_or_regions(
+    obj: ApprovedOrDeniedCountriesOrRegions,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.method) is not None:
+        d["method"] = (
+            v._value_ if v.__class__ is ApprovedOrDeniedCountriesOrRegionsMethod else unstructure(v)
+        )
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.approved_list) is not None:
+        d["approved_list"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.denied_list) is not None:
+        d["denied_list"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ApprovedOrDeniedCountriesOrRegions,
+    structure_approved_or_denied_countries_or_regions,
+    unstructure_approved_or_denied_countries_or_regions,
+)

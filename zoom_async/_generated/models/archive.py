@@ -7,9 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.archive_setting import ArchiveSetting
+from zoom_async._generated.models.archive_setting import (
+    ArchiveSetting,
+    structure_archive_setting,
+    unstructure_archive_setting,
+)
 from zoom_async._generated.models.archive_type import ArchiveType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +45,49 @@ class Archive:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ArchiveType_members: Any = ArchiveType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["enable", "settings", "type"])
+
+
+def structure_archive(o: Any, _: Any = None) -> Any:
+    """A Archive from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Archive)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.settings = None if (_v := g("settings")) is None else structure_archive_setting(_v)
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m if (_m := _ArchiveType_members.get(_v, MISSING)) is not MISSING else ArchiveType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_archive(obj: Archive) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_archive_setting(v) if v.__class__ is ArchiveSetting else unstructure(v)
+        )
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is ArchiveType else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Archive, structure_archive, unstructure_archive)

@@ -12,7 +12,22 @@ from zoom_async._generated.models.archive_file_file_type import ArchiveFileFileT
 from zoom_async._generated.models.archive_file_recording_type import ArchiveFileRecordingType
 from zoom_async._generated.models.archive_file_status import ArchiveFileStatus
 from zoom_async._generated.models.archive_file_storage_location import ArchiveFileStorageLocation
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -59,3 +74,168 @@ class ArchiveFile:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ArchiveFileFileType_members: Any = ArchiveFileFileType._value2member_map_
+_ArchiveFileRecordingType_members: Any = ArchiveFileRecordingType._value2member_map_
+_ArchiveFileStatus_members: Any = ArchiveFileStatus._value2member_map_
+_ArchiveFileStorageLocation_members: Any = ArchiveFileStorageLocation._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "auto_delete",
+        "download_url",
+        "encryption_fingerprint",
+        "file_extension",
+        "file_path",
+        "file_size",
+        "file_type",
+        "id",
+        "individual",
+        "number_of_messages",
+        "participant_email",
+        "participant_join_time",
+        "participant_leave_time",
+        "recording_type",
+        "status",
+        "storage_location",
+    ]
+)
+
+
+def structure_archive_file(o: Any, _: Any = None) -> Any:
+    """A ArchiveFile from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ArchiveFile)
+    self.file_path = (
+        None if (_v := g("file_path")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participant_leave_time = (
+        None
+        if (_v := g("participant_leave_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.storage_location = (
+        None
+        if (_v := g("storage_location")) is None
+        else (
+            _m
+            if (_m := _ArchiveFileStorageLocation_members.get(_v, MISSING)) is not MISSING
+            else ArchiveFileStorageLocation(_v)
+        )
+    )
+    self.individual = (
+        None if (_v := g("individual")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.encryption_fingerprint = (
+        None
+        if (_v := g("encryption_fingerprint")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.number_of_messages = (
+        None
+        if (_v := g("number_of_messages")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.auto_delete = (
+        None if (_v := g("auto_delete")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_join_time = (
+        None
+        if (_v := g("participant_join_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.file_size = (
+        None if (_v := g("file_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.file_type = (
+        None
+        if (_v := g("file_type")) is None
+        else (
+            _m
+            if (_m := _ArchiveFileFileType_members.get(_v, MISSING)) is not MISSING
+            else ArchiveFileFileType(_v)
+        )
+    )
+    self.recording_type = (
+        None
+        if (_v := g("recording_type")) is None
+        else (
+            _m
+            if (_m := _ArchiveFileRecordingType_members.get(_v, MISSING)) is not MISSING
+            else ArchiveFileRecordingType(_v)
+        )
+    )
+    self.download_url = (
+        None if (_v := g("download_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.file_extension = (
+        None if (_v := g("file_extension")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.participant_email = (
+        None
+        if (_v := g("participant_email")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _ArchiveFileStatus_members.get(_v, MISSING)) is not MISSING
+            else ArchiveFileStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_archive_file(obj: ArchiveFile) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.file_path) is not None:
+        d["file_path"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_leave_time) is not None:
+        d["participant_leave_time"] = unstructure(v)
+    if (v := obj.storage_location) is not None:
+        d["storage_location"] = (
+            v._value_ if v.__class__ is ArchiveFileStorageLocation else unstructure(v)
+        )
+    if (v := obj.individual) is not None:
+        d["individual"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.encryption_fingerprint) is not None:
+        d["encryption_fingerprint"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.number_of_messages) is not None:
+        d["number_of_messages"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.auto_delete) is not None:
+        d["auto_delete"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_join_time) is not None:
+        d["participant_join_time"] = unstructure(v)
+    if (v := obj.file_size) is not None:
+        d["file_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.file_type) is not None:
+        d["file_type"] = v._value_ if v.__class__ is ArchiveFileFileType else unstructure(v)
+    if (v := obj.recording_type) is not None:
+        d["recording_type"] = (
+            v._value_ if v.__class__ is ArchiveFileRecordingType else unstructure(v)
+        )
+    if (v := obj.download_url) is not None:
+        d["download_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.file_extension) is not None:
+        d["file_extension"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_email) is not None:
+        d["participant_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is ArchiveFileStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ArchiveFile, structure_archive_file, unstructure_archive_file)

@@ -19,7 +19,18 @@ from zoom_async._generated.models.archive_setting_notification_when_archiving_st
 from zoom_async._generated.models.archive_setting_play_voice_prompt_when_archiving_starts import (
     ArchiveSettingPlayVoicePromptWhenArchivingStarts,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -58,3 +69,147 @@ class ArchiveSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ArchiveSettingActionWhenArchiveFailed_members: Any = (
+    ArchiveSettingActionWhenArchiveFailed._value2member_map_
+)
+_ArchiveSettingArchiveRetention_members: Any = ArchiveSettingArchiveRetention._value2member_map_
+_ArchiveSettingNotificationWhenArchivingStarts_members: Any = (
+    ArchiveSettingNotificationWhenArchivingStarts._value2member_map_
+)
+_ArchiveSettingPlayVoicePromptWhenArchivingStarts_members: Any = (
+    ArchiveSettingPlayVoicePromptWhenArchivingStarts._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "action_when_archive_failed",
+        "archive_retention",
+        "audio_file",
+        "cc_transcript_file",
+        "chat_file",
+        "chat_with_direct_message",
+        "chat_with_sender_email",
+        "notification_when_archiving_starts",
+        "play_voice_prompt_when_archiving_starts",
+        "video_file",
+    ]
+)
+
+
+def structure_archive_setting(o: Any, _: Any = None) -> Any:
+    """A ArchiveSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ArchiveSetting)
+    self.audio_file = (
+        None if (_v := g("audio_file")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cc_transcript_file = (
+        None
+        if (_v := g("cc_transcript_file")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat_file = (
+        None if (_v := g("chat_file")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat_with_sender_email = (
+        None
+        if (_v := g("chat_with_sender_email")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.video_file = (
+        None if (_v := g("video_file")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat_with_direct_message = (
+        None
+        if (_v := g("chat_with_direct_message")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.archive_retention = (
+        None
+        if (_v := g("archive_retention")) is None
+        else (
+            _m
+            if (_m := _ArchiveSettingArchiveRetention_members.get(_v, MISSING)) is not MISSING
+            else ArchiveSettingArchiveRetention(_v)
+        )
+    )
+    self.action_when_archive_failed = (
+        None
+        if (_v := g("action_when_archive_failed")) is None
+        else (
+            _m
+            if (_m := _ArchiveSettingActionWhenArchiveFailed_members.get(_v, MISSING))
+            is not MISSING
+            else ArchiveSettingActionWhenArchiveFailed(_v)
+        )
+    )
+    self.notification_when_archiving_starts = (
+        None
+        if (_v := g("notification_when_archiving_starts")) is None
+        else (
+            _m
+            if (_m := _ArchiveSettingNotificationWhenArchivingStarts_members.get(_v, MISSING))
+            is not MISSING
+            else ArchiveSettingNotificationWhenArchivingStarts(_v)
+        )
+    )
+    self.play_voice_prompt_when_archiving_starts = (
+        None
+        if (_v := g("play_voice_prompt_when_archiving_starts")) is None
+        else (
+            _m
+            if (_m := _ArchiveSettingPlayVoicePromptWhenArchivingStarts_members.get(_v, MISSING))
+            is not MISSING
+            else ArchiveSettingPlayVoicePromptWhenArchivingStarts(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_archive_setting(obj: ArchiveSetting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_file) is not None:
+        d["audio_file"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cc_transcript_file) is not None:
+        d["cc_transcript_file"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat_file) is not None:
+        d["chat_file"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat_with_sender_email) is not None:
+        d["chat_with_sender_email"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.video_file) is not None:
+        d["video_file"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat_with_direct_message) is not None:
+        d["chat_with_direct_message"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.archive_retention) is not None:
+        d["archive_retention"] = (
+            v._value_ if v.__class__ is ArchiveSettingArchiveRetention else unstructure(v)
+        )
+    if (v := obj.action_when_archive_failed) is not None:
+        d["action_when_archive_failed"] = (
+            v._value_ if v.__class__ is ArchiveSettingActionWhenArchiveFailed else unstructure(v)
+        )
+    if (v := obj.notification_when_archiving_starts) is not None:
+        d["notification_when_archiving_starts"] = (
+            v._value_
+            if v.__class__ is ArchiveSettingNotificationWhenArchivingStarts
+            else unstructure(v)
+        )
+    if (v := obj.play_voice_prompt_when_archiving_starts) is not None:
+        d["play_voice_prompt_when_archiving_starts"] = (
+            v._value_
+            if v.__class__ is ArchiveSettingPlayVoicePromptWhenArchivingStarts
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ArchiveSetting, structure_archive_setting, unstructure_archive_setting)

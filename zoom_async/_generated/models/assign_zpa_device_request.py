@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,48 @@ class AssignZpaDeviceRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["extension_number", "mac_address", "vendor"])
+
+
+def structure_assign_zpa_device_request(o: Any, _: Any = None) -> Any:
+    """A AssignZpaDeviceRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AssignZpaDeviceRequest)
+    self.mac_address = ((_v := o["mac_address"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.vendor = ((_v := o["vendor"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.extension_number = (
+        None
+        if (_v := g("extension_number")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_assign_zpa_device_request(obj: AssignZpaDeviceRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["mac_address"] = (
+        None if (v := obj.mac_address) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["vendor"] = (
+        None if (v := obj.vendor) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    if (v := obj.extension_number) is not None:
+        d["extension_number"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    AssignZpaDeviceRequest,
+    structure_assign_zpa_device_request,
+    unstructure_assign_zpa_device_request,
+)

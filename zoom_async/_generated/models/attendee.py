@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +39,45 @@ class Attendee:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["disable_audio", "disable_video", "name"])
+
+
+def structure_attendee(o: Any, _: Any = None) -> Any:
+    """A Attendee from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Attendee)
+    self.name = ((_v := o["name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.disable_audio = (
+        None
+        if (_v := g("disable_audio")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.disable_video = (
+        None
+        if (_v := g("disable_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_attendee(obj: Attendee) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["name"] = None if (v := obj.name) is None else (v if v.__class__ is str else unstructure(v))
+    if (v := obj.disable_audio) is not None:
+        d["disable_audio"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.disable_video) is not None:
+        d["disable_video"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Attendee, structure_attendee, unstructure_attendee)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,41 @@ class Audio:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["bad", "fair", "good", "poor"])
+
+
+def structure_audio(o: Any, _: Any = None) -> Any:
+    """A Audio from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Audio)
+    self.bad = None if (_v := g("bad")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.fair = None if (_v := g("fair")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.good = None if (_v := g("good")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.poor = None if (_v := g("poor")) is None else (_v if _v.__class__ is int else to_int(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_audio(obj: Audio) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.bad) is not None:
+        d["bad"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.fair) is not None:
+        d["fair"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.good) is not None:
+        d["good"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.poor) is not None:
+        d["poor"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Audio, structure_audio, unstructure_audio)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.audio_call_call_type import AudioCallCallType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,51 @@ class AudioCall:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_AudioCallCallType_members: Any = AudioCallCallType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["call_number", "call_type", "zoom_number"])
+
+
+def structure_audio_call(o: Any, _: Any = None) -> Any:
+    """A AudioCall from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AudioCall)
+    self.call_number = (
+        None if (_v := g("call_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.call_type = (
+        None
+        if (_v := g("call_type")) is None
+        else (
+            _m
+            if (_m := _AudioCallCallType_members.get(_v, MISSING)) is not MISSING
+            else AudioCallCallType(_v)
+        )
+    )
+    self.zoom_number = (
+        None if (_v := g("zoom_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_audio_call(obj: AudioCall) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.call_number) is not None:
+        d["call_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.call_type) is not None:
+        d["call_type"] = v._value_ if v.__class__ is AudioCallCallType else unstructure(v)
+    if (v := obj.zoom_number) is not None:
+        d["zoom_number"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AudioCall, structure_audio_call, unstructure_audio_call)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +42,54 @@ class AudioDeviceFromCrc:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["avg_loss", "bitrate", "jitter", "latency", "max_loss"])
+
+
+def structure_audio_device_from_crc(o: Any, _: Any = None) -> Any:
+    """A AudioDeviceFromCrc from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AudioDeviceFromCrc)
+    self.avg_loss = (
+        None if (_v := g("avg_loss")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.bitrate = (
+        None if (_v := g("bitrate")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.jitter = (
+        None if (_v := g("jitter")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.latency = (
+        None if (_v := g("latency")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.max_loss = (
+        None if (_v := g("max_loss")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_audio_device_from_crc(obj: AudioDeviceFromCrc) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.avg_loss) is not None:
+        d["avg_loss"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.bitrate) is not None:
+        d["bitrate"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.jitter) is not None:
+        d["jitter"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.latency) is not None:
+        d["latency"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.max_loss) is not None:
+        d["max_loss"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AudioDeviceFromCrc, structure_audio_device_from_crc, unstructure_audio_device_from_crc)

@@ -8,7 +8,19 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.authentication_option_type import AuthenticationOptionType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -37,3 +49,64 @@ class AuthenticationOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_AuthenticationOptionType_members: Any = AuthenticationOptionType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["default_option", "domains", "id", "name", "type", "visible"])
+
+
+def structure_authentication_option(o: Any, _: Any = None) -> Any:
+    """A AuthenticationOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AuthenticationOption)
+    self.default_option = (
+        None
+        if (_v := g("default_option")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.domains = (
+        None if (_v := g("domains")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _AuthenticationOptionType_members.get(_v, MISSING)) is not MISSING
+            else AuthenticationOptionType(_v)
+        )
+    )
+    self.visible = (
+        None if (_v := g("visible")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_authentication_option(obj: AuthenticationOption) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.default_option) is not None:
+        d["default_option"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.domains) is not None:
+        d["domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is AuthenticationOptionType else unstructure(v)
+    if (v := obj.visible) is not None:
+        d["visible"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AuthenticationOption, structure_authentication_option, unstructure_authentication_option)

@@ -7,9 +7,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.poll_question import PollQuestion
+from zoom_async._generated.models.poll_question import (
+    PollQuestion,
+    structure_poll_question,
+    unstructure_poll_question,
+)
 from zoom_async._generated.models.poll_type import PollType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +49,55 @@ class BatchPoll:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_PollType_members: Any = PollType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["anonymous", "poll_type", "questions", "title"])
+
+
+def structure_batch_poll(o: Any, _: Any = None) -> Any:
+    """A BatchPoll from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(BatchPoll)
+    self.questions = (
+        None
+        if (_v := g("questions")) is None
+        else list(map(structure_poll_question, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.anonymous = (
+        None if (_v := g("anonymous")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.poll_type = (
+        None
+        if (_v := g("poll_type")) is None
+        else (_m if (_m := _PollType_members.get(_v, MISSING)) is not MISSING else PollType(_v))
+    )
+    self.title = None if (_v := g("title")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_batch_poll(obj: BatchPoll) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.questions) is not None:
+        d["questions"] = [
+            (unstructure_poll_question(_x) if _x.__class__ is PollQuestion else unstructure(_x))
+            for _x in v
+        ]
+    if (v := obj.anonymous) is not None:
+        d["anonymous"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.poll_type) is not None:
+        d["poll_type"] = v._value_ if v.__class__ is PollType else unstructure(v)
+    if (v := obj.title) is not None:
+        d["title"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(BatchPoll, structure_batch_poll, unstructure_batch_poll)

@@ -9,7 +9,19 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.billing_report_type import BillingReportType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +48,62 @@ class BillingReport:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_BillingReportType_members: Any = BillingReportType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    ["end_date", "id", "start_date", "tax_amount", "total_amount", "type"]
+)
+
+
+def structure_billing_report(o: Any, _: Any = None) -> Any:
+    """A BillingReport from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(BillingReport)
+    self.end_date = None if (_v := g("end_date")) is None else to_date(_v)
+    self.tax_amount = (
+        None if (_v := g("tax_amount")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.total_amount = (
+        None if (_v := g("total_amount")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _BillingReportType_members.get(_v, MISSING)) is not MISSING
+            else BillingReportType(_v)
+        )
+    )
+    self.start_date = None if (_v := g("start_date")) is None else to_date(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_billing_report(obj: BillingReport) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.end_date) is not None:
+        d["end_date"] = unstructure(v)
+    if (v := obj.tax_amount) is not None:
+        d["tax_amount"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.total_amount) is not None:
+        d["total_amount"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is BillingReportType else unstructure(v)
+    if (v := obj.start_date) is not None:
+        d["start_date"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(BillingReport, structure_billing_report, unstructure_billing_report)

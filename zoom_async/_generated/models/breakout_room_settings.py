@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.breakout_room import BreakoutRoom
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.breakout_room import (
+    BreakoutRoom,
+    structure_breakout_room,
+    unstructure_breakout_room,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +42,44 @@ class BreakoutRoomSettings:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["enable", "rooms"])
+
+
+def structure_breakout_room_settings(o: Any, _: Any = None) -> Any:
+    """A BreakoutRoomSettings from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(BreakoutRoomSettings)
+    self.rooms = (
+        None
+        if (_v := g("rooms")) is None
+        else list(map(structure_breakout_room, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_breakout_room_settings(obj: BreakoutRoomSettings) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.rooms) is not None:
+        d["rooms"] = [
+            (unstructure_breakout_room(_x) if _x.__class__ is BreakoutRoom else unstructure(_x))
+            for _x in v
+        ]
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(BreakoutRoomSettings, structure_breakout_room_settings, unstructure_breakout_room_settings)

@@ -10,8 +10,24 @@ import attrs
 from zoom_async._generated.models.bulk_update_feature_request_feature_type import (
     BulkUpdateFeatureRequestFeatureType,
 )
-from zoom_async._generated.models.registrant_identity import RegistrantIdentity
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.registrant_identity import (
+    RegistrantIdentity,
+    structure_registrant_identity,
+    unstructure_registrant_identity,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +48,71 @@ class BulkUpdateFeatureRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_BulkUpdateFeatureRequestFeatureType_members: Any = (
+    BulkUpdateFeatureRequestFeatureType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["feature_type", "feature_value", "users"])
+
+
+def structure_bulk_update_feature_request(o: Any, _: Any = None) -> Any:
+    """A BulkUpdateFeatureRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(BulkUpdateFeatureRequest)
+    self.feature_type = (
+        None
+        if (_v := o["feature_type"]) is None
+        else (
+            _m
+            if (_m := _BulkUpdateFeatureRequestFeatureType_members.get(_v, MISSING)) is not MISSING
+            else BulkUpdateFeatureRequestFeatureType(_v)
+        )
+    )
+    self.feature_value = ((_v := o["feature_value"]), (_v if _v.__class__ is str else to_str(_v)))[
+        1
+    ]
+    self.users = (
+        (_v := o["users"]),
+        list(map(structure_registrant_identity, (_v if _v.__class__ is list else to_list(_v)))),
+    )[1]
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_bulk_update_feature_request(obj: BulkUpdateFeatureRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["feature_type"] = (
+        None
+        if (v := obj.feature_type) is None
+        else (v._value_ if v.__class__ is BulkUpdateFeatureRequestFeatureType else unstructure(v))
+    )
+    d["feature_value"] = (
+        None if (v := obj.feature_value) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["users"] = (
+        None
+        if (v := obj.users) is None
+        else [
+            (
+                unstructure_registrant_identity(_x)
+                if _x.__class__ is RegistrantIdentity
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    BulkUpdateFeatureRequest,
+    structure_bulk_update_feature_request,
+    unstructure_bulk_update_feature_request,
+)

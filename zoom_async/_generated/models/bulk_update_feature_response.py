@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.fail_detail import FailDetail
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.fail_detail import (
+    FailDetail,
+    structure_fail_detail,
+    unstructure_fail_detail,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +43,52 @@ class BulkUpdateFeatureResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["fail_details", "success_user_ids"])
+
+
+def structure_bulk_update_feature_response(o: Any, _: Any = None) -> Any:
+    """A BulkUpdateFeatureResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(BulkUpdateFeatureResponse)
+    self.success_user_ids = AbsentList() if (_v := g("success_user_ids")) is None else to_strs(_v)
+    self.fail_details = (
+        AbsentList()
+        if (_v := g("fail_details")) is None
+        else list(map(structure_fail_detail, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_bulk_update_feature_response(obj: BulkUpdateFeatureResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.success_user_ids).__class__ is not AbsentList or v:
+        d["success_user_ids"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.fail_details).__class__ is not AbsentList or v:
+        d["fail_details"] = (
+            None
+            if v is None
+            else [
+                (unstructure_fail_detail(_x) if _x.__class__ is FailDetail else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    BulkUpdateFeatureResponse,
+    structure_bulk_update_feature_response,
+    unstructure_bulk_update_feature_response,
+)

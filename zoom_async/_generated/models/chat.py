@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -52,3 +62,150 @@ class Chat:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_users_to_add_contacts",
+        "allow_users_to_chat_with_others",
+        "chat_emojis",
+        "chat_etiquette_tool",
+        "record_video_messages",
+        "record_voice_messages",
+        "schedule_meetings_in_chat",
+        "screen_capture",
+        "search_and_send_animated_gif_images",
+        "send_data_to_third_party_archiving_service",
+        "set_retention_period_in_cloud",
+        "set_retention_period_in_local",
+        "share_files",
+        "share_links_in_chat",
+        "translate_messages",
+    ]
+)
+
+
+def structure_chat(o: Any, _: Any = None) -> Any:
+    """A Chat from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Chat)
+    self.share_files = (
+        None if (_v := g("share_files")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat_emojis = (
+        None if (_v := g("chat_emojis")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_voice_messages = (
+        None
+        if (_v := g("record_voice_messages")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_video_messages = (
+        None
+        if (_v := g("record_video_messages")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.screen_capture = (
+        None
+        if (_v := g("screen_capture")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.share_links_in_chat = (
+        None
+        if (_v := g("share_links_in_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.schedule_meetings_in_chat = (
+        None
+        if (_v := g("schedule_meetings_in_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.set_retention_period_in_cloud = (
+        None
+        if (_v := g("set_retention_period_in_cloud")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.set_retention_period_in_local = (
+        None
+        if (_v := g("set_retention_period_in_local")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_to_add_contacts = (
+        None
+        if (_v := g("allow_users_to_add_contacts")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_to_chat_with_others = (
+        None
+        if (_v := g("allow_users_to_chat_with_others")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat_etiquette_tool = (
+        None
+        if (_v := g("chat_etiquette_tool")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.send_data_to_third_party_archiving_service = (
+        None
+        if (_v := g("send_data_to_third_party_archiving_service")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.translate_messages = (
+        None
+        if (_v := g("translate_messages")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.search_and_send_animated_gif_images = (
+        None
+        if (_v := g("search_and_send_animated_gif_images")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_chat(obj: Chat) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.share_files) is not None:
+        d["share_files"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat_emojis) is not None:
+        d["chat_emojis"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_voice_messages) is not None:
+        d["record_voice_messages"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_video_messages) is not None:
+        d["record_video_messages"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.screen_capture) is not None:
+        d["screen_capture"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.share_links_in_chat) is not None:
+        d["share_links_in_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.schedule_meetings_in_chat) is not None:
+        d["schedule_meetings_in_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.set_retention_period_in_cloud) is not None:
+        d["set_retention_period_in_cloud"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.set_retention_period_in_local) is not None:
+        d["set_retention_period_in_local"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_to_add_contacts) is not None:
+        d["allow_users_to_add_contacts"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_to_chat_with_others) is not None:
+        d["allow_users_to_chat_with_others"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat_etiquette_tool) is not None:
+        d["chat_etiquette_tool"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.send_data_to_third_party_archiving_service) is not None:
+        d["send_data_to_third_party_archiving_service"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.translate_messages) is not None:
+        d["translate_messages"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.search_and_send_animated_gif_images) is not None:
+        d["search_and_send_animated_gif_images"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Chat, structure_chat, unstructure_chat)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.chat_emojis_emojis_option import ChatEmojisEmojisOption
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +38,46 @@ class ChatEmojis:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ChatEmojisEmojisOption_members: Any = ChatEmojisEmojisOption._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["emojis_option", "enable"])
+
+
+def structure_chat_emojis(o: Any, _: Any = None) -> Any:
+    """A ChatEmojis from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ChatEmojis)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.emojis_option = (
+        None
+        if (_v := g("emojis_option")) is None
+        else (
+            _m
+            if (_m := _ChatEmojisEmojisOption_members.get(_v, MISSING)) is not MISSING
+            else ChatEmojisEmojisOption(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_chat_emojis(obj: ChatEmojis) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.emojis_option) is not None:
+        d["emojis_option"] = v._value_ if v.__class__ is ChatEmojisEmojisOption else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ChatEmojis, structure_chat_emojis, unstructure_chat_emojis)

@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.chat_etiquette_tool_policy import ChatEtiquetteToolPolicy
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.chat_etiquette_tool_policy import (
+    ChatEtiquetteToolPolicy,
+    structure_chat_etiquette_tool_policy,
+    unstructure_chat_etiquette_tool_policy,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +46,61 @@ class ChatEtiquetteTool:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["enable", "policies", "policy_max_count"])
+
+
+def structure_chat_etiquette_tool(o: Any, _: Any = None) -> Any:
+    """A ChatEtiquetteTool from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ChatEtiquetteTool)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.policies = (
+        AbsentList()
+        if (_v := g("policies")) is None
+        else list(
+            map(structure_chat_etiquette_tool_policy, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.policy_max_count = (
+        None
+        if (_v := g("policy_max_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_chat_etiquette_tool(obj: ChatEtiquetteTool) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.policies).__class__ is not AbsentList or v:
+        d["policies"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_chat_etiquette_tool_policy(_x)
+                    if _x.__class__ is ChatEtiquetteToolPolicy
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.policy_max_count) is not None:
+        d["policy_max_count"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ChatEtiquetteTool, structure_chat_etiquette_tool, unstructure_chat_etiquette_tool)

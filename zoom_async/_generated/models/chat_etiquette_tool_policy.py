@@ -13,7 +13,21 @@ from zoom_async._generated.models.chat_etiquette_tool_policy_status import (
 from zoom_async._generated.models.chat_etiquette_tool_policy_trigger_action import (
     ChatEtiquetteToolPolicyTriggerAction,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -44,3 +58,100 @@ class ChatEtiquetteToolPolicy:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ChatEtiquetteToolPolicyStatus_members: Any = ChatEtiquetteToolPolicyStatus._value2member_map_
+_ChatEtiquetteToolPolicyTriggerAction_members: Any = (
+    ChatEtiquetteToolPolicyTriggerAction._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "description",
+        "id",
+        "is_locked",
+        "keywords",
+        "name",
+        "regular_expression",
+        "status",
+        "trigger_action",
+    ]
+)
+
+
+def structure_chat_etiquette_tool_policy(o: Any, _: Any = None) -> Any:
+    """A ChatEtiquetteToolPolicy from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ChatEtiquetteToolPolicy)
+    self.description = (
+        None if (_v := g("description")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.is_locked = (
+        None if (_v := g("is_locked")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.keywords = AbsentList() if (_v := g("keywords")) is None else to_strs(_v)
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.regular_expression = (
+        None
+        if (_v := g("regular_expression")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _ChatEtiquetteToolPolicyStatus_members.get(_v, MISSING)) is not MISSING
+            else ChatEtiquetteToolPolicyStatus(_v)
+        )
+    )
+    self.trigger_action = (
+        None
+        if (_v := g("trigger_action")) is None
+        else (
+            _m
+            if (_m := _ChatEtiquetteToolPolicyTriggerAction_members.get(_v, MISSING)) is not MISSING
+            else ChatEtiquetteToolPolicyTriggerAction(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_chat_etiquette_tool_policy(obj: ChatEtiquetteToolPolicy) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.description) is not None:
+        d["description"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.is_locked) is not None:
+        d["is_locked"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.keywords).__class__ is not AbsentList or v:
+        d["keywords"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.regular_expression) is not None:
+        d["regular_expression"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is ChatEtiquetteToolPolicyStatus else unstructure(v)
+    if (v := obj.trigger_action) is not None:
+        d["trigger_action"] = (
+            v._value_ if v.__class__ is ChatEtiquetteToolPolicyTriggerAction else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ChatEtiquetteToolPolicy,
+    structure_chat_etiquette_tool_policy,
+    unstructure_chat_etiquette_tool_policy,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +39,46 @@ class ClientFeedback:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["feedback_id", "feedback_name", "participants_count"])
+
+
+def structure_client_feedback(o: Any, _: Any = None) -> Any:
+    """A ClientFeedback from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ClientFeedback)
+    self.feedback_id = (
+        None if (_v := g("feedback_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.feedback_name = (
+        None if (_v := g("feedback_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participants_count = (
+        None
+        if (_v := g("participants_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_client_feedback(obj: ClientFeedback) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.feedback_id) is not None:
+        d["feedback_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.feedback_name) is not None:
+        d["feedback_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participants_count) is not None:
+        d["participants_count"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ClientFeedback, structure_client_feedback, unstructure_client_feedback)

@@ -8,7 +8,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_float,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +45,56 @@ class ClientSatisfaction:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["date", "good_count", "none_count", "not_good_count", "satisfaction_percent"]
+)
+
+
+def structure_client_satisfaction(o: Any, _: Any = None) -> Any:
+    """A ClientSatisfaction from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ClientSatisfaction)
+    self.date = None if (_v := g("date")) is None else to_date(_v)
+    self.good_count = (
+        None if (_v := g("good_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.none_count = (
+        None if (_v := g("none_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.not_good_count = (
+        None if (_v := g("not_good_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.satisfaction_percent = (
+        None
+        if (_v := g("satisfaction_percent")) is None
+        else (_v if _v.__class__ is float else to_float(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_client_satisfaction(obj: ClientSatisfaction) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.date) is not None:
+        d["date"] = unstructure(v)
+    if (v := obj.good_count) is not None:
+        d["good_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.none_count) is not None:
+        d["none_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.not_good_count) is not None:
+        d["not_good_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.satisfaction_percent) is not None:
+        d["satisfaction_percent"] = v if v.__class__ is float else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ClientSatisfaction, structure_client_satisfaction, unstructure_client_satisfaction)

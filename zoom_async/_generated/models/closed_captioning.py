@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +42,68 @@ class ClosedCaptioning:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "auto_transcribing",
+        "enable",
+        "save_caption",
+        "third_party_captioning_service",
+        "view_full_transcript",
+    ]
+)
+
+
+def structure_closed_captioning(o: Any, _: Any = None) -> Any:
+    """A ClosedCaptioning from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ClosedCaptioning)
+    self.auto_transcribing = (
+        None
+        if (_v := g("auto_transcribing")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_caption = (
+        None if (_v := g("save_caption")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.third_party_captioning_service = (
+        None
+        if (_v := g("third_party_captioning_service")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.view_full_transcript = (
+        None
+        if (_v := g("view_full_transcript")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_closed_captioning(obj: ClosedCaptioning) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.auto_transcribing) is not None:
+        d["auto_transcribing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_caption) is not None:
+        d["save_caption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.third_party_captioning_service) is not None:
+        d["third_party_captioning_service"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.view_full_transcript) is not None:
+        d["view_full_transcript"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ClosedCaptioning, structure_closed_captioning, unstructure_closed_captioning)

@@ -8,7 +8,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +42,47 @@ class CloudRecordingStorage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["date", "free_usage", "plan_usage", "usage"])
+
+
+def structure_cloud_recording_storage(o: Any, _: Any = None) -> Any:
+    """A CloudRecordingStorage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CloudRecordingStorage)
+    self.date = None if (_v := g("date")) is None else to_date(_v)
+    self.free_usage = (
+        None if (_v := g("free_usage")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.usage = None if (_v := g("usage")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.plan_usage = (
+        None if (_v := g("plan_usage")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_cloud_recording_storage(obj: CloudRecordingStorage) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.date) is not None:
+        d["date"] = unstructure(v)
+    if (v := obj.free_usage) is not None:
+        d["free_usage"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.usage) is not None:
+        d["usage"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.plan_usage) is not None:
+        d["plan_usage"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CloudRecordingStorage, structure_cloud_recording_storage, unstructure_cloud_recording_storage
+)

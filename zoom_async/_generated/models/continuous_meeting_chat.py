@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.continuous_meeting_chat_who_is_added import (
     ContinuousMeetingChatWhoIsAdded,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +47,77 @@ class ContinuousMeetingChat:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ContinuousMeetingChatWhoIsAdded_members: Any = ContinuousMeetingChatWhoIsAdded._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "auto_add_invited_external_users",
+        "auto_add_meeting_participants",
+        "channel_id",
+        "enable",
+        "who_is_added",
+    ]
+)
+
+
+def structure_continuous_meeting_chat(o: Any, _: Any = None) -> Any:
+    """A ContinuousMeetingChat from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ContinuousMeetingChat)
+    self.auto_add_meeting_participants = (
+        None
+        if (_v := g("auto_add_meeting_participants")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_add_invited_external_users = (
+        None
+        if (_v := g("auto_add_invited_external_users")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.who_is_added = (
+        None
+        if (_v := g("who_is_added")) is None
+        else (
+            _m
+            if (_m := _ContinuousMeetingChatWhoIsAdded_members.get(_v, MISSING)) is not MISSING
+            else ContinuousMeetingChatWhoIsAdded(_v)
+        )
+    )
+    self.channel_id = (
+        None if (_v := g("channel_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_continuous_meeting_chat(obj: ContinuousMeetingChat) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.auto_add_meeting_participants) is not None:
+        d["auto_add_meeting_participants"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_add_invited_external_users) is not None:
+        d["auto_add_invited_external_users"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.who_is_added) is not None:
+        d["who_is_added"] = (
+            v._value_ if v.__class__ is ContinuousMeetingChatWhoIsAdded else unstructure(v)
+        )
+    if (v := obj.channel_id) is not None:
+        d["channel_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ContinuousMeetingChat, structure_continuous_meeting_chat, unstructure_continuous_meeting_chat
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,59 @@ class CpuUsage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["system_max_cpu_usage", "zoom_avg_cpu_usage", "zoom_max_cpu_usage", "zoom_min_cpu_usage"]
+)
+
+
+def structure_cpu_usage(o: Any, _: Any = None) -> Any:
+    """A CpuUsage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CpuUsage)
+    self.system_max_cpu_usage = (
+        None
+        if (_v := g("system_max_cpu_usage")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.zoom_avg_cpu_usage = (
+        None
+        if (_v := g("zoom_avg_cpu_usage")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.zoom_max_cpu_usage = (
+        None
+        if (_v := g("zoom_max_cpu_usage")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.zoom_min_cpu_usage = (
+        None
+        if (_v := g("zoom_min_cpu_usage")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_cpu_usage(obj: CpuUsage) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.system_max_cpu_usage) is not None:
+        d["system_max_cpu_usage"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.zoom_avg_cpu_usage) is not None:
+        d["zoom_avg_cpu_usage"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.zoom_max_cpu_usage) is not None:
+        d["zoom_max_cpu_usage"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.zoom_min_cpu_usage) is not None:
+        d["zoom_min_cpu_usage"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CpuUsage, structure_cpu_usage, unstructure_cpu_usage)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +39,42 @@ class CrcPortsHourUsage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["hour", "max_usage", "total_usage"])
+
+
+def structure_crc_ports_hour_usage(o: Any, _: Any = None) -> Any:
+    """A CrcPortsHourUsage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CrcPortsHourUsage)
+    self.hour = None if (_v := g("hour")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.max_usage = (
+        None if (_v := g("max_usage")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_usage = (
+        None if (_v := g("total_usage")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_crc_ports_hour_usage(obj: CrcPortsHourUsage) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.hour) is not None:
+        d["hour"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.max_usage) is not None:
+        d["max_usage"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_usage) is not None:
+        d["total_usage"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CrcPortsHourUsage, structure_crc_ports_hour_usage, unstructure_crc_ports_hour_usage)

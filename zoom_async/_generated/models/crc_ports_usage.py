@@ -8,8 +8,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.crc_ports_hour_usage import CrcPortsHourUsage
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.crc_ports_hour_usage import (
+    CrcPortsHourUsage,
+    structure_crc_ports_hour_usage,
+    unstructure_crc_ports_hour_usage,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +44,52 @@ class CrcPortsUsage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["crc_ports_hour_usage", "date_time"])
+
+
+def structure_crc_ports_usage(o: Any, _: Any = None) -> Any:
+    """A CrcPortsUsage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CrcPortsUsage)
+    self.crc_ports_hour_usage = (
+        AbsentList()
+        if (_v := g("crc_ports_hour_usage")) is None
+        else list(
+            map(structure_crc_ports_hour_usage, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.date_time = None if (_v := g("date_time")) is None else to_date(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_crc_ports_usage(obj: CrcPortsUsage) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.crc_ports_hour_usage).__class__ is not AbsentList or v:
+        d["crc_ports_hour_usage"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_crc_ports_hour_usage(_x)
+                    if _x.__class__ is CrcPortsHourUsage
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.date_time) is not None:
+        d["date_time"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CrcPortsUsage, structure_crc_ports_usage, unstructure_crc_ports_usage)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,46 @@ class CreateBatchMeetingRegistrantsRegistrant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["email", "first_name", "last_name"])
+
+
+def structure_create_batch_meeting_registrants_registrant(o: Any, _: Any = None) -> Any:
+    """A CreateBatchMeetingRegistrantsRegistrant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateBatchMeetingRegistrantsRegistrant)
+    self.first_name = ((_v := o["first_name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.email = ((_v := o["email"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_batch_meeting_registrants_registrant(
+    obj: CreateBatchMeetingRegistrantsRegistrant,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["first_name"] = (
+        None if (v := obj.first_name) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["email"] = None if (v := obj.email) is None else (v if v.__class__ is str else unstructure(v))
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateBatchMeetingRegistrantsRegistrant,
+    structure_create_batch_meeting_registrants_registrant,
+    unstructure_create_batch_meeting_registrants_registrant,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +41,55 @@ class CreateBatchMeetingRegistrantsRegistrant2:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["email", "join_url", "participant_pin_code", "registrant_id"])
+
+
+def structure_create_batch_meeting_registrants_registrant_2(o: Any, _: Any = None) -> Any:
+    """A CreateBatchMeetingRegistrantsRegistrant2 from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateBatchMeetingRegistrantsRegistrant2)
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participant_pin_code = (
+        None
+        if (_v := g("participant_pin_code")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.registrant_id = (
+        None if (_v := g("registrant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_batch_meeting_registrants_registrant_2(
+    obj: CreateBatchMeetingRegistrantsRegistrant2,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_pin_code) is not None:
+        d["participant_pin_code"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.registrant_id) is not None:
+        d["registrant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateBatchMeetingRegistrantsRegistrant2,
+    structure_create_batch_meeting_registrants_registrant_2,
+    unstructure_create_batch_meeting_registrants_registrant_2,
+)

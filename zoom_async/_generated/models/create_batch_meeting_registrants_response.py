@@ -9,8 +9,21 @@ import attrs
 
 from zoom_async._generated.models.create_batch_meeting_registrants_registrant_2 import (
     CreateBatchMeetingRegistrantsRegistrant2,
+    structure_create_batch_meeting_registrants_registrant_2,
+    unstructure_create_batch_meeting_registrants_registrant_2,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +40,58 @@ class CreateBatchMeetingRegistrantsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["registrants"])
+
+
+def structure_create_batch_meeting_registrants_response(o: Any, _: Any = None) -> Any:
+    """A CreateBatchMeetingRegistrantsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateBatchMeetingRegistrantsResponse)
+    self.registrants = (
+        AbsentList()
+        if (_v := g("registrants")) is None
+        else list(
+            map(
+                structure_create_batch_meeting_registrants_registrant_2,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_batch_meeting_registrants_response(
+    obj: CreateBatchMeetingRegistrantsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.registrants).__class__ is not AbsentList or v:
+        d["registrants"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_create_batch_meeting_registrants_registrant_2(_x)
+                    if _x.__class__ is CreateBatchMeetingRegistrantsRegistrant2
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateBatchMeetingRegistrantsResponse,
+    structure_create_batch_meeting_registrants_response,
+    unstructure_create_batch_meeting_registrants_response,
+)

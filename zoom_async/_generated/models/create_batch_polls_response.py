@@ -7,8 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.poll import Poll
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.poll import Poll, structure_poll, unstructure_poll
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +36,44 @@ class CreateBatchPollsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["polls"])
+
+
+def structure_create_batch_polls_response(o: Any, _: Any = None) -> Any:
+    """A CreateBatchPollsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateBatchPollsResponse)
+    self.polls = (
+        AbsentList()
+        if (_v := g("polls")) is None
+        else list(map(structure_poll, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_batch_polls_response(obj: CreateBatchPollsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.polls).__class__ is not AbsentList or v:
+        d["polls"] = (
+            None
+            if v is None
+            else [(unstructure_poll(_x) if _x.__class__ is Poll else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateBatchPollsResponse,
+    structure_create_batch_polls_response,
+    unstructure_create_batch_polls_response,
+)

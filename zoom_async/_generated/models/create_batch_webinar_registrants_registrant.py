@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,48 @@ class CreateBatchWebinarRegistrantsRegistrant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["email", "join_url", "registrant_id"])
+
+
+def structure_create_batch_webinar_registrants_registrant(o: Any, _: Any = None) -> Any:
+    """A CreateBatchWebinarRegistrantsRegistrant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateBatchWebinarRegistrantsRegistrant)
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.registrant_id = (
+        None if (_v := g("registrant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_batch_webinar_registrants_registrant(
+    obj: CreateBatchWebinarRegistrantsRegistrant,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.registrant_id) is not None:
+        d["registrant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateBatchWebinarRegistrantsRegistrant,
+    structure_create_batch_webinar_registrants_registrant,
+    unstructure_create_batch_webinar_registrants_registrant,
+)

@@ -9,8 +9,21 @@ import attrs
 
 from zoom_async._generated.models.create_batch_meeting_registrants_registrant import (
     CreateBatchMeetingRegistrantsRegistrant,
+    structure_create_batch_meeting_registrants_registrant,
+    unstructure_create_batch_meeting_registrants_registrant,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +42,59 @@ class CreateBatchWebinarRegistrantsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["auto_approve", "registrants"])
+
+
+def structure_create_batch_webinar_registrants_request(o: Any, _: Any = None) -> Any:
+    """A CreateBatchWebinarRegistrantsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateBatchWebinarRegistrantsRequest)
+    self.registrants = (
+        None
+        if (_v := g("registrants")) is None
+        else list(
+            map(
+                structure_create_batch_meeting_registrants_registrant,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.auto_approve = (
+        None if (_v := g("auto_approve")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_batch_webinar_registrants_request(
+    obj: CreateBatchWebinarRegistrantsRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.registrants) is not None:
+        d["registrants"] = [
+            (
+                unstructure_create_batch_meeting_registrants_registrant(_x)
+                if _x.__class__ is CreateBatchMeetingRegistrantsRegistrant
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.auto_approve) is not None:
+        d["auto_approve"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateBatchWebinarRegistrantsRequest,
+    structure_create_batch_webinar_registrants_request,
+    unstructure_create_batch_webinar_registrants_request,
+)

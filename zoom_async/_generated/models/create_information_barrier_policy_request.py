@@ -9,6 +9,8 @@ import attrs
 
 from zoom_async._generated.models.create_information_barrier_policy_setting import (
     CreateInformationBarrierPolicySetting,
+    structure_create_information_barrier_policy_setting,
+    unstructure_create_information_barrier_policy_setting,
 )
 from zoom_async._generated.models.list_information_barrier_policies_policy_status import (
     ListInformationBarrierPoliciesPolicyStatus,
@@ -16,7 +18,18 @@ from zoom_async._generated.models.list_information_barrier_policies_policy_statu
 from zoom_async._generated.models.list_information_barrier_policies_policy_type import (
     ListInformationBarrierPoliciesPolicyType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -45,3 +58,110 @@ class CreateInformationBarrierPolicyRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListInformationBarrierPoliciesPolicyStatus_members: Any = (
+    ListInformationBarrierPoliciesPolicyStatus._value2member_map_
+)
+_ListInformationBarrierPoliciesPolicyType_members: Any = (
+    ListInformationBarrierPoliciesPolicyType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["assigned_group_id", "id", "policy_name", "settings", "status", "to_group_id", "type"]
+)
+
+
+def structure_create_information_barrier_policy_request(o: Any, _: Any = None) -> Any:
+    """A CreateInformationBarrierPolicyRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(CreateInformationBarrierPolicyRequest)
+    self.assigned_group_id = (
+        (_v := o["assigned_group_id"]),
+        (_v if _v.__class__ is str else to_str(_v)),
+    )[1]
+    self.id = ((_v := o["id"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.policy_name = ((_v := o["policy_name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.settings = (
+        (_v := o["settings"]),
+        structure_create_information_barrier_policy_setting(_v),
+    )[1]
+    self.status = (
+        None
+        if (_v := o["status"]) is None
+        else (
+            _m
+            if (_m := _ListInformationBarrierPoliciesPolicyStatus_members.get(_v, MISSING))
+            is not MISSING
+            else ListInformationBarrierPoliciesPolicyStatus(_v)
+        )
+    )
+    self.to_group_id = ((_v := o["to_group_id"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.type_ = (
+        None
+        if (_v := o["type"]) is None
+        else (
+            _m
+            if (_m := _ListInformationBarrierPoliciesPolicyType_members.get(_v, MISSING))
+            is not MISSING
+            else ListInformationBarrierPoliciesPolicyType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_information_barrier_policy_request(
+    obj: CreateInformationBarrierPolicyRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["assigned_group_id"] = (
+        None
+        if (v := obj.assigned_group_id) is None
+        else (v if v.__class__ is str else unstructure(v))
+    )
+    d["id"] = None if (v := obj.id) is None else (v if v.__class__ is str else unstructure(v))
+    d["policy_name"] = (
+        None if (v := obj.policy_name) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["settings"] = (
+        None
+        if (v := obj.settings) is None
+        else (
+            unstructure_create_information_barrier_policy_setting(v)
+            if v.__class__ is CreateInformationBarrierPolicySetting
+            else unstructure(v)
+        )
+    )
+    d["status"] = (
+        None
+        if (v := obj.status) is None
+        else (
+            v._value_
+            if v.__class__ is ListInformationBarrierPoliciesPolicyStatus
+            else unstructure(v)
+        )
+    )
+    d["to_group_id"] = (
+        None if (v := obj.to_group_id) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["type"] = (
+        None
+        if (v := obj.type_) is None
+        else (
+            v._value_ if v.__class__ is ListInformationBarrierPoliciesPolicyType else unstructure(v)
+        )
+    )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateInformationBarrierPolicyRequest,
+    structure_create_information_barrier_policy_request,
+    unstructure_create_information_barrier_policy_request,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +48,95 @@ class CreateInformationBarrierPolicySetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "complete_phone_calls",
+        "file_transfer",
+        "im",
+        "in_meeting_chat",
+        "meeting",
+        "message_via_sms",
+        "recording",
+        "screen_share",
+    ]
+)
+
+
+def structure_create_information_barrier_policy_setting(o: Any, _: Any = None) -> Any:
+    """A CreateInformationBarrierPolicySetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(CreateInformationBarrierPolicySetting)
+    self.complete_phone_calls = (
+        (_v := o["complete_phone_calls"]),
+        (_v if _v.__class__ is bool else to_bool(_v)),
+    )[1]
+    self.file_transfer = (
+        (_v := o["file_transfer"]),
+        (_v if _v.__class__ is bool else to_bool(_v)),
+    )[1]
+    self.im = ((_v := o["im"]), (_v if _v.__class__ is bool else to_bool(_v)))[1]
+    self.in_meeting_chat = (
+        (_v := o["in_meeting_chat"]),
+        (_v if _v.__class__ is bool else to_bool(_v)),
+    )[1]
+    self.meeting = ((_v := o["meeting"]), (_v if _v.__class__ is bool else to_bool(_v)))[1]
+    self.message_via_sms = (
+        (_v := o["message_via_sms"]),
+        (_v if _v.__class__ is bool else to_bool(_v)),
+    )[1]
+    self.recording = ((_v := o["recording"]), (_v if _v.__class__ is bool else to_bool(_v)))[1]
+    self.screen_share = ((_v := o["screen_share"]), (_v if _v.__class__ is bool else to_bool(_v)))[
+        1
+    ]
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_information_barrier_policy_setting(
+    obj: CreateInformationBarrierPolicySetting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["complete_phone_calls"] = (
+        None
+        if (v := obj.complete_phone_calls) is None
+        else (v if v.__class__ is bool else unstructure(v))
+    )
+    d["file_transfer"] = (
+        None if (v := obj.file_transfer) is None else (v if v.__class__ is bool else unstructure(v))
+    )
+    d["im"] = None if (v := obj.im) is None else (v if v.__class__ is bool else unstructure(v))
+    d["in_meeting_chat"] = (
+        None
+        if (v := obj.in_meeting_chat) is None
+        else (v if v.__class__ is bool else unstructure(v))
+    )
+    d["meeting"] = (
+        None if (v := obj.meeting) is None else (v if v.__class__ is bool else unstructure(v))
+    )
+    d["message_via_sms"] = (
+        None
+        if (v := obj.message_via_sms) is None
+        else (v if v.__class__ is bool else unstructure(v))
+    )
+    d["recording"] = (
+        None if (v := obj.recording) is None else (v if v.__class__ is bool else unstructure(v))
+    )
+    d["screen_share"] = (
+        None if (v := obj.screen_share) is None else (v if v.__class__ is bool else unstructure(v))
+    )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateInformationBarrierPolicySetting,
+    structure_create_information_barrier_policy_setting,
+    unstructure_create_information_barrier_policy_setting,
+)

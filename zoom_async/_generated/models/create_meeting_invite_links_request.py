@@ -7,8 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.attendee import Attendee
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.attendee import Attendee, structure_attendee, unstructure_attendee
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +38,47 @@ class CreateMeetingInviteLinksRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["attendees", "ttl"])
+
+
+def structure_create_meeting_invite_links_request(o: Any, _: Any = None) -> Any:
+    """A CreateMeetingInviteLinksRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateMeetingInviteLinksRequest)
+    self.attendees = (
+        None
+        if (_v := g("attendees")) is None
+        else list(map(structure_attendee, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.ttl = None if (_v := g("ttl")) is None else (_v if _v.__class__ is int else to_int(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_meeting_invite_links_request(
+    obj: CreateMeetingInviteLinksRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.attendees) is not None:
+        d["attendees"] = [
+            (unstructure_attendee(_x) if _x.__class__ is Attendee else unstructure(_x)) for _x in v
+        ]
+    if (v := obj.ttl) is not None:
+        d["ttl"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateMeetingInviteLinksRequest,
+    structure_create_meeting_invite_links_request,
+    unstructure_create_meeting_invite_links_request,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +41,51 @@ class CreateRecordingRegistrantResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["id", "registrant_id", "share_url", "topic"])
+
+
+def structure_create_recording_registrant_response(o: Any, _: Any = None) -> Any:
+    """A CreateRecordingRegistrantResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateRecordingRegistrantResponse)
+    self.registrant_id = (
+        None if (_v := g("registrant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.share_url = (
+        None if (_v := g("share_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_recording_registrant_response(
+    obj: CreateRecordingRegistrantResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.registrant_id) is not None:
+        d["registrant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.share_url) is not None:
+        d["share_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateRecordingRegistrantResponse,
+    structure_create_recording_registrant_response,
+    unstructure_create_recording_registrant_response,
+)

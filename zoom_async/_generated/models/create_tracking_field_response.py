@@ -7,7 +7,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +45,56 @@ class CreateTrackingFieldResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["field", "id", "recommended_values", "required", "visible"])
+
+
+def structure_create_tracking_field_response(o: Any, _: Any = None) -> Any:
+    """A CreateTrackingFieldResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateTrackingFieldResponse)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.recommended_values = (
+        AbsentList() if (_v := g("recommended_values")) is None else to_strs(_v)
+    )
+    self.visible = (
+        None if (_v := g("visible")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.field = None if (_v := g("field")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.required = (
+        None if (_v := g("required")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_tracking_field_response(obj: CreateTrackingFieldResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.recommended_values).__class__ is not AbsentList or v:
+        d["recommended_values"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.visible) is not None:
+        d["visible"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.field) is not None:
+        d["field"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.required) is not None:
+        d["required"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateTrackingFieldResponse,
+    structure_create_tracking_field_response,
+    unstructure_create_tracking_field_response,
+)

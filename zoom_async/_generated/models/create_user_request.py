@@ -8,8 +8,22 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.create_user_request_action import CreateUserRequestAction
-from zoom_async._generated.models.user_info import UserInfo
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.user_info import (
+    UserInfo,
+    structure_user_info,
+    unstructure_user_info,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +42,49 @@ class CreateUserRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_CreateUserRequestAction_members: Any = CreateUserRequestAction._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["action", "user_info"])
+
+
+def structure_create_user_request(o: Any, _: Any = None) -> Any:
+    """A CreateUserRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(CreateUserRequest)
+    self.action = (
+        None
+        if (_v := o["action"]) is None
+        else (
+            _m
+            if (_m := _CreateUserRequestAction_members.get(_v, MISSING)) is not MISSING
+            else CreateUserRequestAction(_v)
+        )
+    )
+    self.user_info = ((_v := o["user_info"]), structure_user_info(_v))[1]
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_user_request(obj: CreateUserRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["action"] = (
+        None
+        if (v := obj.action) is None
+        else (v._value_ if v.__class__ is CreateUserRequestAction else unstructure(v))
+    )
+    d["user_info"] = (
+        None
+        if (v := obj.user_info) is None
+        else (unstructure_user_info(v) if v.__class__ is UserInfo else unstructure(v))
+    )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CreateUserRequest, structure_create_user_request, unstructure_create_user_request)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.user_info_type import UserInfoType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +44,57 @@ class CreateUserResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UserInfoType_members: Any = UserInfoType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["email", "first_name", "id", "last_name", "type"])
+
+
+def structure_create_user_response(o: Any, _: Any = None) -> Any:
+    """A CreateUserResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateUserResponse)
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.first_name = (
+        None if (_v := g("first_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _UserInfoType_members.get(_v, MISSING)) is not MISSING
+            else UserInfoType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_user_response(obj: CreateUserResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.first_name) is not None:
+        d["first_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is UserInfoType else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CreateUserResponse, structure_create_user_response, unstructure_create_user_response)

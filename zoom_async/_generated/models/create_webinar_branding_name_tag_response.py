@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +45,65 @@ class CreateWebinarBrandingNameTagResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["accent_color", "background_color", "id", "is_default", "name", "text_color"]
+)
+
+
+def structure_create_webinar_branding_name_tag_response(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarBrandingNameTagResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarBrandingNameTagResponse)
+    self.accent_color = (
+        None if (_v := g("accent_color")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.background_color = (
+        None
+        if (_v := g("background_color")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.text_color = (
+        None if (_v := g("text_color")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.is_default = (
+        None if (_v := g("is_default")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_branding_name_tag_response(
+    obj: CreateWebinarBrandingNameTagResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.accent_color) is not None:
+        d["accent_color"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.background_color) is not None:
+        d["background_color"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.text_color) is not None:
+        d["text_color"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.is_default) is not None:
+        d["is_default"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateWebinarBrandingNameTagResponse,
+    structure_create_webinar_branding_name_tag_response,
+    unstructure_create_webinar_branding_name_tag_response,
+)

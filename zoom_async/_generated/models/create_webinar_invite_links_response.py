@@ -9,8 +9,21 @@ import attrs
 
 from zoom_async._generated.models.create_meeting_invite_links_attendee import (
     CreateMeetingInviteLinksAttendee,
+    structure_create_meeting_invite_links_attendee,
+    unstructure_create_meeting_invite_links_attendee,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +40,58 @@ class CreateWebinarInviteLinksResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["attendees"])
+
+
+def structure_create_webinar_invite_links_response(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarInviteLinksResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarInviteLinksResponse)
+    self.attendees = (
+        AbsentList()
+        if (_v := g("attendees")) is None
+        else list(
+            map(
+                structure_create_meeting_invite_links_attendee,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_invite_links_response(
+    obj: CreateWebinarInviteLinksResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.attendees).__class__ is not AbsentList or v:
+        d["attendees"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_create_meeting_invite_links_attendee(_x)
+                    if _x.__class__ is CreateMeetingInviteLinksAttendee
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateWebinarInviteLinksResponse,
+    structure_create_webinar_invite_links_response,
+    unstructure_create_webinar_invite_links_response,
+)

@@ -11,7 +11,21 @@ import attrs
 from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
 from zoom_async._generated.models.recurrence_type import RecurrenceType
 from zoom_async._generated.models.week_day import WeekDay
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -42,3 +56,108 @@ class CreateWebinarRecurrence:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RecurrenceMonthlyWeek_members: Any = RecurrenceMonthlyWeek._value2member_map_
+_RecurrenceType_members: Any = RecurrenceType._value2member_map_
+_WeekDay_members: Any = WeekDay._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "end_date_time",
+        "end_times",
+        "monthly_day",
+        "monthly_week",
+        "monthly_week_day",
+        "repeat_interval",
+        "type",
+        "weekly_days",
+    ]
+)
+
+
+def structure_create_webinar_recurrence(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarRecurrence from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarRecurrence)
+    self.type_ = (
+        None
+        if (_v := o["type"]) is None
+        else (
+            _m
+            if (_m := _RecurrenceType_members.get(_v, MISSING)) is not MISSING
+            else RecurrenceType(_v)
+        )
+    )
+    self.end_date_time = (
+        None
+        if (_v := g("end_date_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.end_times = (
+        None if (_v := g("end_times")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.monthly_week = (
+        None
+        if (_v := g("monthly_week")) is None
+        else (
+            _m
+            if (_m := _RecurrenceMonthlyWeek_members.get(_v, MISSING)) is not MISSING
+            else RecurrenceMonthlyWeek(_v)
+        )
+    )
+    self.monthly_week_day = (
+        None
+        if (_v := g("monthly_week_day")) is None
+        else (_m if (_m := _WeekDay_members.get(_v, MISSING)) is not MISSING else WeekDay(_v))
+    )
+    self.repeat_interval = (
+        None
+        if (_v := g("repeat_interval")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.monthly_day = (
+        None if (_v := g("monthly_day")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.weekly_days = (
+        None if (_v := g("weekly_days")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_recurrence(obj: CreateWebinarRecurrence) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["type"] = (
+        None
+        if (v := obj.type_) is None
+        else (v._value_ if v.__class__ is RecurrenceType else unstructure(v))
+    )
+    if (v := obj.end_date_time) is not None:
+        d["end_date_time"] = unstructure(v)
+    if (v := obj.end_times) is not None:
+        d["end_times"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.monthly_week) is not None:
+        d["monthly_week"] = v._value_ if v.__class__ is RecurrenceMonthlyWeek else unstructure(v)
+    if (v := obj.monthly_week_day) is not None:
+        d["monthly_week_day"] = v._value_ if v.__class__ is WeekDay else unstructure(v)
+    if (v := obj.repeat_interval) is not None:
+        d["repeat_interval"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.monthly_day) is not None:
+        d["monthly_day"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.weekly_days) is not None:
+        d["weekly_days"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateWebinarRecurrence,
+    structure_create_webinar_recurrence,
+    unstructure_create_webinar_recurrence,
+)

@@ -8,8 +8,27 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.occurrence import Occurrence
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.occurrence import (
+    Occurrence,
+    structure_occurrence,
+    unstructure_occurrence,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +55,74 @@ class CreateWebinarRegistrantResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["id", "join_url", "occurrences", "registrant_id", "start_time", "topic"]
+)
+
+
+def structure_create_webinar_registrant_response(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarRegistrantResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarRegistrantResponse)
+    self.occurrences = (
+        AbsentList()
+        if (_v := g("occurrences")) is None
+        else list(map(structure_occurrence, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.registrant_id = (
+        None if (_v := g("registrant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_registrant_response(
+    obj: CreateWebinarRegistrantResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.occurrences).__class__ is not AbsentList or v:
+        d["occurrences"] = (
+            None
+            if v is None
+            else [
+                (unstructure_occurrence(_x) if _x.__class__ is Occurrence else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.registrant_id) is not None:
+        d["registrant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateWebinarRegistrantResponse,
+    structure_create_webinar_registrant_response,
+    unstructure_create_webinar_registrant_response,
+)

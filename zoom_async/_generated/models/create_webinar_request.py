@@ -8,11 +8,39 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.create_webinar_recurrence import CreateWebinarRecurrence
-from zoom_async._generated.models.create_webinar_setting import CreateWebinarSetting
+from zoom_async._generated.models.create_webinar_recurrence import (
+    CreateWebinarRecurrence,
+    structure_create_webinar_recurrence,
+    unstructure_create_webinar_recurrence,
+)
+from zoom_async._generated.models.create_webinar_setting import (
+    CreateWebinarSetting,
+    structure_create_webinar_setting,
+    unstructure_create_webinar_setting,
+)
 from zoom_async._generated.models.get_webinar_response_type import GetWebinarResponseType
-from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.tracking_field import (
+    TrackingField,
+    structure_tracking_field,
+    unstructure_tracking_field,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -61,3 +89,150 @@ class CreateWebinarRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetWebinarResponseType_members: Any = GetWebinarResponseType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "agenda",
+        "default_passcode",
+        "duration",
+        "is_simulive",
+        "password",
+        "record_file_id",
+        "recurrence",
+        "schedule_for",
+        "settings",
+        "start_time",
+        "template_id",
+        "timezone",
+        "topic",
+        "tracking_fields",
+        "transition_to_live",
+        "type",
+    ]
+)
+
+
+def structure_create_webinar_request(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarRequest)
+    self.settings = None if (_v := g("settings")) is None else structure_create_webinar_setting(_v)
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.record_file_id = (
+        None if (_v := g("record_file_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.schedule_for = (
+        None if (_v := g("schedule_for")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _GetWebinarResponseType_members.get(_v, MISSING)) is not MISSING
+            else GetWebinarResponseType(_v)
+        )
+    )
+    self.agenda = (
+        None if (_v := g("agenda")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.recurrence = (
+        None if (_v := g("recurrence")) is None else structure_create_webinar_recurrence(_v)
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.default_passcode = (
+        None
+        if (_v := g("default_passcode")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.tracking_fields = (
+        None
+        if (_v := g("tracking_fields")) is None
+        else list(map(structure_tracking_field, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.is_simulive = (
+        None if (_v := g("is_simulive")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.transition_to_live = (
+        None
+        if (_v := g("transition_to_live")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.template_id = (
+        None if (_v := g("template_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_request(obj: CreateWebinarRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_create_webinar_setting(v)
+            if v.__class__ is CreateWebinarSetting
+            else unstructure(v)
+        )
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.record_file_id) is not None:
+        d["record_file_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.schedule_for) is not None:
+        d["schedule_for"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is GetWebinarResponseType else unstructure(v)
+    if (v := obj.agenda) is not None:
+        d["agenda"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.recurrence) is not None:
+        d["recurrence"] = (
+            unstructure_create_webinar_recurrence(v)
+            if v.__class__ is CreateWebinarRecurrence
+            else unstructure(v)
+        )
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.default_passcode) is not None:
+        d["default_passcode"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.tracking_fields) is not None:
+        d["tracking_fields"] = [
+            (unstructure_tracking_field(_x) if _x.__class__ is TrackingField else unstructure(_x))
+            for _x in v
+        ]
+    if (v := obj.is_simulive) is not None:
+        d["is_simulive"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.transition_to_live) is not None:
+        d["transition_to_live"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.template_id) is not None:
+        d["template_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CreateWebinarRequest, structure_create_webinar_request, unstructure_create_webinar_request)

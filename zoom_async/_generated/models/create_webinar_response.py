@@ -11,12 +11,45 @@ import attrs
 from zoom_async._generated.models.get_meeting_by_id_response_creation_source import (
     GetMeetingByIdResponseCreationSource,
 )
-from zoom_async._generated.models.get_webinar_recurrence import GetWebinarRecurrence
+from zoom_async._generated.models.get_webinar_recurrence import (
+    GetWebinarRecurrence,
+    structure_get_webinar_recurrence,
+    unstructure_get_webinar_recurrence,
+)
 from zoom_async._generated.models.get_webinar_response_type import GetWebinarResponseType
-from zoom_async._generated.models.get_webinar_setting import GetWebinarSetting
-from zoom_async._generated.models.occurrence import Occurrence
-from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.get_webinar_setting import (
+    GetWebinarSetting,
+    structure_get_webinar_setting,
+    unstructure_get_webinar_setting,
+)
+from zoom_async._generated.models.occurrence import (
+    Occurrence,
+    structure_occurrence,
+    unstructure_occurrence,
+)
+from zoom_async._generated.models.tracking_field import (
+    TrackingField,
+    structure_tracking_field,
+    unstructure_tracking_field,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -85,3 +118,240 @@ class CreateWebinarResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetMeetingByIdResponseCreationSource_members: Any = (
+    GetMeetingByIdResponseCreationSource._value2member_map_
+)
+_GetWebinarResponseType_members: Any = GetWebinarResponseType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "agenda",
+        "created_at",
+        "creation_source",
+        "duration",
+        "encrypted_passcode",
+        "h323_passcode",
+        "host_email",
+        "host_id",
+        "id",
+        "is_simulive",
+        "join_url",
+        "occurrences",
+        "password",
+        "record_file_id",
+        "recurrence",
+        "registrants_confirmation_email",
+        "settings",
+        "start_time",
+        "start_url",
+        "template_id",
+        "timezone",
+        "topic",
+        "tracking_fields",
+        "transition_to_live",
+        "type",
+        "uuid",
+    ]
+)
+
+
+def structure_create_webinar_response(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarResponse)
+    self.occurrences = (
+        AbsentList()
+        if (_v := g("occurrences")) is None
+        else list(map(structure_occurrence, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.h323_passcode = (
+        None if (_v := g("h323_passcode")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.start_url = (
+        None if (_v := g("start_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.created_at = (
+        None
+        if (_v := g("created_at")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.record_file_id = (
+        None if (_v := g("record_file_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _GetWebinarResponseType_members.get(_v, MISSING)) is not MISSING
+            else GetWebinarResponseType(_v)
+        )
+    )
+    self.registrants_confirmation_email = (
+        None
+        if (_v := g("registrants_confirmation_email")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.host_email = (
+        None if (_v := g("host_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.settings = None if (_v := g("settings")) is None else structure_get_webinar_setting(_v)
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.agenda = (
+        None if (_v := g("agenda")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.recurrence = (
+        None if (_v := g("recurrence")) is None else structure_get_webinar_recurrence(_v)
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.tracking_fields = (
+        AbsentList()
+        if (_v := g("tracking_fields")) is None
+        else list(map(structure_tracking_field, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.is_simulive = (
+        None if (_v := g("is_simulive")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.creation_source = (
+        None
+        if (_v := g("creation_source")) is None
+        else (
+            _m
+            if (_m := _GetMeetingByIdResponseCreationSource_members.get(_v, MISSING)) is not MISSING
+            else GetMeetingByIdResponseCreationSource(_v)
+        )
+    )
+    self.transition_to_live = (
+        None
+        if (_v := g("transition_to_live")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.encrypted_passcode = (
+        None
+        if (_v := g("encrypted_passcode")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.template_id = (
+        None if (_v := g("template_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_response(obj: CreateWebinarResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.occurrences).__class__ is not AbsentList or v:
+        d["occurrences"] = (
+            None
+            if v is None
+            else [
+                (unstructure_occurrence(_x) if _x.__class__ is Occurrence else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.h323_passcode) is not None:
+        d["h323_passcode"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.start_url) is not None:
+        d["start_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.created_at) is not None:
+        d["created_at"] = unstructure(v)
+    if (v := obj.record_file_id) is not None:
+        d["record_file_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is GetWebinarResponseType else unstructure(v)
+    if (v := obj.registrants_confirmation_email) is not None:
+        d["registrants_confirmation_email"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.host_email) is not None:
+        d["host_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_get_webinar_setting(v)
+            if v.__class__ is GetWebinarSetting
+            else unstructure(v)
+        )
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.agenda) is not None:
+        d["agenda"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.recurrence) is not None:
+        d["recurrence"] = (
+            unstructure_get_webinar_recurrence(v)
+            if v.__class__ is GetWebinarRecurrence
+            else unstructure(v)
+        )
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.tracking_fields).__class__ is not AbsentList or v:
+        d["tracking_fields"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_tracking_field(_x)
+                    if _x.__class__ is TrackingField
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.is_simulive) is not None:
+        d["is_simulive"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.creation_source) is not None:
+        d["creation_source"] = (
+            v._value_ if v.__class__ is GetMeetingByIdResponseCreationSource else unstructure(v)
+        )
+    if (v := obj.transition_to_live) is not None:
+        d["transition_to_live"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.encrypted_passcode) is not None:
+        d["encrypted_passcode"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.template_id) is not None:
+        d["template_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateWebinarResponse, structure_create_webinar_response, unstructure_create_webinar_response
+)

@@ -9,29 +9,59 @@ import attrs
 
 from zoom_async._generated.models.attendees_and_panelists_reminder_email_notification import (
     AttendeesAndPanelistsReminderEmailNotification,
+    structure_attendees_and_panelists_reminder_email_notification,
+    unstructure_attendees_and_panelists_reminder_email_notification,
 )
 from zoom_async._generated.models.follow_up_absentees_email_notification import (
     FollowUpAbsenteesEmailNotification,
+    structure_follow_up_absentees_email_notification,
+    unstructure_follow_up_absentees_email_notification,
 )
 from zoom_async._generated.models.follow_up_attendees_email_notification import (
     FollowUpAttendeesEmailNotification,
+    structure_follow_up_attendees_email_notification,
+    unstructure_follow_up_attendees_email_notification,
 )
 from zoom_async._generated.models.get_webinar_setting_approval_type import (
     GetWebinarSettingApprovalType,
 )
 from zoom_async._generated.models.get_webinar_setting_question_and_answer import (
     GetWebinarSettingQuestionAndAnswer,
+    structure_get_webinar_setting_question_and_answer,
+    unstructure_get_webinar_setting_question_and_answer,
 )
 from zoom_async._generated.models.get_webinar_setting_registration_type import (
     GetWebinarSettingRegistrationType,
 )
-from zoom_async._generated.models.language_interpretation import LanguageInterpretation
+from zoom_async._generated.models.language_interpretation import (
+    LanguageInterpretation,
+    structure_language_interpretation,
+    unstructure_language_interpretation,
+)
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
 from zoom_async._generated.models.meeting_settings_auto_recording import (
     MeetingSettingsAutoRecording,
 )
-from zoom_async._generated.models.sign_language_interpretation import SignLanguageInterpretation
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.sign_language_interpretation import (
+    SignLanguageInterpretation,
+    structure_sign_language_interpretation,
+    unstructure_sign_language_interpretation,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -134,3 +164,416 @@ class CreateWebinarSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetWebinarSettingApprovalType_members: Any = GetWebinarSettingApprovalType._value2member_map_
+_GetWebinarSettingRegistrationType_members: Any = (
+    GetWebinarSettingRegistrationType._value2member_map_
+)
+_MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
+_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "add_audio_watermark",
+        "add_watermark",
+        "allow_host_control_participant_mute_state",
+        "allow_multiple_devices",
+        "alternative_host_update_polls",
+        "alternative_hosts",
+        "approval_type",
+        "attendees_and_panelists_reminder_email_notification",
+        "audio",
+        "audio_conference_info",
+        "authentication_domains",
+        "authentication_option",
+        "auto_recording",
+        "close_registration",
+        "contact_email",
+        "contact_name",
+        "email_in_attendee_report",
+        "email_language",
+        "enable_session_branding",
+        "enforce_login",
+        "enforce_login_domains",
+        "follow_up_absentees_email_notification",
+        "follow_up_attendees_email_notification",
+        "global_dial_in_countries",
+        "hd_video",
+        "hd_video_for_attendees",
+        "host_video",
+        "language_interpretation",
+        "meeting_authentication",
+        "on_demand",
+        "panelist_authentication",
+        "panelists_invitation_email_notification",
+        "panelists_video",
+        "post_webinar_survey",
+        "practice_session",
+        "question_and_answer",
+        "registrants_email_notification",
+        "registrants_restrict_number",
+        "registration_type",
+        "send_1080p_video_to_attendees",
+        "show_share_button",
+        "sign_language_interpretation",
+        "survey_url",
+    ]
+)
+
+
+def structure_create_webinar_setting(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarSetting)
+    self.post_webinar_survey = (
+        None
+        if (_v := g("post_webinar_survey")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.authentication_option = (
+        None
+        if (_v := g("authentication_option")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email_language = (
+        None if (_v := g("email_language")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.allow_host_control_participant_mute_state = (
+        None
+        if (_v := g("allow_host_control_participant_mute_state")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.sign_language_interpretation = (
+        None
+        if (_v := g("sign_language_interpretation")) is None
+        else structure_sign_language_interpretation(_v)
+    )
+    self.send_1080p_video_to_attendees = (
+        None
+        if (_v := g("send_1080p_video_to_attendees")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_share_button = (
+        None
+        if (_v := g("show_share_button")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.hd_video = (
+        None if (_v := g("hd_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.registration_type = (
+        None
+        if (_v := g("registration_type")) is None
+        else (
+            _m
+            if (_m := _GetWebinarSettingRegistrationType_members.get(_v, MISSING)) is not MISSING
+            else GetWebinarSettingRegistrationType(_v)
+        )
+    )
+    self.contact_email = (
+        None if (_v := g("contact_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.allow_multiple_devices = (
+        None
+        if (_v := g("allow_multiple_devices")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.survey_url = (
+        None if (_v := g("survey_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.alternative_hosts = (
+        None
+        if (_v := g("alternative_hosts")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.alternative_host_update_polls = (
+        None
+        if (_v := g("alternative_host_update_polls")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.follow_up_absentees_email_notification = (
+        None
+        if (_v := g("follow_up_absentees_email_notification")) is None
+        else structure_follow_up_absentees_email_notification(_v)
+    )
+    self.add_audio_watermark = (
+        None
+        if (_v := g("add_audio_watermark")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.audio = (
+        None
+        if (_v := g("audio")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsAudio_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAudio(_v)
+        )
+    )
+    self.practice_session = (
+        None
+        if (_v := g("practice_session")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enforce_login_domains = (
+        None
+        if (_v := g("enforce_login_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.global_dial_in_countries = (
+        None if (_v := g("global_dial_in_countries")) is None else to_strs(_v)
+    )
+    self.registrants_restrict_number = (
+        None
+        if (_v := g("registrants_restrict_number")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.question_and_answer = (
+        None
+        if (_v := g("question_and_answer")) is None
+        else structure_get_webinar_setting_question_and_answer(_v)
+    )
+    self.contact_name = (
+        None if (_v := g("contact_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.attendees_and_panelists_reminder_email_notification = (
+        None
+        if (_v := g("attendees_and_panelists_reminder_email_notification")) is None
+        else structure_attendees_and_panelists_reminder_email_notification(_v)
+    )
+    self.registrants_email_notification = (
+        None
+        if (_v := g("registrants_email_notification")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.approval_type = (
+        None
+        if (_v := g("approval_type")) is None
+        else (
+            _m
+            if (_m := _GetWebinarSettingApprovalType_members.get(_v, MISSING)) is not MISSING
+            else GetWebinarSettingApprovalType(_v)
+        )
+    )
+    self.close_registration = (
+        None
+        if (_v := g("close_registration")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_recording = (
+        None
+        if (_v := g("auto_recording")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAutoRecording(_v)
+        )
+    )
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.language_interpretation = (
+        None
+        if (_v := g("language_interpretation")) is None
+        else structure_language_interpretation(_v)
+    )
+    self.panelists_video = (
+        None
+        if (_v := g("panelists_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.add_watermark = (
+        None
+        if (_v := g("add_watermark")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enforce_login = (
+        None
+        if (_v := g("enforce_login")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.on_demand = (
+        None if (_v := g("on_demand")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.hd_video_for_attendees = (
+        None
+        if (_v := g("hd_video_for_attendees")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.panelists_invitation_email_notification = (
+        None
+        if (_v := g("panelists_invitation_email_notification")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.panelist_authentication = (
+        None
+        if (_v := g("panelist_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable_session_branding = (
+        None
+        if (_v := g("enable_session_branding")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.audio_conference_info = (
+        None
+        if (_v := g("audio_conference_info")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.authentication_domains = (
+        None
+        if (_v := g("authentication_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.follow_up_attendees_email_notification = (
+        None
+        if (_v := g("follow_up_attendees_email_notification")) is None
+        else structure_follow_up_attendees_email_notification(_v)
+    )
+    self.email_in_attendee_report = (
+        None
+        if (_v := g("email_in_attendee_report")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_setting(obj: CreateWebinarSetting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.post_webinar_survey) is not None:
+        d["post_webinar_survey"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.authentication_option) is not None:
+        d["authentication_option"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email_language) is not None:
+        d["email_language"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.allow_host_control_participant_mute_state) is not None:
+        d["allow_host_control_participant_mute_state"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.sign_language_interpretation) is not None:
+        d["sign_language_interpretation"] = (
+            unstructure_sign_language_interpretation(v)
+            if v.__class__ is SignLanguageInterpretation
+            else unstructure(v)
+        )
+    if (v := obj.send_1080p_video_to_attendees) is not None:
+        d["send_1080p_video_to_attendees"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_share_button) is not None:
+        d["show_share_button"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.hd_video) is not None:
+        d["hd_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.registration_type) is not None:
+        d["registration_type"] = (
+            v._value_ if v.__class__ is GetWebinarSettingRegistrationType else unstructure(v)
+        )
+    if (v := obj.contact_email) is not None:
+        d["contact_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.allow_multiple_devices) is not None:
+        d["allow_multiple_devices"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.survey_url) is not None:
+        d["survey_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.alternative_hosts) is not None:
+        d["alternative_hosts"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.alternative_host_update_polls) is not None:
+        d["alternative_host_update_polls"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.follow_up_absentees_email_notification) is not None:
+        d["follow_up_absentees_email_notification"] = (
+            unstructure_follow_up_absentees_email_notification(v)
+            if v.__class__ is FollowUpAbsenteesEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.add_audio_watermark) is not None:
+        d["add_audio_watermark"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.audio) is not None:
+        d["audio"] = v._value_ if v.__class__ is MeetingSettingsAudio else unstructure(v)
+    if (v := obj.practice_session) is not None:
+        d["practice_session"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enforce_login_domains) is not None:
+        d["enforce_login_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.global_dial_in_countries) is not None:
+        d["global_dial_in_countries"] = [
+            (_x if _x.__class__ is str else unstructure(_x)) for _x in v
+        ]
+    if (v := obj.registrants_restrict_number) is not None:
+        d["registrants_restrict_number"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.question_and_answer) is not None:
+        d["question_and_answer"] = (
+            unstructure_get_webinar_setting_question_and_answer(v)
+            if v.__class__ is GetWebinarSettingQuestionAndAnswer
+            else unstructure(v)
+        )
+    if (v := obj.contact_name) is not None:
+        d["contact_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.attendees_and_panelists_reminder_email_notification) is not None:
+        d["attendees_and_panelists_reminder_email_notification"] = (
+            unstructure_attendees_and_panelists_reminder_email_notification(v)
+            if v.__class__ is AttendeesAndPanelistsReminderEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.registrants_email_notification) is not None:
+        d["registrants_email_notification"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.approval_type) is not None:
+        d["approval_type"] = (
+            v._value_ if v.__class__ is GetWebinarSettingApprovalType else unstructure(v)
+        )
+    if (v := obj.close_registration) is not None:
+        d["close_registration"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_recording) is not None:
+        d["auto_recording"] = (
+            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
+        )
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.language_interpretation) is not None:
+        d["language_interpretation"] = (
+            unstructure_language_interpretation(v)
+            if v.__class__ is LanguageInterpretation
+            else unstructure(v)
+        )
+    if (v := obj.panelists_video) is not None:
+        d["panelists_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.add_watermark) is not None:
+        d["add_watermark"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enforce_login) is not None:
+        d["enforce_login"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.on_demand) is not None:
+        d["on_demand"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.hd_video_for_attendees) is not None:
+        d["hd_video_for_attendees"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.panelists_invitation_email_notification) is not None:
+        d["panelists_invitation_email_notification"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.panelist_authentication) is not None:
+        d["panelist_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable_session_branding) is not None:
+        d["enable_session_branding"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.audio_conference_info) is not None:
+        d["audio_conference_info"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.authentication_domains) is not None:
+        d["authentication_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.follow_up_attendees_email_notification) is not None:
+        d["follow_up_attendees_email_notification"] = (
+            unstructure_follow_up_attendees_email_notification(v)
+            if v.__class__ is FollowUpAttendeesEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.email_in_attendee_report) is not None:
+        d["email_in_attendee_report"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(CreateWebinarSetting, structure_create_webinar_setting, unstructure_create_webinar_setting)

@@ -7,7 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +42,55 @@ class CreateWebinarTemplateRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["name", "overwrite", "save_recurrence", "webinar_id"])
+
+
+def structure_create_webinar_template_request(o: Any, _: Any = None) -> Any:
+    """A CreateWebinarTemplateRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(CreateWebinarTemplateRequest)
+    self.save_recurrence = (
+        None
+        if (_v := g("save_recurrence")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_id = (
+        None if (_v := g("webinar_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.overwrite = (
+        None if (_v := g("overwrite")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_create_webinar_template_request(
+    obj: CreateWebinarTemplateRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.save_recurrence) is not None:
+        d["save_recurrence"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_id) is not None:
+        d["webinar_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.overwrite) is not None:
+        d["overwrite"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    CreateWebinarTemplateRequest,
+    structure_create_webinar_template_request,
+    unstructure_create_webinar_template_request,
+)

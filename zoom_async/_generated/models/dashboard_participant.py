@@ -8,7 +8,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.audio_call import AudioCall
+from zoom_async._generated.models.audio_call import (
+    AudioCall,
+    structure_audio_call,
+    unstructure_audio_call,
+)
 from zoom_async._generated.models.dashboard_participant_audio_quality import (
     DashboardParticipantAudioQuality,
 )
@@ -27,7 +31,25 @@ from zoom_async._generated.models.dashboard_participant_status import DashboardP
 from zoom_async._generated.models.dashboard_participant_video_quality import (
     DashboardParticipantVideoQuality,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -128,3 +150,382 @@ class DashboardParticipant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_DashboardParticipantAudioQuality_members: Any = DashboardParticipantAudioQuality._value2member_map_
+_DashboardParticipantDevice_members: Any = DashboardParticipantDevice._value2member_map_
+_DashboardParticipantLeaveReason_members: Any = DashboardParticipantLeaveReason._value2member_map_
+_DashboardParticipantNetworkType_members: Any = DashboardParticipantNetworkType._value2member_map_
+_DashboardParticipantRole_members: Any = DashboardParticipantRole._value2member_map_
+_DashboardParticipantScreenShareQuality_members: Any = (
+    DashboardParticipantScreenShareQuality._value2member_map_
+)
+_DashboardParticipantStatus_members: Any = DashboardParticipantStatus._value2member_map_
+_DashboardParticipantVideoQuality_members: Any = DashboardParticipantVideoQuality._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "audio_call",
+        "audio_quality",
+        "bo_mtg_id",
+        "camera",
+        "connection_type",
+        "customer_key",
+        "data_center",
+        "device",
+        "device_name",
+        "domain",
+        "email",
+        "from_sip_uri",
+        "full_data_center",
+        "harddisk_id",
+        "id",
+        "in_room_participants",
+        "internal_ip_addresses",
+        "ip_address",
+        "join_time",
+        "leave_reason",
+        "leave_time",
+        "location",
+        "mac_addr",
+        "microphone",
+        "network_type",
+        "os",
+        "os_version",
+        "participant_user_id",
+        "pc_name",
+        "recording",
+        "registrant_id",
+        "role",
+        "screen_share_quality",
+        "share_application",
+        "share_desktop",
+        "share_whiteboard",
+        "sip_uri",
+        "speaker",
+        "status",
+        "user_id",
+        "user_name",
+        "version",
+        "video_quality",
+    ]
+)
+
+
+def structure_dashboard_participant(o: Any, _: Any = None) -> Any:
+    """A DashboardParticipant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(DashboardParticipant)
+    self.audio_quality = (
+        None
+        if (_v := g("audio_quality")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantAudioQuality_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantAudioQuality(_v)
+        )
+    )
+    self.camera = (
+        None if (_v := g("camera")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.connection_type = (
+        None
+        if (_v := g("connection_type")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.customer_key = (
+        None if (_v := g("customer_key")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.data_center = (
+        None if (_v := g("data_center")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device = (
+        None
+        if (_v := g("device")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantDevice_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantDevice(_v)
+        )
+    )
+    self.domain = (
+        None if (_v := g("domain")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.from_sip_uri = (
+        None if (_v := g("from_sip_uri")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.full_data_center = (
+        None
+        if (_v := g("full_data_center")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.harddisk_id = (
+        None if (_v := g("harddisk_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.in_room_participants = (
+        None
+        if (_v := g("in_room_participants")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.internal_ip_addresses = (
+        AbsentList() if (_v := g("internal_ip_addresses")) is None else to_strs(_v)
+    )
+    self.ip_address = (
+        None if (_v := g("ip_address")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.join_time = (
+        None
+        if (_v := g("join_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.leave_reason = (
+        None
+        if (_v := g("leave_reason")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantLeaveReason_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantLeaveReason(_v)
+        )
+    )
+    self.leave_time = (
+        None
+        if (_v := g("leave_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.location = (
+        None if (_v := g("location")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.mac_addr = (
+        None if (_v := g("mac_addr")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.microphone = (
+        None if (_v := g("microphone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.network_type = (
+        None
+        if (_v := g("network_type")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantNetworkType_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantNetworkType(_v)
+        )
+    )
+    self.participant_user_id = (
+        None
+        if (_v := g("participant_user_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.pc_name = (
+        None if (_v := g("pc_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.recording = (
+        None if (_v := g("recording")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.registrant_id = (
+        None if (_v := g("registrant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.role = (
+        None
+        if (_v := g("role")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantRole_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantRole(_v)
+        )
+    )
+    self.screen_share_quality = (
+        None
+        if (_v := g("screen_share_quality")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantScreenShareQuality_members.get(_v, MISSING))
+            is not MISSING
+            else DashboardParticipantScreenShareQuality(_v)
+        )
+    )
+    self.share_application = (
+        None
+        if (_v := g("share_application")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.share_desktop = (
+        None
+        if (_v := g("share_desktop")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.share_whiteboard = (
+        None
+        if (_v := g("share_whiteboard")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.sip_uri = (
+        None if (_v := g("sip_uri")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.speaker = (
+        None if (_v := g("speaker")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantStatus_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantStatus(_v)
+        )
+    )
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.version = (
+        None if (_v := g("version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.video_quality = (
+        None
+        if (_v := g("video_quality")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantVideoQuality_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantVideoQuality(_v)
+        )
+    )
+    self.bo_mtg_id = (
+        None if (_v := g("bo_mtg_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.audio_call = (
+        AbsentList()
+        if (_v := g("audio_call")) is None
+        else list(map(structure_audio_call, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.os = None if (_v := g("os")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.os_version = (
+        None if (_v := g("os_version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_name = (
+        None if (_v := g("device_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_dashboard_participant(obj: DashboardParticipant) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_quality) is not None:
+        d["audio_quality"] = (
+            v._value_ if v.__class__ is DashboardParticipantAudioQuality else unstructure(v)
+        )
+    if (v := obj.camera) is not None:
+        d["camera"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.connection_type) is not None:
+        d["connection_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.customer_key) is not None:
+        d["customer_key"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.data_center) is not None:
+        d["data_center"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device) is not None:
+        d["device"] = v._value_ if v.__class__ is DashboardParticipantDevice else unstructure(v)
+    if (v := obj.domain) is not None:
+        d["domain"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.from_sip_uri) is not None:
+        d["from_sip_uri"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.full_data_center) is not None:
+        d["full_data_center"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.harddisk_id) is not None:
+        d["harddisk_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.in_room_participants) is not None:
+        d["in_room_participants"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.internal_ip_addresses).__class__ is not AbsentList or v:
+        d["internal_ip_addresses"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.ip_address) is not None:
+        d["ip_address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.join_time) is not None:
+        d["join_time"] = unstructure(v)
+    if (v := obj.leave_reason) is not None:
+        d["leave_reason"] = (
+            v._value_ if v.__class__ is DashboardParticipantLeaveReason else unstructure(v)
+        )
+    if (v := obj.leave_time) is not None:
+        d["leave_time"] = unstructure(v)
+    if (v := obj.location) is not None:
+        d["location"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.mac_addr) is not None:
+        d["mac_addr"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.microphone) is not None:
+        d["microphone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.network_type) is not None:
+        d["network_type"] = (
+            v._value_ if v.__class__ is DashboardParticipantNetworkType else unstructure(v)
+        )
+    if (v := obj.participant_user_id) is not None:
+        d["participant_user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pc_name) is not None:
+        d["pc_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.recording) is not None:
+        d["recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.registrant_id) is not None:
+        d["registrant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.role) is not None:
+        d["role"] = v._value_ if v.__class__ is DashboardParticipantRole else unstructure(v)
+    if (v := obj.screen_share_quality) is not None:
+        d["screen_share_quality"] = (
+            v._value_ if v.__class__ is DashboardParticipantScreenShareQuality else unstructure(v)
+        )
+    if (v := obj.share_application) is not None:
+        d["share_application"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.share_desktop) is not None:
+        d["share_desktop"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.share_whiteboard) is not None:
+        d["share_whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.sip_uri) is not None:
+        d["sip_uri"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.speaker) is not None:
+        d["speaker"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is DashboardParticipantStatus else unstructure(v)
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.version) is not None:
+        d["version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.video_quality) is not None:
+        d["video_quality"] = (
+            v._value_ if v.__class__ is DashboardParticipantVideoQuality else unstructure(v)
+        )
+    if (v := obj.bo_mtg_id) is not None:
+        d["bo_mtg_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.audio_call).__class__ is not AbsentList or v:
+        d["audio_call"] = (
+            None
+            if v is None
+            else [
+                (unstructure_audio_call(_x) if _x.__class__ is AudioCall else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.os) is not None:
+        d["os"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.os_version) is not None:
+        d["os_version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_name) is not None:
+        d["device_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(DashboardParticipant, structure_dashboard_participant, unstructure_dashboard_participant)

@@ -8,7 +8,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +44,56 @@ class Date:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["date", "meeting_minutes", "meetings", "new_users", "participants"]
+)
+
+
+def structure_date(o: Any, _: Any = None) -> Any:
+    """A Date from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Date)
+    self.date = None if (_v := g("date")) is None else to_date(_v)
+    self.meeting_minutes = (
+        None
+        if (_v := g("meeting_minutes")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.meetings = (
+        None if (_v := g("meetings")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.new_users = (
+        None if (_v := g("new_users")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.participants = (
+        None if (_v := g("participants")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_date(obj: Date) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.date) is not None:
+        d["date"] = unstructure(v)
+    if (v := obj.meeting_minutes) is not None:
+        d["meeting_minutes"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meetings) is not None:
+        d["meetings"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.new_users) is not None:
+        d["new_users"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.participants) is not None:
+        d["participants"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Date, structure_date, unstructure_date)

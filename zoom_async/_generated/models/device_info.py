@@ -7,9 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.device_info_policy import DeviceInfoPolicy
+from zoom_async._generated.models.device_info_policy import (
+    DeviceInfoPolicy,
+    structure_device_info_policy,
+    unstructure_device_info_policy,
+)
 from zoom_async._generated.models.device_info_status import DeviceInfoStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +51,66 @@ class DeviceInfo:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_DeviceInfoStatus_members: Any = DeviceInfoStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    ["device_id", "device_type", "model", "policy", "status", "vendor"]
+)
+
+
+def structure_device_info(o: Any, _: Any = None) -> Any:
+    """A DeviceInfo from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(DeviceInfo)
+    self.device_id = (
+        None if (_v := g("device_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.vendor = (
+        None if (_v := g("vendor")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_type = (
+        None if (_v := g("device_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.model = None if (_v := g("model")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _DeviceInfoStatus_members.get(_v, MISSING)) is not MISSING
+            else DeviceInfoStatus(_v)
+        )
+    )
+    self.policy = None if (_v := g("policy")) is None else structure_device_info_policy(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_device_info(obj: DeviceInfo) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.device_id) is not None:
+        d["device_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.vendor) is not None:
+        d["vendor"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_type) is not None:
+        d["device_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.model) is not None:
+        d["model"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is DeviceInfoStatus else unstructure(v)
+    if (v := obj.policy) is not None:
+        d["policy"] = (
+            unstructure_device_info_policy(v) if v.__class__ is DeviceInfoPolicy else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(DeviceInfo, structure_device_info, unstructure_device_info)

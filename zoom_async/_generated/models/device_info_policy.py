@@ -7,9 +7,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.call_control import CallControl
-from zoom_async._generated.models.hot_desking import HotDesking
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.call_control import (
+    CallControl,
+    structure_call_control,
+    unstructure_call_control,
+)
+from zoom_async._generated.models.hot_desking import (
+    HotDesking,
+    structure_hot_desking,
+    unstructure_hot_desking,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +45,39 @@ class DeviceInfoPolicy:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["call_control", "hot_desking"])
+
+
+def structure_device_info_policy(o: Any, _: Any = None) -> Any:
+    """A DeviceInfoPolicy from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(DeviceInfoPolicy)
+    self.call_control = None if (_v := g("call_control")) is None else structure_call_control(_v)
+    self.hot_desking = None if (_v := g("hot_desking")) is None else structure_hot_desking(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_device_info_policy(obj: DeviceInfoPolicy) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.call_control) is not None:
+        d["call_control"] = (
+            unstructure_call_control(v) if v.__class__ is CallControl else unstructure(v)
+        )
+    if (v := obj.hot_desking) is not None:
+        d["hot_desking"] = (
+            unstructure_hot_desking(v) if v.__class__ is HotDesking else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(DeviceInfoPolicy, structure_device_info_policy, unstructure_device_info_policy)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,40 @@ class DialInNumber:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["code", "number", "type"])
+
+
+def structure_dial_in_number(o: Any, _: Any = None) -> Any:
+    """A DialInNumber from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(DialInNumber)
+    self.number = (
+        None if (_v := g("number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.code = None if (_v := g("code")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = None if (_v := g("type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_dial_in_number(obj: DialInNumber) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.number) is not None:
+        d["number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.code) is not None:
+        d["code"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(DialInNumber, structure_dial_in_number, unstructure_dial_in_number)

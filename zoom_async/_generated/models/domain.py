@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,39 @@ class Domain:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["domain", "status"])
+
+
+def structure_domain(o: Any, _: Any = None) -> Any:
+    """A Domain from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Domain)
+    self.domain = (
+        None if (_v := g("domain")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None if (_v := g("status")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_domain(obj: Domain) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.domain) is not None:
+        d["domain"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Domain, structure_domain, unstructure_domain)

@@ -7,7 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +42,48 @@ class EditedSummary:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["next_steps", "summary_details", "summary_overview"])
+
+
+def structure_edited_summary(o: Any, _: Any = None) -> Any:
+    """A EditedSummary from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(EditedSummary)
+    self.summary_overview = (
+        None
+        if (_v := g("summary_overview")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_details = (
+        None
+        if (_v := g("summary_details")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.next_steps = AbsentList() if (_v := g("next_steps")) is None else to_strs(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_edited_summary(obj: EditedSummary) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.summary_overview) is not None:
+        d["summary_overview"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_details) is not None:
+        d["summary_details"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.next_steps).__class__ is not AbsentList or v:
+        d["next_steps"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(EditedSummary, structure_edited_summary, unstructure_edited_summary)

@@ -7,8 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.server import Server
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.server import Server, structure_server, unstructure_server
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -47,3 +58,106 @@ class EnableSipPhoneResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "authorization_name",
+        "display_number",
+        "domain",
+        "password",
+        "phone_id",
+        "registration_expire_time",
+        "server",
+        "server_2",
+        "server_3",
+        "user_email",
+        "user_name",
+        "voice_mail",
+    ]
+)
+
+
+def structure_enable_sip_phone_response(o: Any, _: Any = None) -> Any:
+    """A EnableSipPhoneResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(EnableSipPhoneResponse)
+    self.server = None if (_v := g("server")) is None else structure_server(_v)
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.server_3 = None if (_v := g("server_3")) is None else structure_server(_v)
+    self.voice_mail = (
+        None if (_v := g("voice_mail")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.server_2 = None if (_v := g("server_2")) is None else structure_server(_v)
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.domain = (
+        None if (_v := g("domain")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.display_number = (
+        None if (_v := g("display_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.authorization_name = (
+        None
+        if (_v := g("authorization_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.phone_id = (
+        None if (_v := g("phone_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.registration_expire_time = (
+        None
+        if (_v := g("registration_expire_time")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_enable_sip_phone_response(obj: EnableSipPhoneResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.server) is not None:
+        d["server"] = unstructure_server(v) if v.__class__ is Server else unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.server_3) is not None:
+        d["server_3"] = unstructure_server(v) if v.__class__ is Server else unstructure(v)
+    if (v := obj.voice_mail) is not None:
+        d["voice_mail"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.server_2) is not None:
+        d["server_2"] = unstructure_server(v) if v.__class__ is Server else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.domain) is not None:
+        d["domain"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.display_number) is not None:
+        d["display_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.authorization_name) is not None:
+        d["authorization_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.phone_id) is not None:
+        d["phone_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.registration_expire_time) is not None:
+        d["registration_expire_time"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    EnableSipPhoneResponse,
+    structure_enable_sip_phone_response,
+    unstructure_enable_sip_phone_response,
+)

@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.error_detail import ErrorDetail
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.error_detail import (
+    ErrorDetail,
+    structure_error_detail,
+    unstructure_error_detail,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +46,51 @@ class Error:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["code", "errors", "message"])
+
+
+def structure_error(o: Any, _: Any = None) -> Any:
+    """A Error from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Error)
+    self.code = None if (_v := g("code")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.message = (
+        None if (_v := g("message")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.errors = (
+        AbsentList()
+        if (_v := g("errors")) is None
+        else list(map(structure_error_detail, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_error(obj: Error) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.code) is not None:
+        d["code"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.message) is not None:
+        d["message"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.errors).__class__ is not AbsentList or v:
+        d["errors"] = (
+            None
+            if v is None
+            else [
+                (unstructure_error_detail(_x) if _x.__class__ is ErrorDetail else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Error, structure_error, unstructure_error)

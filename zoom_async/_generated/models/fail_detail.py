@@ -8,7 +8,19 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.fail_detail_reason import FailDetailReason
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +39,46 @@ class FailDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_FailDetailReason_members: Any = FailDetailReason._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["reason", "user_ids"])
+
+
+def structure_fail_detail(o: Any, _: Any = None) -> Any:
+    """A FailDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(FailDetail)
+    self.user_ids = AbsentList() if (_v := g("user_ids")) is None else to_strs(_v)
+    self.reason = (
+        None
+        if (_v := g("reason")) is None
+        else (
+            _m
+            if (_m := _FailDetailReason_members.get(_v, MISSING)) is not MISSING
+            else FailDetailReason(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_fail_detail(obj: FailDetail) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.user_ids).__class__ is not AbsentList or v:
+        d["user_ids"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.reason) is not None:
+        d["reason"] = v._value_ if v.__class__ is FailDetailReason else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(FailDetail, structure_fail_detail, unstructure_fail_detail)

@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.follow_up_attendees_email_notification_type import (
     FollowUpAttendeesEmailNotificationType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +42,57 @@ class FollowUpAttendeesEmailNotification:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_FollowUpAttendeesEmailNotificationType_members: Any = (
+    FollowUpAttendeesEmailNotificationType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["enable", "type"])
+
+
+def structure_follow_up_attendees_email_notification(o: Any, _: Any = None) -> Any:
+    """A FollowUpAttendeesEmailNotification from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(FollowUpAttendeesEmailNotification)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _FollowUpAttendeesEmailNotificationType_members.get(_v, MISSING))
+            is not MISSING
+            else FollowUpAttendeesEmailNotificationType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_follow_up_attendees_email_notification(
+    obj: FollowUpAttendeesEmailNotification,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = (
+            v._value_ if v.__class__ is FollowUpAttendeesEmailNotificationType else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    FollowUpAttendeesEmailNotification,
+    structure_follow_up_attendees_email_notification,
+    unstructure_follow_up_attendees_email_notification,
+)

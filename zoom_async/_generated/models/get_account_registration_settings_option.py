@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,72 @@ class GetAccountRegistrationSettingsOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_participants_to_join_from_multiple_devices",
+        "close_registration",
+        "host_email_notification",
+        "show_social_share_buttons",
+    ]
+)
+
+
+def structure_get_account_registration_settings_option(o: Any, _: Any = None) -> Any:
+    """A GetAccountRegistrationSettingsOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountRegistrationSettingsOption)
+    self.host_email_notification = (
+        None
+        if (_v := g("host_email_notification")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.close_registration = (
+        None
+        if (_v := g("close_registration")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_participants_to_join_from_multiple_devices = (
+        None
+        if (_v := g("allow_participants_to_join_from_multiple_devices")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_social_share_buttons = (
+        None
+        if (_v := g("show_social_share_buttons")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_registration_settings_option(
+    obj: GetAccountRegistrationSettingsOption,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.host_email_notification) is not None:
+        d["host_email_notification"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.close_registration) is not None:
+        d["close_registration"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_participants_to_join_from_multiple_devices) is not None:
+        d["allow_participants_to_join_from_multiple_devices"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.show_social_share_buttons) is not None:
+        d["show_social_share_buttons"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountRegistrationSettingsOption,
+    structure_get_account_registration_settings_option,
+    unstructure_get_account_registration_settings_option,
+)

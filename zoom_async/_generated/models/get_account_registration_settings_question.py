@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.registrant_question_field_name import RegistrantQuestionFieldName
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,59 @@ class GetAccountRegistrationSettingsQuestion:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RegistrantQuestionFieldName_members: Any = RegistrantQuestionFieldName._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["field_name", "required", "selected"])
+
+
+def structure_get_account_registration_settings_question(o: Any, _: Any = None) -> Any:
+    """A GetAccountRegistrationSettingsQuestion from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountRegistrationSettingsQuestion)
+    self.field_name = (
+        None
+        if (_v := g("field_name")) is None
+        else (
+            _m
+            if (_m := _RegistrantQuestionFieldName_members.get(_v, MISSING)) is not MISSING
+            else RegistrantQuestionFieldName(_v)
+        )
+    )
+    self.required = (
+        None if (_v := g("required")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.selected = (
+        None if (_v := g("selected")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_registration_settings_question(
+    obj: GetAccountRegistrationSettingsQuestion,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.field_name) is not None:
+        d["field_name"] = (
+            v._value_ if v.__class__ is RegistrantQuestionFieldName else unstructure(v)
+        )
+    if (v := obj.required) is not None:
+        d["required"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.selected) is not None:
+        d["selected"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountRegistrationSettingsQuestion,
+    structure_get_account_registration_settings_question,
+    unstructure_get_account_registration_settings_question,
+)

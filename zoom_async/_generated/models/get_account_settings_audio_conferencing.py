@@ -9,8 +9,19 @@ import attrs
 
 from zoom_async._generated.models.toll_free_and_fee_based_toll_call import (
     TollFreeAndFeeBasedTollCall,
+    structure_toll_free_and_fee_based_toll_call,
+    unstructure_toll_free_and_fee_based_toll_call,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +38,46 @@ class GetAccountSettingsAudioConferencing:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["toll_free_and_fee_based_toll_call"])
+
+
+def structure_get_account_settings_audio_conferencing(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsAudioConferencing from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsAudioConferencing)
+    self.toll_free_and_fee_based_toll_call = (
+        None
+        if (_v := g("toll_free_and_fee_based_toll_call")) is None
+        else structure_toll_free_and_fee_based_toll_call(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_audio_conferencing(
+    obj: GetAccountSettingsAudioConferencing,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.toll_free_and_fee_based_toll_call) is not None:
+        d["toll_free_and_fee_based_toll_call"] = (
+            unstructure_toll_free_and_fee_based_toll_call(v)
+            if v.__class__ is TollFreeAndFeeBasedTollCall
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsAudioConferencing,
+    structure_get_account_settings_audio_conferencing,
+    unstructure_get_account_settings_audio_conferencing,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +48,102 @@ class GetAccountSettingsEmailNotification:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "alternative_host_reminder",
+        "cancel_meeting_reminder",
+        "cloud_recording_available_reminder",
+        "jbh_reminder",
+        "low_host_count_reminder",
+        "recording_available_reminder_alternative_hosts",
+        "recording_available_reminder_schedulers",
+        "schedule_for_reminder",
+    ]
+)
+
+
+def structure_get_account_settings_email_notification(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsEmailNotification from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsEmailNotification)
+    self.alternative_host_reminder = (
+        None
+        if (_v := g("alternative_host_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cancel_meeting_reminder = (
+        None
+        if (_v := g("cancel_meeting_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cloud_recording_available_reminder = (
+        None
+        if (_v := g("cloud_recording_available_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.jbh_reminder = (
+        None if (_v := g("jbh_reminder")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.low_host_count_reminder = (
+        None
+        if (_v := g("low_host_count_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_available_reminder_alternative_hosts = (
+        None
+        if (_v := g("recording_available_reminder_alternative_hosts")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_available_reminder_schedulers = (
+        None
+        if (_v := g("recording_available_reminder_schedulers")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.schedule_for_reminder = (
+        None
+        if (_v := g("schedule_for_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_email_notification(
+    obj: GetAccountSettingsEmailNotification,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.alternative_host_reminder) is not None:
+        d["alternative_host_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cancel_meeting_reminder) is not None:
+        d["cancel_meeting_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cloud_recording_available_reminder) is not None:
+        d["cloud_recording_available_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.jbh_reminder) is not None:
+        d["jbh_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.low_host_count_reminder) is not None:
+        d["low_host_count_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_available_reminder_alternative_hosts) is not None:
+        d["recording_available_reminder_alternative_hosts"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.recording_available_reminder_schedulers) is not None:
+        d["recording_available_reminder_schedulers"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.schedule_for_reminder) is not None:
+        d["schedule_for_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsEmailNotification,
+    structure_get_account_settings_email_notification,
+    unstructure_get_account_settings_email_notification,
+)

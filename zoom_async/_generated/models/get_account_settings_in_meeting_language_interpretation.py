@@ -10,7 +10,21 @@ import attrs
 from zoom_async._generated.models.get_account_settings_in_meeting_language_interpretation_language import (
     GetAccountSettingsInMeetingLanguageInterpretationLanguage,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -39,3 +53,114 @@ class GetAccountSettingsInMeetingLanguageInterpretation:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsInMeetingLanguageInterpretationLanguage_members: Any = (
+    GetAccountSettingsInMeetingLanguageInterpretationLanguage._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_participants_to_speak_in_listening_channel",
+        "allow_up_to_25_custom_languages_when_scheduling_meetings",
+        "custom_languages",
+        "enable",
+        "enable_language_interpretation_by_default",
+        "languages",
+    ]
+)
+
+
+def structure_get_account_settings_in_meeting_language_interpretation(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsInMeetingLanguageInterpretation from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsInMeetingLanguageInterpretation)
+    self.custom_languages = AbsentList() if (_v := g("custom_languages")) is None else to_strs(_v)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable_language_interpretation_by_default = (
+        None
+        if (_v := g("enable_language_interpretation_by_default")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_participants_to_speak_in_listening_channel = (
+        None
+        if (_v := g("allow_participants_to_speak_in_listening_channel")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_up_to_25_custom_languages_when_scheduling_meetings = (
+        None
+        if (_v := g("allow_up_to_25_custom_languages_when_scheduling_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.languages = (
+        AbsentList()
+        if (_v := g("languages")) is None
+        else [
+            (
+                _m
+                if (
+                    _m := _GetAccountSettingsInMeetingLanguageInterpretationLanguage_members.get(
+                        _x, MISSING
+                    )
+                )
+                is not MISSING
+                else GetAccountSettingsInMeetingLanguageInterpretationLanguage(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_in_meeting_language_interpretation(
+    obj: GetAccountSettingsInMeetingLanguageInterpretation,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.custom_languages).__class__ is not AbsentList or v:
+        d["custom_languages"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable_language_interpretation_by_default) is not None:
+        d["enable_language_interpretation_by_default"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_participants_to_speak_in_listening_channel) is not None:
+        d["allow_participants_to_speak_in_listening_channel"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_up_to_25_custom_languages_when_scheduling_meetings) is not None:
+        d["allow_up_to_25_custom_languages_when_scheduling_meetings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.languages).__class__ is not AbsentList or v:
+        d["languages"] = (
+            None
+            if v is None
+            else [
+                (
+                    _x._value_
+                    if _x.__class__ is GetAccountSettingsInMeetingLanguageInterpretationLanguage
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsInMeetingLanguageInterpretation,
+    structure_get_account_settings_in_meeting_language_interpretation,
+    unstructure_get_account_settings_in_meeting_language_interpretation,
+)

@@ -10,7 +10,20 @@ import attrs
 from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation_language import (
     GetAccountSettingsInMeetingSignLanguageInterpretationLanguage,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +48,86 @@ class GetAccountSettingsInMeetingSignLanguageInterpretation:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsInMeetingSignLanguageInterpretationLanguage_members: Any = (
+    GetAccountSettingsInMeetingSignLanguageInterpretationLanguage._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["custom_languages", "enable", "enable_sign_language_interpretation_by_default", "languages"]
+)
+
+
+def structure_get_account_settings_in_meeting_sign_language_interpretation(
+    o: Any, _: Any = None
+) -> Any:
+    """A GetAccountSettingsInMeetingSignLanguageInterpretation from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsInMeetingSignLanguageInterpretation)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable_sign_language_interpretation_by_default = (
+        None
+        if (_v := g("enable_sign_language_interpretation_by_default")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.languages = (
+        None
+        if (_v := g("languages")) is None
+        else [
+            (
+                _m
+                if (
+                    _m
+                    := _GetAccountSettingsInMeetingSignLanguageInterpretationLanguage_members.get(
+                        _x, MISSING
+                    )
+                )
+                is not MISSING
+                else GetAccountSettingsInMeetingSignLanguageInterpretationLanguage(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.custom_languages = None if (_v := g("custom_languages")) is None else to_strs(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_in_meeting_sign_language_interpretation(
+    obj: GetAccountSettingsInMeetingSignLanguageInterpretation,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable_sign_language_interpretation_by_default) is not None:
+        d["enable_sign_language_interpretation_by_default"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.languages) is not None:
+        d["languages"] = [
+            (
+                _x._value_
+                if _x.__class__ is GetAccountSettingsInMeetingSignLanguageInterpretationLanguage
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.custom_languages) is not None:
+        d["custom_languages"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsInMeetingSignLanguageInterpretation,
+    structure_get_account_settings_in_meeting_sign_language_interpretation,
+    unstructure_get_account_settings_in_meeting_sign_language_interpretation,
+)

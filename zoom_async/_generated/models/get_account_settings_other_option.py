@@ -13,8 +13,23 @@ from zoom_async._generated.models.get_account_settings_other_option_meeting_qos_
 from zoom_async._generated.models.get_account_settings_other_option_use_cdn import (
     GetAccountSettingsOtherOptionUseCdn,
 )
-from zoom_async._generated.models.webinar_registration_option import WebinarRegistrationOption
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.webinar_registration_option import (
+    WebinarRegistrationOption,
+    structure_webinar_registration_option,
+    unstructure_webinar_registration_option,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -49,3 +64,143 @@ class GetAccountSettingsOtherOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsOtherOptionMeetingQosAndMos_members: Any = (
+    GetAccountSettingsOtherOptionMeetingQosAndMos._value2member_map_
+)
+_GetAccountSettingsOtherOptionUseCdn_members: Any = (
+    GetAccountSettingsOtherOptionUseCdn._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_auto_active_users",
+        "allow_users_contact_support_via_chat",
+        "allow_users_enter_and_share_pronouns",
+        "blur_snapshot",
+        "display_meetings_scheduled_for_others",
+        "email_in_attendee_report_for_meeting",
+        "meeting_qos_and_mos",
+        "show_one_user_meeting_on_dashboard",
+        "use_cdn",
+        "webinar_registration_options",
+    ]
+)
+
+
+def structure_get_account_settings_other_option(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsOtherOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsOtherOption)
+    self.allow_auto_active_users = (
+        None
+        if (_v := g("allow_auto_active_users")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_contact_support_via_chat = (
+        None
+        if (_v := g("allow_users_contact_support_via_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_enter_and_share_pronouns = (
+        None
+        if (_v := g("allow_users_enter_and_share_pronouns")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.blur_snapshot = (
+        None
+        if (_v := g("blur_snapshot")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.display_meetings_scheduled_for_others = (
+        None
+        if (_v := g("display_meetings_scheduled_for_others")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_qos_and_mos = (
+        None
+        if (_v := g("meeting_qos_and_mos")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsOtherOptionMeetingQosAndMos_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsOtherOptionMeetingQosAndMos(_v)
+        )
+    )
+    self.show_one_user_meeting_on_dashboard = (
+        None
+        if (_v := g("show_one_user_meeting_on_dashboard")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_cdn = (
+        None
+        if (_v := g("use_cdn")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsOtherOptionUseCdn_members.get(_v, MISSING)) is not MISSING
+            else GetAccountSettingsOtherOptionUseCdn(_v)
+        )
+    )
+    self.webinar_registration_options = (
+        None
+        if (_v := g("webinar_registration_options")) is None
+        else structure_webinar_registration_option(_v)
+    )
+    self.email_in_attendee_report_for_meeting = (
+        None
+        if (_v := g("email_in_attendee_report_for_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_other_option(
+    obj: GetAccountSettingsOtherOption,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_auto_active_users) is not None:
+        d["allow_auto_active_users"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_contact_support_via_chat) is not None:
+        d["allow_users_contact_support_via_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_enter_and_share_pronouns) is not None:
+        d["allow_users_enter_and_share_pronouns"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.blur_snapshot) is not None:
+        d["blur_snapshot"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.display_meetings_scheduled_for_others) is not None:
+        d["display_meetings_scheduled_for_others"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_qos_and_mos) is not None:
+        d["meeting_qos_and_mos"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsOtherOptionMeetingQosAndMos
+            else unstructure(v)
+        )
+    if (v := obj.show_one_user_meeting_on_dashboard) is not None:
+        d["show_one_user_meeting_on_dashboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.use_cdn) is not None:
+        d["use_cdn"] = (
+            v._value_ if v.__class__ is GetAccountSettingsOtherOptionUseCdn else unstructure(v)
+        )
+    if (v := obj.webinar_registration_options) is not None:
+        d["webinar_registration_options"] = (
+            unstructure_webinar_registration_option(v)
+            if v.__class__ is WebinarRegistrationOption
+            else unstructure(v)
+        )
+    if (v := obj.email_in_attendee_report_for_meeting) is not None:
+        d["email_in_attendee_report_for_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsOtherOption,
+    structure_get_account_settings_other_option,
+    unstructure_get_account_settings_other_option,
+)

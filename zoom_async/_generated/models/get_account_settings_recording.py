@@ -7,18 +7,45 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.archive import Archive
+from zoom_async._generated.models.archive import Archive, structure_archive, unstructure_archive
 from zoom_async._generated.models.get_account_settings_recording_auto_delete_cmr_days import (
     GetAccountSettingsRecordingAutoDeleteCmrDays,
 )
-from zoom_async._generated.models.ip_address_access_control import IpAddressAccessControl
+from zoom_async._generated.models.ip_address_access_control import (
+    IpAddressAccessControl,
+    structure_ip_address_access_control,
+    unstructure_ip_address_access_control,
+)
 from zoom_async._generated.models.meeting_settings_auto_recording import (
     MeetingSettingsAutoRecording,
 )
-from zoom_async._generated.models.record_files_separately import RecordFilesSeparately
-from zoom_async._generated.models.recording_password_requirement import RecordingPasswordRequirement
-from zoom_async._generated.models.smart_recording import SmartRecording
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.record_files_separately import (
+    RecordFilesSeparately,
+    structure_record_files_separately,
+    unstructure_record_files_separately,
+)
+from zoom_async._generated.models.recording_password_requirement import (
+    RecordingPasswordRequirement,
+    structure_recording_password_requirement,
+    unstructure_recording_password_requirement,
+)
+from zoom_async._generated.models.smart_recording import (
+    SmartRecording,
+    structure_smart_recording,
+    unstructure_smart_recording,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -99,3 +126,333 @@ class GetAccountSettingsRecording:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsRecordingAutoDeleteCmrDays_members: Any = (
+    GetAccountSettingsRecordingAutoDeleteCmrDays._value2member_map_
+)
+_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "account_user_access_recording",
+        "allow_recovery_deleted_cloud_recordings",
+        "archive",
+        "auto_delete_cmr",
+        "auto_delete_cmr_days",
+        "auto_recording",
+        "cloud_recording",
+        "cloud_recording_download",
+        "cloud_recording_download_host",
+        "display_participant_name",
+        "host_delete_cloud_recording",
+        "ip_address_access_control",
+        "local_recording",
+        "optimize_recording_for_3rd_party_video_editor",
+        "prevent_host_access_recording",
+        "record_audio_file",
+        "record_audio_file_each_participant",
+        "record_files_separately",
+        "record_gallery_view",
+        "record_speaker_view",
+        "recording_audio_transcript",
+        "recording_disclaimer",
+        "recording_highlight",
+        "recording_password_requirement",
+        "recording_thumbnails",
+        "required_password_for_existing_cloud_recordings",
+        "required_password_for_shared_cloud_recordings",
+        "save_chat_text",
+        "save_close_caption",
+        "save_panelist_chat",
+        "save_poll_results",
+        "show_timestamp",
+        "smart_recording",
+    ]
+)
+
+
+def structure_get_account_settings_recording(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsRecording from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsRecording)
+    self.account_user_access_recording = (
+        None
+        if (_v := g("account_user_access_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_recovery_deleted_cloud_recordings = (
+        None
+        if (_v := g("allow_recovery_deleted_cloud_recordings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.archive = None if (_v := g("archive")) is None else structure_archive(_v)
+    self.auto_delete_cmr = (
+        None
+        if (_v := g("auto_delete_cmr")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_delete_cmr_days = (
+        None
+        if (_v := g("auto_delete_cmr_days")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsRecordingAutoDeleteCmrDays_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsRecordingAutoDeleteCmrDays(_v)
+        )
+    )
+    self.auto_recording = (
+        None
+        if (_v := g("auto_recording")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAutoRecording(_v)
+        )
+    )
+    self.cloud_recording = (
+        None
+        if (_v := g("cloud_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cloud_recording_download = (
+        None
+        if (_v := g("cloud_recording_download")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cloud_recording_download_host = (
+        None
+        if (_v := g("cloud_recording_download_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.display_participant_name = (
+        None
+        if (_v := g("display_participant_name")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_delete_cloud_recording = (
+        None
+        if (_v := g("host_delete_cloud_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.ip_address_access_control = (
+        None
+        if (_v := g("ip_address_access_control")) is None
+        else structure_ip_address_access_control(_v)
+    )
+    self.local_recording = (
+        None
+        if (_v := g("local_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.optimize_recording_for_3rd_party_video_editor = (
+        None
+        if (_v := g("optimize_recording_for_3rd_party_video_editor")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.prevent_host_access_recording = (
+        None
+        if (_v := g("prevent_host_access_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_audio_file = (
+        None
+        if (_v := g("record_audio_file")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_audio_file_each_participant = (
+        None
+        if (_v := g("record_audio_file_each_participant")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_files_separately = (
+        None
+        if (_v := g("record_files_separately")) is None
+        else structure_record_files_separately(_v)
+    )
+    self.record_gallery_view = (
+        None
+        if (_v := g("record_gallery_view")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_speaker_view = (
+        None
+        if (_v := g("record_speaker_view")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_audio_transcript = (
+        None
+        if (_v := g("recording_audio_transcript")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_disclaimer = (
+        None
+        if (_v := g("recording_disclaimer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_highlight = (
+        None
+        if (_v := g("recording_highlight")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.smart_recording = (
+        None if (_v := g("smart_recording")) is None else structure_smart_recording(_v)
+    )
+    self.recording_password_requirement = (
+        None
+        if (_v := g("recording_password_requirement")) is None
+        else structure_recording_password_requirement(_v)
+    )
+    self.recording_thumbnails = (
+        None
+        if (_v := g("recording_thumbnails")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.required_password_for_existing_cloud_recordings = (
+        None
+        if (_v := g("required_password_for_existing_cloud_recordings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.required_password_for_shared_cloud_recordings = (
+        None
+        if (_v := g("required_password_for_shared_cloud_recordings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_chat_text = (
+        None
+        if (_v := g("save_chat_text")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_close_caption = (
+        None
+        if (_v := g("save_close_caption")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_panelist_chat = (
+        None
+        if (_v := g("save_panelist_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_poll_results = (
+        None
+        if (_v := g("save_poll_results")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_timestamp = (
+        None
+        if (_v := g("show_timestamp")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_recording(obj: GetAccountSettingsRecording) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.account_user_access_recording) is not None:
+        d["account_user_access_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_recovery_deleted_cloud_recordings) is not None:
+        d["allow_recovery_deleted_cloud_recordings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.archive) is not None:
+        d["archive"] = unstructure_archive(v) if v.__class__ is Archive else unstructure(v)
+    if (v := obj.auto_delete_cmr) is not None:
+        d["auto_delete_cmr"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_delete_cmr_days) is not None:
+        d["auto_delete_cmr_days"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsRecordingAutoDeleteCmrDays
+            else unstructure(v)
+        )
+    if (v := obj.auto_recording) is not None:
+        d["auto_recording"] = (
+            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
+        )
+    if (v := obj.cloud_recording) is not None:
+        d["cloud_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cloud_recording_download) is not None:
+        d["cloud_recording_download"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cloud_recording_download_host) is not None:
+        d["cloud_recording_download_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.display_participant_name) is not None:
+        d["display_participant_name"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_delete_cloud_recording) is not None:
+        d["host_delete_cloud_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.ip_address_access_control) is not None:
+        d["ip_address_access_control"] = (
+            unstructure_ip_address_access_control(v)
+            if v.__class__ is IpAddressAccessControl
+            else unstructure(v)
+        )
+    if (v := obj.local_recording) is not None:
+        d["local_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.optimize_recording_for_3rd_party_video_editor) is not None:
+        d["optimize_recording_for_3rd_party_video_editor"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.prevent_host_access_recording) is not None:
+        d["prevent_host_access_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_audio_file) is not None:
+        d["record_audio_file"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_audio_file_each_participant) is not None:
+        d["record_audio_file_each_participant"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_files_separately) is not None:
+        d["record_files_separately"] = (
+            unstructure_record_files_separately(v)
+            if v.__class__ is RecordFilesSeparately
+            else unstructure(v)
+        )
+    if (v := obj.record_gallery_view) is not None:
+        d["record_gallery_view"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_speaker_view) is not None:
+        d["record_speaker_view"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_audio_transcript) is not None:
+        d["recording_audio_transcript"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_disclaimer) is not None:
+        d["recording_disclaimer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_highlight) is not None:
+        d["recording_highlight"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.smart_recording) is not None:
+        d["smart_recording"] = (
+            unstructure_smart_recording(v) if v.__class__ is SmartRecording else unstructure(v)
+        )
+    if (v := obj.recording_password_requirement) is not None:
+        d["recording_password_requirement"] = (
+            unstructure_recording_password_requirement(v)
+            if v.__class__ is RecordingPasswordRequirement
+            else unstructure(v)
+        )
+    if (v := obj.recording_thumbnails) is not None:
+        d["recording_thumbnails"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.required_password_for_existing_cloud_recordings) is not None:
+        d["required_password_for_existing_cloud_recordings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.required_password_for_shared_cloud_recordings) is not None:
+        d["required_password_for_shared_cloud_recordings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.save_chat_text) is not None:
+        d["save_chat_text"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_close_caption) is not None:
+        d["save_close_caption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_panelist_chat) is not None:
+        d["save_panelist_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_poll_results) is not None:
+        d["save_poll_results"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_timestamp) is not None:
+        d["show_timestamp"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsRecording,
+    structure_get_account_settings_recording,
+    unstructure_get_account_settings_recording,
+)

@@ -7,42 +7,111 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.authentication_option import AuthenticationOption
-from zoom_async._generated.models.feature import Feature
+from zoom_async._generated.models.authentication_option import (
+    AuthenticationOption,
+    structure_authentication_option,
+    unstructure_authentication_option,
+)
+from zoom_async._generated.models.feature import Feature, structure_feature, unstructure_feature
 from zoom_async._generated.models.get_account_settings_audio_conferencing import (
     GetAccountSettingsAudioConferencing,
+    structure_get_account_settings_audio_conferencing,
+    unstructure_get_account_settings_audio_conferencing,
 )
-from zoom_async._generated.models.get_account_settings_chat import GetAccountSettingsChat
+from zoom_async._generated.models.get_account_settings_chat import (
+    GetAccountSettingsChat,
+    structure_get_account_settings_chat,
+    unstructure_get_account_settings_chat,
+)
 from zoom_async._generated.models.get_account_settings_email_notification import (
     GetAccountSettingsEmailNotification,
+    structure_get_account_settings_email_notification,
+    unstructure_get_account_settings_email_notification,
 )
-from zoom_async._generated.models.get_account_settings_in_meeting import GetAccountSettingsInMeeting
+from zoom_async._generated.models.get_account_settings_in_meeting import (
+    GetAccountSettingsInMeeting,
+    structure_get_account_settings_in_meeting,
+    unstructure_get_account_settings_in_meeting,
+)
 from zoom_async._generated.models.get_account_settings_meeting_security import (
     GetAccountSettingsMeetingSecurity,
+    structure_get_account_settings_meeting_security,
+    unstructure_get_account_settings_meeting_security,
 )
 from zoom_async._generated.models.get_account_settings_other_option import (
     GetAccountSettingsOtherOption,
+    structure_get_account_settings_other_option,
+    unstructure_get_account_settings_other_option,
 )
-from zoom_async._generated.models.get_account_settings_recording import GetAccountSettingsRecording
+from zoom_async._generated.models.get_account_settings_recording import (
+    GetAccountSettingsRecording,
+    structure_get_account_settings_recording,
+    unstructure_get_account_settings_recording,
+)
 from zoom_async._generated.models.get_account_settings_schedule_meeting import (
     GetAccountSettingsScheduleMeeting,
+    structure_get_account_settings_schedule_meeting,
+    unstructure_get_account_settings_schedule_meeting,
 )
-from zoom_async._generated.models.get_account_settings_telephony import GetAccountSettingsTelephony
-from zoom_async._generated.models.get_account_settings_tsp import GetAccountSettingsTsp
-from zoom_async._generated.models.in_session import InSession
-from zoom_async._generated.models.integration import Integration
-from zoom_async._generated.models.password_requirement import PasswordRequirement
-from zoom_async._generated.models.profile import Profile
-from zoom_async._generated.models.security import Security
+from zoom_async._generated.models.get_account_settings_telephony import (
+    GetAccountSettingsTelephony,
+    structure_get_account_settings_telephony,
+    unstructure_get_account_settings_telephony,
+)
+from zoom_async._generated.models.get_account_settings_tsp import (
+    GetAccountSettingsTsp,
+    structure_get_account_settings_tsp,
+    unstructure_get_account_settings_tsp,
+)
+from zoom_async._generated.models.in_session import (
+    InSession,
+    structure_in_session,
+    unstructure_in_session,
+)
+from zoom_async._generated.models.integration import (
+    Integration,
+    structure_integration,
+    unstructure_integration,
+)
+from zoom_async._generated.models.password_requirement import (
+    PasswordRequirement,
+    structure_password_requirement,
+    unstructure_password_requirement,
+)
+from zoom_async._generated.models.profile import Profile, structure_profile, unstructure_profile
+from zoom_async._generated.models.security import Security, structure_security, unstructure_security
 from zoom_async._generated.models.security_sign_in_with_two_factor_auth import (
     SecuritySignInWithTwoFactorAuth,
 )
 from zoom_async._generated.models.security_user_modifiable_info_by_admin import (
     SecurityUserModifiableInfoByAdmin,
 )
-from zoom_async._generated.models.session_security import SessionSecurity
-from zoom_async._generated.models.zoom_room import ZoomRoom
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.session_security import (
+    SessionSecurity,
+    structure_session_security,
+    unstructure_session_security,
+)
+from zoom_async._generated.models.zoom_room import (
+    ZoomRoom,
+    structure_zoom_room,
+    unstructure_zoom_room,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -123,3 +192,342 @@ class GetAccountSettingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_SecuritySignInWithTwoFactorAuth_members: Any = SecuritySignInWithTwoFactorAuth._value2member_map_
+_SecurityUserModifiableInfoByAdmin_members: Any = (
+    SecurityUserModifiableInfoByAdmin._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "admin_change_name_pic",
+        "admin_change_user_info",
+        "allow_authentication_exception",
+        "audio_conferencing",
+        "authentication_options",
+        "chat",
+        "email_notification",
+        "feature",
+        "hide_billing_info",
+        "import_photos_from_devices",
+        "in_meeting",
+        "in_session",
+        "integration",
+        "meeting_authentication",
+        "meeting_security",
+        "other_options",
+        "password_requirement",
+        "profile",
+        "recording",
+        "recording_authentication",
+        "schedule_meeting",
+        "security",
+        "session_security",
+        "sign_again_period_for_inactivity_on_client",
+        "sign_again_period_for_inactivity_on_web",
+        "sign_in_with_two_factor_auth",
+        "sign_in_with_two_factor_auth_groups",
+        "sign_in_with_two_factor_auth_roles",
+        "telephony",
+        "tsp",
+        "user_modifiable_info_by_admin",
+        "zoom_rooms",
+    ]
+)
+
+
+def structure_get_account_settings_response(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsResponse)
+    self.security = None if (_v := g("security")) is None else structure_security(_v)
+    self.audio_conferencing = (
+        None
+        if (_v := g("audio_conferencing")) is None
+        else structure_get_account_settings_audio_conferencing(_v)
+    )
+    self.chat = None if (_v := g("chat")) is None else structure_get_account_settings_chat(_v)
+    self.email_notification = (
+        None
+        if (_v := g("email_notification")) is None
+        else structure_get_account_settings_email_notification(_v)
+    )
+    self.feature = None if (_v := g("feature")) is None else structure_feature(_v)
+    self.in_meeting = (
+        None if (_v := g("in_meeting")) is None else structure_get_account_settings_in_meeting(_v)
+    )
+    self.integration = None if (_v := g("integration")) is None else structure_integration(_v)
+    self.other_options = (
+        None
+        if (_v := g("other_options")) is None
+        else structure_get_account_settings_other_option(_v)
+    )
+    self.profile = None if (_v := g("profile")) is None else structure_profile(_v)
+    self.recording = (
+        None if (_v := g("recording")) is None else structure_get_account_settings_recording(_v)
+    )
+    self.schedule_meeting = (
+        None
+        if (_v := g("schedule_meeting")) is None
+        else structure_get_account_settings_schedule_meeting(_v)
+    )
+    self.telephony = (
+        None if (_v := g("telephony")) is None else structure_get_account_settings_telephony(_v)
+    )
+    self.tsp = None if (_v := g("tsp")) is None else structure_get_account_settings_tsp(_v)
+    self.zoom_rooms = None if (_v := g("zoom_rooms")) is None else structure_zoom_room(_v)
+    self.allow_authentication_exception = (
+        None
+        if (_v := g("allow_authentication_exception")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.authentication_options = (
+        AbsentList()
+        if (_v := g("authentication_options")) is None
+        else list(
+            map(structure_authentication_option, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_authentication = (
+        None
+        if (_v := g("recording_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_security = (
+        None
+        if (_v := g("meeting_security")) is None
+        else structure_get_account_settings_meeting_security(_v)
+    )
+    self.in_session = None if (_v := g("in_session")) is None else structure_in_session(_v)
+    self.session_security = (
+        None if (_v := g("session_security")) is None else structure_session_security(_v)
+    )
+    self.admin_change_name_pic = (
+        None
+        if (_v := g("admin_change_name_pic")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.admin_change_user_info = (
+        None
+        if (_v := g("admin_change_user_info")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.user_modifiable_info_by_admin = (
+        AbsentList()
+        if (_v := g("user_modifiable_info_by_admin")) is None
+        else [
+            (
+                _m
+                if (_m := _SecurityUserModifiableInfoByAdmin_members.get(_x, MISSING))
+                is not MISSING
+                else SecurityUserModifiableInfoByAdmin(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.hide_billing_info = (
+        None
+        if (_v := g("hide_billing_info")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.import_photos_from_devices = (
+        None
+        if (_v := g("import_photos_from_devices")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.password_requirement = (
+        None if (_v := g("password_requirement")) is None else structure_password_requirement(_v)
+    )
+    self.sign_again_period_for_inactivity_on_client = (
+        None
+        if (_v := g("sign_again_period_for_inactivity_on_client")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.sign_again_period_for_inactivity_on_web = (
+        None
+        if (_v := g("sign_again_period_for_inactivity_on_web")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.sign_in_with_two_factor_auth = (
+        None
+        if (_v := g("sign_in_with_two_factor_auth")) is None
+        else (
+            _m
+            if (_m := _SecuritySignInWithTwoFactorAuth_members.get(_v, MISSING)) is not MISSING
+            else SecuritySignInWithTwoFactorAuth(_v)
+        )
+    )
+    self.sign_in_with_two_factor_auth_groups = (
+        AbsentList() if (_v := g("sign_in_with_two_factor_auth_groups")) is None else to_strs(_v)
+    )
+    self.sign_in_with_two_factor_auth_roles = (
+        AbsentList() if (_v := g("sign_in_with_two_factor_auth_roles")) is None else to_strs(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_response(obj: GetAccountSettingsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.security) is not None:
+        d["security"] = unstructure_security(v) if v.__class__ is Security else unstructure(v)
+    if (v := obj.audio_conferencing) is not None:
+        d["audio_conferencing"] = (
+            unstructure_get_account_settings_audio_conferencing(v)
+            if v.__class__ is GetAccountSettingsAudioConferencing
+            else unstructure(v)
+        )
+    if (v := obj.chat) is not None:
+        d["chat"] = (
+            unstructure_get_account_settings_chat(v)
+            if v.__class__ is GetAccountSettingsChat
+            else unstructure(v)
+        )
+    if (v := obj.email_notification) is not None:
+        d["email_notification"] = (
+            unstructure_get_account_settings_email_notification(v)
+            if v.__class__ is GetAccountSettingsEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.feature) is not None:
+        d["feature"] = unstructure_feature(v) if v.__class__ is Feature else unstructure(v)
+    if (v := obj.in_meeting) is not None:
+        d["in_meeting"] = (
+            unstructure_get_account_settings_in_meeting(v)
+            if v.__class__ is GetAccountSettingsInMeeting
+            else unstructure(v)
+        )
+    if (v := obj.integration) is not None:
+        d["integration"] = (
+            unstructure_integration(v) if v.__class__ is Integration else unstructure(v)
+        )
+    if (v := obj.other_options) is not None:
+        d["other_options"] = (
+            unstructure_get_account_settings_other_option(v)
+            if v.__class__ is GetAccountSettingsOtherOption
+            else unstructure(v)
+        )
+    if (v := obj.profile) is not None:
+        d["profile"] = unstructure_profile(v) if v.__class__ is Profile else unstructure(v)
+    if (v := obj.recording) is not None:
+        d["recording"] = (
+            unstructure_get_account_settings_recording(v)
+            if v.__class__ is GetAccountSettingsRecording
+            else unstructure(v)
+        )
+    if (v := obj.schedule_meeting) is not None:
+        d["schedule_meeting"] = (
+            unstructure_get_account_settings_schedule_meeting(v)
+            if v.__class__ is GetAccountSettingsScheduleMeeting
+            else unstructure(v)
+        )
+    if (v := obj.telephony) is not None:
+        d["telephony"] = (
+            unstructure_get_account_settings_telephony(v)
+            if v.__class__ is GetAccountSettingsTelephony
+            else unstructure(v)
+        )
+    if (v := obj.tsp) is not None:
+        d["tsp"] = (
+            unstructure_get_account_settings_tsp(v)
+            if v.__class__ is GetAccountSettingsTsp
+            else unstructure(v)
+        )
+    if (v := obj.zoom_rooms) is not None:
+        d["zoom_rooms"] = unstructure_zoom_room(v) if v.__class__ is ZoomRoom else unstructure(v)
+    if (v := obj.allow_authentication_exception) is not None:
+        d["allow_authentication_exception"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.authentication_options).__class__ is not AbsentList or v:
+        d["authentication_options"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_authentication_option(_x)
+                    if _x.__class__ is AuthenticationOption
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_authentication) is not None:
+        d["recording_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_security) is not None:
+        d["meeting_security"] = (
+            unstructure_get_account_settings_meeting_security(v)
+            if v.__class__ is GetAccountSettingsMeetingSecurity
+            else unstructure(v)
+        )
+    if (v := obj.in_session) is not None:
+        d["in_session"] = unstructure_in_session(v) if v.__class__ is InSession else unstructure(v)
+    if (v := obj.session_security) is not None:
+        d["session_security"] = (
+            unstructure_session_security(v) if v.__class__ is SessionSecurity else unstructure(v)
+        )
+    if (v := obj.admin_change_name_pic) is not None:
+        d["admin_change_name_pic"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.admin_change_user_info) is not None:
+        d["admin_change_user_info"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.user_modifiable_info_by_admin).__class__ is not AbsentList or v:
+        d["user_modifiable_info_by_admin"] = (
+            None
+            if v is None
+            else [
+                (
+                    _x._value_
+                    if _x.__class__ is SecurityUserModifiableInfoByAdmin
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.hide_billing_info) is not None:
+        d["hide_billing_info"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.import_photos_from_devices) is not None:
+        d["import_photos_from_devices"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.password_requirement) is not None:
+        d["password_requirement"] = (
+            unstructure_password_requirement(v)
+            if v.__class__ is PasswordRequirement
+            else unstructure(v)
+        )
+    if (v := obj.sign_again_period_for_inactivity_on_client) is not None:
+        d["sign_again_period_for_inactivity_on_client"] = (
+            v if v.__class__ is int else unstructure(v)
+        )
+    if (v := obj.sign_again_period_for_inactivity_on_web) is not None:
+        d["sign_again_period_for_inactivity_on_web"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.sign_in_with_two_factor_auth) is not None:
+        d["sign_in_with_two_factor_auth"] = (
+            v._value_ if v.__class__ is SecuritySignInWithTwoFactorAuth else unstructure(v)
+        )
+    if (v := obj.sign_in_with_two_factor_auth_groups).__class__ is not AbsentList or v:
+        d["sign_in_with_two_factor_auth_groups"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.sign_in_with_two_factor_auth_roles).__class__ is not AbsentList or v:
+        d["sign_in_with_two_factor_auth_roles"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsResponse,
+    structure_get_account_settings_response,
+    unstructure_get_account_settings_response,
+)

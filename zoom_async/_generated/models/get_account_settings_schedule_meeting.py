@@ -9,29 +9,61 @@ import attrs
 
 from zoom_async._generated.models.always_display_zoom_meeting_as_topic import (
     AlwaysDisplayZoomMeetingAsTopic,
+    structure_always_display_zoom_meeting_as_topic,
+    unstructure_always_display_zoom_meeting_as_topic,
 )
 from zoom_async._generated.models.always_display_zoom_webinar_as_topic import (
     AlwaysDisplayZoomWebinarAsTopic,
+    structure_always_display_zoom_webinar_as_topic,
+    unstructure_always_display_zoom_webinar_as_topic,
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_audio_type import (
     GetAccountSettingsScheduleMeetingAudioType,
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_continuous_meeting_chat import (
     GetAccountSettingsScheduleMeetingContinuousMeetingChat,
+    structure_get_account_settings_schedule_meeting_continuous_meeting_chat,
+    unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat,
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_jbh_time import (
     GetAccountSettingsScheduleMeetingJbhTime,
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_meeting_template import (
     GetAccountSettingsScheduleMeetingMeetingTemplate,
+    structure_get_account_settings_schedule_meeting_meeting_template,
+    unstructure_get_account_settings_schedule_meeting_meeting_template,
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_require_password_for_pmi_meetings import (
     GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings,
 )
-from zoom_async._generated.models.hide_meeting_description import HideMeetingDescription
-from zoom_async._generated.models.hide_webinar_description import HideWebinarDescription
-from zoom_async._generated.models.meeting_password_requirement import MeetingPasswordRequirement
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.hide_meeting_description import (
+    HideMeetingDescription,
+    structure_hide_meeting_description,
+    unstructure_hide_meeting_description,
+)
+from zoom_async._generated.models.hide_webinar_description import (
+    HideWebinarDescription,
+    structure_hide_webinar_description,
+    unstructure_hide_webinar_description,
+)
+from zoom_async._generated.models.meeting_password_requirement import (
+    MeetingPasswordRequirement,
+    structure_meeting_password_requirement,
+    unstructure_meeting_password_requirement,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -100,3 +132,312 @@ class GetAccountSettingsScheduleMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsScheduleMeetingAudioType_members: Any = (
+    GetAccountSettingsScheduleMeetingAudioType._value2member_map_
+)
+_GetAccountSettingsScheduleMeetingJbhTime_members: Any = (
+    GetAccountSettingsScheduleMeetingJbhTime._value2member_map_
+)
+_GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members: Any = (
+    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_host_to_disable_participant_video",
+        "always_display_zoom_meeting_as_topic",
+        "always_display_zoom_webinar_as_topic",
+        "audio_type",
+        "continuous_meeting_chat",
+        "enable_dedicated_group_chat",
+        "enforce_login",
+        "enforce_login_domains",
+        "enforce_login_with_domains",
+        "force_pmi_jbh_password",
+        "hide_meeting_description",
+        "hide_webinar_description",
+        "host_video",
+        "jbh_time",
+        "join_before_host",
+        "meeting_password_requirement",
+        "meeting_template",
+        "not_store_meeting_topic",
+        "participant_video",
+        "personal_meeting",
+        "require_password_for_instant_meetings",
+        "require_password_for_pmi_meetings",
+        "require_password_for_scheduled_meetings",
+        "require_password_for_scheduling_new_meetings",
+        "use_pmi_for_instant_meetings",
+        "use_pmi_for_scheduled_meetings",
+    ]
+)
+
+
+def structure_get_account_settings_schedule_meeting(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsScheduleMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsScheduleMeeting)
+    self.audio_type = (
+        None
+        if (_v := g("audio_type")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsScheduleMeetingAudioType_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsScheduleMeetingAudioType(_v)
+        )
+    )
+    self.enforce_login = (
+        None
+        if (_v := g("enforce_login")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enforce_login_domains = (
+        None
+        if (_v := g("enforce_login_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.enforce_login_with_domains = (
+        None
+        if (_v := g("enforce_login_with_domains")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.force_pmi_jbh_password = (
+        None
+        if (_v := g("force_pmi_jbh_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable_dedicated_group_chat = (
+        None
+        if (_v := g("enable_dedicated_group_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.jbh_time = (
+        None
+        if (_v := g("jbh_time")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsScheduleMeetingJbhTime_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsScheduleMeetingJbhTime(_v)
+        )
+    )
+    self.join_before_host = (
+        None
+        if (_v := g("join_before_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_password_requirement = (
+        None
+        if (_v := g("meeting_password_requirement")) is None
+        else structure_meeting_password_requirement(_v)
+    )
+    self.not_store_meeting_topic = (
+        None
+        if (_v := g("not_store_meeting_topic")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_video = (
+        None
+        if (_v := g("participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_host_to_disable_participant_video = (
+        None
+        if (_v := g("allow_host_to_disable_participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.personal_meeting = (
+        None
+        if (_v := g("personal_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_instant_meetings = (
+        None
+        if (_v := g("require_password_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_pmi_meetings = (
+        None
+        if (_v := g("require_password_for_pmi_meetings")) is None
+        else (
+            _m
+            if (
+                _m := _GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings(_v)
+        )
+    )
+    self.require_password_for_scheduled_meetings = (
+        None
+        if (_v := g("require_password_for_scheduled_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_scheduling_new_meetings = (
+        None
+        if (_v := g("require_password_for_scheduling_new_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi_for_instant_meetings = (
+        None
+        if (_v := g("use_pmi_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi_for_scheduled_meetings = (
+        None
+        if (_v := g("use_pmi_for_scheduled_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.always_display_zoom_meeting_as_topic = (
+        None
+        if (_v := g("always_display_zoom_meeting_as_topic")) is None
+        else structure_always_display_zoom_meeting_as_topic(_v)
+    )
+    self.hide_meeting_description = (
+        None
+        if (_v := g("hide_meeting_description")) is None
+        else structure_hide_meeting_description(_v)
+    )
+    self.always_display_zoom_webinar_as_topic = (
+        None
+        if (_v := g("always_display_zoom_webinar_as_topic")) is None
+        else structure_always_display_zoom_webinar_as_topic(_v)
+    )
+    self.hide_webinar_description = (
+        None
+        if (_v := g("hide_webinar_description")) is None
+        else structure_hide_webinar_description(_v)
+    )
+    self.meeting_template = (
+        None
+        if (_v := g("meeting_template")) is None
+        else structure_get_account_settings_schedule_meeting_meeting_template(_v)
+    )
+    self.continuous_meeting_chat = (
+        None
+        if (_v := g("continuous_meeting_chat")) is None
+        else structure_get_account_settings_schedule_meeting_continuous_meeting_chat(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_schedule_meeting(
+    obj: GetAccountSettingsScheduleMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_type) is not None:
+        d["audio_type"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsScheduleMeetingAudioType
+            else unstructure(v)
+        )
+    if (v := obj.enforce_login) is not None:
+        d["enforce_login"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enforce_login_domains) is not None:
+        d["enforce_login_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.enforce_login_with_domains) is not None:
+        d["enforce_login_with_domains"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.force_pmi_jbh_password) is not None:
+        d["force_pmi_jbh_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable_dedicated_group_chat) is not None:
+        d["enable_dedicated_group_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.jbh_time) is not None:
+        d["jbh_time"] = (
+            v._value_ if v.__class__ is GetAccountSettingsScheduleMeetingJbhTime else unstructure(v)
+        )
+    if (v := obj.join_before_host) is not None:
+        d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_password_requirement) is not None:
+        d["meeting_password_requirement"] = (
+            unstructure_meeting_password_requirement(v)
+            if v.__class__ is MeetingPasswordRequirement
+            else unstructure(v)
+        )
+    if (v := obj.not_store_meeting_topic) is not None:
+        d["not_store_meeting_topic"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_video) is not None:
+        d["participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_host_to_disable_participant_video) is not None:
+        d["allow_host_to_disable_participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.personal_meeting) is not None:
+        d["personal_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_instant_meetings) is not None:
+        d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_pmi_meetings) is not None:
+        d["require_password_for_pmi_meetings"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings
+            else unstructure(v)
+        )
+    if (v := obj.require_password_for_scheduled_meetings) is not None:
+        d["require_password_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_scheduling_new_meetings) is not None:
+        d["require_password_for_scheduling_new_meetings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.use_pmi_for_instant_meetings) is not None:
+        d["use_pmi_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.use_pmi_for_scheduled_meetings) is not None:
+        d["use_pmi_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.always_display_zoom_meeting_as_topic) is not None:
+        d["always_display_zoom_meeting_as_topic"] = (
+            unstructure_always_display_zoom_meeting_as_topic(v)
+            if v.__class__ is AlwaysDisplayZoomMeetingAsTopic
+            else unstructure(v)
+        )
+    if (v := obj.hide_meeting_description) is not None:
+        d["hide_meeting_description"] = (
+            unstructure_hide_meeting_description(v)
+            if v.__class__ is HideMeetingDescription
+            else unstructure(v)
+        )
+    if (v := obj.always_display_zoom_webinar_as_topic) is not None:
+        d["always_display_zoom_webinar_as_topic"] = (
+            unstructure_always_display_zoom_webinar_as_topic(v)
+            if v.__class__ is AlwaysDisplayZoomWebinarAsTopic
+            else unstructure(v)
+        )
+    if (v := obj.hide_webinar_description) is not None:
+        d["hide_webinar_description"] = (
+            unstructure_hide_webinar_description(v)
+            if v.__class__ is HideWebinarDescription
+            else unstructure(v)
+        )
+    if (v := obj.meeting_template) is not None:
+        d["meeting_template"] = (
+            unstructure_get_account_settings_schedule_meeting_meeting_template(v)
+            if v.__class__ is GetAccountSettingsScheduleMeetingMeetingTemplate
+            else unstructure(v)
+        )
+    if (v := obj.continuous_meeting_chat) is not None:
+        d["continuous_meeting_chat"] = (
+            unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat(v)
+            if v.__class__ is GetAccountSettingsScheduleMeetingContinuousMeetingChat
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsScheduleMeeting,
+    structure_get_account_settings_schedule_meeting,
+    unstructure_get_account_settings_schedule_meeting,
+)

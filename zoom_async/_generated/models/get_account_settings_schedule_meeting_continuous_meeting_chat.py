@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,58 @@ class GetAccountSettingsScheduleMeetingContinuousMeetingChat:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["auto_add_invited_external_users", "can_add_external_users", "enable"]
+)
+
+
+def structure_get_account_settings_schedule_meeting_continuous_meeting_chat(
+    o: Any, _: Any = None
+) -> Any:
+    """A GetAccountSettingsScheduleMeetingContinuousMeetingChat from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsScheduleMeetingContinuousMeetingChat)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.can_add_external_users = (
+        None
+        if (_v := g("can_add_external_users")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_add_invited_external_users = (
+        None
+        if (_v := g("auto_add_invited_external_users")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat(
+    obj: GetAccountSettingsScheduleMeetingContinuousMeetingChat,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.can_add_external_users) is not None:
+        d["can_add_external_users"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_add_invited_external_users) is not None:
+        d["auto_add_invited_external_users"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsScheduleMeetingContinuousMeetingChat,
+    structure_get_account_settings_schedule_meeting_continuous_meeting_chat,
+    unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat,
+)

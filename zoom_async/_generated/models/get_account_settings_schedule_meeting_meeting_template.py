@@ -7,8 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.template import Template
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.template import Template, structure_template, unstructure_template
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +38,49 @@ class GetAccountSettingsScheduleMeetingMeetingTemplate:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["enable", "templates"])
+
+
+def structure_get_account_settings_schedule_meeting_meeting_template(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsScheduleMeetingMeetingTemplate from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsScheduleMeetingMeetingTemplate)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.templates = (
+        None
+        if (_v := g("templates")) is None
+        else list(map(structure_template, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_schedule_meeting_meeting_template(
+    obj: GetAccountSettingsScheduleMeetingMeetingTemplate,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.templates) is not None:
+        d["templates"] = [
+            (unstructure_template(_x) if _x.__class__ is Template else unstructure(_x)) for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsScheduleMeetingMeetingTemplate,
+    structure_get_account_settings_schedule_meeting_meeting_template,
+    unstructure_get_account_settings_schedule_meeting_meeting_template,
+)

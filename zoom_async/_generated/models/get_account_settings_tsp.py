@@ -7,7 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +42,64 @@ class GetAccountSettingsTsp:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "call_out",
+        "call_out_countries",
+        "display_toll_free_numbers",
+        "show_international_numbers_link",
+    ]
+)
+
+
+def structure_get_account_settings_tsp(o: Any, _: Any = None) -> Any:
+    """A GetAccountSettingsTsp from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountSettingsTsp)
+    self.call_out = (
+        None if (_v := g("call_out")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.call_out_countries = (
+        AbsentList() if (_v := g("call_out_countries")) is None else to_strs(_v)
+    )
+    self.display_toll_free_numbers = (
+        None
+        if (_v := g("display_toll_free_numbers")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_international_numbers_link = (
+        None
+        if (_v := g("show_international_numbers_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_settings_tsp(obj: GetAccountSettingsTsp) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.call_out) is not None:
+        d["call_out"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.call_out_countries).__class__ is not AbsentList or v:
+        d["call_out_countries"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.display_toll_free_numbers) is not None:
+        d["display_toll_free_numbers"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_international_numbers_link) is not None:
+        d["show_international_numbers_link"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountSettingsTsp, structure_get_account_settings_tsp, unstructure_get_account_settings_tsp
+)

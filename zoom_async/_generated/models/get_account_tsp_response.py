@@ -7,11 +7,29 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.dial_in_number import DialInNumber
+from zoom_async._generated.models.dial_in_number import (
+    DialInNumber,
+    structure_dial_in_number,
+    unstructure_dial_in_number,
+)
 from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
     GetAccountTspResponseTspBridge,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -42,3 +60,110 @@ class GetAccountTspResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "dial_in_number_unrestricted",
+        "dial_in_numbers",
+        "enable",
+        "master_account_setting_extended",
+        "modify_credential_forbidden",
+        "tsp_bridge",
+        "tsp_enabled",
+        "tsp_provider",
+    ]
+)
+
+
+def structure_get_account_tsp_response(o: Any, _: Any = None) -> Any:
+    """A GetAccountTspResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetAccountTspResponse)
+    self.dial_in_number_unrestricted = (
+        None
+        if (_v := g("dial_in_number_unrestricted")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.modify_credential_forbidden = (
+        None
+        if (_v := g("modify_credential_forbidden")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.dial_in_numbers = (
+        AbsentList()
+        if (_v := g("dial_in_numbers")) is None
+        else list(map(structure_dial_in_number, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.master_account_setting_extended = (
+        None
+        if (_v := g("master_account_setting_extended")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.tsp_provider = (
+        None if (_v := g("tsp_provider")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.tsp_bridge = (
+        None
+        if (_v := g("tsp_bridge")) is None
+        else (
+            _m
+            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
+            else GetAccountTspResponseTspBridge(_v)
+        )
+    )
+    self.tsp_enabled = (
+        None if (_v := g("tsp_enabled")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_account_tsp_response(obj: GetAccountTspResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.dial_in_number_unrestricted) is not None:
+        d["dial_in_number_unrestricted"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.modify_credential_forbidden) is not None:
+        d["modify_credential_forbidden"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.dial_in_numbers).__class__ is not AbsentList or v:
+        d["dial_in_numbers"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_dial_in_number(_x)
+                    if _x.__class__ is DialInNumber
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.master_account_setting_extended) is not None:
+        d["master_account_setting_extended"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.tsp_provider) is not None:
+        d["tsp_provider"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tsp_bridge) is not None:
+        d["tsp_bridge"] = (
+            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
+        )
+    if (v := obj.tsp_enabled) is not None:
+        d["tsp_enabled"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetAccountTspResponse, structure_get_account_tsp_response, unstructure_get_account_tsp_response
+)

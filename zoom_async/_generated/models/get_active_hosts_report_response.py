@@ -8,8 +8,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_active_hosts_report_user import GetActiveHostsReportUser
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.get_active_hosts_report_user import (
+    GetActiveHostsReportUser,
+    structure_get_active_hosts_report_user,
+    unstructure_get_active_hosts_report_user,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -50,3 +68,124 @@ class GetActiveHostsReportResponse:
     def page_items(self) -> list[GetActiveHostsReportUser]:
         """This page's items (``users``), for ``zoom.paginate``."""
         return self.users or []
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "from",
+        "next_page_token",
+        "page_count",
+        "page_number",
+        "page_size",
+        "to",
+        "total_meeting_minutes",
+        "total_meetings",
+        "total_participants",
+        "total_records",
+        "users",
+    ]
+)
+
+
+def structure_get_active_hosts_report_response(o: Any, _: Any = None) -> Any:
+    """A GetActiveHostsReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetActiveHostsReportResponse)
+    self.page_number = (
+        None if (_v := g("page_number")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    self.page_count = (
+        None if (_v := g("page_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_participants = (
+        None
+        if (_v := g("total_participants")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_meetings = (
+        None if (_v := g("total_meetings")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_meeting_minutes = (
+        None
+        if (_v := g("total_meeting_minutes")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.users = (
+        AbsentList()
+        if (_v := g("users")) is None
+        else list(
+            map(
+                structure_get_active_hosts_report_user,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_active_hosts_report_response(
+    obj: GetActiveHostsReportResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.page_number) is not None:
+        d["page_number"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.page_count) is not None:
+        d["page_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_participants) is not None:
+        d["total_participants"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_meetings) is not None:
+        d["total_meetings"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_meeting_minutes) is not None:
+        d["total_meeting_minutes"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.users).__class__ is not AbsentList or v:
+        d["users"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_get_active_hosts_report_user(_x)
+                    if _x.__class__ is GetActiveHostsReportUser
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetActiveHostsReportResponse,
+    structure_get_active_hosts_report_response,
+    unstructure_get_active_hosts_report_response,
+)

@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.user_custom_attribute import (
+    UserCustomAttribute,
+    structure_user_custom_attribute,
+    unstructure_user_custom_attribute,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -41,3 +58,99 @@ class GetActiveHostsReportUser:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "custom_attributes",
+        "dept",
+        "email",
+        "id",
+        "meeting_minutes",
+        "meetings",
+        "participants",
+        "type",
+        "user_name",
+    ]
+)
+
+
+def structure_get_active_hosts_report_user(o: Any, _: Any = None) -> Any:
+    """A GetActiveHostsReportUser from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetActiveHostsReportUser)
+    self.meeting_minutes = (
+        None
+        if (_v := g("meeting_minutes")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meetings = (
+        None if (_v := g("meetings")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.dept = None if (_v := g("dept")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = None if (_v := g("type")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.custom_attributes = (
+        AbsentList()
+        if (_v := g("custom_attributes")) is None
+        else list(
+            map(structure_user_custom_attribute, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.participants = (
+        None if (_v := g("participants")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_active_hosts_report_user(obj: GetActiveHostsReportUser) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.meeting_minutes) is not None:
+        d["meeting_minutes"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meetings) is not None:
+        d["meetings"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.dept) is not None:
+        d["dept"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.custom_attributes).__class__ is not AbsentList or v:
+        d["custom_attributes"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_user_custom_attribute(_x)
+                    if _x.__class__ is UserCustomAttribute
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.participants) is not None:
+        d["participants"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetActiveHostsReportUser,
+    structure_get_active_hosts_report_user,
+    unstructure_get_active_hosts_report_user,
+)

@@ -8,9 +8,29 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.statistic_by_file_extension import StatisticByFileExtension
-from zoom_async._generated.models.statistic_by_file_status import StatisticByFileStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.statistic_by_file_extension import (
+    StatisticByFileExtension,
+    structure_statistic_by_file_extension,
+    unstructure_statistic_by_file_extension,
+)
+from zoom_async._generated.models.statistic_by_file_status import (
+    StatisticByFileStatus,
+    structure_statistic_by_file_status,
+    unstructure_statistic_by_file_status,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +55,78 @@ class GetArchivedFileStatisticsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["from", "statistic_by_file_extension", "statistic_by_file_status", "to", "total_records"]
+)
+
+
+def structure_get_archived_file_statistics_response(o: Any, _: Any = None) -> Any:
+    """A GetArchivedFileStatisticsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetArchivedFileStatisticsResponse)
+    self.statistic_by_file_extension = (
+        None
+        if (_v := g("statistic_by_file_extension")) is None
+        else structure_statistic_by_file_extension(_v)
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.from_ = (
+        None
+        if (_v := g("from")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.to = (
+        None
+        if (_v := g("to")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.statistic_by_file_status = (
+        None
+        if (_v := g("statistic_by_file_status")) is None
+        else structure_statistic_by_file_status(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_archived_file_statistics_response(
+    obj: GetArchivedFileStatisticsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.statistic_by_file_extension) is not None:
+        d["statistic_by_file_extension"] = (
+            unstructure_statistic_by_file_extension(v)
+            if v.__class__ is StatisticByFileExtension
+            else unstructure(v)
+        )
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.statistic_by_file_status) is not None:
+        d["statistic_by_file_status"] = (
+            unstructure_statistic_by_file_status(v)
+            if v.__class__ is StatisticByFileStatus
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetArchivedFileStatisticsResponse,
+    structure_get_archived_file_statistics_response,
+    unstructure_get_archived_file_statistics_response,
+)

@@ -7,8 +7,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.invoice import Invoice
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.invoice import Invoice, structure_invoice, unstructure_invoice
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +39,54 @@ class GetBillingInvoicesReportResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["currency", "invoices"])
+
+
+def structure_get_billing_invoices_report_response(o: Any, _: Any = None) -> Any:
+    """A GetBillingInvoicesReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetBillingInvoicesReportResponse)
+    self.invoices = (
+        AbsentList()
+        if (_v := g("invoices")) is None
+        else list(map(structure_invoice, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.currency = (
+        None if (_v := g("currency")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_billing_invoices_report_response(
+    obj: GetBillingInvoicesReportResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.invoices).__class__ is not AbsentList or v:
+        d["invoices"] = (
+            None
+            if v is None
+            else [
+                (unstructure_invoice(_x) if _x.__class__ is Invoice else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.currency) is not None:
+        d["currency"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetBillingInvoicesReportResponse,
+    structure_get_billing_invoices_report_response,
+    unstructure_get_billing_invoices_report_response,
+)

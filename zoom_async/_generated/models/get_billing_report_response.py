@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.billing_report import BillingReport
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.billing_report import (
+    BillingReport,
+    structure_billing_report,
+    unstructure_billing_report,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +45,61 @@ class GetBillingReportResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["billing_reports", "currency", "download_url"])
+
+
+def structure_get_billing_report_response(o: Any, _: Any = None) -> Any:
+    """A GetBillingReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetBillingReportResponse)
+    self.billing_reports = (
+        AbsentList()
+        if (_v := g("billing_reports")) is None
+        else list(map(structure_billing_report, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.currency = (
+        None if (_v := g("currency")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.download_url = (
+        None if (_v := g("download_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_billing_report_response(obj: GetBillingReportResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.billing_reports).__class__ is not AbsentList or v:
+        d["billing_reports"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_billing_report(_x)
+                    if _x.__class__ is BillingReport
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.currency) is not None:
+        d["currency"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.download_url) is not None:
+        d["download_url"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetBillingReportResponse,
+    structure_get_billing_report_response,
+    unstructure_get_billing_report_response,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -48,3 +59,110 @@ class GetChatMetricsUser:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "audio_sent",
+        "code_sippet_sent",
+        "email",
+        "files_sent",
+        "giphys_sent",
+        "group_sent",
+        "images_sent",
+        "p2p_sent",
+        "text_sent",
+        "total_sent",
+        "user_id",
+        "user_name",
+        "video_sent",
+    ]
+)
+
+
+def structure_get_chat_metrics_user(o: Any, _: Any = None) -> Any:
+    """A GetChatMetricsUser from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetChatMetricsUser)
+    self.audio_sent = (
+        None if (_v := g("audio_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.code_sippet_sent = (
+        None
+        if (_v := g("code_sippet_sent")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.files_sent = (
+        None if (_v := g("files_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.giphys_sent = (
+        None if (_v := g("giphys_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.group_sent = (
+        None if (_v := g("group_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.images_sent = (
+        None if (_v := g("images_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.p2p_sent = (
+        None if (_v := g("p2p_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.text_sent = (
+        None if (_v := g("text_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_sent = (
+        None if (_v := g("total_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.video_sent = (
+        None if (_v := g("video_sent")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_chat_metrics_user(obj: GetChatMetricsUser) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_sent) is not None:
+        d["audio_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.code_sippet_sent) is not None:
+        d["code_sippet_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.files_sent) is not None:
+        d["files_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.giphys_sent) is not None:
+        d["giphys_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.group_sent) is not None:
+        d["group_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.images_sent) is not None:
+        d["images_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.p2p_sent) is not None:
+        d["p2p_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.text_sent) is not None:
+        d["text_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_sent) is not None:
+        d["total_sent"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.video_sent) is not None:
+        d["video_sent"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(GetChatMetricsUser, structure_get_chat_metrics_user, unstructure_get_chat_metrics_user)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.collaboration_device_status import CollaborationDeviceStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +44,65 @@ class GetCollaborationDeviceResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_CollaborationDeviceStatus_members: Any = CollaborationDeviceStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["device_name", "id", "room_name", "room_user_id", "status"])
+
+
+def structure_get_collaboration_device_response(o: Any, _: Any = None) -> Any:
+    """A GetCollaborationDeviceResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetCollaborationDeviceResponse)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.device_name = (
+        None if (_v := g("device_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.room_name = (
+        None if (_v := g("room_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.room_user_id = (
+        None if (_v := g("room_user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _CollaborationDeviceStatus_members.get(_v, MISSING)) is not MISSING
+            else CollaborationDeviceStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_collaboration_device_response(
+    obj: GetCollaborationDeviceResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_name) is not None:
+        d["device_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.room_name) is not None:
+        d["room_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.room_user_id) is not None:
+        d["room_user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is CollaborationDeviceStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetCollaborationDeviceResponse,
+    structure_get_collaboration_device_response,
+    unstructure_get_collaboration_device_response,
+)

@@ -7,8 +7,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.date import Date
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.date import Date, structure_date, unstructure_date
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +41,50 @@ class GetDailyUsageReportResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["dates", "month", "year"])
+
+
+def structure_get_daily_usage_report_response(o: Any, _: Any = None) -> Any:
+    """A GetDailyUsageReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetDailyUsageReportResponse)
+    self.month = None if (_v := g("month")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.year = None if (_v := g("year")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.dates = (
+        AbsentList()
+        if (_v := g("dates")) is None
+        else list(map(structure_date, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_daily_usage_report_response(obj: GetDailyUsageReportResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.month) is not None:
+        d["month"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.year) is not None:
+        d["year"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.dates).__class__ is not AbsentList or v:
+        d["dates"] = (
+            None
+            if v is None
+            else [(unstructure_date(_x) if _x.__class__ is Date else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetDailyUsageReportResponse,
+    structure_get_daily_usage_report_response,
+    unstructure_get_daily_usage_report_response,
+)

@@ -11,7 +11,19 @@ from zoom_async._generated.models.list_devices_device_device_status import (
     ListDevicesDeviceDeviceStatus,
 )
 from zoom_async._generated.models.list_devices_device_device_type import ListDevicesDeviceDeviceType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -62,3 +74,158 @@ class GetDeviceResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListDevicesDeviceDeviceStatus_members: Any = ListDevicesDeviceDeviceStatus._value2member_map_
+_ListDevicesDeviceDeviceType_members: Any = ListDevicesDeviceDeviceType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "app_version",
+        "connected_to_zdm",
+        "device_id",
+        "device_name",
+        "device_status",
+        "device_type",
+        "enrolled_in_zdm",
+        "last_online",
+        "mac_address",
+        "model",
+        "platform_os",
+        "room_id",
+        "room_name",
+        "sdk_version",
+        "serial_number",
+        "tag",
+        "user_email",
+        "vendor",
+    ]
+)
+
+
+def structure_get_device_response(o: Any, _: Any = None) -> Any:
+    """A GetDeviceResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetDeviceResponse)
+    self.room_id = (
+        None if (_v := g("room_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.connected_to_zdm = (
+        None
+        if (_v := g("connected_to_zdm")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.device_status = (
+        None
+        if (_v := g("device_status")) is None
+        else (
+            _m
+            if (_m := _ListDevicesDeviceDeviceStatus_members.get(_v, MISSING)) is not MISSING
+            else ListDevicesDeviceDeviceStatus(_v)
+        )
+    )
+    self.enrolled_in_zdm = (
+        None
+        if (_v := g("enrolled_in_zdm")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_id = (
+        None if (_v := g("device_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.app_version = (
+        None if (_v := g("app_version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.serial_number = (
+        None if (_v := g("serial_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_type = (
+        None
+        if (_v := g("device_type")) is None
+        else (
+            _m
+            if (_m := _ListDevicesDeviceDeviceType_members.get(_v, MISSING)) is not MISSING
+            else ListDevicesDeviceDeviceType(_v)
+        )
+    )
+    self.last_online = (
+        None if (_v := g("last_online")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.platform_os = (
+        None if (_v := g("platform_os")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.room_name = (
+        None if (_v := g("room_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_name = (
+        None if (_v := g("device_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.mac_address = (
+        None if (_v := g("mac_address")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.vendor = (
+        None if (_v := g("vendor")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.sdk_version = (
+        None if (_v := g("sdk_version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.model = None if (_v := g("model")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.tag = None if (_v := g("tag")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_device_response(obj: GetDeviceResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.room_id) is not None:
+        d["room_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.connected_to_zdm) is not None:
+        d["connected_to_zdm"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.device_status) is not None:
+        d["device_status"] = (
+            v._value_ if v.__class__ is ListDevicesDeviceDeviceStatus else unstructure(v)
+        )
+    if (v := obj.enrolled_in_zdm) is not None:
+        d["enrolled_in_zdm"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_id) is not None:
+        d["device_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.app_version) is not None:
+        d["app_version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.serial_number) is not None:
+        d["serial_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_type) is not None:
+        d["device_type"] = (
+            v._value_ if v.__class__ is ListDevicesDeviceDeviceType else unstructure(v)
+        )
+    if (v := obj.last_online) is not None:
+        d["last_online"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.platform_os) is not None:
+        d["platform_os"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.room_name) is not None:
+        d["room_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_name) is not None:
+        d["device_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.mac_address) is not None:
+        d["mac_address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.vendor) is not None:
+        d["vendor"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.sdk_version) is not None:
+        d["sdk_version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.model) is not None:
+        d["model"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tag) is not None:
+        d["tag"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(GetDeviceResponse, structure_get_device_response, unstructure_get_device_response)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -24,3 +34,42 @@ class GetGroupLockSettingsOtherOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["blur_snapshot"])
+
+
+def structure_get_group_lock_settings_other_option(o: Any, _: Any = None) -> Any:
+    """A GetGroupLockSettingsOtherOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetGroupLockSettingsOtherOption)
+    self.blur_snapshot = (
+        None
+        if (_v := g("blur_snapshot")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_group_lock_settings_other_option(
+    obj: GetGroupLockSettingsOtherOption,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.blur_snapshot) is not None:
+        d["blur_snapshot"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetGroupLockSettingsOtherOption,
+    structure_get_group_lock_settings_other_option,
+    unstructure_get_group_lock_settings_other_option,
+)

@@ -7,27 +7,56 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.audio_conferencing import AudioConferencing
+from zoom_async._generated.models.audio_conferencing import (
+    AudioConferencing,
+    structure_audio_conferencing,
+    unstructure_audio_conferencing,
+)
 from zoom_async._generated.models.get_group_lock_settings_email_notification import (
     GetGroupLockSettingsEmailNotification,
+    structure_get_group_lock_settings_email_notification,
+    unstructure_get_group_lock_settings_email_notification,
 )
 from zoom_async._generated.models.get_group_lock_settings_in_meeting import (
     GetGroupLockSettingsInMeeting,
+    structure_get_group_lock_settings_in_meeting,
+    unstructure_get_group_lock_settings_in_meeting,
 )
 from zoom_async._generated.models.get_group_lock_settings_meeting_security import (
     GetGroupLockSettingsMeetingSecurity,
+    structure_get_group_lock_settings_meeting_security,
+    unstructure_get_group_lock_settings_meeting_security,
 )
 from zoom_async._generated.models.get_group_lock_settings_other_option import (
     GetGroupLockSettingsOtherOption,
+    structure_get_group_lock_settings_other_option,
+    unstructure_get_group_lock_settings_other_option,
 )
 from zoom_async._generated.models.get_group_lock_settings_recording import (
     GetGroupLockSettingsRecording,
+    structure_get_group_lock_settings_recording,
+    unstructure_get_group_lock_settings_recording,
 )
 from zoom_async._generated.models.get_group_lock_settings_schedule_meeting import (
     GetGroupLockSettingsScheduleMeeting,
+    structure_get_group_lock_settings_schedule_meeting,
+    unstructure_get_group_lock_settings_schedule_meeting,
 )
-from zoom_async._generated.models.telephony import Telephony
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.telephony import (
+    Telephony,
+    structure_telephony,
+    unstructure_telephony,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -58,3 +87,122 @@ class GetGroupLockSettingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "audio_conferencing",
+        "email_notification",
+        "in_meeting",
+        "meeting_security",
+        "other_options",
+        "recording",
+        "schedule_meeting",
+        "telephony",
+    ]
+)
+
+
+def structure_get_group_lock_settings_response(o: Any, _: Any = None) -> Any:
+    """A GetGroupLockSettingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetGroupLockSettingsResponse)
+    self.audio_conferencing = (
+        None if (_v := g("audio_conferencing")) is None else structure_audio_conferencing(_v)
+    )
+    self.email_notification = (
+        None
+        if (_v := g("email_notification")) is None
+        else structure_get_group_lock_settings_email_notification(_v)
+    )
+    self.in_meeting = (
+        None
+        if (_v := g("in_meeting")) is None
+        else structure_get_group_lock_settings_in_meeting(_v)
+    )
+    self.other_options = (
+        None
+        if (_v := g("other_options")) is None
+        else structure_get_group_lock_settings_other_option(_v)
+    )
+    self.recording = (
+        None if (_v := g("recording")) is None else structure_get_group_lock_settings_recording(_v)
+    )
+    self.schedule_meeting = (
+        None
+        if (_v := g("schedule_meeting")) is None
+        else structure_get_group_lock_settings_schedule_meeting(_v)
+    )
+    self.telephony = None if (_v := g("telephony")) is None else structure_telephony(_v)
+    self.meeting_security = (
+        None
+        if (_v := g("meeting_security")) is None
+        else structure_get_group_lock_settings_meeting_security(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_group_lock_settings_response(
+    obj: GetGroupLockSettingsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_conferencing) is not None:
+        d["audio_conferencing"] = (
+            unstructure_audio_conferencing(v)
+            if v.__class__ is AudioConferencing
+            else unstructure(v)
+        )
+    if (v := obj.email_notification) is not None:
+        d["email_notification"] = (
+            unstructure_get_group_lock_settings_email_notification(v)
+            if v.__class__ is GetGroupLockSettingsEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.in_meeting) is not None:
+        d["in_meeting"] = (
+            unstructure_get_group_lock_settings_in_meeting(v)
+            if v.__class__ is GetGroupLockSettingsInMeeting
+            else unstructure(v)
+        )
+    if (v := obj.other_options) is not None:
+        d["other_options"] = (
+            unstructure_get_group_lock_settings_other_option(v)
+            if v.__class__ is GetGroupLockSettingsOtherOption
+            else unstructure(v)
+        )
+    if (v := obj.recording) is not None:
+        d["recording"] = (
+            unstructure_get_group_lock_settings_recording(v)
+            if v.__class__ is GetGroupLockSettingsRecording
+            else unstructure(v)
+        )
+    if (v := obj.schedule_meeting) is not None:
+        d["schedule_meeting"] = (
+            unstructure_get_group_lock_settings_schedule_meeting(v)
+            if v.__class__ is GetGroupLockSettingsScheduleMeeting
+            else unstructure(v)
+        )
+    if (v := obj.telephony) is not None:
+        d["telephony"] = unstructure_telephony(v) if v.__class__ is Telephony else unstructure(v)
+    if (v := obj.meeting_security) is not None:
+        d["meeting_security"] = (
+            unstructure_get_group_lock_settings_meeting_security(v)
+            if v.__class__ is GetGroupLockSettingsMeetingSecurity
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetGroupLockSettingsResponse,
+    structure_get_group_lock_settings_response,
+    unstructure_get_group_lock_settings_response,
+)

@@ -9,6 +9,8 @@ import attrs
 
 from zoom_async._generated.models.list_information_barrier_policies_policy_setting import (
     ListInformationBarrierPoliciesPolicySetting,
+    structure_list_information_barrier_policies_policy_setting,
+    unstructure_list_information_barrier_policies_policy_setting,
 )
 from zoom_async._generated.models.list_information_barrier_policies_policy_status import (
     ListInformationBarrierPoliciesPolicyStatus,
@@ -16,7 +18,18 @@ from zoom_async._generated.models.list_information_barrier_policies_policy_statu
 from zoom_async._generated.models.list_information_barrier_policies_policy_type import (
     ListInformationBarrierPoliciesPolicyType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -47,3 +60,104 @@ class GetInformationBarrierPolicyResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListInformationBarrierPoliciesPolicyStatus_members: Any = (
+    ListInformationBarrierPoliciesPolicyStatus._value2member_map_
+)
+_ListInformationBarrierPoliciesPolicyType_members: Any = (
+    ListInformationBarrierPoliciesPolicyType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["assigned_group_id", "id", "policy_name", "settings", "status", "to_group_id", "type"]
+)
+
+
+def structure_get_information_barrier_policy_response(o: Any, _: Any = None) -> Any:
+    """A GetInformationBarrierPolicyResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetInformationBarrierPolicyResponse)
+    self.assigned_group_id = (
+        None
+        if (_v := g("assigned_group_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.policy_name = (
+        None if (_v := g("policy_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.settings = (
+        None
+        if (_v := g("settings")) is None
+        else structure_list_information_barrier_policies_policy_setting(_v)
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _ListInformationBarrierPoliciesPolicyStatus_members.get(_v, MISSING))
+            is not MISSING
+            else ListInformationBarrierPoliciesPolicyStatus(_v)
+        )
+    )
+    self.to_group_id = (
+        None if (_v := g("to_group_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _ListInformationBarrierPoliciesPolicyType_members.get(_v, MISSING))
+            is not MISSING
+            else ListInformationBarrierPoliciesPolicyType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_information_barrier_policy_response(
+    obj: GetInformationBarrierPolicyResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.assigned_group_id) is not None:
+        d["assigned_group_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.policy_name) is not None:
+        d["policy_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_list_information_barrier_policies_policy_setting(v)
+            if v.__class__ is ListInformationBarrierPoliciesPolicySetting
+            else unstructure(v)
+        )
+    if (v := obj.status) is not None:
+        d["status"] = (
+            v._value_
+            if v.__class__ is ListInformationBarrierPoliciesPolicyStatus
+            else unstructure(v)
+        )
+    if (v := obj.to_group_id) is not None:
+        d["to_group_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = (
+            v._value_ if v.__class__ is ListInformationBarrierPoliciesPolicyType else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetInformationBarrierPolicyResponse,
+    structure_get_information_barrier_policy_response,
+    unstructure_get_information_barrier_policy_response,
+)

@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.meeting_activity_log import MeetingActivityLog
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.meeting_activity_log import (
+    MeetingActivityLog,
+    structure_meeting_activity_log,
+    unstructure_meeting_activity_log,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_float,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +50,67 @@ class GetMeetingActivitiesReportResponse:
     def page_items(self) -> list[MeetingActivityLog]:
         """This page's items (``meeting_activity_logs``), for ``zoom.paginate``."""
         return self.meeting_activity_logs or []
+
+
+_KNOWN: frozenset[str] = frozenset(["meeting_activity_logs", "next_page_token", "page_size"])
+
+
+def structure_get_meeting_activities_report_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingActivitiesReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingActivitiesReportResponse)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_activity_logs = (
+        AbsentList()
+        if (_v := g("meeting_activity_logs")) is None
+        else list(
+            map(structure_meeting_activity_log, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is float else to_float(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_activities_report_response(
+    obj: GetMeetingActivitiesReportResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_activity_logs).__class__ is not AbsentList or v:
+        d["meeting_activity_logs"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_meeting_activity_log(_x)
+                    if _x.__class__ is MeetingActivityLog
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is float else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingActivitiesReportResponse,
+    structure_get_meeting_activities_report_response,
+    unstructure_get_meeting_activities_report_response,
+)

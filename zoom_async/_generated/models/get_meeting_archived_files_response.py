@@ -8,7 +8,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.archive_file import ArchiveFile
+from zoom_async._generated.models.archive_file import (
+    ArchiveFile,
+    structure_archive_file,
+    unstructure_archive_file,
+)
 from zoom_async._generated.models.list_archived_files_meeting_meeting_type import (
     ListArchivedFilesMeetingMeetingType,
 )
@@ -18,8 +22,29 @@ from zoom_async._generated.models.list_archived_files_meeting_status import (
 from zoom_async._generated.models.list_archived_files_meeting_type import (
     ListArchivedFilesMeetingType,
 )
-from zoom_async._generated.models.physical_file import PhysicalFile
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.physical_file import (
+    PhysicalFile,
+    structure_physical_file,
+    unstructure_physical_file,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -76,3 +101,207 @@ class GetMeetingArchivedFilesResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListArchivedFilesMeetingMeetingType_members: Any = (
+    ListArchivedFilesMeetingMeetingType._value2member_map_
+)
+_ListArchivedFilesMeetingStatus_members: Any = ListArchivedFilesMeetingStatus._value2member_map_
+_ListArchivedFilesMeetingType_members: Any = ListArchivedFilesMeetingType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "account_name",
+        "archive_files",
+        "complete_time",
+        "duration",
+        "duration_in_second",
+        "group_id",
+        "host_id",
+        "id",
+        "is_breakout_room",
+        "meeting_type",
+        "parent_meeting_id",
+        "physical_files",
+        "recording_count",
+        "start_time",
+        "status",
+        "timezone",
+        "topic",
+        "total_size",
+        "type",
+        "uuid",
+    ]
+)
+
+
+def structure_get_meeting_archived_files_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingArchivedFilesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingArchivedFilesResponse)
+    self.physical_files = (
+        AbsentList()
+        if (_v := g("physical_files")) is None
+        else list(map(structure_physical_file, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.total_size = (
+        None if (_v := g("total_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.meeting_type = (
+        None
+        if (_v := g("meeting_type")) is None
+        else (
+            _m
+            if (_m := _ListArchivedFilesMeetingMeetingType_members.get(_v, MISSING)) is not MISSING
+            else ListArchivedFilesMeetingMeetingType(_v)
+        )
+    )
+    self.recording_count = (
+        None
+        if (_v := g("recording_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.is_breakout_room = (
+        None
+        if (_v := g("is_breakout_room")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _ListArchivedFilesMeetingType_members.get(_v, MISSING)) is not MISSING
+            else ListArchivedFilesMeetingType(_v)
+        )
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.complete_time = (
+        None
+        if (_v := g("complete_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.group_id = (
+        None if (_v := g("group_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.account_name = (
+        None if (_v := g("account_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.parent_meeting_id = (
+        None
+        if (_v := g("parent_meeting_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.duration_in_second = (
+        None
+        if (_v := g("duration_in_second")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.archive_files = (
+        AbsentList()
+        if (_v := g("archive_files")) is None
+        else list(map(structure_archive_file, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _ListArchivedFilesMeetingStatus_members.get(_v, MISSING)) is not MISSING
+            else ListArchivedFilesMeetingStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_archived_files_response(
+    obj: GetMeetingArchivedFilesResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.physical_files).__class__ is not AbsentList or v:
+        d["physical_files"] = (
+            None
+            if v is None
+            else [
+                (unstructure_physical_file(_x) if _x.__class__ is PhysicalFile else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.total_size) is not None:
+        d["total_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meeting_type) is not None:
+        d["meeting_type"] = (
+            v._value_ if v.__class__ is ListArchivedFilesMeetingMeetingType else unstructure(v)
+        )
+    if (v := obj.recording_count) is not None:
+        d["recording_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.is_breakout_room) is not None:
+        d["is_breakout_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is ListArchivedFilesMeetingType else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.complete_time) is not None:
+        d["complete_time"] = unstructure(v)
+    if (v := obj.group_id) is not None:
+        d["group_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.account_name) is not None:
+        d["account_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.parent_meeting_id) is not None:
+        d["parent_meeting_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration_in_second) is not None:
+        d["duration_in_second"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.archive_files).__class__ is not AbsentList or v:
+        d["archive_files"] = (
+            None
+            if v is None
+            else [
+                (unstructure_archive_file(_x) if _x.__class__ is ArchiveFile else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is ListArchivedFilesMeetingStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingArchivedFilesResponse,
+    structure_get_meeting_archived_files_response,
+    unstructure_get_meeting_archived_files_response,
+)

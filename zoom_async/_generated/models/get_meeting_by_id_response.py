@@ -14,12 +14,45 @@ from zoom_async._generated.models.get_meeting_by_id_response_creation_source imp
 from zoom_async._generated.models.get_meeting_by_id_response_status import (
     GetMeetingByIdResponseStatus,
 )
-from zoom_async._generated.models.meeting_settings import MeetingSettings
+from zoom_async._generated.models.meeting_settings import (
+    MeetingSettings,
+    structure_meeting_settings,
+    unstructure_meeting_settings,
+)
 from zoom_async._generated.models.meeting_type import MeetingType
-from zoom_async._generated.models.occurrence import Occurrence
-from zoom_async._generated.models.recurrence import Recurrence
-from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.occurrence import (
+    Occurrence,
+    structure_occurrence,
+    unstructure_occurrence,
+)
+from zoom_async._generated.models.recurrence import (
+    Recurrence,
+    structure_recurrence,
+    unstructure_recurrence,
+)
+from zoom_async._generated.models.tracking_field import (
+    TrackingField,
+    structure_tracking_field,
+    unstructure_tracking_field,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -90,3 +123,247 @@ class GetMeetingByIdResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetMeetingByIdResponseCreationSource_members: Any = (
+    GetMeetingByIdResponseCreationSource._value2member_map_
+)
+_GetMeetingByIdResponseStatus_members: Any = GetMeetingByIdResponseStatus._value2member_map_
+_MeetingType_members: Any = MeetingType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "agenda",
+        "assistant_id",
+        "chat_join_url",
+        "created_at",
+        "creation_source",
+        "duration",
+        "dynamic_host_key",
+        "encrypted_password",
+        "h323_password",
+        "host_email",
+        "host_id",
+        "id",
+        "join_url",
+        "occurrences",
+        "password",
+        "pmi",
+        "pre_schedule",
+        "pstn_password",
+        "recurrence",
+        "settings",
+        "start_time",
+        "start_url",
+        "status",
+        "timezone",
+        "topic",
+        "tracking_fields",
+        "type",
+        "uuid",
+    ]
+)
+
+
+def structure_get_meeting_by_id_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingByIdResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingByIdResponse)
+    self.occurrences = (
+        AbsentList()
+        if (_v := g("occurrences")) is None
+        else list(map(structure_occurrence, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.chat_join_url = (
+        None if (_v := g("chat_join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.assistant_id = (
+        None if (_v := g("assistant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.start_url = (
+        None if (_v := g("start_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.created_at = (
+        None
+        if (_v := g("created_at")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m if (_m := _MeetingType_members.get(_v, MISSING)) is not MISSING else MeetingType(_v)
+        )
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.pmi = None if (_v := g("pmi")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.host_email = (
+        None if (_v := g("host_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.encrypted_password = (
+        None
+        if (_v := g("encrypted_password")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.settings = None if (_v := g("settings")) is None else structure_meeting_settings(_v)
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.pstn_password = (
+        None if (_v := g("pstn_password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.pre_schedule = (
+        None if (_v := g("pre_schedule")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.agenda = (
+        None if (_v := g("agenda")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.recurrence = None if (_v := g("recurrence")) is None else structure_recurrence(_v)
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.dynamic_host_key = (
+        None
+        if (_v := g("dynamic_host_key")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.tracking_fields = (
+        AbsentList()
+        if (_v := g("tracking_fields")) is None
+        else list(map(structure_tracking_field, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.creation_source = (
+        None
+        if (_v := g("creation_source")) is None
+        else (
+            _m
+            if (_m := _GetMeetingByIdResponseCreationSource_members.get(_v, MISSING)) is not MISSING
+            else GetMeetingByIdResponseCreationSource(_v)
+        )
+    )
+    self.h323_password = (
+        None if (_v := g("h323_password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _GetMeetingByIdResponseStatus_members.get(_v, MISSING)) is not MISSING
+            else GetMeetingByIdResponseStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_by_id_response(obj: GetMeetingByIdResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.occurrences).__class__ is not AbsentList or v:
+        d["occurrences"] = (
+            None
+            if v is None
+            else [
+                (unstructure_occurrence(_x) if _x.__class__ is Occurrence else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.chat_join_url) is not None:
+        d["chat_join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.assistant_id) is not None:
+        d["assistant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.start_url) is not None:
+        d["start_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.created_at) is not None:
+        d["created_at"] = unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is MeetingType else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pmi) is not None:
+        d["pmi"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.host_email) is not None:
+        d["host_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.encrypted_password) is not None:
+        d["encrypted_password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_meeting_settings(v) if v.__class__ is MeetingSettings else unstructure(v)
+        )
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pstn_password) is not None:
+        d["pstn_password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pre_schedule) is not None:
+        d["pre_schedule"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.agenda) is not None:
+        d["agenda"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.recurrence) is not None:
+        d["recurrence"] = unstructure_recurrence(v) if v.__class__ is Recurrence else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.dynamic_host_key) is not None:
+        d["dynamic_host_key"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tracking_fields).__class__ is not AbsentList or v:
+        d["tracking_fields"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_tracking_field(_x)
+                    if _x.__class__ is TrackingField
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.creation_source) is not None:
+        d["creation_source"] = (
+            v._value_ if v.__class__ is GetMeetingByIdResponseCreationSource else unstructure(v)
+        )
+    if (v := obj.h323_password) is not None:
+        d["h323_password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is GetMeetingByIdResponseStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingByIdResponse,
+    structure_get_meeting_by_id_response,
+    unstructure_get_meeting_by_id_response,
+)

@@ -7,7 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +38,45 @@ class GetMeetingInvitationResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["invitation", "sip_links"])
+
+
+def structure_get_meeting_invitation_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingInvitationResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingInvitationResponse)
+    self.invitation = (
+        None if (_v := g("invitation")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.sip_links = AbsentList() if (_v := g("sip_links")) is None else to_strs(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_invitation_response(
+    obj: GetMeetingInvitationResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.invitation) is not None:
+        d["invitation"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.sip_links).__class__ is not AbsentList or v:
+        d["sip_links"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingInvitationResponse,
+    structure_get_meeting_invitation_response,
+    unstructure_get_meeting_invitation_response,
+)

@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.get_meeting_live_streaming_token_response_expire_in import (
     GetMeetingLiveStreamingTokenResponseExpireIn,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,57 @@ class GetMeetingLocalArchivingTokenResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetMeetingLiveStreamingTokenResponseExpireIn_members: Any = (
+    GetMeetingLiveStreamingTokenResponseExpireIn._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["expire_in", "token"])
+
+
+def structure_get_meeting_local_archiving_token_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingLocalArchivingTokenResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingLocalArchivingTokenResponse)
+    self.expire_in = (
+        None
+        if (_v := g("expire_in")) is None
+        else (
+            _m
+            if (_m := _GetMeetingLiveStreamingTokenResponseExpireIn_members.get(_v, MISSING))
+            is not MISSING
+            else GetMeetingLiveStreamingTokenResponseExpireIn(_v)
+        )
+    )
+    self.token = None if (_v := g("token")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_local_archiving_token_response(
+    obj: GetMeetingLocalArchivingTokenResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.expire_in) is not None:
+        d["expire_in"] = (
+            v._value_
+            if v.__class__ is GetMeetingLiveStreamingTokenResponseExpireIn
+            else unstructure(v)
+        )
+    if (v := obj.token) is not None:
+        d["token"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingLocalArchivingTokenResponse,
+    structure_get_meeting_local_archiving_token_response,
+    unstructure_get_meeting_local_archiving_token_response,
+)

@@ -8,8 +8,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.quality import Quality
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.quality import Quality, structure_quality, unstructure_quality
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,44 @@ class GetMeetingQualityScoresResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["from", "quality", "to"])
+
+
+def structure_get_meeting_quality_scores_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingQualityScoresResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingQualityScoresResponse)
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.quality = None if (_v := g("quality")) is None else structure_quality(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_quality_scores_response(
+    obj: GetMeetingQualityScoresResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.quality) is not None:
+        d["quality"] = unstructure_quality(v) if v.__class__ is Quality else unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingQualityScoresResponse,
+    structure_get_meeting_quality_scores_response,
+    unstructure_get_meeting_quality_scores_response,
+)

@@ -11,9 +11,34 @@ import attrs
 from zoom_async._generated.models.get_meeting_recordings_response_type import (
     GetMeetingRecordingsResponseType,
 )
-from zoom_async._generated.models.participant_audio_file import ParticipantAudioFile
-from zoom_async._generated.models.recording_file import RecordingFile
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.participant_audio_file import (
+    ParticipantAudioFile,
+    structure_participant_audio_file,
+    unstructure_participant_audio_file,
+)
+from zoom_async._generated.models.recording_file import (
+    RecordingFile,
+    structure_recording_file,
+    unstructure_recording_file,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -64,3 +89,179 @@ class GetMeetingRecordingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetMeetingRecordingsResponseType_members: Any = GetMeetingRecordingsResponseType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "account_id",
+        "auto_delete",
+        "auto_delete_date",
+        "download_access_token",
+        "duration",
+        "host_id",
+        "id",
+        "participant_audio_files",
+        "password",
+        "recording_count",
+        "recording_files",
+        "recording_play_passcode",
+        "start_time",
+        "topic",
+        "total_size",
+        "type",
+        "uuid",
+    ]
+)
+
+
+def structure_get_meeting_recordings_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingRecordingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingRecordingsResponse)
+    self.recording_play_passcode = (
+        None
+        if (_v := g("recording_play_passcode")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.total_size = (
+        None if (_v := g("total_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.auto_delete = (
+        None if (_v := g("auto_delete")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_count = (
+        None
+        if (_v := g("recording_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _GetMeetingRecordingsResponseType_members.get(_v, MISSING)) is not MISSING
+            else GetMeetingRecordingsResponseType(_v)
+        )
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.auto_delete_date = (
+        None
+        if (_v := g("auto_delete_date")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.account_id = (
+        None if (_v := g("account_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.recording_files = (
+        AbsentList()
+        if (_v := g("recording_files")) is None
+        else list(map(structure_recording_file, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.download_access_token = (
+        None
+        if (_v := g("download_access_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participant_audio_files = (
+        AbsentList()
+        if (_v := g("participant_audio_files")) is None
+        else list(
+            map(structure_participant_audio_file, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_recordings_response(
+    obj: GetMeetingRecordingsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.recording_play_passcode) is not None:
+        d["recording_play_passcode"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.total_size) is not None:
+        d["total_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.auto_delete) is not None:
+        d["auto_delete"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_count) is not None:
+        d["recording_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is GetMeetingRecordingsResponseType else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.auto_delete_date) is not None:
+        d["auto_delete_date"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.account_id) is not None:
+        d["account_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.recording_files).__class__ is not AbsentList or v:
+        d["recording_files"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_recording_file(_x)
+                    if _x.__class__ is RecordingFile
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.download_access_token) is not None:
+        d["download_access_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_audio_files).__class__ is not AbsentList or v:
+        d["participant_audio_files"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_participant_audio_file(_x)
+                    if _x.__class__ is ParticipantAudioFile
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingRecordingsResponse,
+    structure_get_meeting_recordings_response,
+    unstructure_get_meeting_recordings_response,
+)

@@ -8,7 +8,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
+from zoom_async._generated.models.custom_question_answer import (
+    CustomQuestionAnswer,
+    structure_custom_question_answer,
+    unstructure_custom_question_answer,
+)
 from zoom_async._generated.models.registrant_no_of_employees import RegistrantNoOfEmployees
 from zoom_async._generated.models.registrant_purchasing_time_frame import (
     RegistrantPurchasingTimeFrame,
@@ -17,7 +21,23 @@ from zoom_async._generated.models.registrant_role_in_purchase_process import (
     RegistrantRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.registrant_status import RegistrantStatus
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -76,3 +96,209 @@ class GetMeetingRegistrantResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RegistrantNoOfEmployees_members: Any = RegistrantNoOfEmployees._value2member_map_
+_RegistrantPurchasingTimeFrame_members: Any = RegistrantPurchasingTimeFrame._value2member_map_
+_RegistrantRoleInPurchaseProcess_members: Any = RegistrantRoleInPurchaseProcess._value2member_map_
+_RegistrantStatus_members: Any = RegistrantStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "address",
+        "city",
+        "comments",
+        "country",
+        "create_time",
+        "custom_questions",
+        "email",
+        "first_name",
+        "id",
+        "industry",
+        "job_title",
+        "join_url",
+        "last_name",
+        "no_of_employees",
+        "org",
+        "participant_pin_code",
+        "phone",
+        "purchasing_time_frame",
+        "role_in_purchase_process",
+        "state",
+        "status",
+        "zip",
+    ]
+)
+
+
+def structure_get_meeting_registrant_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingRegistrantResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingRegistrantResponse)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.zip_ = None if (_v := g("zip")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.country = (
+        None if (_v := g("country")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.custom_questions = (
+        AbsentList()
+        if (_v := g("custom_questions")) is None
+        else list(
+            map(structure_custom_question_answer, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.purchasing_time_frame = (
+        None
+        if (_v := g("purchasing_time_frame")) is None
+        else (
+            _m
+            if (_m := _RegistrantPurchasingTimeFrame_members.get(_v, MISSING)) is not MISSING
+            else RegistrantPurchasingTimeFrame(_v)
+        )
+    )
+    self.address = (
+        None if (_v := g("address")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.comments = (
+        None if (_v := g("comments")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.city = None if (_v := g("city")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.org = None if (_v := g("org")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.no_of_employees = (
+        None
+        if (_v := g("no_of_employees")) is None
+        else (
+            _m
+            if (_m := _RegistrantNoOfEmployees_members.get(_v, MISSING)) is not MISSING
+            else RegistrantNoOfEmployees(_v)
+        )
+    )
+    self.industry = (
+        None if (_v := g("industry")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.phone = None if (_v := g("phone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.role_in_purchase_process = (
+        None
+        if (_v := g("role_in_purchase_process")) is None
+        else (
+            _m
+            if (_m := _RegistrantRoleInPurchaseProcess_members.get(_v, MISSING)) is not MISSING
+            else RegistrantRoleInPurchaseProcess(_v)
+        )
+    )
+    self.state = None if (_v := g("state")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.first_name = (
+        None if (_v := g("first_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.job_title = (
+        None if (_v := g("job_title")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _RegistrantStatus_members.get(_v, MISSING)) is not MISSING
+            else RegistrantStatus(_v)
+        )
+    )
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.create_time = (
+        None
+        if (_v := g("create_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.participant_pin_code = (
+        None
+        if (_v := g("participant_pin_code")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_registrant_response(
+    obj: GetMeetingRegistrantResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.zip_) is not None:
+        d["zip"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.country) is not None:
+        d["country"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.custom_questions).__class__ is not AbsentList or v:
+        d["custom_questions"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_custom_question_answer(_x)
+                    if _x.__class__ is CustomQuestionAnswer
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.purchasing_time_frame) is not None:
+        d["purchasing_time_frame"] = (
+            v._value_ if v.__class__ is RegistrantPurchasingTimeFrame else unstructure(v)
+        )
+    if (v := obj.address) is not None:
+        d["address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.comments) is not None:
+        d["comments"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.city) is not None:
+        d["city"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.org) is not None:
+        d["org"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.no_of_employees) is not None:
+        d["no_of_employees"] = (
+            v._value_ if v.__class__ is RegistrantNoOfEmployees else unstructure(v)
+        )
+    if (v := obj.industry) is not None:
+        d["industry"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.phone) is not None:
+        d["phone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.role_in_purchase_process) is not None:
+        d["role_in_purchase_process"] = (
+            v._value_ if v.__class__ is RegistrantRoleInPurchaseProcess else unstructure(v)
+        )
+    if (v := obj.state) is not None:
+        d["state"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.first_name) is not None:
+        d["first_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.job_title) is not None:
+        d["job_title"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is RegistrantStatus else unstructure(v)
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.create_time) is not None:
+        d["create_time"] = unstructure(v)
+    if (v := obj.participant_pin_code) is not None:
+        d["participant_pin_code"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingRegistrantResponse,
+    structure_get_meeting_registrant_response,
+    unstructure_get_meeting_registrant_response,
+)

@@ -8,9 +8,33 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.edited_summary import EditedSummary
-from zoom_async._generated.models.summary_detail import SummaryDetail
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.edited_summary import (
+    EditedSummary,
+    structure_edited_summary,
+    unstructure_edited_summary,
+)
+from zoom_async._generated.models.summary_detail import (
+    SummaryDetail,
+    structure_summary_detail,
+    unstructure_summary_detail,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -63,3 +87,189 @@ class GetMeetingSummaryResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "edited_summary",
+        "meeting_end_time",
+        "meeting_host_email",
+        "meeting_host_id",
+        "meeting_id",
+        "meeting_start_time",
+        "meeting_topic",
+        "meeting_uuid",
+        "next_steps",
+        "summary_content",
+        "summary_created_time",
+        "summary_details",
+        "summary_end_time",
+        "summary_last_modified_time",
+        "summary_last_modified_user_email",
+        "summary_last_modified_user_id",
+        "summary_overview",
+        "summary_start_time",
+        "summary_title",
+    ]
+)
+
+
+def structure_get_meeting_summary_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingSummaryResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingSummaryResponse)
+    self.meeting_host_id = (
+        None
+        if (_v := g("meeting_host_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_topic = (
+        None if (_v := g("meeting_topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_last_modified_user_email = (
+        None
+        if (_v := g("summary_last_modified_user_email")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_start_time = (
+        None
+        if (_v := g("summary_start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.summary_last_modified_time = (
+        None
+        if (_v := g("summary_last_modified_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.meeting_id = (
+        None if (_v := g("meeting_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.meeting_uuid = (
+        None if (_v := g("meeting_uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.edited_summary = (
+        None if (_v := g("edited_summary")) is None else structure_edited_summary(_v)
+    )
+    self.summary_end_time = (
+        None
+        if (_v := g("summary_end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.summary_created_time = (
+        None
+        if (_v := g("summary_created_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.meeting_end_time = (
+        None
+        if (_v := g("meeting_end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.summary_last_modified_user_id = (
+        None
+        if (_v := g("summary_last_modified_user_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.next_steps = AbsentList() if (_v := g("next_steps")) is None else to_strs(_v)
+    self.summary_overview = (
+        None
+        if (_v := g("summary_overview")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_details = (
+        AbsentList()
+        if (_v := g("summary_details")) is None
+        else list(map(structure_summary_detail, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.summary_content = (
+        None
+        if (_v := g("summary_content")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_title = (
+        None if (_v := g("summary_title")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_host_email = (
+        None
+        if (_v := g("meeting_host_email")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_start_time = (
+        None
+        if (_v := g("meeting_start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_summary_response(obj: GetMeetingSummaryResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.meeting_host_id) is not None:
+        d["meeting_host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_topic) is not None:
+        d["meeting_topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_last_modified_user_email) is not None:
+        d["summary_last_modified_user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_start_time) is not None:
+        d["summary_start_time"] = unstructure(v)
+    if (v := obj.summary_last_modified_time) is not None:
+        d["summary_last_modified_time"] = unstructure(v)
+    if (v := obj.meeting_id) is not None:
+        d["meeting_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meeting_uuid) is not None:
+        d["meeting_uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.edited_summary) is not None:
+        d["edited_summary"] = (
+            unstructure_edited_summary(v) if v.__class__ is EditedSummary else unstructure(v)
+        )
+    if (v := obj.summary_end_time) is not None:
+        d["summary_end_time"] = unstructure(v)
+    if (v := obj.summary_created_time) is not None:
+        d["summary_created_time"] = unstructure(v)
+    if (v := obj.meeting_end_time) is not None:
+        d["meeting_end_time"] = unstructure(v)
+    if (v := obj.summary_last_modified_user_id) is not None:
+        d["summary_last_modified_user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.next_steps).__class__ is not AbsentList or v:
+        d["next_steps"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.summary_overview) is not None:
+        d["summary_overview"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_details).__class__ is not AbsentList or v:
+        d["summary_details"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_summary_detail(_x)
+                    if _x.__class__ is SummaryDetail
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.summary_content) is not None:
+        d["summary_content"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_title) is not None:
+        d["summary_title"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_host_email) is not None:
+        d["meeting_host_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_start_time) is not None:
+        d["meeting_start_time"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingSummaryResponse,
+    structure_get_meeting_summary_response,
+    unstructure_get_meeting_summary_response,
+)

@@ -7,8 +7,22 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_template_setting import GetMeetingTemplateSetting
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.get_meeting_template_setting import (
+    GetMeetingTemplateSetting,
+    structure_get_meeting_template_setting,
+    unstructure_get_meeting_template_setting,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +43,48 @@ class GetMeetingTemplateResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["id", "name", "settings"])
+
+
+def structure_get_meeting_template_response(o: Any, _: Any = None) -> Any:
+    """A GetMeetingTemplateResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingTemplateResponse)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.settings = (
+        None if (_v := g("settings")) is None else structure_get_meeting_template_setting(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_template_response(obj: GetMeetingTemplateResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_get_meeting_template_setting(v)
+            if v.__class__ is GetMeetingTemplateSetting
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingTemplateResponse,
+    structure_get_meeting_template_response,
+    unstructure_get_meeting_template_response,
+)

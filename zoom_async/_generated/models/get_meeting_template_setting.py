@@ -9,17 +9,34 @@ import attrs
 
 from zoom_async._generated.models.get_meeting_template_setting_in_meeting import (
     GetMeetingTemplateSettingInMeeting,
+    structure_get_meeting_template_setting_in_meeting,
+    unstructure_get_meeting_template_setting_in_meeting,
 )
 from zoom_async._generated.models.get_meeting_template_setting_meeting_security import (
     GetMeetingTemplateSettingMeetingSecurity,
+    structure_get_meeting_template_setting_meeting_security,
+    unstructure_get_meeting_template_setting_meeting_security,
 )
 from zoom_async._generated.models.get_meeting_template_setting_recording import (
     GetMeetingTemplateSettingRecording,
+    structure_get_meeting_template_setting_recording,
+    unstructure_get_meeting_template_setting_recording,
 )
 from zoom_async._generated.models.get_meeting_template_setting_schedule_meeting import (
     GetMeetingTemplateSettingScheduleMeeting,
+    structure_get_meeting_template_setting_schedule_meeting,
+    unstructure_get_meeting_template_setting_schedule_meeting,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -42,3 +59,79 @@ class GetMeetingTemplateSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["in_meeting", "meeting_security", "recording", "schedule_meeting"]
+)
+
+
+def structure_get_meeting_template_setting(o: Any, _: Any = None) -> Any:
+    """A GetMeetingTemplateSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingTemplateSetting)
+    self.in_meeting = (
+        None
+        if (_v := g("in_meeting")) is None
+        else structure_get_meeting_template_setting_in_meeting(_v)
+    )
+    self.recording = (
+        None
+        if (_v := g("recording")) is None
+        else structure_get_meeting_template_setting_recording(_v)
+    )
+    self.schedule_meeting = (
+        None
+        if (_v := g("schedule_meeting")) is None
+        else structure_get_meeting_template_setting_schedule_meeting(_v)
+    )
+    self.meeting_security = (
+        None
+        if (_v := g("meeting_security")) is None
+        else structure_get_meeting_template_setting_meeting_security(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_template_setting(obj: GetMeetingTemplateSetting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.in_meeting) is not None:
+        d["in_meeting"] = (
+            unstructure_get_meeting_template_setting_in_meeting(v)
+            if v.__class__ is GetMeetingTemplateSettingInMeeting
+            else unstructure(v)
+        )
+    if (v := obj.recording) is not None:
+        d["recording"] = (
+            unstructure_get_meeting_template_setting_recording(v)
+            if v.__class__ is GetMeetingTemplateSettingRecording
+            else unstructure(v)
+        )
+    if (v := obj.schedule_meeting) is not None:
+        d["schedule_meeting"] = (
+            unstructure_get_meeting_template_setting_schedule_meeting(v)
+            if v.__class__ is GetMeetingTemplateSettingScheduleMeeting
+            else unstructure(v)
+        )
+    if (v := obj.meeting_security) is not None:
+        d["meeting_security"] = (
+            unstructure_get_meeting_template_setting_meeting_security(v)
+            if v.__class__ is GetMeetingTemplateSettingMeetingSecurity
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingTemplateSetting,
+    structure_get_meeting_template_setting,
+    unstructure_get_meeting_template_setting,
+)

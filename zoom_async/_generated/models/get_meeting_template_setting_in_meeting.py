@@ -18,11 +18,26 @@ from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_
 )
 from zoom_async._generated.models.get_meeting_template_setting_in_meeting_closed_captioning import (
     GetMeetingTemplateSettingInMeetingClosedCaptioning,
+    structure_get_meeting_template_setting_in_meeting_closed_captioning,
+    unstructure_get_meeting_template_setting_in_meeting_closed_captioning,
 )
 from zoom_async._generated.models.get_meeting_template_setting_in_meeting_manual_captioning import (
     GetMeetingTemplateSettingInMeetingManualCaptioning,
+    structure_get_meeting_template_setting_in_meeting_manual_captioning,
+    unstructure_get_meeting_template_setting_in_meeting_manual_captioning,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -73,3 +88,214 @@ class GetMeetingTemplateSettingInMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsInMeetingEntryExitChime_members: Any = (
+    GetAccountSettingsInMeetingEntryExitChime._value2member_map_
+)
+_GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members: Any = (
+    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing._value2member_map_
+)
+_GetAccountSettingsInMeetingWhoCanShareScreen_members: Any = (
+    GetAccountSettingsInMeetingWhoCanShareScreen._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_participants_to_rename",
+        "annotation",
+        "breakout_room",
+        "closed_captioning",
+        "disable_screen_sharing_for_host_meetings",
+        "entry_exit_chime",
+        "feedback",
+        "manual_captioning",
+        "non_verbal_feedback",
+        "polling",
+        "post_meeting_feedback",
+        "remote_control",
+        "remote_support",
+        "screen_sharing",
+        "whiteboard",
+        "who_can_share_screen",
+        "who_can_share_screen_when_someone_is_sharing",
+    ]
+)
+
+
+def structure_get_meeting_template_setting_in_meeting(o: Any, _: Any = None) -> Any:
+    """A GetMeetingTemplateSettingInMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingTemplateSettingInMeeting)
+    self.entry_exit_chime = (
+        None
+        if (_v := g("entry_exit_chime")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsInMeetingEntryExitChime_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsInMeetingEntryExitChime(_v)
+        )
+    )
+    self.feedback = (
+        None if (_v := g("feedback")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.polling = (
+        None if (_v := g("polling")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.post_meeting_feedback = (
+        None
+        if (_v := g("post_meeting_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.screen_sharing = (
+        None
+        if (_v := g("screen_sharing")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.who_can_share_screen = (
+        None
+        if (_v := g("who_can_share_screen")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsInMeetingWhoCanShareScreen_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsInMeetingWhoCanShareScreen(_v)
+        )
+    )
+    self.who_can_share_screen_when_someone_is_sharing = (
+        None
+        if (_v := g("who_can_share_screen_when_someone_is_sharing")) is None
+        else (
+            _m
+            if (
+                _m := _GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing(_v)
+        )
+    )
+    self.disable_screen_sharing_for_host_meetings = (
+        None
+        if (_v := g("disable_screen_sharing_for_host_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.annotation = (
+        None if (_v := g("annotation")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.whiteboard = (
+        None if (_v := g("whiteboard")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_control = (
+        None
+        if (_v := g("remote_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.non_verbal_feedback = (
+        None
+        if (_v := g("non_verbal_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_participants_to_rename = (
+        None
+        if (_v := g("allow_participants_to_rename")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.breakout_room = (
+        None
+        if (_v := g("breakout_room")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_support = (
+        None
+        if (_v := g("remote_support")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.manual_captioning = (
+        None
+        if (_v := g("manual_captioning")) is None
+        else structure_get_meeting_template_setting_in_meeting_manual_captioning(_v)
+    )
+    self.closed_captioning = (
+        None
+        if (_v := g("closed_captioning")) is None
+        else structure_get_meeting_template_setting_in_meeting_closed_captioning(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_template_setting_in_meeting(
+    obj: GetMeetingTemplateSettingInMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.entry_exit_chime) is not None:
+        d["entry_exit_chime"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingEntryExitChime
+            else unstructure(v)
+        )
+    if (v := obj.feedback) is not None:
+        d["feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.polling) is not None:
+        d["polling"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.post_meeting_feedback) is not None:
+        d["post_meeting_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.screen_sharing) is not None:
+        d["screen_sharing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.who_can_share_screen) is not None:
+        d["who_can_share_screen"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreen
+            else unstructure(v)
+        )
+    if (v := obj.who_can_share_screen_when_someone_is_sharing) is not None:
+        d["who_can_share_screen_when_someone_is_sharing"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing
+            else unstructure(v)
+        )
+    if (v := obj.disable_screen_sharing_for_host_meetings) is not None:
+        d["disable_screen_sharing_for_host_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.annotation) is not None:
+        d["annotation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.whiteboard) is not None:
+        d["whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_control) is not None:
+        d["remote_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.non_verbal_feedback) is not None:
+        d["non_verbal_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_participants_to_rename) is not None:
+        d["allow_participants_to_rename"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.breakout_room) is not None:
+        d["breakout_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_support) is not None:
+        d["remote_support"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.manual_captioning) is not None:
+        d["manual_captioning"] = (
+            unstructure_get_meeting_template_setting_in_meeting_manual_captioning(v)
+            if v.__class__ is GetMeetingTemplateSettingInMeetingManualCaptioning
+            else unstructure(v)
+        )
+    if (v := obj.closed_captioning) is not None:
+        d["closed_captioning"] = (
+            unstructure_get_meeting_template_setting_in_meeting_closed_captioning(v)
+            if v.__class__ is GetMeetingTemplateSettingInMeetingClosedCaptioning
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingTemplateSettingInMeeting,
+    structure_get_meeting_template_setting_in_meeting,
+    unstructure_get_meeting_template_setting_in_meeting,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,67 @@ class GetMeetingTemplateSettingInMeetingManualCaptioning:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["allow_to_type", "auto_generated_captions", "manual_captions", "save_captions"]
+)
+
+
+def structure_get_meeting_template_setting_in_meeting_manual_captioning(
+    o: Any, _: Any = None
+) -> Any:
+    """A GetMeetingTemplateSettingInMeetingManualCaptioning from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingTemplateSettingInMeetingManualCaptioning)
+    self.auto_generated_captions = (
+        None
+        if (_v := g("auto_generated_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_to_type = (
+        None
+        if (_v := g("allow_to_type")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.manual_captions = (
+        None
+        if (_v := g("manual_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_captions = (
+        None
+        if (_v := g("save_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_template_setting_in_meeting_manual_captioning(
+    obj: GetMeetingTemplateSettingInMeetingManualCaptioning,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.auto_generated_captions) is not None:
+        d["auto_generated_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_to_type) is not None:
+        d["allow_to_type"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.manual_captions) is not None:
+        d["manual_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_captions) is not None:
+        d["save_captions"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingTemplateSettingInMeetingManualCaptioning,
+    structure_get_meeting_template_setting_in_meeting_manual_captioning,
+    unstructure_get_meeting_template_setting_in_meeting_manual_captioning,
+)

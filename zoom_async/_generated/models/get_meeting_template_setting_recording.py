@@ -10,7 +10,17 @@ import attrs
 from zoom_async._generated.models.meeting_settings_auto_recording import (
     MeetingSettingsAutoRecording,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +37,49 @@ class GetMeetingTemplateSettingRecording:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["auto_recording"])
+
+
+def structure_get_meeting_template_setting_recording(o: Any, _: Any = None) -> Any:
+    """A GetMeetingTemplateSettingRecording from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingTemplateSettingRecording)
+    self.auto_recording = (
+        None
+        if (_v := g("auto_recording")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAutoRecording(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_template_setting_recording(
+    obj: GetMeetingTemplateSettingRecording,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.auto_recording) is not None:
+        d["auto_recording"] = (
+            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingTemplateSettingRecording,
+    structure_get_meeting_template_setting_recording,
+    unstructure_get_meeting_template_setting_recording,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,54 @@ class GetMeetingTemplateSettingScheduleMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["host_video", "mute_upon_entry", "participant_video"])
+
+
+def structure_get_meeting_template_setting_schedule_meeting(o: Any, _: Any = None) -> Any:
+    """A GetMeetingTemplateSettingScheduleMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetMeetingTemplateSettingScheduleMeeting)
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_video = (
+        None
+        if (_v := g("participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.mute_upon_entry = (
+        None
+        if (_v := g("mute_upon_entry")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_meeting_template_setting_schedule_meeting(
+    obj: GetMeetingTemplateSettingScheduleMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_video) is not None:
+        d["participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.mute_upon_entry) is not None:
+        d["mute_upon_entry"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetMeetingTemplateSettingScheduleMeeting,
+    structure_get_meeting_template_setting_schedule_meeting,
+    unstructure_get_meeting_template_setting_schedule_meeting,
+)

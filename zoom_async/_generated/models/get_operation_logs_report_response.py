@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.operation_log import OperationLog
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.operation_log import (
+    OperationLog,
+    structure_operation_log,
+    unstructure_operation_log,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +50,61 @@ class GetOperationLogsReportResponse:
     def page_items(self) -> list[OperationLog]:
         """This page's items (``operation_logs``), for ``zoom.paginate``."""
         return self.operation_logs or []
+
+
+_KNOWN: frozenset[str] = frozenset(["next_page_token", "operation_logs", "page_size"])
+
+
+def structure_get_operation_logs_report_response(o: Any, _: Any = None) -> Any:
+    """A GetOperationLogsReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetOperationLogsReportResponse)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.operation_logs = (
+        AbsentList()
+        if (_v := g("operation_logs")) is None
+        else list(map(structure_operation_log, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_operation_logs_report_response(
+    obj: GetOperationLogsReportResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.operation_logs).__class__ is not AbsentList or v:
+        d["operation_logs"] = (
+            None
+            if v is None
+            else [
+                (unstructure_operation_log(_x) if _x.__class__ is OperationLog else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetOperationLogsReportResponse,
+    structure_get_operation_logs_report_response,
+    unstructure_get_operation_logs_report_response,
+)

@@ -8,8 +8,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.analytics_summary import AnalyticsSummary
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.analytics_summary import (
+    AnalyticsSummary,
+    structure_analytics_summary,
+    unstructure_analytics_summary,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +46,59 @@ class GetRecordingAnalyticsSummaryResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["analytics_summary", "from", "to"])
+
+
+def structure_get_recording_analytics_summary_response(o: Any, _: Any = None) -> Any:
+    """A GetRecordingAnalyticsSummaryResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetRecordingAnalyticsSummaryResponse)
+    self.analytics_summary = (
+        AbsentList()
+        if (_v := g("analytics_summary")) is None
+        else list(map(structure_analytics_summary, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_recording_analytics_summary_response(
+    obj: GetRecordingAnalyticsSummaryResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.analytics_summary).__class__ is not AbsentList or v:
+        d["analytics_summary"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_analytics_summary(_x)
+                    if _x.__class__ is AnalyticsSummary
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetRecordingAnalyticsSummaryResponse,
+    structure_get_recording_analytics_summary_response,
+    unstructure_get_recording_analytics_summary_response,
+)

@@ -9,9 +9,26 @@ import attrs
 
 from zoom_async._generated.models.get_recording_registrant_questions_custom_question import (
     GetRecordingRegistrantQuestionsCustomQuestion,
+    structure_get_recording_registrant_questions_custom_question,
+    unstructure_get_recording_registrant_questions_custom_question,
 )
-from zoom_async._generated.models.registrant_question import RegistrantQuestion
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.registrant_question import (
+    RegistrantQuestion,
+    structure_registrant_question,
+    unstructure_registrant_question,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +49,76 @@ class GetRecordingRegistrantQuestionsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["custom_questions", "questions"])
+
+
+def structure_get_recording_registrant_questions_response(o: Any, _: Any = None) -> Any:
+    """A GetRecordingRegistrantQuestionsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetRecordingRegistrantQuestionsResponse)
+    self.custom_questions = (
+        AbsentList()
+        if (_v := g("custom_questions")) is None
+        else list(
+            map(
+                structure_get_recording_registrant_questions_custom_question,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.questions = (
+        AbsentList()
+        if (_v := g("questions")) is None
+        else list(map(structure_registrant_question, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_recording_registrant_questions_response(
+    obj: GetRecordingRegistrantQuestionsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.custom_questions).__class__ is not AbsentList or v:
+        d["custom_questions"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_get_recording_registrant_questions_custom_question(_x)
+                    if _x.__class__ is GetRecordingRegistrantQuestionsCustomQuestion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.questions).__class__ is not AbsentList or v:
+        d["questions"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_registrant_question(_x)
+                    if _x.__class__ is RegistrantQuestion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetRecordingRegistrantQuestionsResponse,
+    structure_get_recording_registrant_questions_response,
+    unstructure_get_recording_registrant_questions_response,
+)

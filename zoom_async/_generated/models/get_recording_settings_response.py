@@ -13,7 +13,19 @@ from zoom_async._generated.models.get_recording_settings_response_approval_type 
 from zoom_async._generated.models.get_recording_settings_response_share_recording import (
     GetRecordingSettingsResponseShareRecording,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -56,3 +68,162 @@ class GetRecordingSettingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetRecordingSettingsResponseApprovalType_members: Any = (
+    GetRecordingSettingsResponseApprovalType._value2member_map_
+)
+_GetRecordingSettingsResponseShareRecording_members: Any = (
+    GetRecordingSettingsResponseShareRecording._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "approval_type",
+        "authentication_domains",
+        "authentication_name",
+        "authentication_option",
+        "auto_delete",
+        "auto_delete_date",
+        "on_demand",
+        "password",
+        "recording_authentication",
+        "send_email_to_host",
+        "share_recording",
+        "show_social_share_buttons",
+        "topic",
+        "viewer_download",
+    ]
+)
+
+
+def structure_get_recording_settings_response(o: Any, _: Any = None) -> Any:
+    """A GetRecordingSettingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetRecordingSettingsResponse)
+    self.authentication_option = (
+        None
+        if (_v := g("authentication_option")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.recording_authentication = (
+        None
+        if (_v := g("recording_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.send_email_to_host = (
+        None
+        if (_v := g("send_email_to_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.approval_type = (
+        None
+        if (_v := g("approval_type")) is None
+        else (
+            _m
+            if (_m := _GetRecordingSettingsResponseApprovalType_members.get(_v, MISSING))
+            is not MISSING
+            else GetRecordingSettingsResponseApprovalType(_v)
+        )
+    )
+    self.auto_delete = (
+        None if (_v := g("auto_delete")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.share_recording = (
+        None
+        if (_v := g("share_recording")) is None
+        else (
+            _m
+            if (_m := _GetRecordingSettingsResponseShareRecording_members.get(_v, MISSING))
+            is not MISSING
+            else GetRecordingSettingsResponseShareRecording(_v)
+        )
+    )
+    self.on_demand = (
+        None if (_v := g("on_demand")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_delete_date = (
+        None
+        if (_v := g("auto_delete_date")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.show_social_share_buttons = (
+        None
+        if (_v := g("show_social_share_buttons")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.authentication_domains = (
+        None
+        if (_v := g("authentication_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.authentication_name = (
+        None
+        if (_v := g("authentication_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.viewer_download = (
+        None
+        if (_v := g("viewer_download")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_recording_settings_response(
+    obj: GetRecordingSettingsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.authentication_option) is not None:
+        d["authentication_option"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.recording_authentication) is not None:
+        d["recording_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.send_email_to_host) is not None:
+        d["send_email_to_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.approval_type) is not None:
+        d["approval_type"] = (
+            v._value_ if v.__class__ is GetRecordingSettingsResponseApprovalType else unstructure(v)
+        )
+    if (v := obj.auto_delete) is not None:
+        d["auto_delete"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.share_recording) is not None:
+        d["share_recording"] = (
+            v._value_
+            if v.__class__ is GetRecordingSettingsResponseShareRecording
+            else unstructure(v)
+        )
+    if (v := obj.on_demand) is not None:
+        d["on_demand"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_delete_date) is not None:
+        d["auto_delete_date"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.show_social_share_buttons) is not None:
+        d["show_social_share_buttons"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.authentication_domains) is not None:
+        d["authentication_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.authentication_name) is not None:
+        d["authentication_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.viewer_download) is not None:
+        d["viewer_download"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetRecordingSettingsResponse,
+    structure_get_recording_settings_response,
+    unstructure_get_recording_settings_response,
+)

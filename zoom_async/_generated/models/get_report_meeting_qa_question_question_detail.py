@@ -7,11 +7,28 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.answer_detail import AnswerDetail
+from zoom_async._generated.models.answer_detail import (
+    AnswerDetail,
+    structure_answer_detail,
+    unstructure_answer_detail,
+)
 from zoom_async._generated.models.get_report_meeting_qa_question_question_detail_question_status import (
     GetReportMeetingQaQuestionQuestionDetailQuestionStatus,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +55,94 @@ class GetReportMeetingQaQuestionQuestionDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetReportMeetingQaQuestionQuestionDetailQuestionStatus_members: Any = (
+    GetReportMeetingQaQuestionQuestionDetailQuestionStatus._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["answer", "answer_details", "create_time", "question", "question_id", "question_status"]
+)
+
+
+def structure_get_report_meeting_qa_question_question_detail(o: Any, _: Any = None) -> Any:
+    """A GetReportMeetingQaQuestionQuestionDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetReportMeetingQaQuestionQuestionDetail)
+    self.answer = (
+        None if (_v := g("answer")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.question = (
+        None if (_v := g("question")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.create_time = (
+        None if (_v := g("create_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.question_status = (
+        None
+        if (_v := g("question_status")) is None
+        else (
+            _m
+            if (
+                _m := _GetReportMeetingQaQuestionQuestionDetailQuestionStatus_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else GetReportMeetingQaQuestionQuestionDetailQuestionStatus(_v)
+        )
+    )
+    self.question_id = (
+        None if (_v := g("question_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.answer_details = (
+        AbsentList()
+        if (_v := g("answer_details")) is None
+        else list(map(structure_answer_detail, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_report_meeting_qa_question_question_detail(
+    obj: GetReportMeetingQaQuestionQuestionDetail,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.answer) is not None:
+        d["answer"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.question) is not None:
+        d["question"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.create_time) is not None:
+        d["create_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.question_status) is not None:
+        d["question_status"] = (
+            v._value_
+            if v.__class__ is GetReportMeetingQaQuestionQuestionDetailQuestionStatus
+            else unstructure(v)
+        )
+    if (v := obj.question_id) is not None:
+        d["question_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.answer_details).__class__ is not AbsentList or v:
+        d["answer_details"] = (
+            None
+            if v is None
+            else [
+                (unstructure_answer_detail(_x) if _x.__class__ is AnswerDetail else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetReportMeetingQaQuestionQuestionDetail,
+    structure_get_report_meeting_qa_question_question_detail,
+    unstructure_get_report_meeting_qa_question_question_detail,
+)

@@ -8,9 +8,32 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_key import CustomKey
-from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.custom_key import (
+    CustomKey,
+    structure_custom_key,
+    unstructure_custom_key,
+)
+from zoom_async._generated.models.tracking_field import (
+    TrackingField,
+    structure_tracking_field,
+    unstructure_tracking_field,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -53,3 +76,138 @@ class GetReportWebinarResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "custom_keys",
+        "dept",
+        "duration",
+        "end_time",
+        "id",
+        "participants_count",
+        "start_time",
+        "topic",
+        "total_minutes",
+        "tracking_fields",
+        "type",
+        "user_email",
+        "user_name",
+        "uuid",
+    ]
+)
+
+
+def structure_get_report_webinar_response(o: Any, _: Any = None) -> Any:
+    """A GetReportWebinarResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetReportWebinarResponse)
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participants_count = (
+        None
+        if (_v := g("participants_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_minutes = (
+        None if (_v := g("total_minutes")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.end_time = (
+        None
+        if (_v := g("end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.custom_keys = (
+        AbsentList()
+        if (_v := g("custom_keys")) is None
+        else list(map(structure_custom_key, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.dept = None if (_v := g("dept")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = None if (_v := g("type")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.tracking_fields = (
+        AbsentList()
+        if (_v := g("tracking_fields")) is None
+        else list(map(structure_tracking_field, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_report_webinar_response(obj: GetReportWebinarResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participants_count) is not None:
+        d["participants_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_minutes) is not None:
+        d["total_minutes"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.end_time) is not None:
+        d["end_time"] = unstructure(v)
+    if (v := obj.custom_keys).__class__ is not AbsentList or v:
+        d["custom_keys"] = (
+            None
+            if v is None
+            else [
+                (unstructure_custom_key(_x) if _x.__class__ is CustomKey else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.dept) is not None:
+        d["dept"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.tracking_fields).__class__ is not AbsentList or v:
+        d["tracking_fields"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_tracking_field(_x)
+                    if _x.__class__ is TrackingField
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetReportWebinarResponse,
+    structure_get_report_webinar_response,
+    unstructure_get_report_webinar_response,
+)

@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.sub_account_privilege import SubAccountPrivilege
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.sub_account_privilege import (
+    SubAccountPrivilege,
+    structure_sub_account_privilege,
+    unstructure_sub_account_privilege,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -37,3 +54,64 @@ class GetRoleResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["description", "id", "name", "privileges", "sub_account_privileges", "total_members", "type"]
+)
+
+
+def structure_get_role_response(o: Any, _: Any = None) -> Any:
+    """A GetRoleResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetRoleResponse)
+    self.description = (
+        None if (_v := g("description")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = None if (_v := g("type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.privileges = AbsentList() if (_v := g("privileges")) is None else to_strs(_v)
+    self.sub_account_privileges = (
+        None if (_v := g("sub_account_privileges")) is None else structure_sub_account_privilege(_v)
+    )
+    self.total_members = (
+        None if (_v := g("total_members")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_role_response(obj: GetRoleResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.description) is not None:
+        d["description"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.privileges).__class__ is not AbsentList or v:
+        d["privileges"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.sub_account_privileges) is not None:
+        d["sub_account_privileges"] = (
+            unstructure_sub_account_privilege(v)
+            if v.__class__ is SubAccountPrivilege
+            else unstructure(v)
+        )
+    if (v := obj.total_members) is not None:
+        d["total_members"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(GetRoleResponse, structure_get_role_response, unstructure_get_role_response)

@@ -7,8 +7,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.number import Number
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.number import Number, structure_number, unstructure_number
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +41,62 @@ class GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["allow_webinar_attendees_dial", "enable", "numbers"])
+
+
+def structure_get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call(
+    o: Any, _: Any = None
+) -> Any:
+    """A GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall)
+    self.allow_webinar_attendees_dial = (
+        None
+        if (_v := g("allow_webinar_attendees_dial")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.numbers = (
+        AbsentList()
+        if (_v := g("numbers")) is None
+        else list(map(structure_number, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call(
+    obj: GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_webinar_attendees_dial) is not None:
+        d["allow_webinar_attendees_dial"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.numbers).__class__ is not AbsentList or v:
+        d["numbers"] = (
+            None
+            if v is None
+            else [
+                (unstructure_number(_x) if _x.__class__ is Number else unstructure(_x)) for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall,
+    structure_get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call,
+    unstructure_get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +45,61 @@ class GetUserSettingsAuthenticationOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["default_option", "domains", "id", "name", "type", "visible"])
+
+
+def structure_get_user_settings_authentication_option(o: Any, _: Any = None) -> Any:
+    """A GetUserSettingsAuthenticationOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSettingsAuthenticationOption)
+    self.default_option = (
+        None
+        if (_v := g("default_option")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.domains = (
+        None if (_v := g("domains")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = None if (_v := g("type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.visible = (
+        None if (_v := g("visible")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_authentication_option(
+    obj: GetUserSettingsAuthenticationOption,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.default_option) is not None:
+        d["default_option"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.domains) is not None:
+        d["domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.visible) is not None:
+        d["visible"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSettingsAuthenticationOption,
+    structure_get_user_settings_authentication_option,
+    unstructure_get_user_settings_authentication_option,
+)

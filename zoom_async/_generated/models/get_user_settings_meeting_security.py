@@ -9,12 +9,31 @@ import attrs
 
 from zoom_async._generated.models.get_account_settings_meeting_security_meeting_password_requirement import (
     GetAccountSettingsMeetingSecurityMeetingPasswordRequirement,
+    structure_get_account_settings_meeting_security_meeting_password_requirement,
+    unstructure_get_account_settings_meeting_security_meeting_password_requirement,
 )
 from zoom_async._generated.models.meeting_settings_encryption_type import (
     MeetingSettingsEncryptionType,
 )
-from zoom_async._generated.models.waiting_room_setting import WaitingRoomSetting
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.waiting_room_setting import (
+    WaitingRoomSetting,
+    structure_waiting_room_setting,
+    unstructure_waiting_room_setting,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -63,3 +82,177 @@ class GetUserSettingsMeetingSecurity:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_MeetingSettingsEncryptionType_members: Any = MeetingSettingsEncryptionType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "auto_security",
+        "block_user_domain",
+        "block_user_domain_list",
+        "embed_password_in_join_link",
+        "encryption_type",
+        "end_to_end_encrypted_meetings",
+        "meeting_password",
+        "meeting_password_requirement",
+        "only_authenticated_can_join_from_webclient",
+        "phone_password",
+        "pmi_password",
+        "require_password_for_scheduled_meeting",
+        "require_password_for_scheduled_webinar",
+        "waiting_room",
+        "waiting_room_settings",
+        "webinar_password",
+    ]
+)
+
+
+def structure_get_user_settings_meeting_security(o: Any, _: Any = None) -> Any:
+    """A GetUserSettingsMeetingSecurity from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSettingsMeetingSecurity)
+    self.auto_security = (
+        None
+        if (_v := g("auto_security")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.block_user_domain = (
+        None
+        if (_v := g("block_user_domain")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.block_user_domain_list = (
+        AbsentList() if (_v := g("block_user_domain_list")) is None else to_strs(_v)
+    )
+    self.embed_password_in_join_link = (
+        None
+        if (_v := g("embed_password_in_join_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.encryption_type = (
+        None
+        if (_v := g("encryption_type")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsEncryptionType_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsEncryptionType(_v)
+        )
+    )
+    self.end_to_end_encrypted_meetings = (
+        None
+        if (_v := g("end_to_end_encrypted_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_password = (
+        None
+        if (_v := g("meeting_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_password_requirement = (
+        None
+        if (_v := g("meeting_password_requirement")) is None
+        else structure_get_account_settings_meeting_security_meeting_password_requirement(_v)
+    )
+    self.only_authenticated_can_join_from_webclient = (
+        None
+        if (_v := g("only_authenticated_can_join_from_webclient")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.phone_password = (
+        None
+        if (_v := g("phone_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.pmi_password = (
+        None if (_v := g("pmi_password")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_scheduled_meeting = (
+        None
+        if (_v := g("require_password_for_scheduled_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_scheduled_webinar = (
+        None
+        if (_v := g("require_password_for_scheduled_webinar")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.waiting_room = (
+        None if (_v := g("waiting_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.waiting_room_settings = (
+        None if (_v := g("waiting_room_settings")) is None else structure_waiting_room_setting(_v)
+    )
+    self.webinar_password = (
+        None
+        if (_v := g("webinar_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_meeting_security(
+    obj: GetUserSettingsMeetingSecurity,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.auto_security) is not None:
+        d["auto_security"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.block_user_domain) is not None:
+        d["block_user_domain"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.block_user_domain_list).__class__ is not AbsentList or v:
+        d["block_user_domain_list"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.embed_password_in_join_link) is not None:
+        d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.encryption_type) is not None:
+        d["encryption_type"] = (
+            v._value_ if v.__class__ is MeetingSettingsEncryptionType else unstructure(v)
+        )
+    if (v := obj.end_to_end_encrypted_meetings) is not None:
+        d["end_to_end_encrypted_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_password) is not None:
+        d["meeting_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_password_requirement) is not None:
+        d["meeting_password_requirement"] = (
+            unstructure_get_account_settings_meeting_security_meeting_password_requirement(v)
+            if v.__class__ is GetAccountSettingsMeetingSecurityMeetingPasswordRequirement
+            else unstructure(v)
+        )
+    if (v := obj.only_authenticated_can_join_from_webclient) is not None:
+        d["only_authenticated_can_join_from_webclient"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.phone_password) is not None:
+        d["phone_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.pmi_password) is not None:
+        d["pmi_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_scheduled_meeting) is not None:
+        d["require_password_for_scheduled_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_scheduled_webinar) is not None:
+        d["require_password_for_scheduled_webinar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.waiting_room) is not None:
+        d["waiting_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.waiting_room_settings) is not None:
+        d["waiting_room_settings"] = (
+            unstructure_waiting_room_setting(v)
+            if v.__class__ is WaitingRoomSetting
+            else unstructure(v)
+        )
+    if (v := obj.webinar_password) is not None:
+        d["webinar_password"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSettingsMeetingSecurity,
+    structure_get_user_settings_meeting_security,
+    unstructure_get_user_settings_meeting_security,
+)

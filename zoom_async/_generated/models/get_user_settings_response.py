@@ -9,27 +9,73 @@ import attrs
 
 from zoom_async._generated.models.get_user_settings_audio_conferencing import (
     GetUserSettingsAudioConferencing,
+    structure_get_user_settings_audio_conferencing,
+    unstructure_get_user_settings_audio_conferencing,
 )
 from zoom_async._generated.models.get_user_settings_authentication_option import (
     GetUserSettingsAuthenticationOption,
+    structure_get_user_settings_authentication_option,
+    unstructure_get_user_settings_authentication_option,
 )
 from zoom_async._generated.models.get_user_settings_email_notification import (
     GetUserSettingsEmailNotification,
+    structure_get_user_settings_email_notification,
+    unstructure_get_user_settings_email_notification,
 )
-from zoom_async._generated.models.get_user_settings_feature import GetUserSettingsFeature
-from zoom_async._generated.models.get_user_settings_in_meeting import GetUserSettingsInMeeting
+from zoom_async._generated.models.get_user_settings_feature import (
+    GetUserSettingsFeature,
+    structure_get_user_settings_feature,
+    unstructure_get_user_settings_feature,
+)
+from zoom_async._generated.models.get_user_settings_in_meeting import (
+    GetUserSettingsInMeeting,
+    structure_get_user_settings_in_meeting,
+    unstructure_get_user_settings_in_meeting,
+)
 from zoom_async._generated.models.get_user_settings_meeting_security import (
     GetUserSettingsMeetingSecurity,
+    structure_get_user_settings_meeting_security,
+    unstructure_get_user_settings_meeting_security,
 )
-from zoom_async._generated.models.get_user_settings_recording import GetUserSettingsRecording
+from zoom_async._generated.models.get_user_settings_recording import (
+    GetUserSettingsRecording,
+    structure_get_user_settings_recording,
+    unstructure_get_user_settings_recording,
+)
 from zoom_async._generated.models.get_user_settings_schedule_meeting import (
     GetUserSettingsScheduleMeeting,
+    structure_get_user_settings_schedule_meeting,
+    unstructure_get_user_settings_schedule_meeting,
 )
-from zoom_async._generated.models.get_user_settings_telephony import GetUserSettingsTelephony
-from zoom_async._generated.models.get_user_settings_tsp import GetUserSettingsTsp
-from zoom_async._generated.models.profile import Profile
-from zoom_async._generated.models.whiteboard import Whiteboard
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.get_user_settings_telephony import (
+    GetUserSettingsTelephony,
+    structure_get_user_settings_telephony,
+    unstructure_get_user_settings_telephony,
+)
+from zoom_async._generated.models.get_user_settings_tsp import (
+    GetUserSettingsTsp,
+    structure_get_user_settings_tsp,
+    unstructure_get_user_settings_tsp,
+)
+from zoom_async._generated.models.profile import Profile, structure_profile, unstructure_profile
+from zoom_async._generated.models.whiteboard import (
+    Whiteboard,
+    structure_whiteboard,
+    unstructure_whiteboard,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -76,3 +122,186 @@ class GetUserSettingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_authentication_exception",
+        "audio_conferencing",
+        "authentication_options",
+        "email_notification",
+        "feature",
+        "in_meeting",
+        "meeting_authentication",
+        "meeting_security",
+        "profile",
+        "recording",
+        "recording_authentication",
+        "schedule_meeting",
+        "telephony",
+        "tsp",
+        "whiteboard",
+    ]
+)
+
+
+def structure_get_user_settings_response(o: Any, _: Any = None) -> Any:
+    """A GetUserSettingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSettingsResponse)
+    self.audio_conferencing = (
+        None
+        if (_v := g("audio_conferencing")) is None
+        else structure_get_user_settings_audio_conferencing(_v)
+    )
+    self.email_notification = (
+        None
+        if (_v := g("email_notification")) is None
+        else structure_get_user_settings_email_notification(_v)
+    )
+    self.feature = None if (_v := g("feature")) is None else structure_get_user_settings_feature(_v)
+    self.in_meeting = (
+        None if (_v := g("in_meeting")) is None else structure_get_user_settings_in_meeting(_v)
+    )
+    self.profile = None if (_v := g("profile")) is None else structure_profile(_v)
+    self.recording = (
+        None if (_v := g("recording")) is None else structure_get_user_settings_recording(_v)
+    )
+    self.schedule_meeting = (
+        None
+        if (_v := g("schedule_meeting")) is None
+        else structure_get_user_settings_schedule_meeting(_v)
+    )
+    self.telephony = (
+        None if (_v := g("telephony")) is None else structure_get_user_settings_telephony(_v)
+    )
+    self.tsp = None if (_v := g("tsp")) is None else structure_get_user_settings_tsp(_v)
+    self.whiteboard = None if (_v := g("whiteboard")) is None else structure_whiteboard(_v)
+    self.authentication_options = (
+        AbsentList()
+        if (_v := g("authentication_options")) is None
+        else list(
+            map(
+                structure_get_user_settings_authentication_option,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.allow_authentication_exception = (
+        None
+        if (_v := g("allow_authentication_exception")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_authentication = (
+        None
+        if (_v := g("recording_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_security = (
+        None
+        if (_v := g("meeting_security")) is None
+        else structure_get_user_settings_meeting_security(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_response(obj: GetUserSettingsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_conferencing) is not None:
+        d["audio_conferencing"] = (
+            unstructure_get_user_settings_audio_conferencing(v)
+            if v.__class__ is GetUserSettingsAudioConferencing
+            else unstructure(v)
+        )
+    if (v := obj.email_notification) is not None:
+        d["email_notification"] = (
+            unstructure_get_user_settings_email_notification(v)
+            if v.__class__ is GetUserSettingsEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.feature) is not None:
+        d["feature"] = (
+            unstructure_get_user_settings_feature(v)
+            if v.__class__ is GetUserSettingsFeature
+            else unstructure(v)
+        )
+    if (v := obj.in_meeting) is not None:
+        d["in_meeting"] = (
+            unstructure_get_user_settings_in_meeting(v)
+            if v.__class__ is GetUserSettingsInMeeting
+            else unstructure(v)
+        )
+    if (v := obj.profile) is not None:
+        d["profile"] = unstructure_profile(v) if v.__class__ is Profile else unstructure(v)
+    if (v := obj.recording) is not None:
+        d["recording"] = (
+            unstructure_get_user_settings_recording(v)
+            if v.__class__ is GetUserSettingsRecording
+            else unstructure(v)
+        )
+    if (v := obj.schedule_meeting) is not None:
+        d["schedule_meeting"] = (
+            unstructure_get_user_settings_schedule_meeting(v)
+            if v.__class__ is GetUserSettingsScheduleMeeting
+            else unstructure(v)
+        )
+    if (v := obj.telephony) is not None:
+        d["telephony"] = (
+            unstructure_get_user_settings_telephony(v)
+            if v.__class__ is GetUserSettingsTelephony
+            else unstructure(v)
+        )
+    if (v := obj.tsp) is not None:
+        d["tsp"] = (
+            unstructure_get_user_settings_tsp(v)
+            if v.__class__ is GetUserSettingsTsp
+            else unstructure(v)
+        )
+    if (v := obj.whiteboard) is not None:
+        d["whiteboard"] = unstructure_whiteboard(v) if v.__class__ is Whiteboard else unstructure(v)
+    if (v := obj.authentication_options).__class__ is not AbsentList or v:
+        d["authentication_options"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_get_user_settings_authentication_option(_x)
+                    if _x.__class__ is GetUserSettingsAuthenticationOption
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.allow_authentication_exception) is not None:
+        d["allow_authentication_exception"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_authentication) is not None:
+        d["recording_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_security) is not None:
+        d["meeting_security"] = (
+            unstructure_get_user_settings_meeting_security(v)
+            if v.__class__ is GetUserSettingsMeetingSecurity
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSettingsResponse,
+    structure_get_user_settings_response,
+    unstructure_get_user_settings_response,
+)

@@ -12,12 +12,30 @@ from zoom_async._generated.models.get_account_settings_schedule_meeting_audio_ty
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_continuous_meeting_chat import (
     GetAccountSettingsScheduleMeetingContinuousMeetingChat,
+    structure_get_account_settings_schedule_meeting_continuous_meeting_chat,
+    unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat,
 )
 from zoom_async._generated.models.get_account_settings_schedule_meeting_require_password_for_pmi_meetings import (
     GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings,
 )
-from zoom_async._generated.models.meeting_password_requirement import MeetingPasswordRequirement
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.meeting_password_requirement import (
+    MeetingPasswordRequirement,
+    structure_meeting_password_requirement,
+    unstructure_meeting_password_requirement,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -72,3 +90,216 @@ class GetUserSettingsScheduleMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsScheduleMeetingAudioType_members: Any = (
+    GetAccountSettingsScheduleMeetingAudioType._value2member_map_
+)
+_GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members: Any = (
+    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "audio_type",
+        "continuous_meeting_chat",
+        "default_password_for_scheduled_meetings",
+        "embed_password_in_join_link",
+        "force_pmi_jbh_password",
+        "host_video",
+        "join_before_host",
+        "meeting_password_requirement",
+        "participants_video",
+        "personal_meeting",
+        "pmi_password",
+        "pstn_password_protected",
+        "require_password_for_instant_meetings",
+        "require_password_for_pmi_meetings",
+        "require_password_for_scheduled_meetings",
+        "require_password_for_scheduling_new_meetings",
+        "use_pmi_for_instant_meetings",
+        "use_pmi_for_scheduled_meetings",
+    ]
+)
+
+
+def structure_get_user_settings_schedule_meeting(o: Any, _: Any = None) -> Any:
+    """A GetUserSettingsScheduleMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSettingsScheduleMeeting)
+    self.audio_type = (
+        None
+        if (_v := g("audio_type")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsScheduleMeetingAudioType_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsScheduleMeetingAudioType(_v)
+        )
+    )
+    self.default_password_for_scheduled_meetings = (
+        None
+        if (_v := g("default_password_for_scheduled_meetings")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.embed_password_in_join_link = (
+        None
+        if (_v := g("embed_password_in_join_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.force_pmi_jbh_password = (
+        None
+        if (_v := g("force_pmi_jbh_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.join_before_host = (
+        None
+        if (_v := g("join_before_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_password_requirement = (
+        None
+        if (_v := g("meeting_password_requirement")) is None
+        else structure_meeting_password_requirement(_v)
+    )
+    self.participants_video = (
+        None
+        if (_v := g("participants_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.personal_meeting = (
+        None
+        if (_v := g("personal_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.pmi_password = (
+        None if (_v := g("pmi_password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.pstn_password_protected = (
+        None
+        if (_v := g("pstn_password_protected")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_instant_meetings = (
+        None
+        if (_v := g("require_password_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_pmi_meetings = (
+        None
+        if (_v := g("require_password_for_pmi_meetings")) is None
+        else (
+            _m
+            if (
+                _m := _GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings(_v)
+        )
+    )
+    self.require_password_for_scheduled_meetings = (
+        None
+        if (_v := g("require_password_for_scheduled_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_scheduling_new_meetings = (
+        None
+        if (_v := g("require_password_for_scheduling_new_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi_for_instant_meetings = (
+        None
+        if (_v := g("use_pmi_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi_for_scheduled_meetings = (
+        None
+        if (_v := g("use_pmi_for_scheduled_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.continuous_meeting_chat = (
+        None
+        if (_v := g("continuous_meeting_chat")) is None
+        else structure_get_account_settings_schedule_meeting_continuous_meeting_chat(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_schedule_meeting(
+    obj: GetUserSettingsScheduleMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_type) is not None:
+        d["audio_type"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsScheduleMeetingAudioType
+            else unstructure(v)
+        )
+    if (v := obj.default_password_for_scheduled_meetings) is not None:
+        d["default_password_for_scheduled_meetings"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.embed_password_in_join_link) is not None:
+        d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.force_pmi_jbh_password) is not None:
+        d["force_pmi_jbh_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.join_before_host) is not None:
+        d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_password_requirement) is not None:
+        d["meeting_password_requirement"] = (
+            unstructure_meeting_password_requirement(v)
+            if v.__class__ is MeetingPasswordRequirement
+            else unstructure(v)
+        )
+    if (v := obj.participants_video) is not None:
+        d["participants_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.personal_meeting) is not None:
+        d["personal_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.pmi_password) is not None:
+        d["pmi_password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pstn_password_protected) is not None:
+        d["pstn_password_protected"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_instant_meetings) is not None:
+        d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_pmi_meetings) is not None:
+        d["require_password_for_pmi_meetings"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings
+            else unstructure(v)
+        )
+    if (v := obj.require_password_for_scheduled_meetings) is not None:
+        d["require_password_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_scheduling_new_meetings) is not None:
+        d["require_password_for_scheduling_new_meetings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.use_pmi_for_instant_meetings) is not None:
+        d["use_pmi_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.use_pmi_for_scheduled_meetings) is not None:
+        d["use_pmi_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.continuous_meeting_chat) is not None:
+        d["continuous_meeting_chat"] = (
+            unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat(v)
+            if v.__class__ is GetAccountSettingsScheduleMeetingContinuousMeetingChat
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSettingsScheduleMeeting,
+    structure_get_user_settings_schedule_meeting,
+    unstructure_get_user_settings_schedule_meeting,
+)

@@ -9,8 +9,22 @@ import attrs
 
 from zoom_async._generated.models.get_user_settings_tsp_call_out_countries_item import (
     GetUserSettingsTspCallOutCountriesItem,
+    structure_get_user_settings_tsp_call_out_countries_item,
+    unstructure_get_user_settings_tsp_call_out_countries_item,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +47,66 @@ class GetUserSettingsTsp:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["call_out", "call_out_countries", "show_international_numbers_link"]
+)
+
+
+def structure_get_user_settings_tsp(o: Any, _: Any = None) -> Any:
+    """A GetUserSettingsTsp from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSettingsTsp)
+    self.call_out = (
+        None if (_v := g("call_out")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.call_out_countries = (
+        AbsentList()
+        if (_v := g("call_out_countries")) is None
+        else list(
+            map(
+                structure_get_user_settings_tsp_call_out_countries_item,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.show_international_numbers_link = (
+        None
+        if (_v := g("show_international_numbers_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_tsp(obj: GetUserSettingsTsp) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.call_out) is not None:
+        d["call_out"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.call_out_countries).__class__ is not AbsentList or v:
+        d["call_out_countries"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_get_user_settings_tsp_call_out_countries_item(_x)
+                    if _x.__class__ is GetUserSettingsTspCallOutCountriesItem
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.show_international_numbers_link) is not None:
+        d["show_international_numbers_link"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(GetUserSettingsTsp, structure_get_user_settings_tsp, unstructure_get_user_settings_tsp)

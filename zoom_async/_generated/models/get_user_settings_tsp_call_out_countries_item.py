@@ -7,7 +7,15 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -22,3 +30,33 @@ class GetUserSettingsTspCallOutCountriesItem:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset([])
+
+
+def structure_get_user_settings_tsp_call_out_countries_item(o: Any, _: Any = None) -> Any:
+    """A GetUserSettingsTspCallOutCountriesItem from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(GetUserSettingsTspCallOutCountriesItem)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_settings_tsp_call_out_countries_item(
+    obj: GetUserSettingsTspCallOutCountriesItem,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    d: dict[str, Any] = {}
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSettingsTspCallOutCountriesItem,
+    structure_get_user_settings_tsp_call_out_countries_item,
+    unstructure_get_user_settings_tsp_call_out_countries_item,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +46,92 @@ class GetUserSummaryResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "basic_users_count",
+        "join_only_users_count",
+        "licensed_users_count",
+        "on_prem_users_count",
+        "pending_users_count",
+        "room_users_count",
+        "total_users_count",
+    ]
+)
+
+
+def structure_get_user_summary_response(o: Any, _: Any = None) -> Any:
+    """A GetUserSummaryResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserSummaryResponse)
+    self.licensed_users_count = (
+        None
+        if (_v := g("licensed_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.basic_users_count = (
+        None
+        if (_v := g("basic_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.on_prem_users_count = (
+        None
+        if (_v := g("on_prem_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.room_users_count = (
+        None
+        if (_v := g("room_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.pending_users_count = (
+        None
+        if (_v := g("pending_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.join_only_users_count = (
+        None
+        if (_v := g("join_only_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_users_count = (
+        None
+        if (_v := g("total_users_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_summary_response(obj: GetUserSummaryResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.licensed_users_count) is not None:
+        d["licensed_users_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.basic_users_count) is not None:
+        d["basic_users_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.on_prem_users_count) is not None:
+        d["on_prem_users_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.room_users_count) is not None:
+        d["room_users_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.pending_users_count) is not None:
+        d["pending_users_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.join_only_users_count) is not None:
+        d["join_only_users_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_users_count) is not None:
+        d["total_users_count"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserSummaryResponse,
+    structure_get_user_summary_response,
+    unstructure_get_user_summary_response,
+)

@@ -10,8 +10,25 @@ import attrs
 from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
     GetAccountTspResponseTspBridge,
 )
-from zoom_async._generated.models.tsp_account_dial_in_number import TspAccountDialInNumber
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.tsp_account_dial_in_number import (
+    TspAccountDialInNumber,
+    structure_tsp_account_dial_in_number,
+    unstructure_tsp_account_dial_in_number,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +53,84 @@ class GetUserTspAccountResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    ["conference_code", "dial_in_numbers", "id", "leader_pin", "tsp_bridge"]
+)
+
+
+def structure_get_user_tsp_account_response(o: Any, _: Any = None) -> Any:
+    """A GetUserTspAccountResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetUserTspAccountResponse)
+    self.dial_in_numbers = (
+        AbsentList()
+        if (_v := g("dial_in_numbers")) is None
+        else list(
+            map(structure_tsp_account_dial_in_number, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.conference_code = (
+        None
+        if (_v := g("conference_code")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.leader_pin = (
+        None if (_v := g("leader_pin")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.tsp_bridge = (
+        None
+        if (_v := g("tsp_bridge")) is None
+        else (
+            _m
+            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
+            else GetAccountTspResponseTspBridge(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_user_tsp_account_response(obj: GetUserTspAccountResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.dial_in_numbers).__class__ is not AbsentList or v:
+        d["dial_in_numbers"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_tsp_account_dial_in_number(_x)
+                    if _x.__class__ is TspAccountDialInNumber
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.conference_code) is not None:
+        d["conference_code"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.leader_pin) is not None:
+        d["leader_pin"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tsp_bridge) is not None:
+        d["tsp_bridge"] = (
+            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetUserTspAccountResponse,
+    structure_get_user_tsp_account_response,
+    unstructure_get_user_tsp_account_response,
+)

@@ -7,10 +7,29 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.name_tag import NameTag
-from zoom_async._generated.models.virtual_background import VirtualBackground
-from zoom_async._generated.models.wallpaper import Wallpaper
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.name_tag import NameTag, structure_name_tag, unstructure_name_tag
+from zoom_async._generated.models.virtual_background import (
+    VirtualBackground,
+    structure_virtual_background,
+    unstructure_virtual_background,
+)
+from zoom_async._generated.models.wallpaper import (
+    Wallpaper,
+    structure_wallpaper,
+    unstructure_wallpaper,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +50,68 @@ class GetWebinarBrandingResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["name_tags", "virtual_backgrounds", "wallpaper"])
+
+
+def structure_get_webinar_branding_response(o: Any, _: Any = None) -> Any:
+    """A GetWebinarBrandingResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetWebinarBrandingResponse)
+    self.virtual_backgrounds = (
+        AbsentList()
+        if (_v := g("virtual_backgrounds")) is None
+        else list(map(structure_virtual_background, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.wallpaper = None if (_v := g("wallpaper")) is None else structure_wallpaper(_v)
+    self.name_tags = (
+        AbsentList()
+        if (_v := g("name_tags")) is None
+        else list(map(structure_name_tag, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_webinar_branding_response(obj: GetWebinarBrandingResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.virtual_backgrounds).__class__ is not AbsentList or v:
+        d["virtual_backgrounds"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_virtual_background(_x)
+                    if _x.__class__ is VirtualBackground
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.wallpaper) is not None:
+        d["wallpaper"] = unstructure_wallpaper(v) if v.__class__ is Wallpaper else unstructure(v)
+    if (v := obj.name_tags).__class__ is not AbsentList or v:
+        d["name_tags"] = (
+            None
+            if v is None
+            else [
+                (unstructure_name_tag(_x) if _x.__class__ is NameTag else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetWebinarBrandingResponse,
+    structure_get_webinar_branding_response,
+    unstructure_get_webinar_branding_response,
+)

@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.get_webinar_setting_question_and_answer_answer_questions import (
     GetWebinarSettingQuestionAndAnswerAnswerQuestions,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -41,3 +53,112 @@ class GetWebinarSettingQuestionAndAnswer:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetWebinarSettingQuestionAndAnswerAnswerQuestions_members: Any = (
+    GetWebinarSettingQuestionAndAnswerAnswerQuestions._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_anonymous_questions",
+        "allow_auto_reply",
+        "allow_submit_questions",
+        "answer_questions",
+        "attendees_can_comment",
+        "attendees_can_upvote",
+        "auto_reply_text",
+        "enable",
+    ]
+)
+
+
+def structure_get_webinar_setting_question_and_answer(o: Any, _: Any = None) -> Any:
+    """A GetWebinarSettingQuestionAndAnswer from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetWebinarSettingQuestionAndAnswer)
+    self.allow_auto_reply = (
+        None
+        if (_v := g("allow_auto_reply")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_anonymous_questions = (
+        None
+        if (_v := g("allow_anonymous_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.answer_questions = (
+        None
+        if (_v := g("answer_questions")) is None
+        else (
+            _m
+            if (_m := _GetWebinarSettingQuestionAndAnswerAnswerQuestions_members.get(_v, MISSING))
+            is not MISSING
+            else GetWebinarSettingQuestionAndAnswerAnswerQuestions(_v)
+        )
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_submit_questions = (
+        None
+        if (_v := g("allow_submit_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.attendees_can_comment = (
+        None
+        if (_v := g("attendees_can_comment")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_reply_text = (
+        None
+        if (_v := g("auto_reply_text")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.attendees_can_upvote = (
+        None
+        if (_v := g("attendees_can_upvote")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_webinar_setting_question_and_answer(
+    obj: GetWebinarSettingQuestionAndAnswer,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_auto_reply) is not None:
+        d["allow_auto_reply"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_anonymous_questions) is not None:
+        d["allow_anonymous_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.answer_questions) is not None:
+        d["answer_questions"] = (
+            v._value_
+            if v.__class__ is GetWebinarSettingQuestionAndAnswerAnswerQuestions
+            else unstructure(v)
+        )
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_submit_questions) is not None:
+        d["allow_submit_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.attendees_can_comment) is not None:
+        d["attendees_can_comment"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_reply_text) is not None:
+        d["auto_reply_text"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.attendees_can_upvote) is not None:
+        d["attendees_can_upvote"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetWebinarSettingQuestionAndAnswer,
+    structure_get_webinar_setting_question_and_answer,
+    unstructure_get_webinar_setting_question_and_answer,
+)

@@ -7,7 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +42,59 @@ class GetWebinarSipUriResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["expire_in", "paid_crc_plan_participant", "participant_identifier_code", "sip_dialing"]
+)
+
+
+def structure_get_webinar_sip_uri_response(o: Any, _: Any = None) -> Any:
+    """A GetWebinarSipUriResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetWebinarSipUriResponse)
+    self.participant_identifier_code = (
+        None
+        if (_v := g("participant_identifier_code")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.paid_crc_plan_participant = (
+        None
+        if (_v := g("paid_crc_plan_participant")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.sip_dialing = (
+        None if (_v := g("sip_dialing")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.expire_in = (
+        None if (_v := g("expire_in")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_webinar_sip_uri_response(obj: GetWebinarSipUriResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.participant_identifier_code) is not None:
+        d["participant_identifier_code"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.paid_crc_plan_participant) is not None:
+        d["paid_crc_plan_participant"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.sip_dialing) is not None:
+        d["sip_dialing"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.expire_in) is not None:
+        d["expire_in"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetWebinarSipUriResponse,
+    structure_get_webinar_sip_uri_response,
+    unstructure_get_webinar_sip_uri_response,
+)

@@ -8,8 +8,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.issue_detail import IssueDetail
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.issue_detail import (
+    IssueDetail,
+    structure_issue_detail,
+    unstructure_issue_detail,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -42,3 +60,77 @@ class GetZoomRoomIssuesResponse:
     def page_items(self) -> list[IssueDetail]:
         """This page's items (``issue_details``), for ``zoom.paginate``."""
         return self.issue_details or []
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["from", "issue_details", "next_page_token", "page_count", "page_size", "to", "total_records"]
+)
+
+
+def structure_get_zoom_room_issues_response(o: Any, _: Any = None) -> Any:
+    """A GetZoomRoomIssuesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetZoomRoomIssuesResponse)
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.page_count = (
+        None if (_v := g("page_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.issue_details = (
+        AbsentList()
+        if (_v := g("issue_details")) is None
+        else list(map(structure_issue_detail, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_zoom_room_issues_response(obj: GetZoomRoomIssuesResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.page_count) is not None:
+        d["page_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.issue_details).__class__ is not AbsentList or v:
+        d["issue_details"] = (
+            None
+            if v is None
+            else [
+                (unstructure_issue_detail(_x) if _x.__class__ is IssueDetail else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetZoomRoomIssuesResponse,
+    structure_get_zoom_room_issues_response,
+    unstructure_get_zoom_room_issues_response,
+)

@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.device_info import DeviceInfo
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.device_info import (
+    DeviceInfo,
+    structure_device_info,
+    unstructure_device_info,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +45,59 @@ class GetZpaDeviceSettingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["device_infos", "language", "timezone"])
+
+
+def structure_get_zpa_device_settings_response(o: Any, _: Any = None) -> Any:
+    """A GetZpaDeviceSettingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetZpaDeviceSettingsResponse)
+    self.device_infos = (
+        AbsentList()
+        if (_v := g("device_infos")) is None
+        else list(map(structure_device_info, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.language = (
+        None if (_v := g("language")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_zpa_device_settings_response(
+    obj: GetZpaDeviceSettingsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.device_infos).__class__ is not AbsentList or v:
+        d["device_infos"] = (
+            None
+            if v is None
+            else [
+                (unstructure_device_info(_x) if _x.__class__ is DeviceInfo else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.language) is not None:
+        d["language"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetZpaDeviceSettingsResponse,
+    structure_get_zpa_device_settings_response,
+    unstructure_get_zpa_device_settings_response,
+)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.global_dial_in_number_type import GlobalDialInNumberType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +46,59 @@ class GlobalDialInNumber:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GlobalDialInNumberType_members: Any = GlobalDialInNumberType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["city", "country", "country_name", "number", "type"])
+
+
+def structure_global_dial_in_number(o: Any, _: Any = None) -> Any:
+    """A GlobalDialInNumber from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GlobalDialInNumber)
+    self.country = (
+        None if (_v := g("country")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.number = (
+        None if (_v := g("number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.city = None if (_v := g("city")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.country_name = (
+        None if (_v := g("country_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _GlobalDialInNumberType_members.get(_v, MISSING)) is not MISSING
+            else GlobalDialInNumberType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_global_dial_in_number(obj: GlobalDialInNumber) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.country) is not None:
+        d["country"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.number) is not None:
+        d["number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.city) is not None:
+        d["city"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.country_name) is not None:
+        d["country_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is GlobalDialInNumberType else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(GlobalDialInNumber, structure_global_dial_in_number, unstructure_global_dial_in_number)

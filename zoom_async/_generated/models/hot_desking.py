@@ -8,7 +8,17 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.device_info_status import DeviceInfoStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +35,41 @@ class HotDesking:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_DeviceInfoStatus_members: Any = DeviceInfoStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["status"])
+
+
+def structure_hot_desking(o: Any, _: Any = None) -> Any:
+    """A HotDesking from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(HotDesking)
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _DeviceInfoStatus_members.get(_v, MISSING)) is not MISSING
+            else DeviceInfoStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_hot_desking(obj: HotDesking) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is DeviceInfoStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(HotDesking, structure_hot_desking, unstructure_hot_desking)

@@ -13,7 +13,22 @@ from zoom_async._generated.models.get_account_settings_in_meeting_data_center_re
 from zoom_async._generated.models.get_account_settings_in_meeting_unchecked_data_center_region import (
     GetAccountSettingsInMeetingUncheckedDataCenterRegion,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -54,3 +69,154 @@ class InSession:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsInMeetingDataCenterRegion_members: Any = (
+    GetAccountSettingsInMeetingDataCenterRegion._value2member_map_
+)
+_GetAccountSettingsInMeetingUncheckedDataCenterRegion_members: Any = (
+    GetAccountSettingsInMeetingUncheckedDataCenterRegion._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "custom_data_center_regions",
+        "data_center_regions",
+        "dscp_audio",
+        "dscp_dual",
+        "dscp_marking",
+        "dscp_video",
+        "p2p_connetion",
+        "p2p_ports",
+        "ports_range",
+        "subsession",
+        "unchecked_data_center_regions",
+    ]
+)
+
+
+def structure_in_session(o: Any, _: Any = None) -> Any:
+    """A InSession from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(InSession)
+    self.custom_data_center_regions = (
+        None
+        if (_v := g("custom_data_center_regions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.data_center_regions = (
+        AbsentList()
+        if (_v := g("data_center_regions")) is None
+        else [
+            (
+                _m
+                if (_m := _GetAccountSettingsInMeetingDataCenterRegion_members.get(_x, MISSING))
+                is not MISSING
+                else GetAccountSettingsInMeetingDataCenterRegion(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.unchecked_data_center_regions = (
+        AbsentList()
+        if (_v := g("unchecked_data_center_regions")) is None
+        else [
+            (
+                _m
+                if (
+                    _m := _GetAccountSettingsInMeetingUncheckedDataCenterRegion_members.get(
+                        _x, MISSING
+                    )
+                )
+                is not MISSING
+                else GetAccountSettingsInMeetingUncheckedDataCenterRegion(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.p2p_connetion = (
+        None
+        if (_v := g("p2p_connetion")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.p2p_ports = (
+        None if (_v := g("p2p_ports")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.ports_range = (
+        None if (_v := g("ports_range")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.dscp_audio = (
+        None if (_v := g("dscp_audio")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.dscp_marking = (
+        None if (_v := g("dscp_marking")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.dscp_video = (
+        None if (_v := g("dscp_video")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.dscp_dual = (
+        None if (_v := g("dscp_dual")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.subsession = (
+        None if (_v := g("subsession")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_in_session(obj: InSession) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.custom_data_center_regions) is not None:
+        d["custom_data_center_regions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.data_center_regions).__class__ is not AbsentList or v:
+        d["data_center_regions"] = (
+            None
+            if v is None
+            else [
+                (
+                    _x._value_
+                    if _x.__class__ is GetAccountSettingsInMeetingDataCenterRegion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.unchecked_data_center_regions).__class__ is not AbsentList or v:
+        d["unchecked_data_center_regions"] = (
+            None
+            if v is None
+            else [
+                (
+                    _x._value_
+                    if _x.__class__ is GetAccountSettingsInMeetingUncheckedDataCenterRegion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.p2p_connetion) is not None:
+        d["p2p_connetion"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.p2p_ports) is not None:
+        d["p2p_ports"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.ports_range) is not None:
+        d["ports_range"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.dscp_audio) is not None:
+        d["dscp_audio"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.dscp_marking) is not None:
+        d["dscp_marking"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.dscp_video) is not None:
+        d["dscp_video"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.dscp_dual) is not None:
+        d["dscp_dual"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.subsession) is not None:
+        d["subsession"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(InSession, structure_in_session, unstructure_in_session)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +44,61 @@ class Integration:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["box", "dropbox", "google_calendar", "google_drive", "kubi", "microsoft_one_drive"]
+)
+
+
+def structure_integration(o: Any, _: Any = None) -> Any:
+    """A Integration from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Integration)
+    self.box = None if (_v := g("box")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.dropbox = (
+        None if (_v := g("dropbox")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.google_calendar = (
+        None
+        if (_v := g("google_calendar")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.google_drive = (
+        None if (_v := g("google_drive")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.kubi = None if (_v := g("kubi")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.microsoft_one_drive = (
+        None
+        if (_v := g("microsoft_one_drive")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_integration(obj: Integration) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.box) is not None:
+        d["box"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.dropbox) is not None:
+        d["dropbox"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.google_calendar) is not None:
+        d["google_calendar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.google_drive) is not None:
+        d["google_drive"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.kubi) is not None:
+        d["kubi"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.microsoft_one_drive) is not None:
+        d["microsoft_one_drive"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Integration, structure_integration, unstructure_integration)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,49 @@ class Interpreter:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["email", "interpreter_languages", "languages", "sign_language"])
+
+
+def structure_interpreter(o: Any, _: Any = None) -> Any:
+    """A Interpreter from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Interpreter)
+    self.sign_language = (
+        None if (_v := g("sign_language")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.languages = (
+        None if (_v := g("languages")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.interpreter_languages = (
+        None
+        if (_v := g("interpreter_languages")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_interpreter(obj: Interpreter) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.sign_language) is not None:
+        d["sign_language"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.languages) is not None:
+        d["languages"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.interpreter_languages) is not None:
+        d["interpreter_languages"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Interpreter, structure_interpreter, unstructure_interpreter)

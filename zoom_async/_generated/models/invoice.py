@@ -8,7 +8,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -37,3 +49,72 @@ class Invoice:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "end_date",
+        "invoice_charge_name",
+        "invoice_number",
+        "quantity",
+        "start_date",
+        "tax_amount",
+        "total_amount",
+    ]
+)
+
+
+def structure_invoice(o: Any, _: Any = None) -> Any:
+    """A Invoice from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Invoice)
+    self.end_date = None if (_v := g("end_date")) is None else to_date(_v)
+    self.tax_amount = (
+        None if (_v := g("tax_amount")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.quantity = (
+        None if (_v := g("quantity")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_amount = (
+        None if (_v := g("total_amount")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.invoice_charge_name = (
+        None
+        if (_v := g("invoice_charge_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.invoice_number = (
+        None if (_v := g("invoice_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.start_date = None if (_v := g("start_date")) is None else to_date(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_invoice(obj: Invoice) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.end_date) is not None:
+        d["end_date"] = unstructure(v)
+    if (v := obj.tax_amount) is not None:
+        d["tax_amount"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.quantity) is not None:
+        d["quantity"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_amount) is not None:
+        d["total_amount"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.invoice_charge_name) is not None:
+        d["invoice_charge_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.invoice_number) is not None:
+        d["invoice_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.start_date) is not None:
+        d["start_date"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Invoice, structure_invoice, unstructure_invoice)

@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.interpreter import Interpreter
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.interpreter import (
+    Interpreter,
+    structure_interpreter,
+    unstructure_interpreter,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +42,46 @@ class LanguageInterpretation:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["enable", "interpreters"])
+
+
+def structure_language_interpretation(o: Any, _: Any = None) -> Any:
+    """A LanguageInterpretation from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(LanguageInterpretation)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.interpreters = (
+        None
+        if (_v := g("interpreters")) is None
+        else list(map(structure_interpreter, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_language_interpretation(obj: LanguageInterpretation) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.interpreters) is not None:
+        d["interpreters"] = [
+            (unstructure_interpreter(_x) if _x.__class__ is Interpreter else unstructure(_x))
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    LanguageInterpretation, structure_language_interpretation, unstructure_language_interpretation
+)

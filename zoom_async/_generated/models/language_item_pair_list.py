@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.trans_lang_config import TransLangConfig
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.trans_lang_config import (
+    TransLangConfig,
+    structure_trans_lang_config,
+    unstructure_trans_lang_config,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +43,52 @@ class LanguageItemPairList:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["all", "trans_lang_config"])
+
+
+def structure_language_item_pair_list(o: Any, _: Any = None) -> Any:
+    """A LanguageItemPairList from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(LanguageItemPairList)
+    self.trans_lang_config = (
+        AbsentList()
+        if (_v := g("trans_lang_config")) is None
+        else list(map(structure_trans_lang_config, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.all_ = None if (_v := g("all")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_language_item_pair_list(obj: LanguageItemPairList) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.trans_lang_config).__class__ is not AbsentList or v:
+        d["trans_lang_config"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_trans_lang_config(_x)
+                    if _x.__class__ is TransLangConfig
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.all_) is not None:
+        d["all"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    LanguageItemPairList, structure_language_item_pair_list, unstructure_language_item_pair_list
+)

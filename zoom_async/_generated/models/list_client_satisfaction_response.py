@@ -8,8 +8,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.client_satisfaction import ClientSatisfaction
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.client_satisfaction import (
+    ClientSatisfaction,
+    structure_client_satisfaction,
+    unstructure_client_satisfaction,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +49,64 @@ class ListClientSatisfactionResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["client_satisfaction", "from", "to", "total_records"])
+
+
+def structure_list_client_satisfaction_response(o: Any, _: Any = None) -> Any:
+    """A ListClientSatisfactionResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListClientSatisfactionResponse)
+    self.client_satisfaction = (
+        AbsentList()
+        if (_v := g("client_satisfaction")) is None
+        else list(map(structure_client_satisfaction, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_client_satisfaction_response(
+    obj: ListClientSatisfactionResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.client_satisfaction).__class__ is not AbsentList or v:
+        d["client_satisfaction"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_client_satisfaction(_x)
+                    if _x.__class__ is ClientSatisfaction
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListClientSatisfactionResponse,
+    structure_list_client_satisfaction_response,
+    unstructure_list_client_satisfaction_response,
+)

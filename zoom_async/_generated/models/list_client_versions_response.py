@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.client_version import ClientVersion
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.client_version import (
+    ClientVersion,
+    structure_client_version,
+    unstructure_client_version,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +40,51 @@ class ListClientVersionsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["client_versions"])
+
+
+def structure_list_client_versions_response(o: Any, _: Any = None) -> Any:
+    """A ListClientVersionsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListClientVersionsResponse)
+    self.client_versions = (
+        AbsentList()
+        if (_v := g("client_versions")) is None
+        else list(map(structure_client_version, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_client_versions_response(obj: ListClientVersionsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.client_versions).__class__ is not AbsentList or v:
+        d["client_versions"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_client_version(_x)
+                    if _x.__class__ is ClientVersion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListClientVersionsResponse,
+    structure_list_client_versions_response,
+    unstructure_list_client_versions_response,
+)

@@ -11,7 +11,20 @@ import attrs
 from zoom_async._generated.models.list_dashboard_meeting_feedback_participant_quality import (
     ListDashboardMeetingFeedbackParticipantQuality,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +49,74 @@ class ListDashboardMeetingFeedbackParticipant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListDashboardMeetingFeedbackParticipantQuality_members: Any = (
+    ListDashboardMeetingFeedbackParticipantQuality._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["comment", "date_time", "email", "quality", "user_id"])
+
+
+def structure_list_dashboard_meeting_feedback_participant(o: Any, _: Any = None) -> Any:
+    """A ListDashboardMeetingFeedbackParticipant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListDashboardMeetingFeedbackParticipant)
+    self.date_time = (
+        None
+        if (_v := g("date_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.quality = (
+        None
+        if (_v := g("quality")) is None
+        else (
+            _m
+            if (_m := _ListDashboardMeetingFeedbackParticipantQuality_members.get(_v, MISSING))
+            is not MISSING
+            else ListDashboardMeetingFeedbackParticipantQuality(_v)
+        )
+    )
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.comment = (
+        None if (_v := g("comment")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_dashboard_meeting_feedback_participant(
+    obj: ListDashboardMeetingFeedbackParticipant,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.date_time) is not None:
+        d["date_time"] = unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.quality) is not None:
+        d["quality"] = (
+            v._value_
+            if v.__class__ is ListDashboardMeetingFeedbackParticipantQuality
+            else unstructure(v)
+        )
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.comment) is not None:
+        d["comment"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListDashboardMeetingFeedbackParticipant,
+    structure_list_dashboard_meeting_feedback_participant,
+    unstructure_list_dashboard_meeting_feedback_participant,
+)

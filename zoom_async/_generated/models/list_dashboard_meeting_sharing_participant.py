@@ -9,8 +9,22 @@ import attrs
 
 from zoom_async._generated.models.list_dashboard_meeting_sharing_participant_detail import (
     ListDashboardMeetingSharingParticipantDetail,
+    structure_list_dashboard_meeting_sharing_participant_detail,
+    unstructure_list_dashboard_meeting_sharing_participant_detail,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +47,71 @@ class ListDashboardMeetingSharingParticipant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["details", "id", "user_id", "user_name"])
+
+
+def structure_list_dashboard_meeting_sharing_participant(o: Any, _: Any = None) -> Any:
+    """A ListDashboardMeetingSharingParticipant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListDashboardMeetingSharingParticipant)
+    self.details = (
+        AbsentList()
+        if (_v := g("details")) is None
+        else list(
+            map(
+                structure_list_dashboard_meeting_sharing_participant_detail,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_dashboard_meeting_sharing_participant(
+    obj: ListDashboardMeetingSharingParticipant,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.details).__class__ is not AbsentList or v:
+        d["details"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_list_dashboard_meeting_sharing_participant_detail(_x)
+                    if _x.__class__ is ListDashboardMeetingSharingParticipantDetail
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListDashboardMeetingSharingParticipant,
+    structure_list_dashboard_meeting_sharing_participant,
+    unstructure_list_dashboard_meeting_sharing_participant,
+)

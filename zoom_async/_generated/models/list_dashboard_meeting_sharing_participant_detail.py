@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,50 @@ class ListDashboardMeetingSharingParticipantDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["content", "end_time", "start_time"])
+
+
+def structure_list_dashboard_meeting_sharing_participant_detail(o: Any, _: Any = None) -> Any:
+    """A ListDashboardMeetingSharingParticipantDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListDashboardMeetingSharingParticipantDetail)
+    self.content = (
+        None if (_v := g("content")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.end_time = (
+        None if (_v := g("end_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.start_time = (
+        None if (_v := g("start_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_dashboard_meeting_sharing_participant_detail(
+    obj: ListDashboardMeetingSharingParticipantDetail,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.content) is not None:
+        d["content"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.end_time) is not None:
+        d["end_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListDashboardMeetingSharingParticipantDetail,
+    structure_list_dashboard_meeting_sharing_participant_detail,
+    unstructure_list_dashboard_meeting_sharing_participant_detail,
+)

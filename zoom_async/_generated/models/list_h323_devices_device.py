@@ -13,7 +13,18 @@ from zoom_async._generated.models.list_h323_devices_device_encryption import (
 from zoom_async._generated.models.list_h323_devices_device_protocol import (
     ListH323DevicesDeviceProtocol,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +49,68 @@ class ListH323DevicesDevice:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListH323DevicesDeviceEncryption_members: Any = ListH323DevicesDeviceEncryption._value2member_map_
+_ListH323DevicesDeviceProtocol_members: Any = ListH323DevicesDeviceProtocol._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["encryption", "id", "ip", "name", "protocol"])
+
+
+def structure_list_h323_devices_device(o: Any, _: Any = None) -> Any:
+    """A ListH323DevicesDevice from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListH323DevicesDevice)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.protocol = (
+        None
+        if (_v := g("protocol")) is None
+        else (
+            _m
+            if (_m := _ListH323DevicesDeviceProtocol_members.get(_v, MISSING)) is not MISSING
+            else ListH323DevicesDeviceProtocol(_v)
+        )
+    )
+    self.encryption = (
+        None
+        if (_v := g("encryption")) is None
+        else (
+            _m
+            if (_m := _ListH323DevicesDeviceEncryption_members.get(_v, MISSING)) is not MISSING
+            else ListH323DevicesDeviceEncryption(_v)
+        )
+    )
+    self.ip = None if (_v := g("ip")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_h323_devices_device(obj: ListH323DevicesDevice) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.protocol) is not None:
+        d["protocol"] = (
+            v._value_ if v.__class__ is ListH323DevicesDeviceProtocol else unstructure(v)
+        )
+    if (v := obj.encryption) is not None:
+        d["encryption"] = (
+            v._value_ if v.__class__ is ListH323DevicesDeviceEncryption else unstructure(v)
+        )
+    if (v := obj.ip) is not None:
+        d["ip"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListH323DevicesDevice, structure_list_h323_devices_device, unstructure_list_h323_devices_device
+)

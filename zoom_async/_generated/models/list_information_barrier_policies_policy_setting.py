@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +48,92 @@ class ListInformationBarrierPoliciesPolicySetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "complete_phone_calls",
+        "file_transfer",
+        "im",
+        "in_meeting_chat",
+        "meeting",
+        "message_via_sms",
+        "recording",
+        "screen_share",
+    ]
+)
+
+
+def structure_list_information_barrier_policies_policy_setting(o: Any, _: Any = None) -> Any:
+    """A ListInformationBarrierPoliciesPolicySetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListInformationBarrierPoliciesPolicySetting)
+    self.complete_phone_calls = (
+        None
+        if (_v := g("complete_phone_calls")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.file_transfer = (
+        None
+        if (_v := g("file_transfer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.im = None if (_v := g("im")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.in_meeting_chat = (
+        None
+        if (_v := g("in_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting = (
+        None if (_v := g("meeting")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.message_via_sms = (
+        None
+        if (_v := g("message_via_sms")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording = (
+        None if (_v := g("recording")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.screen_share = (
+        None if (_v := g("screen_share")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_information_barrier_policies_policy_setting(
+    obj: ListInformationBarrierPoliciesPolicySetting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.complete_phone_calls) is not None:
+        d["complete_phone_calls"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.file_transfer) is not None:
+        d["file_transfer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.im) is not None:
+        d["im"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.in_meeting_chat) is not None:
+        d["in_meeting_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting) is not None:
+        d["meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.message_via_sms) is not None:
+        d["message_via_sms"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording) is not None:
+        d["recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.screen_share) is not None:
+        d["screen_share"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListInformationBarrierPoliciesPolicySetting,
+    structure_list_information_barrier_policies_policy_setting,
+    unstructure_list_information_barrier_policies_policy_setting,
+)

@@ -8,8 +8,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.summary import Summary
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.summary import Summary, structure_summary, unstructure_summary
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +53,75 @@ class ListMeetingSummariesResponse:
     def page_items(self) -> list[Summary]:
         """This page's items (``summaries``), for ``zoom.paginate``."""
         return self.summaries or []
+
+
+_KNOWN: frozenset[str] = frozenset(["from", "next_page_token", "page_size", "summaries", "to"])
+
+
+def structure_list_meeting_summaries_response(o: Any, _: Any = None) -> Any:
+    """A ListMeetingSummariesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListMeetingSummariesResponse)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.from_ = (
+        None
+        if (_v := g("from")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.to = (
+        None
+        if (_v := g("to")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.summaries = (
+        AbsentList()
+        if (_v := g("summaries")) is None
+        else list(map(structure_summary, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_meeting_summaries_response(
+    obj: ListMeetingSummariesResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.summaries).__class__ is not AbsentList or v:
+        d["summaries"] = (
+            None
+            if v is None
+            else [
+                (unstructure_summary(_x) if _x.__class__ is Summary else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListMeetingSummariesResponse,
+    structure_list_meeting_summaries_response,
+    unstructure_list_meeting_summaries_response,
+)

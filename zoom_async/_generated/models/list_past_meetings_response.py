@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.past_meeting_instance import PastMeetingInstance
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.past_meeting_instance import (
+    PastMeetingInstance,
+    structure_past_meeting_instance,
+    unstructure_past_meeting_instance,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +40,53 @@ class ListPastMeetingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["meetings"])
+
+
+def structure_list_past_meetings_response(o: Any, _: Any = None) -> Any:
+    """A ListPastMeetingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListPastMeetingsResponse)
+    self.meetings = (
+        AbsentList()
+        if (_v := g("meetings")) is None
+        else list(
+            map(structure_past_meeting_instance, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_past_meetings_response(obj: ListPastMeetingsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.meetings).__class__ is not AbsentList or v:
+        d["meetings"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_past_meeting_instance(_x)
+                    if _x.__class__ is PastMeetingInstance
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListPastMeetingsResponse,
+    structure_list_past_meetings_response,
+    unstructure_list_past_meetings_response,
+)

@@ -8,14 +8,35 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_key import CustomKey
+from zoom_async._generated.models.custom_key import (
+    CustomKey,
+    structure_custom_key,
+    unstructure_custom_key,
+)
 from zoom_async._generated.models.list_report_user_meetings_meeting_meeting_encryption_status import (
     ListReportUserMeetingsMeetingMeetingEncryptionStatus,
 )
 from zoom_async._generated.models.list_report_user_meetings_meeting_type import (
     ListReportUserMeetingsMeetingType,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -84,3 +105,234 @@ class ListReportUserMeetingsMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListReportUserMeetingsMeetingMeetingEncryptionStatus_members: Any = (
+    ListReportUserMeetingsMeetingMeetingEncryptionStatus._value2member_map_
+)
+_ListReportUserMeetingsMeetingType_members: Any = (
+    ListReportUserMeetingsMeetingType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "custom_keys",
+        "duration",
+        "end_time",
+        "has_chat",
+        "has_recording",
+        "has_screen_share",
+        "host_name",
+        "host_organization",
+        "id",
+        "join_time",
+        "join_waiting_room_time",
+        "leave_time",
+        "meeting_encryption_status",
+        "participants_count",
+        "participants_count_my_account",
+        "schedule_time",
+        "session_key",
+        "source",
+        "start_time",
+        "topic",
+        "total_minutes",
+        "type",
+        "user_email",
+        "user_name",
+        "uuid",
+    ]
+)
+
+
+def structure_list_report_user_meetings_meeting(o: Any, _: Any = None) -> Any:
+    """A ListReportUserMeetingsMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListReportUserMeetingsMeeting)
+    self.has_chat = (
+        None if (_v := g("has_chat")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.custom_keys = (
+        AbsentList()
+        if (_v := g("custom_keys")) is None
+        else list(map(structure_custom_key, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.source = (
+        None if (_v := g("source")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _ListReportUserMeetingsMeetingType_members.get(_v, MISSING)) is not MISSING
+            else ListReportUserMeetingsMeetingType(_v)
+        )
+    )
+    self.has_recording = (
+        None
+        if (_v := g("has_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.join_time = (
+        None if (_v := g("join_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.session_key = (
+        None if (_v := g("session_key")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.meeting_encryption_status = (
+        None
+        if (_v := g("meeting_encryption_status")) is None
+        else (
+            _m
+            if (
+                _m := _ListReportUserMeetingsMeetingMeetingEncryptionStatus_members.get(_v, MISSING)
+            )
+            is not MISSING
+            else ListReportUserMeetingsMeetingMeetingEncryptionStatus(_v)
+        )
+    )
+    self.participants_count_my_account = (
+        None
+        if (_v := g("participants_count_my_account")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.host_organization = (
+        None
+        if (_v := g("host_organization")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.leave_time = (
+        None if (_v := g("leave_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participants_count = (
+        None
+        if (_v := g("participants_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_minutes = (
+        None if (_v := g("total_minutes")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.end_time = (
+        None
+        if (_v := g("end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.has_screen_share = (
+        None
+        if (_v := g("has_screen_share")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.schedule_time = (
+        None if (_v := g("schedule_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.join_waiting_room_time = (
+        None
+        if (_v := g("join_waiting_room_time")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.host_name = (
+        None if (_v := g("host_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_report_user_meetings_meeting(
+    obj: ListReportUserMeetingsMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.has_chat) is not None:
+        d["has_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.custom_keys).__class__ is not AbsentList or v:
+        d["custom_keys"] = (
+            None
+            if v is None
+            else [
+                (unstructure_custom_key(_x) if _x.__class__ is CustomKey else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.source) is not None:
+        d["source"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = (
+            v._value_ if v.__class__ is ListReportUserMeetingsMeetingType else unstructure(v)
+        )
+    if (v := obj.has_recording) is not None:
+        d["has_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.join_time) is not None:
+        d["join_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.session_key) is not None:
+        d["session_key"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meeting_encryption_status) is not None:
+        d["meeting_encryption_status"] = (
+            v._value_
+            if v.__class__ is ListReportUserMeetingsMeetingMeetingEncryptionStatus
+            else unstructure(v)
+        )
+    if (v := obj.participants_count_my_account) is not None:
+        d["participants_count_my_account"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.host_organization) is not None:
+        d["host_organization"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.leave_time) is not None:
+        d["leave_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participants_count) is not None:
+        d["participants_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_minutes) is not None:
+        d["total_minutes"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.end_time) is not None:
+        d["end_time"] = unstructure(v)
+    if (v := obj.has_screen_share) is not None:
+        d["has_screen_share"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.schedule_time) is not None:
+        d["schedule_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.join_waiting_room_time) is not None:
+        d["join_waiting_room_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_name) is not None:
+        d["host_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListReportUserMeetingsMeeting,
+    structure_list_report_user_meetings_meeting,
+    unstructure_list_report_user_meetings_meeting,
+)

@@ -9,8 +9,22 @@ import attrs
 
 from zoom_async._generated.models.list_tracking_fields_tracking_field import (
     ListTrackingFieldsTrackingField,
+    structure_list_tracking_fields_tracking_field,
+    unstructure_list_tracking_fields_tracking_field,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +43,61 @@ class ListTrackingFieldsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["total_records", "tracking_fields"])
+
+
+def structure_list_tracking_fields_response(o: Any, _: Any = None) -> Any:
+    """A ListTrackingFieldsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListTrackingFieldsResponse)
+    self.tracking_fields = (
+        AbsentList()
+        if (_v := g("tracking_fields")) is None
+        else list(
+            map(
+                structure_list_tracking_fields_tracking_field,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_tracking_fields_response(obj: ListTrackingFieldsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.tracking_fields).__class__ is not AbsentList or v:
+        d["tracking_fields"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_list_tracking_fields_tracking_field(_x)
+                    if _x.__class__ is ListTrackingFieldsTrackingField
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListTrackingFieldsResponse,
+    structure_list_tracking_fields_response,
+    unstructure_list_tracking_fields_response,
+)

@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_upcoming_meetings_meeting import ListUpcomingMeetingsMeeting
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.list_upcoming_meetings_meeting import (
+    ListUpcomingMeetingsMeeting,
+    structure_list_upcoming_meetings_meeting,
+    unstructure_list_upcoming_meetings_meeting,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +43,63 @@ class ListUpcomingMeetingsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["meetings", "total_records"])
+
+
+def structure_list_upcoming_meetings_response(o: Any, _: Any = None) -> Any:
+    """A ListUpcomingMeetingsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListUpcomingMeetingsResponse)
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.meetings = (
+        AbsentList()
+        if (_v := g("meetings")) is None
+        else list(
+            map(
+                structure_list_upcoming_meetings_meeting,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_upcoming_meetings_response(
+    obj: ListUpcomingMeetingsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meetings).__class__ is not AbsentList or v:
+        d["meetings"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_list_upcoming_meetings_meeting(_x)
+                    if _x.__class__ is ListUpcomingMeetingsMeeting
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListUpcomingMeetingsResponse,
+    structure_list_upcoming_meetings_response,
+    unstructure_list_upcoming_meetings_response,
+)

@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.collaboration_device import CollaborationDevice
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.collaboration_device import (
+    CollaborationDevice,
+    structure_collaboration_device,
+    unstructure_collaboration_device,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +43,60 @@ class ListUserCollaborationDevicesResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["collaboration_devices", "total_records"])
+
+
+def structure_list_user_collaboration_devices_response(o: Any, _: Any = None) -> Any:
+    """A ListUserCollaborationDevicesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListUserCollaborationDevicesResponse)
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.collaboration_devices = (
+        AbsentList()
+        if (_v := g("collaboration_devices")) is None
+        else list(
+            map(structure_collaboration_device, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_user_collaboration_devices_response(
+    obj: ListUserCollaborationDevicesResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.collaboration_devices).__class__ is not AbsentList or v:
+        d["collaboration_devices"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_collaboration_device(_x)
+                    if _x.__class__ is CollaborationDevice
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListUserCollaborationDevicesResponse,
+    structure_list_user_collaboration_devices_response,
+    unstructure_list_user_collaboration_devices_response,
+)

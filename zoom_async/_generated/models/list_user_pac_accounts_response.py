@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.pac_account import PacAccount
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.pac_account import (
+    PacAccount,
+    structure_pac_account,
+    unstructure_pac_account,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +40,47 @@ class ListUserPacAccountsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["pac_accounts"])
+
+
+def structure_list_user_pac_accounts_response(o: Any, _: Any = None) -> Any:
+    """A ListUserPacAccountsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListUserPacAccountsResponse)
+    self.pac_accounts = (
+        AbsentList()
+        if (_v := g("pac_accounts")) is None
+        else list(map(structure_pac_account, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_user_pac_accounts_response(obj: ListUserPacAccountsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.pac_accounts).__class__ is not AbsentList or v:
+        d["pac_accounts"] = (
+            None
+            if v is None
+            else [
+                (unstructure_pac_account(_x) if _x.__class__ is PacAccount else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListUserPacAccountsResponse,
+    structure_list_user_pac_accounts_response,
+    unstructure_list_user_pac_accounts_response,
+)

@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.scheduler import Scheduler
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.scheduler import (
+    Scheduler,
+    structure_scheduler,
+    unstructure_scheduler,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +40,47 @@ class ListUserSchedulersResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["schedulers"])
+
+
+def structure_list_user_schedulers_response(o: Any, _: Any = None) -> Any:
+    """A ListUserSchedulersResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListUserSchedulersResponse)
+    self.schedulers = (
+        AbsentList()
+        if (_v := g("schedulers")) is None
+        else list(map(structure_scheduler, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_user_schedulers_response(obj: ListUserSchedulersResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.schedulers).__class__ is not AbsentList or v:
+        d["schedulers"] = (
+            None
+            if v is None
+            else [
+                (unstructure_scheduler(_x) if _x.__class__ is Scheduler else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListUserSchedulersResponse,
+    structure_list_user_schedulers_response,
+    unstructure_list_user_schedulers_response,
+)

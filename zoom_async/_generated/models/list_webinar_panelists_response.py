@@ -7,8 +7,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.panelist import Panelist
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.panelist import Panelist, structure_panelist, unstructure_panelist
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +39,54 @@ class ListWebinarPanelistsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["panelists", "total_records"])
+
+
+def structure_list_webinar_panelists_response(o: Any, _: Any = None) -> Any:
+    """A ListWebinarPanelistsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListWebinarPanelistsResponse)
+    self.panelists = (
+        AbsentList()
+        if (_v := g("panelists")) is None
+        else list(map(structure_panelist, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_webinar_panelists_response(
+    obj: ListWebinarPanelistsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.panelists).__class__ is not AbsentList or v:
+        d["panelists"] = (
+            None
+            if v is None
+            else [
+                (unstructure_panelist(_x) if _x.__class__ is Panelist else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListWebinarPanelistsResponse,
+    structure_list_webinar_panelists_response,
+    unstructure_list_webinar_panelists_response,
+)

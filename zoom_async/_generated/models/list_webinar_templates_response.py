@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.meeting_template import MeetingTemplate
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.meeting_template import (
+    MeetingTemplate,
+    structure_meeting_template,
+    unstructure_meeting_template,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +43,58 @@ class ListWebinarTemplatesResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["templates", "total_records"])
+
+
+def structure_list_webinar_templates_response(o: Any, _: Any = None) -> Any:
+    """A ListWebinarTemplatesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListWebinarTemplatesResponse)
+    self.templates = (
+        AbsentList()
+        if (_v := g("templates")) is None
+        else list(map(structure_meeting_template, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_webinar_templates_response(
+    obj: ListWebinarTemplatesResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.templates).__class__ is not AbsentList or v:
+        d["templates"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_meeting_template(_x)
+                    if _x.__class__ is MeetingTemplate
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListWebinarTemplatesResponse,
+    structure_list_webinar_templates_response,
+    unstructure_list_webinar_templates_response,
+)

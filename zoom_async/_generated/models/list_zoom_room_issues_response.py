@@ -8,8 +8,21 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.issue import Issue
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.issue import Issue, structure_issue, unstructure_issue
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +45,55 @@ class ListZoomRoomIssuesResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["from", "issues", "to", "total_records"])
+
+
+def structure_list_zoom_room_issues_response(o: Any, _: Any = None) -> Any:
+    """A ListZoomRoomIssuesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListZoomRoomIssuesResponse)
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.issues = (
+        AbsentList()
+        if (_v := g("issues")) is None
+        else list(map(structure_issue, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_zoom_room_issues_response(obj: ListZoomRoomIssuesResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.issues).__class__ is not AbsentList or v:
+        d["issues"] = (
+            None
+            if v is None
+            else [(unstructure_issue(_x) if _x.__class__ is Issue else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListZoomRoomIssuesResponse,
+    structure_list_zoom_room_issues_response,
+    unstructure_list_zoom_room_issues_response,
+)

@@ -10,8 +10,23 @@ import attrs
 
 from zoom_async._generated.models.list_zoom_rooms_with_issues_zoom_room import (
     ListZoomRoomsWithIssuesZoomRoom,
+    structure_list_zoom_rooms_with_issues_zoom_room,
+    unstructure_list_zoom_rooms_with_issues_zoom_room,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +49,69 @@ class ListZoomRoomsWithIssuesResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["from", "to", "total_records", "zoom_rooms"])
+
+
+def structure_list_zoom_rooms_with_issues_response(o: Any, _: Any = None) -> Any:
+    """A ListZoomRoomsWithIssuesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListZoomRoomsWithIssuesResponse)
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.zoom_rooms = (
+        AbsentList()
+        if (_v := g("zoom_rooms")) is None
+        else list(
+            map(
+                structure_list_zoom_rooms_with_issues_zoom_room,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_zoom_rooms_with_issues_response(
+    obj: ListZoomRoomsWithIssuesResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.zoom_rooms).__class__ is not AbsentList or v:
+        d["zoom_rooms"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_list_zoom_rooms_with_issues_zoom_room(_x)
+                    if _x.__class__ is ListZoomRoomsWithIssuesZoomRoom
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListZoomRoomsWithIssuesResponse,
+    structure_list_zoom_rooms_with_issues_response,
+    unstructure_list_zoom_rooms_with_issues_response,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +39,48 @@ class ListZoomRoomsWithIssuesZoomRoom:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["id", "issues_count", "room_name"])
+
+
+def structure_list_zoom_rooms_with_issues_zoom_room(o: Any, _: Any = None) -> Any:
+    """A ListZoomRoomsWithIssuesZoomRoom from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListZoomRoomsWithIssuesZoomRoom)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.issues_count = (
+        None if (_v := g("issues_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.room_name = (
+        None if (_v := g("room_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_zoom_rooms_with_issues_zoom_room(
+    obj: ListZoomRoomsWithIssuesZoomRoom,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.issues_count) is not None:
+        d["issues_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.room_name) is not None:
+        d["room_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListZoomRoomsWithIssuesZoomRoom,
+    structure_list_zoom_rooms_with_issues_zoom_room,
+    unstructure_list_zoom_rooms_with_issues_zoom_room,
+)

@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.firmware_version import FirmwareVersion
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.firmware_version import (
+    FirmwareVersion,
+    structure_firmware_version,
+    unstructure_firmware_version,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +43,56 @@ class ListZpaVersionsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["app_versions", "firmware_versions"])
+
+
+def structure_list_zpa_versions_response(o: Any, _: Any = None) -> Any:
+    """A ListZpaVersionsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListZpaVersionsResponse)
+    self.app_versions = AbsentList() if (_v := g("app_versions")) is None else to_strs(_v)
+    self.firmware_versions = (
+        AbsentList()
+        if (_v := g("firmware_versions")) is None
+        else list(map(structure_firmware_version, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_zpa_versions_response(obj: ListZpaVersionsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.app_versions).__class__ is not AbsentList or v:
+        d["app_versions"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.firmware_versions).__class__ is not AbsentList or v:
+        d["firmware_versions"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_firmware_version(_x)
+                    if _x.__class__ is FirmwareVersion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListZpaVersionsResponse,
+    structure_list_zpa_versions_response,
+    unstructure_list_zpa_versions_response,
+)

@@ -9,7 +9,21 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.meeting_type import MeetingType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -48,3 +62,105 @@ class Meeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_MeetingType_members: Any = MeetingType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "agenda",
+        "created_at",
+        "duration",
+        "host_id",
+        "id",
+        "join_url",
+        "pmi",
+        "start_time",
+        "timezone",
+        "topic",
+        "type",
+        "uuid",
+    ]
+)
+
+
+def structure_meeting(o: Any, _: Any = None) -> Any:
+    """A Meeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Meeting)
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.created_at = (
+        None
+        if (_v := g("created_at")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m if (_m := _MeetingType_members.get(_v, MISSING)) is not MISSING else MeetingType(_v)
+        )
+    )
+    self.agenda = (
+        None if (_v := g("agenda")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.pmi = None if (_v := g("pmi")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_meeting(obj: Meeting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.created_at) is not None:
+        d["created_at"] = unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is MeetingType else unstructure(v)
+    if (v := obj.agenda) is not None:
+        d["agenda"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pmi) is not None:
+        d["pmi"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Meeting, structure_meeting, unstructure_meeting)

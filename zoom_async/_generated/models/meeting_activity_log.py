@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +44,72 @@ class MeetingActivityLog:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "activity_category",
+        "activity_detail",
+        "activity_time",
+        "meeting_number",
+        "operator",
+        "operator_email",
+    ]
+)
+
+
+def structure_meeting_activity_log(o: Any, _: Any = None) -> Any:
+    """A MeetingActivityLog from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(MeetingActivityLog)
+    self.activity_time = (
+        None if (_v := g("activity_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.activity_category = (
+        None
+        if (_v := g("activity_category")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.operator_email = (
+        None if (_v := g("operator_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.activity_detail = (
+        None
+        if (_v := g("activity_detail")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_number = (
+        None if (_v := g("meeting_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.operator = (
+        None if (_v := g("operator")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_meeting_activity_log(obj: MeetingActivityLog) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.activity_time) is not None:
+        d["activity_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.activity_category) is not None:
+        d["activity_category"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.operator_email) is not None:
+        d["operator_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.activity_detail) is not None:
+        d["activity_detail"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_number) is not None:
+        d["meeting_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.operator) is not None:
+        d["operator"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(MeetingActivityLog, structure_meeting_activity_log, unstructure_meeting_activity_log)

@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.meeting_password_requirement_consecutive_characters_length import (
     MeetingPasswordRequirementConsecutiveCharactersLength,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -43,3 +55,110 @@ class MeetingPasswordRequirement:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_MeetingPasswordRequirementConsecutiveCharactersLength_members: Any = (
+    MeetingPasswordRequirementConsecutiveCharactersLength._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "consecutive_characters_length",
+        "have_letter",
+        "have_number",
+        "have_special_character",
+        "have_upper_and_lower_characters",
+        "length",
+        "only_allow_numeric",
+        "weak_enhance_detection",
+    ]
+)
+
+
+def structure_meeting_password_requirement(o: Any, _: Any = None) -> Any:
+    """A MeetingPasswordRequirement from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(MeetingPasswordRequirement)
+    self.consecutive_characters_length = (
+        None
+        if (_v := g("consecutive_characters_length")) is None
+        else (
+            _m
+            if (
+                _m := _MeetingPasswordRequirementConsecutiveCharactersLength_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else MeetingPasswordRequirementConsecutiveCharactersLength(_v)
+        )
+    )
+    self.have_letter = (
+        None if (_v := g("have_letter")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.have_number = (
+        None if (_v := g("have_number")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.have_special_character = (
+        None
+        if (_v := g("have_special_character")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.have_upper_and_lower_characters = (
+        None
+        if (_v := g("have_upper_and_lower_characters")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.length = (
+        None if (_v := g("length")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.only_allow_numeric = (
+        None
+        if (_v := g("only_allow_numeric")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.weak_enhance_detection = (
+        None
+        if (_v := g("weak_enhance_detection")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_meeting_password_requirement(obj: MeetingPasswordRequirement) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.consecutive_characters_length) is not None:
+        d["consecutive_characters_length"] = (
+            v._value_
+            if v.__class__ is MeetingPasswordRequirementConsecutiveCharactersLength
+            else unstructure(v)
+        )
+    if (v := obj.have_letter) is not None:
+        d["have_letter"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.have_number) is not None:
+        d["have_number"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.have_special_character) is not None:
+        d["have_special_character"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.have_upper_and_lower_characters) is not None:
+        d["have_upper_and_lower_characters"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.length) is not None:
+        d["length"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.only_allow_numeric) is not None:
+        d["only_allow_numeric"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.weak_enhance_detection) is not None:
+        d["weak_enhance_detection"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    MeetingPasswordRequirement,
+    structure_meeting_password_requirement,
+    unstructure_meeting_password_requirement,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +44,78 @@ class MeetingPolling:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "advanced_polls",
+        "allow_alternative_host_to_add_edit",
+        "allow_host_to_upload_image",
+        "enable",
+        "manage_saved_polls_and_quizzes",
+        "require_answers_to_be_anonymous",
+    ]
+)
+
+
+def structure_meeting_polling(o: Any, _: Any = None) -> Any:
+    """A MeetingPolling from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(MeetingPolling)
+    self.advanced_polls = (
+        None
+        if (_v := g("advanced_polls")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_alternative_host_to_add_edit = (
+        None
+        if (_v := g("allow_alternative_host_to_add_edit")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.manage_saved_polls_and_quizzes = (
+        None
+        if (_v := g("manage_saved_polls_and_quizzes")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_host_to_upload_image = (
+        None
+        if (_v := g("allow_host_to_upload_image")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_answers_to_be_anonymous = (
+        None
+        if (_v := g("require_answers_to_be_anonymous")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_meeting_polling(obj: MeetingPolling) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.advanced_polls) is not None:
+        d["advanced_polls"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_alternative_host_to_add_edit) is not None:
+        d["allow_alternative_host_to_add_edit"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.manage_saved_polls_and_quizzes) is not None:
+        d["manage_saved_polls_and_quizzes"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_host_to_upload_image) is not None:
+        d["allow_host_to_upload_image"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_answers_to_be_anonymous) is not None:
+        d["require_answers_to_be_anonymous"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(MeetingPolling, structure_meeting_polling, unstructure_meeting_polling)

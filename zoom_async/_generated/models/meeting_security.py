@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -48,3 +58,134 @@ class MeetingSecurity:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "approved_or_denied_countries_or_regions",
+        "auto_security",
+        "block_user_domain",
+        "chat_etiquette_tool",
+        "embed_password_in_join_link",
+        "encryption_type",
+        "end_to_end_encrypted_meetings",
+        "meeting_password",
+        "only_authenticated_can_join_from_webclient",
+        "phone_password",
+        "pmi_password",
+        "waiting_room",
+        "webinar_password",
+    ]
+)
+
+
+def structure_meeting_security(o: Any, _: Any = None) -> Any:
+    """A MeetingSecurity from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(MeetingSecurity)
+    self.approved_or_denied_countries_or_regions = (
+        None
+        if (_v := g("approved_or_denied_countries_or_regions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_security = (
+        None
+        if (_v := g("auto_security")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.block_user_domain = (
+        None
+        if (_v := g("block_user_domain")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat_etiquette_tool = (
+        None
+        if (_v := g("chat_etiquette_tool")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.embed_password_in_join_link = (
+        None
+        if (_v := g("embed_password_in_join_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.encryption_type = (
+        None
+        if (_v := g("encryption_type")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.end_to_end_encrypted_meetings = (
+        None
+        if (_v := g("end_to_end_encrypted_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_password = (
+        None
+        if (_v := g("meeting_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.only_authenticated_can_join_from_webclient = (
+        None
+        if (_v := g("only_authenticated_can_join_from_webclient")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.phone_password = (
+        None
+        if (_v := g("phone_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.pmi_password = (
+        None if (_v := g("pmi_password")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.waiting_room = (
+        None if (_v := g("waiting_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_password = (
+        None
+        if (_v := g("webinar_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_meeting_security(obj: MeetingSecurity) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.approved_or_denied_countries_or_regions) is not None:
+        d["approved_or_denied_countries_or_regions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_security) is not None:
+        d["auto_security"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.block_user_domain) is not None:
+        d["block_user_domain"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat_etiquette_tool) is not None:
+        d["chat_etiquette_tool"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.embed_password_in_join_link) is not None:
+        d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.encryption_type) is not None:
+        d["encryption_type"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.end_to_end_encrypted_meetings) is not None:
+        d["end_to_end_encrypted_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_password) is not None:
+        d["meeting_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.only_authenticated_can_join_from_webclient) is not None:
+        d["only_authenticated_can_join_from_webclient"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.phone_password) is not None:
+        d["phone_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.pmi_password) is not None:
+        d["pmi_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.waiting_room) is not None:
+        d["waiting_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_password) is not None:
+        d["webinar_password"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(MeetingSecurity, structure_meeting_security, unstructure_meeting_security)

@@ -10,16 +10,46 @@ import attrs
 from zoom_async._generated.models.approval_type import ApprovalType
 from zoom_async._generated.models.approved_or_denied_countries_or_regions import (
     ApprovedOrDeniedCountriesOrRegions,
+    structure_approved_or_denied_countries_or_regions,
+    unstructure_approved_or_denied_countries_or_regions,
 )
-from zoom_async._generated.models.authentication_exception import AuthenticationException
-from zoom_async._generated.models.breakout_room_settings import BreakoutRoomSettings
+from zoom_async._generated.models.authentication_exception import (
+    AuthenticationException,
+    structure_authentication_exception,
+    unstructure_authentication_exception,
+)
+from zoom_async._generated.models.breakout_room_settings import (
+    BreakoutRoomSettings,
+    structure_breakout_room_settings,
+    unstructure_breakout_room_settings,
+)
 from zoom_async._generated.models.calendar_type import CalendarType
-from zoom_async._generated.models.continuous_meeting_chat import ContinuousMeetingChat
-from zoom_async._generated.models.custom_key import CustomKey
-from zoom_async._generated.models.global_dial_in_number import GlobalDialInNumber
+from zoom_async._generated.models.continuous_meeting_chat import (
+    ContinuousMeetingChat,
+    structure_continuous_meeting_chat,
+    unstructure_continuous_meeting_chat,
+)
+from zoom_async._generated.models.custom_key import (
+    CustomKey,
+    structure_custom_key,
+    unstructure_custom_key,
+)
+from zoom_async._generated.models.global_dial_in_number import (
+    GlobalDialInNumber,
+    structure_global_dial_in_number,
+    unstructure_global_dial_in_number,
+)
 from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
-from zoom_async._generated.models.language_interpretation import LanguageInterpretation
-from zoom_async._generated.models.meeting_invitee import MeetingInvitee
+from zoom_async._generated.models.language_interpretation import (
+    LanguageInterpretation,
+    structure_language_interpretation,
+    unstructure_language_interpretation,
+)
+from zoom_async._generated.models.meeting_invitee import (
+    MeetingInvitee,
+    structure_meeting_invitee,
+    unstructure_meeting_invitee,
+)
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
 from zoom_async._generated.models.meeting_settings_auto_recording import (
     MeetingSettingsAutoRecording,
@@ -33,11 +63,33 @@ from zoom_async._generated.models.meeting_settings_who_can_ask_questions import 
 from zoom_async._generated.models.meeting_settings_who_will_receive_summary import (
     MeetingSettingsWhoWillReceiveSummary,
 )
-from zoom_async._generated.models.question_and_answer import QuestionAndAnswer
+from zoom_async._generated.models.question_and_answer import (
+    QuestionAndAnswer,
+    structure_question_and_answer,
+    unstructure_question_and_answer,
+)
 from zoom_async._generated.models.registration_type import RegistrationType
-from zoom_async._generated.models.resource import Resource
-from zoom_async._generated.models.sign_language_interpretation import SignLanguageInterpretation
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.resource import Resource, structure_resource, unstructure_resource
+from zoom_async._generated.models.sign_language_interpretation import (
+    SignLanguageInterpretation,
+    structure_sign_language_interpretation,
+    unstructure_sign_language_interpretation,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -176,3 +228,615 @@ class MeetingSettings:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ApprovalType_members: Any = ApprovalType._value2member_map_
+_CalendarType_members: Any = CalendarType._value2member_map_
+_JoinBeforeHostTime_members: Any = JoinBeforeHostTime._value2member_map_
+_MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
+_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_MeetingSettingsEncryptionType_members: Any = MeetingSettingsEncryptionType._value2member_map_
+_MeetingSettingsWhoCanAskQuestions_members: Any = (
+    MeetingSettingsWhoCanAskQuestions._value2member_map_
+)
+_MeetingSettingsWhoWillReceiveSummary_members: Any = (
+    MeetingSettingsWhoWillReceiveSummary._value2member_map_
+)
+_RegistrationType_members: Any = RegistrationType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "additional_data_center_regions",
+        "allow_host_control_participant_mute_state",
+        "allow_multiple_devices",
+        "alternative_host_update_polls",
+        "alternative_hosts",
+        "alternative_hosts_email_notification",
+        "approval_type",
+        "approved_or_denied_countries_or_regions",
+        "audio",
+        "audio_conference_info",
+        "authentication_domains",
+        "authentication_exception",
+        "authentication_name",
+        "authentication_option",
+        "auto_recording",
+        "auto_start_ai_companion_questions",
+        "auto_start_meeting_summary",
+        "breakout_room",
+        "calendar_type",
+        "close_registration",
+        "cn_meeting",
+        "contact_email",
+        "contact_name",
+        "continuous_meeting_chat",
+        "custom_keys",
+        "device_testing",
+        "disable_participant_video",
+        "email_in_attendee_report",
+        "email_notification",
+        "encryption_type",
+        "enforce_login",
+        "enforce_login_domains",
+        "focus_mode",
+        "global_dial_in_countries",
+        "global_dial_in_numbers",
+        "host_save_video_order",
+        "host_video",
+        "in_meeting",
+        "internal_meeting",
+        "jbh_time",
+        "join_before_host",
+        "language_interpretation",
+        "meeting_authentication",
+        "meeting_invitees",
+        "mute_upon_entry",
+        "participant_focused_meeting",
+        "participant_video",
+        "private_meeting",
+        "push_change_to_calendar",
+        "question_and_answer",
+        "registrants_confirmation_email",
+        "registrants_email_notification",
+        "registration_type",
+        "resources",
+        "show_share_button",
+        "sign_language_interpretation",
+        "summary_template_id",
+        "use_pmi",
+        "waiting_room",
+        "watermark",
+        "who_can_ask_questions",
+        "who_will_receive_summary",
+    ]
+)
+
+
+def structure_meeting_settings(o: Any, _: Any = None) -> Any:
+    """A MeetingSettings from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(MeetingSettings)
+    self.breakout_room = (
+        None if (_v := g("breakout_room")) is None else structure_breakout_room_settings(_v)
+    )
+    self.allow_host_control_participant_mute_state = (
+        None
+        if (_v := g("allow_host_control_participant_mute_state")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.summary_template_id = (
+        None
+        if (_v := g("summary_template_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.custom_keys = (
+        None
+        if (_v := g("custom_keys")) is None
+        else list(map(structure_custom_key, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.global_dial_in_numbers = (
+        None
+        if (_v := g("global_dial_in_numbers")) is None
+        else list(
+            map(structure_global_dial_in_number, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.show_share_button = (
+        None
+        if (_v := g("show_share_button")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.registrants_confirmation_email = (
+        None
+        if (_v := g("registrants_confirmation_email")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.approved_or_denied_countries_or_regions = (
+        None
+        if (_v := g("approved_or_denied_countries_or_regions")) is None
+        else structure_approved_or_denied_countries_or_regions(_v)
+    )
+    self.continuous_meeting_chat = (
+        None
+        if (_v := g("continuous_meeting_chat")) is None
+        else structure_continuous_meeting_chat(_v)
+    )
+    self.allow_multiple_devices = (
+        None
+        if (_v := g("allow_multiple_devices")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.alternative_hosts = (
+        None
+        if (_v := g("alternative_hosts")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.alternative_host_update_polls = (
+        None
+        if (_v := g("alternative_host_update_polls")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.device_testing = (
+        None
+        if (_v := g("device_testing")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_video = (
+        None
+        if (_v := g("participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.calendar_type = (
+        None
+        if (_v := g("calendar_type")) is None
+        else (
+            _m
+            if (_m := _CalendarType_members.get(_v, MISSING)) is not MISSING
+            else CalendarType(_v)
+        )
+    )
+    self.in_meeting = (
+        None if (_v := g("in_meeting")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.mute_upon_entry = (
+        None
+        if (_v := g("mute_upon_entry")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.global_dial_in_countries = (
+        None if (_v := g("global_dial_in_countries")) is None else to_strs(_v)
+    )
+    self.question_and_answer = (
+        None if (_v := g("question_and_answer")) is None else structure_question_and_answer(_v)
+    )
+    self.join_before_host = (
+        None
+        if (_v := g("join_before_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_save_video_order = (
+        None
+        if (_v := g("host_save_video_order")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.watermark = (
+        None if (_v := g("watermark")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.approval_type = (
+        None
+        if (_v := g("approval_type")) is None
+        else (
+            _m
+            if (_m := _ApprovalType_members.get(_v, MISSING)) is not MISSING
+            else ApprovalType(_v)
+        )
+    )
+    self.close_registration = (
+        None
+        if (_v := g("close_registration")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.push_change_to_calendar = (
+        None
+        if (_v := g("push_change_to_calendar")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.internal_meeting = (
+        None
+        if (_v := g("internal_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.authentication_exception = (
+        None
+        if (_v := g("authentication_exception")) is None
+        else list(
+            map(structure_authentication_exception, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.jbh_time = (
+        None
+        if (_v := g("jbh_time")) is None
+        else (
+            _m
+            if (_m := _JoinBeforeHostTime_members.get(_v, MISSING)) is not MISSING
+            else JoinBeforeHostTime(_v)
+        )
+    )
+    self.audio_conference_info = (
+        None
+        if (_v := g("audio_conference_info")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.authentication_domains = (
+        None
+        if (_v := g("authentication_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.who_will_receive_summary = (
+        None
+        if (_v := g("who_will_receive_summary")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsWhoWillReceiveSummary_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsWhoWillReceiveSummary(_v)
+        )
+    )
+    self.meeting_invitees = (
+        None
+        if (_v := g("meeting_invitees")) is None
+        else list(map(structure_meeting_invitee, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.encryption_type = (
+        None
+        if (_v := g("encryption_type")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsEncryptionType_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsEncryptionType(_v)
+        )
+    )
+    self.authentication_option = (
+        None
+        if (_v := g("authentication_option")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.sign_language_interpretation = (
+        None
+        if (_v := g("sign_language_interpretation")) is None
+        else structure_sign_language_interpretation(_v)
+    )
+    self.disable_participant_video = (
+        None
+        if (_v := g("disable_participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.focus_mode = (
+        None if (_v := g("focus_mode")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.registration_type = (
+        None
+        if (_v := g("registration_type")) is None
+        else (
+            _m
+            if (_m := _RegistrationType_members.get(_v, MISSING)) is not MISSING
+            else RegistrationType(_v)
+        )
+    )
+    self.contact_email = (
+        None if (_v := g("contact_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.waiting_room = (
+        None if (_v := g("waiting_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.audio = (
+        None
+        if (_v := g("audio")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsAudio_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAudio(_v)
+        )
+    )
+    self.authentication_name = (
+        None
+        if (_v := g("authentication_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.enforce_login_domains = (
+        None
+        if (_v := g("enforce_login_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.who_can_ask_questions = (
+        None
+        if (_v := g("who_can_ask_questions")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsWhoCanAskQuestions_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsWhoCanAskQuestions(_v)
+        )
+    )
+    self.contact_name = (
+        None if (_v := g("contact_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.cn_meeting = (
+        None if (_v := g("cn_meeting")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.registrants_email_notification = (
+        None
+        if (_v := g("registrants_email_notification")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.alternative_hosts_email_notification = (
+        None
+        if (_v := g("alternative_hosts_email_notification")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi = (
+        None if (_v := g("use_pmi")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.resources = (
+        None
+        if (_v := g("resources")) is None
+        else list(map(structure_resource, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.auto_recording = (
+        None
+        if (_v := g("auto_recording")) is None
+        else (
+            _m
+            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAutoRecording(_v)
+        )
+    )
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.language_interpretation = (
+        None
+        if (_v := g("language_interpretation")) is None
+        else structure_language_interpretation(_v)
+    )
+    self.enforce_login = (
+        None
+        if (_v := g("enforce_login")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_start_meeting_summary = (
+        None
+        if (_v := g("auto_start_meeting_summary")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_start_ai_companion_questions = (
+        None
+        if (_v := g("auto_start_ai_companion_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_focused_meeting = (
+        None
+        if (_v := g("participant_focused_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.private_meeting = (
+        None
+        if (_v := g("private_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.email_in_attendee_report = (
+        None
+        if (_v := g("email_in_attendee_report")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.email_notification = (
+        None
+        if (_v := g("email_notification")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.additional_data_center_regions = (
+        None if (_v := g("additional_data_center_regions")) is None else to_strs(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_meeting_settings(obj: MeetingSettings) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.breakout_room) is not None:
+        d["breakout_room"] = (
+            unstructure_breakout_room_settings(v)
+            if v.__class__ is BreakoutRoomSettings
+            else unstructure(v)
+        )
+    if (v := obj.allow_host_control_participant_mute_state) is not None:
+        d["allow_host_control_participant_mute_state"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.summary_template_id) is not None:
+        d["summary_template_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.custom_keys) is not None:
+        d["custom_keys"] = [
+            (unstructure_custom_key(_x) if _x.__class__ is CustomKey else unstructure(_x))
+            for _x in v
+        ]
+    if (v := obj.global_dial_in_numbers) is not None:
+        d["global_dial_in_numbers"] = [
+            (
+                unstructure_global_dial_in_number(_x)
+                if _x.__class__ is GlobalDialInNumber
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.show_share_button) is not None:
+        d["show_share_button"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.registrants_confirmation_email) is not None:
+        d["registrants_confirmation_email"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.approved_or_denied_countries_or_regions) is not None:
+        d["approved_or_denied_countries_or_regions"] = (
+            unstructure_approved_or_denied_countries_or_regions(v)
+            if v.__class__ is ApprovedOrDeniedCountriesOrRegions
+            else unstructure(v)
+        )
+    if (v := obj.continuous_meeting_chat) is not None:
+        d["continuous_meeting_chat"] = (
+            unstructure_continuous_meeting_chat(v)
+            if v.__class__ is ContinuousMeetingChat
+            else unstructure(v)
+        )
+    if (v := obj.allow_multiple_devices) is not None:
+        d["allow_multiple_devices"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.alternative_hosts) is not None:
+        d["alternative_hosts"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.alternative_host_update_polls) is not None:
+        d["alternative_host_update_polls"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.device_testing) is not None:
+        d["device_testing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_video) is not None:
+        d["participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.calendar_type) is not None:
+        d["calendar_type"] = v._value_ if v.__class__ is CalendarType else unstructure(v)
+    if (v := obj.in_meeting) is not None:
+        d["in_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.mute_upon_entry) is not None:
+        d["mute_upon_entry"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.global_dial_in_countries) is not None:
+        d["global_dial_in_countries"] = [
+            (_x if _x.__class__ is str else unstructure(_x)) for _x in v
+        ]
+    if (v := obj.question_and_answer) is not None:
+        d["question_and_answer"] = (
+            unstructure_question_and_answer(v)
+            if v.__class__ is QuestionAndAnswer
+            else unstructure(v)
+        )
+    if (v := obj.join_before_host) is not None:
+        d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_save_video_order) is not None:
+        d["host_save_video_order"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.watermark) is not None:
+        d["watermark"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.approval_type) is not None:
+        d["approval_type"] = v._value_ if v.__class__ is ApprovalType else unstructure(v)
+    if (v := obj.close_registration) is not None:
+        d["close_registration"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.push_change_to_calendar) is not None:
+        d["push_change_to_calendar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.internal_meeting) is not None:
+        d["internal_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.authentication_exception) is not None:
+        d["authentication_exception"] = [
+            (
+                unstructure_authentication_exception(_x)
+                if _x.__class__ is AuthenticationException
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.jbh_time) is not None:
+        d["jbh_time"] = v._value_ if v.__class__ is JoinBeforeHostTime else unstructure(v)
+    if (v := obj.audio_conference_info) is not None:
+        d["audio_conference_info"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.authentication_domains) is not None:
+        d["authentication_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.who_will_receive_summary) is not None:
+        d["who_will_receive_summary"] = (
+            v._value_ if v.__class__ is MeetingSettingsWhoWillReceiveSummary else unstructure(v)
+        )
+    if (v := obj.meeting_invitees) is not None:
+        d["meeting_invitees"] = [
+            (unstructure_meeting_invitee(_x) if _x.__class__ is MeetingInvitee else unstructure(_x))
+            for _x in v
+        ]
+    if (v := obj.encryption_type) is not None:
+        d["encryption_type"] = (
+            v._value_ if v.__class__ is MeetingSettingsEncryptionType else unstructure(v)
+        )
+    if (v := obj.authentication_option) is not None:
+        d["authentication_option"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.sign_language_interpretation) is not None:
+        d["sign_language_interpretation"] = (
+            unstructure_sign_language_interpretation(v)
+            if v.__class__ is SignLanguageInterpretation
+            else unstructure(v)
+        )
+    if (v := obj.disable_participant_video) is not None:
+        d["disable_participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.focus_mode) is not None:
+        d["focus_mode"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.registration_type) is not None:
+        d["registration_type"] = v._value_ if v.__class__ is RegistrationType else unstructure(v)
+    if (v := obj.contact_email) is not None:
+        d["contact_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.waiting_room) is not None:
+        d["waiting_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.audio) is not None:
+        d["audio"] = v._value_ if v.__class__ is MeetingSettingsAudio else unstructure(v)
+    if (v := obj.authentication_name) is not None:
+        d["authentication_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.enforce_login_domains) is not None:
+        d["enforce_login_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.who_can_ask_questions) is not None:
+        d["who_can_ask_questions"] = (
+            v._value_ if v.__class__ is MeetingSettingsWhoCanAskQuestions else unstructure(v)
+        )
+    if (v := obj.contact_name) is not None:
+        d["contact_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.cn_meeting) is not None:
+        d["cn_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.registrants_email_notification) is not None:
+        d["registrants_email_notification"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.alternative_hosts_email_notification) is not None:
+        d["alternative_hosts_email_notification"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.use_pmi) is not None:
+        d["use_pmi"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.resources) is not None:
+        d["resources"] = [
+            (unstructure_resource(_x) if _x.__class__ is Resource else unstructure(_x)) for _x in v
+        ]
+    if (v := obj.auto_recording) is not None:
+        d["auto_recording"] = (
+            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
+        )
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.language_interpretation) is not None:
+        d["language_interpretation"] = (
+            unstructure_language_interpretation(v)
+            if v.__class__ is LanguageInterpretation
+            else unstructure(v)
+        )
+    if (v := obj.enforce_login) is not None:
+        d["enforce_login"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_start_meeting_summary) is not None:
+        d["auto_start_meeting_summary"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_start_ai_companion_questions) is not None:
+        d["auto_start_ai_companion_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_focused_meeting) is not None:
+        d["participant_focused_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.private_meeting) is not None:
+        d["private_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.email_in_attendee_report) is not None:
+        d["email_in_attendee_report"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.email_notification) is not None:
+        d["email_notification"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.additional_data_center_regions) is not None:
+        d["additional_data_center_regions"] = [
+            (_x if _x.__class__ is str else unstructure(_x)) for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(MeetingSettings, structure_meeting_settings, unstructure_meeting_settings)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,60 @@ class MoreOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_participants_to_reply_to_host",
+        "move_participants_to_waiting_room_when_host_dropped",
+        "user_invited_by_host_can_bypass_waiting_room",
+    ]
+)
+
+
+def structure_more_option(o: Any, _: Any = None) -> Any:
+    """A MoreOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(MoreOption)
+    self.user_invited_by_host_can_bypass_waiting_room = (
+        None
+        if (_v := g("user_invited_by_host_can_bypass_waiting_room")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.move_participants_to_waiting_room_when_host_dropped = (
+        None
+        if (_v := g("move_participants_to_waiting_room_when_host_dropped")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_participants_to_reply_to_host = (
+        None
+        if (_v := g("allow_participants_to_reply_to_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_more_option(obj: MoreOption) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.user_invited_by_host_can_bypass_waiting_room) is not None:
+        d["user_invited_by_host_can_bypass_waiting_room"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.move_participants_to_waiting_room_when_host_dropped) is not None:
+        d["move_participants_to_waiting_room_when_host_dropped"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_participants_to_reply_to_host) is not None:
+        d["allow_participants_to_reply_to_host"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(MoreOption, structure_more_option, unstructure_more_option)

@@ -9,7 +9,21 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.occurrence_status import OccurrenceStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +46,58 @@ class Occurrence:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_OccurrenceStatus_members: Any = OccurrenceStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["duration", "occurrence_id", "start_time", "status"])
+
+
+def structure_occurrence(o: Any, _: Any = None) -> Any:
+    """A Occurrence from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Occurrence)
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.occurrence_id = (
+        None if (_v := g("occurrence_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _OccurrenceStatus_members.get(_v, MISSING)) is not MISSING
+            else OccurrenceStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_occurrence(obj: Occurrence) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.occurrence_id) is not None:
+        d["occurrence_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is OccurrenceStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Occurrence, structure_occurrence, unstructure_occurrence)

@@ -8,7 +8,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +45,60 @@ class OperationLog:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["action", "category_type", "operation_detail", "operator", "time"]
+)
+
+
+def structure_operation_log(o: Any, _: Any = None) -> Any:
+    """A OperationLog from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(OperationLog)
+    self.operation_detail = (
+        None
+        if (_v := g("operation_detail")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.action = (
+        None if (_v := g("action")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.category_type = (
+        None if (_v := g("category_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.time = (
+        None
+        if (_v := g("time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.operator = (
+        None if (_v := g("operator")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_operation_log(obj: OperationLog) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.operation_detail) is not None:
+        d["operation_detail"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.action) is not None:
+        d["action"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.category_type) is not None:
+        d["category_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.time) is not None:
+        d["time"] = unstructure(v)
+    if (v := obj.operator) is not None:
+        d["operator"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(OperationLog, structure_operation_log, unstructure_operation_log)

@@ -9,8 +9,23 @@ import attrs
 
 from zoom_async._generated.models.pac_account_global_dial_in_number import (
     PacAccountGlobalDialInNumber,
+    structure_pac_account_global_dial_in_number,
+    unstructure_pac_account_global_dial_in_number,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +50,102 @@ class PacAccount:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "conference_id",
+        "dedicated_dial_in_number",
+        "global_dial_in_numbers",
+        "listen_only_password",
+        "participant_password",
+    ]
+)
+
+
+def structure_pac_account(o: Any, _: Any = None) -> Any:
+    """A PacAccount from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(PacAccount)
+    self.conference_id = (
+        None if (_v := g("conference_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.listen_only_password = (
+        None
+        if (_v := g("listen_only_password")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participant_password = (
+        None
+        if (_v := g("participant_password")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.global_dial_in_numbers = (
+        AbsentList()
+        if (_v := g("global_dial_in_numbers")) is None
+        else list(
+            map(
+                structure_pac_account_global_dial_in_number,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.dedicated_dial_in_number = (
+        AbsentList()
+        if (_v := g("dedicated_dial_in_number")) is None
+        else list(
+            map(
+                structure_pac_account_global_dial_in_number,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_pac_account(obj: PacAccount) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.conference_id) is not None:
+        d["conference_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.listen_only_password) is not None:
+        d["listen_only_password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_password) is not None:
+        d["participant_password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.global_dial_in_numbers).__class__ is not AbsentList or v:
+        d["global_dial_in_numbers"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_pac_account_global_dial_in_number(_x)
+                    if _x.__class__ is PacAccountGlobalDialInNumber
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.dedicated_dial_in_number).__class__ is not AbsentList or v:
+        d["dedicated_dial_in_number"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_pac_account_global_dial_in_number(_x)
+                    if _x.__class__ is PacAccountGlobalDialInNumber
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(PacAccount, structure_pac_account, unstructure_pac_account)

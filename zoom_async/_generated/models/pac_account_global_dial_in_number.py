@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,45 @@ class PacAccountGlobalDialInNumber:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["country", "number"])
+
+
+def structure_pac_account_global_dial_in_number(o: Any, _: Any = None) -> Any:
+    """A PacAccountGlobalDialInNumber from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(PacAccountGlobalDialInNumber)
+    self.country = (
+        None if (_v := g("country")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.number = (
+        None if (_v := g("number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_pac_account_global_dial_in_number(
+    obj: PacAccountGlobalDialInNumber,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.country) is not None:
+        d["country"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.number) is not None:
+        d["number"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    PacAccountGlobalDialInNumber,
+    structure_pac_account_global_dial_in_number,
+    unstructure_pac_account_global_dial_in_number,
+)

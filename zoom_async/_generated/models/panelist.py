@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -40,3 +50,86 @@ class Panelist:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "email",
+        "id",
+        "join_url",
+        "name",
+        "name_tag_description",
+        "name_tag_id",
+        "name_tag_name",
+        "name_tag_pronouns",
+        "virtual_background_id",
+    ]
+)
+
+
+def structure_panelist(o: Any, _: Any = None) -> Any:
+    """A Panelist from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Panelist)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.join_url = (
+        None if (_v := g("join_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name_tag_name = (
+        None if (_v := g("name_tag_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name_tag_pronouns = (
+        None
+        if (_v := g("name_tag_pronouns")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name_tag_description = (
+        None
+        if (_v := g("name_tag_description")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.virtual_background_id = (
+        None
+        if (_v := g("virtual_background_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name_tag_id = (
+        None if (_v := g("name_tag_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_panelist(obj: Panelist) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.join_url) is not None:
+        d["join_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name_tag_name) is not None:
+        d["name_tag_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name_tag_pronouns) is not None:
+        d["name_tag_pronouns"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name_tag_description) is not None:
+        d["name_tag_description"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.virtual_background_id) is not None:
+        d["virtual_background_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name_tag_id) is not None:
+        d["name_tag_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Panelist, structure_panelist, unstructure_panelist)

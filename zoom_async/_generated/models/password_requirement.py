@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +41,64 @@ class PasswordRequirement:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "consecutive_characters_length",
+        "have_special_character",
+        "minimum_password_length",
+        "weak_enhance_detection",
+    ]
+)
+
+
+def structure_password_requirement(o: Any, _: Any = None) -> Any:
+    """A PasswordRequirement from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(PasswordRequirement)
+    self.consecutive_characters_length = (
+        None
+        if (_v := g("consecutive_characters_length")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.have_special_character = (
+        None
+        if (_v := g("have_special_character")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.minimum_password_length = (
+        None
+        if (_v := g("minimum_password_length")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.weak_enhance_detection = (
+        None
+        if (_v := g("weak_enhance_detection")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_password_requirement(obj: PasswordRequirement) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.consecutive_characters_length) is not None:
+        d["consecutive_characters_length"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.have_special_character) is not None:
+        d["have_special_character"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.minimum_password_length) is not None:
+        d["minimum_password_length"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.weak_enhance_detection) is not None:
+        d["weak_enhance_detection"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(PasswordRequirement, structure_password_requirement, unstructure_password_requirement)

@@ -8,7 +8,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +43,51 @@ class PastPollAnswer:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["answer", "date_time", "polling_id", "question"])
+
+
+def structure_past_poll_answer(o: Any, _: Any = None) -> Any:
+    """A PastPollAnswer from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(PastPollAnswer)
+    self.answer = (
+        None if (_v := g("answer")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.date_time = (
+        None
+        if (_v := g("date_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.question = (
+        None if (_v := g("question")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.polling_id = (
+        None if (_v := g("polling_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_past_poll_answer(obj: PastPollAnswer) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.answer) is not None:
+        d["answer"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.date_time) is not None:
+        d["date_time"] = unstructure(v)
+    if (v := obj.question) is not None:
+        d["question"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.polling_id) is not None:
+        d["polling_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(PastPollAnswer, structure_past_poll_answer, unstructure_past_poll_answer)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +41,49 @@ class PhysicalFile:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["download_url", "file_id", "file_name", "file_size"])
+
+
+def structure_physical_file(o: Any, _: Any = None) -> Any:
+    """A PhysicalFile from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(PhysicalFile)
+    self.file_name = (
+        None if (_v := g("file_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.file_id = (
+        None if (_v := g("file_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.download_url = (
+        None if (_v := g("download_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.file_size = (
+        None if (_v := g("file_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_physical_file(obj: PhysicalFile) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.file_name) is not None:
+        d["file_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.file_id) is not None:
+        d["file_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.download_url) is not None:
+        d["download_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.file_size) is not None:
+        d["file_size"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(PhysicalFile, structure_physical_file, unstructure_physical_file)

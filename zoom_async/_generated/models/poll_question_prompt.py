@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +37,39 @@ class PollQuestionPrompt:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["prompt_question", "prompt_right_answers"])
+
+
+def structure_poll_question_prompt(o: Any, _: Any = None) -> Any:
+    """A PollQuestionPrompt from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(PollQuestionPrompt)
+    self.prompt_question = (
+        None
+        if (_v := g("prompt_question")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.prompt_right_answers = None if (_v := g("prompt_right_answers")) is None else to_strs(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_poll_question_prompt(obj: PollQuestionPrompt) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.prompt_question) is not None:
+        d["prompt_question"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.prompt_right_answers) is not None:
+        d["prompt_right_answers"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(PollQuestionPrompt, structure_poll_question_prompt, unstructure_poll_question_prompt)

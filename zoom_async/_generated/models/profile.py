@@ -7,8 +7,21 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.recording_storage_location import RecordingStorageLocation
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.recording_storage_location import (
+    RecordingStorageLocation,
+    structure_recording_storage_location,
+    unstructure_recording_storage_location,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -25,3 +38,40 @@ class Profile:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["recording_storage_location"])
+
+
+def structure_profile(o: Any, _: Any = None) -> Any:
+    """A Profile from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Profile)
+    self.recording_storage_location = (
+        None
+        if (_v := g("recording_storage_location")) is None
+        else structure_recording_storage_location(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_profile(obj: Profile) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.recording_storage_location) is not None:
+        d["recording_storage_location"] = (
+            unstructure_recording_storage_location(v)
+            if v.__class__ is RecordingStorageLocation
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Profile, structure_profile, unstructure_profile)

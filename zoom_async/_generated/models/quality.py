@@ -7,8 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.audio import Audio
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.audio import Audio, structure_audio, unstructure_audio
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +38,38 @@ class Quality:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["audio", "screen_share", "video"])
+
+
+def structure_quality(o: Any, _: Any = None) -> Any:
+    """A Quality from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Quality)
+    self.audio = None if (_v := g("audio")) is None else structure_audio(_v)
+    self.screen_share = None if (_v := g("screen_share")) is None else structure_audio(_v)
+    self.video = None if (_v := g("video")) is None else structure_audio(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_quality(obj: Quality) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio) is not None:
+        d["audio"] = unstructure_audio(v) if v.__class__ is Audio else unstructure(v)
+    if (v := obj.screen_share) is not None:
+        d["screen_share"] = unstructure_audio(v) if v.__class__ is Audio else unstructure(v)
+    if (v := obj.video) is not None:
+        d["video"] = unstructure_audio(v) if v.__class__ is Audio else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Quality, structure_quality, unstructure_quality)

@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.question_and_answer_question_visibility import (
     QuestionAndAnswerQuestionVisibility,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -37,3 +48,87 @@ class QuestionAndAnswer:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_QuestionAndAnswerQuestionVisibility_members: Any = (
+    QuestionAndAnswerQuestionVisibility._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_anonymous_questions",
+        "allow_submit_questions",
+        "attendees_can_comment",
+        "attendees_can_upvote",
+        "enable",
+        "question_visibility",
+    ]
+)
+
+
+def structure_question_and_answer(o: Any, _: Any = None) -> Any:
+    """A QuestionAndAnswer from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(QuestionAndAnswer)
+    self.question_visibility = (
+        None
+        if (_v := g("question_visibility")) is None
+        else (
+            _m
+            if (_m := _QuestionAndAnswerQuestionVisibility_members.get(_v, MISSING)) is not MISSING
+            else QuestionAndAnswerQuestionVisibility(_v)
+        )
+    )
+    self.allow_anonymous_questions = (
+        None
+        if (_v := g("allow_anonymous_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_submit_questions = (
+        None
+        if (_v := g("allow_submit_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.attendees_can_comment = (
+        None
+        if (_v := g("attendees_can_comment")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.attendees_can_upvote = (
+        None
+        if (_v := g("attendees_can_upvote")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_question_and_answer(obj: QuestionAndAnswer) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.question_visibility) is not None:
+        d["question_visibility"] = (
+            v._value_ if v.__class__ is QuestionAndAnswerQuestionVisibility else unstructure(v)
+        )
+    if (v := obj.allow_anonymous_questions) is not None:
+        d["allow_anonymous_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_submit_questions) is not None:
+        d["allow_submit_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.attendees_can_comment) is not None:
+        d["attendees_can_comment"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.attendees_can_upvote) is not None:
+        d["attendees_can_upvote"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(QuestionAndAnswer, structure_question_and_answer, unstructure_question_and_answer)

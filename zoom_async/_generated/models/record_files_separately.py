@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,50 @@ class RecordFilesSeparately:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["active_speaker", "gallery_view", "shared_screen"])
+
+
+def structure_record_files_separately(o: Any, _: Any = None) -> Any:
+    """A RecordFilesSeparately from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(RecordFilesSeparately)
+    self.active_speaker = (
+        None
+        if (_v := g("active_speaker")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.gallery_view = (
+        None if (_v := g("gallery_view")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.shared_screen = (
+        None
+        if (_v := g("shared_screen")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_record_files_separately(obj: RecordFilesSeparately) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.active_speaker) is not None:
+        d["active_speaker"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.gallery_view) is not None:
+        d["gallery_view"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.shared_screen) is not None:
+        d["shared_screen"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    RecordFilesSeparately, structure_record_files_separately, unstructure_record_files_separately
+)

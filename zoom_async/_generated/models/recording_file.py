@@ -11,7 +11,19 @@ from zoom_async._generated.models.recording_file_file_extension import Recording
 from zoom_async._generated.models.recording_file_file_type import RecordingFileFileType
 from zoom_async._generated.models.recording_file_recording_type import RecordingFileRecordingType
 from zoom_async._generated.models.recording_file_status import RecordingFileStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_float,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -52,3 +64,142 @@ class RecordingFile:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RecordingFileFileExtension_members: Any = RecordingFileFileExtension._value2member_map_
+_RecordingFileFileType_members: Any = RecordingFileFileType._value2member_map_
+_RecordingFileRecordingType_members: Any = RecordingFileRecordingType._value2member_map_
+_RecordingFileStatus_members: Any = RecordingFileStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "deleted_time",
+        "download_url",
+        "file_extension",
+        "file_path",
+        "file_size",
+        "file_type",
+        "id",
+        "meeting_id",
+        "play_url",
+        "recording_end",
+        "recording_start",
+        "recording_type",
+        "status",
+    ]
+)
+
+
+def structure_recording_file(o: Any, _: Any = None) -> Any:
+    """A RecordingFile from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(RecordingFile)
+    self.file_path = (
+        None if (_v := g("file_path")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.play_url = (
+        None if (_v := g("play_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_id = (
+        None if (_v := g("meeting_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.file_size = (
+        None if (_v := g("file_size")) is None else (_v if _v.__class__ is float else to_float(_v))
+    )
+    self.recording_end = (
+        None if (_v := g("recording_end")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.file_type = (
+        None
+        if (_v := g("file_type")) is None
+        else (
+            _m
+            if (_m := _RecordingFileFileType_members.get(_v, MISSING)) is not MISSING
+            else RecordingFileFileType(_v)
+        )
+    )
+    self.recording_type = (
+        None
+        if (_v := g("recording_type")) is None
+        else (
+            _m
+            if (_m := _RecordingFileRecordingType_members.get(_v, MISSING)) is not MISSING
+            else RecordingFileRecordingType(_v)
+        )
+    )
+    self.download_url = (
+        None if (_v := g("download_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.file_extension = (
+        None
+        if (_v := g("file_extension")) is None
+        else (
+            _m
+            if (_m := _RecordingFileFileExtension_members.get(_v, MISSING)) is not MISSING
+            else RecordingFileFileExtension(_v)
+        )
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.deleted_time = (
+        None if (_v := g("deleted_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.recording_start = (
+        None
+        if (_v := g("recording_start")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _RecordingFileStatus_members.get(_v, MISSING)) is not MISSING
+            else RecordingFileStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_recording_file(obj: RecordingFile) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.file_path) is not None:
+        d["file_path"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.play_url) is not None:
+        d["play_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_id) is not None:
+        d["meeting_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.file_size) is not None:
+        d["file_size"] = v if v.__class__ is float else unstructure(v)
+    if (v := obj.recording_end) is not None:
+        d["recording_end"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.file_type) is not None:
+        d["file_type"] = v._value_ if v.__class__ is RecordingFileFileType else unstructure(v)
+    if (v := obj.recording_type) is not None:
+        d["recording_type"] = (
+            v._value_ if v.__class__ is RecordingFileRecordingType else unstructure(v)
+        )
+    if (v := obj.download_url) is not None:
+        d["download_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.file_extension) is not None:
+        d["file_extension"] = (
+            v._value_ if v.__class__ is RecordingFileFileExtension else unstructure(v)
+        )
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.deleted_time) is not None:
+        d["deleted_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.recording_start) is not None:
+        d["recording_start"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is RecordingFileStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(RecordingFile, structure_recording_file, unstructure_recording_file)

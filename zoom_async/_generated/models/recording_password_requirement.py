@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +43,64 @@ class RecordingPasswordRequirement:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["have_letter", "have_number", "have_special_character", "length", "only_allow_numeric"]
+)
+
+
+def structure_recording_password_requirement(o: Any, _: Any = None) -> Any:
+    """A RecordingPasswordRequirement from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(RecordingPasswordRequirement)
+    self.have_letter = (
+        None if (_v := g("have_letter")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.have_number = (
+        None if (_v := g("have_number")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.have_special_character = (
+        None
+        if (_v := g("have_special_character")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.length = (
+        None if (_v := g("length")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.only_allow_numeric = (
+        None
+        if (_v := g("only_allow_numeric")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_recording_password_requirement(obj: RecordingPasswordRequirement) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.have_letter) is not None:
+        d["have_letter"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.have_number) is not None:
+        d["have_number"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.have_special_character) is not None:
+        d["have_special_character"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.length) is not None:
+        d["length"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.only_allow_numeric) is not None:
+        d["only_allow_numeric"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    RecordingPasswordRequirement,
+    structure_recording_password_requirement,
+    unstructure_recording_password_requirement,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +37,39 @@ class RecordingStorageLocation:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["allowed_values", "value"])
+
+
+def structure_recording_storage_location(o: Any, _: Any = None) -> Any:
+    """A RecordingStorageLocation from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(RecordingStorageLocation)
+    self.allowed_values = None if (_v := g("allowed_values")) is None else to_strs(_v)
+    self.value = None if (_v := g("value")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_recording_storage_location(obj: RecordingStorageLocation) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allowed_values) is not None:
+        d["allowed_values"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.value) is not None:
+        d["value"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    RecordingStorageLocation,
+    structure_recording_storage_location,
+    unstructure_recording_storage_location,
+)

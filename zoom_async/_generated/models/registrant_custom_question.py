@@ -10,7 +10,20 @@ import attrs
 from zoom_async._generated.models.registrant_custom_question_type import (
     RegistrantCustomQuestionType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -35,3 +48,56 @@ class RegistrantCustomQuestion:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RegistrantCustomQuestionType_members: Any = RegistrantCustomQuestionType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["answers", "required", "title", "type"])
+
+
+def structure_registrant_custom_question(o: Any, _: Any = None) -> Any:
+    """A RegistrantCustomQuestion from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(RegistrantCustomQuestion)
+    self.answers = None if (_v := g("answers")) is None else to_strs(_v)
+    self.title = None if (_v := g("title")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _RegistrantCustomQuestionType_members.get(_v, MISSING)) is not MISSING
+            else RegistrantCustomQuestionType(_v)
+        )
+    )
+    self.required = (
+        None if (_v := g("required")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_registrant_custom_question(obj: RegistrantCustomQuestion) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.answers) is not None:
+        d["answers"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.title) is not None:
+        d["title"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is RegistrantCustomQuestionType else unstructure(v)
+    if (v := obj.required) is not None:
+        d["required"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    RegistrantCustomQuestion,
+    structure_registrant_custom_question,
+    unstructure_registrant_custom_question,
+)

@@ -9,7 +9,18 @@ import attrs
 
 from zoom_async._generated.models.resource_permission_level import ResourcePermissionLevel
 from zoom_async._generated.models.resource_resource_type import ResourceResourceType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +41,60 @@ class Resource:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ResourcePermissionLevel_members: Any = ResourcePermissionLevel._value2member_map_
+_ResourceResourceType_members: Any = ResourceResourceType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["permission_level", "resource_id", "resource_type"])
+
+
+def structure_resource(o: Any, _: Any = None) -> Any:
+    """A Resource from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Resource)
+    self.permission_level = (
+        None
+        if (_v := g("permission_level")) is None
+        else (
+            _m
+            if (_m := _ResourcePermissionLevel_members.get(_v, MISSING)) is not MISSING
+            else ResourcePermissionLevel(_v)
+        )
+    )
+    self.resource_type = (
+        None
+        if (_v := g("resource_type")) is None
+        else (
+            _m
+            if (_m := _ResourceResourceType_members.get(_v, MISSING)) is not MISSING
+            else ResourceResourceType(_v)
+        )
+    )
+    self.resource_id = (
+        None if (_v := g("resource_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_resource(obj: Resource) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.permission_level) is not None:
+        d["permission_level"] = (
+            v._value_ if v.__class__ is ResourcePermissionLevel else unstructure(v)
+        )
+    if (v := obj.resource_type) is not None:
+        d["resource_type"] = v._value_ if v.__class__ is ResourceResourceType else unstructure(v)
+    if (v := obj.resource_id) is not None:
+        d["resource_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Resource, structure_resource, unstructure_resource)

@@ -19,7 +19,19 @@ from zoom_async._generated.models.restriction_file_type_restriction import (
 from zoom_async._generated.models.restriction_file_type_restrictions_for_external import (
     RestrictionFileTypeRestrictionsForExternal,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -50,3 +62,128 @@ class Restriction:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RestrictionFileSizeRestrictionsForExternal_members: Any = (
+    RestrictionFileSizeRestrictionsForExternal._value2member_map_
+)
+_RestrictionFileSizeRestrictions_members: Any = RestrictionFileSizeRestrictions._value2member_map_
+_RestrictionFileTypeRestriction_members: Any = RestrictionFileTypeRestriction._value2member_map_
+_RestrictionFileTypeRestrictionsForExternal_members: Any = (
+    RestrictionFileTypeRestrictionsForExternal._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "file_size_restrictions",
+        "file_size_restrictions_for_external",
+        "file_type_restrictions",
+        "file_type_restrictions_for_external",
+        "maximum_file_size",
+        "only_allow_specific_file_types",
+    ]
+)
+
+
+def structure_restriction(o: Any, _: Any = None) -> Any:
+    """A Restriction from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Restriction)
+    self.only_allow_specific_file_types = (
+        None
+        if (_v := g("only_allow_specific_file_types")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.file_type_restrictions = (
+        None
+        if (_v := g("file_type_restrictions")) is None
+        else [
+            (
+                _m
+                if (_m := _RestrictionFileTypeRestriction_members.get(_x, MISSING)) is not MISSING
+                else RestrictionFileTypeRestriction(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.file_type_restrictions_for_external = (
+        None
+        if (_v := g("file_type_restrictions_for_external")) is None
+        else [
+            (
+                _m
+                if (_m := _RestrictionFileTypeRestrictionsForExternal_members.get(_x, MISSING))
+                is not MISSING
+                else RestrictionFileTypeRestrictionsForExternal(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.maximum_file_size = (
+        None
+        if (_v := g("maximum_file_size")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.file_size_restrictions = (
+        None
+        if (_v := g("file_size_restrictions")) is None
+        else (
+            _m
+            if (_m := _RestrictionFileSizeRestrictions_members.get(_v, MISSING)) is not MISSING
+            else RestrictionFileSizeRestrictions(_v)
+        )
+    )
+    self.file_size_restrictions_for_external = (
+        None
+        if (_v := g("file_size_restrictions_for_external")) is None
+        else (
+            _m
+            if (_m := _RestrictionFileSizeRestrictionsForExternal_members.get(_v, MISSING))
+            is not MISSING
+            else RestrictionFileSizeRestrictionsForExternal(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_restriction(obj: Restriction) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.only_allow_specific_file_types) is not None:
+        d["only_allow_specific_file_types"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.file_type_restrictions) is not None:
+        d["file_type_restrictions"] = [
+            (_x._value_ if _x.__class__ is RestrictionFileTypeRestriction else unstructure(_x))
+            for _x in v
+        ]
+    if (v := obj.file_type_restrictions_for_external) is not None:
+        d["file_type_restrictions_for_external"] = [
+            (
+                _x._value_
+                if _x.__class__ is RestrictionFileTypeRestrictionsForExternal
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.maximum_file_size) is not None:
+        d["maximum_file_size"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.file_size_restrictions) is not None:
+        d["file_size_restrictions"] = (
+            v._value_ if v.__class__ is RestrictionFileSizeRestrictions else unstructure(v)
+        )
+    if (v := obj.file_size_restrictions_for_external) is not None:
+        d["file_size_restrictions_for_external"] = (
+            v._value_
+            if v.__class__ is RestrictionFileSizeRestrictionsForExternal
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Restriction, structure_restriction, unstructure_restriction)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -56,3 +67,166 @@ class ScheduleMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "always_display_zoom_webinar_as_topic",
+        "audio_type",
+        "continuous_meeting_chat",
+        "embed_password_in_join_link",
+        "enforce_login",
+        "enforce_login_domains",
+        "enforce_login_with_domains",
+        "host_video",
+        "join_before_host",
+        "meeting_authentication",
+        "not_store_meeting_topic",
+        "participant_video",
+        "require_password_for_instant_meetings",
+        "require_password_for_pmi_meetings",
+        "require_password_for_scheduling_new_meetings",
+        "use_pmi_for_instant_meetings",
+        "use_pmi_for_scheduled_meetings",
+    ]
+)
+
+
+def structure_schedule_meeting(o: Any, _: Any = None) -> Any:
+    """A ScheduleMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ScheduleMeeting)
+    self.audio_type = (
+        None if (_v := g("audio_type")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.embed_password_in_join_link = (
+        None
+        if (_v := g("embed_password_in_join_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enforce_login = (
+        None
+        if (_v := g("enforce_login")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enforce_login_domains = (
+        None
+        if (_v := g("enforce_login_domains")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.enforce_login_with_domains = (
+        None
+        if (_v := g("enforce_login_with_domains")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.join_before_host = (
+        None
+        if (_v := g("join_before_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.not_store_meeting_topic = (
+        None
+        if (_v := g("not_store_meeting_topic")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.always_display_zoom_webinar_as_topic = (
+        None
+        if (_v := g("always_display_zoom_webinar_as_topic")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_video = (
+        None
+        if (_v := g("participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_instant_meetings = (
+        None
+        if (_v := g("require_password_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_pmi_meetings = (
+        None
+        if (_v := g("require_password_for_pmi_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_scheduling_new_meetings = (
+        None
+        if (_v := g("require_password_for_scheduling_new_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi_for_instant_meetings = (
+        None
+        if (_v := g("use_pmi_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_pmi_for_scheduled_meetings = (
+        None
+        if (_v := g("use_pmi_for_scheduled_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.continuous_meeting_chat = (
+        None
+        if (_v := g("continuous_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_schedule_meeting(obj: ScheduleMeeting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_type) is not None:
+        d["audio_type"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.embed_password_in_join_link) is not None:
+        d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enforce_login) is not None:
+        d["enforce_login"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enforce_login_domains) is not None:
+        d["enforce_login_domains"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.enforce_login_with_domains) is not None:
+        d["enforce_login_with_domains"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.join_before_host) is not None:
+        d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.not_store_meeting_topic) is not None:
+        d["not_store_meeting_topic"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.always_display_zoom_webinar_as_topic) is not None:
+        d["always_display_zoom_webinar_as_topic"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_video) is not None:
+        d["participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_instant_meetings) is not None:
+        d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_pmi_meetings) is not None:
+        d["require_password_for_pmi_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_scheduling_new_meetings) is not None:
+        d["require_password_for_scheduling_new_meetings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.use_pmi_for_instant_meetings) is not None:
+        d["use_pmi_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.use_pmi_for_scheduled_meetings) is not None:
+        d["use_pmi_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.continuous_meeting_chat) is not None:
+        d["continuous_meeting_chat"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ScheduleMeeting, structure_schedule_meeting, unstructure_schedule_meeting)

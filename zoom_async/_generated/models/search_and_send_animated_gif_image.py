@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.search_and_send_animated_gif_image_giphy_content_rating import (
     SearchAndSendAnimatedGifImageGiphyContentRating,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,59 @@ class SearchAndSendAnimatedGifImage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_SearchAndSendAnimatedGifImageGiphyContentRating_members: Any = (
+    SearchAndSendAnimatedGifImageGiphyContentRating._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["enable", "giphy_content_rating"])
+
+
+def structure_search_and_send_animated_gif_image(o: Any, _: Any = None) -> Any:
+    """A SearchAndSendAnimatedGifImage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SearchAndSendAnimatedGifImage)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.giphy_content_rating = (
+        None
+        if (_v := g("giphy_content_rating")) is None
+        else (
+            _m
+            if (_m := _SearchAndSendAnimatedGifImageGiphyContentRating_members.get(_v, MISSING))
+            is not MISSING
+            else SearchAndSendAnimatedGifImageGiphyContentRating(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_search_and_send_animated_gif_image(
+    obj: SearchAndSendAnimatedGifImage,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.giphy_content_rating) is not None:
+        d["giphy_content_rating"] = (
+            v._value_
+            if v.__class__ is SearchAndSendAnimatedGifImageGiphyContentRating
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    SearchAndSendAnimatedGifImage,
+    structure_search_and_send_animated_gif_image,
+    unstructure_search_and_send_animated_gif_image,
+)

@@ -7,15 +7,38 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.password_requirement import PasswordRequirement
+from zoom_async._generated.models.password_requirement import (
+    PasswordRequirement,
+    structure_password_requirement,
+    unstructure_password_requirement,
+)
 from zoom_async._generated.models.security_sign_in_with_two_factor_auth import (
     SecuritySignInWithTwoFactorAuth,
 )
 from zoom_async._generated.models.security_user_modifiable_info_by_admin import (
     SecurityUserModifiableInfoByAdmin,
 )
-from zoom_async._generated.models.signin_with_sso import SigninWithSso
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.signin_with_sso import (
+    SigninWithSso,
+    structure_signin_with_sso,
+    unstructure_signin_with_sso,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -56,3 +79,161 @@ class Security:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_SecuritySignInWithTwoFactorAuth_members: Any = SecuritySignInWithTwoFactorAuth._value2member_map_
+_SecurityUserModifiableInfoByAdmin_members: Any = (
+    SecurityUserModifiableInfoByAdmin._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "admin_change_name_pic",
+        "admin_change_user_info",
+        "hide_billing_info",
+        "import_photos_from_devices",
+        "password_requirement",
+        "sign_again_period_for_inactivity_on_client",
+        "sign_again_period_for_inactivity_on_web",
+        "sign_in_with_two_factor_auth",
+        "sign_in_with_two_factor_auth_groups",
+        "sign_in_with_two_factor_auth_roles",
+        "signin_with_sso",
+        "user_modifiable_info_by_admin",
+    ]
+)
+
+
+def structure_security(o: Any, _: Any = None) -> Any:
+    """A Security from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Security)
+    self.admin_change_name_pic = (
+        None
+        if (_v := g("admin_change_name_pic")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.admin_change_user_info = (
+        None
+        if (_v := g("admin_change_user_info")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.user_modifiable_info_by_admin = (
+        AbsentList()
+        if (_v := g("user_modifiable_info_by_admin")) is None
+        else [
+            (
+                _m
+                if (_m := _SecurityUserModifiableInfoByAdmin_members.get(_x, MISSING))
+                is not MISSING
+                else SecurityUserModifiableInfoByAdmin(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.signin_with_sso = (
+        None if (_v := g("signin_with_sso")) is None else structure_signin_with_sso(_v)
+    )
+    self.hide_billing_info = (
+        None
+        if (_v := g("hide_billing_info")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.import_photos_from_devices = (
+        None
+        if (_v := g("import_photos_from_devices")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.password_requirement = (
+        None if (_v := g("password_requirement")) is None else structure_password_requirement(_v)
+    )
+    self.sign_again_period_for_inactivity_on_client = (
+        None
+        if (_v := g("sign_again_period_for_inactivity_on_client")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.sign_again_period_for_inactivity_on_web = (
+        None
+        if (_v := g("sign_again_period_for_inactivity_on_web")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.sign_in_with_two_factor_auth = (
+        None
+        if (_v := g("sign_in_with_two_factor_auth")) is None
+        else (
+            _m
+            if (_m := _SecuritySignInWithTwoFactorAuth_members.get(_v, MISSING)) is not MISSING
+            else SecuritySignInWithTwoFactorAuth(_v)
+        )
+    )
+    self.sign_in_with_two_factor_auth_groups = (
+        AbsentList() if (_v := g("sign_in_with_two_factor_auth_groups")) is None else to_strs(_v)
+    )
+    self.sign_in_with_two_factor_auth_roles = (
+        AbsentList() if (_v := g("sign_in_with_two_factor_auth_roles")) is None else to_strs(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_security(obj: Security) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.admin_change_name_pic) is not None:
+        d["admin_change_name_pic"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.admin_change_user_info) is not None:
+        d["admin_change_user_info"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.user_modifiable_info_by_admin).__class__ is not AbsentList or v:
+        d["user_modifiable_info_by_admin"] = (
+            None
+            if v is None
+            else [
+                (
+                    _x._value_
+                    if _x.__class__ is SecurityUserModifiableInfoByAdmin
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.signin_with_sso) is not None:
+        d["signin_with_sso"] = (
+            unstructure_signin_with_sso(v) if v.__class__ is SigninWithSso else unstructure(v)
+        )
+    if (v := obj.hide_billing_info) is not None:
+        d["hide_billing_info"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.import_photos_from_devices) is not None:
+        d["import_photos_from_devices"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.password_requirement) is not None:
+        d["password_requirement"] = (
+            unstructure_password_requirement(v)
+            if v.__class__ is PasswordRequirement
+            else unstructure(v)
+        )
+    if (v := obj.sign_again_period_for_inactivity_on_client) is not None:
+        d["sign_again_period_for_inactivity_on_client"] = (
+            v if v.__class__ is int else unstructure(v)
+        )
+    if (v := obj.sign_again_period_for_inactivity_on_web) is not None:
+        d["sign_again_period_for_inactivity_on_web"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.sign_in_with_two_factor_auth) is not None:
+        d["sign_in_with_two_factor_auth"] = (
+            v._value_ if v.__class__ is SecuritySignInWithTwoFactorAuth else unstructure(v)
+        )
+    if (v := obj.sign_in_with_two_factor_auth_groups).__class__ is not AbsentList or v:
+        d["sign_in_with_two_factor_auth_groups"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.sign_in_with_two_factor_auth_roles).__class__ is not AbsentList or v:
+        d["sign_in_with_two_factor_auth_roles"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Security, structure_security, unstructure_security)

@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.send_data_to_third_party_archiving_service_type import (
     SendDataToThirdPartyArchivingServiceType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -39,3 +51,83 @@ class SendDataToThirdPartyArchivingService:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_SendDataToThirdPartyArchivingServiceType_members: Any = (
+    SendDataToThirdPartyArchivingServiceType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["authorized_channel_token", "enable", "passcode", "smtp_delivery_address", "type", "user_name"]
+)
+
+
+def structure_send_data_to_third_party_archiving_service(o: Any, _: Any = None) -> Any:
+    """A SendDataToThirdPartyArchivingService from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SendDataToThirdPartyArchivingService)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _SendDataToThirdPartyArchivingServiceType_members.get(_v, MISSING))
+            is not MISSING
+            else SendDataToThirdPartyArchivingServiceType(_v)
+        )
+    )
+    self.smtp_delivery_address = (
+        None
+        if (_v := g("smtp_delivery_address")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.passcode = (
+        None if (_v := g("passcode")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.authorized_channel_token = (
+        None
+        if (_v := g("authorized_channel_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_send_data_to_third_party_archiving_service(
+    obj: SendDataToThirdPartyArchivingService,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = (
+            v._value_ if v.__class__ is SendDataToThirdPartyArchivingServiceType else unstructure(v)
+        )
+    if (v := obj.smtp_delivery_address) is not None:
+        d["smtp_delivery_address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.passcode) is not None:
+        d["passcode"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.authorized_channel_token) is not None:
+        d["authorized_channel_token"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    SendDataToThirdPartyArchivingService,
+    structure_send_data_to_third_party_archiving_service,
+    unstructure_send_data_to_third_party_archiving_service,
+)

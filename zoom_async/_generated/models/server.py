@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.server_transport_protocol import ServerTransportProtocol
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,55 @@ class Server:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ServerTransportProtocol_members: Any = ServerTransportProtocol._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["proxy_server", "register_server", "transport_protocol"])
+
+
+def structure_server(o: Any, _: Any = None) -> Any:
+    """A Server from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Server)
+    self.proxy_server = (
+        None if (_v := g("proxy_server")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.register_server = (
+        None
+        if (_v := g("register_server")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.transport_protocol = (
+        None
+        if (_v := g("transport_protocol")) is None
+        else (
+            _m
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_server(obj: Server) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.proxy_server) is not None:
+        d["proxy_server"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.register_server) is not None:
+        d["register_server"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.transport_protocol) is not None:
+        d["transport_protocol"] = (
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Server, structure_server, unstructure_server)

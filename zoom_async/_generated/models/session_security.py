@@ -9,8 +9,19 @@ import attrs
 
 from zoom_async._generated.models.approved_or_denied_countries_or_regions import (
     ApprovedOrDeniedCountriesOrRegions,
+    structure_approved_or_denied_countries_or_regions,
+    unstructure_approved_or_denied_countries_or_regions,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +38,40 @@ class SessionSecurity:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["approved_or_denied_countries_or_regions"])
+
+
+def structure_session_security(o: Any, _: Any = None) -> Any:
+    """A SessionSecurity from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SessionSecurity)
+    self.approved_or_denied_countries_or_regions = (
+        None
+        if (_v := g("approved_or_denied_countries_or_regions")) is None
+        else structure_approved_or_denied_countries_or_regions(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_session_security(obj: SessionSecurity) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.approved_or_denied_countries_or_regions) is not None:
+        d["approved_or_denied_countries_or_regions"] = (
+            unstructure_approved_or_denied_countries_or_regions(v)
+            if v.__class__ is ApprovedOrDeniedCountriesOrRegions
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SessionSecurity, structure_session_security, unstructure_session_security)

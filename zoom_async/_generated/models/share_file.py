@@ -7,9 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.restriction import Restriction
+from zoom_async._generated.models.restriction import (
+    Restriction,
+    structure_restriction,
+    unstructure_restriction,
+)
 from zoom_async._generated.models.share_file_share_option import ShareFileShareOption
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +45,51 @@ class ShareFile:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ShareFileShareOption_members: Any = ShareFileShareOption._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["enable", "restrictions", "share_option"])
+
+
+def structure_share_file(o: Any, _: Any = None) -> Any:
+    """A ShareFile from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ShareFile)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.share_option = (
+        None
+        if (_v := g("share_option")) is None
+        else (
+            _m
+            if (_m := _ShareFileShareOption_members.get(_v, MISSING)) is not MISSING
+            else ShareFileShareOption(_v)
+        )
+    )
+    self.restrictions = None if (_v := g("restrictions")) is None else structure_restriction(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_share_file(obj: ShareFile) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.share_option) is not None:
+        d["share_option"] = v._value_ if v.__class__ is ShareFileShareOption else unstructure(v)
+    if (v := obj.restrictions) is not None:
+        d["restrictions"] = (
+            unstructure_restriction(v) if v.__class__ is Restriction else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ShareFile, structure_share_file, unstructure_share_file)

@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.registrant_identity import RegistrantIdentity
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.registrant_identity import (
+    RegistrantIdentity,
+    structure_registrant_identity,
+    unstructure_registrant_identity,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +47,60 @@ class SigninWithSso:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["domains", "enable", "require_sso_for_domains", "sso_bypass_users"]
+)
+
+
+def structure_signin_with_sso(o: Any, _: Any = None) -> Any:
+    """A SigninWithSso from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SigninWithSso)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_sso_for_domains = (
+        None
+        if (_v := g("require_sso_for_domains")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.domains = None if (_v := g("domains")) is None else to_strs(_v)
+    self.sso_bypass_users = (
+        None
+        if (_v := g("sso_bypass_users")) is None
+        else list(map(structure_registrant_identity, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_signin_with_sso(obj: SigninWithSso) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_sso_for_domains) is not None:
+        d["require_sso_for_domains"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.domains) is not None:
+        d["domains"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.sso_bypass_users) is not None:
+        d["sso_bypass_users"] = [
+            (
+                unstructure_registrant_identity(_x)
+                if _x.__class__ is RegistrantIdentity
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SigninWithSso, structure_signin_with_sso, unstructure_signin_with_sso)

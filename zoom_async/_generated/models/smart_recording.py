@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,52 @@ class SmartRecording:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["create_next_steps", "create_recording_highlights", "create_smart_chapters"]
+)
+
+
+def structure_smart_recording(o: Any, _: Any = None) -> Any:
+    """A SmartRecording from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SmartRecording)
+    self.create_recording_highlights = (
+        None
+        if (_v := g("create_recording_highlights")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.create_smart_chapters = (
+        None
+        if (_v := g("create_smart_chapters")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.create_next_steps = (
+        None
+        if (_v := g("create_next_steps")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_smart_recording(obj: SmartRecording) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.create_recording_highlights) is not None:
+        d["create_recording_highlights"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.create_smart_chapters) is not None:
+        d["create_smart_chapters"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.create_next_steps) is not None:
+        d["create_next_steps"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SmartRecording, structure_smart_recording, unstructure_smart_recording)

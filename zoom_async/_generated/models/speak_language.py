@@ -9,7 +9,17 @@ import attrs
 
 from zoom_async._generated.models.speak_language_code import SpeakLanguageCode
 from zoom_async._generated.models.speak_language_name import SpeakLanguageName
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,53 @@ class SpeakLanguage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_SpeakLanguageCode_members: Any = SpeakLanguageCode._value2member_map_
+_SpeakLanguageName_members: Any = SpeakLanguageName._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["code", "name"])
+
+
+def structure_speak_language(o: Any, _: Any = None) -> Any:
+    """A SpeakLanguage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SpeakLanguage)
+    self.name = (
+        None
+        if (_v := g("name")) is None
+        else (
+            _m
+            if (_m := _SpeakLanguageName_members.get(_v, MISSING)) is not MISSING
+            else SpeakLanguageName(_v)
+        )
+    )
+    self.code = (
+        None
+        if (_v := g("code")) is None
+        else (
+            _m
+            if (_m := _SpeakLanguageCode_members.get(_v, MISSING)) is not MISSING
+            else SpeakLanguageCode(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_speak_language(obj: SpeakLanguage) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.name) is not None:
+        d["name"] = v._value_ if v.__class__ is SpeakLanguageName else unstructure(v)
+    if (v := obj.code) is not None:
+        d["code"] = v._value_ if v.__class__ is SpeakLanguageCode else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SpeakLanguage, structure_speak_language, unstructure_speak_language)

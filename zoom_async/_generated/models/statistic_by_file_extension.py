@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +42,62 @@ class StatisticByFileExtension:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["json_file_count", "m4a_file_count", "mp4_file_count", "txt_file_count", "vtt_file_count"]
+)
+
+
+def structure_statistic_by_file_extension(o: Any, _: Any = None) -> Any:
+    """A StatisticByFileExtension from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(StatisticByFileExtension)
+    self.vtt_file_count = (
+        None if (_v := g("vtt_file_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.m4a_file_count = (
+        None if (_v := g("m4a_file_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.mp4_file_count = (
+        None if (_v := g("mp4_file_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.json_file_count = (
+        None
+        if (_v := g("json_file_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.txt_file_count = (
+        None if (_v := g("txt_file_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_statistic_by_file_extension(obj: StatisticByFileExtension) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.vtt_file_count) is not None:
+        d["vtt_file_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.m4a_file_count) is not None:
+        d["m4a_file_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.mp4_file_count) is not None:
+        d["mp4_file_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.json_file_count) is not None:
+        d["json_file_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.txt_file_count) is not None:
+        d["txt_file_count"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    StatisticByFileExtension,
+    structure_statistic_by_file_extension,
+    unstructure_statistic_by_file_extension,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,54 @@ class StatisticByFileStatus:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["completed_file_count", "failed_file_count", "processing_file_count"]
+)
+
+
+def structure_statistic_by_file_status(o: Any, _: Any = None) -> Any:
+    """A StatisticByFileStatus from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(StatisticByFileStatus)
+    self.processing_file_count = (
+        None
+        if (_v := g("processing_file_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.failed_file_count = (
+        None
+        if (_v := g("failed_file_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.completed_file_count = (
+        None
+        if (_v := g("completed_file_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_statistic_by_file_status(obj: StatisticByFileStatus) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.processing_file_count) is not None:
+        d["processing_file_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.failed_file_count) is not None:
+        d["failed_file_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.completed_file_count) is not None:
+        d["completed_file_count"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    StatisticByFileStatus, structure_statistic_by_file_status, unstructure_statistic_by_file_status
+)

@@ -8,7 +8,20 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -45,3 +58,114 @@ class Summary:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "meeting_end_time",
+        "meeting_host_email",
+        "meeting_host_id",
+        "meeting_id",
+        "meeting_start_time",
+        "meeting_topic",
+        "meeting_uuid",
+        "summary_created_time",
+        "summary_end_time",
+        "summary_last_modified_time",
+        "summary_start_time",
+    ]
+)
+
+
+def structure_summary(o: Any, _: Any = None) -> Any:
+    """A Summary from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Summary)
+    self.meeting_host_id = (
+        None
+        if (_v := g("meeting_host_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_topic = (
+        None if (_v := g("meeting_topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_start_time = (
+        None
+        if (_v := g("summary_start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.summary_last_modified_time = (
+        None
+        if (_v := g("summary_last_modified_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.meeting_id = (
+        None if (_v := g("meeting_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.meeting_host_email = (
+        None
+        if (_v := g("meeting_host_email")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_uuid = (
+        None if (_v := g("meeting_uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.summary_end_time = (
+        None
+        if (_v := g("summary_end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.summary_created_time = (
+        None
+        if (_v := g("summary_created_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.meeting_start_time = (
+        None
+        if (_v := g("meeting_start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.meeting_end_time = (
+        None
+        if (_v := g("meeting_end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_summary(obj: Summary) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.meeting_host_id) is not None:
+        d["meeting_host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_topic) is not None:
+        d["meeting_topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_start_time) is not None:
+        d["summary_start_time"] = unstructure(v)
+    if (v := obj.summary_last_modified_time) is not None:
+        d["summary_last_modified_time"] = unstructure(v)
+    if (v := obj.meeting_id) is not None:
+        d["meeting_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meeting_host_email) is not None:
+        d["meeting_host_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_uuid) is not None:
+        d["meeting_uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.summary_end_time) is not None:
+        d["summary_end_time"] = unstructure(v)
+    if (v := obj.summary_created_time) is not None:
+        d["summary_created_time"] = unstructure(v)
+    if (v := obj.meeting_start_time) is not None:
+        d["meeting_start_time"] = unstructure(v)
+    if (v := obj.meeting_end_time) is not None:
+        d["meeting_end_time"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Summary, structure_summary, unstructure_summary)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,37 @@ class SummaryDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["label", "summary"])
+
+
+def structure_summary_detail(o: Any, _: Any = None) -> Any:
+    """A SummaryDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SummaryDetail)
+    self.summary = (
+        None if (_v := g("summary")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.label = None if (_v := g("label")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_summary_detail(obj: SummaryDetail) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.summary) is not None:
+        d["summary"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.label) is not None:
+        d["label"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SummaryDetail, structure_summary_detail, unstructure_summary_detail)

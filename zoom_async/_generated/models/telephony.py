@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,43 @@ class Telephony:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["telephony_regions", "third_party_audio"])
+
+
+def structure_telephony(o: Any, _: Any = None) -> Any:
+    """A Telephony from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Telephony)
+    self.telephony_regions = (
+        None
+        if (_v := g("telephony_regions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.third_party_audio = (
+        None
+        if (_v := g("third_party_audio")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_telephony(obj: Telephony) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.telephony_regions) is not None:
+        d["telephony_regions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.third_party_audio) is not None:
+        d["third_party_audio"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Telephony, structure_telephony, unstructure_telephony)

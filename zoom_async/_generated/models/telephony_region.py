@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +37,39 @@ class TelephonyRegion:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["allowed_values", "selection_values"])
+
+
+def structure_telephony_region(o: Any, _: Any = None) -> Any:
+    """A TelephonyRegion from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(TelephonyRegion)
+    self.allowed_values = None if (_v := g("allowed_values")) is None else to_strs(_v)
+    self.selection_values = (
+        None
+        if (_v := g("selection_values")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_telephony_region(obj: TelephonyRegion) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allowed_values) is not None:
+        d["allowed_values"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.selection_values) is not None:
+        d["selection_values"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(TelephonyRegion, structure_telephony_region, unstructure_telephony_region)

@@ -9,7 +9,22 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.telephony_usage_type import TelephonyUsageType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_float,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -58,3 +73,143 @@ class TelephonyUsage:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_TelephonyUsageType_members: Any = TelephonyUsageType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "call_in_number",
+        "country_name",
+        "dept",
+        "duration",
+        "end_time",
+        "host_email",
+        "host_id",
+        "host_name",
+        "meeting_id",
+        "meeting_type",
+        "phone_number",
+        "rate",
+        "signaled_number",
+        "start_time",
+        "total",
+        "type",
+        "uuid",
+    ]
+)
+
+
+def structure_telephony_usage(o: Any, _: Any = None) -> Any:
+    """A TelephonyUsage from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(TelephonyUsage)
+    self.meeting_id = (
+        None if (_v := g("meeting_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.end_time = (
+        None
+        if (_v := g("end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.meeting_type = (
+        None if (_v := g("meeting_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.dept = None if (_v := g("dept")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _TelephonyUsageType_members.get(_v, MISSING)) is not MISSING
+            else TelephonyUsageType(_v)
+        )
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.total = (
+        None if (_v := g("total")) is None else (_v if _v.__class__ is float else to_float(_v))
+    )
+    self.rate = (
+        None if (_v := g("rate")) is None else (_v if _v.__class__ is float else to_float(_v))
+    )
+    self.call_in_number = (
+        None if (_v := g("call_in_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.signaled_number = (
+        None
+        if (_v := g("signaled_number")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.country_name = (
+        None if (_v := g("country_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.phone_number = (
+        None if (_v := g("phone_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_name = (
+        None if (_v := g("host_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_email = (
+        None if (_v := g("host_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_telephony_usage(obj: TelephonyUsage) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.meeting_id) is not None:
+        d["meeting_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.end_time) is not None:
+        d["end_time"] = unstructure(v)
+    if (v := obj.meeting_type) is not None:
+        d["meeting_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.dept) is not None:
+        d["dept"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is TelephonyUsageType else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.total) is not None:
+        d["total"] = v if v.__class__ is float else unstructure(v)
+    if (v := obj.rate) is not None:
+        d["rate"] = v if v.__class__ is float else unstructure(v)
+    if (v := obj.call_in_number) is not None:
+        d["call_in_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.signaled_number) is not None:
+        d["signaled_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.country_name) is not None:
+        d["country_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.phone_number) is not None:
+        d["phone_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_name) is not None:
+        d["host_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_email) is not None:
+        d["host_email"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(TelephonyUsage, structure_telephony_usage, unstructure_telephony_usage)

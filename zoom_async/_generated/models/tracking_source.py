@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +43,56 @@ class TrackingSource:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["id", "registration_count", "source_name", "tracking_url", "visitor_count"]
+)
+
+
+def structure_tracking_source(o: Any, _: Any = None) -> Any:
+    """A TrackingSource from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(TrackingSource)
+    self.visitor_count = (
+        None if (_v := g("visitor_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.registration_count = (
+        None
+        if (_v := g("registration_count")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.tracking_url = (
+        None if (_v := g("tracking_url")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.source_name = (
+        None if (_v := g("source_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_tracking_source(obj: TrackingSource) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.visitor_count) is not None:
+        d["visitor_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.registration_count) is not None:
+        d["registration_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tracking_url) is not None:
+        d["tracking_url"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.source_name) is not None:
+        d["source_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(TrackingSource, structure_tracking_source, unstructure_tracking_source)

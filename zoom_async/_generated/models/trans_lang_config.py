@@ -7,9 +7,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.speak_language import SpeakLanguage
-from zoom_async._generated.models.translate_to import TranslateTo
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.speak_language import (
+    SpeakLanguage,
+    structure_speak_language,
+    unstructure_speak_language,
+)
+from zoom_async._generated.models.translate_to import (
+    TranslateTo,
+    structure_translate_to,
+    unstructure_translate_to,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +45,41 @@ class TransLangConfig:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["speak_language", "translate_to"])
+
+
+def structure_trans_lang_config(o: Any, _: Any = None) -> Any:
+    """A TransLangConfig from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(TransLangConfig)
+    self.speak_language = (
+        None if (_v := g("speak_language")) is None else structure_speak_language(_v)
+    )
+    self.translate_to = None if (_v := g("translate_to")) is None else structure_translate_to(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_trans_lang_config(obj: TransLangConfig) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.speak_language) is not None:
+        d["speak_language"] = (
+            unstructure_speak_language(v) if v.__class__ is SpeakLanguage else unstructure(v)
+        )
+    if (v := obj.translate_to) is not None:
+        d["translate_to"] = (
+            unstructure_translate_to(v) if v.__class__ is TranslateTo else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(TransLangConfig, structure_trans_lang_config, unstructure_trans_lang_config)

@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.language_config import LanguageConfig
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.language_config import (
+    LanguageConfig,
+    structure_language_config,
+    unstructure_language_config,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +42,42 @@ class TranslateTo:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["all", "language_config"])
+
+
+def structure_translate_to(o: Any, _: Any = None) -> Any:
+    """A TranslateTo from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(TranslateTo)
+    self.all_ = None if (_v := g("all")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.language_config = (
+        None
+        if (_v := g("language_config")) is None
+        else list(map(structure_language_config, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_translate_to(obj: TranslateTo) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.all_) is not None:
+        d["all"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.language_config) is not None:
+        d["language_config"] = [
+            (unstructure_language_config(_x) if _x.__class__ is LanguageConfig else unstructure(_x))
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(TranslateTo, structure_translate_to, unstructure_translate_to)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,41 @@ class Tsp:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["call_out", "show_international_numbers_link"])
+
+
+def structure_tsp(o: Any, _: Any = None) -> Any:
+    """A Tsp from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Tsp)
+    self.call_out = (
+        None if (_v := g("call_out")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_international_numbers_link = (
+        None
+        if (_v := g("show_international_numbers_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_tsp(obj: Tsp) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.call_out) is not None:
+        d["call_out"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_international_numbers_link) is not None:
+        d["show_international_numbers_link"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Tsp, structure_tsp, unstructure_tsp)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.tsp_account_dial_in_number_type import TspAccountDialInNumberType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +44,58 @@ class TspAccountDialInNumber:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_TspAccountDialInNumberType_members: Any = TspAccountDialInNumberType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["code", "country_label", "number", "type"])
+
+
+def structure_tsp_account_dial_in_number(o: Any, _: Any = None) -> Any:
+    """A TspAccountDialInNumber from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(TspAccountDialInNumber)
+    self.number = (
+        None if (_v := g("number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.code = None if (_v := g("code")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.country_label = (
+        None if (_v := g("country_label")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _TspAccountDialInNumberType_members.get(_v, MISSING)) is not MISSING
+            else TspAccountDialInNumberType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_tsp_account_dial_in_number(obj: TspAccountDialInNumber) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.number) is not None:
+        d["number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.code) is not None:
+        d["code"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.country_label) is not None:
+        d["country_label"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is TspAccountDialInNumberType else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    TspAccountDialInNumber,
+    structure_tsp_account_dial_in_number,
+    unstructure_tsp_account_dial_in_number,
+)

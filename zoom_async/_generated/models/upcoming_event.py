@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +44,53 @@ class UpcomingEvent:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["dept", "host_id", "host_name", "id", "start_time", "topic"])
+
+
+def structure_upcoming_event(o: Any, _: Any = None) -> Any:
+    """A UpcomingEvent from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpcomingEvent)
+    self.start_time = (
+        None if (_v := g("start_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.dept = None if (_v := g("dept")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.host_id = (
+        None if (_v := g("host_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_name = (
+        None if (_v := g("host_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_upcoming_event(obj: UpcomingEvent) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.start_time) is not None:
+        d["start_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.dept) is not None:
+        d["dept"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_id) is not None:
+        d["host_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_name) is not None:
+        d["host_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(UpcomingEvent, structure_upcoming_event, unstructure_upcoming_event)

@@ -7,17 +7,36 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_question import CustomQuestion
+from zoom_async._generated.models.custom_question import (
+    CustomQuestion,
+    structure_custom_question,
+    unstructure_custom_question,
+)
 from zoom_async._generated.models.get_account_registration_settings_option import (
     GetAccountRegistrationSettingsOption,
+    structure_get_account_registration_settings_option,
+    unstructure_get_account_registration_settings_option,
 )
 from zoom_async._generated.models.get_account_registration_settings_question import (
     GetAccountRegistrationSettingsQuestion,
+    structure_get_account_registration_settings_question,
+    unstructure_get_account_registration_settings_question,
 )
 from zoom_async._generated.models.get_account_registration_settings_response_approve_type import (
     GetAccountRegistrationSettingsResponseApproveType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -40,3 +59,94 @@ class UpdateAccountRegistrationSettingsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountRegistrationSettingsResponseApproveType_members: Any = (
+    GetAccountRegistrationSettingsResponseApproveType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["approve_type", "custom_questions", "options", "questions"])
+
+
+def structure_update_account_registration_settings_request(o: Any, _: Any = None) -> Any:
+    """A UpdateAccountRegistrationSettingsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateAccountRegistrationSettingsRequest)
+    self.options = (
+        None
+        if (_v := g("options")) is None
+        else structure_get_account_registration_settings_option(_v)
+    )
+    self.questions = (
+        None
+        if (_v := g("questions")) is None
+        else list(
+            map(
+                structure_get_account_registration_settings_question,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.approve_type = (
+        None
+        if (_v := g("approve_type")) is None
+        else (
+            _m
+            if (_m := _GetAccountRegistrationSettingsResponseApproveType_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountRegistrationSettingsResponseApproveType(_v)
+        )
+    )
+    self.custom_questions = (
+        None
+        if (_v := g("custom_questions")) is None
+        else list(map(structure_custom_question, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_account_registration_settings_request(
+    obj: UpdateAccountRegistrationSettingsRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.options) is not None:
+        d["options"] = (
+            unstructure_get_account_registration_settings_option(v)
+            if v.__class__ is GetAccountRegistrationSettingsOption
+            else unstructure(v)
+        )
+    if (v := obj.questions) is not None:
+        d["questions"] = [
+            (
+                unstructure_get_account_registration_settings_question(_x)
+                if _x.__class__ is GetAccountRegistrationSettingsQuestion
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.approve_type) is not None:
+        d["approve_type"] = (
+            v._value_
+            if v.__class__ is GetAccountRegistrationSettingsResponseApproveType
+            else unstructure(v)
+        )
+    if (v := obj.custom_questions) is not None:
+        d["custom_questions"] = [
+            (unstructure_custom_question(_x) if _x.__class__ is CustomQuestion else unstructure(_x))
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateAccountRegistrationSettingsRequest,
+    structure_update_account_registration_settings_request,
+    unstructure_update_account_registration_settings_request,
+)

@@ -10,7 +10,19 @@ import attrs
 from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
     GetAccountTspResponseTspBridge,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -39,3 +51,93 @@ class UpdateAccountTspRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "dial_in_number_unrestricted",
+        "enable",
+        "master_account_setting_extended",
+        "modify_credential_forbidden",
+        "tsp_bridge",
+        "tsp_enabled",
+        "tsp_provider",
+    ]
+)
+
+
+def structure_update_account_tsp_request(o: Any, _: Any = None) -> Any:
+    """A UpdateAccountTspRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateAccountTspRequest)
+    self.dial_in_number_unrestricted = (
+        None
+        if (_v := g("dial_in_number_unrestricted")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.modify_credential_forbidden = (
+        None
+        if (_v := g("modify_credential_forbidden")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.master_account_setting_extended = (
+        None
+        if (_v := g("master_account_setting_extended")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.tsp_provider = (
+        None if (_v := g("tsp_provider")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.tsp_bridge = (
+        None
+        if (_v := g("tsp_bridge")) is None
+        else (
+            _m
+            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
+            else GetAccountTspResponseTspBridge(_v)
+        )
+    )
+    self.tsp_enabled = (
+        None if (_v := g("tsp_enabled")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_account_tsp_request(obj: UpdateAccountTspRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.dial_in_number_unrestricted) is not None:
+        d["dial_in_number_unrestricted"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.modify_credential_forbidden) is not None:
+        d["modify_credential_forbidden"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.master_account_setting_extended) is not None:
+        d["master_account_setting_extended"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.tsp_provider) is not None:
+        d["tsp_provider"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tsp_bridge) is not None:
+        d["tsp_bridge"] = (
+            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
+        )
+    if (v := obj.tsp_enabled) is not None:
+        d["tsp_enabled"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateAccountTspRequest,
+    structure_update_account_tsp_request,
+    unstructure_update_account_tsp_request,
+)

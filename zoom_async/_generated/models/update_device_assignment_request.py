@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.update_device_assignment_request_app_type import (
     UpdateDeviceAssignmentRequestAppType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,56 @@ class UpdateDeviceAssignmentRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateDeviceAssignmentRequestAppType_members: Any = (
+    UpdateDeviceAssignmentRequestAppType._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["app_type", "room_id"])
+
+
+def structure_update_device_assignment_request(o: Any, _: Any = None) -> Any:
+    """A UpdateDeviceAssignmentRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateDeviceAssignmentRequest)
+    self.room_id = (
+        None if (_v := g("room_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.app_type = (
+        None
+        if (_v := g("app_type")) is None
+        else (
+            _m
+            if (_m := _UpdateDeviceAssignmentRequestAppType_members.get(_v, MISSING)) is not MISSING
+            else UpdateDeviceAssignmentRequestAppType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_device_assignment_request(
+    obj: UpdateDeviceAssignmentRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.room_id) is not None:
+        d["room_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.app_type) is not None:
+        d["app_type"] = (
+            v._value_ if v.__class__ is UpdateDeviceAssignmentRequestAppType else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateDeviceAssignmentRequest,
+    structure_update_device_assignment_request,
+    unstructure_update_device_assignment_request,
+)

@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.update_device_request_device_type import (
     UpdateDeviceRequestDeviceType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +44,55 @@ class UpdateDeviceRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateDeviceRequestDeviceType_members: Any = UpdateDeviceRequestDeviceType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["device_name", "device_type", "room_id", "tag"])
+
+
+def structure_update_device_request(o: Any, _: Any = None) -> Any:
+    """A UpdateDeviceRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateDeviceRequest)
+    self.device_name = ((_v := o["device_name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.room_id = (
+        None if (_v := g("room_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_type = (
+        None
+        if (_v := g("device_type")) is None
+        else (
+            _m
+            if (_m := _UpdateDeviceRequestDeviceType_members.get(_v, MISSING)) is not MISSING
+            else UpdateDeviceRequestDeviceType(_v)
+        )
+    )
+    self.tag = None if (_v := g("tag")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_device_request(obj: UpdateDeviceRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["device_name"] = (
+        None if (v := obj.device_name) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    if (v := obj.room_id) is not None:
+        d["room_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_type) is not None:
+        d["device_type"] = (
+            v._value_ if v.__class__ is UpdateDeviceRequestDeviceType else unstructure(v)
+        )
+    if (v := obj.tag) is not None:
+        d["tag"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(UpdateDeviceRequest, structure_update_device_request, unstructure_update_device_request)

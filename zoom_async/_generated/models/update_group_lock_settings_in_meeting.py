@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -132,3 +143,454 @@ class UpdateGroupLockSettingsInMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "alert_guest_join",
+        "allow_live_streaming",
+        "allow_show_zoom_windows",
+        "allow_users_to_delete_messages_in_meeting_chat",
+        "annotation",
+        "attendee_on_hold",
+        "auto_answer",
+        "auto_generated_captions",
+        "auto_saving_chat",
+        "breakout_room",
+        "chat",
+        "closed_caption",
+        "co_host",
+        "custom_data_center_regions",
+        "disable_screen_sharing_for_host_meetings",
+        "disable_screen_sharing_for_in_meeting_guests",
+        "e2e_encryption",
+        "entry_exit_chime",
+        "far_end_camera_control",
+        "feedback",
+        "file_transfer",
+        "full_transcript",
+        "group_hd",
+        "language_interpretation",
+        "meeting_question_answer",
+        "meeting_survey",
+        "non_verbal_feedback",
+        "original_audio",
+        "polling",
+        "post_meeting_feedback",
+        "private_chat",
+        "remote_control",
+        "remote_support",
+        "request_permission_to_unmute",
+        "save_caption",
+        "save_captions",
+        "screen_sharing",
+        "sending_default_email_invites",
+        "show_a_join_from_your_browser_link",
+        "show_browser_join_link",
+        "show_meeting_control_toolbar",
+        "sign_language_interpretation",
+        "slide_control",
+        "stereo_audio",
+        "use_html_format_email",
+        "virtual_background",
+        "waiting_room",
+        "webinar_chat",
+        "webinar_group_hd",
+        "webinar_live_streaming",
+        "webinar_polling",
+        "webinar_question_answer",
+        "webinar_reactions",
+        "webinar_survey",
+        "whiteboard",
+    ]
+)
+
+
+def structure_update_group_lock_settings_in_meeting(o: Any, _: Any = None) -> Any:
+    """A UpdateGroupLockSettingsInMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateGroupLockSettingsInMeeting)
+    self.alert_guest_join = (
+        None
+        if (_v := g("alert_guest_join")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_to_delete_messages_in_meeting_chat = (
+        None
+        if (_v := g("allow_users_to_delete_messages_in_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_live_streaming = (
+        None
+        if (_v := g("allow_live_streaming")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_show_zoom_windows = (
+        None
+        if (_v := g("allow_show_zoom_windows")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.annotation = (
+        None if (_v := g("annotation")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.attendee_on_hold = (
+        None
+        if (_v := g("attendee_on_hold")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_answer = (
+        None if (_v := g("auto_answer")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_generated_captions = (
+        None
+        if (_v := g("auto_generated_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_saving_chat = (
+        None
+        if (_v := g("auto_saving_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.breakout_room = (
+        None
+        if (_v := g("breakout_room")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat = None if (_v := g("chat")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.meeting_question_answer = (
+        None
+        if (_v := g("meeting_question_answer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.closed_caption = (
+        None
+        if (_v := g("closed_caption")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.co_host = (
+        None if (_v := g("co_host")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.custom_data_center_regions = (
+        None
+        if (_v := g("custom_data_center_regions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.disable_screen_sharing_for_host_meetings = (
+        None
+        if (_v := g("disable_screen_sharing_for_host_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.disable_screen_sharing_for_in_meeting_guests = (
+        None
+        if (_v := g("disable_screen_sharing_for_in_meeting_guests")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.e2e_encryption = (
+        None
+        if (_v := g("e2e_encryption")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.entry_exit_chime = (
+        None
+        if (_v := g("entry_exit_chime")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.far_end_camera_control = (
+        None
+        if (_v := g("far_end_camera_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.feedback = (
+        None if (_v := g("feedback")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.file_transfer = (
+        None
+        if (_v := g("file_transfer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.full_transcript = (
+        None
+        if (_v := g("full_transcript")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.group_hd = (
+        None if (_v := g("group_hd")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_group_hd = (
+        None
+        if (_v := g("webinar_group_hd")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.language_interpretation = (
+        None
+        if (_v := g("language_interpretation")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.sign_language_interpretation = (
+        None
+        if (_v := g("sign_language_interpretation")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_reactions = (
+        None
+        if (_v := g("webinar_reactions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_survey = (
+        None
+        if (_v := g("meeting_survey")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.non_verbal_feedback = (
+        None
+        if (_v := g("non_verbal_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.original_audio = (
+        None
+        if (_v := g("original_audio")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.polling = (
+        None if (_v := g("polling")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.post_meeting_feedback = (
+        None
+        if (_v := g("post_meeting_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.private_chat = (
+        None if (_v := g("private_chat")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_control = (
+        None
+        if (_v := g("remote_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_support = (
+        None
+        if (_v := g("remote_support")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.request_permission_to_unmute = (
+        None
+        if (_v := g("request_permission_to_unmute")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_caption = (
+        None if (_v := g("save_caption")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.save_captions = (
+        None
+        if (_v := g("save_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.screen_sharing = (
+        None
+        if (_v := g("screen_sharing")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.sending_default_email_invites = (
+        None
+        if (_v := g("sending_default_email_invites")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_a_join_from_your_browser_link = (
+        None
+        if (_v := g("show_a_join_from_your_browser_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_browser_join_link = (
+        None
+        if (_v := g("show_browser_join_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_meeting_control_toolbar = (
+        None
+        if (_v := g("show_meeting_control_toolbar")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.slide_control = (
+        None
+        if (_v := g("slide_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.stereo_audio = (
+        None if (_v := g("stereo_audio")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.use_html_format_email = (
+        None
+        if (_v := g("use_html_format_email")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.virtual_background = (
+        None
+        if (_v := g("virtual_background")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.waiting_room = (
+        None if (_v := g("waiting_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_chat = (
+        None if (_v := g("webinar_chat")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_live_streaming = (
+        None
+        if (_v := g("webinar_live_streaming")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_polling = (
+        None
+        if (_v := g("webinar_polling")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_question_answer = (
+        None
+        if (_v := g("webinar_question_answer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_survey = (
+        None
+        if (_v := g("webinar_survey")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.whiteboard = (
+        None if (_v := g("whiteboard")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_group_lock_settings_in_meeting(
+    obj: UpdateGroupLockSettingsInMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.alert_guest_join) is not None:
+        d["alert_guest_join"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_to_delete_messages_in_meeting_chat) is not None:
+        d["allow_users_to_delete_messages_in_meeting_chat"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_live_streaming) is not None:
+        d["allow_live_streaming"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_show_zoom_windows) is not None:
+        d["allow_show_zoom_windows"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.annotation) is not None:
+        d["annotation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.attendee_on_hold) is not None:
+        d["attendee_on_hold"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_answer) is not None:
+        d["auto_answer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_generated_captions) is not None:
+        d["auto_generated_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_saving_chat) is not None:
+        d["auto_saving_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.breakout_room) is not None:
+        d["breakout_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat) is not None:
+        d["chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_question_answer) is not None:
+        d["meeting_question_answer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.closed_caption) is not None:
+        d["closed_caption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.co_host) is not None:
+        d["co_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.custom_data_center_regions) is not None:
+        d["custom_data_center_regions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.disable_screen_sharing_for_host_meetings) is not None:
+        d["disable_screen_sharing_for_host_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.disable_screen_sharing_for_in_meeting_guests) is not None:
+        d["disable_screen_sharing_for_in_meeting_guests"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.e2e_encryption) is not None:
+        d["e2e_encryption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.entry_exit_chime) is not None:
+        d["entry_exit_chime"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.far_end_camera_control) is not None:
+        d["far_end_camera_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.feedback) is not None:
+        d["feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.file_transfer) is not None:
+        d["file_transfer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.full_transcript) is not None:
+        d["full_transcript"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.group_hd) is not None:
+        d["group_hd"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_group_hd) is not None:
+        d["webinar_group_hd"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.language_interpretation) is not None:
+        d["language_interpretation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.sign_language_interpretation) is not None:
+        d["sign_language_interpretation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_reactions) is not None:
+        d["webinar_reactions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_survey) is not None:
+        d["meeting_survey"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.non_verbal_feedback) is not None:
+        d["non_verbal_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.original_audio) is not None:
+        d["original_audio"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.polling) is not None:
+        d["polling"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.post_meeting_feedback) is not None:
+        d["post_meeting_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.private_chat) is not None:
+        d["private_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_control) is not None:
+        d["remote_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_support) is not None:
+        d["remote_support"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.request_permission_to_unmute) is not None:
+        d["request_permission_to_unmute"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_caption) is not None:
+        d["save_caption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.save_captions) is not None:
+        d["save_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.screen_sharing) is not None:
+        d["screen_sharing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.sending_default_email_invites) is not None:
+        d["sending_default_email_invites"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_a_join_from_your_browser_link) is not None:
+        d["show_a_join_from_your_browser_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_browser_join_link) is not None:
+        d["show_browser_join_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_meeting_control_toolbar) is not None:
+        d["show_meeting_control_toolbar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.slide_control) is not None:
+        d["slide_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.stereo_audio) is not None:
+        d["stereo_audio"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.use_html_format_email) is not None:
+        d["use_html_format_email"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.virtual_background) is not None:
+        d["virtual_background"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.waiting_room) is not None:
+        d["waiting_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_chat) is not None:
+        d["webinar_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_live_streaming) is not None:
+        d["webinar_live_streaming"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_polling) is not None:
+        d["webinar_polling"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_question_answer) is not None:
+        d["webinar_question_answer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_survey) is not None:
+        d["webinar_survey"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.whiteboard) is not None:
+        d["whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateGroupLockSettingsInMeeting,
+    structure_update_group_lock_settings_in_meeting,
+    unstructure_update_group_lock_settings_in_meeting,
+)

@@ -7,8 +7,22 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.ip_address_access_control import IpAddressAccessControl
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.ip_address_access_control import (
+    IpAddressAccessControl,
+    structure_ip_address_access_control,
+    unstructure_ip_address_access_control,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -43,3 +57,120 @@ class UpdateGroupLockSettingsRecording:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "account_user_access_recording",
+        "archive",
+        "auto_delete_cmr",
+        "auto_recording",
+        "cloud_recording",
+        "cloud_recording_download",
+        "host_delete_cloud_recording",
+        "ip_address_access_control",
+        "local_recording",
+        "recording_authentication",
+    ]
+)
+
+
+def structure_update_group_lock_settings_recording(o: Any, _: Any = None) -> Any:
+    """A UpdateGroupLockSettingsRecording from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateGroupLockSettingsRecording)
+    self.account_user_access_recording = (
+        None
+        if (_v := g("account_user_access_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_delete_cmr = (
+        None
+        if (_v := g("auto_delete_cmr")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_recording = (
+        None
+        if (_v := g("auto_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cloud_recording = (
+        None
+        if (_v := g("cloud_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cloud_recording_download = (
+        None
+        if (_v := g("cloud_recording_download")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_delete_cloud_recording = (
+        None
+        if (_v := g("host_delete_cloud_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.ip_address_access_control = (
+        None
+        if (_v := g("ip_address_access_control")) is None
+        else structure_ip_address_access_control(_v)
+    )
+    self.local_recording = (
+        None
+        if (_v := g("local_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_authentication = (
+        None
+        if (_v := g("recording_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.archive = (
+        None if (_v := g("archive")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_group_lock_settings_recording(
+    obj: UpdateGroupLockSettingsRecording,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.account_user_access_recording) is not None:
+        d["account_user_access_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_delete_cmr) is not None:
+        d["auto_delete_cmr"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_recording) is not None:
+        d["auto_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cloud_recording) is not None:
+        d["cloud_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cloud_recording_download) is not None:
+        d["cloud_recording_download"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_delete_cloud_recording) is not None:
+        d["host_delete_cloud_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.ip_address_access_control) is not None:
+        d["ip_address_access_control"] = (
+            unstructure_ip_address_access_control(v)
+            if v.__class__ is IpAddressAccessControl
+            else unstructure(v)
+        )
+    if (v := obj.local_recording) is not None:
+        d["local_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_authentication) is not None:
+        d["recording_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.archive) is not None:
+        d["archive"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateGroupLockSettingsRecording,
+    structure_update_group_lock_settings_recording,
+    unstructure_update_group_lock_settings_recording,
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -52,3 +62,156 @@ class UpdateGroupLockSettingsScheduleMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "audio_type",
+        "continuous_meeting_chat",
+        "embed_password_in_join_link",
+        "force_pmi_jbh_password",
+        "host_video",
+        "join_before_host",
+        "meeting_authentication",
+        "mute_upon_entry",
+        "participant_video",
+        "personal_meeting",
+        "pstn_password_protected",
+        "require_password_for_instant_meetings",
+        "require_password_for_pmi_meetings",
+        "require_password_for_scheduling_new_meetings",
+        "upcoming_meeting_reminder",
+    ]
+)
+
+
+def structure_update_group_lock_settings_schedule_meeting(o: Any, _: Any = None) -> Any:
+    """A UpdateGroupLockSettingsScheduleMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateGroupLockSettingsScheduleMeeting)
+    self.audio_type = (
+        None if (_v := g("audio_type")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.embed_password_in_join_link = (
+        None
+        if (_v := g("embed_password_in_join_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.force_pmi_jbh_password = (
+        None
+        if (_v := g("force_pmi_jbh_password")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.host_video = (
+        None if (_v := g("host_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.join_before_host = (
+        None
+        if (_v := g("join_before_host")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.mute_upon_entry = (
+        None
+        if (_v := g("mute_upon_entry")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.participant_video = (
+        None
+        if (_v := g("participant_video")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.personal_meeting = (
+        None
+        if (_v := g("personal_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.pstn_password_protected = (
+        None
+        if (_v := g("pstn_password_protected")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_instant_meetings = (
+        None
+        if (_v := g("require_password_for_instant_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_pmi_meetings = (
+        None
+        if (_v := g("require_password_for_pmi_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_password_for_scheduling_new_meetings = (
+        None
+        if (_v := g("require_password_for_scheduling_new_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.upcoming_meeting_reminder = (
+        None
+        if (_v := g("upcoming_meeting_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.continuous_meeting_chat = (
+        None
+        if (_v := g("continuous_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_group_lock_settings_schedule_meeting(
+    obj: UpdateGroupLockSettingsScheduleMeeting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_type) is not None:
+        d["audio_type"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.embed_password_in_join_link) is not None:
+        d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.force_pmi_jbh_password) is not None:
+        d["force_pmi_jbh_password"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.host_video) is not None:
+        d["host_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.join_before_host) is not None:
+        d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.mute_upon_entry) is not None:
+        d["mute_upon_entry"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.participant_video) is not None:
+        d["participant_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.personal_meeting) is not None:
+        d["personal_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.pstn_password_protected) is not None:
+        d["pstn_password_protected"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_instant_meetings) is not None:
+        d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_pmi_meetings) is not None:
+        d["require_password_for_pmi_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_password_for_scheduling_new_meetings) is not None:
+        d["require_password_for_scheduling_new_meetings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.upcoming_meeting_reminder) is not None:
+        d["upcoming_meeting_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.continuous_meeting_chat) is not None:
+        d["continuous_meeting_chat"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateGroupLockSettingsScheduleMeeting,
+    structure_update_group_lock_settings_schedule_meeting,
+    unstructure_update_group_lock_settings_schedule_meeting,
+)

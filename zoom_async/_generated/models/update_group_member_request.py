@@ -10,7 +10,18 @@ import attrs
 from zoom_async._generated.models.update_group_member_request_action import (
     UpdateGroupMemberRequestAction,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -29,3 +40,55 @@ class UpdateGroupMemberRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateGroupMemberRequestAction_members: Any = UpdateGroupMemberRequestAction._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["action", "target_group_id"])
+
+
+def structure_update_group_member_request(o: Any, _: Any = None) -> Any:
+    """A UpdateGroupMemberRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateGroupMemberRequest)
+    self.action = (
+        None
+        if (_v := o["action"]) is None
+        else (
+            _m
+            if (_m := _UpdateGroupMemberRequestAction_members.get(_v, MISSING)) is not MISSING
+            else UpdateGroupMemberRequestAction(_v)
+        )
+    )
+    self.target_group_id = (
+        None
+        if (_v := g("target_group_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_group_member_request(obj: UpdateGroupMemberRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["action"] = (
+        None
+        if (v := obj.action) is None
+        else (v._value_ if v.__class__ is UpdateGroupMemberRequestAction else unstructure(v))
+    )
+    if (v := obj.target_group_id) is not None:
+        d["target_group_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateGroupMemberRequest,
+    structure_update_group_member_request,
+    unstructure_update_group_member_request,
+)

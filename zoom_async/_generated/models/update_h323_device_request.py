@@ -13,7 +13,18 @@ from zoom_async._generated.models.list_h323_devices_device_encryption import (
 from zoom_async._generated.models.list_h323_devices_device_protocol import (
     ListH323DevicesDeviceProtocol,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +47,66 @@ class UpdateH323DeviceRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ListH323DevicesDeviceEncryption_members: Any = ListH323DevicesDeviceEncryption._value2member_map_
+_ListH323DevicesDeviceProtocol_members: Any = ListH323DevicesDeviceProtocol._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["encryption", "ip", "name", "protocol"])
+
+
+def structure_update_h323_device_request(o: Any, _: Any = None) -> Any:
+    """A UpdateH323DeviceRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(UpdateH323DeviceRequest)
+    self.protocol = (
+        None
+        if (_v := o["protocol"]) is None
+        else (
+            _m
+            if (_m := _ListH323DevicesDeviceProtocol_members.get(_v, MISSING)) is not MISSING
+            else ListH323DevicesDeviceProtocol(_v)
+        )
+    )
+    self.encryption = (
+        None
+        if (_v := o["encryption"]) is None
+        else (
+            _m
+            if (_m := _ListH323DevicesDeviceEncryption_members.get(_v, MISSING)) is not MISSING
+            else ListH323DevicesDeviceEncryption(_v)
+        )
+    )
+    self.ip = ((_v := o["ip"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.name = ((_v := o["name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_h323_device_request(obj: UpdateH323DeviceRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["protocol"] = (
+        None
+        if (v := obj.protocol) is None
+        else (v._value_ if v.__class__ is ListH323DevicesDeviceProtocol else unstructure(v))
+    )
+    d["encryption"] = (
+        None
+        if (v := obj.encryption) is None
+        else (v._value_ if v.__class__ is ListH323DevicesDeviceEncryption else unstructure(v))
+    )
+    d["ip"] = None if (v := obj.ip) is None else (v if v.__class__ is str else unstructure(v))
+    d["name"] = None if (v := obj.name) is None else (v if v.__class__ is str else unstructure(v))
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateH323DeviceRequest,
+    structure_update_h323_device_request,
+    unstructure_update_h323_device_request,
+)

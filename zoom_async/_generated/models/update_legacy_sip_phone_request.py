@@ -14,7 +14,19 @@ from zoom_async._generated.models.update_legacy_sip_phone_request_transport_prot
 from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_3 import (
     UpdateLegacySipPhoneRequestTransportProtocol3,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -59,3 +71,178 @@ class UpdateLegacySipPhoneRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ServerTransportProtocol_members: Any = ServerTransportProtocol._value2member_map_
+_UpdateLegacySipPhoneRequestTransportProtocol2_members: Any = (
+    UpdateLegacySipPhoneRequestTransportProtocol2._value2member_map_
+)
+_UpdateLegacySipPhoneRequestTransportProtocol3_members: Any = (
+    UpdateLegacySipPhoneRequestTransportProtocol3._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "authorization_name",
+        "domain",
+        "password",
+        "proxy_server",
+        "proxy_server2",
+        "proxy_server3",
+        "register_server",
+        "register_server2",
+        "register_server3",
+        "registration_expire_time",
+        "transport_protocol",
+        "transport_protocol2",
+        "transport_protocol3",
+        "user_name",
+        "voice_mail",
+    ]
+)
+
+
+def structure_update_legacy_sip_phone_request(o: Any, _: Any = None) -> Any:
+    """A UpdateLegacySipPhoneRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateLegacySipPhoneRequest)
+    self.register_server3 = (
+        (_v := o["register_server3"]),
+        (_v if _v.__class__ is str else to_str(_v)),
+    )[1]
+    self.user_name = ((_v := o["user_name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.register_server2 = (
+        (_v := o["register_server2"]),
+        (_v if _v.__class__ is str else to_str(_v)),
+    )[1]
+    self.proxy_server = ((_v := o["proxy_server"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.proxy_server2 = ((_v := o["proxy_server2"]), (_v if _v.__class__ is str else to_str(_v)))[
+        1
+    ]
+    self.proxy_server3 = ((_v := o["proxy_server3"]), (_v if _v.__class__ is str else to_str(_v)))[
+        1
+    ]
+    self.password = ((_v := o["password"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.voice_mail = ((_v := o["voice_mail"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.domain = ((_v := o["domain"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.register_server = (
+        (_v := o["register_server"]),
+        (_v if _v.__class__ is str else to_str(_v)),
+    )[1]
+    self.authorization_name = (
+        (_v := o["authorization_name"]),
+        (_v if _v.__class__ is str else to_str(_v)),
+    )[1]
+    self.transport_protocol3 = (
+        None
+        if (_v := g("transport_protocol3")) is None
+        else (
+            _m
+            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol3_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateLegacySipPhoneRequestTransportProtocol3(_v)
+        )
+    )
+    self.transport_protocol2 = (
+        None
+        if (_v := g("transport_protocol2")) is None
+        else (
+            _m
+            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol2_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateLegacySipPhoneRequestTransportProtocol2(_v)
+        )
+    )
+    self.registration_expire_time = (
+        None
+        if (_v := g("registration_expire_time")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.transport_protocol = (
+        None
+        if (_v := g("transport_protocol")) is None
+        else (
+            _m
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_legacy_sip_phone_request(obj: UpdateLegacySipPhoneRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["register_server3"] = (
+        None
+        if (v := obj.register_server3) is None
+        else (v if v.__class__ is str else unstructure(v))
+    )
+    d["user_name"] = (
+        None if (v := obj.user_name) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["register_server2"] = (
+        None
+        if (v := obj.register_server2) is None
+        else (v if v.__class__ is str else unstructure(v))
+    )
+    d["proxy_server"] = (
+        None if (v := obj.proxy_server) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["proxy_server2"] = (
+        None if (v := obj.proxy_server2) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["proxy_server3"] = (
+        None if (v := obj.proxy_server3) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["password"] = (
+        None if (v := obj.password) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["voice_mail"] = (
+        None if (v := obj.voice_mail) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["domain"] = (
+        None if (v := obj.domain) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["register_server"] = (
+        None
+        if (v := obj.register_server) is None
+        else (v if v.__class__ is str else unstructure(v))
+    )
+    d["authorization_name"] = (
+        None
+        if (v := obj.authorization_name) is None
+        else (v if v.__class__ is str else unstructure(v))
+    )
+    if (v := obj.transport_protocol3) is not None:
+        d["transport_protocol3"] = (
+            v._value_
+            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol3
+            else unstructure(v)
+        )
+    if (v := obj.transport_protocol2) is not None:
+        d["transport_protocol2"] = (
+            v._value_
+            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol2
+            else unstructure(v)
+        )
+    if (v := obj.registration_expire_time) is not None:
+        d["registration_expire_time"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.transport_protocol) is not None:
+        d["transport_protocol"] = (
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateLegacySipPhoneRequest,
+    structure_update_legacy_sip_phone_request,
+    unstructure_update_legacy_sip_phone_request,
+)

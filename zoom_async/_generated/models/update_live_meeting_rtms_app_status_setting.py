@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,46 @@ class UpdateLiveMeetingRtmsAppStatusSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["client_id", "participant_user_id"])
+
+
+def structure_update_live_meeting_rtms_app_status_setting(o: Any, _: Any = None) -> Any:
+    """A UpdateLiveMeetingRtmsAppStatusSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateLiveMeetingRtmsAppStatusSetting)
+    self.client_id = ((_v := o["client_id"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.participant_user_id = (
+        None
+        if (_v := g("participant_user_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_live_meeting_rtms_app_status_setting(
+    obj: UpdateLiveMeetingRtmsAppStatusSetting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["client_id"] = (
+        None if (v := obj.client_id) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    if (v := obj.participant_user_id) is not None:
+        d["participant_user_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateLiveMeetingRtmsAppStatusSetting,
+    structure_update_live_meeting_rtms_app_status_setting,
+    unstructure_update_live_meeting_rtms_app_status_setting,
+)

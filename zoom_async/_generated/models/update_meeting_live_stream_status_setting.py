@@ -13,7 +13,19 @@ from zoom_async._generated.models.update_meeting_live_stream_status_setting_clos
 from zoom_async._generated.models.update_meeting_live_stream_status_setting_layout import (
     UpdateMeetingLiveStreamStatusSettingLayout,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +48,87 @@ class UpdateMeetingLiveStreamStatusSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateMeetingLiveStreamStatusSettingCloseCaption_members: Any = (
+    UpdateMeetingLiveStreamStatusSettingCloseCaption._value2member_map_
+)
+_UpdateMeetingLiveStreamStatusSettingLayout_members: Any = (
+    UpdateMeetingLiveStreamStatusSettingLayout._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["active_speaker_name", "close_caption", "display_name", "layout"]
+)
+
+
+def structure_update_meeting_live_stream_status_setting(o: Any, _: Any = None) -> Any:
+    """A UpdateMeetingLiveStreamStatusSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateMeetingLiveStreamStatusSetting)
+    self.layout = (
+        None
+        if (_v := g("layout")) is None
+        else (
+            _m
+            if (_m := _UpdateMeetingLiveStreamStatusSettingLayout_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateMeetingLiveStreamStatusSettingLayout(_v)
+        )
+    )
+    self.active_speaker_name = (
+        None
+        if (_v := g("active_speaker_name")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.display_name = (
+        None if (_v := g("display_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.close_caption = (
+        None
+        if (_v := g("close_caption")) is None
+        else (
+            _m
+            if (_m := _UpdateMeetingLiveStreamStatusSettingCloseCaption_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateMeetingLiveStreamStatusSettingCloseCaption(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_meeting_live_stream_status_setting(
+    obj: UpdateMeetingLiveStreamStatusSetting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.layout) is not None:
+        d["layout"] = (
+            v._value_
+            if v.__class__ is UpdateMeetingLiveStreamStatusSettingLayout
+            else unstructure(v)
+        )
+    if (v := obj.active_speaker_name) is not None:
+        d["active_speaker_name"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.display_name) is not None:
+        d["display_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.close_caption) is not None:
+        d["close_caption"] = (
+            v._value_
+            if v.__class__ is UpdateMeetingLiveStreamStatusSettingCloseCaption
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateMeetingLiveStreamStatusSetting,
+    structure_update_meeting_live_stream_status_setting,
+    unstructure_update_meeting_live_stream_status_setting,
+)

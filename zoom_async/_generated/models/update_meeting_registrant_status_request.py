@@ -7,11 +7,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.registrant_identity import RegistrantIdentity
+from zoom_async._generated.models.registrant_identity import (
+    RegistrantIdentity,
+    structure_registrant_identity,
+    unstructure_registrant_identity,
+)
 from zoom_async._generated.models.update_meeting_registrant_status_request_action import (
     UpdateMeetingRegistrantStatusRequestAction,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +45,71 @@ class UpdateMeetingRegistrantStatusRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateMeetingRegistrantStatusRequestAction_members: Any = (
+    UpdateMeetingRegistrantStatusRequestAction._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["action", "registrants"])
+
+
+def structure_update_meeting_registrant_status_request(o: Any, _: Any = None) -> Any:
+    """A UpdateMeetingRegistrantStatusRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateMeetingRegistrantStatusRequest)
+    self.action = (
+        None
+        if (_v := o["action"]) is None
+        else (
+            _m
+            if (_m := _UpdateMeetingRegistrantStatusRequestAction_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateMeetingRegistrantStatusRequestAction(_v)
+        )
+    )
+    self.registrants = (
+        None
+        if (_v := g("registrants")) is None
+        else list(map(structure_registrant_identity, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_meeting_registrant_status_request(
+    obj: UpdateMeetingRegistrantStatusRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["action"] = (
+        None
+        if (v := obj.action) is None
+        else (
+            v._value_
+            if v.__class__ is UpdateMeetingRegistrantStatusRequestAction
+            else unstructure(v)
+        )
+    )
+    if (v := obj.registrants) is not None:
+        d["registrants"] = [
+            (
+                unstructure_registrant_identity(_x)
+                if _x.__class__ is RegistrantIdentity
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateMeetingRegistrantStatusRequest,
+    structure_update_meeting_registrant_status_request,
+    unstructure_update_meeting_registrant_status_request,
+)

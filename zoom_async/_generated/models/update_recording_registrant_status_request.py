@@ -10,8 +10,23 @@ import attrs
 from zoom_async._generated.models.update_recording_registrant_status_request_action import (
     UpdateRecordingRegistrantStatusRequestAction,
 )
-from zoom_async._generated.models.wallpaper import Wallpaper
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.wallpaper import (
+    Wallpaper,
+    structure_wallpaper,
+    unstructure_wallpaper,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +45,67 @@ class UpdateRecordingRegistrantStatusRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateRecordingRegistrantStatusRequestAction_members: Any = (
+    UpdateRecordingRegistrantStatusRequestAction._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["action", "registrants"])
+
+
+def structure_update_recording_registrant_status_request(o: Any, _: Any = None) -> Any:
+    """A UpdateRecordingRegistrantStatusRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateRecordingRegistrantStatusRequest)
+    self.action = (
+        None
+        if (_v := o["action"]) is None
+        else (
+            _m
+            if (_m := _UpdateRecordingRegistrantStatusRequestAction_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateRecordingRegistrantStatusRequestAction(_v)
+        )
+    )
+    self.registrants = (
+        None
+        if (_v := g("registrants")) is None
+        else list(map(structure_wallpaper, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_recording_registrant_status_request(
+    obj: UpdateRecordingRegistrantStatusRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["action"] = (
+        None
+        if (v := obj.action) is None
+        else (
+            v._value_
+            if v.__class__ is UpdateRecordingRegistrantStatusRequestAction
+            else unstructure(v)
+        )
+    )
+    if (v := obj.registrants) is not None:
+        d["registrants"] = [
+            (unstructure_wallpaper(_x) if _x.__class__ is Wallpaper else unstructure(_x))
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateRecordingRegistrantStatusRequest,
+    structure_update_recording_registrant_status_request,
+    unstructure_update_recording_registrant_status_request,
+)

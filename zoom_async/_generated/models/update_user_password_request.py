@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -24,3 +34,36 @@ class UpdateUserPasswordRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["password"])
+
+
+def structure_update_user_password_request(o: Any, _: Any = None) -> Any:
+    """A UpdateUserPasswordRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(UpdateUserPasswordRequest)
+    self.password = ((_v := o["password"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_password_request(obj: UpdateUserPasswordRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["password"] = (
+        None if (v := obj.password) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserPasswordRequest,
+    structure_update_user_password_request,
+    unstructure_update_user_password_request,
+)

@@ -16,7 +16,19 @@ from zoom_async._generated.models.get_user_settings_feature_zoom_events_capacity
 from zoom_async._generated.models.update_user_settings_feature_webinar_capacity import (
     UpdateUserSettingsFeatureWebinarCapacity,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -61,3 +73,178 @@ class UpdateUserSettingsFeature:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetUserSettingsFeatureConcurrentMeeting_members: Any = (
+    GetUserSettingsFeatureConcurrentMeeting._value2member_map_
+)
+_GetUserSettingsFeatureZoomEventsCapacity_members: Any = (
+    GetUserSettingsFeatureZoomEventsCapacity._value2member_map_
+)
+_UpdateUserSettingsFeatureWebinarCapacity_members: Any = (
+    UpdateUserSettingsFeatureWebinarCapacity._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "concurrent_meeting",
+        "large_meeting",
+        "large_meeting_capacity",
+        "meeting_capacity",
+        "webinar",
+        "webinar_capacity",
+        "zoom_customer_managed_key",
+        "zoom_events",
+        "zoom_events_capacity",
+        "zoom_iq_for_sales",
+        "zoom_phone",
+        "zoom_spots",
+        "zoom_translated_captions",
+        "zoom_whiteboard",
+        "zoom_whiteboard_plus",
+    ]
+)
+
+
+def structure_update_user_settings_feature(o: Any, _: Any = None) -> Any:
+    """A UpdateUserSettingsFeature from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateUserSettingsFeature)
+    self.concurrent_meeting = (
+        None
+        if (_v := g("concurrent_meeting")) is None
+        else (
+            _m
+            if (_m := _GetUserSettingsFeatureConcurrentMeeting_members.get(_v, MISSING))
+            is not MISSING
+            else GetUserSettingsFeatureConcurrentMeeting(_v)
+        )
+    )
+    self.large_meeting = (
+        None
+        if (_v := g("large_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.large_meeting_capacity = (
+        None
+        if (_v := g("large_meeting_capacity")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.meeting_capacity = (
+        None
+        if (_v := g("meeting_capacity")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.webinar = (
+        None if (_v := g("webinar")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_capacity = (
+        None
+        if (_v := g("webinar_capacity")) is None
+        else (
+            _m
+            if (_m := _UpdateUserSettingsFeatureWebinarCapacity_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateUserSettingsFeatureWebinarCapacity(_v)
+        )
+    )
+    self.zoom_events = (
+        None if (_v := g("zoom_events")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_events_capacity = (
+        None
+        if (_v := g("zoom_events_capacity")) is None
+        else (
+            _m
+            if (_m := _GetUserSettingsFeatureZoomEventsCapacity_members.get(_v, MISSING))
+            is not MISSING
+            else GetUserSettingsFeatureZoomEventsCapacity(_v)
+        )
+    )
+    self.zoom_phone = (
+        None if (_v := g("zoom_phone")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_iq_for_sales = (
+        None
+        if (_v := g("zoom_iq_for_sales")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_whiteboard = (
+        None
+        if (_v := g("zoom_whiteboard")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_whiteboard_plus = (
+        None
+        if (_v := g("zoom_whiteboard_plus")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_translated_captions = (
+        None
+        if (_v := g("zoom_translated_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_customer_managed_key = (
+        None
+        if (_v := g("zoom_customer_managed_key")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_spots = (
+        None if (_v := g("zoom_spots")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_settings_feature(obj: UpdateUserSettingsFeature) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.concurrent_meeting) is not None:
+        d["concurrent_meeting"] = (
+            v._value_ if v.__class__ is GetUserSettingsFeatureConcurrentMeeting else unstructure(v)
+        )
+    if (v := obj.large_meeting) is not None:
+        d["large_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.large_meeting_capacity) is not None:
+        d["large_meeting_capacity"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.meeting_capacity) is not None:
+        d["meeting_capacity"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.webinar) is not None:
+        d["webinar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_capacity) is not None:
+        d["webinar_capacity"] = (
+            v._value_ if v.__class__ is UpdateUserSettingsFeatureWebinarCapacity else unstructure(v)
+        )
+    if (v := obj.zoom_events) is not None:
+        d["zoom_events"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_events_capacity) is not None:
+        d["zoom_events_capacity"] = (
+            v._value_ if v.__class__ is GetUserSettingsFeatureZoomEventsCapacity else unstructure(v)
+        )
+    if (v := obj.zoom_phone) is not None:
+        d["zoom_phone"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_iq_for_sales) is not None:
+        d["zoom_iq_for_sales"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_whiteboard) is not None:
+        d["zoom_whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_whiteboard_plus) is not None:
+        d["zoom_whiteboard_plus"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_translated_captions) is not None:
+        d["zoom_translated_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_customer_managed_key) is not None:
+        d["zoom_customer_managed_key"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_spots) is not None:
+        d["zoom_spots"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserSettingsFeature,
+    structure_update_user_settings_feature,
+    unstructure_update_user_settings_feature,
+)

@@ -7,7 +7,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.closed_captioning import ClosedCaptioning
+from zoom_async._generated.models.closed_captioning import (
+    ClosedCaptioning,
+    structure_closed_captioning,
+    unstructure_closed_captioning,
+)
 from zoom_async._generated.models.get_account_settings_in_meeting_allow_users_save_chats import (
     GetAccountSettingsInMeetingAllowUsersSaveChats,
 )
@@ -25,6 +29,8 @@ from zoom_async._generated.models.get_account_settings_in_meeting_participants_s
 )
 from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation import (
     GetAccountSettingsInMeetingSignLanguageInterpretation,
+    structure_get_account_settings_in_meeting_sign_language_interpretation,
+    unstructure_get_account_settings_in_meeting_sign_language_interpretation,
 )
 from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen import (
     GetAccountSettingsInMeetingWhoCanShareScreen,
@@ -37,17 +43,48 @@ from zoom_async._generated.models.get_user_settings_in_meeting_allow_participant
 )
 from zoom_async._generated.models.get_user_settings_in_meeting_meeting_polling import (
     GetUserSettingsInMeetingMeetingPolling,
+    structure_get_user_settings_in_meeting_meeting_polling,
+    unstructure_get_user_settings_in_meeting_meeting_polling,
 )
 from zoom_async._generated.models.get_user_settings_in_meeting_webinar_chat import (
     GetUserSettingsInMeetingWebinarChat,
+    structure_get_user_settings_in_meeting_webinar_chat,
+    unstructure_get_user_settings_in_meeting_webinar_chat,
 )
-from zoom_async._generated.models.manual_captioning import ManualCaptioning
+from zoom_async._generated.models.manual_captioning import (
+    ManualCaptioning,
+    structure_manual_captioning,
+    unstructure_manual_captioning,
+)
 from zoom_async._generated.models.update_user_settings_in_meeting_language_interpretation import (
     UpdateUserSettingsInMeetingLanguageInterpretation,
+    structure_update_user_settings_in_meeting_language_interpretation,
+    unstructure_update_user_settings_in_meeting_language_interpretation,
 )
-from zoom_async._generated.models.virtual_background_setting import VirtualBackgroundSetting
-from zoom_async._generated.models.webinar_live_streaming import WebinarLiveStreaming
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.virtual_background_setting import (
+    VirtualBackgroundSetting,
+    structure_virtual_background_setting,
+    unstructure_virtual_background_setting,
+)
+from zoom_async._generated.models.webinar_live_streaming import (
+    WebinarLiveStreaming,
+    structure_webinar_live_streaming,
+    unstructure_webinar_live_streaming,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -208,3 +245,710 @@ class UpdateUserSettingsInMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_GetAccountSettingsInMeetingAllowUsersSaveChats_members: Any = (
+    GetAccountSettingsInMeetingAllowUsersSaveChats._value2member_map_
+)
+_GetAccountSettingsInMeetingDataCenterRegion_members: Any = (
+    GetAccountSettingsInMeetingDataCenterRegion._value2member_map_
+)
+_GetAccountSettingsInMeetingEntryExitChime_members: Any = (
+    GetAccountSettingsInMeetingEntryExitChime._value2member_map_
+)
+_GetAccountSettingsInMeetingMeetingReactionsEmojis_members: Any = (
+    GetAccountSettingsInMeetingMeetingReactionsEmojis._value2member_map_
+)
+_GetAccountSettingsInMeetingParticipantsShareSimultaneously_members: Any = (
+    GetAccountSettingsInMeetingParticipantsShareSimultaneously._value2member_map_
+)
+_GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members: Any = (
+    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing._value2member_map_
+)
+_GetAccountSettingsInMeetingWhoCanShareScreen_members: Any = (
+    GetAccountSettingsInMeetingWhoCanShareScreen._value2member_map_
+)
+_GetUserSettingsInMeetingAllowParticipantsChatWith_members: Any = (
+    GetUserSettingsInMeetingAllowParticipantsChatWith._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_host_panelists_to_use_audible_clap",
+        "allow_host_to_enable_focus_mode",
+        "allow_live_streaming",
+        "allow_participants_chat_with",
+        "allow_show_zoom_windows",
+        "allow_users_save_chats",
+        "allow_users_to_delete_messages_in_meeting_chat",
+        "annotation",
+        "attendee_on_hold",
+        "attention_mode_focus_mode",
+        "auto_answer",
+        "auto_saving_chat",
+        "breakout_room",
+        "breakout_room_schedule",
+        "chat",
+        "closed_caption",
+        "closed_captioning",
+        "co_host",
+        "custom_data_center_regions",
+        "custom_live_streaming_service",
+        "custom_service_instructions",
+        "data_center_regions",
+        "disable_screen_sharing_for_host_meetings",
+        "disable_screen_sharing_for_in_meeting_guests",
+        "e2e_encryption",
+        "entry_exit_chime",
+        "far_end_camera_control",
+        "feedback",
+        "file_transfer",
+        "group_hd",
+        "join_from_desktop",
+        "join_from_mobile",
+        "language_interpretation",
+        "live_streaming_facebook",
+        "live_streaming_youtube",
+        "manual_captioning",
+        "meeting_polling",
+        "meeting_question_answer",
+        "meeting_reactions",
+        "meeting_reactions_emojis",
+        "meeting_survey",
+        "non_verbal_feedback",
+        "participants_share_simultaneously",
+        "polling",
+        "post_meeting_feedback",
+        "private_chat",
+        "record_play_voice",
+        "remote_control",
+        "remote_support",
+        "request_permission_to_unmute_participants",
+        "screen_sharing",
+        "share_dual_camera",
+        "show_a_join_from_your_browser_link",
+        "show_meeting_control_toolbar",
+        "sign_language_interpretation",
+        "slide_control",
+        "virtual_background",
+        "virtual_background_settings",
+        "waiting_room",
+        "webinar_chat",
+        "webinar_group_hd",
+        "webinar_live_streaming",
+        "webinar_polling",
+        "webinar_reactions",
+        "webinar_survey",
+        "whiteboard",
+        "who_can_share_screen",
+        "who_can_share_screen_when_someone_is_sharing",
+        "workplace_by_facebook",
+    ]
+)
+
+
+def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
+    """A UpdateUserSettingsInMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateUserSettingsInMeeting)
+    self.allow_host_to_enable_focus_mode = (
+        None
+        if (_v := g("allow_host_to_enable_focus_mode")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_to_delete_messages_in_meeting_chat = (
+        None
+        if (_v := g("allow_users_to_delete_messages_in_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_live_streaming = (
+        None
+        if (_v := g("allow_live_streaming")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.post_meeting_feedback = (
+        None
+        if (_v := g("post_meeting_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.whiteboard = (
+        None if (_v := g("whiteboard")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_participants_chat_with = (
+        None
+        if (_v := g("allow_participants_chat_with")) is None
+        else (
+            _m
+            if (_m := _GetUserSettingsInMeetingAllowParticipantsChatWith_members.get(_v, MISSING))
+            is not MISSING
+            else GetUserSettingsInMeetingAllowParticipantsChatWith(_v)
+        )
+    )
+    self.allow_users_save_chats = (
+        None
+        if (_v := g("allow_users_save_chats")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsInMeetingAllowUsersSaveChats_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsInMeetingAllowUsersSaveChats(_v)
+        )
+    )
+    self.annotation = (
+        None if (_v := g("annotation")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.attendee_on_hold = (
+        None
+        if (_v := g("attendee_on_hold")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.attention_mode_focus_mode = (
+        None
+        if (_v := g("attention_mode_focus_mode")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_saving_chat = (
+        None
+        if (_v := g("auto_saving_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.breakout_room = (
+        None
+        if (_v := g("breakout_room")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.breakout_room_schedule = (
+        None
+        if (_v := g("breakout_room_schedule")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.chat = None if (_v := g("chat")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.meeting_question_answer = (
+        None
+        if (_v := g("meeting_question_answer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.closed_caption = (
+        None
+        if (_v := g("closed_caption")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.closed_captioning = (
+        None if (_v := g("closed_captioning")) is None else structure_closed_captioning(_v)
+    )
+    self.co_host = (
+        None if (_v := g("co_host")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.custom_data_center_regions = (
+        None
+        if (_v := g("custom_data_center_regions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.custom_live_streaming_service = (
+        None
+        if (_v := g("custom_live_streaming_service")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.custom_service_instructions = (
+        None
+        if (_v := g("custom_service_instructions")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.data_center_regions = (
+        None
+        if (_v := g("data_center_regions")) is None
+        else [
+            (
+                _m
+                if (_m := _GetAccountSettingsInMeetingDataCenterRegion_members.get(_x, MISSING))
+                is not MISSING
+                else GetAccountSettingsInMeetingDataCenterRegion(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    self.disable_screen_sharing_for_host_meetings = (
+        None
+        if (_v := g("disable_screen_sharing_for_host_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.disable_screen_sharing_for_in_meeting_guests = (
+        None
+        if (_v := g("disable_screen_sharing_for_in_meeting_guests")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.e2e_encryption = (
+        None
+        if (_v := g("e2e_encryption")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.entry_exit_chime = (
+        None
+        if (_v := g("entry_exit_chime")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsInMeetingEntryExitChime_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsInMeetingEntryExitChime(_v)
+        )
+    )
+    self.far_end_camera_control = (
+        None
+        if (_v := g("far_end_camera_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.feedback = (
+        None if (_v := g("feedback")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.file_transfer = (
+        None
+        if (_v := g("file_transfer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.group_hd = (
+        None if (_v := g("group_hd")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_group_hd = (
+        None
+        if (_v := g("webinar_group_hd")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.join_from_desktop = (
+        None
+        if (_v := g("join_from_desktop")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.join_from_mobile = (
+        None
+        if (_v := g("join_from_mobile")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.language_interpretation = (
+        None
+        if (_v := g("language_interpretation")) is None
+        else structure_update_user_settings_in_meeting_language_interpretation(_v)
+    )
+    self.sign_language_interpretation = (
+        None
+        if (_v := g("sign_language_interpretation")) is None
+        else structure_get_account_settings_in_meeting_sign_language_interpretation(_v)
+    )
+    self.live_streaming_facebook = (
+        None
+        if (_v := g("live_streaming_facebook")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.live_streaming_youtube = (
+        None
+        if (_v := g("live_streaming_youtube")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.manual_captioning = (
+        None if (_v := g("manual_captioning")) is None else structure_manual_captioning(_v)
+    )
+    self.meeting_reactions = (
+        None
+        if (_v := g("meeting_reactions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_reactions_emojis = (
+        None
+        if (_v := g("meeting_reactions_emojis")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsInMeetingMeetingReactionsEmojis_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsInMeetingMeetingReactionsEmojis(_v)
+        )
+    )
+    self.allow_host_panelists_to_use_audible_clap = (
+        None
+        if (_v := g("allow_host_panelists_to_use_audible_clap")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_reactions = (
+        None
+        if (_v := g("webinar_reactions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_survey = (
+        None
+        if (_v := g("meeting_survey")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.non_verbal_feedback = (
+        None
+        if (_v := g("non_verbal_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.polling = (
+        None if (_v := g("polling")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.private_chat = (
+        None if (_v := g("private_chat")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_play_voice = (
+        None
+        if (_v := g("record_play_voice")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_control = (
+        None
+        if (_v := g("remote_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_support = (
+        None
+        if (_v := g("remote_support")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.request_permission_to_unmute_participants = (
+        None
+        if (_v := g("request_permission_to_unmute_participants")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.screen_sharing = (
+        None
+        if (_v := g("screen_sharing")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.share_dual_camera = (
+        None
+        if (_v := g("share_dual_camera")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_a_join_from_your_browser_link = (
+        None
+        if (_v := g("show_a_join_from_your_browser_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.show_meeting_control_toolbar = (
+        None
+        if (_v := g("show_meeting_control_toolbar")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.slide_control = (
+        None
+        if (_v := g("slide_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.virtual_background = (
+        None
+        if (_v := g("virtual_background")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.virtual_background_settings = (
+        None
+        if (_v := g("virtual_background_settings")) is None
+        else structure_virtual_background_setting(_v)
+    )
+    self.waiting_room = (
+        None if (_v := g("waiting_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.webinar_chat = (
+        None
+        if (_v := g("webinar_chat")) is None
+        else structure_get_user_settings_in_meeting_webinar_chat(_v)
+    )
+    self.webinar_live_streaming = (
+        None
+        if (_v := g("webinar_live_streaming")) is None
+        else structure_webinar_live_streaming(_v)
+    )
+    self.meeting_polling = (
+        None
+        if (_v := g("meeting_polling")) is None
+        else structure_get_user_settings_in_meeting_meeting_polling(_v)
+    )
+    self.webinar_polling = (
+        None
+        if (_v := g("webinar_polling")) is None
+        else structure_get_user_settings_in_meeting_meeting_polling(_v)
+    )
+    self.webinar_survey = (
+        None
+        if (_v := g("webinar_survey")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.who_can_share_screen = (
+        None
+        if (_v := g("who_can_share_screen")) is None
+        else (
+            _m
+            if (_m := _GetAccountSettingsInMeetingWhoCanShareScreen_members.get(_v, MISSING))
+            is not MISSING
+            else GetAccountSettingsInMeetingWhoCanShareScreen(_v)
+        )
+    )
+    self.who_can_share_screen_when_someone_is_sharing = (
+        None
+        if (_v := g("who_can_share_screen_when_someone_is_sharing")) is None
+        else (
+            _m
+            if (
+                _m := _GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing(_v)
+        )
+    )
+    self.participants_share_simultaneously = (
+        None
+        if (_v := g("participants_share_simultaneously")) is None
+        else (
+            _m
+            if (
+                _m := _GetAccountSettingsInMeetingParticipantsShareSimultaneously_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else GetAccountSettingsInMeetingParticipantsShareSimultaneously(_v)
+        )
+    )
+    self.workplace_by_facebook = (
+        None
+        if (_v := g("workplace_by_facebook")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.auto_answer = (
+        None if (_v := g("auto_answer")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_show_zoom_windows = (
+        None
+        if (_v := g("allow_show_zoom_windows")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_settings_in_meeting(obj: UpdateUserSettingsInMeeting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_host_to_enable_focus_mode) is not None:
+        d["allow_host_to_enable_focus_mode"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_to_delete_messages_in_meeting_chat) is not None:
+        d["allow_users_to_delete_messages_in_meeting_chat"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_live_streaming) is not None:
+        d["allow_live_streaming"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.post_meeting_feedback) is not None:
+        d["post_meeting_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.whiteboard) is not None:
+        d["whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_participants_chat_with) is not None:
+        d["allow_participants_chat_with"] = (
+            v._value_
+            if v.__class__ is GetUserSettingsInMeetingAllowParticipantsChatWith
+            else unstructure(v)
+        )
+    if (v := obj.allow_users_save_chats) is not None:
+        d["allow_users_save_chats"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingAllowUsersSaveChats
+            else unstructure(v)
+        )
+    if (v := obj.annotation) is not None:
+        d["annotation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.attendee_on_hold) is not None:
+        d["attendee_on_hold"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.attention_mode_focus_mode) is not None:
+        d["attention_mode_focus_mode"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_saving_chat) is not None:
+        d["auto_saving_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.breakout_room) is not None:
+        d["breakout_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.breakout_room_schedule) is not None:
+        d["breakout_room_schedule"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.chat) is not None:
+        d["chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_question_answer) is not None:
+        d["meeting_question_answer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.closed_caption) is not None:
+        d["closed_caption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.closed_captioning) is not None:
+        d["closed_captioning"] = (
+            unstructure_closed_captioning(v) if v.__class__ is ClosedCaptioning else unstructure(v)
+        )
+    if (v := obj.co_host) is not None:
+        d["co_host"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.custom_data_center_regions) is not None:
+        d["custom_data_center_regions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.custom_live_streaming_service) is not None:
+        d["custom_live_streaming_service"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.custom_service_instructions) is not None:
+        d["custom_service_instructions"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.data_center_regions) is not None:
+        d["data_center_regions"] = [
+            (
+                _x._value_
+                if _x.__class__ is GetAccountSettingsInMeetingDataCenterRegion
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.disable_screen_sharing_for_host_meetings) is not None:
+        d["disable_screen_sharing_for_host_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.disable_screen_sharing_for_in_meeting_guests) is not None:
+        d["disable_screen_sharing_for_in_meeting_guests"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.e2e_encryption) is not None:
+        d["e2e_encryption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.entry_exit_chime) is not None:
+        d["entry_exit_chime"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingEntryExitChime
+            else unstructure(v)
+        )
+    if (v := obj.far_end_camera_control) is not None:
+        d["far_end_camera_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.feedback) is not None:
+        d["feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.file_transfer) is not None:
+        d["file_transfer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.group_hd) is not None:
+        d["group_hd"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_group_hd) is not None:
+        d["webinar_group_hd"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.join_from_desktop) is not None:
+        d["join_from_desktop"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.join_from_mobile) is not None:
+        d["join_from_mobile"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.language_interpretation) is not None:
+        d["language_interpretation"] = (
+            unstructure_update_user_settings_in_meeting_language_interpretation(v)
+            if v.__class__ is UpdateUserSettingsInMeetingLanguageInterpretation
+            else unstructure(v)
+        )
+    if (v := obj.sign_language_interpretation) is not None:
+        d["sign_language_interpretation"] = (
+            unstructure_get_account_settings_in_meeting_sign_language_interpretation(v)
+            if v.__class__ is GetAccountSettingsInMeetingSignLanguageInterpretation
+            else unstructure(v)
+        )
+    if (v := obj.live_streaming_facebook) is not None:
+        d["live_streaming_facebook"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.live_streaming_youtube) is not None:
+        d["live_streaming_youtube"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.manual_captioning) is not None:
+        d["manual_captioning"] = (
+            unstructure_manual_captioning(v) if v.__class__ is ManualCaptioning else unstructure(v)
+        )
+    if (v := obj.meeting_reactions) is not None:
+        d["meeting_reactions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_reactions_emojis) is not None:
+        d["meeting_reactions_emojis"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingMeetingReactionsEmojis
+            else unstructure(v)
+        )
+    if (v := obj.allow_host_panelists_to_use_audible_clap) is not None:
+        d["allow_host_panelists_to_use_audible_clap"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_reactions) is not None:
+        d["webinar_reactions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_survey) is not None:
+        d["meeting_survey"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.non_verbal_feedback) is not None:
+        d["non_verbal_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.polling) is not None:
+        d["polling"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.private_chat) is not None:
+        d["private_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_play_voice) is not None:
+        d["record_play_voice"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_control) is not None:
+        d["remote_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_support) is not None:
+        d["remote_support"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.request_permission_to_unmute_participants) is not None:
+        d["request_permission_to_unmute_participants"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.screen_sharing) is not None:
+        d["screen_sharing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.share_dual_camera) is not None:
+        d["share_dual_camera"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_a_join_from_your_browser_link) is not None:
+        d["show_a_join_from_your_browser_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.show_meeting_control_toolbar) is not None:
+        d["show_meeting_control_toolbar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.slide_control) is not None:
+        d["slide_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.virtual_background) is not None:
+        d["virtual_background"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.virtual_background_settings) is not None:
+        d["virtual_background_settings"] = (
+            unstructure_virtual_background_setting(v)
+            if v.__class__ is VirtualBackgroundSetting
+            else unstructure(v)
+        )
+    if (v := obj.waiting_room) is not None:
+        d["waiting_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.webinar_chat) is not None:
+        d["webinar_chat"] = (
+            unstructure_get_user_settings_in_meeting_webinar_chat(v)
+            if v.__class__ is GetUserSettingsInMeetingWebinarChat
+            else unstructure(v)
+        )
+    if (v := obj.webinar_live_streaming) is not None:
+        d["webinar_live_streaming"] = (
+            unstructure_webinar_live_streaming(v)
+            if v.__class__ is WebinarLiveStreaming
+            else unstructure(v)
+        )
+    if (v := obj.meeting_polling) is not None:
+        d["meeting_polling"] = (
+            unstructure_get_user_settings_in_meeting_meeting_polling(v)
+            if v.__class__ is GetUserSettingsInMeetingMeetingPolling
+            else unstructure(v)
+        )
+    if (v := obj.webinar_polling) is not None:
+        d["webinar_polling"] = (
+            unstructure_get_user_settings_in_meeting_meeting_polling(v)
+            if v.__class__ is GetUserSettingsInMeetingMeetingPolling
+            else unstructure(v)
+        )
+    if (v := obj.webinar_survey) is not None:
+        d["webinar_survey"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.who_can_share_screen) is not None:
+        d["who_can_share_screen"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreen
+            else unstructure(v)
+        )
+    if (v := obj.who_can_share_screen_when_someone_is_sharing) is not None:
+        d["who_can_share_screen_when_someone_is_sharing"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing
+            else unstructure(v)
+        )
+    if (v := obj.participants_share_simultaneously) is not None:
+        d["participants_share_simultaneously"] = (
+            v._value_
+            if v.__class__ is GetAccountSettingsInMeetingParticipantsShareSimultaneously
+            else unstructure(v)
+        )
+    if (v := obj.workplace_by_facebook) is not None:
+        d["workplace_by_facebook"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.auto_answer) is not None:
+        d["auto_answer"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_show_zoom_windows) is not None:
+        d["allow_show_zoom_windows"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserSettingsInMeeting,
+    structure_update_user_settings_in_meeting,
+    unstructure_update_user_settings_in_meeting,
+)

@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +43,78 @@ class UpdateUserSettingsInMeetingLanguageInterpretation:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_participants_to_speak_in_listening_channel",
+        "allow_up_to_25_custom_languages_when_scheduling_meetings",
+        "custom_languages",
+        "enable",
+        "enable_language_interpretation_by_default",
+    ]
+)
+
+
+def structure_update_user_settings_in_meeting_language_interpretation(o: Any, _: Any = None) -> Any:
+    """A UpdateUserSettingsInMeetingLanguageInterpretation from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateUserSettingsInMeetingLanguageInterpretation)
+    self.custom_languages = None if (_v := g("custom_languages")) is None else to_strs(_v)
+    self.enable_language_interpretation_by_default = (
+        None
+        if (_v := g("enable_language_interpretation_by_default")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_participants_to_speak_in_listening_channel = (
+        None
+        if (_v := g("allow_participants_to_speak_in_listening_channel")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_up_to_25_custom_languages_when_scheduling_meetings = (
+        None
+        if (_v := g("allow_up_to_25_custom_languages_when_scheduling_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_settings_in_meeting_language_interpretation(
+    obj: UpdateUserSettingsInMeetingLanguageInterpretation,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.custom_languages) is not None:
+        d["custom_languages"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.enable_language_interpretation_by_default) is not None:
+        d["enable_language_interpretation_by_default"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_participants_to_speak_in_listening_channel) is not None:
+        d["allow_participants_to_speak_in_listening_channel"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.allow_up_to_25_custom_languages_when_scheduling_meetings) is not None:
+        d["allow_up_to_25_custom_languages_when_scheduling_meetings"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserSettingsInMeetingLanguageInterpretation,
+    structure_update_user_settings_in_meeting_language_interpretation,
+    unstructure_update_user_settings_in_meeting_language_interpretation,
+)

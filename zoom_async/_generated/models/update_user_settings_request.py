@@ -9,23 +9,61 @@ import attrs
 
 from zoom_async._generated.models.get_user_settings_email_notification import (
     GetUserSettingsEmailNotification,
+    structure_get_user_settings_email_notification,
+    unstructure_get_user_settings_email_notification,
 )
-from zoom_async._generated.models.get_user_settings_recording import GetUserSettingsRecording
-from zoom_async._generated.models.profile import Profile
+from zoom_async._generated.models.get_user_settings_recording import (
+    GetUserSettingsRecording,
+    structure_get_user_settings_recording,
+    unstructure_get_user_settings_recording,
+)
+from zoom_async._generated.models.profile import Profile, structure_profile, unstructure_profile
 from zoom_async._generated.models.update_user_settings_authentication_option import (
     UpdateUserSettingsAuthenticationOption,
+    structure_update_user_settings_authentication_option,
+    unstructure_update_user_settings_authentication_option,
 )
-from zoom_async._generated.models.update_user_settings_feature import UpdateUserSettingsFeature
-from zoom_async._generated.models.update_user_settings_in_meeting import UpdateUserSettingsInMeeting
+from zoom_async._generated.models.update_user_settings_feature import (
+    UpdateUserSettingsFeature,
+    structure_update_user_settings_feature,
+    unstructure_update_user_settings_feature,
+)
+from zoom_async._generated.models.update_user_settings_in_meeting import (
+    UpdateUserSettingsInMeeting,
+    structure_update_user_settings_in_meeting,
+    unstructure_update_user_settings_in_meeting,
+)
 from zoom_async._generated.models.update_user_settings_meeting_security import (
     UpdateUserSettingsMeetingSecurity,
+    structure_update_user_settings_meeting_security,
+    unstructure_update_user_settings_meeting_security,
 )
 from zoom_async._generated.models.update_user_settings_schedule_meeting import (
     UpdateUserSettingsScheduleMeeting,
+    structure_update_user_settings_schedule_meeting,
+    unstructure_update_user_settings_schedule_meeting,
 )
-from zoom_async._generated.models.update_user_settings_telephony import UpdateUserSettingsTelephony
-from zoom_async._generated.models.update_user_settings_tsp import UpdateUserSettingsTsp
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.update_user_settings_telephony import (
+    UpdateUserSettingsTelephony,
+    structure_update_user_settings_telephony,
+    unstructure_update_user_settings_telephony,
+)
+from zoom_async._generated.models.update_user_settings_tsp import (
+    UpdateUserSettingsTsp,
+    structure_update_user_settings_tsp,
+    unstructure_update_user_settings_tsp,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -64,3 +102,152 @@ class UpdateUserSettingsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "authentication_option",
+        "email_notification",
+        "feature",
+        "in_meeting",
+        "meeting_authentication",
+        "meeting_security",
+        "profile",
+        "recording",
+        "recording_authentication",
+        "schedule_meeting",
+        "telephony",
+        "tsp",
+    ]
+)
+
+
+def structure_update_user_settings_request(o: Any, _: Any = None) -> Any:
+    """A UpdateUserSettingsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateUserSettingsRequest)
+    self.email_notification = (
+        None
+        if (_v := g("email_notification")) is None
+        else structure_get_user_settings_email_notification(_v)
+    )
+    self.feature = (
+        None if (_v := g("feature")) is None else structure_update_user_settings_feature(_v)
+    )
+    self.in_meeting = (
+        None if (_v := g("in_meeting")) is None else structure_update_user_settings_in_meeting(_v)
+    )
+    self.profile = None if (_v := g("profile")) is None else structure_profile(_v)
+    self.recording = (
+        None if (_v := g("recording")) is None else structure_get_user_settings_recording(_v)
+    )
+    self.schedule_meeting = (
+        None
+        if (_v := g("schedule_meeting")) is None
+        else structure_update_user_settings_schedule_meeting(_v)
+    )
+    self.telephony = (
+        None if (_v := g("telephony")) is None else structure_update_user_settings_telephony(_v)
+    )
+    self.tsp = None if (_v := g("tsp")) is None else structure_update_user_settings_tsp(_v)
+    self.authentication_option = (
+        None
+        if (_v := g("authentication_option")) is None
+        else structure_update_user_settings_authentication_option(_v)
+    )
+    self.meeting_authentication = (
+        None
+        if (_v := g("meeting_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.recording_authentication = (
+        None
+        if (_v := g("recording_authentication")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_security = (
+        None
+        if (_v := g("meeting_security")) is None
+        else structure_update_user_settings_meeting_security(_v)
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_settings_request(obj: UpdateUserSettingsRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.email_notification) is not None:
+        d["email_notification"] = (
+            unstructure_get_user_settings_email_notification(v)
+            if v.__class__ is GetUserSettingsEmailNotification
+            else unstructure(v)
+        )
+    if (v := obj.feature) is not None:
+        d["feature"] = (
+            unstructure_update_user_settings_feature(v)
+            if v.__class__ is UpdateUserSettingsFeature
+            else unstructure(v)
+        )
+    if (v := obj.in_meeting) is not None:
+        d["in_meeting"] = (
+            unstructure_update_user_settings_in_meeting(v)
+            if v.__class__ is UpdateUserSettingsInMeeting
+            else unstructure(v)
+        )
+    if (v := obj.profile) is not None:
+        d["profile"] = unstructure_profile(v) if v.__class__ is Profile else unstructure(v)
+    if (v := obj.recording) is not None:
+        d["recording"] = (
+            unstructure_get_user_settings_recording(v)
+            if v.__class__ is GetUserSettingsRecording
+            else unstructure(v)
+        )
+    if (v := obj.schedule_meeting) is not None:
+        d["schedule_meeting"] = (
+            unstructure_update_user_settings_schedule_meeting(v)
+            if v.__class__ is UpdateUserSettingsScheduleMeeting
+            else unstructure(v)
+        )
+    if (v := obj.telephony) is not None:
+        d["telephony"] = (
+            unstructure_update_user_settings_telephony(v)
+            if v.__class__ is UpdateUserSettingsTelephony
+            else unstructure(v)
+        )
+    if (v := obj.tsp) is not None:
+        d["tsp"] = (
+            unstructure_update_user_settings_tsp(v)
+            if v.__class__ is UpdateUserSettingsTsp
+            else unstructure(v)
+        )
+    if (v := obj.authentication_option) is not None:
+        d["authentication_option"] = (
+            unstructure_update_user_settings_authentication_option(v)
+            if v.__class__ is UpdateUserSettingsAuthenticationOption
+            else unstructure(v)
+        )
+    if (v := obj.meeting_authentication) is not None:
+        d["meeting_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.recording_authentication) is not None:
+        d["recording_authentication"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_security) is not None:
+        d["meeting_security"] = (
+            unstructure_update_user_settings_meeting_security(v)
+            if v.__class__ is UpdateUserSettingsMeetingSecurity
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserSettingsRequest,
+    structure_update_user_settings_request,
+    unstructure_update_user_settings_request,
+)

@@ -9,8 +9,21 @@ import attrs
 
 from zoom_async._generated.models.update_user_settings_telephony_telephony_region import (
     UpdateUserSettingsTelephonyTelephonyRegion,
+    structure_update_user_settings_telephony_telephony_region,
+    unstructure_update_user_settings_telephony_telephony_region,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +46,72 @@ class UpdateUserSettingsTelephony:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "audio_conference_info",
+        "show_international_numbers_link",
+        "telephony_regions",
+        "third_party_audio",
+    ]
+)
+
+
+def structure_update_user_settings_telephony(o: Any, _: Any = None) -> Any:
+    """A UpdateUserSettingsTelephony from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateUserSettingsTelephony)
+    self.audio_conference_info = (
+        None
+        if (_v := g("audio_conference_info")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.show_international_numbers_link = (
+        None
+        if (_v := g("show_international_numbers_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.telephony_regions = (
+        None
+        if (_v := g("telephony_regions")) is None
+        else structure_update_user_settings_telephony_telephony_region(_v)
+    )
+    self.third_party_audio = (
+        None
+        if (_v := g("third_party_audio")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_settings_telephony(obj: UpdateUserSettingsTelephony) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.audio_conference_info) is not None:
+        d["audio_conference_info"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.show_international_numbers_link) is not None:
+        d["show_international_numbers_link"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.telephony_regions) is not None:
+        d["telephony_regions"] = (
+            unstructure_update_user_settings_telephony_telephony_region(v)
+            if v.__class__ is UpdateUserSettingsTelephonyTelephonyRegion
+            else unstructure(v)
+        )
+    if (v := obj.third_party_audio) is not None:
+        d["third_party_audio"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserSettingsTelephony,
+    structure_update_user_settings_telephony,
+    unstructure_update_user_settings_telephony,
+)

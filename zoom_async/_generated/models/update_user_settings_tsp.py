@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +39,52 @@ class UpdateUserSettingsTsp:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["call_out", "call_out_countries", "show_international_numbers_link"]
+)
+
+
+def structure_update_user_settings_tsp(o: Any, _: Any = None) -> Any:
+    """A UpdateUserSettingsTsp from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateUserSettingsTsp)
+    self.call_out = (
+        None if (_v := g("call_out")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.call_out_countries = (
+        None
+        if (_v := g("call_out_countries")) is None
+        else (_v if _v.__class__ is list else to_list(_v))
+    )
+    self.show_international_numbers_link = (
+        None
+        if (_v := g("show_international_numbers_link")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_user_settings_tsp(obj: UpdateUserSettingsTsp) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.call_out) is not None:
+        d["call_out"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.call_out_countries) is not None:
+        d["call_out_countries"] = [unstructure(_x) for _x in v]
+    if (v := obj.show_international_numbers_link) is not None:
+        d["show_international_numbers_link"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateUserSettingsTsp, structure_update_user_settings_tsp, unstructure_update_user_settings_tsp
+)

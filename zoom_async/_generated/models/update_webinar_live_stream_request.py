@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,52 @@ class UpdateWebinarLiveStreamRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["page_url", "resolution", "stream_key", "stream_url"])
+
+
+def structure_update_webinar_live_stream_request(o: Any, _: Any = None) -> Any:
+    """A UpdateWebinarLiveStreamRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateWebinarLiveStreamRequest)
+    self.page_url = ((_v := o["page_url"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.stream_key = ((_v := o["stream_key"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.stream_url = ((_v := o["stream_url"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.resolution = (
+        None if (_v := g("resolution")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_webinar_live_stream_request(
+    obj: UpdateWebinarLiveStreamRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["page_url"] = (
+        None if (v := obj.page_url) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["stream_key"] = (
+        None if (v := obj.stream_key) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["stream_url"] = (
+        None if (v := obj.stream_url) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    if (v := obj.resolution) is not None:
+        d["resolution"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateWebinarLiveStreamRequest,
+    structure_update_webinar_live_stream_request,
+    unstructure_update_webinar_live_stream_request,
+)

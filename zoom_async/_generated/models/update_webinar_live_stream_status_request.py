@@ -12,8 +12,20 @@ from zoom_async._generated.models.update_live_meeting_rtms_app_status_request_ac
 )
 from zoom_async._generated.models.update_webinar_live_stream_status_setting import (
     UpdateWebinarLiveStreamStatusSetting,
+    structure_update_webinar_live_stream_status_setting,
+    unstructure_update_webinar_live_stream_status_setting,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -32,3 +44,65 @@ class UpdateWebinarLiveStreamStatusRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpdateLiveMeetingRtmsAppStatusRequestAction_members: Any = (
+    UpdateLiveMeetingRtmsAppStatusRequestAction._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["action", "settings"])
+
+
+def structure_update_webinar_live_stream_status_request(o: Any, _: Any = None) -> Any:
+    """A UpdateWebinarLiveStreamStatusRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateWebinarLiveStreamStatusRequest)
+    self.settings = (
+        None
+        if (_v := g("settings")) is None
+        else structure_update_webinar_live_stream_status_setting(_v)
+    )
+    self.action = (
+        None
+        if (_v := g("action")) is None
+        else (
+            _m
+            if (_m := _UpdateLiveMeetingRtmsAppStatusRequestAction_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateLiveMeetingRtmsAppStatusRequestAction(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_webinar_live_stream_status_request(
+    obj: UpdateWebinarLiveStreamStatusRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.settings) is not None:
+        d["settings"] = (
+            unstructure_update_webinar_live_stream_status_setting(v)
+            if v.__class__ is UpdateWebinarLiveStreamStatusSetting
+            else unstructure(v)
+        )
+    if (v := obj.action) is not None:
+        d["action"] = (
+            v._value_
+            if v.__class__ is UpdateLiveMeetingRtmsAppStatusRequestAction
+            else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateWebinarLiveStreamStatusRequest,
+    structure_update_webinar_live_stream_status_request,
+    unstructure_update_webinar_live_stream_status_request,
+)

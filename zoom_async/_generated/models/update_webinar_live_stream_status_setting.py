@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +37,47 @@ class UpdateWebinarLiveStreamStatusSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["active_speaker_name", "display_name"])
+
+
+def structure_update_webinar_live_stream_status_setting(o: Any, _: Any = None) -> Any:
+    """A UpdateWebinarLiveStreamStatusSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateWebinarLiveStreamStatusSetting)
+    self.active_speaker_name = (
+        None
+        if (_v := g("active_speaker_name")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.display_name = (
+        None if (_v := g("display_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_webinar_live_stream_status_setting(
+    obj: UpdateWebinarLiveStreamStatusSetting,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.active_speaker_name) is not None:
+        d["active_speaker_name"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.display_name) is not None:
+        d["display_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateWebinarLiveStreamStatusSetting,
+    structure_update_webinar_live_stream_status_setting,
+    unstructure_update_webinar_live_stream_status_setting,
+)

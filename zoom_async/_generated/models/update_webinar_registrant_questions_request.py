@@ -9,9 +9,25 @@ import attrs
 
 from zoom_async._generated.models.get_webinar_registrant_questions_custom_question import (
     GetWebinarRegistrantQuestionsCustomQuestion,
+    structure_get_webinar_registrant_questions_custom_question,
+    unstructure_get_webinar_registrant_questions_custom_question,
 )
-from zoom_async._generated.models.registrant_question import RegistrantQuestion
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.registrant_question import (
+    RegistrantQuestion,
+    structure_registrant_question,
+    unstructure_registrant_question,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +46,68 @@ class UpdateWebinarRegistrantQuestionsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["custom_questions", "questions"])
+
+
+def structure_update_webinar_registrant_questions_request(o: Any, _: Any = None) -> Any:
+    """A UpdateWebinarRegistrantQuestionsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateWebinarRegistrantQuestionsRequest)
+    self.custom_questions = (
+        None
+        if (_v := g("custom_questions")) is None
+        else list(
+            map(
+                structure_get_webinar_registrant_questions_custom_question,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.questions = (
+        None
+        if (_v := g("questions")) is None
+        else list(map(structure_registrant_question, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_webinar_registrant_questions_request(
+    obj: UpdateWebinarRegistrantQuestionsRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.custom_questions) is not None:
+        d["custom_questions"] = [
+            (
+                unstructure_get_webinar_registrant_questions_custom_question(_x)
+                if _x.__class__ is GetWebinarRegistrantQuestionsCustomQuestion
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.questions) is not None:
+        d["questions"] = [
+            (
+                unstructure_registrant_question(_x)
+                if _x.__class__ is RegistrantQuestion
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateWebinarRegistrantQuestionsRequest,
+    structure_update_webinar_registrant_questions_request,
+    unstructure_update_webinar_registrant_questions_request,
+)

@@ -8,12 +8,33 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
+from zoom_async._generated.models.user_custom_attribute import (
+    UserCustomAttribute,
+    structure_user_custom_attribute,
+    unstructure_user_custom_attribute,
+)
 from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedType
 from zoom_async._generated.models.user_status import UserStatus
 from zoom_async._generated.models.user_type import UserType
 from zoom_async._generated.models.user_verified import UserVerified
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -72,3 +93,201 @@ class User:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UserPlanUnitedType_members: Any = UserPlanUnitedType._value2member_map_
+_UserStatus_members: Any = UserStatus._value2member_map_
+_UserType_members: Any = UserType._value2member_map_
+_UserVerified_members: Any = UserVerified._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "created_at",
+        "custom_attributes",
+        "dept",
+        "display_name",
+        "email",
+        "employee_unique_id",
+        "first_name",
+        "group_ids",
+        "host_key",
+        "id",
+        "im_group_ids",
+        "last_client_version",
+        "last_login_time",
+        "last_name",
+        "plan_united_type",
+        "pmi",
+        "role_id",
+        "status",
+        "timezone",
+        "type",
+        "user_created_at",
+        "verified",
+    ]
+)
+
+
+def structure_user(o: Any, _: Any = None) -> Any:
+    """A User from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(User)
+    self.user_created_at = (
+        None
+        if (_v := g("user_created_at")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.created_at = (
+        None
+        if (_v := g("created_at")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.custom_attributes = (
+        AbsentList()
+        if (_v := g("custom_attributes")) is None
+        else list(
+            map(structure_user_custom_attribute, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    self.dept = None if (_v := g("dept")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.employee_unique_id = (
+        None
+        if (_v := g("employee_unique_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.first_name = (
+        None if (_v := g("first_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.group_ids = AbsentList() if (_v := g("group_ids")) is None else to_strs(_v)
+    self.host_key = (
+        None if (_v := g("host_key")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.im_group_ids = AbsentList() if (_v := g("im_group_ids")) is None else to_strs(_v)
+    self.last_client_version = (
+        None
+        if (_v := g("last_client_version")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.last_login_time = (
+        None
+        if (_v := g("last_login_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.plan_united_type = (
+        None
+        if (_v := g("plan_united_type")) is None
+        else (
+            _m
+            if (_m := _UserPlanUnitedType_members.get(_v, MISSING)) is not MISSING
+            else UserPlanUnitedType(_v)
+        )
+    )
+    self.pmi = None if (_v := g("pmi")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.role_id = (
+        None if (_v := g("role_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (_m if (_m := _UserStatus_members.get(_v, MISSING)) is not MISSING else UserStatus(_v))
+    )
+    self.timezone = (
+        None if (_v := g("timezone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (_m if (_m := _UserType_members.get(_v, MISSING)) is not MISSING else UserType(_v))
+    )
+    self.verified = (
+        None
+        if (_v := g("verified")) is None
+        else (
+            _m
+            if (_m := _UserVerified_members.get(_v, MISSING)) is not MISSING
+            else UserVerified(_v)
+        )
+    )
+    self.display_name = (
+        None if (_v := g("display_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_user(obj: User) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.user_created_at) is not None:
+        d["user_created_at"] = unstructure(v)
+    if (v := obj.created_at) is not None:
+        d["created_at"] = unstructure(v)
+    if (v := obj.custom_attributes).__class__ is not AbsentList or v:
+        d["custom_attributes"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_user_custom_attribute(_x)
+                    if _x.__class__ is UserCustomAttribute
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.dept) is not None:
+        d["dept"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.employee_unique_id) is not None:
+        d["employee_unique_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.first_name) is not None:
+        d["first_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.group_ids).__class__ is not AbsentList or v:
+        d["group_ids"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.host_key) is not None:
+        d["host_key"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.im_group_ids).__class__ is not AbsentList or v:
+        d["im_group_ids"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.last_client_version) is not None:
+        d["last_client_version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.last_login_time) is not None:
+        d["last_login_time"] = unstructure(v)
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.plan_united_type) is not None:
+        d["plan_united_type"] = v._value_ if v.__class__ is UserPlanUnitedType else unstructure(v)
+    if (v := obj.pmi) is not None:
+        d["pmi"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.role_id) is not None:
+        d["role_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is UserStatus else unstructure(v)
+    if (v := obj.timezone) is not None:
+        d["timezone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is UserType else unstructure(v)
+    if (v := obj.verified) is not None:
+        d["verified"] = v._value_ if v.__class__ is UserVerified else unstructure(v)
+    if (v := obj.display_name) is not None:
+        d["display_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(User, structure_user, unstructure_user)

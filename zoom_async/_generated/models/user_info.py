@@ -7,10 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.user_info_feature import UserInfoFeature
+from zoom_async._generated.models.user_info_feature import (
+    UserInfoFeature,
+    structure_user_info_feature,
+    unstructure_user_info_feature,
+)
 from zoom_async._generated.models.user_info_type import UserInfoType
 from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -41,3 +56,94 @@ class UserInfo:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UserInfoType_members: Any = UserInfoType._value2member_map_
+_UserPlanUnitedType_members: Any = UserPlanUnitedType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "display_name",
+        "email",
+        "feature",
+        "first_name",
+        "last_name",
+        "password",
+        "plan_united_type",
+        "type",
+    ]
+)
+
+
+def structure_user_info(o: Any, _: Any = None) -> Any:
+    """A UserInfo from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UserInfo)
+    self.email = ((_v := o["email"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.type_ = (
+        None
+        if (_v := o["type"]) is None
+        else (
+            _m
+            if (_m := _UserInfoType_members.get(_v, MISSING)) is not MISSING
+            else UserInfoType(_v)
+        )
+    )
+    self.first_name = (
+        None if (_v := g("first_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.display_name = (
+        None if (_v := g("display_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.feature = None if (_v := g("feature")) is None else structure_user_info_feature(_v)
+    self.plan_united_type = (
+        None
+        if (_v := g("plan_united_type")) is None
+        else (
+            _m
+            if (_m := _UserPlanUnitedType_members.get(_v, MISSING)) is not MISSING
+            else UserPlanUnitedType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_user_info(obj: UserInfo) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["email"] = None if (v := obj.email) is None else (v if v.__class__ is str else unstructure(v))
+    d["type"] = (
+        None
+        if (v := obj.type_) is None
+        else (v._value_ if v.__class__ is UserInfoType else unstructure(v))
+    )
+    if (v := obj.first_name) is not None:
+        d["first_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.display_name) is not None:
+        d["display_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.feature) is not None:
+        d["feature"] = (
+            unstructure_user_info_feature(v) if v.__class__ is UserInfoFeature else unstructure(v)
+        )
+    if (v := obj.plan_united_type) is not None:
+        d["plan_united_type"] = v._value_ if v.__class__ is UserPlanUnitedType else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(UserInfo, structure_user_info, unstructure_user_info)

@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.user_info_feature_zoom_one_type import UserInfoFeatureZoomOneType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +38,48 @@ class UserInfoFeature:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UserInfoFeatureZoomOneType_members: Any = UserInfoFeatureZoomOneType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["zoom_one_type", "zoom_phone"])
+
+
+def structure_user_info_feature(o: Any, _: Any = None) -> Any:
+    """A UserInfoFeature from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UserInfoFeature)
+    self.zoom_phone = (
+        None if (_v := g("zoom_phone")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_one_type = (
+        None
+        if (_v := g("zoom_one_type")) is None
+        else (
+            _m
+            if (_m := _UserInfoFeatureZoomOneType_members.get(_v, MISSING)) is not MISSING
+            else UserInfoFeatureZoomOneType(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_user_info_feature(obj: UserInfoFeature) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.zoom_phone) is not None:
+        d["zoom_phone"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_one_type) is not None:
+        d["zoom_one_type"] = (
+            v._value_ if v.__class__ is UserInfoFeatureZoomOneType else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(UserInfoFeature, structure_user_info_feature, unstructure_user_info_feature)

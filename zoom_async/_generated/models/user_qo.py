@@ -8,11 +8,38 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.as_device_from_crc import AsDeviceFromCrc
-from zoom_async._generated.models.audio_device_from_crc import AudioDeviceFromCrc
-from zoom_async._generated.models.cpu_usage import CpuUsage
-from zoom_async._generated.models.wifi_rssi import WifiRssi
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.as_device_from_crc import (
+    AsDeviceFromCrc,
+    structure_as_device_from_crc,
+    unstructure_as_device_from_crc,
+)
+from zoom_async._generated.models.audio_device_from_crc import (
+    AudioDeviceFromCrc,
+    structure_audio_device_from_crc,
+    unstructure_audio_device_from_crc,
+)
+from zoom_async._generated.models.cpu_usage import (
+    CpuUsage,
+    structure_cpu_usage,
+    unstructure_cpu_usage,
+)
+from zoom_async._generated.models.wifi_rssi import (
+    WifiRssi,
+    structure_wifi_rssi,
+    unstructure_wifi_rssi,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -69,3 +96,200 @@ class UserQo:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "as_device_from_crc",
+        "as_device_from_rwg",
+        "as_device_to_crc",
+        "as_device_to_rwg",
+        "as_input",
+        "as_output",
+        "audio_device_from_crc",
+        "audio_device_from_rwg",
+        "audio_device_to_crc",
+        "audio_device_to_rwg",
+        "audio_input",
+        "audio_output",
+        "cpu_usage",
+        "date_time",
+        "video_device_from_crc",
+        "video_device_from_rwg",
+        "video_device_to_crc",
+        "video_device_to_rwg",
+        "video_input",
+        "video_output",
+        "wifi_rssi",
+    ]
+)
+
+
+def structure_user_qo(o: Any, _: Any = None) -> Any:
+    """A UserQo from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UserQo)
+    self.as_device_from_crc = (
+        None if (_v := g("as_device_from_crc")) is None else structure_as_device_from_crc(_v)
+    )
+    self.as_device_to_crc = (
+        None if (_v := g("as_device_to_crc")) is None else structure_as_device_from_crc(_v)
+    )
+    self.as_input = None if (_v := g("as_input")) is None else structure_as_device_from_crc(_v)
+    self.as_output = None if (_v := g("as_output")) is None else structure_as_device_from_crc(_v)
+    self.audio_device_from_crc = (
+        None if (_v := g("audio_device_from_crc")) is None else structure_audio_device_from_crc(_v)
+    )
+    self.audio_device_to_crc = (
+        None if (_v := g("audio_device_to_crc")) is None else structure_audio_device_from_crc(_v)
+    )
+    self.audio_input = (
+        None if (_v := g("audio_input")) is None else structure_audio_device_from_crc(_v)
+    )
+    self.audio_output = (
+        None if (_v := g("audio_output")) is None else structure_audio_device_from_crc(_v)
+    )
+    self.cpu_usage = None if (_v := g("cpu_usage")) is None else structure_cpu_usage(_v)
+    self.date_time = (
+        None
+        if (_v := g("date_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.video_device_from_crc = (
+        None if (_v := g("video_device_from_crc")) is None else structure_as_device_from_crc(_v)
+    )
+    self.video_device_to_crc = (
+        None if (_v := g("video_device_to_crc")) is None else structure_as_device_from_crc(_v)
+    )
+    self.video_input = (
+        None if (_v := g("video_input")) is None else structure_as_device_from_crc(_v)
+    )
+    self.video_output = (
+        None if (_v := g("video_output")) is None else structure_as_device_from_crc(_v)
+    )
+    self.as_device_from_rwg = (
+        None if (_v := g("as_device_from_rwg")) is None else structure_as_device_from_crc(_v)
+    )
+    self.as_device_to_rwg = (
+        None if (_v := g("as_device_to_rwg")) is None else structure_as_device_from_crc(_v)
+    )
+    self.audio_device_from_rwg = (
+        None if (_v := g("audio_device_from_rwg")) is None else structure_audio_device_from_crc(_v)
+    )
+    self.audio_device_to_rwg = (
+        None if (_v := g("audio_device_to_rwg")) is None else structure_audio_device_from_crc(_v)
+    )
+    self.video_device_from_rwg = (
+        None if (_v := g("video_device_from_rwg")) is None else structure_as_device_from_crc(_v)
+    )
+    self.video_device_to_rwg = (
+        None if (_v := g("video_device_to_rwg")) is None else structure_as_device_from_crc(_v)
+    )
+    self.wifi_rssi = None if (_v := g("wifi_rssi")) is None else structure_wifi_rssi(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_user_qo(obj: UserQo) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.as_device_from_crc) is not None:
+        d["as_device_from_crc"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.as_device_to_crc) is not None:
+        d["as_device_to_crc"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.as_input) is not None:
+        d["as_input"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.as_output) is not None:
+        d["as_output"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.audio_device_from_crc) is not None:
+        d["audio_device_from_crc"] = (
+            unstructure_audio_device_from_crc(v)
+            if v.__class__ is AudioDeviceFromCrc
+            else unstructure(v)
+        )
+    if (v := obj.audio_device_to_crc) is not None:
+        d["audio_device_to_crc"] = (
+            unstructure_audio_device_from_crc(v)
+            if v.__class__ is AudioDeviceFromCrc
+            else unstructure(v)
+        )
+    if (v := obj.audio_input) is not None:
+        d["audio_input"] = (
+            unstructure_audio_device_from_crc(v)
+            if v.__class__ is AudioDeviceFromCrc
+            else unstructure(v)
+        )
+    if (v := obj.audio_output) is not None:
+        d["audio_output"] = (
+            unstructure_audio_device_from_crc(v)
+            if v.__class__ is AudioDeviceFromCrc
+            else unstructure(v)
+        )
+    if (v := obj.cpu_usage) is not None:
+        d["cpu_usage"] = unstructure_cpu_usage(v) if v.__class__ is CpuUsage else unstructure(v)
+    if (v := obj.date_time) is not None:
+        d["date_time"] = unstructure(v)
+    if (v := obj.video_device_from_crc) is not None:
+        d["video_device_from_crc"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.video_device_to_crc) is not None:
+        d["video_device_to_crc"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.video_input) is not None:
+        d["video_input"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.video_output) is not None:
+        d["video_output"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.as_device_from_rwg) is not None:
+        d["as_device_from_rwg"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.as_device_to_rwg) is not None:
+        d["as_device_to_rwg"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.audio_device_from_rwg) is not None:
+        d["audio_device_from_rwg"] = (
+            unstructure_audio_device_from_crc(v)
+            if v.__class__ is AudioDeviceFromCrc
+            else unstructure(v)
+        )
+    if (v := obj.audio_device_to_rwg) is not None:
+        d["audio_device_to_rwg"] = (
+            unstructure_audio_device_from_crc(v)
+            if v.__class__ is AudioDeviceFromCrc
+            else unstructure(v)
+        )
+    if (v := obj.video_device_from_rwg) is not None:
+        d["video_device_from_rwg"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.video_device_to_rwg) is not None:
+        d["video_device_to_rwg"] = (
+            unstructure_as_device_from_crc(v) if v.__class__ is AsDeviceFromCrc else unstructure(v)
+        )
+    if (v := obj.wifi_rssi) is not None:
+        d["wifi_rssi"] = unstructure_wifi_rssi(v) if v.__class__ is WifiRssi else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(UserQo, structure_user_qo, unstructure_user_qo)

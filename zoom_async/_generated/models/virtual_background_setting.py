@@ -9,8 +9,21 @@ import attrs
 
 from zoom_async._generated.models.virtual_background_setting_file import (
     VirtualBackgroundSettingFile,
+    structure_virtual_background_setting_file,
+    unstructure_virtual_background_setting_file,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +46,69 @@ class VirtualBackgroundSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["allow_upload_custom", "allow_videos", "enable", "files"])
+
+
+def structure_virtual_background_setting(o: Any, _: Any = None) -> Any:
+    """A VirtualBackgroundSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(VirtualBackgroundSetting)
+    self.allow_upload_custom = (
+        None
+        if (_v := g("allow_upload_custom")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_videos = (
+        None if (_v := g("allow_videos")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.files = (
+        None
+        if (_v := g("files")) is None
+        else list(
+            map(
+                structure_virtual_background_setting_file,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_virtual_background_setting(obj: VirtualBackgroundSetting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_upload_custom) is not None:
+        d["allow_upload_custom"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_videos) is not None:
+        d["allow_videos"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.files) is not None:
+        d["files"] = [
+            (
+                unstructure_virtual_background_setting_file(_x)
+                if _x.__class__ is VirtualBackgroundSettingFile
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    VirtualBackgroundSetting,
+    structure_virtual_background_setting,
+    unstructure_virtual_background_setting,
+)

@@ -7,7 +7,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.more_option import MoreOption
+from zoom_async._generated.models.more_option import (
+    MoreOption,
+    structure_more_option,
+    unstructure_more_option,
+)
 from zoom_async._generated.models.waiting_room_option_admit_type import WaitingRoomOptionAdmitType
 from zoom_async._generated.models.waiting_room_option_internal_user_auto_admit import (
     WaitingRoomOptionInternalUserAutoAdmit,
@@ -18,7 +22,19 @@ from zoom_async._generated.models.waiting_room_option_sort_order_of_people impor
 from zoom_async._generated.models.waiting_room_option_who_can_admit_participants import (
     WaitingRoomOptionWhoCanAdmitParticipants,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -49,3 +65,124 @@ class WaitingRoomOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_WaitingRoomOptionAdmitType_members: Any = WaitingRoomOptionAdmitType._value2member_map_
+_WaitingRoomOptionInternalUserAutoAdmit_members: Any = (
+    WaitingRoomOptionInternalUserAutoAdmit._value2member_map_
+)
+_WaitingRoomOptionSortOrderOfPeople_members: Any = (
+    WaitingRoomOptionSortOrderOfPeople._value2member_map_
+)
+_WaitingRoomOptionWhoCanAdmitParticipants_members: Any = (
+    WaitingRoomOptionWhoCanAdmitParticipants._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "admit_domain_allowlist",
+        "admit_type",
+        "enable",
+        "internal_user_auto_admit",
+        "locked",
+        "more_options",
+        "sort_order_of_people",
+        "who_can_admit_participants",
+    ]
+)
+
+
+def structure_waiting_room_option(o: Any, _: Any = None) -> Any:
+    """A WaitingRoomOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(WaitingRoomOption)
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.locked = (
+        None if (_v := g("locked")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.admit_type = (
+        None
+        if (_v := g("admit_type")) is None
+        else (
+            _m
+            if (_m := _WaitingRoomOptionAdmitType_members.get(_v, MISSING)) is not MISSING
+            else WaitingRoomOptionAdmitType(_v)
+        )
+    )
+    self.internal_user_auto_admit = (
+        None
+        if (_v := g("internal_user_auto_admit")) is None
+        else (
+            _m
+            if (_m := _WaitingRoomOptionInternalUserAutoAdmit_members.get(_v, MISSING))
+            is not MISSING
+            else WaitingRoomOptionInternalUserAutoAdmit(_v)
+        )
+    )
+    self.admit_domain_allowlist = (
+        None
+        if (_v := g("admit_domain_allowlist")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.who_can_admit_participants = (
+        None
+        if (_v := g("who_can_admit_participants")) is None
+        else (
+            _m
+            if (_m := _WaitingRoomOptionWhoCanAdmitParticipants_members.get(_v, MISSING))
+            is not MISSING
+            else WaitingRoomOptionWhoCanAdmitParticipants(_v)
+        )
+    )
+    self.sort_order_of_people = (
+        None
+        if (_v := g("sort_order_of_people")) is None
+        else (
+            _m
+            if (_m := _WaitingRoomOptionSortOrderOfPeople_members.get(_v, MISSING)) is not MISSING
+            else WaitingRoomOptionSortOrderOfPeople(_v)
+        )
+    )
+    self.more_options = None if (_v := g("more_options")) is None else structure_more_option(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_waiting_room_option(obj: WaitingRoomOption) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.locked) is not None:
+        d["locked"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.admit_type) is not None:
+        d["admit_type"] = v._value_ if v.__class__ is WaitingRoomOptionAdmitType else unstructure(v)
+    if (v := obj.internal_user_auto_admit) is not None:
+        d["internal_user_auto_admit"] = (
+            v._value_ if v.__class__ is WaitingRoomOptionInternalUserAutoAdmit else unstructure(v)
+        )
+    if (v := obj.admit_domain_allowlist) is not None:
+        d["admit_domain_allowlist"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.who_can_admit_participants) is not None:
+        d["who_can_admit_participants"] = (
+            v._value_ if v.__class__ is WaitingRoomOptionWhoCanAdmitParticipants else unstructure(v)
+        )
+    if (v := obj.sort_order_of_people) is not None:
+        d["sort_order_of_people"] = (
+            v._value_ if v.__class__ is WaitingRoomOptionSortOrderOfPeople else unstructure(v)
+        )
+    if (v := obj.more_options) is not None:
+        d["more_options"] = (
+            unstructure_more_option(v) if v.__class__ is MoreOption else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(WaitingRoomOption, structure_waiting_room_option, unstructure_waiting_room_option)

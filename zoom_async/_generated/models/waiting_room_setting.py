@@ -13,7 +13,18 @@ from zoom_async._generated.models.waiting_room_setting_participants_to_place_in_
 from zoom_async._generated.models.waiting_room_setting_users_who_can_admit_participants_from_waiting_room import (
     WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +49,84 @@ class WaitingRoomSetting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_WaitingRoomSettingParticipantsToPlaceInWaitingRoom_members: Any = (
+    WaitingRoomSettingParticipantsToPlaceInWaitingRoom._value2member_map_
+)
+_WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom_members: Any = (
+    WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "participants_to_place_in_waiting_room",
+        "users_who_can_admit_participants_from_waiting_room",
+        "whitelisted_domains_for_waiting_room",
+    ]
+)
+
+
+def structure_waiting_room_setting(o: Any, _: Any = None) -> Any:
+    """A WaitingRoomSetting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(WaitingRoomSetting)
+    self.participants_to_place_in_waiting_room = (
+        None
+        if (_v := g("participants_to_place_in_waiting_room")) is None
+        else (
+            _m
+            if (_m := _WaitingRoomSettingParticipantsToPlaceInWaitingRoom_members.get(_v, MISSING))
+            is not MISSING
+            else WaitingRoomSettingParticipantsToPlaceInWaitingRoom(_v)
+        )
+    )
+    self.users_who_can_admit_participants_from_waiting_room = (
+        None
+        if (_v := g("users_who_can_admit_participants_from_waiting_room")) is None
+        else (
+            _m
+            if (
+                _m := _WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom_members.get(
+                    _v, MISSING
+                )
+            )
+            is not MISSING
+            else WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom(_v)
+        )
+    )
+    self.whitelisted_domains_for_waiting_room = (
+        None
+        if (_v := g("whitelisted_domains_for_waiting_room")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_waiting_room_setting(obj: WaitingRoomSetting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.participants_to_place_in_waiting_room) is not None:
+        d["participants_to_place_in_waiting_room"] = (
+            v._value_
+            if v.__class__ is WaitingRoomSettingParticipantsToPlaceInWaitingRoom
+            else unstructure(v)
+        )
+    if (v := obj.users_who_can_admit_participants_from_waiting_room) is not None:
+        d["users_who_can_admit_participants_from_waiting_room"] = (
+            v._value_
+            if v.__class__ is WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom
+            else unstructure(v)
+        )
+    if (v := obj.whitelisted_domains_for_waiting_room) is not None:
+        d["whitelisted_domains_for_waiting_room"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(WaitingRoomSetting, structure_waiting_room_setting, unstructure_waiting_room_setting)

@@ -19,7 +19,18 @@ from zoom_async._generated.models.webinar_chat_allow_users_save_chats import (
 from zoom_async._generated.models.webinar_chat_default_attendees_chat_with import (
     WebinarChatDefaultAttendeesChatWith,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -50,3 +61,130 @@ class WebinarChat:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_WebinarChatAllowAttendeesChatWith_members: Any = (
+    WebinarChatAllowAttendeesChatWith._value2member_map_
+)
+_WebinarChatAllowPanelistsChatWith_members: Any = (
+    WebinarChatAllowPanelistsChatWith._value2member_map_
+)
+_WebinarChatAllowUsersSaveChats_members: Any = WebinarChatAllowUsersSaveChats._value2member_map_
+_WebinarChatDefaultAttendeesChatWith_members: Any = (
+    WebinarChatDefaultAttendeesChatWith._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_attendees_chat_with",
+        "allow_auto_save_local_chat_file",
+        "allow_panelists_chat_with",
+        "allow_panelists_send_direct_message",
+        "allow_users_save_chats",
+        "allow_users_to_delete_messages_in_meeting_chat",
+        "default_attendees_chat_with",
+        "enable",
+    ]
+)
+
+
+def structure_webinar_chat(o: Any, _: Any = None) -> Any:
+    """A WebinarChat from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(WebinarChat)
+    self.allow_attendees_chat_with = (
+        None
+        if (_v := g("allow_attendees_chat_with")) is None
+        else (
+            _m
+            if (_m := _WebinarChatAllowAttendeesChatWith_members.get(_v, MISSING)) is not MISSING
+            else WebinarChatAllowAttendeesChatWith(_v)
+        )
+    )
+    self.allow_auto_save_local_chat_file = (
+        None
+        if (_v := g("allow_auto_save_local_chat_file")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_panelists_chat_with = (
+        None
+        if (_v := g("allow_panelists_chat_with")) is None
+        else (
+            _m
+            if (_m := _WebinarChatAllowPanelistsChatWith_members.get(_v, MISSING)) is not MISSING
+            else WebinarChatAllowPanelistsChatWith(_v)
+        )
+    )
+    self.allow_panelists_send_direct_message = (
+        None
+        if (_v := g("allow_panelists_send_direct_message")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_users_save_chats = (
+        None
+        if (_v := g("allow_users_save_chats")) is None
+        else (
+            _m
+            if (_m := _WebinarChatAllowUsersSaveChats_members.get(_v, MISSING)) is not MISSING
+            else WebinarChatAllowUsersSaveChats(_v)
+        )
+    )
+    self.allow_users_to_delete_messages_in_meeting_chat = (
+        None
+        if (_v := g("allow_users_to_delete_messages_in_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.default_attendees_chat_with = (
+        None
+        if (_v := g("default_attendees_chat_with")) is None
+        else (
+            _m
+            if (_m := _WebinarChatDefaultAttendeesChatWith_members.get(_v, MISSING)) is not MISSING
+            else WebinarChatDefaultAttendeesChatWith(_v)
+        )
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_webinar_chat(obj: WebinarChat) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_attendees_chat_with) is not None:
+        d["allow_attendees_chat_with"] = (
+            v._value_ if v.__class__ is WebinarChatAllowAttendeesChatWith else unstructure(v)
+        )
+    if (v := obj.allow_auto_save_local_chat_file) is not None:
+        d["allow_auto_save_local_chat_file"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_panelists_chat_with) is not None:
+        d["allow_panelists_chat_with"] = (
+            v._value_ if v.__class__ is WebinarChatAllowPanelistsChatWith else unstructure(v)
+        )
+    if (v := obj.allow_panelists_send_direct_message) is not None:
+        d["allow_panelists_send_direct_message"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_users_save_chats) is not None:
+        d["allow_users_save_chats"] = (
+            v._value_ if v.__class__ is WebinarChatAllowUsersSaveChats else unstructure(v)
+        )
+    if (v := obj.allow_users_to_delete_messages_in_meeting_chat) is not None:
+        d["allow_users_to_delete_messages_in_meeting_chat"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.default_attendees_chat_with) is not None:
+        d["default_attendees_chat_with"] = (
+            v._value_ if v.__class__ is WebinarChatDefaultAttendeesChatWith else unstructure(v)
+        )
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(WebinarChat, structure_webinar_chat, unstructure_webinar_chat)

@@ -10,7 +10,20 @@ import attrs
 from zoom_async._generated.models.webinar_live_streaming_live_streaming_service import (
     WebinarLiveStreamingLiveStreamingService,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +46,75 @@ class WebinarLiveStreaming:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_WebinarLiveStreamingLiveStreamingService_members: Any = (
+    WebinarLiveStreamingLiveStreamingService._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    ["custom_service_instructions", "enable", "live_streaming_reminder", "live_streaming_service"]
+)
+
+
+def structure_webinar_live_streaming(o: Any, _: Any = None) -> Any:
+    """A WebinarLiveStreaming from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(WebinarLiveStreaming)
+    self.custom_service_instructions = (
+        None
+        if (_v := g("custom_service_instructions")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.enable = (
+        None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.live_streaming_reminder = (
+        None
+        if (_v := g("live_streaming_reminder")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.live_streaming_service = (
+        None
+        if (_v := g("live_streaming_service")) is None
+        else [
+            (
+                _m
+                if (_m := _WebinarLiveStreamingLiveStreamingService_members.get(_x, MISSING))
+                is not MISSING
+                else WebinarLiveStreamingLiveStreamingService(_x)
+            )
+            for _x in (_v if _v.__class__ is list else to_list(_v))
+        ]
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_webinar_live_streaming(obj: WebinarLiveStreaming) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.custom_service_instructions) is not None:
+        d["custom_service_instructions"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.enable) is not None:
+        d["enable"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.live_streaming_reminder) is not None:
+        d["live_streaming_reminder"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.live_streaming_service) is not None:
+        d["live_streaming_service"] = [
+            (
+                _x._value_
+                if _x.__class__ is WebinarLiveStreamingLiveStreamingService
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(WebinarLiveStreaming, structure_webinar_live_streaming, unstructure_webinar_live_streaming)

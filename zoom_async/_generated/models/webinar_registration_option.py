@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,62 @@ class WebinarRegistrationOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "allow_host_to_enable_join_info",
+        "allow_host_to_enable_social_share_buttons",
+        "enable_custom_questions",
+    ]
+)
+
+
+def structure_webinar_registration_option(o: Any, _: Any = None) -> Any:
+    """A WebinarRegistrationOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(WebinarRegistrationOption)
+    self.allow_host_to_enable_join_info = (
+        None
+        if (_v := g("allow_host_to_enable_join_info")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.allow_host_to_enable_social_share_buttons = (
+        None
+        if (_v := g("allow_host_to_enable_social_share_buttons")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.enable_custom_questions = (
+        None
+        if (_v := g("enable_custom_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_webinar_registration_option(obj: WebinarRegistrationOption) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.allow_host_to_enable_join_info) is not None:
+        d["allow_host_to_enable_join_info"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.allow_host_to_enable_social_share_buttons) is not None:
+        d["allow_host_to_enable_social_share_buttons"] = (
+            v if v.__class__ is bool else unstructure(v)
+        )
+    if (v := obj.enable_custom_questions) is not None:
+        d["enable_custom_questions"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    WebinarRegistrationOption,
+    structure_webinar_registration_option,
+    unstructure_webinar_registration_option,
+)

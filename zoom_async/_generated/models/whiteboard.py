@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,45 @@ class Whiteboard:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["in_meeting_advanced_whiteboard", "out_meeting_advanced_whiteboard"]
+)
+
+
+def structure_whiteboard(o: Any, _: Any = None) -> Any:
+    """A Whiteboard from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Whiteboard)
+    self.out_meeting_advanced_whiteboard = (
+        None
+        if (_v := g("out_meeting_advanced_whiteboard")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.in_meeting_advanced_whiteboard = (
+        None
+        if (_v := g("in_meeting_advanced_whiteboard")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_whiteboard(obj: Whiteboard) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.out_meeting_advanced_whiteboard) is not None:
+        d["out_meeting_advanced_whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.in_meeting_advanced_whiteboard) is not None:
+        d["in_meeting_advanced_whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Whiteboard, structure_whiteboard, unstructure_whiteboard)

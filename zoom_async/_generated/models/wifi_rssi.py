@@ -7,7 +7,18 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +41,49 @@ class WifiRssi:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["avg_rssi", "max_rssi", "min_rssi", "rssi_unit"])
+
+
+def structure_wifi_rssi(o: Any, _: Any = None) -> Any:
+    """A WifiRssi from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(WifiRssi)
+    self.max_rssi = (
+        None if (_v := g("max_rssi")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.avg_rssi = (
+        None if (_v := g("avg_rssi")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.min_rssi = (
+        None if (_v := g("min_rssi")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.rssi_unit = (
+        None if (_v := g("rssi_unit")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_wifi_rssi(obj: WifiRssi) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.max_rssi) is not None:
+        d["max_rssi"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.avg_rssi) is not None:
+        d["avg_rssi"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.min_rssi) is not None:
+        d["min_rssi"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.rssi_unit) is not None:
+        d["rssi_unit"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(WifiRssi, structure_wifi_rssi, unstructure_wifi_rssi)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -42,3 +52,110 @@ class ZoomRoom:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "auto_start_stop_scheduled_meetings",
+        "cmr_for_instant_meeting",
+        "force_private_meeting",
+        "hide_host_information",
+        "list_meetings_with_calendar",
+        "start_airplay_manually",
+        "ultrasonic",
+        "upcoming_meeting_alert",
+        "weekly_system_restart",
+        "zr_post_meeting_feedback",
+    ]
+)
+
+
+def structure_zoom_room(o: Any, _: Any = None) -> Any:
+    """A ZoomRoom from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ZoomRoom)
+    self.auto_start_stop_scheduled_meetings = (
+        None
+        if (_v := g("auto_start_stop_scheduled_meetings")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.cmr_for_instant_meeting = (
+        None
+        if (_v := g("cmr_for_instant_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.force_private_meeting = (
+        None
+        if (_v := g("force_private_meeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.hide_host_information = (
+        None
+        if (_v := g("hide_host_information")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.list_meetings_with_calendar = (
+        None
+        if (_v := g("list_meetings_with_calendar")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.start_airplay_manually = (
+        None
+        if (_v := g("start_airplay_manually")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.ultrasonic = (
+        None if (_v := g("ultrasonic")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.upcoming_meeting_alert = (
+        None
+        if (_v := g("upcoming_meeting_alert")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.weekly_system_restart = (
+        None
+        if (_v := g("weekly_system_restart")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zr_post_meeting_feedback = (
+        None
+        if (_v := g("zr_post_meeting_feedback")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_zoom_room(obj: ZoomRoom) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.auto_start_stop_scheduled_meetings) is not None:
+        d["auto_start_stop_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.cmr_for_instant_meeting) is not None:
+        d["cmr_for_instant_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.force_private_meeting) is not None:
+        d["force_private_meeting"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.hide_host_information) is not None:
+        d["hide_host_information"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.list_meetings_with_calendar) is not None:
+        d["list_meetings_with_calendar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.start_airplay_manually) is not None:
+        d["start_airplay_manually"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.ultrasonic) is not None:
+        d["ultrasonic"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.upcoming_meeting_alert) is not None:
+        d["upcoming_meeting_alert"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.weekly_system_restart) is not None:
+        d["weekly_system_restart"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zr_post_meeting_feedback) is not None:
+        d["zr_post_meeting_feedback"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ZoomRoom, structure_zoom_room, unstructure_zoom_room)
