@@ -522,9 +522,14 @@ class AsyncZoom(GeneratedMethods):
                         await self._pacer.admit(category)
                     if progress is not None:
                         progress.attempts += 1
-                    response = await self._transport.send(
-                        request.method, url, headers=headers, body=body, timeout=self.timeout
-                    )
+                    try:
+                        response = await self._transport.send(
+                            request.method, url, headers=headers, body=body, timeout=self.timeout
+                        )
+                    finally:
+                        # Zoom counted it before answering: the pacer's window needs when.
+                        if self._pacer is not None and category is not None:
+                            self._pacer.done(category)
             except ZoomConnectionError as exc:
                 exc.method, exc.path = request.method, request.path
                 error = exc

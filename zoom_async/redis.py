@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import contextvars
 import logging
-import math
 import os
 import time
 import uuid
@@ -30,7 +29,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from zoom_async.auth import OAuthTokens
-from zoom_async.pacing import PLAN_LIMITS, Pacer, Plan
+from zoom_async.pacing import PLAN_LIMITS, SAFETY, TRIP_CAP, Pacer, Plan
 from zoom_async.store import RateBudget
 
 __all__ = ["RedisStore"]
@@ -60,68 +59,67 @@ else redis.call('PERSIST', KEYS[1]) end
 return ARGV[1]
 """
 
-# Sliding-log admission on Redis's clock. KEYS: log (zset of reserved send times, µs),
-# next free slot, shared cool-down, heartbeats. ARGV: limit, window µs, spacing µs, member,
-# process id, a missed entry to drop ('' for none). Each call reserves the earliest time
-# that keeps at most `limit` sends in any window and at least `spacing` apart, and returns
-# {wait µs, live processes, Redis now µs}.
+# Admission on Redis's clock, the rule of zoom_async.pacing._Lane.window_wait shared: a call
+# counts from its send until a window after its answer (or TRIP_CAP after its send). KEYS:
+# sent, not answered (zset member -> send µs); answered (member -> answer µs); next free slot;
+# shared cool-down; heartbeats. ARGV: limit, window µs, spacing µs, member ('' only takes the
+# answers), process id (its heartbeat), TRIP_CAP µs, holding (1: the caller holds the
+# slot that is now), queued (1: reserve the next slot for the call queued behind this one),
+# CATCH_UP µs, then (member, µs since its answer) for each answer this process saw. An age,
+# not a time: no process needs Redis's clock, and the script runs after the age was taken, so
+# the answer it records is at worst a little late (it counts a little longer). Returns {wait
+# µs, admitted, reserved (the wait ends at a slot the caller now holds), live processes}.
 _ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local limit, window, spacing = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-if ARGV[6] ~= '' then redis.call('ZREM', KEYS[1], ARGV[6]) end
-redis.call('ZADD', KEYS[4], now, ARGV[5])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 5000000)
-redis.call('PEXPIRE', KEYS[4], 10000)
-local live = redis.call('ZCARD', KEYS[4])
-local start = now
-local free = tonumber(redis.call('GET', KEYS[2]) or '0')
-if free > start then start = free end
-local cool = tonumber(redis.call('GET', KEYS[3]) or '0')
-if cool > start then start = cool end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local recent = redis.call('ZCOUNT', KEYS[1], start - window + 1, '+inf')
-if recent >= limit then
-  local kth = redis.call('ZREVRANGE', KEYS[1], limit - 1, limit - 1, 'WITHSCORES')
-  local earliest = tonumber(kth[2]) + window
-  if earliest > start then start = earliest end
-end
-redis.call('ZADD', KEYS[1], start, ARGV[4])
-redis.call('SET', KEYS[2], start + spacing, 'PX', math.ceil((start - now + window) / 1000))
-redis.call('PEXPIRE', KEYS[1], math.ceil((start - now + window) / 1000) + 1000)
-return {start - now, live, now}
-"""
-
-# A call that reaches the wire late (its slot passed while it waited for a connection, say)
-# moves its log entry to now, if every window holding now still stays within the limit;
-# else it learns how long to wait. KEYS: log. ARGV: limit, window µs, member, spacing µs.
-_LATE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local raw = redis.call('ZRANGEBYSCORE', KEYS[1], now - window + 1, now + window - 1, 'WITHSCORES')
-local times = {}
-for i = 1, #raw, 2 do
-  if raw[i] ~= ARGV[3] then times[#times + 1] = tonumber(raw[i + 1]) end
+local spacing, trip, catch = tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[9])
+for i = 10, #ARGV, 2 do
+  local sent = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  local answered = now - tonumber(ARGV[i + 1])
+  if sent and answered < tonumber(sent) + trip then
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    redis.call('ZADD', KEYS[2], answered, ARGV[i])
+  end
 end
-local n, j = #times, 1
--- Would a send at now make [a, a + window) hold more than limit? (entries from index lo on
--- are >= a; j only moves forward because a only grows)
-local function over(a, lo)
-  while j <= n and times[j] < a + window do j = j + 1 end
-  return j - lo + 1 > limit
+redis.call('ZADD', KEYS[5], now, ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 5000000)
+redis.call('PEXPIRE', KEYS[5], 10000)
+local live = redis.call('ZCARD', KEYS[5])
+if ARGV[4] == '' then return {0, 0, 0, live} end
+local cool = tonumber(redis.call('GET', KEYS[4]) or '0')
+if cool > now then return {cool - now, 0, 0, live} end
+-- The first free slot at or after `at`, now taken. With `catch`, a schedule fallen behind by
+-- less than that (late wake-ups on a busy host) catches up: its past slots go at once (the
+-- window still bounds the burst).
+local function reserve(at, catch)
+  local start = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if start < at - catch then start = at end
+  redis.call('SET', KEYS[3], start + spacing, 'PX', math.ceil((start - now + window) / 1000))
+  return start
 end
--- The windows holding now start in (now - window, now]; the fullest start at an entry.
-for i = 1, n do
-  local a = times[i]
-  if a > now then break end
-  if a > now - window and over(a, i) then return tonumber(ARGV[4]) end
+if ARGV[7] ~= '1' then
+  local start = reserve(now, catch)
+  if start > now then return {start - now, 0, 1, live} end
 end
-local lo = 1
-while lo <= n and times[lo] < now do lo = lo + 1 end
-if over(now, lo) then return tonumber(ARGV[4]) end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-return 0
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - trip)
+local sent, answered = redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])
+if sent + answered >= limit then
+  -- Full: hold the slot at the first opening, so later reservations queue behind it. An
+  -- unanswered entry may be reported answered any moment: look again after a quarter window.
+  local wake = now + window / 4
+  if answered > 0 then
+    local first = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]) + window
+    if first < wake then wake = first end
+  end
+  return {reserve(wake, 0) - now, 0, 1, live}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil((window + trip) / 1000) + 1000)
+if answered > 0 then redis.call('PEXPIRE', KEYS[2], math.ceil(window / 1000) + 1000) end
+if ARGV[8] == '1' then return {reserve(now, catch) - now, 1, 1, live} end
+return {0, 1, 0, live}
 """
 
 # A per-second 429: no process sends in this category before now + ARGV[1] µs.
@@ -138,20 +136,18 @@ return 0
 # Redis commands one store runs at once (below redis-py's default pool of 100).
 MAX_IN_FLIGHT = 32
 
-# Seconds a clock offset estimate is kept before a fresh reply replaces it (clock drift).
-OFFSET_TTL = 10.0
+# Seconds a shared schedule may fall behind (late wake-ups) and still catch up.
+CATCH_UP = 0.1
 
-# A call this many seconds behind its slot when it reaches the wire checks the log again.
-LATE = 0.005
+# Seconds an answer may wait to be reported with the next admission before it is sent alone.
+# It must reach Redis within a window of the answer to shorten anything; a quarter of the
+# shortest window leaves room for a slow Redis.
+REPORT_AFTER = 0.25
 
-# (slot loop time, log member) that acquire() gave the current call, for admit().
-_slot: contextvars.ContextVar[tuple[float, str] | None] = contextvars.ContextVar(
+# (category, log member, admitted) that acquire() gave the current call, for admit()/done().
+_slot: contextvars.ContextVar[tuple[str, str, bool] | None] = contextvars.ContextVar(
     "zoom_async_slot", default=None
 )
-
-# Admit this share of Zoom's limit: sends reach Zoom a little before or after their reserved
-# times (network, busy hosts, event-loop wake-ups), and Zoom counts arrivals.
-MARGIN = 0.925
 
 
 class RedisStore:
@@ -194,7 +190,6 @@ class RedisStore:
         self._put = client.register_script(_PUT_TOKENS)
         self._admit = client.register_script(_ADMIT)
         self._cool = client.register_script(_COOL_DOWN)
-        self._late = client.register_script(_LATE)
         self._budgets: dict[tuple[str, str], RedisBudget] = {}
         # Thousands of calls started at once must queue here, not exhaust the pool (which
         # redis-py reports as an error, not as a wait).
@@ -338,6 +333,8 @@ class RedisStore:
 
     async def aclose(self) -> None:
         """Finish pending writes (bounded) and close the connection pool."""
+        for budget in self._budgets.values():
+            budget._report()  # answers not yet told: now, not after the pool is closed
         if self._background:
             await asyncio.wait(self._background, timeout=self.timeout)
         for task in self._background:
@@ -366,8 +363,15 @@ class RedisBudget:
         # the previous mode's reservations run after a switch.
         self._shared_until: dict[str, float] = {}
         self._handover: dict[str, float] = {}
-        self._offset, self._offset_at = math.inf, 0.0  # loop time minus Redis time, seconds
         self._sequence = 0
+        # Answers not yet told to Redis, per category: (member, loop time answered).
+        self._answers: dict[str, list[tuple[str, float]]] = {}
+        self._report_due: asyncio.TimerHandle | None = None
+        # Per category: calls of this process queue for admission, how many wait, and the
+        # slot (loop time) the last admission reserved for the next call.
+        self._gates: dict[str, asyncio.Lock] = {}
+        self._queued: dict[str, int] = {}
+        self._held: dict[str, float] = {}
         #: Admissions that went through Redis / through the local fallback.
         self.shared_admissions = 0
         self.local_admissions = 0
@@ -377,62 +381,103 @@ class RedisBudget:
 
     def _keys(self, category: str) -> list[str]:
         base = f"{self._base}:rate:{category}"
-        return [f"{base}:log", f"{base}:next", f"{base}:cool", f"{self._base}:processes"]
+        return [f"{base}:sent", f"{base}:answered", f"{base}:next", f"{base}:cool",
+                f"{self._base}:processes"]  # fmt: skip
 
     async def acquire(self, category: str) -> None:
-        """Reserve this category's next slot in Redis and sleep until it comes."""
+        """Admit the call in Redis, at this category's next evenly spaced slot and when the
+        shared window has room; locally while Redis is down."""
         limit = self._limits.get(category)
+        _slot.set(None)
         if limit is None:
             return
-        loop = asyncio.get_running_loop()
         if self.store.available:
             if self._local_mode:
                 self._switch(local=False)
             await self._after_handover(category)
             try:
-                slot, member = await self._reserve(category, *limit)
+                await self._admit_shared(category)
             except _Unavailable:
                 self._switch(local=True)
             else:
                 self.shared_admissions += 1
-                self._shared_until[category] = slot
-                _slot.set((slot, member))
-                wait = slot - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
                 return
         elif not self._local_mode:
             self._switch(local=True)
-        _slot.set(None)
         await self._after_handover(category)
         self.local_admissions += 1
         await self._local().acquire(category)
 
-    async def _reserve(
-        self, category: str, requests: int, seconds: int, replaces: str = ""
-    ) -> tuple[float, str]:
-        """One admission script run: this call's slot (loop time) and its log entry."""
-        allowed, window_us = self._allowed(requests), seconds * 1_000_000
+    async def _admit_shared(self, category: str) -> None:
+        """Calls of one process queue here, and the first asks Redis: one script run admits
+        it and reserves the slot of the call behind it, so a busy process spends one Redis
+        call per admission and never has several calls asking for the same opening."""
         self._sequence += 1
         member = f"{self.store.process_id}:{self._sequence}"
-        args: list[str | int] = [allowed, window_us, window_us // allowed, member,
-                                 self.store.process_id, replaces]  # fmt: skip
-        wait_us, live, redis_now = await self.store._call(
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(category)
+        if gate is None:
+            gate = self._gates[category] = asyncio.Lock()
+        self._queued[category] = self._queued.get(category, 0) + 1
+        try:
+            await gate.acquire()
+        finally:
+            self._queued[category] -= 1
+        try:
+            # A slot the call before this one reserved for it (unless it is long gone).
+            holding = self._held.pop(category, None)
+            while True:
+                if holding is not None:
+                    wait = holding - loop.time()
+                    if wait < -self._spacing(category):
+                        holding = None
+                    elif wait > 0:
+                        try:
+                            await asyncio.sleep(wait)
+                        except BaseException:
+                            self._held[category] = holding  # for the next call in line
+                            raise
+                queued = self._queued[category] > 0
+                wait, admitted, reserved = await self._run(category, member, holding, queued)
+                holding = loop.time() + wait if reserved else None
+                if holding is not None:
+                    self._shared_until[category] = holding
+                if admitted:
+                    _slot.set((category, member, True))
+                    if holding is not None:
+                        self._held[category] = holding
+                    return
+                if holding is None:
+                    await asyncio.sleep(wait)  # the shared cool-down
+        finally:
+            gate.release()
+
+    def _spacing(self, category: str) -> float:
+        requests, seconds = self._limits[category]
+        return seconds / (requests * SAFETY)
+
+    async def _run(
+        self, category: str, member: str, holding: float | None = None, queued: bool = False
+    ) -> tuple[float, bool, bool]:
+        """One admission script run: (seconds to wait, admitted, reserved). ``member`` ''
+        only reports the answers this process saw in ``category``; they ride along on every
+        run."""
+        requests, seconds = self._limits[category]
+        window_us = seconds * 1_000_000
+        now = asyncio.get_running_loop().time()
+        args: list[str | int] = [requests, window_us, int(window_us / (requests * SAFETY)),
+                                 member, self.store.process_id,
+                                 int(TRIP_CAP * 1_000_000), 0 if holding is None else 1,
+                                 1 if queued else 0, int(CATCH_UP * 1_000_000)]  # fmt: skip
+        answers = self._answers.pop(category, None)
+        if answers:
+            for answered_member, at in answers:
+                args += (answered_member, int((now - at) * 1_000_000))
+        wait_us, admitted, reserved, live = await self.store._call(
             lambda: self.store._admit(keys=self._keys(category), args=args)
         )
         self._live = max(int(live), 1)
-        # The reply may have been delayed (a busy Redis or host): place the slot on the Redis
-        # clock, mapped to ours by the least delayed reply seen lately, so admit() sees the
-        # delay as lateness instead of shifting the slot.
-        now = asyncio.get_running_loop().time()
-        offset = now - int(redis_now) / 1_000_000
-        if offset < self._offset or now - self._offset_at > OFFSET_TTL:
-            self._offset, self._offset_at = offset, now
-        return (int(redis_now) + max(int(wait_us), 0)) / 1_000_000 + self._offset, member
-
-    @staticmethod
-    def _allowed(requests: int) -> int:
-        return max(1, math.floor(requests * MARGIN))
+        return max(int(wait_us), 0) / 1_000_000, bool(admitted), bool(reserved)
 
     def _switch(self, *, local: bool) -> None:
         """Change between shared and local admission. Slots the old mode already handed out
@@ -450,44 +495,46 @@ class RedisBudget:
             await asyncio.sleep(wait)
 
     async def admit(self, category: str) -> None:
-        """Right before sending. A call that fell behind its slot (waiting for a connection)
-        moves its entry in the log to now if every window has room, else takes a new slot;
-        locally, the pacer's own window check."""
+        """Right before sending: a call Redis admitted goes; locally, the pacer's window."""
+        given = _slot.get()
+        if given is not None and given[2]:
+            return
         if self._local_mode:
             await self._local().admit(category)
+
+    def done(self, category: str) -> None:
+        """The call this task admitted was answered (or failed): tell Redis with the next
+        admission in its category, or on its own within REPORT_AFTER."""
+        given = _slot.get()
+        if given is None or not given[2]:
+            self._local().done(category)
             return
-        given, limit = _slot.get(), self._limits.get(category)
         _slot.set(None)
-        if given is None or limit is None:
-            return
-        slot, member = given
-        loop = asyncio.get_running_loop()
-        if loop.time() - slot <= LATE:
-            return
-        requests, seconds = limit
-        allowed, window_us = self._allowed(requests), seconds * 1_000_000
-        key = self._keys(category)[0]
-        while loop.time() - slot > LATE:
-            args: list[str | int] = [allowed, window_us, member, window_us // allowed]
-            try:
-                if not await self.store._call(
-                    lambda args=args: self.store._late(keys=[key], args=args)  # type: ignore[misc]
-                ):
-                    return  # moved to now: room in every window
-                # No room now: the missed slot is given up for a new one at the end of the
-                # schedule (polling for room would spin while the schedule is full).
-                slot, member = await self._reserve(category, requests, seconds, member)
-            except _Unavailable:
-                return
-            if (wait := slot - loop.time()) > 0:
-                await asyncio.sleep(wait)
+        now = asyncio.get_running_loop().time()
+        self._answers.setdefault(given[0], []).append((given[1], now))
+        if self._report_due is None:
+            self._report_due = asyncio.get_running_loop().call_later(REPORT_AFTER, self._report)
+
+    def _report(self) -> None:
+        """Send the answers no admission has carried since they came."""
+        if self._report_due is not None:
+            self._report_due.cancel()
+        self._report_due = None
+        for category in [c for c, answers in self._answers.items() if answers]:
+            self.store._spawn(self._report_category(category))
+
+    async def _report_category(self, category: str) -> None:
+        if not self._answers.get(category):
+            return  # an admission carried them meanwhile
+        with contextlib.suppress(_Unavailable):
+            await self._run(category, "")
 
     def backoff(self, category: str, seconds: float) -> None:
         """A per-second 429: every process holds the category (and this one at once)."""
         self._local().backoff(category, seconds)
         if self.store.available and category in self._limits:
             micros = max(int(seconds * 1_000_000), 1)
-            key = self._keys(category)[2]
+            key = self._keys(category)[3]
             self.store._spawn(self._share_cool_down(key, micros))
 
     async def _share_cool_down(self, key: str, micros: int) -> None:

@@ -31,6 +31,9 @@ class RateBudget(Protocol):
     async def admit(self, category: str) -> None:
         """Right before sending: wait while the rolling window is full."""
 
+    def done(self, category: str) -> None:
+        """The call this task admitted last was answered, or failed (its window closes)."""
+
     def backoff(self, category: str, seconds: float) -> None:
         """Zoom answered a per-second 429: hold the category for ``seconds``."""
 

@@ -200,3 +200,37 @@ async def test_a_thousand_calls_at_once_queue_instead_of_failing_over(make_store
     results = await asyncio.gather(*(store.get_tokens("k") for _ in range(1000)))
     assert results == [stored] * 1000
     assert store.available
+
+
+async def test_shared_window_counts_a_call_until_a_window_after_its_answer(make_store, monkeypatch):
+    # Unanswered calls count for 5 s after their send here, answered ones a window after.
+    monkeypatch.setattr("zoom_async.redis.TRIP_CAP", 4.0)
+    # Two processes' budgets, plan "pro" light: 30 calls per second between them.
+    budgets = [make_store().rate_budget("pro", "acct") for _ in range(2)]
+    loop = asyncio.get_running_loop()
+    answer = [asyncio.Event() for _ in range(31)]
+    admitted: list[float] = [0.0] * 31
+
+    async def call(i: int) -> None:
+        budget = budgets[i % 2]
+        await budget.acquire("light")
+        await budget.admit("light")
+        admitted[i] = loop.time()
+        await answer[i].wait()
+        budget.done("light")
+
+    calls = [asyncio.ensure_future(call(i)) for i in range(30)]
+    while not all(admitted[:30]):
+        await asyncio.sleep(0.01)
+    calls.append(asyncio.ensure_future(call(30)))
+    await asyncio.sleep(0.1)
+    assert not admitted[30]  # thirty unanswered calls fill the window
+    answer[0].set()
+    answered = loop.time()
+    while not admitted[30]:
+        await asyncio.sleep(0.01)
+    # Not before the answer is a window old; not held until TRIP_CAP after the send either.
+    assert 1.0 <= admitted[30] - answered < 1.5, admitted[30] - answered
+    for event in answer:
+        event.set()
+    await asyncio.gather(*calls)
