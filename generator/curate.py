@@ -608,7 +608,8 @@ class Curator:
         )
         self.secrets = set(self.config.get("secrets") or [])
         self.types = self.config.get("field_types") or []
-        self.notes: list[str] = []
+        # Zoom's examples that curation repaired or dropped, with where and why.
+        self.repairs: list[str] = []
 
     def _others(self, entry: dict[str, Any]) -> list[tuple[Spec, dict[str, Any]]]:
         """The same route in the other specs, newest first (as listed in ``union_order``)."""
@@ -685,6 +686,11 @@ class Curator:
             }
 
         status, schema = self.success(spec, raw)
+        if schema is None and status == "200" and self._no_content_elsewhere(others):
+            # Zoom's newest spec keeps only a body-less 200 that is an error note ("You do not
+            # have the permission…"); the older specs document the real answer, 204.
+            self.repairs.append(f"{entry['route']}: success 200 without a body -> 204")
+            status = "204"
         if entry.get("status"):
             status = str(entry["status"])
         responses: dict[str, Any] = {}
@@ -715,6 +721,14 @@ class Curator:
             responses[code] = {"$ref": f"#/components/responses/{name}"}
         out["responses"] = responses
         return path, method.lower(), out
+
+    def _no_content_elsewhere(self, others: list[tuple[Spec, dict[str, Any]]]) -> bool:
+        """True when another spec documents a body-less 204 for the same route."""
+        for spec, op in others:
+            responses = spec.resolve(op.get("responses", {}))
+            if "204" in responses and not json_body(responses["204"]):
+                return True
+        return False
 
     def example_elsewhere(self, entry: dict[str, Any], name: str, where: str) -> dict[str, Any]:
         """An example for a parameter from another spec's view of the route, if any has one."""
@@ -769,6 +783,8 @@ class Curator:
                 labels = with_labels(dict(schema), p.get("schema") or {}).get("x-labels", {})
                 labels.update(with_labels(dict(schema), p).get("x-labels", {}))
                 schema["x-enum-varnames"] = member_names(schema["enum"], labels, name)
+            for key, value in (self.config.get("parameter_limits") or {}).get(name, {}).items():
+                schema.setdefault(key, value)  # Zoom's API-wide limit where its text has none
             schema.update((entry.get("parameters") or {}).get(name, {}))
             param: dict[str, Any] = {"name": name, "in": where}
             text = words.get(name) or common.get(name)
@@ -804,6 +820,13 @@ class Curator:
                 continue
             path, method, op = self.operation(entry)
             paths.setdefault(path, {})[method] = op
+        for name in sorted(self.components.schemas):
+            repair_examples(self.components.schemas[name], name, self.repairs)
+        for path in sorted(paths):
+            for method, op in paths[path].items():
+                for param in op.get("parameters", []):
+                    where = f"{method.upper()} {path} {param['name']}"
+                    repair_examples(param["schema"], where, self.repairs)
         words = self.words.get("schemas") or {}
         schemas = {}
         for name in sorted(self.components.schemas):
@@ -821,7 +844,53 @@ class Curator:
             p: {m: paths[p][m] for m in METHODS if m in paths[p]} for p in sorted(paths)
         }
         base["components"]["schemas"] = {**base["components"].get("schemas", {}), **schemas}
+        if self.repairs:
+            base["x-zoom-spec-repairs"] = sorted(self.repairs)
         return base
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+# A date-time with one or two fraction digits ("…12.66Z"): Zoom writes milliseconds.
+_SHORT_FRACTION = re.compile(r"^(.*T\d\d:\d\d:\d\d\.)(\d{1,2})(Z|[+-]\d\d:\d\d)$")
+
+
+def repair_examples(schema: dict[str, Any], where: str, repairs: list[str]) -> None:
+    """Fix or drop Zoom examples that contradict their own schema, recording each one.
+
+    An example of the wrong JSON type or outside its enum is dropped (the value builders fall
+    back to the items, enum or type); a date-time with a short fraction is written as Zoom
+    sends it, in milliseconds.
+    """
+    props = schema.get("properties") or {}
+    for key, sub in props.items():
+        repair_examples(sub, f"{where}.{key}", repairs)
+    if isinstance(schema.get("items"), dict):
+        repair_examples(schema["items"], f"{where}[]", repairs)
+    if "example" not in schema or "$ref" in schema:
+        return
+    example = schema["example"]
+    kind = schema.get("type")
+    allowed = _JSON_TYPES.get(kind or "", (object,))
+    wrong_type = not isinstance(example, allowed) or (
+        kind in ("integer", "number") and isinstance(example, bool)
+    )
+    if wrong_type or ("enum" in schema and example not in schema["enum"]):
+        why = "not in its enum" if not wrong_type else f"not a JSON {kind}"
+        repairs.append(f"{where}: example {example!r:.40} dropped ({why})")
+        schema.pop("example")
+        return
+    match = _SHORT_FRACTION.match(example) if schema.get("format") == "date-time" else None
+    if match:
+        fixed = f"{match[1]}{match[2].ljust(3, '0')}{match[3]}"
+        repairs.append(f"{where}: example {example!r} -> {fixed!r} (milliseconds)")
+        schema["example"] = fixed
 
 
 def order_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -566,11 +566,12 @@ class Facts:
             return None
         if not isinstance(prop, ModelProperty):
             raise SpecError(f"{raw['operationId']}: a paginated response must be an object")
-        arrays = [
-            text(p.name)
-            for p in (prop.required_properties or []) + (prop.optional_properties or [])
-            if isinstance(p, ListProperty)
-        ]
+        fields = (prop.required_properties or []) + (prop.optional_properties or [])
+        if "next_page_token" not in {text(p.name) for p in fields}:
+            # The token pages a nested list (getDashboardZoomRoom's past_meetings), not the
+            # response: the caller passes it, paginate() cannot follow it.
+            return None
+        arrays = [text(p.name) for p in fields if isinstance(p, ListProperty)]
         chosen = raw.get("x-zoom-page-items")
         if chosen is not None:
             if chosen not in arrays:

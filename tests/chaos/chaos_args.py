@@ -108,7 +108,8 @@ def example_of(schema: Mapping[str, Any]) -> Any:
     if kind == "object" or "properties" in schema:
         return {name: example_of(sub) for name, sub in schema.get("properties", {}).items()}
     if kind == "array":
-        return [example_of(schema.get("items", {}))]
+        # As many items as the schema's minItems asks for (Zoom's survey prompts need two).
+        return [example_of(schema.get("items", {})) for _ in range(schema.get("minItems", 1))]
     if kind == "integer":
         return 1
     if kind == "number":

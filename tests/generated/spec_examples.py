@@ -55,7 +55,8 @@ def example_of(schema: dict[str, Any]) -> Any:
     if kind == "object" or "properties" in schema:
         return {name: example_of(prop) for name, prop in schema.get("properties", {}).items()}
     if kind == "array":
-        return [example_of(schema.get("items", {}))]
+        # As many items as the schema's minItems asks for (Zoom's survey prompts need two).
+        return [example_of(schema.get("items", {})) for _ in range(schema.get("minItems", 1))]
     if "enum" in schema:
         return schema["enum"][0]
     if "default" in schema:
@@ -133,10 +134,12 @@ class SpecOperation:
 
     @property
     def items_field(self) -> str | None:
-        """The one array property of a paginated response (``next_page_token`` parameter)."""
+        """The one array property of a paginated response (``next_page_token`` in and out)."""
         if "next_page_token" not in {p["name"] for p in self.query_params}:
             return None
         schema = resolve(self.success[1] or {})
+        if "next_page_token" not in schema.get("properties", {}):
+            return None
         arrays = [
             name
             for name, prop in schema.get("properties", {}).items()

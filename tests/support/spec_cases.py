@@ -120,7 +120,9 @@ def sample(schema: dict[str, Any], *, full: bool = True, depth: int = 0) -> Any:
             if full or name in required
         }
     if kind == "array":
-        return [sample(schema.get("items", {}), full=full, depth=depth + 1)]
+        # As many items as the schema's minItems asks for (Zoom's survey prompts need two).
+        count = schema.get("minItems", 1)
+        return [sample(schema.get("items", {}), full=full, depth=depth + 1) for _ in range(count)]
     if schema.get("format") in _BY_FORMAT:
         return _BY_FORMAT[schema["format"]]
     return _BY_TYPE[kind]

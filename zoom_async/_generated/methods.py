@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoom_async.wire import Request, bind_operation
 
 if TYPE_CHECKING:
+    from zoom_async._generated.models.add_device_request import AddDeviceRequest
     from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
     from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
     from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.check_user_vanity_name_response import (
         CheckUserVanityNameResponse,
     )
+    from zoom_async._generated.models.control_live_meeting_request import ControlLiveMeetingRequest
     from zoom_async._generated.models.create_batch_meeting_registrants_request import (
         CreateBatchMeetingRegistrantsRequest,
     )
@@ -127,6 +129,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.delete_meeting_recording_action import (
+        DeleteMeetingRecordingAction,
+    )
+    from zoom_async._generated.models.delete_meeting_recordings_action import (
+        DeleteMeetingRecordingsAction,
+    )
     from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.enable_legacy_sip_phone_request import (
         EnableLegacySipPhoneRequest,
@@ -162,6 +170,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_billing_report_response import GetBillingReportResponse
     from zoom_async._generated.models.get_chat_metrics_response import GetChatMetricsResponse
+    from zoom_async._generated.models.get_client_feedback_response import GetClientFeedbackResponse
     from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
         GetCloudRecordingUsageReportResponse,
     )
@@ -192,6 +201,9 @@ if TYPE_CHECKING:
         GetDashboardWebinarResponse,
     )
     from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
+    from zoom_async._generated.models.get_dashboard_zoom_room_response import (
+        GetDashboardZoomRoomResponse,
+    )
     from zoom_async._generated.models.get_device_response import GetDeviceResponse
     from zoom_async._generated.models.get_group_lock_settings_response import (
         GetGroupLockSettingsResponse,
@@ -278,15 +290,30 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_recording_settings_response import (
         GetRecordingSettingsResponse,
     )
+    from zoom_async._generated.models.get_report_meeting_polls_response import (
+        GetReportMeetingPollsResponse,
+    )
     from zoom_async._generated.models.get_report_meeting_qa_response import (
         GetReportMeetingQaResponse,
     )
     from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
+    from zoom_async._generated.models.get_report_meeting_survey_response import (
+        GetReportMeetingSurveyResponse,
+    )
+    from zoom_async._generated.models.get_report_webinar_polls_response import (
+        GetReportWebinarPollsResponse,
+    )
     from zoom_async._generated.models.get_report_webinar_qa_response import (
         GetReportWebinarQaResponse,
     )
     from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+    from zoom_async._generated.models.get_report_webinar_survey_response import (
+        GetReportWebinarSurveyResponse,
+    )
     from zoom_async._generated.models.get_role_response import GetRoleResponse
+    from zoom_async._generated.models.get_sign_in_activity_report_response import (
+        GetSignInActivityReportResponse,
+    )
     from zoom_async._generated.models.get_telephone_report_query_date_type import (
         GetTelephoneReportQueryDateType,
     )
@@ -375,6 +402,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
         ListDashboardMeetingParticipantsIncludeFields,
     )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
+        ListDashboardMeetingParticipantsQosResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_type import (
+        ListDashboardMeetingParticipantsQosType,
+    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_response import (
         ListDashboardMeetingParticipantsResponse,
     )
@@ -406,6 +439,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
         ListDashboardWebinarParticipantsIncludeFields,
     )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
+        ListDashboardWebinarParticipantsQosResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_type import (
+        ListDashboardWebinarParticipantsQosType,
+    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
     )
@@ -435,6 +474,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
     from zoom_async._generated.models.list_information_barrier_policies_response import (
         ListInformationBarrierPoliciesResponse,
+    )
+    from zoom_async._generated.models.list_legacy_sip_phones_response import (
+        ListLegacySipPhonesResponse,
     )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
@@ -471,6 +513,18 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_recording_registrants_status import (
         ListRecordingRegistrantsStatus,
     )
+    from zoom_async._generated.models.list_report_history_meetings_date_type import (
+        ListReportHistoryMeetingsDateType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_meeting_type import (
+        ListReportHistoryMeetingsMeetingType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_report_type import (
+        ListReportHistoryMeetingsReportType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_response import (
+        ListReportHistoryMeetingsResponse,
+    )
     from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
         ListReportMeetingParticipantsIncludeFields,
     )
@@ -482,6 +536,12 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_report_user_meetings_type import (
         ListReportUserMeetingsType,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_include_fields import (
+        ListReportWebinarParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_response import (
+        ListReportWebinarParticipantsResponse,
     )
     from zoom_async._generated.models.list_role_members_response import ListRoleMembersResponse
     from zoom_async._generated.models.list_roles_response import ListRolesResponse
@@ -536,6 +596,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_webinars_response import ListWebinarsResponse
     from zoom_async._generated.models.list_webinars_type import ListWebinarsType
+    from zoom_async._generated.models.list_zdm_groups_response import ListZdmGroupsResponse
     from zoom_async._generated.models.list_zoom_room_issues_response import (
         ListZoomRoomIssuesResponse,
     )
@@ -546,6 +607,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.meeting_details import MeetingDetails
     from zoom_async._generated.models.recover_meeting_recording_request import (
         RecoverMeetingRecordingRequest,
+    )
+    from zoom_async._generated.models.recover_meeting_recordings_request import (
+        RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
     from zoom_async._generated.models.update_account_registration_settings_request import (
@@ -595,6 +659,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_status_request import (
         UpdateMeetingStatusRequest,
     )
+    from zoom_async._generated.models.update_meeting_survey_request import (
+        UpdateMeetingSurveyRequest,
+    )
     from zoom_async._generated.models.update_recording_registrant_questions_request import (
         UpdateRecordingRegistrantQuestionsRequest,
     )
@@ -635,6 +702,13 @@ if TYPE_CHECKING:
         UpdateWebinarRegistrantStatusRequest,
     )
     from zoom_async._generated.models.update_webinar_request import UpdateWebinarRequest
+    from zoom_async._generated.models.update_webinar_status_request import (
+        UpdateWebinarStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_survey_request import (
+        UpdateWebinarSurveyRequest,
+    )
+    from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
 
 T = TypeVar("T")
 
@@ -646,6 +720,27 @@ class GeneratedMethods:
         self, request: Request, parse: Callable[[int, Mapping[str, str], bytes], T]
     ) -> T:
         raise NotImplementedError
+
+    @bind_operation("zoom_async._generated.api.devices.add_device")
+    async def add_device(
+        self,
+        payload: AddDeviceRequest | Mapping[str, Any],
+    ) -> None:
+        """Add device
+
+        Zoom operation ``addDevice``: POST ``/devices``; rate limit ``medium``; success 202.
+
+        Args:
+            payload: ``AddDeviceRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.devices import add_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
 
     @bind_operation("zoom_async._generated.api.groups.add_group_admins")
     async def add_group_admins(
@@ -947,6 +1042,30 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 vanity_name=vanity_name,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.meetings.control_live_meeting")
+    async def control_live_meeting(
+        self,
+        meeting_id: int | str,
+        payload: ControlLiveMeetingRequest | Mapping[str, Any],
+    ) -> None:
+        """Control live meeting
+
+        Zoom operation ``controlLiveMeeting``: PATCH ``/live_meetings/{meetingId}/events``; rate limit ``medium``; success 202.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``ControlLiveMeetingRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import control_live_meeting as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
             ),
             endpoint.parse_response,
         )
@@ -1517,6 +1636,27 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.h323_devices.delete_h323_device")
+    async def delete_h323_device(
+        self,
+        device_id: int | str,
+    ) -> None:
+        """Delete h323 device
+
+        Zoom operation ``deleteH323Device``: DELETE ``/h323/devices/{deviceId}``; rate limit ``light``; success 204.
+
+        Args:
+            device_id: ``int | str``.
+        """
+        from zoom_async._generated.api.h323_devices import delete_h323_device as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                device_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation(
         "zoom_async._generated.api.information_barriers.delete_information_barrier_policy"
     )
@@ -1718,6 +1858,59 @@ class GeneratedMethods:
             endpoint.build_request(
                 meeting_id,
                 poll_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.delete_meeting_recording")
+    async def delete_meeting_recording(
+        self,
+        meeting_id: int | str,
+        recording_id: int | str,
+        *,
+        action: DeleteMeetingRecordingAction | str = "trash",
+    ) -> None:
+        """Delete meeting recording
+
+        Zoom operation ``deleteMeetingRecording``: DELETE ``/meetings/{meetingId}/recordings/{recordingId}``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            recording_id: ``int | str``.
+            action: ``DeleteMeetingRecordingAction | str``; one of "trash", "delete"; default "trash".
+        """
+        from zoom_async._generated.api.cloud_recording import delete_meeting_recording as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                recording_id,
+                action=action,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.delete_meeting_recordings")
+    async def delete_meeting_recordings(
+        self,
+        meeting_id: int | str,
+        *,
+        action: DeleteMeetingRecordingsAction | str = "trash",
+    ) -> None:
+        """Delete meeting recordings
+
+        Zoom operation ``deleteMeetingRecordings``: DELETE ``/meetings/{meetingId}/recordings``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            action: ``DeleteMeetingRecordingsAction | str``; one of "trash", "delete"; default "trash".
+        """
+        from zoom_async._generated.api.cloud_recording import delete_meeting_recordings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                action=action,
             ),
             endpoint.parse_response,
         )
@@ -2471,7 +2664,7 @@ class GeneratedMethods:
             type_: ``GetActiveHostsReportType | str | None``; one of "active", "inactive".
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             group_id: ``str | None``.
@@ -2570,13 +2763,48 @@ class GeneratedMethods:
         Args:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.dashboards import get_chat_metrics as endpoint
 
         return await self._send(
             endpoint.build_request(
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.get_client_feedback")
+    async def get_client_feedback(
+        self,
+        feedback_id: int | str,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> GetClientFeedbackResponse:
+        """Get client feedback
+
+        Zoom operation ``getClientFeedback``: GET ``/metrics/client/feedback/{feedbackId}``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_client_feedback, ...)`` (items: ``client_feedback_details``).
+
+        Args:
+            feedback_id: ``int | str``.
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import get_client_feedback as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                feedback_id,
                 from_=from_,
                 to=to,
                 page_size=page_size,
@@ -2800,6 +3028,40 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.dashboards.get_dashboard_zoom_room")
+    async def get_dashboard_zoom_room(
+        self,
+        zoomroom_id: int | str,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> GetDashboardZoomRoomResponse:
+        """Get dashboard zoom room
+
+        Zoom operation ``getDashboardZoomRoom``: GET ``/metrics/zoomrooms/{zoomroomId}``; rate limit ``heavy``.
+
+        Args:
+            zoomroom_id: ``int | str``.
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import get_dashboard_zoom_room as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                zoomroom_id,
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.devices.get_device")
     async def get_device(
         self,
@@ -2956,7 +3218,7 @@ class GeneratedMethods:
         Args:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             meeting_number: ``str | None``.
             search_key: ``str | None``.
@@ -3397,7 +3659,7 @@ class GeneratedMethods:
         Args:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             category_type: ``GetOperationLogsReportCategoryType | str | None``; one of "all", "user", "user_settings", "account", "billing", "im", "recording", "phone_contacts", "webinar", "sub_account", "role", "zoom_rooms".
         """
@@ -3453,7 +3715,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
@@ -3570,6 +3832,27 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.reports.get_report_meeting_polls")
+    async def get_report_meeting_polls(
+        self,
+        meeting_id: int | str,
+    ) -> GetReportMeetingPollsResponse:
+        """Get report meeting polls
+
+        Zoom operation ``getReportMeetingPolls``: GET ``/report/meetings/{meetingId}/polls``; rate limit ``heavy``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_meeting_polls as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.reports.get_report_meeting_qa")
     async def get_report_meeting_qa(
         self,
@@ -3583,6 +3866,27 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
         """
         from zoom_async._generated.api.reports import get_report_meeting_qa as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_report_meeting_survey")
+    async def get_report_meeting_survey(
+        self,
+        meeting_id: int | str,
+    ) -> GetReportMeetingSurveyResponse:
+        """Get report meeting survey
+
+        Zoom operation ``getReportMeetingSurvey``: GET ``/report/meetings/{meetingId}/survey``; rate limit ``heavy``.
+
+        Args:
+            meeting_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_meeting_survey as endpoint
 
         return await self._send(
             endpoint.build_request(
@@ -3612,6 +3916,27 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.reports.get_report_webinar_polls")
+    async def get_report_webinar_polls(
+        self,
+        webinar_id: int | str,
+    ) -> GetReportWebinarPollsResponse:
+        """Get report webinar polls
+
+        Zoom operation ``getReportWebinarPolls``: GET ``/report/webinars/{webinarId}/polls``; rate limit ``heavy``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_webinar_polls as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.reports.get_report_webinar_qa")
     async def get_report_webinar_qa(
         self,
@@ -3625,6 +3950,27 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
         """
         from zoom_async._generated.api.reports import get_report_webinar_qa as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.get_report_webinar_survey")
+    async def get_report_webinar_survey(
+        self,
+        webinar_id: int | str,
+    ) -> GetReportWebinarSurveyResponse:
+        """Get report webinar survey
+
+        Zoom operation ``getReportWebinarSurvey``: GET ``/report/webinars/{webinarId}/survey``; rate limit ``heavy``.
+
+        Args:
+            webinar_id: ``int | str``.
+        """
+        from zoom_async._generated.api.reports import get_report_webinar_survey as endpoint
 
         return await self._send(
             endpoint.build_request(
@@ -3654,6 +4000,38 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.reports.get_sign_in_activity_report")
+    async def get_sign_in_activity_report(
+        self,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> GetSignInActivityReportResponse:
+        """Get sign in activity report
+
+        Zoom operation ``getSignInActivityReport``: GET ``/report/activities``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.get_sign_in_activity_report, ...)`` (items: ``activity_logs``).
+
+        Args:
+            from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
+            page_size: ``int | None``; 1 to 300. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.reports import get_sign_in_activity_report as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.reports.get_telephone_report")
     async def get_telephone_report(
         self,
@@ -3676,7 +4054,7 @@ class GeneratedMethods:
             query_date_type: ``GetTelephoneReportQueryDateType | str``; one of "start_time", "end_time", "meeting_start_time", "meeting_end_time"; default "start_time".
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -3735,7 +4113,7 @@ class GeneratedMethods:
         Args:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             type_: ``GetUpcomingEventsReportType | str``; one of "meeting", "webinar", "all"; default "all".
             group_id: ``str | None``.
@@ -4183,7 +4561,7 @@ class GeneratedMethods:
             zoomroom_id: ``int | str``.
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.dashboards import get_zoom_room_issues as endpoint
@@ -4281,7 +4659,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_archived_files, ...)`` (items: ``meetings``).
 
         Args:
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
@@ -4390,7 +4768,7 @@ class GeneratedMethods:
 
         Args:
             user_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             mc: ``str``; default "false".
             trash: ``bool``; default false.
@@ -4434,7 +4812,7 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             type_: ``ListDashboardMeetingFeedbackType | str``; one of "past", "pastOne", "live"; default "live".
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
         """
         from zoom_async._generated.api.dashboards import list_dashboard_meeting_feedback as endpoint
 
@@ -4466,7 +4844,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             type_: ``ListDashboardMeetingParticipantsType | str``; one of "past", "pastOne", "live"; default "live". Meeting state to report on: `past`, `pastOne` or `live`.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``ListDashboardMeetingParticipantsIncludeFields | str | None``; one of "registrant_id". Set to `registrant_id` to include participants' registrant IDs.
         """
@@ -4481,6 +4859,40 @@ class GeneratedMethods:
                 page_size=page_size,
                 next_page_token=next_page_token,
                 include_fields=include_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_meeting_participants_qos")
+    async def list_dashboard_meeting_participants_qos(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: ListDashboardMeetingParticipantsQosType | str = "live",
+        page_size: int = 1,
+        next_page_token: str | None = None,
+    ) -> ListDashboardMeetingParticipantsQosResponse:
+        """List dashboard meeting participants qos
+
+        Zoom operation ``listDashboardMeetingParticipantsQos``: GET ``/metrics/meetings/{meetingId}/participants/qos``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_meeting_participants_qos, ...)`` (items: ``participants``).
+
+        Args:
+            meeting_id: ``int | str``.
+            type_: ``ListDashboardMeetingParticipantsQosType | str``; one of "past", "live"; default "live".
+            page_size: ``int``; 1 to 10; default 1. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import (
+            list_dashboard_meeting_participants_qos as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                type_=type_,
+                page_size=page_size,
+                next_page_token=next_page_token,
             ),
             endpoint.parse_response,
         )
@@ -4502,7 +4914,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             type_: ``ListDashboardMeetingSharingType | str``; one of "past", "live"; default "live".
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.dashboards import list_dashboard_meeting_sharing as endpoint
@@ -4540,7 +4952,7 @@ class GeneratedMethods:
             type_: ``ListDashboardMeetingsType | str``; one of "past", "pastOne", "live"; default "live". Meeting state to report on: `past`, `pastOne` or `live`.
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             group_id: ``str | None``. Only report on hosts in this group.
             group_include_participant: ``bool | None``.
@@ -4581,7 +4993,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             type_: ``ListDashboardWebinarFeedbackType | str``; one of "past", "pastOne", "live"; default "live".
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.dashboards import list_dashboard_webinar_feedback as endpoint
@@ -4614,7 +5026,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             type_: ``ListDashboardWebinarParticipantsType | str``; one of "past", "live"; default "live".
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``ListDashboardWebinarParticipantsIncludeFields | str | None``; one of "registrant_id".
         """
@@ -4629,6 +5041,40 @@ class GeneratedMethods:
                 page_size=page_size,
                 next_page_token=next_page_token,
                 include_fields=include_fields,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.dashboards.list_dashboard_webinar_participants_qos")
+    async def list_dashboard_webinar_participants_qos(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarParticipantsQosType | str = "live",
+        page_size: int = 1,
+        next_page_token: str | None = None,
+    ) -> ListDashboardWebinarParticipantsQosResponse:
+        """List dashboard webinar participants qos
+
+        Zoom operation ``listDashboardWebinarParticipantsQos``: GET ``/metrics/webinars/{webinarId}/participants/qos``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_webinar_participants_qos, ...)`` (items: ``participants``).
+
+        Args:
+            webinar_id: ``int | str``.
+            type_: ``ListDashboardWebinarParticipantsQosType | str``; one of "past", "live"; default "live".
+            page_size: ``int``; 1 to 10; default 1. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.dashboards import (
+            list_dashboard_webinar_participants_qos as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                type_=type_,
+                page_size=page_size,
+                next_page_token=next_page_token,
             ),
             endpoint.parse_response,
         )
@@ -4650,7 +5096,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             type_: ``ListDashboardWebinarSharingType | str``; one of "past", "live"; default "live".
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.dashboards import list_dashboard_webinar_sharing as endpoint
@@ -4685,7 +5131,7 @@ class GeneratedMethods:
             type_: ``ListDashboardWebinarsType | str``; one of "past", "live"; default "live".
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             group_id: ``str | None``.
         """
@@ -4717,7 +5163,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_zoom_rooms, ...)`` (items: ``zoom_rooms``).
 
         Args:
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -4759,7 +5205,7 @@ class GeneratedMethods:
             device_vendor: ``str | None``.
             device_model: ``str | None``.
             device_status: ``ListDevicesDeviceStatus | int``; one of -1, 0, 1; default -1.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.devices import list_devices as endpoint
@@ -4794,7 +5240,7 @@ class GeneratedMethods:
 
         Args:
             group_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.groups import list_group_admins as endpoint
@@ -4824,7 +5270,7 @@ class GeneratedMethods:
 
         Args:
             group_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -4869,7 +5315,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_h323_devices, ...)`` (items: ``devices``).
 
         Args:
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -4903,6 +5349,44 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.sip_phone.list_legacy_sip_phones")
+    async def list_legacy_sip_phones(
+        self,
+        *,
+        page_number: int = 1,
+        search_key: str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> ListLegacySipPhonesResponse:
+        """List legacy sip phones
+
+        Zoom operation ``listLegacySipPhones``: GET ``/sip_phones``; rate limit ``medium``.
+        Deprecated by Zoom: calling it warns with DeprecationWarning.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_legacy_sip_phones, ...)`` (items: ``phones``).
+
+        Args:
+            page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
+            search_key: ``str | None``.
+            page_size: ``int | None``; 1 to 300. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        warnings.warn(
+            "list_legacy_sip_phones (listLegacySipPhones) is deprecated by Zoom",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from zoom_async._generated.api.sip_phone import list_legacy_sip_phones as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                page_number=page_number,
+                search_key=search_key,
+                page_size=page_size,
+                next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.meetings.list_meeting_registrants")
     async def list_meeting_registrants(
         self,
@@ -4923,7 +5407,7 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
             status: ``ListMeetingRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved". Only return registrants with this status.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -4956,7 +5440,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_meeting_summaries, ...)`` (items: ``summaries``).
 
         Args:
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
@@ -5015,7 +5499,7 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
             type_: ``ListMeetingsType | str``; one of "scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"; default "scheduled". Which of the user's meetings to list.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             page_number: ``int | None``. Deprecated page number; prefer next_page_token.
             from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
@@ -5053,7 +5537,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.meetings import list_past_meeting_participants as endpoint
@@ -5211,7 +5695,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             status: ``ListRecordingRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved".
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -5224,6 +5708,53 @@ class GeneratedMethods:
                 page_size=page_size,
                 page_number=page_number,
                 next_page_token=next_page_token,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.list_report_history_meetings")
+    async def list_report_history_meetings(
+        self,
+        *,
+        from_: str,
+        to: str,
+        date_type: ListReportHistoryMeetingsDateType | str | None = None,
+        meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
+        report_type: ListReportHistoryMeetingsReportType | str | None = None,
+        search_key: str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        group_id: str | None = None,
+    ) -> ListReportHistoryMeetingsResponse:
+        """List report history meetings
+
+        Zoom operation ``listReportHistoryMeetings``: GET ``/report/history_meetings``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_report_history_meetings, ...)`` (items: ``history_meetings``).
+
+        Args:
+            from_: ``str``. Start of the date range (yyyy-mm-dd).
+            to: ``str``. End of the date range (yyyy-mm-dd).
+            date_type: ``ListReportHistoryMeetingsDateType | str | None``; one of "start_time", "end_time".
+            meeting_type: ``ListReportHistoryMeetingsMeetingType | str | None``; one of "meeting", "webinar", "all".
+            report_type: ``ListReportHistoryMeetingsReportType | str | None``; one of "all", "poll", "survey", "qa", "resource", "reaction".
+            search_key: ``str | None``.
+            page_size: ``int | None``; 1 to 300. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            group_id: ``str | None``.
+        """
+        from zoom_async._generated.api.reports import list_report_history_meetings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                from_=from_,
+                to=to,
+                date_type=date_type,
+                meeting_type=meeting_type,
+                report_type=report_type,
+                search_key=search_key,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                group_id=group_id,
             ),
             endpoint.parse_response,
         )
@@ -5244,7 +5775,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``ListReportMeetingParticipantsIncludeFields | str | None``; one of "registrant_id".
         """
@@ -5280,7 +5811,7 @@ class GeneratedMethods:
             user_id: ``int | str``.
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             type_: ``ListReportUserMeetingsType | str``; one of "past", "pastOne", "pastJoined"; default "past".
         """
@@ -5294,6 +5825,38 @@ class GeneratedMethods:
                 page_size=page_size,
                 next_page_token=next_page_token,
                 type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.reports.list_report_webinar_participants")
+    async def list_report_webinar_participants(
+        self,
+        webinar_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: ListReportWebinarParticipantsIncludeFields | str | None = None,
+    ) -> ListReportWebinarParticipantsResponse:
+        """List report webinar participants
+
+        Zoom operation ``listReportWebinarParticipants``: GET ``/report/webinars/{webinarId}/participants``; rate limit ``heavy``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_report_webinar_participants, ...)`` (items: ``participants``).
+
+        Args:
+            webinar_id: ``int | str``.
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+            include_fields: ``ListReportWebinarParticipantsIncludeFields | str | None``; one of "registrant_id".
+        """
+        from zoom_async._generated.api.reports import list_report_webinar_participants as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                page_size=page_size,
+                next_page_token=next_page_token,
+                include_fields=include_fields,
             ),
             endpoint.parse_response,
         )
@@ -5318,7 +5881,7 @@ class GeneratedMethods:
             page_count: ``str | None``.
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
         """
         from zoom_async._generated.api.roles import list_role_members as endpoint
 
@@ -5370,7 +5933,7 @@ class GeneratedMethods:
 
         Args:
             search_key: ``str | None``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.sip_phone import list_sip_phones as endpoint
@@ -5544,7 +6107,7 @@ class GeneratedMethods:
 
         Args:
             status: ``ListUsersStatus | str``; one of "active", "inactive", "pending"; default "active". Only return users with this account status.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             role_id: ``str | None``. Only return users holding this role ID.
             page_number: ``str | None``. Deprecated page number; prefer next_page_token.
             include_fields: ``ListUsersIncludeFields | str | None``; one of "custom_attributes", "host_key". Set to `custom_attributes` to include users' custom attributes.
@@ -5583,7 +6146,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.webinars import list_webinar_absentees as endpoint
@@ -5634,7 +6197,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
         from zoom_async._generated.api.webinars import list_webinar_participants as endpoint
@@ -5695,7 +6258,7 @@ class GeneratedMethods:
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
             status: ``ListWebinarRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved". Only return registrants with this status.
             tracking_source_id: ``str | None``. Only return registrants who came through this tracking source.
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -5772,7 +6335,7 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
             type_: ``ListWebinarsType | str``; one of "scheduled", "upcoming"; default "scheduled".
-            page_size: ``int``; at most 300; default 30. Records per page (at most 300).
+            page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
         """
         from zoom_async._generated.api.webinars import list_webinars as endpoint
@@ -5783,6 +6346,32 @@ class GeneratedMethods:
                 type_=type_,
                 page_size=page_size,
                 page_number=page_number,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.list_zdm_groups")
+    async def list_zdm_groups(
+        self,
+        *,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> ListZdmGroupsResponse:
+        """List zdm groups
+
+        Zoom operation ``listZdmGroups``: GET ``/devices/groups``; rate limit ``medium``.
+        Paginated: iterate every item with ``zoom.paginate(zoom.list_zdm_groups, ...)`` (items: ``groups``).
+
+        Args:
+            page_size: ``int | None``; 1 to 100. Records per page (at most 300).
+            next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
+        """
+        from zoom_async._generated.api.devices import list_zdm_groups as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                page_size=page_size,
+                next_page_token=next_page_token,
             ),
             endpoint.parse_response,
         )
@@ -5880,6 +6469,30 @@ class GeneratedMethods:
             endpoint.build_request(
                 meeting_id,
                 recording_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.cloud_recording.recover_meeting_recordings")
+    async def recover_meeting_recordings(
+        self,
+        meeting_uuid: int | str,
+        payload: RecoverMeetingRecordingsRequest | Mapping[str, Any],
+    ) -> None:
+        """Recover meeting recordings
+
+        Zoom operation ``recoverMeetingRecordings``: PUT ``/meetings/{meetingUUID}/recordings/status``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_uuid: ``int | str``.
+            payload: ``RecoverMeetingRecordingsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.cloud_recording import recover_meeting_recordings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_uuid,
                 payload,
             ),
             endpoint.parse_response,
@@ -6454,6 +7067,30 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.meetings.update_meeting_survey")
+    async def update_meeting_survey(
+        self,
+        meeting_id: int | str,
+        payload: UpdateMeetingSurveyRequest | Mapping[str, Any],
+    ) -> None:
+        """Update meeting survey
+
+        Zoom operation ``updateMeetingSurvey``: PATCH ``/meetings/{meetingId}/survey``; rate limit ``light``; success 204.
+
+        Args:
+            meeting_id: ``int | str``.
+            payload: ``UpdateMeetingSurveyRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.meetings import update_meeting_survey as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                meeting_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation(
         "zoom_async._generated.api.cloud_recording.update_recording_registrant_questions"
     )
@@ -6887,6 +7524,75 @@ class GeneratedMethods:
                 webinar_id,
                 payload,
                 occurrence_id=occurrence_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_status")
+    async def update_webinar_status(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar status
+
+        Zoom operation ``updateWebinarStatus``: PUT ``/webinars/{webinarId}/status``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_status as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.update_webinar_survey")
+    async def update_webinar_survey(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarSurveyRequest | Mapping[str, Any],
+    ) -> None:
+        """Update webinar survey
+
+        Zoom operation ``updateWebinarSurvey``: PATCH ``/webinars/{webinarId}/survey``; rate limit ``light``; success 204.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UpdateWebinarSurveyRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.webinars import update_webinar_survey as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.devices.upgrade_zpa_devices")
+    async def upgrade_zpa_devices(
+        self,
+        payload: UpgradeZpaDevicesRequest | Mapping[str, Any],
+    ) -> None:
+        """Upgrade zpa devices
+
+        Zoom operation ``upgradeZpaDevices``: POST ``/devices/zpa/upgrade``; rate limit ``heavy``; success 202.
+
+        Args:
+            payload: ``UpgradeZpaDevicesRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.devices import upgrade_zpa_devices as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
             ),
             endpoint.parse_response,
         )

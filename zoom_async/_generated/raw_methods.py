@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoom_async.response import APIResponse
 
 if TYPE_CHECKING:
+    from zoom_async._generated.models.add_device_request import AddDeviceRequest
     from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
     from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
     from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.check_user_vanity_name_response import (
         CheckUserVanityNameResponse,
     )
+    from zoom_async._generated.models.control_live_meeting_request import ControlLiveMeetingRequest
     from zoom_async._generated.models.create_batch_meeting_registrants_request import (
         CreateBatchMeetingRegistrantsRequest,
     )
@@ -124,6 +126,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.delete_meeting_recording_action import (
+        DeleteMeetingRecordingAction,
+    )
+    from zoom_async._generated.models.delete_meeting_recordings_action import (
+        DeleteMeetingRecordingsAction,
+    )
     from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.enable_legacy_sip_phone_request import (
         EnableLegacySipPhoneRequest,
@@ -159,6 +167,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_billing_report_response import GetBillingReportResponse
     from zoom_async._generated.models.get_chat_metrics_response import GetChatMetricsResponse
+    from zoom_async._generated.models.get_client_feedback_response import GetClientFeedbackResponse
     from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
         GetCloudRecordingUsageReportResponse,
     )
@@ -189,6 +198,9 @@ if TYPE_CHECKING:
         GetDashboardWebinarResponse,
     )
     from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
+    from zoom_async._generated.models.get_dashboard_zoom_room_response import (
+        GetDashboardZoomRoomResponse,
+    )
     from zoom_async._generated.models.get_device_response import GetDeviceResponse
     from zoom_async._generated.models.get_group_lock_settings_response import (
         GetGroupLockSettingsResponse,
@@ -275,15 +287,30 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_recording_settings_response import (
         GetRecordingSettingsResponse,
     )
+    from zoom_async._generated.models.get_report_meeting_polls_response import (
+        GetReportMeetingPollsResponse,
+    )
     from zoom_async._generated.models.get_report_meeting_qa_response import (
         GetReportMeetingQaResponse,
     )
     from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
+    from zoom_async._generated.models.get_report_meeting_survey_response import (
+        GetReportMeetingSurveyResponse,
+    )
+    from zoom_async._generated.models.get_report_webinar_polls_response import (
+        GetReportWebinarPollsResponse,
+    )
     from zoom_async._generated.models.get_report_webinar_qa_response import (
         GetReportWebinarQaResponse,
     )
     from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+    from zoom_async._generated.models.get_report_webinar_survey_response import (
+        GetReportWebinarSurveyResponse,
+    )
     from zoom_async._generated.models.get_role_response import GetRoleResponse
+    from zoom_async._generated.models.get_sign_in_activity_report_response import (
+        GetSignInActivityReportResponse,
+    )
     from zoom_async._generated.models.get_telephone_report_query_date_type import (
         GetTelephoneReportQueryDateType,
     )
@@ -372,6 +399,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
         ListDashboardMeetingParticipantsIncludeFields,
     )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
+        ListDashboardMeetingParticipantsQosResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_type import (
+        ListDashboardMeetingParticipantsQosType,
+    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_response import (
         ListDashboardMeetingParticipantsResponse,
     )
@@ -403,6 +436,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
         ListDashboardWebinarParticipantsIncludeFields,
     )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
+        ListDashboardWebinarParticipantsQosResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_type import (
+        ListDashboardWebinarParticipantsQosType,
+    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
     )
@@ -432,6 +471,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
     from zoom_async._generated.models.list_information_barrier_policies_response import (
         ListInformationBarrierPoliciesResponse,
+    )
+    from zoom_async._generated.models.list_legacy_sip_phones_response import (
+        ListLegacySipPhonesResponse,
     )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
@@ -468,6 +510,18 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_recording_registrants_status import (
         ListRecordingRegistrantsStatus,
     )
+    from zoom_async._generated.models.list_report_history_meetings_date_type import (
+        ListReportHistoryMeetingsDateType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_meeting_type import (
+        ListReportHistoryMeetingsMeetingType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_report_type import (
+        ListReportHistoryMeetingsReportType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_response import (
+        ListReportHistoryMeetingsResponse,
+    )
     from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
         ListReportMeetingParticipantsIncludeFields,
     )
@@ -479,6 +533,12 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_report_user_meetings_type import (
         ListReportUserMeetingsType,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_include_fields import (
+        ListReportWebinarParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_response import (
+        ListReportWebinarParticipantsResponse,
     )
     from zoom_async._generated.models.list_role_members_response import ListRoleMembersResponse
     from zoom_async._generated.models.list_roles_response import ListRolesResponse
@@ -533,6 +593,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_webinars_response import ListWebinarsResponse
     from zoom_async._generated.models.list_webinars_type import ListWebinarsType
+    from zoom_async._generated.models.list_zdm_groups_response import ListZdmGroupsResponse
     from zoom_async._generated.models.list_zoom_room_issues_response import (
         ListZoomRoomIssuesResponse,
     )
@@ -543,6 +604,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.meeting_details import MeetingDetails
     from zoom_async._generated.models.recover_meeting_recording_request import (
         RecoverMeetingRecordingRequest,
+    )
+    from zoom_async._generated.models.recover_meeting_recordings_request import (
+        RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
     from zoom_async._generated.models.update_account_registration_settings_request import (
@@ -592,6 +656,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_status_request import (
         UpdateMeetingStatusRequest,
     )
+    from zoom_async._generated.models.update_meeting_survey_request import (
+        UpdateMeetingSurveyRequest,
+    )
     from zoom_async._generated.models.update_recording_registrant_questions_request import (
         UpdateRecordingRegistrantQuestionsRequest,
     )
@@ -632,10 +699,22 @@ if TYPE_CHECKING:
         UpdateWebinarRegistrantStatusRequest,
     )
     from zoom_async._generated.models.update_webinar_request import UpdateWebinarRequest
+    from zoom_async._generated.models.update_webinar_status_request import (
+        UpdateWebinarStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_survey_request import (
+        UpdateWebinarSurveyRequest,
+    )
+    from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
 
 
 class RawResponseMethods(Protocol):
     """Every API method as ``zoom.with_raw_response.<method>(...)`` returns it."""
+
+    async def add_device(
+        self,
+        payload: AddDeviceRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
 
     async def add_group_admins(
         self,
@@ -714,6 +793,12 @@ class RawResponseMethods(Protocol):
         *,
         vanity_name: str,
     ) -> APIResponse[CheckUserVanityNameResponse]: ...
+
+    async def control_live_meeting(
+        self,
+        meeting_id: int | str,
+        payload: ControlLiveMeetingRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
 
     async def create_batch_meeting_registrants(
         self,
@@ -855,6 +940,11 @@ class RawResponseMethods(Protocol):
         file_ids: str | None = None,
     ) -> APIResponse[None]: ...
 
+    async def delete_h323_device(
+        self,
+        device_id: int | str,
+    ) -> APIResponse[None]: ...
+
     async def delete_information_barrier_policy(
         self,
         policy_id: int | str,
@@ -904,6 +994,21 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         poll_id: int | str,
+    ) -> APIResponse[None]: ...
+
+    async def delete_meeting_recording(
+        self,
+        meeting_id: int | str,
+        recording_id: int | str,
+        *,
+        action: DeleteMeetingRecordingAction | str = "trash",
+    ) -> APIResponse[None]: ...
+
+    async def delete_meeting_recordings(
+        self,
+        meeting_id: int | str,
+        *,
+        action: DeleteMeetingRecordingsAction | str = "trash",
     ) -> APIResponse[None]: ...
 
     async def delete_meeting_registrant(
@@ -1131,6 +1236,16 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
     ) -> APIResponse[GetChatMetricsResponse]: ...
 
+    async def get_client_feedback(
+        self,
+        feedback_id: int | str,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[GetClientFeedbackResponse]: ...
+
     async def get_cloud_recording_usage_report(
         self,
         *,
@@ -1189,6 +1304,16 @@ class RawResponseMethods(Protocol):
         *,
         type_: GetDashboardWebinarParticipantQosType | str = "live",
     ) -> APIResponse[GetDashboardWebinarParticipantQosResponse]: ...
+
+    async def get_dashboard_zoom_room(
+        self,
+        zoomroom_id: int | str,
+        *,
+        from_: datetime.date | str,
+        to: datetime.date | str,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+    ) -> APIResponse[GetDashboardZoomRoomResponse]: ...
 
     async def get_device(
         self,
@@ -1389,25 +1514,54 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
     ) -> APIResponse[GetReportMeetingResponse]: ...
 
+    async def get_report_meeting_polls(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetReportMeetingPollsResponse]: ...
+
     async def get_report_meeting_qa(
         self,
         meeting_id: int | str,
     ) -> APIResponse[GetReportMeetingQaResponse]: ...
+
+    async def get_report_meeting_survey(
+        self,
+        meeting_id: int | str,
+    ) -> APIResponse[GetReportMeetingSurveyResponse]: ...
 
     async def get_report_webinar(
         self,
         webinar_id: int | str,
     ) -> APIResponse[GetReportWebinarResponse]: ...
 
+    async def get_report_webinar_polls(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetReportWebinarPollsResponse]: ...
+
     async def get_report_webinar_qa(
         self,
         webinar_id: int | str,
     ) -> APIResponse[GetReportWebinarQaResponse]: ...
 
+    async def get_report_webinar_survey(
+        self,
+        webinar_id: int | str,
+    ) -> APIResponse[GetReportWebinarSurveyResponse]: ...
+
     async def get_role(
         self,
         role_id: int | str,
     ) -> APIResponse[GetRoleResponse]: ...
+
+    async def get_sign_in_activity_report(
+        self,
+        *,
+        from_: datetime.date | str | None = None,
+        to: datetime.date | str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> APIResponse[GetSignInActivityReportResponse]: ...
 
     async def get_telephone_report(
         self,
@@ -1632,6 +1786,15 @@ class RawResponseMethods(Protocol):
         include_fields: ListDashboardMeetingParticipantsIncludeFields | str | None = None,
     ) -> APIResponse[ListDashboardMeetingParticipantsResponse]: ...
 
+    async def list_dashboard_meeting_participants_qos(
+        self,
+        meeting_id: int | str,
+        *,
+        type_: ListDashboardMeetingParticipantsQosType | str = "live",
+        page_size: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDashboardMeetingParticipantsQosResponse]: ...
+
     async def list_dashboard_meeting_sharing(
         self,
         meeting_id: int | str,
@@ -1673,6 +1836,15 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
         include_fields: ListDashboardWebinarParticipantsIncludeFields | str | None = None,
     ) -> APIResponse[ListDashboardWebinarParticipantsResponse]: ...
+
+    async def list_dashboard_webinar_participants_qos(
+        self,
+        webinar_id: int | str,
+        *,
+        type_: ListDashboardWebinarParticipantsQosType | str = "live",
+        page_size: int = 1,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListDashboardWebinarParticipantsQosResponse]: ...
 
     async def list_dashboard_webinar_sharing(
         self,
@@ -1748,6 +1920,15 @@ class RawResponseMethods(Protocol):
     async def list_information_barrier_policies(
         self,
     ) -> APIResponse[ListInformationBarrierPoliciesResponse]: ...
+
+    async def list_legacy_sip_phones(
+        self,
+        *,
+        page_number: int = 1,
+        search_key: str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListLegacySipPhonesResponse]: ...
 
     async def list_meeting_registrants(
         self,
@@ -1835,6 +2016,20 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
     ) -> APIResponse[ListRecordingRegistrantsResponse]: ...
 
+    async def list_report_history_meetings(
+        self,
+        *,
+        from_: str,
+        to: str,
+        date_type: ListReportHistoryMeetingsDateType | str | None = None,
+        meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
+        report_type: ListReportHistoryMeetingsReportType | str | None = None,
+        search_key: str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        group_id: str | None = None,
+    ) -> APIResponse[ListReportHistoryMeetingsResponse]: ...
+
     async def list_report_meeting_participants(
         self,
         meeting_id: int | str,
@@ -1854,6 +2049,15 @@ class RawResponseMethods(Protocol):
         next_page_token: str | None = None,
         type_: ListReportUserMeetingsType | str = "past",
     ) -> APIResponse[ListReportUserMeetingsResponse]: ...
+
+    async def list_report_webinar_participants(
+        self,
+        webinar_id: int | str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: ListReportWebinarParticipantsIncludeFields | str | None = None,
+    ) -> APIResponse[ListReportWebinarParticipantsResponse]: ...
 
     async def list_role_members(
         self,
@@ -1985,6 +2189,13 @@ class RawResponseMethods(Protocol):
         page_number: int = 1,
     ) -> APIResponse[ListWebinarsResponse]: ...
 
+    async def list_zdm_groups(
+        self,
+        *,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> APIResponse[ListZdmGroupsResponse]: ...
+
     async def list_zoom_room_issues(
         self,
         *,
@@ -2009,6 +2220,12 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
         recording_id: int | str,
         payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def recover_meeting_recordings(
+        self,
+        meeting_uuid: int | str,
+        payload: RecoverMeetingRecordingsRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def revoke_user_sso_token(
@@ -2156,6 +2373,12 @@ class RawResponseMethods(Protocol):
         payload: UpdateMeetingStatusRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
+    async def update_meeting_survey(
+        self,
+        meeting_id: int | str,
+        payload: UpdateMeetingSurveyRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
     async def update_recording_registrant_questions(
         self,
         meeting_id: int | str,
@@ -2265,4 +2488,21 @@ class RawResponseMethods(Protocol):
         payload: UpdateWebinarRegistrantStatusRequest | Mapping[str, Any],
         *,
         occurrence_id: str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_status(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarStatusRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_webinar_survey(
+        self,
+        webinar_id: int | str,
+        payload: UpdateWebinarSurveyRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def upgrade_zpa_devices(
+        self,
+        payload: UpgradeZpaDevicesRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...

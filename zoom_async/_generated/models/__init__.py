@@ -11,6 +11,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zoom_async._generated.models.activity_log import ActivityLog
+    from zoom_async._generated.models.activity_log_type import ActivityLogType
+    from zoom_async._generated.models.add_device_request import AddDeviceRequest
+    from zoom_async._generated.models.add_device_request_device_type import (
+        AddDeviceRequestDeviceType,
+    )
     from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
     from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
     from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
@@ -50,6 +56,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_webinar_panelists_response import (
         AddWebinarPanelistsResponse,
     )
+    from zoom_async._generated.models.additional_header import AdditionalHeader
     from zoom_async._generated.models.allow_users_to_add_contact import AllowUsersToAddContact
     from zoom_async._generated.models.allow_users_to_add_contact_selected_option import (
         AllowUsersToAddContactSelectedOption,
@@ -143,6 +150,7 @@ if TYPE_CHECKING:
         CheckUserVanityNameResponse,
     )
     from zoom_async._generated.models.client_feedback import ClientFeedback
+    from zoom_async._generated.models.client_feedback_detail import ClientFeedbackDetail
     from zoom_async._generated.models.client_satisfaction import ClientSatisfaction
     from zoom_async._generated.models.client_version import ClientVersion
     from zoom_async._generated.models.closed_captioning import ClosedCaptioning
@@ -152,6 +160,10 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.continuous_meeting_chat import ContinuousMeetingChat
     from zoom_async._generated.models.continuous_meeting_chat_who_is_added import (
         ContinuousMeetingChatWhoIsAdded,
+    )
+    from zoom_async._generated.models.control_live_meeting_request import ControlLiveMeetingRequest
+    from zoom_async._generated.models.control_live_meeting_request_method import (
+        ControlLiveMeetingRequestMethod,
     )
     from zoom_async._generated.models.cpu_usage import CpuUsage
     from zoom_async._generated.models.crc_ports_hour_usage import CrcPortsHourUsage
@@ -258,6 +270,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.custom_field import CustomField
     from zoom_async._generated.models.custom_key import CustomKey
     from zoom_async._generated.models.custom_question import CustomQuestion
     from zoom_async._generated.models.custom_question_answer import CustomQuestionAnswer
@@ -294,6 +307,12 @@ if TYPE_CHECKING:
         DashboardParticipantVideoQuality,
     )
     from zoom_async._generated.models.date import Date
+    from zoom_async._generated.models.delete_meeting_recording_action import (
+        DeleteMeetingRecordingAction,
+    )
+    from zoom_async._generated.models.delete_meeting_recordings_action import (
+        DeleteMeetingRecordingsAction,
+    )
     from zoom_async._generated.models.delete_user_action import DeleteUserAction
     from zoom_async._generated.models.delete_user_tsp_account_tsp_id import (
         DeleteUserTspAccountTspId,
@@ -318,6 +337,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.fail_detail import FailDetail
     from zoom_async._generated.models.fail_detail_reason import FailDetailReason
     from zoom_async._generated.models.feature import Feature
+    from zoom_async._generated.models.feature_used import FeatureUsed
     from zoom_async._generated.models.firmware_version import FirmwareVersion
     from zoom_async._generated.models.follow_up_absentees_email_notification import (
         FollowUpAbsenteesEmailNotification,
@@ -469,6 +489,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_billing_report_response import GetBillingReportResponse
     from zoom_async._generated.models.get_chat_metrics_response import GetChatMetricsResponse
     from zoom_async._generated.models.get_chat_metrics_user import GetChatMetricsUser
+    from zoom_async._generated.models.get_client_feedback_response import GetClientFeedbackResponse
     from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
         GetCloudRecordingUsageReportResponse,
     )
@@ -499,6 +520,9 @@ if TYPE_CHECKING:
         GetDashboardWebinarResponse,
     )
     from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
+    from zoom_async._generated.models.get_dashboard_zoom_room_response import (
+        GetDashboardZoomRoomResponse,
+    )
     from zoom_async._generated.models.get_device_response import GetDeviceResponse
     from zoom_async._generated.models.get_group_lock_settings_email_notification import (
         GetGroupLockSettingsEmailNotification,
@@ -649,6 +673,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_recording_settings_response_share_recording import (
         GetRecordingSettingsResponseShareRecording,
     )
+    from zoom_async._generated.models.get_report_meeting_polls_question import (
+        GetReportMeetingPollsQuestion,
+    )
+    from zoom_async._generated.models.get_report_meeting_polls_response import (
+        GetReportMeetingPollsResponse,
+    )
     from zoom_async._generated.models.get_report_meeting_qa_question import (
         GetReportMeetingQaQuestion,
     )
@@ -662,11 +692,23 @@ if TYPE_CHECKING:
         GetReportMeetingQaResponse,
     )
     from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
+    from zoom_async._generated.models.get_report_meeting_survey_response import (
+        GetReportMeetingSurveyResponse,
+    )
+    from zoom_async._generated.models.get_report_webinar_polls_response import (
+        GetReportWebinarPollsResponse,
+    )
     from zoom_async._generated.models.get_report_webinar_qa_response import (
         GetReportWebinarQaResponse,
     )
     from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+    from zoom_async._generated.models.get_report_webinar_survey_response import (
+        GetReportWebinarSurveyResponse,
+    )
     from zoom_async._generated.models.get_role_response import GetRoleResponse
+    from zoom_async._generated.models.get_sign_in_activity_report_response import (
+        GetSignInActivityReportResponse,
+    )
     from zoom_async._generated.models.get_telephone_report_query_date_type import (
         GetTelephoneReportQueryDateType,
     )
@@ -790,13 +832,17 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.global_dial_in_number import GlobalDialInNumber
     from zoom_async._generated.models.global_dial_in_number_type import GlobalDialInNumberType
     from zoom_async._generated.models.group import Group
+    from zoom_async._generated.models.h323_header import H323Header
     from zoom_async._generated.models.hide_meeting_description import HideMeetingDescription
     from zoom_async._generated.models.hide_webinar_description import HideWebinarDescription
+    from zoom_async._generated.models.history_meeting import HistoryMeeting
+    from zoom_async._generated.models.history_meeting_type import HistoryMeetingType
     from zoom_async._generated.models.hot_desking import HotDesking
     from zoom_async._generated.models.in_meeting import InMeeting
     from zoom_async._generated.models.in_session import InSession
     from zoom_async._generated.models.integration import Integration
     from zoom_async._generated.models.interpreter import Interpreter
+    from zoom_async._generated.models.invite_option import InviteOption
     from zoom_async._generated.models.invoice import Invoice
     from zoom_async._generated.models.ip_address_access_control import IpAddressAccessControl
     from zoom_async._generated.models.issue import Issue
@@ -807,6 +853,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.language_config_name import LanguageConfigName
     from zoom_async._generated.models.language_interpretation import LanguageInterpretation
     from zoom_async._generated.models.language_item_pair_list import LanguageItemPairList
+    from zoom_async._generated.models.legacy_sip_phone import LegacySipPhone
     from zoom_async._generated.models.list_account_managed_domains_response import (
         ListAccountManagedDomainsResponse,
     )
@@ -857,6 +904,15 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
         ListDashboardMeetingParticipantsIncludeFields,
     )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_participant import (
+        ListDashboardMeetingParticipantsQosParticipant,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
+        ListDashboardMeetingParticipantsQosResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_type import (
+        ListDashboardMeetingParticipantsQosType,
+    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_response import (
         ListDashboardMeetingParticipantsResponse,
     )
@@ -902,6 +958,12 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_dashboard_webinar_participants_participant_role import (
         ListDashboardWebinarParticipantsParticipantRole,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
+        ListDashboardWebinarParticipantsQosResponse,
+    )
+    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_type import (
+        ListDashboardWebinarParticipantsQosType,
     )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
@@ -963,6 +1025,9 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_information_barrier_policies_response import (
         ListInformationBarrierPoliciesResponse,
     )
+    from zoom_async._generated.models.list_legacy_sip_phones_response import (
+        ListLegacySipPhonesResponse,
+    )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
     )
@@ -1002,6 +1067,18 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_recording_registrants_status import (
         ListRecordingRegistrantsStatus,
     )
+    from zoom_async._generated.models.list_report_history_meetings_date_type import (
+        ListReportHistoryMeetingsDateType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_meeting_type import (
+        ListReportHistoryMeetingsMeetingType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_report_type import (
+        ListReportHistoryMeetingsReportType,
+    )
+    from zoom_async._generated.models.list_report_history_meetings_response import (
+        ListReportHistoryMeetingsResponse,
+    )
     from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
         ListReportMeetingParticipantsIncludeFields,
     )
@@ -1025,6 +1102,15 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_report_user_meetings_type import (
         ListReportUserMeetingsType,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_include_fields import (
+        ListReportWebinarParticipantsIncludeFields,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_participant import (
+        ListReportWebinarParticipantsParticipant,
+    )
+    from zoom_async._generated.models.list_report_webinar_participants_response import (
+        ListReportWebinarParticipantsResponse,
     )
     from zoom_async._generated.models.list_role_members_member import ListRoleMembersMember
     from zoom_async._generated.models.list_role_members_response import ListRoleMembersResponse
@@ -1092,6 +1178,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinars_type import ListWebinarsType
     from zoom_async._generated.models.list_webinars_webinar import ListWebinarsWebinar
     from zoom_async._generated.models.list_webinars_webinar_type import ListWebinarsWebinarType
+    from zoom_async._generated.models.list_zdm_groups_response import ListZdmGroupsResponse
     from zoom_async._generated.models.list_zoom_room_issues_response import (
         ListZoomRoomIssuesResponse,
     )
@@ -1102,6 +1189,7 @@ if TYPE_CHECKING:
         ListZoomRoomsWithIssuesZoomRoom,
     )
     from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersionsResponse
+    from zoom_async._generated.models.live_meeting import LiveMeeting
     from zoom_async._generated.models.manual_captioning import ManualCaptioning
     from zoom_async._generated.models.meeting import Meeting
     from zoom_async._generated.models.meeting_activity_log import MeetingActivityLog
@@ -1144,9 +1232,11 @@ if TYPE_CHECKING:
         PacAccountGlobalDialInNumber,
     )
     from zoom_async._generated.models.panelist import Panelist
+    from zoom_async._generated.models.param import Param
     from zoom_async._generated.models.participant import Participant
     from zoom_async._generated.models.participant_audio_file import ParticipantAudioFile
     from zoom_async._generated.models.password_requirement import PasswordRequirement
+    from zoom_async._generated.models.past_meeting import PastMeeting
     from zoom_async._generated.models.past_meeting_instance import PastMeetingInstance
     from zoom_async._generated.models.past_meeting_type import PastMeetingType
     from zoom_async._generated.models.past_poll_answer import PastPollAnswer
@@ -1188,6 +1278,9 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.recover_meeting_recording_request_action import (
         RecoverMeetingRecordingRequestAction,
+    )
+    from zoom_async._generated.models.recover_meeting_recordings_request import (
+        RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.recurrence import Recurrence
     from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
@@ -1258,6 +1351,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.share_file_share_option import ShareFileShareOption
     from zoom_async._generated.models.sign_language_interpretation import SignLanguageInterpretation
     from zoom_async._generated.models.signin_with_sso import SigninWithSso
+    from zoom_async._generated.models.sip_header import SipHeader
     from zoom_async._generated.models.smart_recording import SmartRecording
     from zoom_async._generated.models.speak_language import SpeakLanguage
     from zoom_async._generated.models.speak_language_code import SpeakLanguageCode
@@ -1267,6 +1361,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.sub_account_privilege import SubAccountPrivilege
     from zoom_async._generated.models.summary import Summary
     from zoom_async._generated.models.summary_detail import SummaryDetail
+    from zoom_async._generated.models.survey_answer import SurveyAnswer
+    from zoom_async._generated.models.survey_answer_answer_detail import SurveyAnswerAnswerDetail
     from zoom_async._generated.models.telephony import Telephony
     from zoom_async._generated.models.telephony_region import TelephonyRegion
     from zoom_async._generated.models.telephony_usage import TelephonyUsage
@@ -1382,6 +1478,15 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_status_request_action import (
         UpdateMeetingStatusRequestAction,
     )
+    from zoom_async._generated.models.update_meeting_survey_custom_survey import (
+        UpdateMeetingSurveyCustomSurvey,
+    )
+    from zoom_async._generated.models.update_meeting_survey_custom_survey_question import (
+        UpdateMeetingSurveyCustomSurveyQuestion,
+    )
+    from zoom_async._generated.models.update_meeting_survey_request import (
+        UpdateMeetingSurveyRequest,
+    )
     from zoom_async._generated.models.update_recording_registrant_questions_request import (
         UpdateRecordingRegistrantQuestionsRequest,
     )
@@ -1469,6 +1574,23 @@ if TYPE_CHECKING:
         UpdateWebinarRegistrantStatusRequestAction,
     )
     from zoom_async._generated.models.update_webinar_request import UpdateWebinarRequest
+    from zoom_async._generated.models.update_webinar_status_request import (
+        UpdateWebinarStatusRequest,
+    )
+    from zoom_async._generated.models.update_webinar_status_request_action import (
+        UpdateWebinarStatusRequestAction,
+    )
+    from zoom_async._generated.models.update_webinar_survey_request import (
+        UpdateWebinarSurveyRequest,
+    )
+    from zoom_async._generated.models.upgrade_zpa_devices_data import UpgradeZpaDevicesData
+    from zoom_async._generated.models.upgrade_zpa_devices_data_firmware_version import (
+        UpgradeZpaDevicesDataFirmwareVersion,
+    )
+    from zoom_async._generated.models.upgrade_zpa_devices_data_upgrade_type import (
+        UpgradeZpaDevicesDataUpgradeType,
+    )
+    from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
     from zoom_async._generated.models.user import User
     from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
     from zoom_async._generated.models.user_info import UserInfo
@@ -1531,9 +1653,14 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.week_day import WeekDay
     from zoom_async._generated.models.whiteboard import Whiteboard
     from zoom_async._generated.models.wifi_rssi import WifiRssi
+    from zoom_async._generated.models.zdm_group import ZdmGroup
     from zoom_async._generated.models.zoom_room import ZoomRoom
 
 _MODULES: dict[str, str] = {
+    "ActivityLog": "activity_log",
+    "ActivityLogType": "activity_log_type",
+    "AddDeviceRequest": "add_device_request",
+    "AddDeviceRequestDeviceType": "add_device_request_device_type",
     "AddGroupAdminsRequest": "add_group_admins_request",
     "AddGroupAdminsResponse": "add_group_admins_response",
     "AddGroupMembersRequest": "add_group_members_request",
@@ -1555,6 +1682,7 @@ _MODULES: dict[str, str] = {
     "AddWebinarPanelistsPanelist": "add_webinar_panelists_panelist",
     "AddWebinarPanelistsRequest": "add_webinar_panelists_request",
     "AddWebinarPanelistsResponse": "add_webinar_panelists_response",
+    "AdditionalHeader": "additional_header",
     "AllowUsersToAddContact": "allow_users_to_add_contact",
     "AllowUsersToAddContactSelectedOption": "allow_users_to_add_contact_selected_option",
     "AlwaysDisplayZoomMeetingAsTopic": "always_display_zoom_meeting_as_topic",
@@ -1614,6 +1742,7 @@ _MODULES: dict[str, str] = {
     "CheckUserEmailResponse": "check_user_email_response",
     "CheckUserVanityNameResponse": "check_user_vanity_name_response",
     "ClientFeedback": "client_feedback",
+    "ClientFeedbackDetail": "client_feedback_detail",
     "ClientSatisfaction": "client_satisfaction",
     "ClientVersion": "client_version",
     "ClosedCaptioning": "closed_captioning",
@@ -1622,6 +1751,8 @@ _MODULES: dict[str, str] = {
     "CollaborationDeviceStatus": "collaboration_device_status",
     "ContinuousMeetingChat": "continuous_meeting_chat",
     "ContinuousMeetingChatWhoIsAdded": "continuous_meeting_chat_who_is_added",
+    "ControlLiveMeetingRequest": "control_live_meeting_request",
+    "ControlLiveMeetingRequestMethod": "control_live_meeting_request_method",
     "CpuUsage": "cpu_usage",
     "CrcPortsHourUsage": "crc_ports_hour_usage",
     "CrcPortsUsage": "crc_ports_usage",
@@ -1671,6 +1802,7 @@ _MODULES: dict[str, str] = {
     "CreateWebinarSetting": "create_webinar_setting",
     "CreateWebinarTemplateRequest": "create_webinar_template_request",
     "CreateWebinarTemplateResponse": "create_webinar_template_response",
+    "CustomField": "custom_field",
     "CustomKey": "custom_key",
     "CustomQuestion": "custom_question",
     "CustomQuestionAnswer": "custom_question_answer",
@@ -1691,6 +1823,8 @@ _MODULES: dict[str, str] = {
     "DashboardParticipantStatus": "dashboard_participant_status",
     "DashboardParticipantVideoQuality": "dashboard_participant_video_quality",
     "Date": "date",
+    "DeleteMeetingRecordingAction": "delete_meeting_recording_action",
+    "DeleteMeetingRecordingsAction": "delete_meeting_recordings_action",
     "DeleteUserAction": "delete_user_action",
     "DeleteUserTspAccountTspId": "delete_user_tsp_account_tsp_id",
     "DeviceInfo": "device_info",
@@ -1709,6 +1843,7 @@ _MODULES: dict[str, str] = {
     "FailDetail": "fail_detail",
     "FailDetailReason": "fail_detail_reason",
     "Feature": "feature",
+    "FeatureUsed": "feature_used",
     "FirmwareVersion": "firmware_version",
     "FollowUpAbsenteesEmailNotification": "follow_up_absentees_email_notification",
     "FollowUpAbsenteesEmailNotificationType": "follow_up_absentees_email_notification_type",
@@ -1766,6 +1901,7 @@ _MODULES: dict[str, str] = {
     "GetBillingReportResponse": "get_billing_report_response",
     "GetChatMetricsResponse": "get_chat_metrics_response",
     "GetChatMetricsUser": "get_chat_metrics_user",
+    "GetClientFeedbackResponse": "get_client_feedback_response",
     "GetCloudRecordingUsageReportResponse": "get_cloud_recording_usage_report_response",
     "GetCollaborationDeviceResponse": "get_collaboration_device_response",
     "GetCrcPortUsageResponse": "get_crc_port_usage_response",
@@ -1778,6 +1914,7 @@ _MODULES: dict[str, str] = {
     "GetDashboardWebinarParticipantQosType": "get_dashboard_webinar_participant_qos_type",
     "GetDashboardWebinarResponse": "get_dashboard_webinar_response",
     "GetDashboardWebinarType": "get_dashboard_webinar_type",
+    "GetDashboardZoomRoomResponse": "get_dashboard_zoom_room_response",
     "GetDeviceResponse": "get_device_response",
     "GetGroupLockSettingsEmailNotification": "get_group_lock_settings_email_notification",
     "GetGroupLockSettingsInMeeting": "get_group_lock_settings_in_meeting",
@@ -1836,14 +1973,20 @@ _MODULES: dict[str, str] = {
     "GetRecordingSettingsResponse": "get_recording_settings_response",
     "GetRecordingSettingsResponseApprovalType": "get_recording_settings_response_approval_type",
     "GetRecordingSettingsResponseShareRecording": "get_recording_settings_response_share_recording",
+    "GetReportMeetingPollsQuestion": "get_report_meeting_polls_question",
+    "GetReportMeetingPollsResponse": "get_report_meeting_polls_response",
     "GetReportMeetingQaQuestion": "get_report_meeting_qa_question",
     "GetReportMeetingQaQuestionQuestionDetail": "get_report_meeting_qa_question_question_detail",
     "GetReportMeetingQaQuestionQuestionDetailQuestionStatus": "get_report_meeting_qa_question_question_detail_question_status",
     "GetReportMeetingQaResponse": "get_report_meeting_qa_response",
     "GetReportMeetingResponse": "get_report_meeting_response",
+    "GetReportMeetingSurveyResponse": "get_report_meeting_survey_response",
+    "GetReportWebinarPollsResponse": "get_report_webinar_polls_response",
     "GetReportWebinarQaResponse": "get_report_webinar_qa_response",
     "GetReportWebinarResponse": "get_report_webinar_response",
+    "GetReportWebinarSurveyResponse": "get_report_webinar_survey_response",
     "GetRoleResponse": "get_role_response",
+    "GetSignInActivityReportResponse": "get_sign_in_activity_report_response",
     "GetTelephoneReportQueryDateType": "get_telephone_report_query_date_type",
     "GetTelephoneReportResponse": "get_telephone_report_response",
     "GetTelephoneReportType": "get_telephone_report_type",
@@ -1905,13 +2048,17 @@ _MODULES: dict[str, str] = {
     "GlobalDialInNumber": "global_dial_in_number",
     "GlobalDialInNumberType": "global_dial_in_number_type",
     "Group": "group",
+    "H323Header": "h323_header",
     "HideMeetingDescription": "hide_meeting_description",
     "HideWebinarDescription": "hide_webinar_description",
+    "HistoryMeeting": "history_meeting",
+    "HistoryMeetingType": "history_meeting_type",
     "HotDesking": "hot_desking",
     "InMeeting": "in_meeting",
     "InSession": "in_session",
     "Integration": "integration",
     "Interpreter": "interpreter",
+    "InviteOption": "invite_option",
     "Invoice": "invoice",
     "IpAddressAccessControl": "ip_address_access_control",
     "Issue": "issue",
@@ -1922,6 +2069,7 @@ _MODULES: dict[str, str] = {
     "LanguageConfigName": "language_config_name",
     "LanguageInterpretation": "language_interpretation",
     "LanguageItemPairList": "language_item_pair_list",
+    "LegacySipPhone": "legacy_sip_phone",
     "ListAccountManagedDomainsResponse": "list_account_managed_domains_response",
     "ListAccountTrustedDomainsResponse": "list_account_trusted_domains_response",
     "ListArchivedFilesMeeting": "list_archived_files_meeting",
@@ -1940,6 +2088,9 @@ _MODULES: dict[str, str] = {
     "ListDashboardMeetingFeedbackResponse": "list_dashboard_meeting_feedback_response",
     "ListDashboardMeetingFeedbackType": "list_dashboard_meeting_feedback_type",
     "ListDashboardMeetingParticipantsIncludeFields": "list_dashboard_meeting_participants_include_fields",
+    "ListDashboardMeetingParticipantsQosParticipant": "list_dashboard_meeting_participants_qos_participant",
+    "ListDashboardMeetingParticipantsQosResponse": "list_dashboard_meeting_participants_qos_response",
+    "ListDashboardMeetingParticipantsQosType": "list_dashboard_meeting_participants_qos_type",
     "ListDashboardMeetingParticipantsResponse": "list_dashboard_meeting_participants_response",
     "ListDashboardMeetingParticipantsType": "list_dashboard_meeting_participants_type",
     "ListDashboardMeetingSharingParticipant": "list_dashboard_meeting_sharing_participant",
@@ -1956,6 +2107,8 @@ _MODULES: dict[str, str] = {
     "ListDashboardWebinarParticipantsParticipant": "list_dashboard_webinar_participants_participant",
     "ListDashboardWebinarParticipantsParticipantLeaveReason": "list_dashboard_webinar_participants_participant_leave_reason",
     "ListDashboardWebinarParticipantsParticipantRole": "list_dashboard_webinar_participants_participant_role",
+    "ListDashboardWebinarParticipantsQosResponse": "list_dashboard_webinar_participants_qos_response",
+    "ListDashboardWebinarParticipantsQosType": "list_dashboard_webinar_participants_qos_type",
     "ListDashboardWebinarParticipantsResponse": "list_dashboard_webinar_participants_response",
     "ListDashboardWebinarParticipantsType": "list_dashboard_webinar_participants_type",
     "ListDashboardWebinarSharingResponse": "list_dashboard_webinar_sharing_response",
@@ -1984,6 +2137,7 @@ _MODULES: dict[str, str] = {
     "ListInformationBarrierPoliciesPolicyStatus": "list_information_barrier_policies_policy_status",
     "ListInformationBarrierPoliciesPolicyType": "list_information_barrier_policies_policy_type",
     "ListInformationBarrierPoliciesResponse": "list_information_barrier_policies_response",
+    "ListLegacySipPhonesResponse": "list_legacy_sip_phones_response",
     "ListMeetingRegistrantsResponse": "list_meeting_registrants_response",
     "ListMeetingRegistrantsStatus": "list_meeting_registrants_status",
     "ListMeetingSummariesResponse": "list_meeting_summaries_response",
@@ -2001,6 +2155,10 @@ _MODULES: dict[str, str] = {
     "ListRecordingRegistrantsRegistrant": "list_recording_registrants_registrant",
     "ListRecordingRegistrantsResponse": "list_recording_registrants_response",
     "ListRecordingRegistrantsStatus": "list_recording_registrants_status",
+    "ListReportHistoryMeetingsDateType": "list_report_history_meetings_date_type",
+    "ListReportHistoryMeetingsMeetingType": "list_report_history_meetings_meeting_type",
+    "ListReportHistoryMeetingsReportType": "list_report_history_meetings_report_type",
+    "ListReportHistoryMeetingsResponse": "list_report_history_meetings_response",
     "ListReportMeetingParticipantsIncludeFields": "list_report_meeting_participants_include_fields",
     "ListReportMeetingParticipantsParticipant": "list_report_meeting_participants_participant",
     "ListReportMeetingParticipantsResponse": "list_report_meeting_participants_response",
@@ -2009,6 +2167,9 @@ _MODULES: dict[str, str] = {
     "ListReportUserMeetingsMeetingType": "list_report_user_meetings_meeting_type",
     "ListReportUserMeetingsResponse": "list_report_user_meetings_response",
     "ListReportUserMeetingsType": "list_report_user_meetings_type",
+    "ListReportWebinarParticipantsIncludeFields": "list_report_webinar_participants_include_fields",
+    "ListReportWebinarParticipantsParticipant": "list_report_webinar_participants_participant",
+    "ListReportWebinarParticipantsResponse": "list_report_webinar_participants_response",
     "ListRoleMembersMember": "list_role_members_member",
     "ListRoleMembersResponse": "list_role_members_response",
     "ListRolesResponse": "list_roles_response",
@@ -2041,10 +2202,12 @@ _MODULES: dict[str, str] = {
     "ListWebinarsType": "list_webinars_type",
     "ListWebinarsWebinar": "list_webinars_webinar",
     "ListWebinarsWebinarType": "list_webinars_webinar_type",
+    "ListZdmGroupsResponse": "list_zdm_groups_response",
     "ListZoomRoomIssuesResponse": "list_zoom_room_issues_response",
     "ListZoomRoomsWithIssuesResponse": "list_zoom_rooms_with_issues_response",
     "ListZoomRoomsWithIssuesZoomRoom": "list_zoom_rooms_with_issues_zoom_room",
     "ListZpaVersionsResponse": "list_zpa_versions_response",
+    "LiveMeeting": "live_meeting",
     "ManualCaptioning": "manual_captioning",
     "Meeting": "meeting",
     "MeetingActivityLog": "meeting_activity_log",
@@ -2073,9 +2236,11 @@ _MODULES: dict[str, str] = {
     "PacAccount": "pac_account",
     "PacAccountGlobalDialInNumber": "pac_account_global_dial_in_number",
     "Panelist": "panelist",
+    "Param": "param",
     "Participant": "participant",
     "ParticipantAudioFile": "participant_audio_file",
     "PasswordRequirement": "password_requirement",
+    "PastMeeting": "past_meeting",
     "PastMeetingInstance": "past_meeting_instance",
     "PastMeetingType": "past_meeting_type",
     "PastPollAnswer": "past_poll_answer",
@@ -2106,6 +2271,7 @@ _MODULES: dict[str, str] = {
     "RecordingStorageLocation": "recording_storage_location",
     "RecoverMeetingRecordingRequest": "recover_meeting_recording_request",
     "RecoverMeetingRecordingRequestAction": "recover_meeting_recording_request_action",
+    "RecoverMeetingRecordingsRequest": "recover_meeting_recordings_request",
     "Recurrence": "recurrence",
     "RecurrenceMonthlyWeek": "recurrence_monthly_week",
     "RecurrenceType": "recurrence_type",
@@ -2147,6 +2313,7 @@ _MODULES: dict[str, str] = {
     "ShareFileShareOption": "share_file_share_option",
     "SignLanguageInterpretation": "sign_language_interpretation",
     "SigninWithSso": "signin_with_sso",
+    "SipHeader": "sip_header",
     "SmartRecording": "smart_recording",
     "SpeakLanguage": "speak_language",
     "SpeakLanguageCode": "speak_language_code",
@@ -2156,6 +2323,8 @@ _MODULES: dict[str, str] = {
     "SubAccountPrivilege": "sub_account_privilege",
     "Summary": "summary",
     "SummaryDetail": "summary_detail",
+    "SurveyAnswer": "survey_answer",
+    "SurveyAnswerAnswerDetail": "survey_answer_answer_detail",
     "Telephony": "telephony",
     "TelephonyRegion": "telephony_region",
     "TelephonyUsage": "telephony_usage",
@@ -2209,6 +2378,9 @@ _MODULES: dict[str, str] = {
     "UpdateMeetingRequest": "update_meeting_request",
     "UpdateMeetingStatusRequest": "update_meeting_status_request",
     "UpdateMeetingStatusRequestAction": "update_meeting_status_request_action",
+    "UpdateMeetingSurveyCustomSurvey": "update_meeting_survey_custom_survey",
+    "UpdateMeetingSurveyCustomSurveyQuestion": "update_meeting_survey_custom_survey_question",
+    "UpdateMeetingSurveyRequest": "update_meeting_survey_request",
     "UpdateRecordingRegistrantQuestionsRequest": "update_recording_registrant_questions_request",
     "UpdateRecordingRegistrantStatusRequest": "update_recording_registrant_status_request",
     "UpdateRecordingRegistrantStatusRequestAction": "update_recording_registrant_status_request_action",
@@ -2244,6 +2416,13 @@ _MODULES: dict[str, str] = {
     "UpdateWebinarRegistrantStatusRequest": "update_webinar_registrant_status_request",
     "UpdateWebinarRegistrantStatusRequestAction": "update_webinar_registrant_status_request_action",
     "UpdateWebinarRequest": "update_webinar_request",
+    "UpdateWebinarStatusRequest": "update_webinar_status_request",
+    "UpdateWebinarStatusRequestAction": "update_webinar_status_request_action",
+    "UpdateWebinarSurveyRequest": "update_webinar_survey_request",
+    "UpgradeZpaDevicesData": "upgrade_zpa_devices_data",
+    "UpgradeZpaDevicesDataFirmwareVersion": "upgrade_zpa_devices_data_firmware_version",
+    "UpgradeZpaDevicesDataUpgradeType": "upgrade_zpa_devices_data_upgrade_type",
+    "UpgradeZpaDevicesRequest": "upgrade_zpa_devices_request",
     "User": "user",
     "UserCustomAttribute": "user_custom_attribute",
     "UserInfo": "user_info",
@@ -2280,14 +2459,20 @@ _MODULES: dict[str, str] = {
     "WeekDay": "week_day",
     "Whiteboard": "whiteboard",
     "WifiRssi": "wifi_rssi",
+    "ZdmGroup": "zdm_group",
     "ZoomRoom": "zoom_room",
 }
 
 __all__ = (
+    "ActivityLog",
+    "ActivityLogType",
+    "AddDeviceRequest",
+    "AddDeviceRequestDeviceType",
     "AddGroupAdminsRequest",
     "AddGroupAdminsResponse",
     "AddGroupMembersRequest",
     "AddGroupMembersResponse",
+    "AdditionalHeader",
     "AddMeetingAppResponse",
     "AddMeetingRegistrantRequest",
     "AddMeetingRegistrantRequestLanguage",
@@ -2364,6 +2549,7 @@ __all__ = (
     "CheckUserEmailResponse",
     "CheckUserVanityNameResponse",
     "ClientFeedback",
+    "ClientFeedbackDetail",
     "ClientSatisfaction",
     "ClientVersion",
     "ClosedCaptioning",
@@ -2372,6 +2558,8 @@ __all__ = (
     "CollaborationDeviceStatus",
     "ContinuousMeetingChat",
     "ContinuousMeetingChatWhoIsAdded",
+    "ControlLiveMeetingRequest",
+    "ControlLiveMeetingRequestMethod",
     "CpuUsage",
     "CrcPortsHourUsage",
     "CrcPortsUsage",
@@ -2421,6 +2609,7 @@ __all__ = (
     "CreateWebinarSetting",
     "CreateWebinarTemplateRequest",
     "CreateWebinarTemplateResponse",
+    "CustomField",
     "CustomKey",
     "CustomQuestion",
     "CustomQuestionAnswer",
@@ -2441,6 +2630,8 @@ __all__ = (
     "DashboardParticipantStatus",
     "DashboardParticipantVideoQuality",
     "Date",
+    "DeleteMeetingRecordingAction",
+    "DeleteMeetingRecordingsAction",
     "DeleteUserAction",
     "DeleteUserTspAccountTspId",
     "DeviceInfo",
@@ -2459,6 +2650,7 @@ __all__ = (
     "FailDetail",
     "FailDetailReason",
     "Feature",
+    "FeatureUsed",
     "FirmwareVersion",
     "FollowUpAbsenteesEmailNotification",
     "FollowUpAbsenteesEmailNotificationType",
@@ -2516,6 +2708,7 @@ __all__ = (
     "GetBillingReportResponse",
     "GetChatMetricsResponse",
     "GetChatMetricsUser",
+    "GetClientFeedbackResponse",
     "GetCloudRecordingUsageReportResponse",
     "GetCollaborationDeviceResponse",
     "GetCrcPortUsageResponse",
@@ -2528,6 +2721,7 @@ __all__ = (
     "GetDashboardWebinarParticipantQosType",
     "GetDashboardWebinarResponse",
     "GetDashboardWebinarType",
+    "GetDashboardZoomRoomResponse",
     "GetDeviceResponse",
     "GetGroupLockSettingsEmailNotification",
     "GetGroupLockSettingsInMeeting",
@@ -2586,14 +2780,20 @@ __all__ = (
     "GetRecordingSettingsResponse",
     "GetRecordingSettingsResponseApprovalType",
     "GetRecordingSettingsResponseShareRecording",
+    "GetReportMeetingPollsQuestion",
+    "GetReportMeetingPollsResponse",
     "GetReportMeetingQaQuestion",
     "GetReportMeetingQaQuestionQuestionDetail",
     "GetReportMeetingQaQuestionQuestionDetailQuestionStatus",
     "GetReportMeetingQaResponse",
     "GetReportMeetingResponse",
+    "GetReportMeetingSurveyResponse",
+    "GetReportWebinarPollsResponse",
     "GetReportWebinarQaResponse",
     "GetReportWebinarResponse",
+    "GetReportWebinarSurveyResponse",
     "GetRoleResponse",
+    "GetSignInActivityReportResponse",
     "GetTelephoneReportQueryDateType",
     "GetTelephoneReportResponse",
     "GetTelephoneReportType",
@@ -2655,13 +2855,17 @@ __all__ = (
     "GlobalDialInNumber",
     "GlobalDialInNumberType",
     "Group",
+    "H323Header",
     "HideMeetingDescription",
     "HideWebinarDescription",
+    "HistoryMeeting",
+    "HistoryMeetingType",
     "HotDesking",
     "InMeeting",
     "InSession",
     "Integration",
     "Interpreter",
+    "InviteOption",
     "Invoice",
     "IpAddressAccessControl",
     "Issue",
@@ -2672,6 +2876,7 @@ __all__ = (
     "LanguageConfigName",
     "LanguageInterpretation",
     "LanguageItemPairList",
+    "LegacySipPhone",
     "ListAccountManagedDomainsResponse",
     "ListAccountTrustedDomainsResponse",
     "ListArchivedFilesMeeting",
@@ -2690,6 +2895,9 @@ __all__ = (
     "ListDashboardMeetingFeedbackResponse",
     "ListDashboardMeetingFeedbackType",
     "ListDashboardMeetingParticipantsIncludeFields",
+    "ListDashboardMeetingParticipantsQosParticipant",
+    "ListDashboardMeetingParticipantsQosResponse",
+    "ListDashboardMeetingParticipantsQosType",
     "ListDashboardMeetingParticipantsResponse",
     "ListDashboardMeetingParticipantsType",
     "ListDashboardMeetingSharingParticipant",
@@ -2706,6 +2914,8 @@ __all__ = (
     "ListDashboardWebinarParticipantsParticipant",
     "ListDashboardWebinarParticipantsParticipantLeaveReason",
     "ListDashboardWebinarParticipantsParticipantRole",
+    "ListDashboardWebinarParticipantsQosResponse",
+    "ListDashboardWebinarParticipantsQosType",
     "ListDashboardWebinarParticipantsResponse",
     "ListDashboardWebinarParticipantsType",
     "ListDashboardWebinarSharingResponse",
@@ -2734,6 +2944,7 @@ __all__ = (
     "ListInformationBarrierPoliciesPolicyStatus",
     "ListInformationBarrierPoliciesPolicyType",
     "ListInformationBarrierPoliciesResponse",
+    "ListLegacySipPhonesResponse",
     "ListMeetingRegistrantsResponse",
     "ListMeetingRegistrantsStatus",
     "ListMeetingsResponse",
@@ -2751,6 +2962,10 @@ __all__ = (
     "ListRecordingRegistrantsRegistrant",
     "ListRecordingRegistrantsResponse",
     "ListRecordingRegistrantsStatus",
+    "ListReportHistoryMeetingsDateType",
+    "ListReportHistoryMeetingsMeetingType",
+    "ListReportHistoryMeetingsReportType",
+    "ListReportHistoryMeetingsResponse",
     "ListReportMeetingParticipantsIncludeFields",
     "ListReportMeetingParticipantsParticipant",
     "ListReportMeetingParticipantsResponse",
@@ -2759,6 +2974,9 @@ __all__ = (
     "ListReportUserMeetingsMeetingType",
     "ListReportUserMeetingsResponse",
     "ListReportUserMeetingsType",
+    "ListReportWebinarParticipantsIncludeFields",
+    "ListReportWebinarParticipantsParticipant",
+    "ListReportWebinarParticipantsResponse",
     "ListRoleMembersMember",
     "ListRoleMembersResponse",
     "ListRolesResponse",
@@ -2791,10 +3009,12 @@ __all__ = (
     "ListWebinarsWebinarType",
     "ListWebinarTemplatesResponse",
     "ListWebinarTrackingSourcesResponse",
+    "ListZdmGroupsResponse",
     "ListZoomRoomIssuesResponse",
     "ListZoomRoomsWithIssuesResponse",
     "ListZoomRoomsWithIssuesZoomRoom",
     "ListZpaVersionsResponse",
+    "LiveMeeting",
     "ManualCaptioning",
     "Meeting",
     "MeetingActivityLog",
@@ -2823,9 +3043,11 @@ __all__ = (
     "PacAccount",
     "PacAccountGlobalDialInNumber",
     "Panelist",
+    "Param",
     "Participant",
     "ParticipantAudioFile",
     "PasswordRequirement",
+    "PastMeeting",
     "PastMeetingInstance",
     "PastMeetingType",
     "PastPollAnswer",
@@ -2856,6 +3078,7 @@ __all__ = (
     "RecordingStorageLocation",
     "RecoverMeetingRecordingRequest",
     "RecoverMeetingRecordingRequestAction",
+    "RecoverMeetingRecordingsRequest",
     "Recurrence",
     "RecurrenceMonthlyWeek",
     "RecurrenceType",
@@ -2897,6 +3120,7 @@ __all__ = (
     "ShareFileShareOption",
     "SigninWithSso",
     "SignLanguageInterpretation",
+    "SipHeader",
     "SmartRecording",
     "SpeakLanguage",
     "SpeakLanguageCode",
@@ -2906,6 +3130,8 @@ __all__ = (
     "SubAccountPrivilege",
     "Summary",
     "SummaryDetail",
+    "SurveyAnswer",
+    "SurveyAnswerAnswerDetail",
     "Telephony",
     "TelephonyRegion",
     "TelephonyUsage",
@@ -2959,6 +3185,9 @@ __all__ = (
     "UpdateMeetingRequest",
     "UpdateMeetingStatusRequest",
     "UpdateMeetingStatusRequestAction",
+    "UpdateMeetingSurveyCustomSurvey",
+    "UpdateMeetingSurveyCustomSurveyQuestion",
+    "UpdateMeetingSurveyRequest",
     "UpdateRecordingRegistrantQuestionsRequest",
     "UpdateRecordingRegistrantStatusRequest",
     "UpdateRecordingRegistrantStatusRequestAction",
@@ -2994,6 +3223,13 @@ __all__ = (
     "UpdateWebinarRegistrantStatusRequest",
     "UpdateWebinarRegistrantStatusRequestAction",
     "UpdateWebinarRequest",
+    "UpdateWebinarStatusRequest",
+    "UpdateWebinarStatusRequestAction",
+    "UpdateWebinarSurveyRequest",
+    "UpgradeZpaDevicesData",
+    "UpgradeZpaDevicesDataFirmwareVersion",
+    "UpgradeZpaDevicesDataUpgradeType",
+    "UpgradeZpaDevicesRequest",
     "User",
     "UserCustomAttribute",
     "UserInfo",
@@ -3030,6 +3266,7 @@ __all__ = (
     "WeekDay",
     "Whiteboard",
     "WifiRssi",
+    "ZdmGroup",
     "ZoomRoom",
 )
 
