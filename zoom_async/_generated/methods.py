@@ -5716,8 +5716,8 @@ class GeneratedMethods:
     async def list_report_history_meetings(
         self,
         *,
-        from_: str,
-        to: str,
+        from_: datetime.date | str,
+        to: datetime.date | str,
         date_type: ListReportHistoryMeetingsDateType | str | None = None,
         meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
         report_type: ListReportHistoryMeetingsReportType | str | None = None,
@@ -5732,8 +5732,8 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_report_history_meetings, ...)`` (items: ``history_meetings``).
 
         Args:
-            from_: ``str``. Start of the date range (yyyy-mm-dd).
-            to: ``str``. End of the date range (yyyy-mm-dd).
+            from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
+            to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
             date_type: ``ListReportHistoryMeetingsDateType | str | None``; one of "start_time", "end_time".
             meeting_type: ``ListReportHistoryMeetingsMeetingType | str | None``; one of "meeting", "webinar", "all".
             report_type: ``ListReportHistoryMeetingsReportType | str | None``; one of "all", "poll", "survey", "qa", "resource", "reaction".

@@ -2019,8 +2019,8 @@ class RawResponseMethods(Protocol):
     async def list_report_history_meetings(
         self,
         *,
-        from_: str,
-        to: str,
+        from_: datetime.date | str,
+        to: datetime.date | str,
         date_type: ListReportHistoryMeetingsDateType | str | None = None,
         meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
         report_type: ListReportHistoryMeetingsReportType | str | None = None,

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 
 from zoom_async._generated.models.list_report_history_meetings_date_type import (
@@ -23,6 +24,7 @@ from zoom_async.serde import decode
 from zoom_async.wire import (
     Operation,
     Request,
+    check_date,
     check_int,
     check_text,
     encode_query,
@@ -43,8 +45,8 @@ OPERATION = Operation(
 
 def build_request(
     *,
-    from_: str,
-    to: str,
+    from_: datetime.date | str,
+    to: datetime.date | str,
     date_type: ListReportHistoryMeetingsDateType | str | None = None,
     meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
     report_type: ListReportHistoryMeetingsReportType | str | None = None,
@@ -57,8 +59,8 @@ def build_request(
     path = "/report/history_meetings"
     query = encode_query(
         {
-            "from": check_text("from_", from_, required=True),
-            "to": check_text("to", to, required=True),
+            "from": check_date("from_", from_, required=True),
+            "to": check_date("to", to, required=True),
             "date_type": check_text("date_type", date_type),
             "meeting_type": check_text("meeting_type", meeting_type),
             "report_type": check_text("report_type", report_type),
