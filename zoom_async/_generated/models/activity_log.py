@@ -9,7 +9,20 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.activity_log_type import ActivityLogType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +49,68 @@ class ActivityLog:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ActivityLogType_members: Any = ActivityLogType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    ["client_type", "email", "ip_address", "time", "type", "version"]
+)
+
+
+def structure_activity_log(o: Any, _: Any = None) -> Any:
+    """A ActivityLog from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ActivityLog)
+    self.client_type = (
+        None if (_v := g("client_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.ip_address = (
+        None if (_v := g("ip_address")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.time = (
+        None
+        if (_v := g("time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _ActivityLogType_members.get(_v, MISSING)) is not MISSING
+            else ActivityLogType(_v)
+        )
+    )
+    self.version = (
+        None if (_v := g("version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_activity_log(obj: ActivityLog) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.client_type) is not None:
+        d["client_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.ip_address) is not None:
+        d["ip_address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.time) is not None:
+        d["time"] = unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is ActivityLogType else unstructure(v)
+    if (v := obj.version) is not None:
+        d["version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ActivityLog, structure_activity_log, unstructure_activity_log)

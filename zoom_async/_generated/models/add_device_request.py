@@ -8,7 +8,18 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.add_device_request_device_type import AddDeviceRequestDeviceType
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -45,3 +56,103 @@ class AddDeviceRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_AddDeviceRequestDeviceType_members: Any = AddDeviceRequestDeviceType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "device_name",
+        "device_type",
+        "extension_number",
+        "mac_address",
+        "model",
+        "room_id",
+        "serial_number",
+        "tag",
+        "user_email",
+        "vendor",
+        "zdm_group_id",
+    ]
+)
+
+
+def structure_add_device_request(o: Any, _: Any = None) -> Any:
+    """A AddDeviceRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(AddDeviceRequest)
+    self.device_name = ((_v := o["device_name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.mac_address = ((_v := o["mac_address"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.vendor = ((_v := o["vendor"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.serial_number = ((_v := o["serial_number"]), (_v if _v.__class__ is str else to_str(_v)))[
+        1
+    ]
+    self.model = ((_v := o["model"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.device_type = (
+        None
+        if (_v := o["device_type"]) is None
+        else (
+            _m
+            if (_m := _AddDeviceRequestDeviceType_members.get(_v, MISSING)) is not MISSING
+            else AddDeviceRequestDeviceType(_v)
+        )
+    )
+    self.room_id = (
+        None if (_v := g("room_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.zdm_group_id = (
+        None if (_v := g("zdm_group_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.extension_number = (
+        None
+        if (_v := g("extension_number")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.tag = None if (_v := g("tag")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_add_device_request(obj: AddDeviceRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["device_name"] = (
+        None if (v := obj.device_name) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["mac_address"] = (
+        None if (v := obj.mac_address) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["vendor"] = (
+        None if (v := obj.vendor) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["serial_number"] = (
+        None if (v := obj.serial_number) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["model"] = None if (v := obj.model) is None else (v if v.__class__ is str else unstructure(v))
+    d["device_type"] = (
+        None
+        if (v := obj.device_type) is None
+        else (v._value_ if v.__class__ is AddDeviceRequestDeviceType else unstructure(v))
+    )
+    if (v := obj.room_id) is not None:
+        d["room_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.zdm_group_id) is not None:
+        d["zdm_group_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.extension_number) is not None:
+        d["extension_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tag) is not None:
+        d["tag"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(AddDeviceRequest, structure_add_device_request, unstructure_add_device_request)

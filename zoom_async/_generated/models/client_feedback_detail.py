@@ -8,7 +8,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +43,51 @@ class ClientFeedbackDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["email", "meeting_id", "participant_name", "time"])
+
+
+def structure_client_feedback_detail(o: Any, _: Any = None) -> Any:
+    """A ClientFeedbackDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ClientFeedbackDetail)
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.meeting_id = (
+        None if (_v := g("meeting_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participant_name = (
+        None
+        if (_v := g("participant_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.time = (
+        None
+        if (_v := g("time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_client_feedback_detail(obj: ClientFeedbackDetail) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_id) is not None:
+        d["meeting_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_name) is not None:
+        d["participant_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.time) is not None:
+        d["time"] = unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(ClientFeedbackDetail, structure_client_feedback_detail, unstructure_client_feedback_detail)

@@ -10,8 +10,18 @@ import attrs
 from zoom_async._generated.models.control_live_meeting_request_method import (
     ControlLiveMeetingRequestMethod,
 )
-from zoom_async._generated.models.param import Param
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.param import Param, structure_param, unstructure_param
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,50 @@ class ControlLiveMeetingRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ControlLiveMeetingRequestMethod_members: Any = ControlLiveMeetingRequestMethod._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["method", "params"])
+
+
+def structure_control_live_meeting_request(o: Any, _: Any = None) -> Any:
+    """A ControlLiveMeetingRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ControlLiveMeetingRequest)
+    self.method = (
+        None
+        if (_v := g("method")) is None
+        else (
+            _m
+            if (_m := _ControlLiveMeetingRequestMethod_members.get(_v, MISSING)) is not MISSING
+            else ControlLiveMeetingRequestMethod(_v)
+        )
+    )
+    self.params = None if (_v := g("params")) is None else structure_param(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_control_live_meeting_request(obj: ControlLiveMeetingRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.method) is not None:
+        d["method"] = (
+            v._value_ if v.__class__ is ControlLiveMeetingRequestMethod else unstructure(v)
+        )
+    if (v := obj.params) is not None:
+        d["params"] = unstructure_param(v) if v.__class__ is Param else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ControlLiveMeetingRequest,
+    structure_control_live_meeting_request,
+    unstructure_control_live_meeting_request,
+)

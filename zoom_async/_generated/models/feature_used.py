@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -80,3 +90,238 @@ class FeatureUsed:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "annotation",
+        "avatar",
+        "breakout_room",
+        "closed_caption",
+        "file_sharing",
+        "immersive_scene",
+        "in_meeting_chat",
+        "join_by_room",
+        "language_interpretation",
+        "live_transcription",
+        "live_translation",
+        "meeting_questions",
+        "meeting_summary",
+        "poll",
+        "raise_hand",
+        "reaction",
+        "record_to_cloud",
+        "record_to_computer",
+        "registration",
+        "remote_control",
+        "screen_sharing",
+        "smart_recording",
+        "switch_to_mobile",
+        "telephone_usage",
+        "video_on",
+        "virtual_background",
+        "waiting_room",
+        "whiteboard",
+        "zoom_apps",
+    ]
+)
+
+
+def structure_feature_used(o: Any, _: Any = None) -> Any:
+    """A FeatureUsed from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(FeatureUsed)
+    self.breakout_room = (
+        None
+        if (_v := g("breakout_room")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.video_on = (
+        None if (_v := g("video_on")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_questions = (
+        None
+        if (_v := g("meeting_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.file_sharing = (
+        None if (_v := g("file_sharing")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.poll = None if (_v := g("poll")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    self.screen_sharing = (
+        None
+        if (_v := g("screen_sharing")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.whiteboard = (
+        None if (_v := g("whiteboard")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.switch_to_mobile = (
+        None
+        if (_v := g("switch_to_mobile")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.raise_hand = (
+        None if (_v := g("raise_hand")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.in_meeting_chat = (
+        None
+        if (_v := g("in_meeting_chat")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.closed_caption = (
+        None
+        if (_v := g("closed_caption")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.waiting_room = (
+        None if (_v := g("waiting_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.virtual_background = (
+        None
+        if (_v := g("virtual_background")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.telephone_usage = (
+        None
+        if (_v := g("telephone_usage")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.live_transcription = (
+        None
+        if (_v := g("live_transcription")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.annotation = (
+        None if (_v := g("annotation")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.smart_recording = (
+        None
+        if (_v := g("smart_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.reaction = (
+        None if (_v := g("reaction")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.zoom_apps = (
+        None if (_v := g("zoom_apps")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.avatar = (
+        None if (_v := g("avatar")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.language_interpretation = (
+        None
+        if (_v := g("language_interpretation")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_to_cloud = (
+        None
+        if (_v := g("record_to_cloud")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.join_by_room = (
+        None if (_v := g("join_by_room")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.remote_control = (
+        None
+        if (_v := g("remote_control")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.live_translation = (
+        None
+        if (_v := g("live_translation")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.meeting_summary = (
+        None
+        if (_v := g("meeting_summary")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.registration = (
+        None if (_v := g("registration")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.immersive_scene = (
+        None
+        if (_v := g("immersive_scene")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.record_to_computer = (
+        None
+        if (_v := g("record_to_computer")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_feature_used(obj: FeatureUsed) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.breakout_room) is not None:
+        d["breakout_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.video_on) is not None:
+        d["video_on"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_questions) is not None:
+        d["meeting_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.file_sharing) is not None:
+        d["file_sharing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.poll) is not None:
+        d["poll"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.screen_sharing) is not None:
+        d["screen_sharing"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.whiteboard) is not None:
+        d["whiteboard"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.switch_to_mobile) is not None:
+        d["switch_to_mobile"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.raise_hand) is not None:
+        d["raise_hand"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.in_meeting_chat) is not None:
+        d["in_meeting_chat"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.closed_caption) is not None:
+        d["closed_caption"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.waiting_room) is not None:
+        d["waiting_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.virtual_background) is not None:
+        d["virtual_background"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.telephone_usage) is not None:
+        d["telephone_usage"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.live_transcription) is not None:
+        d["live_transcription"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.annotation) is not None:
+        d["annotation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.smart_recording) is not None:
+        d["smart_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.reaction) is not None:
+        d["reaction"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.zoom_apps) is not None:
+        d["zoom_apps"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.avatar) is not None:
+        d["avatar"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.language_interpretation) is not None:
+        d["language_interpretation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_to_cloud) is not None:
+        d["record_to_cloud"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.join_by_room) is not None:
+        d["join_by_room"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.remote_control) is not None:
+        d["remote_control"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.live_translation) is not None:
+        d["live_translation"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.meeting_summary) is not None:
+        d["meeting_summary"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.registration) is not None:
+        d["registration"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.immersive_scene) is not None:
+        d["immersive_scene"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.record_to_computer) is not None:
+        d["record_to_computer"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(FeatureUsed, structure_feature_used, unstructure_feature_used)

@@ -8,8 +8,26 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.client_feedback_detail import ClientFeedbackDetail
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.client_feedback_detail import (
+    ClientFeedbackDetail,
+    structure_client_feedback_detail,
+    unstructure_client_feedback_detail,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_date,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -38,3 +56,73 @@ class GetClientFeedbackResponse:
     def page_items(self) -> list[ClientFeedbackDetail]:
         """This page's items (``client_feedback_details``), for ``zoom.paginate``."""
         return self.client_feedback_details or []
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["client_feedback_details", "from", "next_page_token", "page_size", "to"]
+)
+
+
+def structure_get_client_feedback_response(o: Any, _: Any = None) -> Any:
+    """A GetClientFeedbackResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetClientFeedbackResponse)
+    self.from_ = None if (_v := g("from")) is None else to_date(_v)
+    self.to = None if (_v := g("to")) is None else to_date(_v)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.client_feedback_details = (
+        AbsentList()
+        if (_v := g("client_feedback_details")) is None
+        else list(
+            map(structure_client_feedback_detail, (_v if _v.__class__ is list else to_list(_v)))
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_client_feedback_response(obj: GetClientFeedbackResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.from_) is not None:
+        d["from"] = unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = unstructure(v)
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.client_feedback_details).__class__ is not AbsentList or v:
+        d["client_feedback_details"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_client_feedback_detail(_x)
+                    if _x.__class__ is ClientFeedbackDetail
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetClientFeedbackResponse,
+    structure_get_client_feedback_response,
+    unstructure_get_client_feedback_response,
+)

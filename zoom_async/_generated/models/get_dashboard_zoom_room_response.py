@@ -7,9 +7,29 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.live_meeting import LiveMeeting
-from zoom_async._generated.models.past_meeting import PastMeeting
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.live_meeting import (
+    LiveMeeting,
+    structure_live_meeting,
+    unstructure_live_meeting,
+)
+from zoom_async._generated.models.past_meeting import (
+    PastMeeting,
+    structure_past_meeting,
+    unstructure_past_meeting,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -56,3 +76,132 @@ class GetDashboardZoomRoomResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "account_type",
+        "calender_name",
+        "camera",
+        "device_ip",
+        "email",
+        "health",
+        "id",
+        "issues",
+        "last_start_time",
+        "live_meeting",
+        "location",
+        "microphone",
+        "past_meetings",
+        "room_name",
+        "speaker",
+        "status",
+    ]
+)
+
+
+def structure_get_dashboard_zoom_room_response(o: Any, _: Any = None) -> Any:
+    """A GetDashboardZoomRoomResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetDashboardZoomRoomResponse)
+    self.account_type = (
+        None if (_v := g("account_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.calender_name = (
+        None if (_v := g("calender_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.camera = (
+        None if (_v := g("camera")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.device_ip = (
+        None if (_v := g("device_ip")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.health = (
+        None if (_v := g("health")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.issues = AbsentList() if (_v := g("issues")) is None else to_strs(_v)
+    self.last_start_time = (
+        None
+        if (_v := g("last_start_time")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.location = (
+        None if (_v := g("location")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.microphone = (
+        None if (_v := g("microphone")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.room_name = (
+        None if (_v := g("room_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.speaker = (
+        None if (_v := g("speaker")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.status = (
+        None if (_v := g("status")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.live_meeting = None if (_v := g("live_meeting")) is None else structure_live_meeting(_v)
+    self.past_meetings = None if (_v := g("past_meetings")) is None else structure_past_meeting(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_dashboard_zoom_room_response(
+    obj: GetDashboardZoomRoomResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.account_type) is not None:
+        d["account_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.calender_name) is not None:
+        d["calender_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.camera) is not None:
+        d["camera"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device_ip) is not None:
+        d["device_ip"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.health) is not None:
+        d["health"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.issues).__class__ is not AbsentList or v:
+        d["issues"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.last_start_time) is not None:
+        d["last_start_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.location) is not None:
+        d["location"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.microphone) is not None:
+        d["microphone"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.room_name) is not None:
+        d["room_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.speaker) is not None:
+        d["speaker"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.live_meeting) is not None:
+        d["live_meeting"] = (
+            unstructure_live_meeting(v) if v.__class__ is LiveMeeting else unstructure(v)
+        )
+    if (v := obj.past_meetings) is not None:
+        d["past_meetings"] = (
+            unstructure_past_meeting(v) if v.__class__ is PastMeeting else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetDashboardZoomRoomResponse,
+    structure_get_dashboard_zoom_room_response,
+    unstructure_get_dashboard_zoom_room_response,
+)

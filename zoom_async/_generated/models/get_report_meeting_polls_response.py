@@ -10,8 +10,25 @@ import attrs
 
 from zoom_async._generated.models.get_report_meeting_polls_question import (
     GetReportMeetingPollsQuestion,
+    structure_get_report_meeting_polls_question,
+    unstructure_get_report_meeting_polls_question,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +51,71 @@ class GetReportMeetingPollsResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["id", "questions", "start_time", "uuid"])
+
+
+def structure_get_report_meeting_polls_response(o: Any, _: Any = None) -> Any:
+    """A GetReportMeetingPollsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetReportMeetingPollsResponse)
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.questions = (
+        AbsentList()
+        if (_v := g("questions")) is None
+        else list(
+            map(
+                structure_get_report_meeting_polls_question,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_report_meeting_polls_response(
+    obj: GetReportMeetingPollsResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.questions).__class__ is not AbsentList or v:
+        d["questions"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_get_report_meeting_polls_question(_x)
+                    if _x.__class__ is GetReportMeetingPollsQuestion
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetReportMeetingPollsResponse,
+    structure_get_report_meeting_polls_response,
+    unstructure_get_report_meeting_polls_response,
+)

@@ -8,8 +8,27 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.survey_answer import SurveyAnswer
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.survey_answer import (
+    SurveyAnswer,
+    structure_survey_answer,
+    unstructure_survey_answer,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -36,3 +55,78 @@ class GetReportWebinarSurveyResponse:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["start_time", "survey_answers", "survey_id", "survey_name", "webinar_id", "webinar_uuid"]
+)
+
+
+def structure_get_report_webinar_survey_response(o: Any, _: Any = None) -> Any:
+    """A GetReportWebinarSurveyResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetReportWebinarSurveyResponse)
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.survey_id = (
+        None if (_v := g("survey_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.webinar_uuid = (
+        None if (_v := g("webinar_uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.webinar_id = (
+        None if (_v := g("webinar_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.survey_answers = (
+        AbsentList()
+        if (_v := g("survey_answers")) is None
+        else list(map(structure_survey_answer, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.survey_name = (
+        None if (_v := g("survey_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_report_webinar_survey_response(
+    obj: GetReportWebinarSurveyResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.survey_id) is not None:
+        d["survey_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.webinar_uuid) is not None:
+        d["webinar_uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.webinar_id) is not None:
+        d["webinar_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.survey_answers).__class__ is not AbsentList or v:
+        d["survey_answers"] = (
+            None
+            if v is None
+            else [
+                (unstructure_survey_answer(_x) if _x.__class__ is SurveyAnswer else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.survey_name) is not None:
+        d["survey_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetReportWebinarSurveyResponse,
+    structure_get_report_webinar_survey_response,
+    unstructure_get_report_webinar_survey_response,
+)

@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.activity_log import ActivityLog
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.activity_log import (
+    ActivityLog,
+    structure_activity_log,
+    unstructure_activity_log,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -37,3 +54,67 @@ class GetSignInActivityReportResponse:
     def page_items(self) -> list[ActivityLog]:
         """This page's items (``activity_logs``), for ``zoom.paginate``."""
         return self.activity_logs or []
+
+
+_KNOWN: frozenset[str] = frozenset(["activity_logs", "from", "next_page_token", "page_size", "to"])
+
+
+def structure_get_sign_in_activity_report_response(o: Any, _: Any = None) -> Any:
+    """A GetSignInActivityReportResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(GetSignInActivityReportResponse)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.activity_logs = (
+        AbsentList()
+        if (_v := g("activity_logs")) is None
+        else list(map(structure_activity_log, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.from_ = None if (_v := g("from")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.to = None if (_v := g("to")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_get_sign_in_activity_report_response(
+    obj: GetSignInActivityReportResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.activity_logs).__class__ is not AbsentList or v:
+        d["activity_logs"] = (
+            None
+            if v is None
+            else [
+                (unstructure_activity_log(_x) if _x.__class__ is ActivityLog else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.from_) is not None:
+        d["from"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.to) is not None:
+        d["to"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    GetSignInActivityReportResponse,
+    structure_get_sign_in_activity_report_response,
+    unstructure_get_sign_in_activity_report_response,
+)

@@ -7,11 +7,38 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_field import CustomField
-from zoom_async._generated.models.feature_used import FeatureUsed
+from zoom_async._generated.models.custom_field import (
+    CustomField,
+    structure_custom_field,
+    unstructure_custom_field,
+)
+from zoom_async._generated.models.feature_used import (
+    FeatureUsed,
+    structure_feature_used,
+    unstructure_feature_used,
+)
 from zoom_async._generated.models.history_meeting_type import HistoryMeetingType
-from zoom_async._generated.models.tracking_field import TrackingField
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.tracking_field import (
+    TrackingField,
+    structure_tracking_field,
+    unstructure_tracking_field,
+)
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -66,3 +93,185 @@ class HistoryMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_HistoryMeetingType_members: Any = HistoryMeetingType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "create_time",
+        "custom_fields",
+        "department",
+        "duration",
+        "end_time",
+        "feature_used",
+        "group",
+        "host_display_name",
+        "host_email",
+        "max_concurrent_views",
+        "meeting_id",
+        "meeting_uuid",
+        "participants",
+        "source",
+        "start_time",
+        "topic",
+        "total_participant_minutes",
+        "tracking_fields",
+        "type",
+        "unique_viewers",
+    ]
+)
+
+
+def structure_history_meeting(o: Any, _: Any = None) -> Any:
+    """A HistoryMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(HistoryMeeting)
+    self.max_concurrent_views = (
+        None
+        if (_v := g("max_concurrent_views")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.create_time = (
+        None if (_v := g("create_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.meeting_id = (
+        None if (_v := g("meeting_id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.custom_fields = (
+        AbsentList()
+        if (_v := g("custom_fields")) is None
+        else list(map(structure_custom_field, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.meeting_uuid = (
+        None if (_v := g("meeting_uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.end_time = (
+        None if (_v := g("end_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_display_name = (
+        None
+        if (_v := g("host_display_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.source = (
+        None if (_v := g("source")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _HistoryMeetingType_members.get(_v, MISSING)) is not MISSING
+            else HistoryMeetingType(_v)
+        )
+    )
+    self.total_participant_minutes = (
+        None
+        if (_v := g("total_participant_minutes")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None if (_v := g("start_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.tracking_fields = (
+        AbsentList()
+        if (_v := g("tracking_fields")) is None
+        else list(map(structure_tracking_field, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.feature_used = None if (_v := g("feature_used")) is None else structure_feature_used(_v)
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.department = (
+        None if (_v := g("department")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.host_email = (
+        None if (_v := g("host_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participants = (
+        None if (_v := g("participants")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.group = AbsentList() if (_v := g("group")) is None else to_strs(_v)
+    self.unique_viewers = (
+        None if (_v := g("unique_viewers")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_history_meeting(obj: HistoryMeeting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.max_concurrent_views) is not None:
+        d["max_concurrent_views"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.create_time) is not None:
+        d["create_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.meeting_id) is not None:
+        d["meeting_id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.custom_fields).__class__ is not AbsentList or v:
+        d["custom_fields"] = (
+            None
+            if v is None
+            else [
+                (unstructure_custom_field(_x) if _x.__class__ is CustomField else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.meeting_uuid) is not None:
+        d["meeting_uuid"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.end_time) is not None:
+        d["end_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_display_name) is not None:
+        d["host_display_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.source) is not None:
+        d["source"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is HistoryMeetingType else unstructure(v)
+    if (v := obj.total_participant_minutes) is not None:
+        d["total_participant_minutes"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.tracking_fields).__class__ is not AbsentList or v:
+        d["tracking_fields"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_tracking_field(_x)
+                    if _x.__class__ is TrackingField
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.feature_used) is not None:
+        d["feature_used"] = (
+            unstructure_feature_used(v) if v.__class__ is FeatureUsed else unstructure(v)
+        )
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.department) is not None:
+        d["department"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.host_email) is not None:
+        d["host_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participants) is not None:
+        d["participants"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.group).__class__ is not AbsentList or v:
+        d["group"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.unique_viewers) is not None:
+        d["unique_viewers"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(HistoryMeeting, structure_history_meeting, unstructure_history_meeting)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -26,3 +36,43 @@ class InviteOption:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["require_greeting", "require_pressing_one"])
+
+
+def structure_invite_option(o: Any, _: Any = None) -> Any:
+    """A InviteOption from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(InviteOption)
+    self.require_pressing_one = (
+        None
+        if (_v := g("require_pressing_one")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.require_greeting = (
+        None
+        if (_v := g("require_greeting")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_invite_option(obj: InviteOption) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.require_pressing_one) is not None:
+        d["require_pressing_one"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.require_greeting) is not None:
+        d["require_greeting"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(InviteOption, structure_invite_option, unstructure_invite_option)

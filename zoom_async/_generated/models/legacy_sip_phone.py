@@ -14,7 +14,19 @@ from zoom_async._generated.models.update_legacy_sip_phone_request_transport_prot
 from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_3 import (
     UpdateLegacySipPhoneRequestTransportProtocol3,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -63,3 +75,179 @@ class LegacySipPhone:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_ServerTransportProtocol_members: Any = ServerTransportProtocol._value2member_map_
+_UpdateLegacySipPhoneRequestTransportProtocol2_members: Any = (
+    UpdateLegacySipPhoneRequestTransportProtocol2._value2member_map_
+)
+_UpdateLegacySipPhoneRequestTransportProtocol3_members: Any = (
+    UpdateLegacySipPhoneRequestTransportProtocol3._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "authorization_name",
+        "domain",
+        "id",
+        "password",
+        "proxy_server",
+        "proxy_server2",
+        "proxy_server3",
+        "register_server",
+        "register_server2",
+        "register_server3",
+        "registration_expire_time",
+        "transport_protocol",
+        "transport_protocol2",
+        "transport_protocol3",
+        "user_email",
+        "user_name",
+        "voice_mail",
+    ]
+)
+
+
+def structure_legacy_sip_phone(o: Any, _: Any = None) -> Any:
+    """A LegacySipPhone from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(LegacySipPhone)
+    self.register_server3 = (
+        None
+        if (_v := g("register_server3")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.transport_protocol3 = (
+        None
+        if (_v := g("transport_protocol3")) is None
+        else (
+            _m
+            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol3_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateLegacySipPhoneRequestTransportProtocol3(_v)
+        )
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.register_server2 = (
+        None
+        if (_v := g("register_server2")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.transport_protocol2 = (
+        None
+        if (_v := g("transport_protocol2")) is None
+        else (
+            _m
+            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol2_members.get(_v, MISSING))
+            is not MISSING
+            else UpdateLegacySipPhoneRequestTransportProtocol2(_v)
+        )
+    )
+    self.proxy_server = (
+        None if (_v := g("proxy_server")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.proxy_server2 = (
+        None if (_v := g("proxy_server2")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.proxy_server3 = (
+        None if (_v := g("proxy_server3")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.registration_expire_time = (
+        None
+        if (_v := g("registration_expire_time")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.password = (
+        None if (_v := g("password")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.voice_mail = (
+        None if (_v := g("voice_mail")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.domain = (
+        None if (_v := g("domain")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.register_server = (
+        None
+        if (_v := g("register_server")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.authorization_name = (
+        None
+        if (_v := g("authorization_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.transport_protocol = (
+        None
+        if (_v := g("transport_protocol")) is None
+        else (
+            _m
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_legacy_sip_phone(obj: LegacySipPhone) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.register_server3) is not None:
+        d["register_server3"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.transport_protocol3) is not None:
+        d["transport_protocol3"] = (
+            v._value_
+            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol3
+            else unstructure(v)
+        )
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.register_server2) is not None:
+        d["register_server2"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.transport_protocol2) is not None:
+        d["transport_protocol2"] = (
+            v._value_
+            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol2
+            else unstructure(v)
+        )
+    if (v := obj.proxy_server) is not None:
+        d["proxy_server"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.proxy_server2) is not None:
+        d["proxy_server2"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.proxy_server3) is not None:
+        d["proxy_server3"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.registration_expire_time) is not None:
+        d["registration_expire_time"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.password) is not None:
+        d["password"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.voice_mail) is not None:
+        d["voice_mail"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.domain) is not None:
+        d["domain"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.register_server) is not None:
+        d["register_server"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.authorization_name) is not None:
+        d["authorization_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.transport_protocol) is not None:
+        d["transport_protocol"] = (
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(LegacySipPhone, structure_legacy_sip_phone, unstructure_legacy_sip_phone)

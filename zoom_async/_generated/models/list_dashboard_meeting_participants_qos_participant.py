@@ -9,8 +9,24 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.dashboard_participant_device import DashboardParticipantDevice
-from zoom_async._generated.models.user_qo import UserQo
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.user_qo import UserQo, structure_user_qo, unstructure_user_qo
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_datetime,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -55,3 +71,147 @@ class ListDashboardMeetingParticipantsQosParticipant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_DashboardParticipantDevice_members: Any = DashboardParticipantDevice._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "device",
+        "domain",
+        "harddisk_id",
+        "id",
+        "internal_ip_addresses",
+        "ip_address",
+        "join_time",
+        "leave_time",
+        "location",
+        "mac_addr",
+        "pc_name",
+        "user_id",
+        "user_name",
+        "user_qos",
+        "version",
+    ]
+)
+
+
+def structure_list_dashboard_meeting_participants_qos_participant(o: Any, _: Any = None) -> Any:
+    """A ListDashboardMeetingParticipantsQosParticipant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListDashboardMeetingParticipantsQosParticipant)
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.device = (
+        None
+        if (_v := g("device")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantDevice_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantDevice(_v)
+        )
+    )
+    self.domain = (
+        None if (_v := g("domain")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.harddisk_id = (
+        None if (_v := g("harddisk_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.internal_ip_addresses = (
+        AbsentList() if (_v := g("internal_ip_addresses")) is None else to_strs(_v)
+    )
+    self.ip_address = (
+        None if (_v := g("ip_address")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.join_time = (
+        None
+        if (_v := g("join_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.leave_time = (
+        None
+        if (_v := g("leave_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.location = (
+        None if (_v := g("location")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.mac_addr = (
+        None if (_v := g("mac_addr")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.pc_name = (
+        None if (_v := g("pc_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_name = (
+        None if (_v := g("user_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.user_qos = (
+        AbsentList()
+        if (_v := g("user_qos")) is None
+        else list(map(structure_user_qo, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.version = (
+        None if (_v := g("version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_dashboard_meeting_participants_qos_participant(
+    obj: ListDashboardMeetingParticipantsQosParticipant,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.device) is not None:
+        d["device"] = v._value_ if v.__class__ is DashboardParticipantDevice else unstructure(v)
+    if (v := obj.domain) is not None:
+        d["domain"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.harddisk_id) is not None:
+        d["harddisk_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.internal_ip_addresses).__class__ is not AbsentList or v:
+        d["internal_ip_addresses"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.ip_address) is not None:
+        d["ip_address"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.join_time) is not None:
+        d["join_time"] = unstructure(v)
+    if (v := obj.leave_time) is not None:
+        d["leave_time"] = unstructure(v)
+    if (v := obj.location) is not None:
+        d["location"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.mac_addr) is not None:
+        d["mac_addr"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.pc_name) is not None:
+        d["pc_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_name) is not None:
+        d["user_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_qos).__class__ is not AbsentList or v:
+        d["user_qos"] = (
+            None
+            if v is None
+            else [
+                (unstructure_user_qo(_x) if _x.__class__ is UserQo else unstructure(_x)) for _x in v
+            ]
+        )
+    if (v := obj.version) is not None:
+        d["version"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListDashboardMeetingParticipantsQosParticipant,
+    structure_list_dashboard_meeting_participants_qos_participant,
+    unstructure_list_dashboard_meeting_participants_qos_participant,
+)

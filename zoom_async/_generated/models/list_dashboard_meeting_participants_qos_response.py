@@ -9,8 +9,23 @@ import attrs
 
 from zoom_async._generated.models.list_dashboard_meeting_participants_qos_participant import (
     ListDashboardMeetingParticipantsQosParticipant,
+    structure_list_dashboard_meeting_participants_qos_participant,
+    unstructure_list_dashboard_meeting_participants_qos_participant,
 )
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -41,3 +56,82 @@ class ListDashboardMeetingParticipantsQosResponse:
     def page_items(self) -> list[ListDashboardMeetingParticipantsQosParticipant]:
         """This page's items (``participants``), for ``zoom.paginate``."""
         return self.participants or []
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["next_page_token", "page_count", "page_size", "participants", "total_records"]
+)
+
+
+def structure_list_dashboard_meeting_participants_qos_response(o: Any, _: Any = None) -> Any:
+    """A ListDashboardMeetingParticipantsQosResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListDashboardMeetingParticipantsQosResponse)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.page_count = (
+        None if (_v := g("page_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.participants = (
+        AbsentList()
+        if (_v := g("participants")) is None
+        else list(
+            map(
+                structure_list_dashboard_meeting_participants_qos_participant,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_dashboard_meeting_participants_qos_response(
+    obj: ListDashboardMeetingParticipantsQosResponse,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.page_count) is not None:
+        d["page_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.participants).__class__ is not AbsentList or v:
+        d["participants"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_list_dashboard_meeting_participants_qos_participant(_x)
+                    if _x.__class__ is ListDashboardMeetingParticipantsQosParticipant
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListDashboardMeetingParticipantsQosResponse,
+    structure_list_dashboard_meeting_participants_qos_response,
+    unstructure_list_dashboard_meeting_participants_qos_response,
+)

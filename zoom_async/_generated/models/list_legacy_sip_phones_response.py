@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.legacy_sip_phone import LegacySipPhone
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.legacy_sip_phone import (
+    LegacySipPhone,
+    structure_legacy_sip_phone,
+    unstructure_legacy_sip_phone,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -39,3 +56,80 @@ class ListLegacySipPhonesResponse:
     def page_items(self) -> list[LegacySipPhone]:
         """This page's items (``phones``), for ``zoom.paginate``."""
         return self.phones or []
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["next_page_token", "page_count", "page_number", "page_size", "phones", "total_records"]
+)
+
+
+def structure_list_legacy_sip_phones_response(o: Any, _: Any = None) -> Any:
+    """A ListLegacySipPhonesResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListLegacySipPhonesResponse)
+    self.page_number = (
+        None if (_v := g("page_number")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.total_records = (
+        None if (_v := g("total_records")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.phones = (
+        AbsentList()
+        if (_v := g("phones")) is None
+        else list(map(structure_legacy_sip_phone, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.page_count = (
+        None if (_v := g("page_count")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_legacy_sip_phones_response(obj: ListLegacySipPhonesResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.page_number) is not None:
+        d["page_number"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.total_records) is not None:
+        d["total_records"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.phones).__class__ is not AbsentList or v:
+        d["phones"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_legacy_sip_phone(_x)
+                    if _x.__class__ is LegacySipPhone
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if (v := obj.page_count) is not None:
+        d["page_count"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListLegacySipPhonesResponse,
+    structure_list_legacy_sip_phones_response,
+    unstructure_list_legacy_sip_phones_response,
+)

@@ -9,7 +9,22 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.dashboard_participant_status import DashboardParticipantStatus
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -50,3 +65,125 @@ class ListReportWebinarParticipantsParticipant:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_DashboardParticipantStatus_members: Any = DashboardParticipantStatus._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "bo_mtg_id",
+        "customer_key",
+        "duration",
+        "failover",
+        "id",
+        "join_time",
+        "leave_time",
+        "name",
+        "participant_user_id",
+        "registrant_id",
+        "status",
+        "user_email",
+        "user_id",
+    ]
+)
+
+
+def structure_list_report_webinar_participants_participant(o: Any, _: Any = None) -> Any:
+    """A ListReportWebinarParticipantsParticipant from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListReportWebinarParticipantsParticipant)
+    self.leave_time = (
+        None
+        if (_v := g("leave_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.user_email = (
+        None if (_v := g("user_email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.registrant_id = (
+        None if (_v := g("registrant_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.participant_user_id = (
+        None
+        if (_v := g("participant_user_id")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.join_time = (
+        None
+        if (_v := g("join_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.customer_key = (
+        None if (_v := g("customer_key")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.bo_mtg_id = (
+        None if (_v := g("bo_mtg_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.failover = (
+        None if (_v := g("failover")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.user_id = (
+        None if (_v := g("user_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.status = (
+        None
+        if (_v := g("status")) is None
+        else (
+            _m
+            if (_m := _DashboardParticipantStatus_members.get(_v, MISSING)) is not MISSING
+            else DashboardParticipantStatus(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_report_webinar_participants_participant(
+    obj: ListReportWebinarParticipantsParticipant,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.leave_time) is not None:
+        d["leave_time"] = unstructure(v)
+    if (v := obj.user_email) is not None:
+        d["user_email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.registrant_id) is not None:
+        d["registrant_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.participant_user_id) is not None:
+        d["participant_user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.join_time) is not None:
+        d["join_time"] = unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.customer_key) is not None:
+        d["customer_key"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.bo_mtg_id) is not None:
+        d["bo_mtg_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.failover) is not None:
+        d["failover"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.user_id) is not None:
+        d["user_id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.status) is not None:
+        d["status"] = v._value_ if v.__class__ is DashboardParticipantStatus else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListReportWebinarParticipantsParticipant,
+    structure_list_report_webinar_participants_participant,
+    unstructure_list_report_webinar_participants_participant,
+)

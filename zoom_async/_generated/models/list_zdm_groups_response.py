@@ -7,8 +7,25 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.zdm_group import ZdmGroup
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.zdm_group import (
+    ZdmGroup,
+    structure_zdm_group,
+    unstructure_zdm_group,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +50,57 @@ class ListZdmGroupsResponse:
     def page_items(self) -> list[ZdmGroup]:
         """This page's items (``groups``), for ``zoom.paginate``."""
         return self.groups or []
+
+
+_KNOWN: frozenset[str] = frozenset(["groups", "next_page_token", "page_size"])
+
+
+def structure_list_zdm_groups_response(o: Any, _: Any = None) -> Any:
+    """A ListZdmGroupsResponse from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(ListZdmGroupsResponse)
+    self.next_page_token = (
+        None
+        if (_v := g("next_page_token")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.groups = (
+        AbsentList()
+        if (_v := g("groups")) is None
+        else list(map(structure_zdm_group, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.page_size = (
+        None if (_v := g("page_size")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_list_zdm_groups_response(obj: ListZdmGroupsResponse) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.next_page_token) is not None:
+        d["next_page_token"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.groups).__class__ is not AbsentList or v:
+        d["groups"] = (
+            None
+            if v is None
+            else [
+                (unstructure_zdm_group(_x) if _x.__class__ is ZdmGroup else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.page_size) is not None:
+        d["page_size"] = v if v.__class__ is int else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    ListZdmGroupsResponse, structure_list_zdm_groups_response, unstructure_list_zdm_groups_response
+)

@@ -8,8 +8,28 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.custom_key import CustomKey
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.custom_key import (
+    CustomKey,
+    structure_custom_key,
+    unstructure_custom_key,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    fromisoformat,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -70,3 +90,185 @@ class LiveMeeting:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "custom_keys",
+        "dept",
+        "duration",
+        "email",
+        "end_time",
+        "has_3rd_party_audio",
+        "has_archiving",
+        "has_automated_captions",
+        "has_manual_captions",
+        "has_pstn",
+        "has_recording",
+        "has_screen_share",
+        "has_sip",
+        "has_video",
+        "has_voip",
+        "host",
+        "id",
+        "in_room_participants",
+        "participants",
+        "start_time",
+        "topic",
+        "user_type",
+        "uuid",
+    ]
+)
+
+
+def structure_live_meeting(o: Any, _: Any = None) -> Any:
+    """A LiveMeeting from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(LiveMeeting)
+    self.host = None if (_v := g("host")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.custom_keys = (
+        AbsentList()
+        if (_v := g("custom_keys")) is None
+        else list(map(structure_custom_key, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.dept = None if (_v := g("dept")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.duration = (
+        None if (_v := g("duration")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.end_time = (
+        None
+        if (_v := g("end_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.has_3rd_party_audio = (
+        None
+        if (_v := g("has_3rd_party_audio")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_archiving = (
+        None
+        if (_v := g("has_archiving")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_pstn = (
+        None if (_v := g("has_pstn")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_recording = (
+        None
+        if (_v := g("has_recording")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_screen_share = (
+        None
+        if (_v := g("has_screen_share")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_sip = (
+        None if (_v := g("has_sip")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_video = (
+        None if (_v := g("has_video")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_voip = (
+        None if (_v := g("has_voip")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_manual_captions = (
+        None
+        if (_v := g("has_manual_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.has_automated_captions = (
+        None
+        if (_v := g("has_automated_captions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is int else to_int(_v))
+    self.in_room_participants = (
+        None
+        if (_v := g("in_room_participants")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.participants = (
+        None if (_v := g("participants")) is None else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.start_time = (
+        None
+        if (_v := g("start_time")) is None
+        else (fromisoformat(_v) if _v.__class__ is str and _v else to_datetime(_v))
+    )
+    self.topic = None if (_v := g("topic")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.user_type = (
+        None if (_v := g("user_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_live_meeting(obj: LiveMeeting) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.host) is not None:
+        d["host"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.custom_keys).__class__ is not AbsentList or v:
+        d["custom_keys"] = (
+            None
+            if v is None
+            else [
+                (unstructure_custom_key(_x) if _x.__class__ is CustomKey else unstructure(_x))
+                for _x in v
+            ]
+        )
+    if (v := obj.dept) is not None:
+        d["dept"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.duration) is not None:
+        d["duration"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.end_time) is not None:
+        d["end_time"] = unstructure(v)
+    if (v := obj.has_3rd_party_audio) is not None:
+        d["has_3rd_party_audio"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_archiving) is not None:
+        d["has_archiving"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_pstn) is not None:
+        d["has_pstn"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_recording) is not None:
+        d["has_recording"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_screen_share) is not None:
+        d["has_screen_share"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_sip) is not None:
+        d["has_sip"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_video) is not None:
+        d["has_video"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_voip) is not None:
+        d["has_voip"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_manual_captions) is not None:
+        d["has_manual_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.has_automated_captions) is not None:
+        d["has_automated_captions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.id) is not None:
+        d["id"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.in_room_participants) is not None:
+        d["in_room_participants"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.participants) is not None:
+        d["participants"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.start_time) is not None:
+        d["start_time"] = unstructure(v)
+    if (v := obj.topic) is not None:
+        d["topic"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.user_type) is not None:
+        d["user_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.uuid) is not None:
+        d["uuid"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(LiveMeeting, structure_live_meeting, unstructure_live_meeting)

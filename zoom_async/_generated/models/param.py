@@ -7,11 +7,38 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.h323_header import H323Header
-from zoom_async._generated.models.invite_option import InviteOption
-from zoom_async._generated.models.registrant_identity import RegistrantIdentity
-from zoom_async._generated.models.sip_header import SipHeader
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.h323_header import (
+    H323Header,
+    structure_h323_header,
+    unstructure_h323_header,
+)
+from zoom_async._generated.models.invite_option import (
+    InviteOption,
+    structure_invite_option,
+    unstructure_invite_option,
+)
+from zoom_async._generated.models.registrant_identity import (
+    RegistrantIdentity,
+    structure_registrant_identity,
+    unstructure_registrant_identity,
+)
+from zoom_async._generated.models.sip_header import (
+    SipHeader,
+    structure_sip_header,
+    unstructure_sip_header,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -46,3 +73,105 @@ class Param:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "call_type",
+        "contacts",
+        "device_ip",
+        "h323_headers",
+        "invite_options",
+        "invitee_name",
+        "phone_number",
+        "sip_headers",
+        "waiting_room_description",
+        "waiting_room_title",
+    ]
+)
+
+
+def structure_param(o: Any, _: Any = None) -> Any:
+    """A Param from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(Param)
+    self.device_ip = (
+        None if (_v := g("device_ip")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.sip_headers = None if (_v := g("sip_headers")) is None else structure_sip_header(_v)
+    self.waiting_room_title = (
+        None
+        if (_v := g("waiting_room_title")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.waiting_room_description = (
+        None
+        if (_v := g("waiting_room_description")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.invite_options = (
+        None if (_v := g("invite_options")) is None else structure_invite_option(_v)
+    )
+    self.phone_number = (
+        None if (_v := g("phone_number")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.invitee_name = (
+        None if (_v := g("invitee_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.call_type = (
+        None if (_v := g("call_type")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.contacts = (
+        None
+        if (_v := g("contacts")) is None
+        else list(map(structure_registrant_identity, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.h323_headers = None if (_v := g("h323_headers")) is None else structure_h323_header(_v)
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_param(obj: Param) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.device_ip) is not None:
+        d["device_ip"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.sip_headers) is not None:
+        d["sip_headers"] = unstructure_sip_header(v) if v.__class__ is SipHeader else unstructure(v)
+    if (v := obj.waiting_room_title) is not None:
+        d["waiting_room_title"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.waiting_room_description) is not None:
+        d["waiting_room_description"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.invite_options) is not None:
+        d["invite_options"] = (
+            unstructure_invite_option(v) if v.__class__ is InviteOption else unstructure(v)
+        )
+    if (v := obj.phone_number) is not None:
+        d["phone_number"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.invitee_name) is not None:
+        d["invitee_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.call_type) is not None:
+        d["call_type"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.contacts) is not None:
+        d["contacts"] = [
+            (
+                unstructure_registrant_identity(_x)
+                if _x.__class__ is RegistrantIdentity
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.h323_headers) is not None:
+        d["h323_headers"] = (
+            unstructure_h323_header(v) if v.__class__ is H323Header else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(Param, structure_param, unstructure_param)

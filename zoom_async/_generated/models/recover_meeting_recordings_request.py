@@ -10,7 +10,17 @@ import attrs
 from zoom_async._generated.models.recover_meeting_recording_request_action import (
     RecoverMeetingRecordingRequestAction,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +37,51 @@ class RecoverMeetingRecordingsRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_RecoverMeetingRecordingRequestAction_members: Any = (
+    RecoverMeetingRecordingRequestAction._value2member_map_
+)
+_KNOWN: frozenset[str] = frozenset(["action"])
+
+
+def structure_recover_meeting_recordings_request(o: Any, _: Any = None) -> Any:
+    """A RecoverMeetingRecordingsRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(RecoverMeetingRecordingsRequest)
+    self.action = (
+        None
+        if (_v := g("action")) is None
+        else (
+            _m
+            if (_m := _RecoverMeetingRecordingRequestAction_members.get(_v, MISSING)) is not MISSING
+            else RecoverMeetingRecordingRequestAction(_v)
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_recover_meeting_recordings_request(
+    obj: RecoverMeetingRecordingsRequest,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.action) is not None:
+        d["action"] = (
+            v._value_ if v.__class__ is RecoverMeetingRecordingRequestAction else unstructure(v)
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    RecoverMeetingRecordingsRequest,
+    structure_recover_meeting_recordings_request,
+    unstructure_recover_meeting_recordings_request,
+)

@@ -7,8 +7,23 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.additional_header import AdditionalHeader
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.additional_header import (
+    AdditionalHeader,
+    structure_additional_header,
+    unstructure_additional_header,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -31,3 +46,64 @@ class SipHeader:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["additional_headers", "from_display_name", "from_uri", "to_display_name"]
+)
+
+
+def structure_sip_header(o: Any, _: Any = None) -> Any:
+    """A SipHeader from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SipHeader)
+    self.from_uri = (
+        None if (_v := g("from_uri")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.additional_headers = (
+        None
+        if (_v := g("additional_headers")) is None
+        else list(map(structure_additional_header, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    self.from_display_name = (
+        None
+        if (_v := g("from_display_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.to_display_name = (
+        None
+        if (_v := g("to_display_name")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_sip_header(obj: SipHeader) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.from_uri) is not None:
+        d["from_uri"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.additional_headers) is not None:
+        d["additional_headers"] = [
+            (
+                unstructure_additional_header(_x)
+                if _x.__class__ is AdditionalHeader
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.from_display_name) is not None:
+        d["from_display_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.to_display_name) is not None:
+        d["to_display_name"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SipHeader, structure_sip_header, unstructure_sip_header)

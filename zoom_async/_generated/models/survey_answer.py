@@ -7,8 +7,24 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.survey_answer_answer_detail import SurveyAnswerAnswerDetail
-from zoom_async.serde import NO_EXTRA, AbsentList, model_eq, model_repr
+from zoom_async._generated.models.survey_answer_answer_detail import (
+    SurveyAnswerAnswerDetail,
+    structure_survey_answer_answer_detail,
+    unstructure_survey_answer_answer_detail,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    AbsentList,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +49,67 @@ class SurveyAnswer:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["answer_details", "email", "first_name", "last_name", "name"])
+
+
+def structure_survey_answer(o: Any, _: Any = None) -> Any:
+    """A SurveyAnswer from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SurveyAnswer)
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.last_name = (
+        None if (_v := g("last_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.first_name = (
+        None if (_v := g("first_name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.email = None if (_v := g("email")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.answer_details = (
+        AbsentList()
+        if (_v := g("answer_details")) is None
+        else list(
+            map(
+                structure_survey_answer_answer_detail, (_v if _v.__class__ is list else to_list(_v))
+            )
+        )
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_survey_answer(obj: SurveyAnswer) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.last_name) is not None:
+        d["last_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.first_name) is not None:
+        d["first_name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.email) is not None:
+        d["email"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.answer_details).__class__ is not AbsentList or v:
+        d["answer_details"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_survey_answer_answer_detail(_x)
+                    if _x.__class__ is SurveyAnswerAnswerDetail
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(SurveyAnswer, structure_survey_answer, unstructure_survey_answer)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -30,3 +40,53 @@ class SurveyAnswerAnswerDetail:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["answer", "date_time", "question", "question_id"])
+
+
+def structure_survey_answer_answer_detail(o: Any, _: Any = None) -> Any:
+    """A SurveyAnswerAnswerDetail from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(SurveyAnswerAnswerDetail)
+    self.question = (
+        None if (_v := g("question")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.answer = (
+        None if (_v := g("answer")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.date_time = (
+        None if (_v := g("date_time")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.question_id = (
+        None if (_v := g("question_id")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_survey_answer_answer_detail(obj: SurveyAnswerAnswerDetail) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.question) is not None:
+        d["question"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.answer) is not None:
+        d["answer"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.date_time) is not None:
+        d["date_time"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.question_id) is not None:
+        d["question_id"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    SurveyAnswerAnswerDetail,
+    structure_survey_answer_answer_detail,
+    unstructure_survey_answer_answer_detail,
+)

@@ -9,8 +9,22 @@ import attrs
 
 from zoom_async._generated.models.update_meeting_survey_custom_survey_question import (
     UpdateMeetingSurveyCustomSurveyQuestion,
+    structure_update_meeting_survey_custom_survey_question,
+    unstructure_update_meeting_survey_custom_survey_question,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -37,3 +51,83 @@ class UpdateMeetingSurveyCustomSurvey:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["anonymous", "feedback", "numbered_questions", "questions", "show_question_type", "title"]
+)
+
+
+def structure_update_meeting_survey_custom_survey(o: Any, _: Any = None) -> Any:
+    """A UpdateMeetingSurveyCustomSurvey from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateMeetingSurveyCustomSurvey)
+    self.feedback = (
+        None if (_v := g("feedback")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.numbered_questions = (
+        None
+        if (_v := g("numbered_questions")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.questions = (
+        None
+        if (_v := g("questions")) is None
+        else list(
+            map(
+                structure_update_meeting_survey_custom_survey_question,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.anonymous = (
+        None if (_v := g("anonymous")) is None else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.title = None if (_v := g("title")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.show_question_type = (
+        None
+        if (_v := g("show_question_type")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_meeting_survey_custom_survey(
+    obj: UpdateMeetingSurveyCustomSurvey,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.feedback) is not None:
+        d["feedback"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.numbered_questions) is not None:
+        d["numbered_questions"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.questions) is not None:
+        d["questions"] = [
+            (
+                unstructure_update_meeting_survey_custom_survey_question(_x)
+                if _x.__class__ is UpdateMeetingSurveyCustomSurveyQuestion
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.anonymous) is not None:
+        d["anonymous"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.title) is not None:
+        d["title"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.show_question_type) is not None:
+        d["show_question_type"] = v if v.__class__ is bool else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateMeetingSurveyCustomSurvey,
+    structure_update_meeting_survey_custom_survey,
+    unstructure_update_meeting_survey_custom_survey,
+)

@@ -8,8 +8,23 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.poll_question_type import PollQuestionType
-from zoom_async._generated.models.prompt import Prompt
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.prompt import Prompt, structure_prompt, unstructure_prompt
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_int,
+    to_list,
+    to_object,
+    to_str,
+    to_strs,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -48,3 +63,133 @@ class UpdateMeetingSurveyCustomSurveyQuestion:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_PollQuestionType_members: Any = PollQuestionType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(
+    [
+        "answer_max_character",
+        "answer_min_character",
+        "answer_required",
+        "answers",
+        "name",
+        "prompts",
+        "rating_max_label",
+        "rating_max_value",
+        "rating_min_label",
+        "rating_min_value",
+        "show_as_dropdown",
+        "type",
+    ]
+)
+
+
+def structure_update_meeting_survey_custom_survey_question(o: Any, _: Any = None) -> Any:
+    """A UpdateMeetingSurveyCustomSurveyQuestion from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateMeetingSurveyCustomSurveyQuestion)
+    self.rating_min_label = (
+        None
+        if (_v := g("rating_min_label")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.answer_required = (
+        None
+        if (_v := g("answer_required")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.answer_min_character = (
+        None
+        if (_v := g("answer_min_character")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.rating_min_value = (
+        None
+        if (_v := g("rating_min_value")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
+    self.answers = None if (_v := g("answers")) is None else to_strs(_v)
+    self.type_ = (
+        None
+        if (_v := g("type")) is None
+        else (
+            _m
+            if (_m := _PollQuestionType_members.get(_v, MISSING)) is not MISSING
+            else PollQuestionType(_v)
+        )
+    )
+    self.rating_max_label = (
+        None
+        if (_v := g("rating_max_label")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.answer_max_character = (
+        None
+        if (_v := g("answer_max_character")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.rating_max_value = (
+        None
+        if (_v := g("rating_max_value")) is None
+        else (_v if _v.__class__ is int else to_int(_v))
+    )
+    self.show_as_dropdown = (
+        None
+        if (_v := g("show_as_dropdown")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.prompts = (
+        None
+        if (_v := g("prompts")) is None
+        else list(map(structure_prompt, (_v if _v.__class__ is list else to_list(_v))))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_meeting_survey_custom_survey_question(
+    obj: UpdateMeetingSurveyCustomSurveyQuestion,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.rating_min_label) is not None:
+        d["rating_min_label"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.answer_required) is not None:
+        d["answer_required"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.answer_min_character) is not None:
+        d["answer_min_character"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.rating_min_value) is not None:
+        d["rating_min_value"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.name) is not None:
+        d["name"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.answers) is not None:
+        d["answers"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.type_) is not None:
+        d["type"] = v._value_ if v.__class__ is PollQuestionType else unstructure(v)
+    if (v := obj.rating_max_label) is not None:
+        d["rating_max_label"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.answer_max_character) is not None:
+        d["answer_max_character"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.rating_max_value) is not None:
+        d["rating_max_value"] = v if v.__class__ is int else unstructure(v)
+    if (v := obj.show_as_dropdown) is not None:
+        d["show_as_dropdown"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.prompts) is not None:
+        d["prompts"] = [
+            (unstructure_prompt(_x) if _x.__class__ is Prompt else unstructure(_x)) for _x in v
+        ]
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateMeetingSurveyCustomSurveyQuestion,
+    structure_update_meeting_survey_custom_survey_question,
+    unstructure_update_meeting_survey_custom_survey_question,
+)

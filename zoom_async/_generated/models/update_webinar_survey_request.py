@@ -9,8 +9,21 @@ import attrs
 
 from zoom_async._generated.models.update_meeting_survey_custom_survey import (
     UpdateMeetingSurveyCustomSurvey,
+    structure_update_meeting_survey_custom_survey,
+    unstructure_update_meeting_survey_custom_survey,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_bool,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -33,3 +46,67 @@ class UpdateWebinarSurveyRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(
+    ["custom_survey", "show_in_the_browser", "show_in_the_follow_up_email", "third_party_survey"]
+)
+
+
+def structure_update_webinar_survey_request(o: Any, _: Any = None) -> Any:
+    """A UpdateWebinarSurveyRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpdateWebinarSurveyRequest)
+    self.show_in_the_browser = (
+        None
+        if (_v := g("show_in_the_browser")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.custom_survey = (
+        None
+        if (_v := g("custom_survey")) is None
+        else structure_update_meeting_survey_custom_survey(_v)
+    )
+    self.show_in_the_follow_up_email = (
+        None
+        if (_v := g("show_in_the_follow_up_email")) is None
+        else (_v if _v.__class__ is bool else to_bool(_v))
+    )
+    self.third_party_survey = (
+        None
+        if (_v := g("third_party_survey")) is None
+        else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_update_webinar_survey_request(obj: UpdateWebinarSurveyRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.show_in_the_browser) is not None:
+        d["show_in_the_browser"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.custom_survey) is not None:
+        d["custom_survey"] = (
+            unstructure_update_meeting_survey_custom_survey(v)
+            if v.__class__ is UpdateMeetingSurveyCustomSurvey
+            else unstructure(v)
+        )
+    if (v := obj.show_in_the_follow_up_email) is not None:
+        d["show_in_the_follow_up_email"] = v if v.__class__ is bool else unstructure(v)
+    if (v := obj.third_party_survey) is not None:
+        d["third_party_survey"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpdateWebinarSurveyRequest,
+    structure_update_webinar_survey_request,
+    unstructure_update_webinar_survey_request,
+)

@@ -9,11 +9,25 @@ import attrs
 
 from zoom_async._generated.models.upgrade_zpa_devices_data_firmware_version import (
     UpgradeZpaDevicesDataFirmwareVersion,
+    structure_upgrade_zpa_devices_data_firmware_version,
+    unstructure_upgrade_zpa_devices_data_firmware_version,
 )
 from zoom_async._generated.models.upgrade_zpa_devices_data_upgrade_type import (
     UpgradeZpaDevicesDataUpgradeType,
 )
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    MISSING,
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_list,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -34,3 +48,70 @@ class UpgradeZpaDevicesData:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_UpgradeZpaDevicesDataUpgradeType_members: Any = UpgradeZpaDevicesDataUpgradeType._value2member_map_
+_KNOWN: frozenset[str] = frozenset(["app_version", "firmware_versions", "upgrade_type"])
+
+
+def structure_upgrade_zpa_devices_data(o: Any, _: Any = None) -> Any:
+    """A UpgradeZpaDevicesData from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpgradeZpaDevicesData)
+    self.upgrade_type = (
+        None
+        if (_v := o["upgrade_type"]) is None
+        else (
+            _m
+            if (_m := _UpgradeZpaDevicesDataUpgradeType_members.get(_v, MISSING)) is not MISSING
+            else UpgradeZpaDevicesDataUpgradeType(_v)
+        )
+    )
+    self.firmware_versions = (
+        None
+        if (_v := g("firmware_versions")) is None
+        else list(
+            map(
+                structure_upgrade_zpa_devices_data_firmware_version,
+                (_v if _v.__class__ is list else to_list(_v)),
+            )
+        )
+    )
+    self.app_version = (
+        None if (_v := g("app_version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_upgrade_zpa_devices_data(obj: UpgradeZpaDevicesData) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["upgrade_type"] = (
+        None
+        if (v := obj.upgrade_type) is None
+        else (v._value_ if v.__class__ is UpgradeZpaDevicesDataUpgradeType else unstructure(v))
+    )
+    if (v := obj.firmware_versions) is not None:
+        d["firmware_versions"] = [
+            (
+                unstructure_upgrade_zpa_devices_data_firmware_version(_x)
+                if _x.__class__ is UpgradeZpaDevicesDataFirmwareVersion
+                else unstructure(_x)
+            )
+            for _x in v
+        ]
+    if (v := obj.app_version) is not None:
+        d["app_version"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpgradeZpaDevicesData, structure_upgrade_zpa_devices_data, unstructure_upgrade_zpa_devices_data
+)

@@ -7,7 +7,17 @@ from typing import Any
 
 import attrs
 
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -28,3 +38,48 @@ class UpgradeZpaDevicesDataFirmwareVersion:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["model", "vendor", "version"])
+
+
+def structure_upgrade_zpa_devices_data_firmware_version(o: Any, _: Any = None) -> Any:
+    """A UpgradeZpaDevicesDataFirmwareVersion from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    g = o.get
+    self = new_model(UpgradeZpaDevicesDataFirmwareVersion)
+    self.vendor = (
+        None if (_v := g("vendor")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.version = (
+        None if (_v := g("version")) is None else (_v if _v.__class__ is str else to_str(_v))
+    )
+    self.model = None if (_v := g("model")) is None else (_v if _v.__class__ is str else to_str(_v))
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_upgrade_zpa_devices_data_firmware_version(
+    obj: UpgradeZpaDevicesDataFirmwareVersion,
+) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    if (v := obj.vendor) is not None:
+        d["vendor"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.version) is not None:
+        d["version"] = v if v.__class__ is str else unstructure(v)
+    if (v := obj.model) is not None:
+        d["model"] = v if v.__class__ is str else unstructure(v)
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpgradeZpaDevicesDataFirmwareVersion,
+    structure_upgrade_zpa_devices_data_firmware_version,
+    unstructure_upgrade_zpa_devices_data_firmware_version,
+)

@@ -7,8 +7,22 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.upgrade_zpa_devices_data import UpgradeZpaDevicesData
-from zoom_async.serde import NO_EXTRA, model_eq, model_repr
+from zoom_async._generated.models.upgrade_zpa_devices_data import (
+    UpgradeZpaDevicesData,
+    structure_upgrade_zpa_devices_data,
+    unstructure_upgrade_zpa_devices_data,
+)
+from zoom_async.serde import (
+    NO_EXTRA,
+    extra_of,
+    model_eq,
+    model_repr,
+    new_model,
+    register,
+    to_object,
+    to_str,
+    unstructure,
+)
 
 
 @attrs.define(slots=True, kw_only=True, repr=False, eq=False)
@@ -27,3 +41,46 @@ class UpgradeZpaDevicesRequest:
 
     __repr__ = model_repr
     __eq__ = model_eq
+
+
+_KNOWN: frozenset[str] = frozenset(["data", "zdm_group_id"])
+
+
+def structure_upgrade_zpa_devices_request(o: Any, _: Any = None) -> Any:
+    """A UpgradeZpaDevicesRequest from its parsed JSON (registered on zoom_async.serde's converter)."""
+    if o.__class__ is not dict:
+        o = to_object(o)
+    self = new_model(UpgradeZpaDevicesRequest)
+    self.zdm_group_id = ((_v := o["zdm_group_id"]), (_v if _v.__class__ is str else to_str(_v)))[1]
+    self.data = ((_v := o["data"]), structure_upgrade_zpa_devices_data(_v))[1]
+    # Undeclared keys: one C-level subset check when there are none (the usual case).
+    self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
+    return self
+
+
+def unstructure_upgrade_zpa_devices_request(obj: UpgradeZpaDevicesRequest) -> dict[str, Any]:
+    """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
+    v: Any
+    d: dict[str, Any] = {}
+    d["zdm_group_id"] = (
+        None if (v := obj.zdm_group_id) is None else (v if v.__class__ is str else unstructure(v))
+    )
+    d["data"] = (
+        None
+        if (v := obj.data) is None
+        else (
+            unstructure_upgrade_zpa_devices_data(v)
+            if v.__class__ is UpgradeZpaDevicesData
+            else unstructure(v)
+        )
+    )
+    if obj.extra:
+        d.update(obj.extra)
+    return d
+
+
+register(
+    UpgradeZpaDevicesRequest,
+    structure_upgrade_zpa_devices_request,
+    unstructure_upgrade_zpa_devices_request,
+)
