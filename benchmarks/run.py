@@ -471,8 +471,9 @@ def shared_table(data: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
             f"| {cpu_us:.0f} |",
             "",
             "Each process runs its share of the calls at once (`asyncio.gather`); admission is "
-            "the Lua sliding log on Redis's clock. The server counts arrivals in a sliding "
-            "1-s window and answers 429 beyond 80.",
+            "one Lua script run per call on Redis's clock: evenly spaced slots, and a window "
+            "in which each call counts from its send until 1 s after its answer. The server "
+            "counts arrivals in a sliding 1-s window and answers 429 beyond 80.",
         ]
         result["text"] = f"{share:.1%}, {server['rejected_429']} 429s"
         result["ok"] = share >= 0.95 and server["rejected_429"] == 0 and not failed

@@ -26,7 +26,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from zoom_async.auth import OAuthTokens
 from zoom_async.pacing import PLAN_LIMITS, SAFETY, TRIP_CAP, Pacer, Plan
@@ -189,12 +189,17 @@ class RedisStore:
         self._release = client.register_script(_RELEASE)
         self._put = client.register_script(_PUT_TOKENS)
         self._admit = client.register_script(_ADMIT)
+        self._admit_sha = self._admit.sha.encode()
         self._cool = client.register_script(_COOL_DOWN)
         self._budgets: dict[tuple[str, str], RedisBudget] = {}
         # Thousands of calls started at once must queue here, not exhaust the pool (which
         # redis-py reports as an error, not as a wait).
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._background: set[asyncio.Future[Any]] = set()
+        # Admissions run on one connection of their own, one at a time: the pool's checkout
+        # and release cost more than the script (see _admission).
+        self._admission_conn: Any = None
+        self._admission_lock = asyncio.Lock()
         self._down_until = 0.0  # monotonic: skip Redis until then after a failure
         self._warned = False
 
@@ -331,6 +336,49 @@ class RedisStore:
         task.add_done_callback(self._background.discard)
         return task
 
+    async def _admission(self, keys: list[str], args: list[str | int]) -> list[int]:
+        """Run the admission script on the admission connection; its four integers.
+
+        An admission is one round trip on the latency path of every paced call. Through
+        redis-py's client it costs about twice the round trip itself on loopback (a pool
+        checkout and release under a lock, a task per send for the socket timeout, a
+        general reply parser), so admissions keep one connection of the pool (its connect,
+        auth, TLS and database settings apply) and speak the one command and the one reply
+        shape they need on its streams, taking turns (a process has at most one admission
+        per category waiting on Redis anyway).
+        """
+        command = _pack([b"EVALSHA", self._admit_sha, str(len(keys)), *keys, *args])
+        async with self._admission_lock, asyncio.timeout(self.timeout):
+            conn = self._admission_conn
+            if conn is None:
+                pool = self.redis.connection_pool
+                conn = self._admission_conn = await pool.get_connection()  # type: ignore[no-untyped-call]
+            loaded = reconnected = False
+            try:
+                while True:
+                    try:
+                        if not conn.is_connected:
+                            await conn.connect()
+                        conn._writer.write(command)
+                        return await _read_integers(conn._reader)
+                    except NoScriptError:
+                        # A restarted Redis or a flushed script cache: load it, go again.
+                        if loaded:
+                            raise
+                        loaded = True
+                        await conn.send_command("SCRIPT", "LOAD", _ADMIT)
+                        await conn.read_response()
+                    except (OSError, RedisConnectionError, asyncio.IncompleteReadError):
+                        # A connection Redis dropped while idle: one fresh connection.
+                        if reconnected:
+                            raise RedisConnectionError("admission connection lost") from None
+                        reconnected = True
+                        await conn.disconnect()
+            except BaseException:
+                # Cancelled or failed mid-reply: a late reply must not reach the next caller.
+                await conn.disconnect(nowait=True)
+                raise
+
     async def aclose(self) -> None:
         """Finish pending writes (bounded) and close the connection pool."""
         for budget in self._budgets.values():
@@ -339,6 +387,9 @@ class RedisStore:
             await asyncio.wait(self._background, timeout=self.timeout)
         for task in self._background:
             task.cancel()
+        if self._admission_conn is not None:
+            await self.redis.connection_pool.release(self._admission_conn)
+            self._admission_conn = None
         await self.redis.aclose()
 
 
@@ -474,7 +525,7 @@ class RedisBudget:
             for answered_member, at in answers:
                 args += (answered_member, int((now - at) * 1_000_000))
         wait_us, admitted, reserved, live = await self.store._call(
-            lambda: self.store._admit(keys=self._keys(category), args=args)
+            lambda: self.store._admission(self._keys(category), args)
         )
         self._live = max(int(live), 1)
         return max(int(wait_us), 0) / 1_000_000, bool(admitted), bool(reserved)
@@ -548,6 +599,34 @@ class RedisBudget:
             self._fallback = Pacer(self.plan, share=share)
             self._fallback_share = share
         return self._fallback
+
+
+def _pack(parts: list[bytes | str | int]) -> bytes:
+    """One Redis command in RESP."""
+    out = [b"*%d\r\n" % len(parts)]
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(out)
+
+
+async def _read_integers(reader: asyncio.StreamReader) -> list[int]:
+    """A RESP array of integers (what the admission script returns), or its error."""
+    line = await reader.readuntil(b"\r\n")
+    if line[:1] == b"-":
+        message = line[1:-2].decode(errors="replace")
+        if message.startswith("NOSCRIPT"):
+            raise NoScriptError(message)
+        raise ResponseError(message)
+    if line[:1] != b"*":
+        raise ResponseError(f"unexpected reply to the admission script: {line[:20]!r}")
+    values = []
+    for _ in range(int(line[1:-2])):
+        item = await reader.readuntil(b"\r\n")
+        if item[:1] != b":":
+            raise ResponseError(f"unexpected reply to the admission script: {item[:20]!r}")
+        values.append(int(item[1:-2]))
+    return values
 
 
 def _encode_tokens(tokens: OAuthTokens) -> bytes:

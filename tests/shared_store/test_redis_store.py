@@ -4,6 +4,7 @@ compare-and-delete of locks, the shared cool-down, cancellation and outages."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import redis.asyncio as aioredis
@@ -234,3 +235,34 @@ async def test_shared_window_counts_a_call_until_a_window_after_its_answer(make_
     for event in answer:
         event.set()
     await asyncio.gather(*calls)
+
+
+async def test_admissions_survive_a_flushed_script_cache_and_a_dropped_connection(
+    make_store, redis_server
+):
+    store = make_store(timeout=5.0)
+    budget = store.rate_budget("business", "acct")
+    raw = aioredis.from_url(redis_server.url)
+
+    async def admitted() -> None:
+        await budget.acquire("light")
+        await budget.admit("light")
+        budget.done("light")
+
+    await admitted()
+    await raw.script_flush()
+    await admitted()  # loaded again
+    await raw.client_kill_filter(_type="normal", skipme=True)  # every other connection
+    await admitted()  # a fresh connection
+    # A reply cut short by a cancel is never read as the next admission's reply.
+    await raw.execute_command("CLIENT", "PAUSE", 300, "ALL")
+    stalled = asyncio.ensure_future(admitted())
+    await asyncio.sleep(0.1)
+    stalled.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await stalled
+    await asyncio.sleep(0.3)
+    await admitted()
+    assert budget.shared_admissions == 4 and budget.local_admissions == 0
+    assert store.available
+    await raw.aclose()
