@@ -138,7 +138,7 @@ def walk_models(prop: Any, seen: set[str]) -> None:
         if name in seen:
             return
         seen.add(name)
-        for inner in (prop.required_properties or []) + (prop.optional_properties or []):
+        for inner in fields_of(prop):
             walk_models(inner, seen)
     elif isinstance(prop, ListProperty):
         walk_models(prop.inner_property, seen)
@@ -199,6 +199,15 @@ class Codec:
     raises TypeError. This mirrors serde's runtime decoders for hand-written classes.
     """
 
+    # Scalar properties whose wire value is usable as is when it has this class.
+    CHECKS: dict[type, str] = {
+        StringProperty: "str",
+        UuidProperty: "str",
+        FloatProperty: "float",
+        BooleanProperty: "bool",
+        IntProperty: "int",
+    }
+
     def __init__(self, facts: Facts, model: str) -> None:
         self.facts = facts
         self.model = model
@@ -233,16 +242,9 @@ class Codec:
     def structure(self, prop: Any, v: str) -> str:
         """An expression converting the non-None wire value ``v``."""
         prop, _ = self.non_null(prop)
-        checks = {
-            StringProperty: "str",
-            UuidProperty: "str",
-            FloatProperty: "float",
-            BooleanProperty: "bool",
-            IntProperty: "int",
-        }
         if isinstance(prop, AnyProperty):
             return v
-        for cls, name in checks.items():
+        for cls, name in self.CHECKS.items():
             if isinstance(prop, cls):
                 return f"({v} if {v}.__class__ is {name} else to_{name}({v}))"
         if isinstance(prop, DateTimeProperty):
@@ -259,13 +261,13 @@ class Codec:
             return f"{self.hook('structure', prop)}({v})"
         if isinstance(prop, ListProperty):
             items = f"({v} if {v}.__class__ is list else to_list({v}))"
-            inner, _ = self.non_null(prop.inner_property)
-            if isinstance(inner, ModelProperty) and not self.non_null(prop.inner_property)[1]:
+            inner, nullable = self.non_null(prop.inner_property)
+            if isinstance(inner, ModelProperty) and not nullable:
                 return f"list(map({self.hook('structure', inner)}, {items}))"
             if isinstance(inner, StringProperty | UuidProperty) and inner is prop.inner_property:
                 return f"to_strs({v})"
             element = self.structure(prop.inner_property, "_x")
-            if self.non_null(prop.inner_property)[1] and element != "_x":
+            if nullable and element != "_x":
                 element = f"(None if _x is None else {element})"
             return items if element == "_x" else f"[{element} for _x in {items}]"
         # Unions (anyOf/oneOf), constants, files: the converter's own hooks.
@@ -276,14 +278,7 @@ class Codec:
     def unstructure(self, prop: Any, v: str) -> str:
         """An expression writing the model value ``v`` (not None) as JSON-ready data."""
         prop, _ = self.non_null(prop)
-        checks = {
-            StringProperty: "str",
-            UuidProperty: "str",
-            FloatProperty: "float",
-            BooleanProperty: "bool",
-            IntProperty: "int",
-        }
-        for cls, name in checks.items():
+        for cls, name in self.CHECKS.items():
             if isinstance(prop, cls):
                 return f"({v} if {v}.__class__ is {name} else unstructure({v}))"
         if isinstance(prop, EnumProperty):
@@ -394,10 +389,7 @@ class Facts:
             items = self._items_field(raw, prop)
             if items is None:
                 continue
-            fields = {
-                text(p.name): p
-                for p in (prop.required_properties or []) + (prop.optional_properties or [])
-            }
+            fields = {text(p.name): p for p in fields_of(prop)}
             item = fields[items]
             assert isinstance(item, ListProperty)
             pages[text(prop.class_info.name)] = {
@@ -418,7 +410,7 @@ class Facts:
         refs: set[str] = set()
         codec = Codec(self, name)
         list_defaults = name in self.response_only
-        for prop in list(model.required_properties) + list(model.optional_properties):
+        for prop in fields_of(model):
             annotation = py_type(prop)
             refs |= model_refs(prop)
             wire = text(prop.name)
@@ -566,7 +558,7 @@ class Facts:
             return None
         if not isinstance(prop, ModelProperty):
             raise SpecError(f"{raw['operationId']}: a paginated response must be an object")
-        fields = (prop.required_properties or []) + (prop.optional_properties or [])
+        fields = fields_of(prop)
         if "next_page_token" not in {text(p.name) for p in fields}:
             # The token pages a nested list (getDashboardZoomRoom's past_meetings), not the
             # response: the caller passes it, paginate() cannot follow it.
