@@ -71,6 +71,8 @@ ERRORS = {
     "404": "NotFound",
     "429": "TooManyRequests",
 }
+# Documented only where one of Zoom's specs lists it for the route (a name or email in use).
+CONFLICT = ("409", "Conflict")
 # Property names too generic to be a class name on their own: prefixed with the owner's name.
 GENERIC = {
     "settings",
@@ -149,6 +151,12 @@ def route_key(method: str, path: str) -> tuple[str, str]:
 def rate_label(text: str) -> str | None:
     match = re.search(r"Rate Limit Label[^`]*`([^`]+)`", text or "")
     return RATE_LIMITS.get(match.group(1).strip().lower()) if match else None
+
+
+def daily_limit(text: str) -> int | None:
+    """Zoom's per-host daily cap where its text states one ("**100 requests per day**")."""
+    match = re.search(r"\*\*(?:up to )?(\d[\d,]*) requests per day\*\*", text or "", re.I)
+    return int(match.group(1).replace(",", "")) if match else None
 
 
 # --- reading Zoom's specs ------------------------------------------------------------------
@@ -665,6 +673,11 @@ class Curator:
         if raw.get("deprecated") or entry.get("deprecated"):
             out["deprecated"] = True
         out["x-zoom-rate-limit"] = rate
+        daily = daily_limit(raw.get("description", ""))
+        for _, other_op in others:
+            daily = daily or daily_limit(other_op.get("description", ""))
+        if daily:
+            out["x-zoom-daily-limit"] = daily
         if entry.get("page_items"):
             out["x-zoom-page-items"] = entry["page_items"]
 
@@ -719,7 +732,9 @@ class Curator:
             responses[status] = {"description": "Success."}
         for code, name in ERRORS.items():
             responses[code] = {"$ref": f"#/components/responses/{name}"}
-        out["responses"] = responses
+        if any(CONFLICT[0] in (o.get("responses") or {}) for o in [raw, *(o for _, o in others)]):
+            responses[CONFLICT[0]] = {"$ref": f"#/components/responses/{CONFLICT[1]}"}
+        out["responses"] = dict(sorted(responses.items()))
         return path, method.lower(), out
 
     def _no_content_elsewhere(self, others: list[tuple[Spec, dict[str, Any]]]) -> bool:

@@ -740,6 +740,7 @@ class Facts:
                     "method": method.upper(),
                     "path": path,
                     "rate_limit": raw.get("x-zoom-rate-limit"),
+                    "daily_limit": raw.get("x-zoom-daily-limit"),
                     "deprecated": bool(raw.get("deprecated")),
                     "parameters": strip([*item.get("parameters", []), *raw.get("parameters", [])]),
                     "request_content_type": content_type,

@@ -3,7 +3,8 @@
 Prints ``export ZOOM_...=`` lines for the (sandbox-only) credentials, ready to paste into a
 shell so that ``AsyncZoom.from_env()`` talks to the sandbox, then serves until interrupted.
 ``--user-oauth`` also mints a user-OAuth refresh token (``ZOOM_REFRESH_TOKEN``) for trying
-``UserOAuth``; ``--webhook-url`` makes the sandbox deliver signed events for its changes.
+``UserOAuth``; ``--webhook-url`` makes the sandbox deliver signed events for its changes;
+``--operations`` lists how each operation is served (stateful, crud, settings, generic).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import asyncio
 import contextlib
 import shlex
 import sys
+from collections import Counter
 from collections.abc import Sequence
 
+from .generic import KINDS
 from .server import ZoomSandbox
 
 
@@ -42,7 +45,25 @@ def _parser() -> argparse.ArgumentParser:
                         help="the secret token the deliveries are signed with")  # fmt: skip
     parser.add_argument("--user-oauth", action="store_true",
                         help="also mint a user-OAuth refresh token (account owner)")  # fmt: skip
+    parser.add_argument("--operations", action="store_true",
+                        help="list every operation with how it is served, then exit")  # fmt: skip
     return parser
+
+
+def operation_lines(sandbox: ZoomSandbox) -> list[str]:
+    """One line per operation (kind, method, path, operationId), then the count per kind."""
+    found = sandbox.operation_kinds()
+    ordered = sorted(
+        sandbox.operations,
+        key=lambda op: (KINDS.index(found[op.operation_id]), op.facts.path, op.facts.method),
+    )
+    lines = [
+        f"{found[op.operation_id]:<9} {op.facts.method:<6} {op.facts.path}  {op.operation_id}"
+        for op in ordered
+    ]
+    counts = Counter(found.values())
+    lines.append(f"# {len(found)} operations: " + ", ".join(f"{counts[k]} {k}" for k in KINDS))
+    return lines
 
 
 def export_lines(sandbox: ZoomSandbox, *, user_oauth: bool = False) -> list[str]:
@@ -91,6 +112,10 @@ async def _serve(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.operations:
+        for line in operation_lines(ZoomSandbox(users=1, seed=args.seed)):
+            print(line)
+        return 0
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
     return 0

@@ -161,7 +161,9 @@ async def _drop(request: web.Request) -> web.StreamResponse:
     raise asyncio.CancelledError
 
 
-def _fault_response(sandbox: ZoomSandbox, op_id: str, category: str, fault: Fault) -> web.Response:
+def _fault_response(
+    sandbox: ZoomSandbox, category: str, fault: Fault, per_host: bool = False
+) -> web.Response:
     if fault.kind == "server_error":
         return _json(fault.status, {"code": fault.status, "message": "Internal Server Error"})
     if fault.kind == "qps_429":
@@ -169,10 +171,10 @@ def _fault_response(sandbox: ZoomSandbox, op_id: str, category: str, fault: Faul
         return _throttle_response(
             sandbox, Throttle("QPS", category, limit, str(fault.retry_after), QPS_MESSAGE)
         )
-    # daily_429: for meeting writes this is the per-host cap, otherwise the account's daily cap.
-    meeting = op_id in ("createMeeting", "updateMeeting")
-    limit = sandbox.limiter.daily_meeting_limit if meeting else 30000
-    throttle = daily_throttle(sandbox.clock.now(), category, limit, meeting=meeting)
+    # daily_429: where the spec states a per-host daily cap (meeting and webinar writes) it
+    # is that cap, otherwise the account's daily cap.
+    limit = sandbox.limiter.daily_meeting_limit if per_host else 30000
+    throttle = daily_throttle(sandbox.clock.now(), category, limit, meeting=per_host)
     return _throttle_response(sandbox, throttle)
 
 
@@ -214,7 +216,7 @@ async def _dispatch(request: web.Request, op: OpSpec) -> web.StreamResponse:
                 sandbox.tokens.revoke(token)
             return _invalid_token()
         if fault.kind not in ("drop_after", "drop_mid_body"):
-            return _fault_response(sandbox, op.operation_id, category, fault)
+            return _fault_response(sandbox, category, fault, op.facts.daily_limit is not None)
 
     throttle = sandbox.limiter.check_rate(category)
     if throttle is not None:
@@ -317,7 +319,7 @@ async def _token_endpoint(request: web.Request) -> web.StreamResponse:
         if fault.kind == "drop_before":
             return await _drop(request)
         if fault.kind not in ("drop_after", "drop_mid_body", "token_expired"):
-            return _fault_response(sandbox, TOKEN_ENDPOINT, "light", fault)
+            return _fault_response(sandbox, "light", fault)
 
     given = parse_basic_auth(request.headers.get("Authorization"))
     if not credentials_match(given, sandbox.client_id, sandbox._client_secret):

@@ -27,7 +27,8 @@ from .validate import resolve
 if TYPE_CHECKING:
     from .server import ZoomSandbox
 
-__all__ = ["Family", "Store", "crud_families", "serve"]
+__all__ = ["ITEM_NOT_FOUND", "KINDS", "UNIQUE", "Family", "Store", "Unique", "crud_families",
+           "kinds", "serve"]  # fmt: skip
 
 _WRITES = ("PATCH", "PUT")
 _SEEDED_ITEMS = 2
@@ -161,6 +162,44 @@ def _items_field(
     return None
 
 
+@attrs.frozen
+class Unique:
+    """A field no two items of a family may share, and Zoom's answer when one would."""
+
+    field: str
+    status: int
+    code: int
+    noun: str  # for the message: "<noun> <value> is already in use."
+
+
+#: Uniqueness rules by family collection, with the status and code Zoom's specs document
+#: for a create or update that repeats another item's value (the H.323 answer is a 404 in
+#: every spec). Comparison ignores case, as for emails.
+UNIQUE: dict[str, Unique] = {
+    "/h323/devices": Unique("name", 404, 2020, "The H.323 device name"),
+    "/roles": Unique("name", 400, 1224, "The role name"),
+    "/sip_phones": Unique("user_email", 400, 300, "A SIP phone for"),
+    "/sip_phones/phones": Unique("user_email", 400, 300, "A SIP phone for"),
+    "/tracking_fields": Unique("field", 400, 200, "The tracking field"),
+}
+
+#: Zoom's "does not exist" codes for family items where its specs give one (else 404).
+ITEM_NOT_FOUND: dict[str, int] = {"/tracking_fields": 5110, "/sip_phones/phones": 2305}
+
+
+def _check_unique(
+    family: Family, items: Mapping[str, Mapping[str, Any]], body: Any, item_id: str | None
+) -> None:
+    rule = UNIQUE.get(family.collection)
+    if rule is None or not isinstance(body, Mapping) or body.get(rule.field) is None:
+        return
+    wanted = str(body[rule.field]).casefold()
+    for other_id, other in items.items():
+        if other_id != item_id and str(other.get(rule.field, "")).casefold() == wanted:
+            message = f"{rule.noun} {body[rule.field]} is already in use."
+            raise ApiError(rule.status, rule.code, message)
+
+
 class Store:
     """Items of every CRUD family and the overrides of singleton resources."""
 
@@ -216,6 +255,36 @@ class Store:
         """Ids of items held for a family (any scope), e.g. to address one in a test."""
         return [item for (name, _), items in self._items.items() if name == collection
                 for item in items]  # fmt: skip
+
+
+# ---- what serves each operation ------------------------------------------------------------
+
+#: How an operation is served: a bespoke handler on the account state, a generic CRUD family
+#: store, a settings-like singleton (a GET whose path also takes PATCH/PUT), or a body
+#: synthesized from the spec alone.
+KINDS = ("stateful", "crud", "settings", "generic")
+
+
+def kinds(
+    operations: Collection[OperationFacts], bespoke: Collection[str], store: Store
+) -> dict[str, str]:
+    """Each operation's kind (by operationId), from the routes and the store alone."""
+    methods: dict[str, set[str]] = {}
+    for facts in operations:
+        methods.setdefault(facts.path, set()).add(facts.method)
+    found = {}
+    for facts in operations:
+        on_path = methods[facts.path]
+        if facts.route in bespoke:
+            kind = "stateful"
+        elif store.family(facts) is not None:
+            kind = "crud"
+        elif "GET" in on_path and on_path & set(_WRITES) and facts.method in ("GET", *_WRITES):
+            kind = "settings"
+        else:
+            kind = "generic"
+        found[facts.operation_id] = kind
+    return found
 
 
 # ---- serving --------------------------------------------------------------------------------
@@ -288,6 +357,7 @@ def _serve_family(call: Call, synth: Synth, family: Family, on_item: bool) -> Re
     items = store.items(family, parents, maker)
     if not on_item:
         if facts.method == "POST":
+            _check_unique(family, items, call.body, None)
             record = synth.value(family.item_schema(synth.components))
             record = record if isinstance(record, dict) else {}
             if isinstance(call.body, dict):
@@ -300,11 +370,13 @@ def _serve_family(call: Call, synth: Synth, family: Family, on_item: bool) -> Re
     record = items.get(item_id)
     if record is None:
         noun = _noun(family.item_param)
-        raise ApiError(404, 404, f"{noun} does not exist: {item_id}.")
+        code = ITEM_NOT_FOUND.get(family.collection, 404)
+        raise ApiError(404, code, f"{noun} does not exist: {item_id}.")
     if facts.method == "DELETE":
         del items[item_id]
         return _body(call, synth)
     if facts.method in _WRITES and isinstance(call.body, dict):
+        _check_unique(family, items, call.body, item_id)
         record.update(call.body)
         return _body(call, synth, record)
     return _body(call, synth, record)

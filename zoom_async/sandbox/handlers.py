@@ -54,16 +54,40 @@ async def list_meeting_templates(call: Call) -> Reply:
     }
 
 
+# Zoom's cap on the meeting templates one user may hold.
+MAX_TEMPLATES = 40
+
+
 async def create_meeting_template(call: Call) -> Reply:
+    """A template keeps the source meeting's settings (and, with ``save_recurrence``, its
+    recurrence); a meeting created with its ``template_id`` starts from them."""
     user = user_param(call)
     meeting_id = call.body.get("meeting_id")
-    meeting = call.sandbox.state.get_meeting(int(meeting_id)) if meeting_id else None
-    if meeting_id and meeting is None:
-        raise meeting_not_found(meeting_id)
+    meeting = None
+    if meeting_id:
+        meeting = call.sandbox.state.get_meeting(int(meeting_id))
+        if meeting is None:  # Zoom answers this one with a 400
+            raise ApiError(400, 3001, f"Meeting does not exist: {meeting_id}.")
     name = str(call.body.get("name") or (meeting.topic if meeting else "Template"))
-    template = {"id": call.sandbox.state.new_id(), "name": name, "type": 1}
-    user.templates.append(template)
-    return 201, dict(template)
+    same = next((t for t in user.templates if t["name"] == name), None)
+    if same is not None and not call.body.get("overwrite"):
+        raise ApiError(400, 3000, f"A meeting template named {name} already exists.")
+    if same is None and len(user.templates) >= MAX_TEMPLATES:
+        raise ApiError(400, 300, f"A user can hold at most {MAX_TEMPLATES} meeting templates.")
+    template: dict[str, Any] = {"id": call.sandbox.state.new_id(), "name": name, "type": 1,
+                                "settings": dict(meeting.settings) if meeting else {}}  # fmt: skip
+    if (
+        meeting is not None
+        and call.body.get("save_recurrence")
+        and meeting.fields.get("recurrence")
+    ):
+        template["recurrence"] = meeting.fields["recurrence"]
+    if same is not None:  # overwrite: the template keeps its id, takes the new content
+        template["id"] = same["id"]
+        user.templates[user.templates.index(same)] = template
+    else:
+        user.templates.append(template)
+    return 201, {"id": template["id"], "name": name}
 
 
 async def get_meeting_template(call: Call) -> Reply:

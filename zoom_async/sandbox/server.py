@@ -17,7 +17,7 @@ from .counters import Counters
 from .events import WebhookSender
 from .faults import Faults
 from .files import build_cdn_app
-from .generic import Store
+from .generic import Store, kinds
 from .paging import Paginator
 from .ratelimit import PLAN_LIMITS, Plan, RateLimiter
 from .recordings import RecordingFile, content
@@ -189,6 +189,13 @@ class ZoomSandbox:
         return AsyncZoom(auth, base_url=self.base_url, **kwargs)
 
     # ---- helpers for tests -----------------------------------------------------------------
+
+    def operation_kinds(self) -> dict[str, str]:
+        """How each operation is served (by operationId): "stateful" (a bespoke handler on
+        the account state), "crud" (a generic in-memory family store), "settings" (a
+        singleton whose updates later reads show) or "generic" (synthesized from the spec)."""
+        bespoke = {op.facts.route for op in self.operations if op.bespoke}
+        return kinds([op.facts for op in self.operations], bespoke, self.store)
 
     def qps_limit(self, category: str) -> int:
         plan = self.limiter.plan or "pro"

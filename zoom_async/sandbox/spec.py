@@ -34,6 +34,7 @@ class OperationFacts:
     deprecated: bool = False
     path_params: tuple[Mapping[str, Any], ...] = ()
     body_required: bool = True
+    daily_limit: int | None = None  # the spec's x-zoom-daily-limit: a cap per host per day
 
     @property
     def route(self) -> str:
@@ -78,6 +79,7 @@ def load_spec_facts(spec: Mapping[str, Any] | None = None) -> SpecFacts:
             deprecated=bool(record.get("deprecated")),
             path_params=tuple(p for p in record["parameters"] if p.get("in") == "path"),
             body_required=bool(record.get("request_required", True)),
+            daily_limit=record.get("daily_limit"),
         )
         for op_id, record in records.items()
     }
@@ -109,6 +111,7 @@ def _records(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 "method": method.upper(),
                 "path": path,
                 "rate_limit": operation.get("x-zoom-rate-limit"),
+                "daily_limit": operation.get("x-zoom-daily-limit"),
                 "deprecated": bool(operation.get("deprecated")),
                 "parameters": [*item.get("parameters", []), *operation.get("parameters", [])],
                 "request_content_type": content_type,

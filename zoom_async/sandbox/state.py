@@ -380,8 +380,23 @@ class SandboxState:
                     {"key": "cbf_cost", "name": "Cost center", "value": str(100 + index % 7)}
                 ],
                 templates=[
-                    {"id": self.new_id(), "name": "Team sync template", "type": 1},
-                    {"id": self.new_id(), "name": "Webinar-style meeting", "type": 1},
+                    {
+                        "id": self.new_id(),
+                        "name": "Team sync template",
+                        "type": 1,
+                        "settings": {"mute_upon_entry": True, "waiting_room": False},
+                    },
+                    {
+                        "id": self.new_id(),
+                        "name": "Webinar-style meeting",
+                        "type": 1,
+                        "settings": {
+                            "host_video": True,
+                            "participant_video": False,
+                            "mute_upon_entry": True,
+                            "waiting_room": True,
+                        },
+                    },
                 ],
             )
             self.users.append(user)
@@ -519,6 +534,11 @@ class SandboxState:
             "pre_schedule": False,
         }
         settings = dict(MEETING_SETTING_DEFAULTS)
+        template = self.template(host, body.get("template_id"))
+        if template is not None:  # the template's settings, then the body's on top of them
+            settings.update(template.get("settings") or {})
+            if "recurrence" in template and "recurrence" not in body:
+                fields["recurrence"] = template["recurrence"]
         password = str(body.get("password") or self.new_id(6).replace("-", "a").replace("_", "b"))
         meeting = Meeting(
             id=meeting_id,
@@ -551,6 +571,17 @@ class SandboxState:
         settings = body.get("settings")
         if isinstance(settings, Mapping):
             meeting.settings.update(settings)
+
+    def template(self, host: User, template_id: object) -> dict[str, Any] | None:
+        """A meeting template by id: the host's own, else any account user's (Zoom's admin
+        templates are account-wide)."""
+        if not isinstance(template_id, str) or not template_id:
+            return None
+        for user in (host, *self.users):
+            for template in user.templates:
+                if template["id"] == template_id:
+                    return template
+        return None
 
     def get_meeting(self, meeting_id: int, *, include_deleted: bool = False) -> Meeting | None:
         meeting = self.meetings.get(meeting_id)

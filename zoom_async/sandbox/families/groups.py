@@ -27,11 +27,17 @@ async def list_groups(call: Call) -> Reply:
     return 200, {"groups": groups, "total_records": len(groups)}
 
 
+def _check_name(call: Call, name: str, group_id: str | None = None) -> None:
+    """Group names are unique in an account (Zoom: 409, code 4132)."""
+    for group in call.sandbox.state.groups.values():
+        if group["name"] == name and group["id"] != group_id:
+            raise ApiError(409, 4132, f"The group name {name} is already in use.")
+
+
 async def create_group(call: Call) -> Reply:
     name = str(call.body.get("name", ""))
-    # Names are unique: a repeated create (a retry) answers with the existing group.
-    existing = [g for g in call.sandbox.state.groups.values() if g["name"] == name]
-    group = existing[0] if existing else call.sandbox.state.create_group(name)
+    _check_name(call, name)
+    group = call.sandbox.state.create_group(name)
     status = call.facts.success_status or 201
     return (201 if status == 200 else status), _view(group)
 
@@ -43,6 +49,7 @@ async def get_group(call: Call) -> Reply:
 async def update_group(call: Call) -> Reply:
     group = _group(call)
     if "name" in call.body:
+        _check_name(call, str(call.body["name"]), group["id"])
         group["name"] = str(call.body["name"])
     return call.done()
 

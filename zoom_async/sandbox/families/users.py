@@ -20,14 +20,13 @@ async def create_user(call: Call) -> Reply:
     if not info.get("email"):
         raise validation_failed([("user_info.email", "Required field.")])
     state = call.sandbox.state
-    user = state.find_user(str(info["email"]), None)
-    if user is None:
-        # "create" sends an invitation: the user is pending until they accept it.
-        status = "pending" if call.body["action"] == "create" else "active"
-        user = state.create_user(info, status)
-        call.sandbox.emit("user.created", {"id": user.id, "email": user.email, "type": user.type})
-    # else: the email is already in the account; a repeated create (a retry) answers with that
-    # user instead of adding a second one.
+    if state.find_user(str(info["email"]), None) is not None:
+        # Zoom refuses an email already in the account (so a retried create is refused too).
+        raise ApiError(409, 1005, f"The email {info['email']} is already in use.")
+    # "create" sends an invitation: the user is pending until they accept it.
+    status = "pending" if call.body["action"] == "create" else "active"
+    user = state.create_user(info, status)
+    call.sandbox.emit("user.created", {"id": user.id, "email": user.email, "type": user.type})
     body = {"id": user.id, "email": user.email, "first_name": user.first_name,
             "last_name": user.last_name, "type": user.type}  # fmt: skip
     return call.facts.success_status or 201, body
