@@ -84,6 +84,7 @@ class Account:
             "assistantId": lambda: self.helper.id,
             "schedulerId": lambda: self.helper.id,
             "meetingTemplateId": lambda: self.owner.templates[0]["id"],
+            "fileId": lambda: next(iter(state.archive_files)),  # an archived file
         }  # fmt: skip
         for collection in self.sandbox.store.families:
             if facts.path.startswith(collection + "/{" + name + "}"):

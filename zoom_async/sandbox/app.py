@@ -20,7 +20,7 @@ from .auth import SCOPES, credentials_match, oauth_error, parse_basic_auth
 from .call import Call, OpSpec
 from .errors import ApiError, Throttled, validation_failed
 from .faults import TOKEN_ENDPOINT, Fault
-from .files import abort_when_flushed, download_route
+from .files import abort_when_flushed, download_routes
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
 from .synth import Synth, project
 from .validate import integral, validate, validate_query
@@ -47,7 +47,7 @@ def build_app(sandbox: ZoomSandbox) -> web.Application:
     app.router.add_post("/oauth/token", _token_endpoint)
     for op in sandbox.operations:
         app.router.add_route(op.facts.method, API_PREFIX + op.facts.path, _make_handler(op))
-    app.router.add_routes([download_route(sandbox)])
+    app.router.add_routes(download_routes(sandbox))
     return app
 
 

@@ -1,6 +1,7 @@
 """Recording file downloads: Zoom's ``download_url`` and the file CDN it redirects to.
 
-``GET /rec/download/{fileId}`` on the API origin takes the bearer token (an access token or
+``GET /rec/download/{fileId}`` (archived files: ``/rec/archive/download/{fileId}``) on the
+API origin takes the bearer token (an access token or
 a webhook's ``download_token``) only in the ``Authorization`` header, as Zoom does since
 2023, and answers 302 with a signed, short-lived URL on a second origin standing for the
 CDN. The CDN needs no credentials (counting any it is sent), honours ``Range``/``If-Range``
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
     from .server import ZoomSandbox
 
 __all__ = [
-    "CDN_SANDBOX_KEY", "DOWNLOAD_PREFIX", "abort_when_flushed", "build_cdn_app", "download_route"
+    "ARCHIVE_DOWNLOAD_PREFIX", "CDN_SANDBOX_KEY", "DOWNLOAD_PREFIX", "abort_when_flushed",
+    "build_cdn_app", "download_routes",
 ]  # fmt: skip
 
 DOWNLOAD_PREFIX = "/rec/download/"
+ARCHIVE_DOWNLOAD_PREFIX = "/rec/archive/download/"
 CDN_PREFIX = "/cdn/rec/"
 LINK_TTL = 600  # seconds a CDN link stays valid
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -51,12 +54,12 @@ def _signature(sandbox: ZoomSandbox, file_id: str, expires: int) -> str:
 
 
 def _live_file(sandbox: ZoomSandbox, file_id: str) -> RecordingFile | None:
-    file = sandbox.state.recording_files.get(file_id)
-    return file if file is not None and file.trashed_at is None else None
+    return sandbox.state.downloadable(file_id)
 
 
-def download_route(sandbox: ZoomSandbox) -> web.RouteDef:
-    """The API origin's ``/rec/download/{fileId}`` (GET and HEAD)."""
+def download_routes(sandbox: ZoomSandbox) -> list[web.RouteDef]:
+    """The API origin's ``/rec/download/{fileId}`` and, for archived files,
+    ``/rec/archive/download/{fileId}`` (GET and HEAD)."""
 
     async def download(request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["fileId"]
@@ -79,7 +82,10 @@ def download_route(sandbox: ZoomSandbox) -> web.RouteDef:
         location = f"{sandbox.cdn_origin}{CDN_PREFIX}{file_id}?exp={expires}&sig={signature}"
         raise web.HTTPFound(location)
 
-    return web.route("*", DOWNLOAD_PREFIX + "{fileId}", download)
+    return [
+        web.route("*", prefix + "{fileId}", download)
+        for prefix in (DOWNLOAD_PREFIX, ARCHIVE_DOWNLOAD_PREFIX)
+    ]
 
 
 def build_cdn_app(sandbox: ZoomSandbox) -> web.Application:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from . import generic, handlers
 from .call import Handler, OpSpec
-from .families import groups, recordings, reports, users, webinars
+from .families import archive, groups, recordings, reports, users, webinars
 from .spec import OperationFacts
 
 __all__ = ["BESPOKE", "routes"]
@@ -20,6 +20,7 @@ BESPOKE: dict[str, Handler] = {
     **webinars.BESPOKE,
     **users.BESPOKE,
     **groups.BESPOKE,
+    **archive.BESPOKE,
 }
 
 

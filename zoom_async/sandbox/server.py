@@ -230,6 +230,7 @@ class ZoomSandbox:
         record: bool = False,
         host_rejoin: bool = False,
         file_sizes: Mapping[str, int] | None = None,
+        archive: bool = False,
     ) -> PastInstance:
         """End the meeting's current instance: past details, participants (with join and
         leave times; the host twice with ``host_rejoin``), poll answers and a meeting summary
@@ -237,10 +238,12 @@ class ZoomSandbox:
         recording files (MP4, M4A, TRANSCRIPT, CHAT; ``file_sizes`` picks types and sizes,
         e.g. ``{"MP4": 200 << 20}``) are listed by the recording endpoints and downloadable
         from their ``download_url``. Webhooks: meeting.ended, recording.completed (with a
-        ``download_token``) and meeting.summary_completed."""
+        ``download_token``) and meeting.summary_completed. With ``archive``, the instance's
+        archived files (MP4, M4A, TRANSCRIPT, CHAT) are listed by the archive endpoints and
+        downloadable the same way."""
         instance = self.state.end_meeting(
             self._meeting(meeting_id), record=record, host_rejoin=host_rejoin,
-            file_sizes=file_sizes)  # fmt: skip
+            file_sizes=file_sizes, archive=archive)  # fmt: skip
         self.announce_end(instance)
         return instance
 
@@ -269,8 +272,8 @@ class ZoomSandbox:
             })  # fmt: skip
 
     def recording_file(self, file_id: str) -> RecordingFile:
-        """A recording file by id (for tests: its size, or :func:`content`)."""
-        file = self.state.recording_files.get(file_id)
+        """A recording or archived file by id (for tests: its size, or :func:`content`)."""
+        file = self.state.recording_files.get(file_id) or self.state.archive_files.get(file_id)
         if file is None:
             raise KeyError(f"no sandbox recording file {file_id!r}")
         return file

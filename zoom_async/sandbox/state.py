@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from .archives import Archive, make_archive
 from .clock import SandboxClock, iso, iso_datetime
 from .recordings import FILE_KINDS, Recording, RecordingFile
 
@@ -306,6 +307,7 @@ class SandboxState:
         # Sessions, recordings and summaries draw from their own stream, so adding them did
         # not move any id the main stream hands out.
         self.rec_rng = random.Random(f"recordings:{seed}")
+        self.archive_rng = random.Random(f"archives:{seed}")
         self.clock = clock
         self.account_id = account_id
         self.users: list[User] = []
@@ -318,6 +320,8 @@ class SandboxState:
         self.groups: dict[str, dict[str, Any]] = {}
         self.recordings: dict[str, Recording] = {}  # by instance UUID
         self.recording_files: dict[str, RecordingFile] = {}  # by file id
+        self.archives: dict[str, Archive] = {}  # by instance UUID
+        self.archive_files: dict[str, RecordingFile] = {}  # by file id
         self._uuid_serial = 0
         self._seed_users(users)
         self._seed_meetings()
@@ -467,7 +471,9 @@ class SandboxState:
             if index < 6:
                 for round_ in range(1 + index % 3):
                     started = now - 86400 * (index + 1) - 7200 * round_
-                    self.end_meeting(meeting, started_at=started, record=index < 3)
+                    self.end_meeting(
+                        meeting, started_at=started, record=index < 3, archive=index < 4
+                    )
             if index in (6, 7):
                 self.start_meeting(meeting)
         first = self.meetings[next(iter(self.meetings))]
@@ -608,6 +614,7 @@ class SandboxState:
         record: bool = False,
         host_rejoin: bool = False,
         file_sizes: Mapping[str, int] | None = None,
+        archive: bool = False,
     ) -> PastInstance:
         """Finish the current instance: it becomes a past meeting with participants (one
         session each, two for the host with ``host_rejoin``), poll answers and a summary,
@@ -641,6 +648,8 @@ class SandboxState:
         instance.summary = self._summary(instance)
         if record:
             instance.recording = self.record(instance, meeting.password, file_sizes)
+        if archive:
+            self.archive(instance)
         meeting.instances.append(instance)
         self.instances[instance.uuid] = instance
         meeting.uuid = self.new_uuid()
@@ -730,6 +739,30 @@ class SandboxState:
         )
         self.recordings[instance.uuid] = recording
         return recording
+
+    def archive(self, instance: PastInstance) -> Archive:
+        """Archived files for an ended instance (Zoom's compliance archiving)."""
+        archive = make_archive(
+            self.archive_rng, uuid=instance.uuid, meeting_id=instance.meeting_id,
+            host_id=instance.host_id, topic=instance.topic, type=instance.type,
+            start=instance.start_time, end=instance.end_time,
+        )  # fmt: skip
+        self.archives[instance.uuid] = archive
+        for file in archive.files:
+            self.archive_files[file.id] = file
+        return archive
+
+    def delete_archive(self, archive: Archive) -> None:
+        del self.archives[archive.uuid]
+        for file in archive.files:
+            self.archive_files.pop(file.id, None)
+
+    def downloadable(self, file_id: str) -> RecordingFile | None:
+        """A file the download route serves: a live recording file or an archived file."""
+        file = self.recording_files.get(file_id)
+        if file is not None:
+            return file if file.trashed_at is None else None
+        return self.archive_files.get(file_id)
 
     def delete_recording_file(self, file: RecordingFile) -> None:
         """Remove a file for good (trashed or not)."""
