@@ -690,6 +690,7 @@ class Facts:
             "query_params": query_params,
             "body": body,
             "rate_limit": rate,
+            "daily_limit": daily_limit(raw, spec_path, text(endpoint.tags[0])),
             "items_field": items_field,
             "response_type": response_type,
             # A top-level oneOf/anyOf: not a class, so decoded (and checked) as a union.
@@ -750,6 +751,19 @@ class Facts:
                     "response_examples": examples,
                 }
         return {"schemas": strip(self.schemas), "operations": operations}
+
+
+def daily_limit(raw: dict[str, Any], path: str, tag: str) -> tuple[int, str, str] | None:
+    """``x-zoom-daily-limit`` for the client: (requests, the path parameter it is counted
+    per, a counter per tag). Zoom states it per host; the host is the path's one parameter
+    for a create, while an update names only its meeting (or webinar), counted per that."""
+    limit = raw.get("x-zoom-daily-limit")
+    if limit is None:
+        return None
+    names = re.findall(r"{(\w+)}", path)
+    if len(names) != 1:
+        raise SpecError(f"{raw.get('operationId')}: a daily limit needs one path parameter")
+    return (int(limit), names[0], tag.lower())
 
 
 class _Limits:

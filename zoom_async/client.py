@@ -9,6 +9,7 @@ import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ import orjson
 from zoom_async import __version__
 from zoom_async._generated.methods import GeneratedMethods
 from zoom_async.auth import DEFAULT_TOKEN_URL, Auth, BearerToken, ServerToServerOAuth, TokenContext
+from zoom_async.daily import Counter, counters_for, reports_for
 from zoom_async.downloads import CHUNK_SIZE, Downloader, DownloadResult, ProgressCallback
 from zoom_async.errors import (
     AuthenticationError,
@@ -164,6 +166,8 @@ class AsyncZoom(GeneratedMethods):
         # Tokens and the rate budget live in the store: shared by every client using it.
         self.store: Store = store if store is not None else InProcessStore()
         self._pacer = self.store.rate_budget(plan, auth.account_key) if plan is not None else None
+        # Daily caps are counted with a plan (it says which caps Zoom applies), like pacing.
+        self._daily = self.store.daily_budget(auth.account_key) if plan is not None else None
         self.plan = plan
         # Semaphores belong to a loop: one per loop, like the transport's sessions.
         self._slots = LoopLocal(lambda: asyncio.Semaphore(max_connections))
@@ -476,6 +480,7 @@ class AsyncZoom(GeneratedMethods):
             body = orjson.dumps(request.json) if request.json is not None else None
             content_type = "application/json"
         category = request.operation.rate_limit if request.operation is not None else None
+        counters = counters_for(self.plan, request) if self.plan is not None else ()
         attempt = 0
         # Tokens Zoom rejected during this call. A long call (say, waiting out 429s) may
         # outlive more than one token: each rejected one is replaced once. A fresh token
@@ -501,6 +506,8 @@ class AsyncZoom(GeneratedMethods):
                 continue
             if self._lifecycle.closed:
                 raise ZoomConnectionError("the client was closed", request_sent=False)
+            if counters:
+                await self._spend_daily(request, counters)
             # The slot is taken once the token is there: calls that waited for a token must
             # not hold slots that then all come due at once.
             if self._pacer is not None and category is not None:
@@ -537,6 +544,8 @@ class AsyncZoom(GeneratedMethods):
             else:
                 outcome = response
                 if response.status < 300:
+                    if counters:
+                        await self._note_daily(counters, response.headers, None)
                     self._log(request, response, started, attempt)
                     self.auth.token_worked(token)
                     return response
@@ -547,6 +556,8 @@ class AsyncZoom(GeneratedMethods):
                     method=request.method,
                     path=request.path,
                 )
+                if counters:
+                    await self._note_daily(counters, response.headers, error)
             self._log(request, outcome, started, attempt)
             if progress is not None:
                 progress.last_error = error
@@ -571,6 +582,34 @@ class AsyncZoom(GeneratedMethods):
                 "retry %d for %s %s in %.2fs", attempt, request.method, request.path, delay
             )
             await self._retry_wait(delay, error)
+
+    async def _spend_daily(self, request: Request, counters: tuple[Counter, ...]) -> None:
+        """Count the call against its daily caps, or refuse it before it is sent."""
+        assert self._daily is not None
+        reset = await self._daily.take(counters)
+        if reset is None:
+            return
+        reset_at = datetime.fromtimestamp(reset, UTC)
+        names = ", ".join(c.name for c in counters)
+        raise RateLimitError(
+            429,
+            f"daily limit reached ({names}); not sent, resets at {reset_at.isoformat()}",
+            reset_at=reset_at,
+            limit_type="Daily-limit",
+            category=counters[0].name,
+            remaining=0,
+            method=request.method,
+            path=request.path,
+        )
+
+    async def _note_daily(
+        self, counters: tuple[Counter, ...], headers: Mapping[str, str], error: ZoomError | None
+    ) -> None:
+        """Lower the daily counters to what Zoom reports (spent, on a daily 429)."""
+        assert self._daily is not None and self.plan is not None
+        daily_429 = error.message if isinstance(error, RateLimitError) and error.is_daily else None
+        for counter, limit, remaining in reports_for(self.plan, counters, headers, daily_429):
+            await self._daily.lower(counter, limit, remaining)
 
     async def _retry_wait(self, delay: float, error: ZoomError) -> None:
         """Sleep before a retry; end the call with ZoomConnectionError if the client closes."""

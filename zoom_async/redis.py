@@ -18,7 +18,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -29,6 +29,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from zoom_async.auth import OAuthTokens
+from zoom_async.daily import Counter, DailyBudget, DailyCounts
 from zoom_async.pacing import PLAN_LIMITS, SAFETY, TRIP_CAP, Pacer, Plan
 from zoom_async.store import RateBudget
 
@@ -133,6 +134,54 @@ end
 return 0
 """
 
+# Daily counters (zoom_async.daily) on Redis's clock: a hash per counter holding its UTC day,
+# calls counted and a cap Zoom reported. KEYS: the counters a call spends; ARGV: each one's
+# known limit ('' for none). Spends one of each, or none and returns the reset (Unix s).
+_DAILY_TAKE = """
+local day = math.floor(tonumber(redis.call('TIME')[1]) / 86400)
+local reset = (day + 1) * 86400
+for i, key in ipairs(KEYS) do
+  local state = redis.call('HMGET', key, 'day', 'used', 'cap')
+  if tonumber(state[1]) == day then
+    local cap, lowered = tonumber(ARGV[i]), tonumber(state[3])
+    if lowered and (not cap or lowered < cap) then cap = lowered end
+    if cap and tonumber(state[2] or '0') >= cap then return reset end
+  end
+end
+for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('HGET', key, 'day')) ~= day then
+    redis.call('DEL', key)
+    redis.call('HSET', key, 'day', day)
+  end
+  redis.call('HINCRBY', key, 'used', 1)
+  redis.call('EXPIREAT', key, reset + 3600)
+end
+return 0
+"""
+
+# Zoom reported ARGV[3] calls left today on KEYS[1]: its cap becomes the lowest of ARGV[1]
+# (known limit), ARGV[2] (Zoom's limit) and the stored cap, and at least cap - left count.
+_DAILY_LOWER = """
+local day = math.floor(tonumber(redis.call('TIME')[1]) / 86400)
+local key = KEYS[1]
+if tonumber(redis.call('HGET', key, 'day')) ~= day then
+  redis.call('DEL', key)
+  redis.call('HSET', key, 'day', day)
+end
+local used = tonumber(redis.call('HGET', key, 'used') or '0')
+local cap = nil
+for _, v in ipairs({ARGV[1], ARGV[2], redis.call('HGET', key, 'cap') or ''}) do
+  local n = tonumber(v)
+  if n and (not cap or n < cap) then cap = n end
+end
+local left = tonumber(ARGV[3])
+if not cap then cap = used + left end
+redis.call('HSET', key, 'cap', cap)
+if cap - left > used then redis.call('HSET', key, 'used', cap - left) end
+redis.call('EXPIREAT', key, (day + 1) * 86400 + 3600)
+return 0
+"""
+
 # Redis commands one store runs at once (below redis-py's default pool of 100).
 MAX_IN_FLIGHT = 32
 
@@ -191,7 +240,10 @@ class RedisStore:
         self._admit = client.register_script(_ADMIT)
         self._admit_sha = self._admit.sha.encode()
         self._cool = client.register_script(_COOL_DOWN)
+        self._daily_take = client.register_script(_DAILY_TAKE)
+        self._daily_lower = client.register_script(_DAILY_LOWER)
         self._budgets: dict[tuple[str, str], RedisBudget] = {}
+        self._daily: dict[str, RedisDaily] = {}
         # Thousands of calls started at once must queue here, not exhaust the pool (which
         # redis-py reports as an error, not as a wait).
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -329,6 +381,12 @@ class RedisStore:
             budget = self._budgets[plan, account] = RedisBudget(self, plan, account)
         return budget
 
+    def daily_budget(self, account: str) -> DailyBudget:
+        daily = self._daily.get(account)
+        if daily is None:
+            daily = self._daily[account] = RedisDaily(self, account)
+        return daily
+
     def _spawn(self, coro: Awaitable[T]) -> asyncio.Future[T]:
         """Run ``coro`` in the background, finished (bounded) by :meth:`aclose`."""
         task = asyncio.ensure_future(coro)
@@ -395,6 +453,46 @@ class RedisStore:
 
 class _Unavailable(Exception):
     """Redis did not answer within the timeout (or refused): use the local fallback."""
+
+
+class RedisDaily:
+    """The daily counters of one account in Redis; counted locally while Redis is down."""
+
+    def __init__(self, store: RedisStore, account: str) -> None:
+        self.store = store
+        self._base = f"{store.prefix}:{{{account}}}:daily"
+        self._local = DailyCounts()
+        # Counters without a known limit that Zoom reported one for (others are not counted).
+        self._reported: set[str] = set()
+
+    def __repr__(self) -> str:
+        return "RedisDaily()"
+
+    async def take(self, counters: Sequence[Counter]) -> float | None:
+        wanted = [c for c in counters if c.limit is not None or c.name in self._reported]
+        if not wanted:
+            return None
+        if self.store.available:
+            keys = [f"{self._base}:{c.name}" for c in wanted]
+            args = ["" if c.limit is None else c.limit for c in wanted]
+            try:
+                reset = await self.store._call(lambda: self.store._daily_take(keys=keys, args=args))
+            except _Unavailable:
+                pass
+            else:
+                return float(reset) if int(reset) else None
+        return await self._local.take(wanted)
+
+    async def lower(self, counter: Counter, limit: int | None, remaining: int) -> None:
+        self._reported.add(counter.name)
+        await self._local.lower(counter, limit, remaining)  # for an outage
+        if not self.store.available:
+            return
+        key = f"{self._base}:{counter.name}"
+        args = ["" if counter.limit is None else counter.limit,
+                "" if limit is None else limit, remaining]  # fmt: skip
+        with contextlib.suppress(_Unavailable):
+            await self.store._call(lambda: self.store._daily_lower(keys=[key], args=args))
 
 
 class RedisBudget:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Protocol
 
+from zoom_async.daily import DailyBudget, DailyCounts
 from zoom_async.pacing import Pacer, Plan
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ class Store(Protocol):
     def rate_budget(self, plan: Plan, account: str) -> RateBudget:
         """The rate budget of ``account`` at ``plan``'s limits."""
 
+    def daily_budget(self, account: str) -> DailyBudget:
+        """The daily counters of ``account`` (see :mod:`zoom_async.daily`)."""
+
     async def aclose(self) -> None:
         """Release what the store holds (connections, background tasks)."""
 
@@ -71,6 +75,7 @@ class InProcessStore:
         self._tokens: dict[str, OAuthTokens] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._budgets: dict[tuple[str, str], Pacer] = {}
+        self._daily: dict[str, DailyCounts] = {}
 
     def __repr__(self) -> str:
         return "InProcessStore()"
@@ -98,6 +103,9 @@ class InProcessStore:
         if budget is None:
             budget = self._budgets[plan, account] = Pacer(plan)
         return budget
+
+    def daily_budget(self, account: str) -> DailyBudget:
+        return self._daily.setdefault(account, DailyCounts())
 
     async def aclose(self) -> None:
         return None

@@ -48,6 +48,8 @@ class Operation:
     path_template: str
     path_params: tuple[str, ...]
     rate_limit: RateLimitCategory
+    #: Zoom's per-resource daily cap: (requests, path parameter it is counted per, counter).
+    daily_limit: tuple[int, str, str] | None = None
     items_field: str | None = None
     response_type: Any = None  # the model class, list[...] or union decoded on success
     success_status: int = 200

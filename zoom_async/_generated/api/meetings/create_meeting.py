@@ -25,6 +25,7 @@ OPERATION = Operation(
     path_template="/users/{userId}/meetings",
     path_params=("userId",),
     rate_limit="medium",
+    daily_limit=(100, "userId", "meetings"),
     items_field=None,
     response_type=CreateMeetingResponse,
     success_status=201,

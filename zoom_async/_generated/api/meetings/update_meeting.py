@@ -26,6 +26,7 @@ OPERATION = Operation(
     path_template="/meetings/{meetingId}",
     path_params=("meetingId",),
     rate_limit="light",
+    daily_limit=(100, "meetingId", "meetings"),
     items_field=None,
     response_type=None,
     success_status=204,

@@ -25,6 +25,7 @@ OPERATION = Operation(
     path_template="/users/{userId}/webinars",
     path_params=("userId",),
     rate_limit="light",
+    daily_limit=(100, "userId", "webinars"),
     items_field=None,
     response_type=CreateWebinarResponse,
     success_status=201,

@@ -26,6 +26,7 @@ OPERATION = Operation(
     path_template="/webinars/{webinarId}",
     path_params=("webinarId",),
     rate_limit="light",
+    daily_limit=(100, "webinarId", "webinars"),
     items_field=None,
     response_type=None,
     success_status=204,
