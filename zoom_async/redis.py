@@ -66,16 +66,20 @@ return ARGV[1]
 # shared cool-down; heartbeats. ARGV: limit, window µs, spacing µs, member ('' only takes the
 # answers), process id (its heartbeat), TRIP_CAP µs, holding (1: the caller holds the
 # slot that is now), queued (1: reserve the next slot for the call queued behind this one),
-# CATCH_UP µs, then (member, µs since its answer) for each answer this process saw. An age,
+# CATCH_UP µs, processes this one saw before an outage (0 unless it rejoins: see REJOIN), then
+# (member, µs since its answer) for each answer this process saw. An age,
 # not a time: no process needs Redis's clock, and the script runs after the age was taken, so
 # the answer it records is at worst a little late (it counts a little longer). Returns {wait
 # µs, admitted, reserved (the wait ends at a slot the caller now holds), live processes}.
+# KEYS[6] holds, for REJOIN after a restart wiped the heartbeats, how many processes there
+# were: those not back yet still pace locally at their share, so the shared rate is the
+# returned processes' shares only (else the first one back takes the whole budget).
 _ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local spacing, trip, catch = tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[9])
-for i = 10, #ARGV, 2 do
+for i = 11, #ARGV, 2 do
   local sent = redis.call('ZSCORE', KEYS[1], ARGV[i])
   local answered = now - tonumber(ARGV[i + 1])
   if sent and answered < tonumber(sent) + trip then
@@ -87,6 +91,16 @@ redis.call('ZADD', KEYS[5], now, ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 5000000)
 redis.call('PEXPIRE', KEYS[5], 10000)
 local live = redis.call('ZCARD', KEYS[5])
+local before = tonumber(ARGV[10])
+if before > live and before > tonumber(redis.call('GET', KEYS[6]) or '0') then
+  redis.call('SET', KEYS[6], before, 'PX', 5000)
+end
+local expected = tonumber(redis.call('GET', KEYS[6]) or '0')
+if expected > live then
+  limit = math.max(1, math.floor(limit * live / expected))
+  spacing = math.ceil(spacing * expected / live)
+  live = expected
+end
 if ARGV[4] == '' then return {0, 0, 0, live} end
 local cool = tonumber(redis.call('GET', KEYS[4]) or '0')
 if cool > now then return {cool - now, 0, 0, live} end
@@ -188,6 +202,10 @@ MAX_IN_FLIGHT = 32
 # Seconds a shared schedule may fall behind (late wake-ups) and still catch up.
 CATCH_UP = 0.1
 
+# Seconds after Redis answers again during which a process tells it how many processes it
+# saw before (the heartbeat lifetime: a process not back by then counts as gone).
+REJOIN = 5.0
+
 # Seconds an answer may wait to be reported with the next admission before it is sent alone.
 # It must reach Redis within a window of the answer to shorten anything; a quarter of the
 # shortest window leaves room for a slow Redis.
@@ -253,6 +271,12 @@ class RedisStore:
         self._admission_conn: Any = None
         self._admission_lock = asyncio.Lock()
         self._down_until = 0.0  # monotonic: skip Redis until then after a failure
+        # Tokens: the last pair stored or read per key, the pairs stored while Redis was
+        # down (with the refresh token Redis still holds), the task writing them back.
+        self._local_tokens: dict[str, OAuthTokens] = {}
+        self._unsent: dict[str, tuple[OAuthTokens, str | None]] = {}
+        self._replaying: asyncio.Future[None] | None = None
+        self._local_locks: dict[str, asyncio.Lock] = {}
         self._warned = False
 
     @classmethod
@@ -312,19 +336,57 @@ class RedisStore:
         return f"{self.prefix}:{{{key}}}:tokens"
 
     async def get_tokens(self, key: str) -> OAuthTokens | None:
+        # While Redis is down, this process's clients share what it last stored or read.
         if not self.available:
-            return None
+            return self._local_tokens.get(key)
         try:
             raw = await self._call(lambda: self.redis.hget(self._token_key(key), "pair"))
         except _Unavailable:
-            return None
-        return _decode_tokens(raw)
+            return self._local_tokens.get(key)
+        tokens = _decode_tokens(raw)
+        if key in self._unsent:
+            return self._local_tokens[key]  # Redis lacks a rotation made while it was down
+        if tokens is not None:
+            self._local_tokens[key] = tokens
+        return tokens
 
     async def put_tokens(
         self, key: str, tokens: OAuthTokens, *, replaces: str | None = None
     ) -> OAuthTokens:
         if not self.available:
-            return tokens
+            return self._put_locally(key, tokens, replaces)
+        return await self._put_shared(key, tokens, replaces)
+
+    def _put_locally(self, key: str, tokens: OAuthTokens, replaces: str | None) -> OAuthTokens:
+        """Redis is down: compare-and-swap on the local copy, and keep the write for Redis
+        (a rotation it never hears of would leave the other processes a dead refresh
+        token)."""
+        stored = self._local_tokens.get(key)
+        if replaces is not None and stored is not None and stored.refresh_token != replaces:
+            return stored
+        self._local_tokens[key] = tokens
+        first = self._unsent.get(key)
+        # Replayed against what Redis last held: the refresh token the first one replaced.
+        self._unsent[key] = (tokens, first[1] if first is not None else replaces)
+        if self._replaying is None or self._replaying.done():
+            self._replaying = asyncio.ensure_future(self._replay())
+        return tokens
+
+    async def _replay(self) -> None:
+        """Write the pairs stored while Redis was down as soon as it answers."""
+        while self._unsent:
+            await asyncio.sleep(max(self._down_until - time.monotonic(), 0.01))
+            for key, (tokens, replaces) in list(self._unsent.items()):
+                try:
+                    await self._put_shared(key, tokens, replaces, replay=True)
+                except _Unavailable:
+                    break
+                if self._unsent.get(key, (None,))[0] is tokens:
+                    del self._unsent[key]
+
+    async def _put_shared(
+        self, key: str, tokens: OAuthTokens, replaces: str | None, *, replay: bool = False
+    ) -> OAuthTokens:
         # An S2S token lives in Redis as long as it works; a user pair until replaced.
         ttl_ms = (
             0 if tokens.refresh_token else max(int((tokens.expires_at - time.time()) * 1000), 1)
@@ -338,11 +400,23 @@ class RedisStore:
         try:
             raw = await self._call(lambda: self._put(keys=[self._token_key(key)], args=args))
         except _Unavailable:
-            return tokens
-        return _decode_tokens(raw) or tokens
+            if replay:
+                raise
+            return self._put_locally(key, tokens, replaces)
+        stored = _decode_tokens(raw) or tokens
+        self._local_tokens[key] = stored
+        return stored
 
     @contextlib.asynccontextmanager
     async def token_lock(self, key: str) -> AsyncIterator[None]:
+        # This process's clients take turns here first: one Redis lock per process at a
+        # time, and single flight within the process while Redis is down.
+        async with self._local_locks.setdefault(key, asyncio.Lock()):
+            async with self._redis_lock(key):
+                yield
+
+    @contextlib.asynccontextmanager
+    async def _redis_lock(self, key: str) -> AsyncIterator[None]:
         lock_key = f"{self.prefix}:{{{key}}}:lock"
         owner = uuid.uuid4().hex
         held = await self._acquire_lock(lock_key, owner)
@@ -439,6 +513,14 @@ class RedisStore:
 
     async def aclose(self) -> None:
         """Finish pending writes (bounded) and close the connection pool."""
+        if self._replaying is not None:
+            self._replaying.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._replaying
+            if self._unsent and self.available:  # one last try, bounded like every call
+                for key, (tokens, replaces) in list(self._unsent.items()):
+                    with contextlib.suppress(_Unavailable):
+                        await self._put_shared(key, tokens, replaces, replay=True)
         for budget in self._budgets.values():
             budget._report()  # answers not yet told: now, not after the pool is closed
         if self._background:
@@ -505,6 +587,9 @@ class RedisBudget:
         base = f"{store.prefix}:{{{account}}}"
         self._base = base
         self._live = 1  # processes seen by the last admission
+        # After an outage: how many processes there were, told to Redis until _rejoin_until.
+        self._before = 0
+        self._rejoin_until = 0.0
         self._fallback: Pacer | None = None
         self._fallback_share = 0.0
         self._local_mode = False
@@ -531,7 +616,7 @@ class RedisBudget:
     def _keys(self, category: str) -> list[str]:
         base = f"{self._base}:rate:{category}"
         return [f"{base}:sent", f"{base}:answered", f"{base}:next", f"{base}:cool",
-                f"{self._base}:processes"]  # fmt: skip
+                f"{self._base}:processes", f"{self._base}:rejoin"]  # fmt: skip
 
     async def acquire(self, category: str) -> None:
         """Admit the call in Redis, at this category's next evenly spaced slot and when the
@@ -617,7 +702,8 @@ class RedisBudget:
         args: list[str | int] = [requests, window_us, int(window_us / (requests * SAFETY)),
                                  member, self.store.process_id,
                                  int(TRIP_CAP * 1_000_000), 0 if holding is None else 1,
-                                 1 if queued else 0, int(CATCH_UP * 1_000_000)]  # fmt: skip
+                                 1 if queued else 0, int(CATCH_UP * 1_000_000),
+                                 self._before if now < self._rejoin_until else 0]  # fmt: skip
         answers = self._answers.pop(category, None)
         if answers:
             for answered_member, at in answers:
@@ -635,6 +721,8 @@ class RedisBudget:
         if local:
             self._handover = dict(self._shared_until)
         else:
+            self._before = self._live
+            self._rejoin_until = asyncio.get_running_loop().time() + REJOIN
             fallback = self._local()
             self._handover = {c: fallback.reserved_until(c) for c in self._limits}
 

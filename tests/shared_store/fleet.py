@@ -19,17 +19,25 @@ from zoom_async.sandbox import ZoomSandbox
 WORKER = str(Path(__file__).with_name("worker.py"))
 
 
-def record_arrivals(sandbox: ZoomSandbox) -> list[float]:
-    """Arrival times (loop clock) of every API request the sandbox receives from now on."""
+def record_arrivals(
+    sandbox: ZoomSandbox, statuses: list[tuple[float, int]] | None = None
+) -> list[float]:
+    """Arrival times (loop clock) of every API request the sandbox receives from now on;
+    with ``statuses``, (arrival, status) of each answer is appended there too."""
     arrivals: list[float] = []
 
     @web.middleware
     async def stamp(
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        if request.path.startswith("/v2/"):
-            arrivals.append(asyncio.get_running_loop().time())
-        return await handler(request)
+        if not request.path.startswith("/v2/"):
+            return await handler(request)
+        arrived = asyncio.get_running_loop().time()
+        arrivals.append(arrived)
+        response = await handler(request)
+        if statuses is not None:
+            statuses.append((arrived, response.status))
+        return response
 
     sandbox.app.middlewares.insert(0, stamp)
     return arrivals

@@ -48,6 +48,30 @@ async def test_independent_processes_collect_429s():
     assert sum(r["token_requests"] for r in reports) == PROCESSES
 
 
+async def test_a_429_in_one_process_pauses_the_others(redis_server, prefix):
+    sandbox = ZoomSandbox(users=3, enforce_rate_limits="business")
+    statuses: list[tuple[float, int]] = []
+    arrivals = record_arrivals(sandbox, statuses)
+    async with sandbox:
+
+        async def one_429() -> None:
+            while len(arrivals) < 40:  # every process is sending
+                await asyncio.sleep(0.01)
+            sandbox.faults.add("qps_429", count=1, retry_after=3, operations="getMeetingById")
+
+        config = base_config(sandbox, mode="light", calls=150, redis_url=redis_server.url,
+                             prefix=prefix)  # fmt: skip
+        reports = await run_fleet([config] * 3, during=one_429)
+    assert [r["failures"] for r in reports] == [[]] * 3  # the throttled call was retried
+    throttled = [at for at, status in statuses if status == 429]
+    assert len(throttled) == 1
+    # One process got the 429, and every process held off: calls admitted before the shared
+    # cool-down was written may still land in its first second, none in the two after.
+    held = [at for at in arrivals if throttled[0] + 1.0 < at < throttled[0] + 2.9]
+    assert held == [], f"{len(held)} requests during the 3 s cool-down"
+    assert sandbox.counters.rate_limited == 1
+
+
 async def test_user_rotation_raced_by_four_processes(redis_server, prefix):
     async with ZoomSandbox(users=3) as sandbox:
         config = base_config(sandbox, mode="rotate", redis_url=redis_server.url, prefix=prefix,
