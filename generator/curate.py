@@ -16,8 +16,9 @@ What it does to Zoom's schemas, so the generator sees one clean shape per thing:
 - fixes string-typed integer enums, upper-case parameter styles, optional path parameters;
 - drops ``title`` (the cause of duplicate class names) and Zoom's prose;
 - drops 2xx "responses" that are really error notes (e.g. groupCreate's 200);
-- moves every object and enum into a named, shared component (structurally identical shapes
-  share one name), names integer enum members from Zoom's value lists;
+- moves every object and enum (parameters' enums too) into a named, shared component
+  (structurally identical shapes share one class, named order-independently; no name ends in
+  a digit), and names enum members from Zoom's value lists or the values' own words;
 - records the rate-limit label (``x-zoom-rate-limit``) and credential fields (``x-zoom-secret``).
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import html
 import json
 import re
 import sys
@@ -117,6 +119,10 @@ GENERIC = {
     "device",
     "devices",
 }
+
+
+# Member names from Zoom's text keep its first 5 words, more where that leaves two alike.
+SHORT_LABEL, LABEL_WORDS = 5, 12
 
 
 class CurationError(Exception):
@@ -347,10 +353,11 @@ def base_facts(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def with_labels(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
-    """Integer enums get member names from Zoom's value list (``1`` - Instant meeting …)."""
-    if schema.get("type") != "integer" or "enum" not in schema:
+    """Enums of numbers (integers, or digits as strings) get member names from Zoom's value list
+    (``1`` - Instant meeting …)."""
+    if schema.get("type") not in ("integer", "string") or "enum" not in schema:
         return schema
-    text = str(raw.get("description") or "")
+    text = html.unescape(str(raw.get("description") or ""))
     labels: dict[int, str] = {}
     for value, label in re.findall(
         r"`?(-?\d+)`?\s*(?:-|:|&mdash;|\u2014|\u2013|=)\s*([A-Za-z][^\n*`<;.,(]*)", text
@@ -358,10 +365,13 @@ def with_labels(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
         words = re.findall(r"[A-Za-z0-9]+", label)
         while words and words[0].lower() in ("a", "an", "the"):
             words = words[1:]
-        words = words[:5]
+        words = words[:LABEL_WORDS]
         if words and int(value) not in labels:
             labels[int(value)] = "_".join(words).upper()
-    schema["x-labels"] = {str(v): labels[v] for v in schema["enum"] if v in labels}
+    numbers = {str(v): int(v) for v in schema["enum"] if re.fullmatch(r"-?\d+", str(v))}
+    schema["x-labels"] = {v: labels[n] for v, n in numbers.items() if n in labels}
+    if not schema["x-labels"] and schema["type"] == "string":
+        schema.pop("x-labels")
     return schema
 
 
@@ -371,10 +381,19 @@ def with_labels(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
 class Components:
     """Named schemas; structurally identical shapes share one component."""
 
-    def __init__(self, pinned_enums: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self, pinned_enums: dict[str, dict[str, str]], value_names: dict[str, str]
+    ) -> None:
         self.schemas: dict[str, dict[str, Any]] = {}
         self.by_shape: dict[str, str] = {}
         self.pinned_enums = pinned_enums
+        self.value_names = value_names
+        self.class_names: dict[str, str] = {}
+        self.fields: dict[str, str] = {}  # an enum's name -> its field's, as a class name
+        # Names operations.yaml pins, and every name a shared component was asked for: the
+        # sharing pass picks the final name from these, whatever order operations came in.
+        self.pinned: set[str] = set()
+        self.aliases: dict[str, set[str]] = {}
 
     @staticmethod
     def shape(schema: dict[str, Any]) -> str:
@@ -403,10 +422,13 @@ class Components:
 
     def add(self, schema: dict[str, Any], candidates: list[str], key: str) -> dict[str, str]:
         if key in self.by_shape:
-            return {"$ref": f"#/components/schemas/{self.by_shape[key]}"}
+            known = self.by_shape[key]
+            self.aliases.setdefault(known, {known}).add(candidates[0])
+            return {"$ref": f"#/components/schemas/{known}"}
         name = self.free(candidates)
         self.schemas[name] = schema
         self.by_shape[key] = name
+        self.aliases.setdefault(name, {name}).add(candidates[0])
         return {"$ref": f"#/components/schemas/{name}"}
 
     def hoist(
@@ -433,11 +455,13 @@ class Components:
         if not schema.get("properties"):
             return schema
         pinned = pins.get(loc)
-        own = pascal(singular(prop))
+        own = class_word(singular(prop))
         candidates = [own] if prop.lower() not in GENERIC else []
         candidates.append(f"{strip_suffix(owner)}{own}")
+        candidates.append(f"{owner}{own}")  # request and response each have one
         if pinned:
             candidates = [pinned]
+            self.pinned.add(pinned)
         name = self.free(candidates) if not pinned else pinned
         out = {k: v for k, v in schema.items() if k != "properties"}
         out["properties"] = {
@@ -464,13 +488,16 @@ class Components:
     ) -> dict[str, Any]:
         out = {k: v for k, v in schema.items() if k != "x-labels"}
         pinned = pins.get(loc)
-        own = pascal(prop)
+        own = class_word(prop)
         # Owner + field, as openapi-python-client names inline enums (and the 32 always had).
         name = pinned or f"{owner}{own}"
-        if schema.get("type") == "integer":
-            labels = dict(schema.get("x-labels", {}))
-            labels.update(self.pinned_enums.get(name, {}))
-            out["x-enum-varnames"] = member_names(out["enum"], labels, prop)
+        if pinned:
+            self.pinned.add(pinned)
+        if prop.lower() not in GENERIC:
+            self.fields[name] = own
+        labels = dict(schema.get("x-labels", {}))
+        labels.update(self.pinned_enums.get(name, {}))
+        out["x-enum-varnames"] = self.member_names(out["enum"], labels, prop)
         key = json.dumps(
             [prop, out.get("type"), out["enum"], out.get("x-enum-varnames")], sort_keys=True
         )
@@ -485,25 +512,150 @@ class Components:
                             known["x-enum-varnames"].append(out["x-enum-varnames"][i])
                 if "x-enum-varnames" in known:
                     named = zip(map(str, known["enum"]), known["x-enum-varnames"], strict=True)
-                    known["x-enum-varnames"] = member_names(known["enum"], dict(named), prop)
+                    known["x-enum-varnames"] = self.member_names(known["enum"], dict(named), prop)
                 return {"$ref": f"#/components/schemas/{pinned}"}
             self.schemas[pinned] = out
             self.by_shape.setdefault(key, pinned)
             return {"$ref": f"#/components/schemas/{pinned}"}
         return self.add(out, [name, f"{owner}{own}"], key)
 
+    def member_names(self, values: list[Any], labels: dict[str, str], prop: str) -> list[str]:
+        """Member names, unique within the enum: Zoom's label for a number where its text gives
+        one, else a string's own words (``""`` EMPTY, ``1-20`` FROM_1_TO_20), else the field
+        and the value (``ARCHIVE_RETENTION_30``). ``value_names`` in operations.yaml names
+        values whose words make no name (``.7z``)."""
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", prop)
+        stem = "_".join(re.findall(r"[A-Z0-9]+", snake.upper())) or "MEMBER"
+        words: list[list[str]] = []
+        cut: list[int] = []
+        for value in values:
+            label = labels.get(str(value))
+            cut.append(SHORT_LABEL if label else LABEL_WORDS)
+            if label is None and isinstance(value, str):
+                label = self.value_names.get(value) or spell(value)
+            if not label:
+                label = f"{stem}_{value}".replace("-", "MINUS_")
+            words.append(re.findall(r"[A-Z0-9]+", label.upper()))
+        while True:  # labels alike in their first words: each takes a word more
+            seen: dict[str, list[int]] = {}
+            for i, w in enumerate(words):
+                seen.setdefault("_".join(w[: cut[i]]), []).append(i)
+            longer = [i for same in seen.values() if len(same) > 1 for i in same]
+            longer = [i for i in longer if cut[i] < len(words[i])]
+            if not longer:
+                break
+            for i in longer:
+                cut[i] += 1
+        names: list[str] = []
+        for value, w, n in zip(values, words, cut, strict=True):
+            label = "_".join(w[:n])
+            if not label[:1].isalpha():
+                label = f"{stem}_{label}"
+            if re.fullmatch(r"VALUE_\d+", label):
+                label = f"{stem}_OF_{label[6:]}"  # a field called `value`: keep VALUE_N out
+            while label in names:
+                label = f"{label}_{'_'.join(re.findall(r'[A-Z0-9]+', str(value).upper()))}"
+            names.append(label)
+        return names
 
-def member_names(values: list[Any], labels: dict[str, str], prop: str) -> list[str]:
-    names: list[str] = []
-    for value in values:
-        label = labels.get(str(value)) or f"{prop.upper()}_{value}".replace("-", "MINUS_")
-        label = re.sub(r"[^A-Z0-9_]", "_", label.upper())
-        if label[:1].isdigit():
-            label = f"{prop.upper()}_{label}"
-        while label in names:
-            label = f"{label}_{value}"
-        names.append(label)
-    return names
+    # --- sharing: one component per enum shape ---------------------------------------------
+
+    @staticmethod
+    def enum_key(schema: dict[str, Any]) -> str | None:
+        """What makes two enums the same class: the type and each value with its member name."""
+        if "enum" not in schema or "properties" in schema:
+            return None
+        members = sorted(zip(map(str, schema["enum"]), schema["x-enum-varnames"], strict=True))
+        return json.dumps([schema.get("type"), members])
+
+    def choose(self, group: list[str]) -> str:
+        """The name a group of identical components shares: a pinned name, else the one
+        ``class_names`` in operations.yaml gives any of its names, else (one field in several
+        places) the field's name, else the shortest name any of its places asked for (then
+        alphabetical) that is free and does not end in a digit.
+        Independent of the order operations come in."""
+        pinned = sorted(n for n in group if n in self.pinned)
+        if len(pinned) > 1:
+            raise CurationError(f"names {pinned} are pinned for one shape: pin one of them")
+        if pinned:
+            return pinned[0]
+        asked = set(group).union(*(self.aliases.get(n, {n}) for n in group))
+        chosen = sorted({self.class_names[n] for n in asked if n in self.class_names})
+        if len(chosen) > 1:
+            raise CurationError(f"class_names gives one shape the names {chosen}: keep one")
+        if chosen:
+            if chosen[0] in self.schemas and chosen[0] not in group:
+                raise CurationError(f"class_names: {chosen[0]} is already another class")
+            return chosen[0]
+        fields = {self.fields.get(n) for n in asked}
+        if len(asked) > 1 and len(fields) == 1 and None not in fields:
+            # One field's values in several classes (settings of an account, a group, a user):
+            # named after the field, when free.
+            field = str(fields.pop())
+            if field not in self.schemas or field in group:
+                return field
+        usable = [n for n in asked if not n[-1].isdigit() and (n not in self.schemas or n in group)]
+        return min(usable or group, key=lambda n: (len(n), n))
+
+    def share_enums(self) -> dict[str, str]:
+        """Merge structurally identical enum components; returns old name -> shared name."""
+        groups: dict[str, list[str]] = {}
+        for name in sorted(self.schemas):
+            key = self.enum_key(self.schemas[name])
+            if key is not None:
+                groups.setdefault(key, []).append(name)
+        renames: dict[str, str] = {}
+        for group in groups.values():
+            if len(group) == 1 and not group[0][-1].isdigit() and self.choose(group) == group[0]:
+                continue
+            target = self.choose(group)
+            keep = target if target in group else min(group, key=lambda n: (len(n), n))
+            schema = self.schemas[keep]
+            aliases = set().union(*(self.aliases.pop(n, {n}) for n in group))
+            for name in group:
+                del self.schemas[name]
+            self.schemas[target] = schema
+            self.aliases[target] = aliases
+            renames.update({n: target for n in group if n != target})
+        self.rename(self.schemas, renames)
+        return renames
+
+    @staticmethod
+    def rename(node: Any, renames: dict[str, str]) -> None:
+        """Point every ``$ref`` (and parameter ``x-zoom-enum``) at the shared names."""
+        prefix = "#/components/schemas/"
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix) and ref[len(prefix) :] in renames:
+                node["$ref"] = prefix + renames[ref[len(prefix) :]]
+            if node.get("x-zoom-enum") in renames:
+                node["x-zoom-enum"] = renames[node["x-zoom-enum"]]
+            for value in node.values():
+                Components.rename(value, renames)
+        elif isinstance(node, list):
+            for value in node:
+                Components.rename(value, renames)
+
+
+def class_word(prop: str) -> str:
+    """A field's name as part of a class name; a trailing number goes (``transport_protocol2``):
+    class names never end in a digit."""
+    return re.sub(r"(?<=[a-z])\d+$", "", pascal(prop)) or pascal(prop)
+
+
+def spell(value: str) -> str:
+    """A member name from a string value's words."""
+    if value == "":
+        return "EMPTY"
+    if value[:1].isalpha():
+        # openapi-python-client's spelling, so the names already public stay as they are.
+        kept = "".join(c for c in value.upper() if c.isidentifier() or c.isdecimal() or c in ". _-")
+        return "_".join(re.findall(r"[^. _-]+", kept))
+    text = value.replace(",", "")  # 1,001 -> 1001
+    match = re.fullmatch(r"(\d+)\s*-\s*(\d+)(.*)", text)
+    if match:
+        text = f"from {match[1]} to {match[2]} {match[3]}"
+    return "_".join(re.findall(r"[A-Za-z0-9]+", text)).upper()
 
 
 def strip_suffix(name: str) -> str:
@@ -612,8 +764,10 @@ class Curator:
             {
                 name: {str(k): v for k, v in members.items()}
                 for name, members in (self.config.get("enum_members") or {}).items()
-            }
+            },
+            {str(k): v for k, v in (self.config.get("value_names") or {}).items()},
         )
+        self.components.class_names = dict(self.config.get("class_names") or {})
         self.secrets = set(self.config.get("secrets") or [])
         self.types = self.config.get("field_types") or []
         # Zoom's examples that curation repaired or dropped, with where and why.
@@ -681,7 +835,7 @@ class Curator:
         if entry.get("page_items"):
             out["x-zoom-page-items"] = entry["page_items"]
 
-        params = self.parameters(entry, spec_path, path, raw, op_id)
+        params = self.parameters(entry, spec_path, path, raw, op_id, pins)
         if params:
             out["parameters"] = params
 
@@ -764,7 +918,13 @@ class Curator:
         }
 
     def parameters(
-        self, entry: dict[str, Any], spec_path: str, path: str, raw: dict[str, Any], op_id: str
+        self,
+        entry: dict[str, Any],
+        spec_path: str,
+        path: str,
+        raw: dict[str, Any],
+        op_id: str,
+        pins: dict[str, str],
     ) -> list[dict[str, Any]]:
         # Our path may rename Zoom's parameters (coverage target spelling); map by position.
         zoom_names = re.findall(r"{([^}]+)}", spec_path)
@@ -794,10 +954,15 @@ class Curator:
                 # "a meeting ID or a UUID": the wire form is text either way.
                 texts = [v for v in schema["anyOf"] if v.get("type") == "string"]
                 schema = texts[0] if texts else {"type": "string"}
-            if schema.get("type") == "integer" and "enum" in schema:
+            if schema.get("type") in ("integer", "string") and "enum" in schema:
+                # The class is a shared component (x-zoom-enum names it); the parameter keeps
+                # its values, default and limits inline for the checks that read them.
                 labels = with_labels(dict(schema), p.get("schema") or {}).get("x-labels", {})
                 labels.update(with_labels(dict(schema), p).get("x-labels", {}))
-                schema["x-enum-varnames"] = member_names(schema["enum"], labels, name)
+                enum = {k: schema[k] for k in ("type", "format", "enum") if k in schema}
+                enum["x-labels"] = labels
+                ref = self.components.hoist(enum, f"{where}.{name}", pascal(op_id), name, pins)
+                schema["x-zoom-enum"] = ref["$ref"].rsplit("/", 1)[1]
             for key, value in (self.config.get("parameter_limits") or {}).get(name, {}).items():
                 schema.setdefault(key, value)  # Zoom's API-wide limit where its text has none
             schema.update((entry.get("parameters") or {}).get(name, {}))
@@ -835,6 +1000,10 @@ class Curator:
                 continue
             path, method, op = self.operation(entry)
             paths.setdefault(path, {})[method] = op
+        self.components.rename(paths, self.components.share_enums())
+        numbered = sorted(n for n in self.components.schemas if n[-1].isdigit())
+        if numbered:
+            raise CurationError(f"class names end in a digit: {numbered}; pin names for them")
         for name in sorted(self.components.schemas):
             repair_examples(self.components.schemas[name], name, self.repairs)
         for path in sorted(paths):

@@ -11,6 +11,7 @@ pagination item fields, Python types), formats the output with ruff and writes i
 from __future__ import annotations
 
 import argparse
+import copy
 import filecmp
 import json
 import re
@@ -777,6 +778,20 @@ class _Limits:
         return self._schema.get(name)
 
 
+def for_parser(document: dict[str, Any]) -> dict[str, Any]:
+    """The spec as openapi-python-client reads it: a parameter whose enum is a shared component
+    (``x-zoom-enum``) refers to it, so one class serves every parameter and field of that shape.
+    The templates read the inline schema (values, default, limits) from ``document``."""
+    parsed = copy.deepcopy(document)
+    for item in parsed.get("paths", {}).values():
+        for raw in item.values():
+            for param in raw.get("parameters", []) if isinstance(raw, dict) else []:
+                name = param.get("schema", {}).get("x-zoom-enum")
+                if name:
+                    param["schema"] = {"$ref": f"#/components/schemas/{name}"}
+    return parsed
+
+
 def render(spec_path: Path, out_dir: Path) -> None:
     config = Config.from_sources(
         ConfigFile.load_from_path(CONFIG),
@@ -789,7 +804,7 @@ def render(spec_path: Path, out_dir: Path) -> None:
     document = _get_document(source=spec_path, timeout=5)
     if not isinstance(document, dict):
         raise SpecError(f"cannot read {spec_path}: {document}")
-    openapi = GeneratorData.from_dict(document, config=config)
+    openapi = GeneratorData.from_dict(for_parser(document), config=config)
     if not isinstance(openapi, GeneratorData):
         raise SpecError(f"cannot parse {spec_path}: {openapi}")
     # Every parser message is fatal: a "warning" means a schema or endpoint silently missing.

@@ -129,13 +129,13 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
+    from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
     from zoom_async._generated.models.delete_meeting_recording_action import (
         DeleteMeetingRecordingAction,
     )
-    from zoom_async._generated.models.delete_meeting_recordings_action import (
-        DeleteMeetingRecordingsAction,
-    )
     from zoom_async._generated.models.delete_user_action import DeleteUserAction
+    from zoom_async._generated.models.device_status import DeviceStatus
     from zoom_async._generated.models.enable_legacy_sip_phone_request import (
         EnableLegacySipPhoneRequest,
     )
@@ -149,9 +149,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_account_registration_settings_response import (
         GetAccountRegistrationSettingsResponse,
-    )
-    from zoom_async._generated.models.get_account_registration_settings_type import (
-        GetAccountRegistrationSettingsType,
     )
     from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
     from zoom_async._generated.models.get_account_settings_response import (
@@ -184,23 +181,15 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
         GetDashboardMeetingParticipantQosResponse,
     )
-    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_type import (
-        GetDashboardMeetingParticipantQosType,
-    )
     from zoom_async._generated.models.get_dashboard_meeting_response import (
         GetDashboardMeetingResponse,
     )
-    from zoom_async._generated.models.get_dashboard_meeting_type import GetDashboardMeetingType
     from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
         GetDashboardWebinarParticipantQosResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_type import (
-        GetDashboardWebinarParticipantQosType,
     )
     from zoom_async._generated.models.get_dashboard_webinar_response import (
         GetDashboardWebinarResponse,
     )
-    from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
     from zoom_async._generated.models.get_dashboard_zoom_room_response import (
         GetDashboardZoomRoomResponse,
     )
@@ -366,11 +355,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
     from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
     from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
-    from zoom_async._generated.models.get_webinar_token_type import GetWebinarTokenType
     from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
     from zoom_async._generated.models.get_zpa_device_settings_response import (
         GetZpaDeviceSettingsResponse,
     )
+    from zoom_async._generated.models.include_fields import IncludeFields
     from zoom_async._generated.models.list_account_managed_domains_response import (
         ListAccountManagedDomainsResponse,
     )
@@ -396,75 +385,39 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
         ListDashboardMeetingFeedbackResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meeting_feedback_type import (
-        ListDashboardMeetingFeedbackType,
-    )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
-        ListDashboardMeetingParticipantsIncludeFields,
-    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
         ListDashboardMeetingParticipantsQosResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_type import (
-        ListDashboardMeetingParticipantsQosType,
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_response import (
         ListDashboardMeetingParticipantsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_type import (
-        ListDashboardMeetingParticipantsType,
-    )
     from zoom_async._generated.models.list_dashboard_meeting_sharing_response import (
         ListDashboardMeetingSharingResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_meeting_sharing_type import (
-        ListDashboardMeetingSharingType,
     )
     from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
         ListDashboardMeetingsIncludeFields,
     )
-    from zoom_async._generated.models.list_dashboard_meetings_query_date_type import (
-        ListDashboardMeetingsQueryDateType,
-    )
     from zoom_async._generated.models.list_dashboard_meetings_response import (
         ListDashboardMeetingsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meetings_type import ListDashboardMeetingsType
     from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
         ListDashboardWebinarFeedbackResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_feedback_type import (
-        ListDashboardWebinarFeedbackType,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
-        ListDashboardWebinarParticipantsIncludeFields,
     )
     from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
         ListDashboardWebinarParticipantsQosResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_type import (
-        ListDashboardWebinarParticipantsQosType,
-    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_type import (
-        ListDashboardWebinarParticipantsType,
     )
     from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
         ListDashboardWebinarSharingResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_sharing_type import (
-        ListDashboardWebinarSharingType,
-    )
     from zoom_async._generated.models.list_dashboard_webinars_response import (
         ListDashboardWebinarsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinars_type import ListDashboardWebinarsType
     from zoom_async._generated.models.list_dashboard_zoom_rooms_response import (
         ListDashboardZoomRoomsResponse,
     )
-    from zoom_async._generated.models.list_devices_device_status import ListDevicesDeviceStatus
     from zoom_async._generated.models.list_devices_device_type import ListDevicesDeviceType
     from zoom_async._generated.models.list_devices_platform_os import ListDevicesPlatformOs
     from zoom_async._generated.models.list_devices_response import ListDevicesResponse
@@ -480,9 +433,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_meeting_registrants_status import (
-        ListMeetingRegistrantsStatus,
     )
     from zoom_async._generated.models.list_meeting_summaries_response import (
         ListMeetingSummariesResponse,
@@ -510,23 +460,14 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_recording_registrants_response import (
         ListRecordingRegistrantsResponse,
     )
-    from zoom_async._generated.models.list_recording_registrants_status import (
-        ListRecordingRegistrantsStatus,
-    )
     from zoom_async._generated.models.list_report_history_meetings_date_type import (
         ListReportHistoryMeetingsDateType,
-    )
-    from zoom_async._generated.models.list_report_history_meetings_meeting_type import (
-        ListReportHistoryMeetingsMeetingType,
     )
     from zoom_async._generated.models.list_report_history_meetings_report_type import (
         ListReportHistoryMeetingsReportType,
     )
     from zoom_async._generated.models.list_report_history_meetings_response import (
         ListReportHistoryMeetingsResponse,
-    )
-    from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
-        ListReportMeetingParticipantsIncludeFields,
     )
     from zoom_async._generated.models.list_report_meeting_participants_response import (
         ListReportMeetingParticipantsResponse,
@@ -536,9 +477,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_report_user_meetings_type import (
         ListReportUserMeetingsType,
-    )
-    from zoom_async._generated.models.list_report_webinar_participants_include_fields import (
-        ListReportWebinarParticipantsIncludeFields,
     )
     from zoom_async._generated.models.list_report_webinar_participants_response import (
         ListReportWebinarParticipantsResponse,
@@ -571,7 +509,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
-    from zoom_async._generated.models.list_users_status import ListUsersStatus
     from zoom_async._generated.models.list_webinar_absentees_response import (
         ListWebinarAbsenteesResponse,
     )
@@ -584,9 +521,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
     from zoom_async._generated.models.list_webinar_registrants_response import (
         ListWebinarRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_registrants_status import (
-        ListWebinarRegistrantsStatus,
     )
     from zoom_async._generated.models.list_webinar_templates_response import (
         ListWebinarTemplatesResponse,
@@ -612,11 +546,9 @@ if TYPE_CHECKING:
         RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
+    from zoom_async._generated.models.registrant_status import RegistrantStatus
     from zoom_async._generated.models.update_account_registration_settings_request import (
         UpdateAccountRegistrationSettingsRequest,
-    )
-    from zoom_async._generated.models.update_account_registration_settings_type import (
-        UpdateAccountRegistrationSettingsType,
     )
     from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
     from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
@@ -630,9 +562,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_group_member_request import UpdateGroupMemberRequest
     from zoom_async._generated.models.update_group_registration_settings_request import (
         UpdateGroupRegistrationSettingsRequest,
-    )
-    from zoom_async._generated.models.update_group_registration_settings_type import (
-        UpdateGroupRegistrationSettingsType,
     )
     from zoom_async._generated.models.update_group_request import UpdateGroupRequest
     from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
@@ -677,7 +606,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
-    from zoom_async._generated.models.update_user_settings_option import UpdateUserSettingsOption
     from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
     from zoom_async._generated.models.update_user_tsp_account_request import (
         UpdateUserTspAccountRequest,
@@ -709,6 +637,7 @@ if TYPE_CHECKING:
         UpdateWebinarSurveyRequest,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
+    from zoom_async._generated.models.user_status import UserStatus
 
 T = TypeVar("T")
 
@@ -1895,7 +1824,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        action: DeleteMeetingRecordingsAction | str = "trash",
+        action: DeleteMeetingRecordingAction | str = "trash",
     ) -> None:
         """Delete meeting recordings
 
@@ -1903,7 +1832,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            action: ``DeleteMeetingRecordingsAction | str``; one of "trash", "delete"; default "trash".
+            action: ``DeleteMeetingRecordingAction | str``; one of "trash", "delete"; default "trash".
         """
         from zoom_async._generated.api.cloud_recording import delete_meeting_recordings as endpoint
 
@@ -2580,7 +2509,7 @@ class GeneratedMethods:
         self,
         account_id: int | str,
         *,
-        type_: GetAccountRegistrationSettingsType | str | None = None,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> GetAccountRegistrationSettingsResponse:
         """Get account registration settings
 
@@ -2588,7 +2517,7 @@ class GeneratedMethods:
 
         Args:
             account_id: ``int | str``.
-            type_: ``GetAccountRegistrationSettingsType | str | None``; one of "webinar".
+            type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
         from zoom_async._generated.api.accounts import get_account_registration_settings as endpoint
 
@@ -2923,7 +2852,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        type_: GetDashboardMeetingType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
     ) -> GetDashboardMeetingResponse:
         """Get dashboard meeting
 
@@ -2931,7 +2860,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            type_: ``GetDashboardMeetingType | str``; one of "past", "pastOne", "live"; default "live".
+            type_: ``DashboardMeetingQueryType | str``; one of "past", "pastOne", "live"; default "live".
         """
         from zoom_async._generated.api.dashboards import get_dashboard_meeting as endpoint
 
@@ -2949,7 +2878,7 @@ class GeneratedMethods:
         meeting_id: int | str,
         participant_id: int | str,
         *,
-        type_: GetDashboardMeetingParticipantQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
     ) -> GetDashboardMeetingParticipantQosResponse:
         """Get dashboard meeting participant qos
 
@@ -2958,7 +2887,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             participant_id: ``int | str``.
-            type_: ``GetDashboardMeetingParticipantQosType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
         """
         from zoom_async._generated.api.dashboards import (
             get_dashboard_meeting_participant_qos as endpoint,
@@ -2978,7 +2907,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         *,
-        type_: GetDashboardWebinarType | str = "live",
+        type_: DashboardQueryType | str = "live",
     ) -> GetDashboardWebinarResponse:
         """Get dashboard webinar
 
@@ -2986,7 +2915,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            type_: ``GetDashboardWebinarType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
         """
         from zoom_async._generated.api.dashboards import get_dashboard_webinar as endpoint
 
@@ -3004,7 +2933,7 @@ class GeneratedMethods:
         webinar_id: int | str,
         participant_id: int | str,
         *,
-        type_: GetDashboardWebinarParticipantQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
     ) -> GetDashboardWebinarParticipantQosResponse:
         """Get dashboard webinar participant qos
 
@@ -3013,7 +2942,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             participant_id: ``int | str``.
-            type_: ``GetDashboardWebinarParticipantQosType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
         """
         from zoom_async._generated.api.dashboards import (
             get_dashboard_webinar_participant_qos as endpoint,
@@ -4522,7 +4451,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         *,
-        type_: GetWebinarTokenType | str = "closed_caption_token",
+        type_: GetMeetingTokenType | str = "closed_caption_token",
     ) -> GetWebinarTokenResponse:
         """Get webinar token
 
@@ -4530,7 +4459,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            type_: ``GetWebinarTokenType | str``; one of "closed_caption_token"; default "closed_caption_token".
+            type_: ``GetMeetingTokenType | str``; one of "closed_caption_token"; default "closed_caption_token".
         """
         from zoom_async._generated.api.webinars import get_webinar_token as endpoint
 
@@ -4799,7 +4728,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingFeedbackType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         next_page_token: str | None = None,
         page_size: int = 30,
     ) -> ListDashboardMeetingFeedbackResponse:
@@ -4810,7 +4739,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            type_: ``ListDashboardMeetingFeedbackType | str``; one of "past", "pastOne", "live"; default "live".
+            type_: ``DashboardMeetingQueryType | str``; one of "past", "pastOne", "live"; default "live".
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
         """
@@ -4831,10 +4760,10 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingParticipantsType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListDashboardMeetingParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> ListDashboardMeetingParticipantsResponse:
         """List dashboard meeting participants
 
@@ -4843,10 +4772,10 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            type_: ``ListDashboardMeetingParticipantsType | str``; one of "past", "pastOne", "live"; default "live". Meeting state to report on: `past`, `pastOne` or `live`.
+            type_: ``DashboardMeetingQueryType | str``; one of "past", "pastOne", "live"; default "live". Meeting state to report on: `past`, `pastOne` or `live`.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
-            include_fields: ``ListDashboardMeetingParticipantsIncludeFields | str | None``; one of "registrant_id". Set to `registrant_id` to include participants' registrant IDs.
+            include_fields: ``IncludeFields | str | None``; one of "registrant_id". Set to `registrant_id` to include participants' registrant IDs.
         """
         from zoom_async._generated.api.dashboards import (
             list_dashboard_meeting_participants as endpoint,
@@ -4868,7 +4797,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingParticipantsQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
     ) -> ListDashboardMeetingParticipantsQosResponse:
@@ -4879,7 +4808,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            type_: ``ListDashboardMeetingParticipantsQosType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
             page_size: ``int``; 1 to 10; default 1. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -4902,7 +4831,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingSharingType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> ListDashboardMeetingSharingResponse:
@@ -4913,7 +4842,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            type_: ``ListDashboardMeetingSharingType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -4935,13 +4864,13 @@ class GeneratedMethods:
         *,
         from_: datetime.date | str,
         to: datetime.date | str,
-        type_: ListDashboardMeetingsType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         group_id: str | None = None,
         group_include_participant: bool | None = None,
         include_fields: ListDashboardMeetingsIncludeFields | str | None = None,
-        query_date_type: ListDashboardMeetingsQueryDateType | str | None = None,
+        query_date_type: ListReportHistoryMeetingsDateType | str | None = None,
     ) -> ListDashboardMeetingsResponse:
         """List dashboard meetings
 
@@ -4949,7 +4878,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_meetings, ...)`` (items: ``meetings``).
 
         Args:
-            type_: ``ListDashboardMeetingsType | str``; one of "past", "pastOne", "live"; default "live". Meeting state to report on: `past`, `pastOne` or `live`.
+            type_: ``DashboardMeetingQueryType | str``; one of "past", "pastOne", "live"; default "live". Meeting state to report on: `past`, `pastOne` or `live`.
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
@@ -4957,7 +4886,7 @@ class GeneratedMethods:
             group_id: ``str | None``. Only report on hosts in this group.
             group_include_participant: ``bool | None``.
             include_fields: ``ListDashboardMeetingsIncludeFields | str | None``; one of "tracking_fields". Set to `tracking_fields` to include meetings' tracking fields.
-            query_date_type: ``ListDashboardMeetingsQueryDateType | str | None``; one of "start_time", "end_time".
+            query_date_type: ``ListReportHistoryMeetingsDateType | str | None``; one of "start_time", "end_time".
         """
         from zoom_async._generated.api.dashboards import list_dashboard_meetings as endpoint
 
@@ -4981,7 +4910,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarFeedbackType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> ListDashboardWebinarFeedbackResponse:
@@ -4992,7 +4921,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            type_: ``ListDashboardWebinarFeedbackType | str``; one of "past", "pastOne", "live"; default "live".
+            type_: ``DashboardMeetingQueryType | str``; one of "past", "pastOne", "live"; default "live".
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -5013,10 +4942,10 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarParticipantsType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListDashboardWebinarParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> ListDashboardWebinarParticipantsResponse:
         """List dashboard webinar participants
 
@@ -5025,10 +4954,10 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            type_: ``ListDashboardWebinarParticipantsType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
-            include_fields: ``ListDashboardWebinarParticipantsIncludeFields | str | None``; one of "registrant_id".
+            include_fields: ``IncludeFields | str | None``; one of "registrant_id".
         """
         from zoom_async._generated.api.dashboards import (
             list_dashboard_webinar_participants as endpoint,
@@ -5050,7 +4979,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarParticipantsQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
     ) -> ListDashboardWebinarParticipantsQosResponse:
@@ -5061,7 +4990,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            type_: ``ListDashboardWebinarParticipantsQosType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
             page_size: ``int``; 1 to 10; default 1. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -5084,7 +5013,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarSharingType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> ListDashboardWebinarSharingResponse:
@@ -5095,7 +5024,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            type_: ``ListDashboardWebinarSharingType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -5117,7 +5046,7 @@ class GeneratedMethods:
         *,
         from_: datetime.date | str,
         to: datetime.date | str,
-        type_: ListDashboardWebinarsType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         group_id: str | None = None,
@@ -5128,7 +5057,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_dashboard_webinars, ...)`` (items: ``webinars``).
 
         Args:
-            type_: ``ListDashboardWebinarsType | str``; one of "past", "live"; default "live".
+            type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
@@ -5188,7 +5117,7 @@ class GeneratedMethods:
         device_type: ListDevicesDeviceType | int = -1,
         device_vendor: str | None = None,
         device_model: str | None = None,
-        device_status: ListDevicesDeviceStatus | int = -1,
+        device_status: DeviceStatus | int = -1,
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> ListDevicesResponse:
@@ -5204,7 +5133,7 @@ class GeneratedMethods:
             device_type: ``ListDevicesDeviceType | int``; one of -1, 0, 1, 2, 3, 4, 5, 6; default -1.
             device_vendor: ``str | None``.
             device_model: ``str | None``.
-            device_status: ``ListDevicesDeviceStatus | int``; one of -1, 0, 1; default -1.
+            device_status: ``DeviceStatus | int``; one of -1, 0, 1; default -1.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
@@ -5393,7 +5322,7 @@ class GeneratedMethods:
         meeting_id: int | str,
         *,
         occurrence_id: str | None = None,
-        status: ListMeetingRegistrantsStatus | str = "approved",
+        status: RegistrantStatus | str = "approved",
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
@@ -5406,7 +5335,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
-            status: ``ListMeetingRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved". Only return registrants with this status.
+            status: ``RegistrantStatus | str``; one of "approved", "denied", "pending"; default "approved". Only return registrants with this status.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
@@ -5682,7 +5611,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         *,
-        status: ListRecordingRegistrantsStatus | str = "approved",
+        status: RegistrantStatus | str = "approved",
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
@@ -5694,7 +5623,7 @@ class GeneratedMethods:
 
         Args:
             meeting_id: ``int | str``.
-            status: ``ListRecordingRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved".
+            status: ``RegistrantStatus | str``; one of "approved", "denied", "pending"; default "approved".
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
@@ -5719,7 +5648,7 @@ class GeneratedMethods:
         from_: datetime.date | str,
         to: datetime.date | str,
         date_type: ListReportHistoryMeetingsDateType | str | None = None,
-        meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
+        meeting_type: GetUpcomingEventsReportType | str | None = None,
         report_type: ListReportHistoryMeetingsReportType | str | None = None,
         search_key: str | None = None,
         page_size: int | None = None,
@@ -5735,7 +5664,7 @@ class GeneratedMethods:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
             date_type: ``ListReportHistoryMeetingsDateType | str | None``; one of "start_time", "end_time".
-            meeting_type: ``ListReportHistoryMeetingsMeetingType | str | None``; one of "meeting", "webinar", "all".
+            meeting_type: ``GetUpcomingEventsReportType | str | None``; one of "meeting", "webinar", "all".
             report_type: ``ListReportHistoryMeetingsReportType | str | None``; one of "all", "poll", "survey", "qa", "resource", "reaction".
             search_key: ``str | None``.
             page_size: ``int | None``; 1 to 300. Records per page (at most 300).
@@ -5766,7 +5695,7 @@ class GeneratedMethods:
         *,
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListReportMeetingParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> ListReportMeetingParticipantsResponse:
         """List report meeting participants
 
@@ -5777,7 +5706,7 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
-            include_fields: ``ListReportMeetingParticipantsIncludeFields | str | None``; one of "registrant_id".
+            include_fields: ``IncludeFields | str | None``; one of "registrant_id".
         """
         from zoom_async._generated.api.reports import list_report_meeting_participants as endpoint
 
@@ -5836,7 +5765,7 @@ class GeneratedMethods:
         *,
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListReportWebinarParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> ListReportWebinarParticipantsResponse:
         """List report webinar participants
 
@@ -5847,7 +5776,7 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
-            include_fields: ``ListReportWebinarParticipantsIncludeFields | str | None``; one of "registrant_id".
+            include_fields: ``IncludeFields | str | None``; one of "registrant_id".
         """
         from zoom_async._generated.api.reports import list_report_webinar_participants as endpoint
 
@@ -6092,7 +6021,7 @@ class GeneratedMethods:
     async def list_users(
         self,
         *,
-        status: ListUsersStatus | str = "active",
+        status: UserStatus | str = "active",
         page_size: int = 30,
         role_id: str | None = None,
         page_number: str | None = None,
@@ -6106,7 +6035,7 @@ class GeneratedMethods:
         Paginated: iterate every item with ``zoom.paginate(zoom.list_users, ...)`` (items: ``users``).
 
         Args:
-            status: ``ListUsersStatus | str``; one of "active", "inactive", "pending"; default "active". Only return users with this account status.
+            status: ``UserStatus | str``; one of "active", "inactive", "pending"; default "active". Only return users with this account status.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             role_id: ``str | None``. Only return users holding this role ID.
             page_number: ``str | None``. Deprecated page number; prefer next_page_token.
@@ -6242,7 +6171,7 @@ class GeneratedMethods:
         webinar_id: int | str,
         *,
         occurrence_id: str | None = None,
-        status: ListWebinarRegistrantsStatus | str = "approved",
+        status: RegistrantStatus | str = "approved",
         tracking_source_id: str | None = None,
         page_size: int = 30,
         page_number: int = 1,
@@ -6256,7 +6185,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
-            status: ``ListWebinarRegistrantsStatus | str``; one of "pending", "approved", "denied"; default "approved". Only return registrants with this status.
+            status: ``RegistrantStatus | str``; one of "approved", "denied", "pending"; default "approved". Only return registrants with this status.
             tracking_source_id: ``str | None``. Only return registrants who came through this tracking source.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
@@ -6555,7 +6484,7 @@ class GeneratedMethods:
         account_id: int | str,
         payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
         *,
-        type_: UpdateAccountRegistrationSettingsType | str | None = None,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> None:
         """Update account registration settings
 
@@ -6564,7 +6493,7 @@ class GeneratedMethods:
         Args:
             account_id: ``int | str``.
             payload: ``UpdateAccountRegistrationSettingsRequest``, or a dict in its JSON form.
-            type_: ``UpdateAccountRegistrationSettingsType | str | None``; one of "webinar".
+            type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
         from zoom_async._generated.api.accounts import (
             update_account_registration_settings as endpoint,
@@ -6757,7 +6686,7 @@ class GeneratedMethods:
         group_id: int | str,
         payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
         *,
-        type_: UpdateGroupRegistrationSettingsType | str | None = None,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> None:
         """Update group registration settings
 
@@ -6766,7 +6695,7 @@ class GeneratedMethods:
         Args:
             group_id: ``int | str``.
             payload: ``UpdateGroupRegistrationSettingsRequest``, or a dict in its JSON form.
-            type_: ``UpdateGroupRegistrationSettingsType | str | None``; one of "webinar".
+            type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
         from zoom_async._generated.api.groups import update_group_registration_settings as endpoint
 
@@ -7271,7 +7200,7 @@ class GeneratedMethods:
         user_id: int | str,
         payload: UpdateUserSettingsRequest | Mapping[str, Any],
         *,
-        option: UpdateUserSettingsOption | str | None = None,
+        option: GetUserSettingsOption | str | None = None,
     ) -> None:
         """Update user settings
 
@@ -7280,7 +7209,7 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
             payload: ``UpdateUserSettingsRequest``, or a dict in its JSON form.
-            option: ``UpdateUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
+            option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
         """
         from zoom_async._generated.api.users import update_user_settings as endpoint
 

@@ -126,13 +126,13 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_template_response import (
         CreateWebinarTemplateResponse,
     )
+    from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
+    from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
     from zoom_async._generated.models.delete_meeting_recording_action import (
         DeleteMeetingRecordingAction,
     )
-    from zoom_async._generated.models.delete_meeting_recordings_action import (
-        DeleteMeetingRecordingsAction,
-    )
     from zoom_async._generated.models.delete_user_action import DeleteUserAction
+    from zoom_async._generated.models.device_status import DeviceStatus
     from zoom_async._generated.models.enable_legacy_sip_phone_request import (
         EnableLegacySipPhoneRequest,
     )
@@ -146,9 +146,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_account_registration_settings_response import (
         GetAccountRegistrationSettingsResponse,
-    )
-    from zoom_async._generated.models.get_account_registration_settings_type import (
-        GetAccountRegistrationSettingsType,
     )
     from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
     from zoom_async._generated.models.get_account_settings_response import (
@@ -181,23 +178,15 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
         GetDashboardMeetingParticipantQosResponse,
     )
-    from zoom_async._generated.models.get_dashboard_meeting_participant_qos_type import (
-        GetDashboardMeetingParticipantQosType,
-    )
     from zoom_async._generated.models.get_dashboard_meeting_response import (
         GetDashboardMeetingResponse,
     )
-    from zoom_async._generated.models.get_dashboard_meeting_type import GetDashboardMeetingType
     from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
         GetDashboardWebinarParticipantQosResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_type import (
-        GetDashboardWebinarParticipantQosType,
     )
     from zoom_async._generated.models.get_dashboard_webinar_response import (
         GetDashboardWebinarResponse,
     )
-    from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
     from zoom_async._generated.models.get_dashboard_zoom_room_response import (
         GetDashboardZoomRoomResponse,
     )
@@ -363,11 +352,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
     from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
     from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
-    from zoom_async._generated.models.get_webinar_token_type import GetWebinarTokenType
     from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
     from zoom_async._generated.models.get_zpa_device_settings_response import (
         GetZpaDeviceSettingsResponse,
     )
+    from zoom_async._generated.models.include_fields import IncludeFields
     from zoom_async._generated.models.list_account_managed_domains_response import (
         ListAccountManagedDomainsResponse,
     )
@@ -393,75 +382,39 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
         ListDashboardMeetingFeedbackResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meeting_feedback_type import (
-        ListDashboardMeetingFeedbackType,
-    )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
-        ListDashboardMeetingParticipantsIncludeFields,
-    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
         ListDashboardMeetingParticipantsQosResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_type import (
-        ListDashboardMeetingParticipantsQosType,
     )
     from zoom_async._generated.models.list_dashboard_meeting_participants_response import (
         ListDashboardMeetingParticipantsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_type import (
-        ListDashboardMeetingParticipantsType,
-    )
     from zoom_async._generated.models.list_dashboard_meeting_sharing_response import (
         ListDashboardMeetingSharingResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_meeting_sharing_type import (
-        ListDashboardMeetingSharingType,
     )
     from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
         ListDashboardMeetingsIncludeFields,
     )
-    from zoom_async._generated.models.list_dashboard_meetings_query_date_type import (
-        ListDashboardMeetingsQueryDateType,
-    )
     from zoom_async._generated.models.list_dashboard_meetings_response import (
         ListDashboardMeetingsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meetings_type import ListDashboardMeetingsType
     from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
         ListDashboardWebinarFeedbackResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_feedback_type import (
-        ListDashboardWebinarFeedbackType,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
-        ListDashboardWebinarParticipantsIncludeFields,
     )
     from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
         ListDashboardWebinarParticipantsQosResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_type import (
-        ListDashboardWebinarParticipantsQosType,
-    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_type import (
-        ListDashboardWebinarParticipantsType,
     )
     from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
         ListDashboardWebinarSharingResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_sharing_type import (
-        ListDashboardWebinarSharingType,
-    )
     from zoom_async._generated.models.list_dashboard_webinars_response import (
         ListDashboardWebinarsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinars_type import ListDashboardWebinarsType
     from zoom_async._generated.models.list_dashboard_zoom_rooms_response import (
         ListDashboardZoomRoomsResponse,
     )
-    from zoom_async._generated.models.list_devices_device_status import ListDevicesDeviceStatus
     from zoom_async._generated.models.list_devices_device_type import ListDevicesDeviceType
     from zoom_async._generated.models.list_devices_platform_os import ListDevicesPlatformOs
     from zoom_async._generated.models.list_devices_response import ListDevicesResponse
@@ -477,9 +430,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_meeting_registrants_response import (
         ListMeetingRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_meeting_registrants_status import (
-        ListMeetingRegistrantsStatus,
     )
     from zoom_async._generated.models.list_meeting_summaries_response import (
         ListMeetingSummariesResponse,
@@ -507,23 +457,14 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_recording_registrants_response import (
         ListRecordingRegistrantsResponse,
     )
-    from zoom_async._generated.models.list_recording_registrants_status import (
-        ListRecordingRegistrantsStatus,
-    )
     from zoom_async._generated.models.list_report_history_meetings_date_type import (
         ListReportHistoryMeetingsDateType,
-    )
-    from zoom_async._generated.models.list_report_history_meetings_meeting_type import (
-        ListReportHistoryMeetingsMeetingType,
     )
     from zoom_async._generated.models.list_report_history_meetings_report_type import (
         ListReportHistoryMeetingsReportType,
     )
     from zoom_async._generated.models.list_report_history_meetings_response import (
         ListReportHistoryMeetingsResponse,
-    )
-    from zoom_async._generated.models.list_report_meeting_participants_include_fields import (
-        ListReportMeetingParticipantsIncludeFields,
     )
     from zoom_async._generated.models.list_report_meeting_participants_response import (
         ListReportMeetingParticipantsResponse,
@@ -533,9 +474,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_report_user_meetings_type import (
         ListReportUserMeetingsType,
-    )
-    from zoom_async._generated.models.list_report_webinar_participants_include_fields import (
-        ListReportWebinarParticipantsIncludeFields,
     )
     from zoom_async._generated.models.list_report_webinar_participants_response import (
         ListReportWebinarParticipantsResponse,
@@ -568,7 +506,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
-    from zoom_async._generated.models.list_users_status import ListUsersStatus
     from zoom_async._generated.models.list_webinar_absentees_response import (
         ListWebinarAbsenteesResponse,
     )
@@ -581,9 +518,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
     from zoom_async._generated.models.list_webinar_registrants_response import (
         ListWebinarRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_registrants_status import (
-        ListWebinarRegistrantsStatus,
     )
     from zoom_async._generated.models.list_webinar_templates_response import (
         ListWebinarTemplatesResponse,
@@ -609,11 +543,9 @@ if TYPE_CHECKING:
         RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
+    from zoom_async._generated.models.registrant_status import RegistrantStatus
     from zoom_async._generated.models.update_account_registration_settings_request import (
         UpdateAccountRegistrationSettingsRequest,
-    )
-    from zoom_async._generated.models.update_account_registration_settings_type import (
-        UpdateAccountRegistrationSettingsType,
     )
     from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
     from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
@@ -627,9 +559,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_group_member_request import UpdateGroupMemberRequest
     from zoom_async._generated.models.update_group_registration_settings_request import (
         UpdateGroupRegistrationSettingsRequest,
-    )
-    from zoom_async._generated.models.update_group_registration_settings_type import (
-        UpdateGroupRegistrationSettingsType,
     )
     from zoom_async._generated.models.update_group_request import UpdateGroupRequest
     from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
@@ -674,7 +603,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
-    from zoom_async._generated.models.update_user_settings_option import UpdateUserSettingsOption
     from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
     from zoom_async._generated.models.update_user_tsp_account_request import (
         UpdateUserTspAccountRequest,
@@ -706,6 +634,7 @@ if TYPE_CHECKING:
         UpdateWebinarSurveyRequest,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
+    from zoom_async._generated.models.user_status import UserStatus
 
 
 class RawResponseMethods(Protocol):
@@ -1008,7 +937,7 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         *,
-        action: DeleteMeetingRecordingsAction | str = "trash",
+        action: DeleteMeetingRecordingAction | str = "trash",
     ) -> APIResponse[None]: ...
 
     async def delete_meeting_registrant(
@@ -1183,7 +1112,7 @@ class RawResponseMethods(Protocol):
         self,
         account_id: int | str,
         *,
-        type_: GetAccountRegistrationSettingsType | str | None = None,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> APIResponse[GetAccountRegistrationSettingsResponse]: ...
 
     async def get_account_settings(
@@ -1279,7 +1208,7 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         *,
-        type_: GetDashboardMeetingType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
     ) -> APIResponse[GetDashboardMeetingResponse]: ...
 
     async def get_dashboard_meeting_participant_qos(
@@ -1287,14 +1216,14 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
         participant_id: int | str,
         *,
-        type_: GetDashboardMeetingParticipantQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
     ) -> APIResponse[GetDashboardMeetingParticipantQosResponse]: ...
 
     async def get_dashboard_webinar(
         self,
         webinar_id: int | str,
         *,
-        type_: GetDashboardWebinarType | str = "live",
+        type_: DashboardQueryType | str = "live",
     ) -> APIResponse[GetDashboardWebinarResponse]: ...
 
     async def get_dashboard_webinar_participant_qos(
@@ -1302,7 +1231,7 @@ class RawResponseMethods(Protocol):
         webinar_id: int | str,
         participant_id: int | str,
         *,
-        type_: GetDashboardWebinarParticipantQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
     ) -> APIResponse[GetDashboardWebinarParticipantQosResponse]: ...
 
     async def get_dashboard_zoom_room(
@@ -1694,7 +1623,7 @@ class RawResponseMethods(Protocol):
         self,
         webinar_id: int | str,
         *,
-        type_: GetWebinarTokenType | str = "closed_caption_token",
+        type_: GetMeetingTokenType | str = "closed_caption_token",
     ) -> APIResponse[GetWebinarTokenResponse]: ...
 
     async def get_zoom_room_issues(
@@ -1771,7 +1700,7 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingFeedbackType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         next_page_token: str | None = None,
         page_size: int = 30,
     ) -> APIResponse[ListDashboardMeetingFeedbackResponse]: ...
@@ -1780,17 +1709,17 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingParticipantsType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListDashboardMeetingParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> APIResponse[ListDashboardMeetingParticipantsResponse]: ...
 
     async def list_dashboard_meeting_participants_qos(
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingParticipantsQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
     ) -> APIResponse[ListDashboardMeetingParticipantsQosResponse]: ...
@@ -1799,7 +1728,7 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         *,
-        type_: ListDashboardMeetingSharingType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> APIResponse[ListDashboardMeetingSharingResponse]: ...
@@ -1809,20 +1738,20 @@ class RawResponseMethods(Protocol):
         *,
         from_: datetime.date | str,
         to: datetime.date | str,
-        type_: ListDashboardMeetingsType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         group_id: str | None = None,
         group_include_participant: bool | None = None,
         include_fields: ListDashboardMeetingsIncludeFields | str | None = None,
-        query_date_type: ListDashboardMeetingsQueryDateType | str | None = None,
+        query_date_type: ListReportHistoryMeetingsDateType | str | None = None,
     ) -> APIResponse[ListDashboardMeetingsResponse]: ...
 
     async def list_dashboard_webinar_feedback(
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarFeedbackType | str = "live",
+        type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> APIResponse[ListDashboardWebinarFeedbackResponse]: ...
@@ -1831,17 +1760,17 @@ class RawResponseMethods(Protocol):
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarParticipantsType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListDashboardWebinarParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> APIResponse[ListDashboardWebinarParticipantsResponse]: ...
 
     async def list_dashboard_webinar_participants_qos(
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarParticipantsQosType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
     ) -> APIResponse[ListDashboardWebinarParticipantsQosResponse]: ...
@@ -1850,7 +1779,7 @@ class RawResponseMethods(Protocol):
         self,
         webinar_id: int | str,
         *,
-        type_: ListDashboardWebinarSharingType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> APIResponse[ListDashboardWebinarSharingResponse]: ...
@@ -1860,7 +1789,7 @@ class RawResponseMethods(Protocol):
         *,
         from_: datetime.date | str,
         to: datetime.date | str,
-        type_: ListDashboardWebinarsType | str = "live",
+        type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         group_id: str | None = None,
@@ -1883,7 +1812,7 @@ class RawResponseMethods(Protocol):
         device_type: ListDevicesDeviceType | int = -1,
         device_vendor: str | None = None,
         device_model: str | None = None,
-        device_status: ListDevicesDeviceStatus | int = -1,
+        device_status: DeviceStatus | int = -1,
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> APIResponse[ListDevicesResponse]: ...
@@ -1935,7 +1864,7 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
         *,
         occurrence_id: str | None = None,
-        status: ListMeetingRegistrantsStatus | str = "approved",
+        status: RegistrantStatus | str = "approved",
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
@@ -2010,7 +1939,7 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         *,
-        status: ListRecordingRegistrantsStatus | str = "approved",
+        status: RegistrantStatus | str = "approved",
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
@@ -2022,7 +1951,7 @@ class RawResponseMethods(Protocol):
         from_: datetime.date | str,
         to: datetime.date | str,
         date_type: ListReportHistoryMeetingsDateType | str | None = None,
-        meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
+        meeting_type: GetUpcomingEventsReportType | str | None = None,
         report_type: ListReportHistoryMeetingsReportType | str | None = None,
         search_key: str | None = None,
         page_size: int | None = None,
@@ -2036,7 +1965,7 @@ class RawResponseMethods(Protocol):
         *,
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListReportMeetingParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> APIResponse[ListReportMeetingParticipantsResponse]: ...
 
     async def list_report_user_meetings(
@@ -2056,7 +1985,7 @@ class RawResponseMethods(Protocol):
         *,
         page_size: int = 30,
         next_page_token: str | None = None,
-        include_fields: ListReportWebinarParticipantsIncludeFields | str | None = None,
+        include_fields: IncludeFields | str | None = None,
     ) -> APIResponse[ListReportWebinarParticipantsResponse]: ...
 
     async def list_role_members(
@@ -2120,7 +2049,7 @@ class RawResponseMethods(Protocol):
     async def list_users(
         self,
         *,
-        status: ListUsersStatus | str = "active",
+        status: UserStatus | str = "active",
         page_size: int = 30,
         role_id: str | None = None,
         page_number: str | None = None,
@@ -2163,7 +2092,7 @@ class RawResponseMethods(Protocol):
         webinar_id: int | str,
         *,
         occurrence_id: str | None = None,
-        status: ListWebinarRegistrantsStatus | str = "approved",
+        status: RegistrantStatus | str = "approved",
         tracking_source_id: str | None = None,
         page_size: int = 30,
         page_number: int = 1,
@@ -2246,7 +2175,7 @@ class RawResponseMethods(Protocol):
         account_id: int | str,
         payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
         *,
-        type_: UpdateAccountRegistrationSettingsType | str | None = None,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> APIResponse[None]: ...
 
     async def update_account_tsp(
@@ -2298,7 +2227,7 @@ class RawResponseMethods(Protocol):
         group_id: int | str,
         payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
         *,
-        type_: UpdateGroupRegistrationSettingsType | str | None = None,
+        type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> APIResponse[None]: ...
 
     async def update_h323_device(
@@ -2426,7 +2355,7 @@ class RawResponseMethods(Protocol):
         user_id: int | str,
         payload: UpdateUserSettingsRequest | Mapping[str, Any],
         *,
-        option: UpdateUserSettingsOption | str | None = None,
+        option: GetUserSettingsOption | str | None = None,
     ) -> APIResponse[None]: ...
 
     async def update_user_tsp_account(

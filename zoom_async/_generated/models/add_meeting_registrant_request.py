@@ -10,9 +10,6 @@ import attrs
 from zoom_async._generated.models.add_meeting_registrant_request_language import (
     AddMeetingRegistrantRequestLanguage,
 )
-from zoom_async._generated.models.add_meeting_registrant_request_no_of_employees import (
-    AddMeetingRegistrantRequestNoOfEmployees,
-)
 from zoom_async._generated.models.add_meeting_registrant_request_purchasing_time_frame import (
     AddMeetingRegistrantRequestPurchasingTimeFrame,
 )
@@ -24,6 +21,7 @@ from zoom_async._generated.models.custom_question_answer import (
     structure_custom_question_answer,
     unstructure_custom_question_answer,
 )
+from zoom_async._generated.models.no_of_employees import NoOfEmployees
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -56,7 +54,7 @@ class AddMeetingRegistrantRequest:
         city: ``str | None``. City.
         org: ``str | None``. Organization.
         last_name: ``str | None``; at most 64 characters. Last name.
-        no_of_employees: ``AddMeetingRegistrantRequestNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
+        no_of_employees: ``NoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
         industry: ``str | None``. Industry.
         phone: ``str | None``. Phone number.
         role_in_purchase_process: ``AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
@@ -78,7 +76,7 @@ class AddMeetingRegistrantRequest:
     city: str | None = None
     org: str | None = None
     last_name: str | None = None
-    no_of_employees: AddMeetingRegistrantRequestNoOfEmployees | str | None = None
+    no_of_employees: NoOfEmployees | str | None = None
     industry: str | None = None
     phone: str | None = None
     role_in_purchase_process: AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None = None
@@ -95,15 +93,13 @@ class AddMeetingRegistrantRequest:
 _AddMeetingRegistrantRequestLanguage_members: Any = (
     AddMeetingRegistrantRequestLanguage._value2member_map_
 )
-_AddMeetingRegistrantRequestNoOfEmployees_members: Any = (
-    AddMeetingRegistrantRequestNoOfEmployees._value2member_map_
-)
 _AddMeetingRegistrantRequestPurchasingTimeFrame_members: Any = (
     AddMeetingRegistrantRequestPurchasingTimeFrame._value2member_map_
 )
 _AddMeetingRegistrantRequestRoleInPurchaseProcess_members: Any = (
     AddMeetingRegistrantRequestRoleInPurchaseProcess._value2member_map_
 )
+_NoOfEmployees_members: Any = NoOfEmployees._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "address",
@@ -174,9 +170,8 @@ def structure_add_meeting_registrant_request(o: Any, _: Any = None) -> Any:
         if (_v := g("no_of_employees")) is None
         else (
             _m
-            if (_m := _AddMeetingRegistrantRequestNoOfEmployees_members.get(_v, MISSING))
-            is not MISSING
-            else AddMeetingRegistrantRequestNoOfEmployees(_v)
+            if (_m := _NoOfEmployees_members.get(_v, MISSING)) is not MISSING
+            else NoOfEmployees(_v)
         )
     )
     self.industry = (
@@ -252,9 +247,7 @@ def unstructure_add_meeting_registrant_request(obj: AddMeetingRegistrantRequest)
     if (v := obj.last_name) is not None:
         d["last_name"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.no_of_employees) is not None:
-        d["no_of_employees"] = (
-            v._value_ if v.__class__ is AddMeetingRegistrantRequestNoOfEmployees else unstructure(v)
-        )
+        d["no_of_employees"] = v._value_ if v.__class__ is NoOfEmployees else unstructure(v)
     if (v := obj.industry) is not None:
         d["industry"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.phone) is not None:

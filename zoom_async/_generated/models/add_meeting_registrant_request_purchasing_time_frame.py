@@ -8,9 +8,9 @@ from zoom_async.serde import OpenStrEnum
 class AddMeetingRegistrantRequestPurchasingTimeFrame(OpenStrEnum):
     """Values of AddMeetingRegistrantRequestPurchasingTimeFrame (open: new values pass through)."""
 
-    VALUE_0 = ""
+    EMPTY = ""
     WITHIN_A_MONTH = "Within a month"
-    VALUE_2 = "1-3 months"
-    VALUE_3 = "4-6 months"
+    FROM_1_TO_3_MONTHS = "1-3 months"
+    FROM_4_TO_6_MONTHS = "4-6 months"
     MORE_THAN_6_MONTHS = "More than 6 months"
     NO_TIMEFRAME = "No timeframe"

@@ -8,7 +8,7 @@ from zoom_async.serde import OpenStrEnum
 class AddMeetingRegistrantRequestRoleInPurchaseProcess(OpenStrEnum):
     """Values of AddMeetingRegistrantRequestRoleInPurchaseProcess (open: new values pass through)."""
 
-    VALUE_0 = ""
+    EMPTY = ""
     DECISION_MAKER = "Decision Maker"
     EVALUATORRECOMMENDER = "Evaluator/Recommender"
     INFLUENCER = "Influencer"

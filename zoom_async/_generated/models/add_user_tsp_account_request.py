@@ -7,14 +7,12 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
-    GetAccountTspResponseTspBridge,
-)
 from zoom_async._generated.models.tsp_account_dial_in_number import (
     TspAccountDialInNumber,
     structure_tsp_account_dial_in_number,
     unstructure_tsp_account_dial_in_number,
 )
+from zoom_async._generated.models.tsp_bridge import TspBridge
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -38,21 +36,21 @@ class AddUserTspAccountRequest:
         conference_code: ``str``; at most 16 characters; at least 1 characters.
         leader_pin: ``str``; at most 16 characters; at least 1 characters.
         dial_in_numbers: ``list[TspAccountDialInNumber] | None``.
-        tsp_bridge: ``GetAccountTspResponseTspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
+        tsp_bridge: ``TspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     conference_code: str
     leader_pin: str
     dial_in_numbers: list[TspAccountDialInNumber] | None = None
-    tsp_bridge: GetAccountTspResponseTspBridge | str | None = None
+    tsp_bridge: TspBridge | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
+_TspBridge_members: Any = TspBridge._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     ["conference_code", "dial_in_numbers", "leader_pin", "tsp_bridge"]
 )
@@ -79,11 +77,7 @@ def structure_add_user_tsp_account_request(o: Any, _: Any = None) -> Any:
     self.tsp_bridge = (
         None
         if (_v := g("tsp_bridge")) is None
-        else (
-            _m
-            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
-            else GetAccountTspResponseTspBridge(_v)
-        )
+        else (_m if (_m := _TspBridge_members.get(_v, MISSING)) is not MISSING else TspBridge(_v))
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -112,9 +106,7 @@ def unstructure_add_user_tsp_account_request(obj: AddUserTspAccountRequest) -> d
             for _x in v
         ]
     if (v := obj.tsp_bridge) is not None:
-        d["tsp_bridge"] = (
-            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
-        )
+        d["tsp_bridge"] = v._value_ if v.__class__ is TspBridge else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

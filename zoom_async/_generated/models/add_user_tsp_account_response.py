@@ -7,14 +7,12 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
-    GetAccountTspResponseTspBridge,
-)
 from zoom_async._generated.models.tsp_account_dial_in_number import (
     TspAccountDialInNumber,
     structure_tsp_account_dial_in_number,
     unstructure_tsp_account_dial_in_number,
 )
+from zoom_async._generated.models.tsp_bridge import TspBridge
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -40,7 +38,7 @@ class AddUserTspAccountResponse:
         dial_in_numbers: ``list[TspAccountDialInNumber]``.
         conference_code: ``str | None``; at most 16 characters; at least 1 characters.
         leader_pin: ``str | None``; at most 16 characters; at least 1 characters.
-        tsp_bridge: ``GetAccountTspResponseTspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
+        tsp_bridge: ``TspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -48,14 +46,14 @@ class AddUserTspAccountResponse:
     dial_in_numbers: list[TspAccountDialInNumber] = attrs.field(factory=AbsentList)
     conference_code: str | None = None
     leader_pin: str | None = None
-    tsp_bridge: GetAccountTspResponseTspBridge | str | None = None
+    tsp_bridge: TspBridge | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
+_TspBridge_members: Any = TspBridge._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     ["conference_code", "dial_in_numbers", "id", "leader_pin", "tsp_bridge"]
 )
@@ -86,11 +84,7 @@ def structure_add_user_tsp_account_response(o: Any, _: Any = None) -> Any:
     self.tsp_bridge = (
         None
         if (_v := g("tsp_bridge")) is None
-        else (
-            _m
-            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
-            else GetAccountTspResponseTspBridge(_v)
-        )
+        else (_m if (_m := _TspBridge_members.get(_v, MISSING)) is not MISSING else TspBridge(_v))
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -121,9 +115,7 @@ def unstructure_add_user_tsp_account_response(obj: AddUserTspAccountResponse) ->
     if (v := obj.leader_pin) is not None:
         d["leader_pin"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.tsp_bridge) is not None:
-        d["tsp_bridge"] = (
-            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
-        )
+        d["tsp_bridge"] = v._value_ if v.__class__ is TspBridge else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.allow_users_to_add_contact_selected_option import (
-    AllowUsersToAddContactSelectedOption,
-)
+from zoom_async._generated.models.selected_option import SelectedOption
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -31,13 +29,13 @@ class AllowUsersToAddContact:
 
     Attributes:
         enable: ``bool | None``.
-        selected_option: ``AllowUsersToAddContactSelectedOption | int | None``; one of 1, 2, 3, 4.
+        selected_option: ``SelectedOption | int | None``; one of 1, 2, 3, 4.
         user_email_addresses: ``str | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     enable: bool | None = None
-    selected_option: AllowUsersToAddContactSelectedOption | int | None = None
+    selected_option: SelectedOption | int | None = None
     user_email_addresses: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -45,9 +43,7 @@ class AllowUsersToAddContact:
     __eq__ = model_eq
 
 
-_AllowUsersToAddContactSelectedOption_members: Any = (
-    AllowUsersToAddContactSelectedOption._value2member_map_
-)
+_SelectedOption_members: Any = SelectedOption._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["enable", "selected_option", "user_email_addresses"])
 
 
@@ -65,8 +61,8 @@ def structure_allow_users_to_add_contact(o: Any, _: Any = None) -> Any:
         if (_v := g("selected_option")) is None
         else (
             _m
-            if (_m := _AllowUsersToAddContactSelectedOption_members.get(_v, MISSING)) is not MISSING
-            else AllowUsersToAddContactSelectedOption(_v)
+            if (_m := _SelectedOption_members.get(_v, MISSING)) is not MISSING
+            else SelectedOption(_v)
         )
     )
     self.user_email_addresses = (
@@ -86,9 +82,7 @@ def unstructure_allow_users_to_add_contact(obj: AllowUsersToAddContact) -> dict[
     if (v := obj.enable) is not None:
         d["enable"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.selected_option) is not None:
-        d["selected_option"] = (
-            v._value_ if v.__class__ is AllowUsersToAddContactSelectedOption else unstructure(v)
-        )
+        d["selected_option"] = v._value_ if v.__class__ is SelectedOption else unstructure(v)
     if (v := obj.user_email_addresses) is not None:
         d["user_email_addresses"] = v if v.__class__ is str else unstructure(v)
     if obj.extra:

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.approved_or_denied_countries_or_regions_method import (
-    ApprovedOrDeniedCountriesOrRegionsMethod,
+from zoom_async._generated.models.approved_or_denied_countries_or_region_method import (
+    ApprovedOrDeniedCountriesOrRegionMethod,
 )
 from zoom_async.serde import (
     MISSING,
@@ -30,14 +30,14 @@ class ApprovedOrDeniedCountriesOrRegions:
     """Allow or block joining from listed countries or regions.
 
     Attributes:
-        method: ``ApprovedOrDeniedCountriesOrRegionsMethod | str | None``; one of "approve", "deny".
+        method: ``ApprovedOrDeniedCountriesOrRegionMethod | str | None``; one of "approve", "deny".
         enable: ``bool | None``. Whether the feature is on.
         approved_list: ``list[str] | None``. Country/region codes allowed to join.
         denied_list: ``list[str] | None``. Country/region codes blocked from joining.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    method: ApprovedOrDeniedCountriesOrRegionsMethod | str | None = None
+    method: ApprovedOrDeniedCountriesOrRegionMethod | str | None = None
     enable: bool | None = None
     approved_list: list[str] | None = None
     denied_list: list[str] | None = None
@@ -47,8 +47,8 @@ class ApprovedOrDeniedCountriesOrRegions:
     __eq__ = model_eq
 
 
-_ApprovedOrDeniedCountriesOrRegionsMethod_members: Any = (
-    ApprovedOrDeniedCountriesOrRegionsMethod._value2member_map_
+_ApprovedOrDeniedCountriesOrRegionMethod_members: Any = (
+    ApprovedOrDeniedCountriesOrRegionMethod._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(["approved_list", "denied_list", "enable", "method"])
 
@@ -64,9 +64,9 @@ def structure_approved_or_denied_countries_or_regions(o: Any, _: Any = None) -> 
         if (_v := g("method")) is None
         else (
             _m
-            if (_m := _ApprovedOrDeniedCountriesOrRegionsMethod_members.get(_v, MISSING))
+            if (_m := _ApprovedOrDeniedCountriesOrRegionMethod_members.get(_v, MISSING))
             is not MISSING
-            else ApprovedOrDeniedCountriesOrRegionsMethod(_v)
+            else ApprovedOrDeniedCountriesOrRegionMethod(_v)
         )
     )
     self.enable = (
@@ -87,7 +87,7 @@ def unstructure_approved_or_denied_countries_or_regions(
     d: dict[str, Any] = {}
     if (v := obj.method) is not None:
         d["method"] = (
-            v._value_ if v.__class__ is ApprovedOrDeniedCountriesOrRegionsMethod else unstructure(v)
+            v._value_ if v.__class__ is ApprovedOrDeniedCountriesOrRegionMethod else unstructure(v)
         )
     if (v := obj.enable) is not None:
         d["enable"] = v if v.__class__ is bool else unstructure(v)

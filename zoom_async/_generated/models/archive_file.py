@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.archive_file_file_type import ArchiveFileFileType
-from zoom_async._generated.models.archive_file_recording_type import ArchiveFileRecordingType
 from zoom_async._generated.models.archive_file_status import ArchiveFileStatus
-from zoom_async._generated.models.archive_file_storage_location import ArchiveFileStorageLocation
+from zoom_async._generated.models.file_type import FileType
+from zoom_async._generated.models.recording_type import RecordingType
+from zoom_async._generated.models.storage_location import StorageLocation
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -37,15 +37,15 @@ class ArchiveFile:
     Attributes:
         file_path: ``str | None``.
         participant_leave_time: ``datetime.datetime | None``.
-        storage_location: ``ArchiveFileStorageLocation | str | None``; one of "US", "AU", "BR", "CA", "EU", "IN", "JP", "SG", "CH".
+        storage_location: ``StorageLocation | str | None``; one of "US", "AU", "BR", "CA", "EU", "IN", "JP", "SG", "CH".
         individual: ``bool | None``.
         encryption_fingerprint: ``str | None``.
         number_of_messages: ``int | None``.
         auto_delete: ``bool | None``.
         participant_join_time: ``datetime.datetime | None``.
         file_size: ``int | None``.
-        file_type: ``ArchiveFileFileType | str | None``; one of "MP4", "M4A", "CHAT", "CC", "CHAT_MESSAGE", "TRANSCRIPT", "SUB_GROUP_MEMBER_LOG".
-        recording_type: ``ArchiveFileRecordingType | str | None``; one of "shared_screen_with_speaker_view", "audio_only", "chat_file", "closed_caption", "chat_message", "audio_transcript".
+        file_type: ``FileType | str | None``; one of "MP4", "M4A", "CHAT", "CC", "CHAT_MESSAGE", "TRANSCRIPT", "SUB_GROUP_MEMBER_LOG".
+        recording_type: ``RecordingType | str | None``; one of "shared_screen_with_speaker_view", "audio_only", "chat_file", "closed_caption", "chat_message", "audio_transcript".
         download_url: ``str | None``.
         file_extension: ``str | None``.
         id: ``str | None``.
@@ -56,15 +56,15 @@ class ArchiveFile:
 
     file_path: str | None = None
     participant_leave_time: datetime.datetime | None = None
-    storage_location: ArchiveFileStorageLocation | str | None = None
+    storage_location: StorageLocation | str | None = None
     individual: bool | None = None
     encryption_fingerprint: str | None = None
     number_of_messages: int | None = None
     auto_delete: bool | None = None
     participant_join_time: datetime.datetime | None = None
     file_size: int | None = None
-    file_type: ArchiveFileFileType | str | None = None
-    recording_type: ArchiveFileRecordingType | str | None = None
+    file_type: FileType | str | None = None
+    recording_type: RecordingType | str | None = None
     download_url: str | None = None
     file_extension: str | None = None
     id: str | None = None
@@ -76,10 +76,10 @@ class ArchiveFile:
     __eq__ = model_eq
 
 
-_ArchiveFileFileType_members: Any = ArchiveFileFileType._value2member_map_
-_ArchiveFileRecordingType_members: Any = ArchiveFileRecordingType._value2member_map_
 _ArchiveFileStatus_members: Any = ArchiveFileStatus._value2member_map_
-_ArchiveFileStorageLocation_members: Any = ArchiveFileStorageLocation._value2member_map_
+_FileType_members: Any = FileType._value2member_map_
+_RecordingType_members: Any = RecordingType._value2member_map_
+_StorageLocation_members: Any = StorageLocation._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "auto_delete",
@@ -121,8 +121,8 @@ def structure_archive_file(o: Any, _: Any = None) -> Any:
         if (_v := g("storage_location")) is None
         else (
             _m
-            if (_m := _ArchiveFileStorageLocation_members.get(_v, MISSING)) is not MISSING
-            else ArchiveFileStorageLocation(_v)
+            if (_m := _StorageLocation_members.get(_v, MISSING)) is not MISSING
+            else StorageLocation(_v)
         )
     )
     self.individual = (
@@ -152,19 +152,15 @@ def structure_archive_file(o: Any, _: Any = None) -> Any:
     self.file_type = (
         None
         if (_v := g("file_type")) is None
-        else (
-            _m
-            if (_m := _ArchiveFileFileType_members.get(_v, MISSING)) is not MISSING
-            else ArchiveFileFileType(_v)
-        )
+        else (_m if (_m := _FileType_members.get(_v, MISSING)) is not MISSING else FileType(_v))
     )
     self.recording_type = (
         None
         if (_v := g("recording_type")) is None
         else (
             _m
-            if (_m := _ArchiveFileRecordingType_members.get(_v, MISSING)) is not MISSING
-            else ArchiveFileRecordingType(_v)
+            if (_m := _RecordingType_members.get(_v, MISSING)) is not MISSING
+            else RecordingType(_v)
         )
     )
     self.download_url = (
@@ -202,9 +198,7 @@ def unstructure_archive_file(obj: ArchiveFile) -> dict[str, Any]:
     if (v := obj.participant_leave_time) is not None:
         d["participant_leave_time"] = unstructure(v)
     if (v := obj.storage_location) is not None:
-        d["storage_location"] = (
-            v._value_ if v.__class__ is ArchiveFileStorageLocation else unstructure(v)
-        )
+        d["storage_location"] = v._value_ if v.__class__ is StorageLocation else unstructure(v)
     if (v := obj.individual) is not None:
         d["individual"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.encryption_fingerprint) is not None:
@@ -218,11 +212,9 @@ def unstructure_archive_file(obj: ArchiveFile) -> dict[str, Any]:
     if (v := obj.file_size) is not None:
         d["file_size"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.file_type) is not None:
-        d["file_type"] = v._value_ if v.__class__ is ArchiveFileFileType else unstructure(v)
+        d["file_type"] = v._value_ if v.__class__ is FileType else unstructure(v)
     if (v := obj.recording_type) is not None:
-        d["recording_type"] = (
-            v._value_ if v.__class__ is ArchiveFileRecordingType else unstructure(v)
-        )
+        d["recording_type"] = v._value_ if v.__class__ is RecordingType else unstructure(v)
     if (v := obj.download_url) is not None:
         d["download_url"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.file_extension) is not None:

@@ -11,8 +11,8 @@ class AttendeesAndPanelistsReminderEmailNotificationType(OpenIntEnum):
     NO_PLAN = 0
     SEND_1_HOUR_BEFORE_WEBINAR = 1
     SEND_1_DAY_BEFORE_WEBINAR = 2
-    SEND_1_HOUR_AND_1 = 3
+    SEND_1_HOUR_AND_1_DAY = 3
     SEND_1_WEEK_BEFORE_WEBINAR = 4
-    SEND_1_HOUR_AND_1_5 = 5
+    SEND_1_HOUR_AND_1_WEEK = 5
     SEND_1_DAY_AND_1 = 6
     SEND_1_HOUR = 7

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.audio_call_call_type import AudioCallCallType
+from zoom_async._generated.models.call_type import CallType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -28,13 +28,13 @@ class AudioCall:
 
     Attributes:
         call_number: ``str | None``.
-        call_type: ``AudioCallCallType | str | None``; one of "call-in", "call-out".
+        call_type: ``CallType | str | None``; one of "call-in", "call-out".
         zoom_number: ``str | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     call_number: str | None = None
-    call_type: AudioCallCallType | str | None = None
+    call_type: CallType | str | None = None
     zoom_number: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -42,7 +42,7 @@ class AudioCall:
     __eq__ = model_eq
 
 
-_AudioCallCallType_members: Any = AudioCallCallType._value2member_map_
+_CallType_members: Any = CallType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["call_number", "call_type", "zoom_number"])
 
 
@@ -58,11 +58,7 @@ def structure_audio_call(o: Any, _: Any = None) -> Any:
     self.call_type = (
         None
         if (_v := g("call_type")) is None
-        else (
-            _m
-            if (_m := _AudioCallCallType_members.get(_v, MISSING)) is not MISSING
-            else AudioCallCallType(_v)
-        )
+        else (_m if (_m := _CallType_members.get(_v, MISSING)) is not MISSING else CallType(_v))
     )
     self.zoom_number = (
         None if (_v := g("zoom_number")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -79,7 +75,7 @@ def unstructure_audio_call(obj: AudioCall) -> dict[str, Any]:
     if (v := obj.call_number) is not None:
         d["call_number"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.call_type) is not None:
-        d["call_type"] = v._value_ if v.__class__ is AudioCallCallType else unstructure(v)
+        d["call_type"] = v._value_ if v.__class__ is CallType else unstructure(v)
     if (v := obj.zoom_number) is not None:
         d["zoom_number"] = v if v.__class__ is str else unstructure(v)
     if obj.extra:

@@ -10,9 +10,7 @@ import attrs
 from zoom_async._generated.models.chat_etiquette_tool_policy_status import (
     ChatEtiquetteToolPolicyStatus,
 )
-from zoom_async._generated.models.chat_etiquette_tool_policy_trigger_action import (
-    ChatEtiquetteToolPolicyTriggerAction,
-)
+from zoom_async._generated.models.trigger_action import TriggerAction
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -42,7 +40,7 @@ class ChatEtiquetteToolPolicy:
         name: ``str | None``.
         regular_expression: ``str | None``.
         status: ``ChatEtiquetteToolPolicyStatus | str | None``; one of "activated", "deactivated".
-        trigger_action: ``ChatEtiquetteToolPolicyTriggerAction | int | None``; one of 1, 2.
+        trigger_action: ``TriggerAction | int | None``; one of 1, 2.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -53,7 +51,7 @@ class ChatEtiquetteToolPolicy:
     name: str | None = None
     regular_expression: str | None = None
     status: ChatEtiquetteToolPolicyStatus | str | None = None
-    trigger_action: ChatEtiquetteToolPolicyTriggerAction | int | None = None
+    trigger_action: TriggerAction | int | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
@@ -61,9 +59,7 @@ class ChatEtiquetteToolPolicy:
 
 
 _ChatEtiquetteToolPolicyStatus_members: Any = ChatEtiquetteToolPolicyStatus._value2member_map_
-_ChatEtiquetteToolPolicyTriggerAction_members: Any = (
-    ChatEtiquetteToolPolicyTriggerAction._value2member_map_
-)
+_TriggerAction_members: Any = TriggerAction._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "description",
@@ -112,8 +108,8 @@ def structure_chat_etiquette_tool_policy(o: Any, _: Any = None) -> Any:
         if (_v := g("trigger_action")) is None
         else (
             _m
-            if (_m := _ChatEtiquetteToolPolicyTriggerAction_members.get(_v, MISSING)) is not MISSING
-            else ChatEtiquetteToolPolicyTriggerAction(_v)
+            if (_m := _TriggerAction_members.get(_v, MISSING)) is not MISSING
+            else TriggerAction(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -142,9 +138,7 @@ def unstructure_chat_etiquette_tool_policy(obj: ChatEtiquetteToolPolicy) -> dict
     if (v := obj.status) is not None:
         d["status"] = v._value_ if v.__class__ is ChatEtiquetteToolPolicyStatus else unstructure(v)
     if (v := obj.trigger_action) is not None:
-        d["trigger_action"] = (
-            v._value_ if v.__class__ is ChatEtiquetteToolPolicyTriggerAction else unstructure(v)
-        )
+        d["trigger_action"] = v._value_ if v.__class__ is TriggerAction else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

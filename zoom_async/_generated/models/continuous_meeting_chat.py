@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.continuous_meeting_chat_who_is_added import (
-    ContinuousMeetingChatWhoIsAdded,
-)
+from zoom_async._generated.models.who_is_added import WhoIsAdded
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -33,7 +31,7 @@ class ContinuousMeetingChat:
         auto_add_meeting_participants: ``bool | None``; deprecated.
         enable: ``bool | None``.
         auto_add_invited_external_users: ``bool | None``; deprecated.
-        who_is_added: ``ContinuousMeetingChatWhoIsAdded | str | None``; one of "all_users", "org_invitees_and_participants", "org_invitees".
+        who_is_added: ``WhoIsAdded | str | None``; one of "all_users", "org_invitees_and_participants", "org_invitees".
         channel_id: ``str | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
@@ -41,7 +39,7 @@ class ContinuousMeetingChat:
     auto_add_meeting_participants: bool | None = None
     enable: bool | None = None
     auto_add_invited_external_users: bool | None = None
-    who_is_added: ContinuousMeetingChatWhoIsAdded | str | None = None
+    who_is_added: WhoIsAdded | str | None = None
     channel_id: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -49,7 +47,7 @@ class ContinuousMeetingChat:
     __eq__ = model_eq
 
 
-_ContinuousMeetingChatWhoIsAdded_members: Any = ContinuousMeetingChatWhoIsAdded._value2member_map_
+_WhoIsAdded_members: Any = WhoIsAdded._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "auto_add_invited_external_users",
@@ -83,11 +81,7 @@ def structure_continuous_meeting_chat(o: Any, _: Any = None) -> Any:
     self.who_is_added = (
         None
         if (_v := g("who_is_added")) is None
-        else (
-            _m
-            if (_m := _ContinuousMeetingChatWhoIsAdded_members.get(_v, MISSING)) is not MISSING
-            else ContinuousMeetingChatWhoIsAdded(_v)
-        )
+        else (_m if (_m := _WhoIsAdded_members.get(_v, MISSING)) is not MISSING else WhoIsAdded(_v))
     )
     self.channel_id = (
         None if (_v := g("channel_id")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -108,9 +102,7 @@ def unstructure_continuous_meeting_chat(obj: ContinuousMeetingChat) -> dict[str,
     if (v := obj.auto_add_invited_external_users) is not None:
         d["auto_add_invited_external_users"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.who_is_added) is not None:
-        d["who_is_added"] = (
-            v._value_ if v.__class__ is ContinuousMeetingChatWhoIsAdded else unstructure(v)
-        )
+        d["who_is_added"] = v._value_ if v.__class__ is WhoIsAdded else unstructure(v)
     if (v := obj.channel_id) is not None:
         d["channel_id"] = v if v.__class__ is str else unstructure(v)
     if obj.extra:

@@ -7,10 +7,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.create_batch_meeting_registrants_registrant_2 import (
-    CreateBatchMeetingRegistrantsRegistrant2,
-    structure_create_batch_meeting_registrants_registrant_2,
-    unstructure_create_batch_meeting_registrants_registrant_2,
+from zoom_async._generated.models.create_batch_meeting_registrants_response_registrant import (
+    CreateBatchMeetingRegistrantsResponseRegistrant,
+    structure_create_batch_meeting_registrants_response_registrant,
+    unstructure_create_batch_meeting_registrants_response_registrant,
 )
 from zoom_async.serde import (
     NO_EXTRA,
@@ -31,11 +31,13 @@ class CreateBatchMeetingRegistrantsResponse:
     """The CreateBatchMeetingRegistrantsResponse object.
 
     Attributes:
-        registrants: ``list[CreateBatchMeetingRegistrantsRegistrant2]``.
+        registrants: ``list[CreateBatchMeetingRegistrantsResponseRegistrant]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    registrants: list[CreateBatchMeetingRegistrantsRegistrant2] = attrs.field(factory=AbsentList)
+    registrants: list[CreateBatchMeetingRegistrantsResponseRegistrant] = attrs.field(
+        factory=AbsentList
+    )
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
@@ -56,7 +58,7 @@ def structure_create_batch_meeting_registrants_response(o: Any, _: Any = None) -
         if (_v := g("registrants")) is None
         else list(
             map(
-                structure_create_batch_meeting_registrants_registrant_2,
+                structure_create_batch_meeting_registrants_response_registrant,
                 (_v if _v.__class__ is list else to_list(_v)),
             )
         )
@@ -78,8 +80,8 @@ def unstructure_create_batch_meeting_registrants_response(
             if v is None
             else [
                 (
-                    unstructure_create_batch_meeting_registrants_registrant_2(_x)
-                    if _x.__class__ is CreateBatchMeetingRegistrantsRegistrant2
+                    unstructure_create_batch_meeting_registrants_response_registrant(_x)
+                    if _x.__class__ is CreateBatchMeetingRegistrantsResponseRegistrant
                     else unstructure(_x)
                 )
                 for _x in v

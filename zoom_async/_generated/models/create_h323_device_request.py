@@ -7,12 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_h323_devices_device_encryption import (
-    ListH323DevicesDeviceEncryption,
-)
-from zoom_async._generated.models.list_h323_devices_device_protocol import (
-    ListH323DevicesDeviceProtocol,
-)
+from zoom_async._generated.models.encryption import Encryption
+from zoom_async._generated.models.protocol import Protocol
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -32,15 +28,15 @@ class CreateH323DeviceRequest:
     """The CreateH323DeviceRequest object.
 
     Attributes:
-        protocol: ``ListH323DevicesDeviceProtocol | str``; one of "H.323", "SIP".
-        encryption: ``ListH323DevicesDeviceEncryption | str``; one of "auto", "yes", "no".
+        protocol: ``Protocol | str``; one of "H.323", "SIP".
+        encryption: ``Encryption | str``; one of "auto", "yes", "no".
         ip: ``str``.
         name: ``str``; at most 64 characters.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    protocol: ListH323DevicesDeviceProtocol | str
-    encryption: ListH323DevicesDeviceEncryption | str
+    protocol: Protocol | str
+    encryption: Encryption | str
     ip: str
     name: str
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -49,8 +45,8 @@ class CreateH323DeviceRequest:
     __eq__ = model_eq
 
 
-_ListH323DevicesDeviceEncryption_members: Any = ListH323DevicesDeviceEncryption._value2member_map_
-_ListH323DevicesDeviceProtocol_members: Any = ListH323DevicesDeviceProtocol._value2member_map_
+_Encryption_members: Any = Encryption._value2member_map_
+_Protocol_members: Any = Protocol._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["encryption", "ip", "name", "protocol"])
 
 
@@ -62,20 +58,12 @@ def structure_create_h323_device_request(o: Any, _: Any = None) -> Any:
     self.protocol = (
         None
         if (_v := o["protocol"]) is None
-        else (
-            _m
-            if (_m := _ListH323DevicesDeviceProtocol_members.get(_v, MISSING)) is not MISSING
-            else ListH323DevicesDeviceProtocol(_v)
-        )
+        else (_m if (_m := _Protocol_members.get(_v, MISSING)) is not MISSING else Protocol(_v))
     )
     self.encryption = (
         None
         if (_v := o["encryption"]) is None
-        else (
-            _m
-            if (_m := _ListH323DevicesDeviceEncryption_members.get(_v, MISSING)) is not MISSING
-            else ListH323DevicesDeviceEncryption(_v)
-        )
+        else (_m if (_m := _Encryption_members.get(_v, MISSING)) is not MISSING else Encryption(_v))
     )
     self.ip = ((_v := o["ip"]), (_v if _v.__class__ is str else to_str(_v)))[1]
     self.name = ((_v := o["name"]), (_v if _v.__class__ is str else to_str(_v)))[1]
@@ -91,12 +79,12 @@ def unstructure_create_h323_device_request(obj: CreateH323DeviceRequest) -> dict
     d["protocol"] = (
         None
         if (v := obj.protocol) is None
-        else (v._value_ if v.__class__ is ListH323DevicesDeviceProtocol else unstructure(v))
+        else (v._value_ if v.__class__ is Protocol else unstructure(v))
     )
     d["encryption"] = (
         None
         if (v := obj.encryption) is None
-        else (v._value_ if v.__class__ is ListH323DevicesDeviceEncryption else unstructure(v))
+        else (v._value_ if v.__class__ is Encryption else unstructure(v))
     )
     d["ip"] = None if (v := obj.ip) is None else (v if v.__class__ is str else unstructure(v))
     d["name"] = None if (v := obj.name) is None else (v if v.__class__ is str else unstructure(v))

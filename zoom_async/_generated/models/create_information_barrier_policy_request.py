@@ -12,11 +12,11 @@ from zoom_async._generated.models.create_information_barrier_policy_setting impo
     structure_create_information_barrier_policy_setting,
     unstructure_create_information_barrier_policy_setting,
 )
-from zoom_async._generated.models.list_information_barrier_policies_policy_status import (
-    ListInformationBarrierPoliciesPolicyStatus,
+from zoom_async._generated.models.get_information_barrier_policy_response_status import (
+    GetInformationBarrierPolicyResponseStatus,
 )
-from zoom_async._generated.models.list_information_barrier_policies_policy_type import (
-    ListInformationBarrierPoliciesPolicyType,
+from zoom_async._generated.models.get_information_barrier_policy_response_type import (
+    GetInformationBarrierPolicyResponseType,
 )
 from zoom_async.serde import (
     MISSING,
@@ -41,9 +41,9 @@ class CreateInformationBarrierPolicyRequest:
         id: ``str``.
         policy_name: ``str``.
         settings: ``CreateInformationBarrierPolicySetting``.
-        status: ``ListInformationBarrierPoliciesPolicyStatus | int``; one of 0, 1.
+        status: ``GetInformationBarrierPolicyResponseStatus | int``; one of 0, 1.
         to_group_id: ``str``.
-        type_: ``ListInformationBarrierPoliciesPolicyType | int``; one of 0, 1, 2, 3.
+        type_: ``GetInformationBarrierPolicyResponseType | int``; one of 0, 1, 2, 3.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -51,20 +51,20 @@ class CreateInformationBarrierPolicyRequest:
     id: str
     policy_name: str
     settings: CreateInformationBarrierPolicySetting
-    status: ListInformationBarrierPoliciesPolicyStatus | int
+    status: GetInformationBarrierPolicyResponseStatus | int
     to_group_id: str
-    type_: ListInformationBarrierPoliciesPolicyType | int = attrs.field(metadata={"wire": "type"})
+    type_: GetInformationBarrierPolicyResponseType | int = attrs.field(metadata={"wire": "type"})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_ListInformationBarrierPoliciesPolicyStatus_members: Any = (
-    ListInformationBarrierPoliciesPolicyStatus._value2member_map_
+_GetInformationBarrierPolicyResponseStatus_members: Any = (
+    GetInformationBarrierPolicyResponseStatus._value2member_map_
 )
-_ListInformationBarrierPoliciesPolicyType_members: Any = (
-    ListInformationBarrierPoliciesPolicyType._value2member_map_
+_GetInformationBarrierPolicyResponseType_members: Any = (
+    GetInformationBarrierPolicyResponseType._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(
     ["assigned_group_id", "id", "policy_name", "settings", "status", "to_group_id", "type"]
@@ -91,9 +91,9 @@ def structure_create_information_barrier_policy_request(o: Any, _: Any = None) -
         if (_v := o["status"]) is None
         else (
             _m
-            if (_m := _ListInformationBarrierPoliciesPolicyStatus_members.get(_v, MISSING))
+            if (_m := _GetInformationBarrierPolicyResponseStatus_members.get(_v, MISSING))
             is not MISSING
-            else ListInformationBarrierPoliciesPolicyStatus(_v)
+            else GetInformationBarrierPolicyResponseStatus(_v)
         )
     )
     self.to_group_id = ((_v := o["to_group_id"]), (_v if _v.__class__ is str else to_str(_v)))[1]
@@ -102,9 +102,9 @@ def structure_create_information_barrier_policy_request(o: Any, _: Any = None) -
         if (_v := o["type"]) is None
         else (
             _m
-            if (_m := _ListInformationBarrierPoliciesPolicyType_members.get(_v, MISSING))
+            if (_m := _GetInformationBarrierPolicyResponseType_members.get(_v, MISSING))
             is not MISSING
-            else ListInformationBarrierPoliciesPolicyType(_v)
+            else GetInformationBarrierPolicyResponseType(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -141,7 +141,7 @@ def unstructure_create_information_barrier_policy_request(
         if (v := obj.status) is None
         else (
             v._value_
-            if v.__class__ is ListInformationBarrierPoliciesPolicyStatus
+            if v.__class__ is GetInformationBarrierPolicyResponseStatus
             else unstructure(v)
         )
     )
@@ -152,7 +152,7 @@ def unstructure_create_information_barrier_policy_request(
         None
         if (v := obj.type_) is None
         else (
-            v._value_ if v.__class__ is ListInformationBarrierPoliciesPolicyType else unstructure(v)
+            v._value_ if v.__class__ is GetInformationBarrierPolicyResponseType else unstructure(v)
         )
     )
     if obj.extra:

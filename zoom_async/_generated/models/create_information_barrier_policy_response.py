@@ -7,16 +7,16 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.get_information_barrier_policy_response_status import (
+    GetInformationBarrierPolicyResponseStatus,
+)
+from zoom_async._generated.models.get_information_barrier_policy_response_type import (
+    GetInformationBarrierPolicyResponseType,
+)
 from zoom_async._generated.models.list_information_barrier_policies_policy_setting import (
     ListInformationBarrierPoliciesPolicySetting,
     structure_list_information_barrier_policies_policy_setting,
     unstructure_list_information_barrier_policies_policy_setting,
-)
-from zoom_async._generated.models.list_information_barrier_policies_policy_status import (
-    ListInformationBarrierPoliciesPolicyStatus,
-)
-from zoom_async._generated.models.list_information_barrier_policies_policy_type import (
-    ListInformationBarrierPoliciesPolicyType,
 )
 from zoom_async.serde import (
     MISSING,
@@ -41,9 +41,9 @@ class CreateInformationBarrierPolicyResponse:
         id: ``str | None``.
         policy_name: ``str | None``.
         settings: ``ListInformationBarrierPoliciesPolicySetting | None``.
-        status: ``ListInformationBarrierPoliciesPolicyStatus | int | None``; one of 0, 1.
+        status: ``GetInformationBarrierPolicyResponseStatus | int | None``; one of 0, 1.
         to_group_id: ``str | None``.
-        type_: ``ListInformationBarrierPoliciesPolicyType | int | None``; one of 0, 1, 2, 3.
+        type_: ``GetInformationBarrierPolicyResponseType | int | None``; one of 0, 1, 2, 3.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -51,9 +51,9 @@ class CreateInformationBarrierPolicyResponse:
     id: str | None = None
     policy_name: str | None = None
     settings: ListInformationBarrierPoliciesPolicySetting | None = None
-    status: ListInformationBarrierPoliciesPolicyStatus | int | None = None
+    status: GetInformationBarrierPolicyResponseStatus | int | None = None
     to_group_id: str | None = None
-    type_: ListInformationBarrierPoliciesPolicyType | int | None = attrs.field(
+    type_: GetInformationBarrierPolicyResponseType | int | None = attrs.field(
         default=None, metadata={"wire": "type"}
     )
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -62,11 +62,11 @@ class CreateInformationBarrierPolicyResponse:
     __eq__ = model_eq
 
 
-_ListInformationBarrierPoliciesPolicyStatus_members: Any = (
-    ListInformationBarrierPoliciesPolicyStatus._value2member_map_
+_GetInformationBarrierPolicyResponseStatus_members: Any = (
+    GetInformationBarrierPolicyResponseStatus._value2member_map_
 )
-_ListInformationBarrierPoliciesPolicyType_members: Any = (
-    ListInformationBarrierPoliciesPolicyType._value2member_map_
+_GetInformationBarrierPolicyResponseType_members: Any = (
+    GetInformationBarrierPolicyResponseType._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(
     ["assigned_group_id", "id", "policy_name", "settings", "status", "to_group_id", "type"]
@@ -98,9 +98,9 @@ def structure_create_information_barrier_policy_response(o: Any, _: Any = None) 
         if (_v := g("status")) is None
         else (
             _m
-            if (_m := _ListInformationBarrierPoliciesPolicyStatus_members.get(_v, MISSING))
+            if (_m := _GetInformationBarrierPolicyResponseStatus_members.get(_v, MISSING))
             is not MISSING
-            else ListInformationBarrierPoliciesPolicyStatus(_v)
+            else GetInformationBarrierPolicyResponseStatus(_v)
         )
     )
     self.to_group_id = (
@@ -111,9 +111,9 @@ def structure_create_information_barrier_policy_response(o: Any, _: Any = None) 
         if (_v := g("type")) is None
         else (
             _m
-            if (_m := _ListInformationBarrierPoliciesPolicyType_members.get(_v, MISSING))
+            if (_m := _GetInformationBarrierPolicyResponseType_members.get(_v, MISSING))
             is not MISSING
-            else ListInformationBarrierPoliciesPolicyType(_v)
+            else GetInformationBarrierPolicyResponseType(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -142,14 +142,14 @@ def unstructure_create_information_barrier_policy_response(
     if (v := obj.status) is not None:
         d["status"] = (
             v._value_
-            if v.__class__ is ListInformationBarrierPoliciesPolicyStatus
+            if v.__class__ is GetInformationBarrierPolicyResponseStatus
             else unstructure(v)
         )
     if (v := obj.to_group_id) is not None:
         d["to_group_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.type_) is not None:
         d["type"] = (
-            v._value_ if v.__class__ is ListInformationBarrierPoliciesPolicyType else unstructure(v)
+            v._value_ if v.__class__ is GetInformationBarrierPolicyResponseType else unstructure(v)
         )
     if obj.extra:
         d.update(obj.extra)

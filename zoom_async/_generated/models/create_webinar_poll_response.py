@@ -7,12 +7,14 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.create_meeting_poll_response_status import (
+    CreateMeetingPollResponseStatus,
+)
 from zoom_async._generated.models.poll_question import (
     PollQuestion,
     structure_poll_question,
     unstructure_poll_question,
 )
-from zoom_async._generated.models.poll_status_2 import PollStatus2
 from zoom_async._generated.models.poll_type import PollType
 from zoom_async.serde import (
     MISSING,
@@ -37,7 +39,7 @@ class CreateWebinarPollResponse:
 
     Attributes:
         id: ``str | None``.
-        status: ``PollStatus2 | str | None``; one of "notstart", "started", "ended", "sharing".
+        status: ``CreateMeetingPollResponseStatus | str | None``; one of "notstart", "started", "ended", "sharing".
         questions: ``list[PollQuestion]``.
         anonymous: ``bool | None``.
         poll_type: ``PollType | int | None``; one of 1, 2, 3. Poll type: 1 poll, 2 advanced poll, 3 quiz.
@@ -46,7 +48,7 @@ class CreateWebinarPollResponse:
     """
 
     id: str | None = None
-    status: PollStatus2 | str | None = None
+    status: CreateMeetingPollResponseStatus | str | None = None
     questions: list[PollQuestion] = attrs.field(factory=AbsentList)
     anonymous: bool | None = None
     poll_type: PollType | int | None = None
@@ -57,7 +59,7 @@ class CreateWebinarPollResponse:
     __eq__ = model_eq
 
 
-_PollStatus2_members: Any = PollStatus2._value2member_map_
+_CreateMeetingPollResponseStatus_members: Any = CreateMeetingPollResponseStatus._value2member_map_
 _PollType_members: Any = PollType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["anonymous", "id", "poll_type", "questions", "status", "title"])
 
@@ -73,7 +75,9 @@ def structure_create_webinar_poll_response(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("status")) is None
         else (
-            _m if (_m := _PollStatus2_members.get(_v, MISSING)) is not MISSING else PollStatus2(_v)
+            _m
+            if (_m := _CreateMeetingPollResponseStatus_members.get(_v, MISSING)) is not MISSING
+            else CreateMeetingPollResponseStatus(_v)
         )
     )
     self.questions = (
@@ -102,7 +106,9 @@ def unstructure_create_webinar_poll_response(obj: CreateWebinarPollResponse) -> 
     if (v := obj.id) is not None:
         d["id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.status) is not None:
-        d["status"] = v._value_ if v.__class__ is PollStatus2 else unstructure(v)
+        d["status"] = (
+            v._value_ if v.__class__ is CreateMeetingPollResponseStatus else unstructure(v)
+        )
     if (v := obj.questions).__class__ is not AbsentList or v:
         d["questions"] = (
             None

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
+from zoom_async._generated.models.monthly_week import MonthlyWeek
 from zoom_async._generated.models.recurrence_type import RecurrenceType
 from zoom_async._generated.models.week_day import WeekDay
 from zoom_async.serde import (
@@ -36,7 +36,7 @@ class CreateWebinarRecurrence:
         type_: ``RecurrenceType | int``; one of 1, 2, 3. Recurrence: 1 daily, 2 weekly, 3 monthly.
         end_date_time: ``datetime.datetime | None``.
         end_times: ``int | None``; at most 60.
-        monthly_week: ``RecurrenceMonthlyWeek | int | None``; one of -1, 1, 2, 3, 4.
+        monthly_week: ``MonthlyWeek | int | None``; one of -1, 1, 2, 3, 4.
         monthly_week_day: ``WeekDay | int | None``; one of 1, 2, 3, 4, 5, 6, 7. Day of the week, 1 Sunday to 7 Saturday.
         repeat_interval: ``int | None``.
         monthly_day: ``int | None``.
@@ -47,7 +47,7 @@ class CreateWebinarRecurrence:
     type_: RecurrenceType | int = attrs.field(metadata={"wire": "type"})
     end_date_time: datetime.datetime | None = None
     end_times: int | None = None
-    monthly_week: RecurrenceMonthlyWeek | int | None = None
+    monthly_week: MonthlyWeek | int | None = None
     monthly_week_day: WeekDay | int | None = None
     repeat_interval: int | None = None
     monthly_day: int | None = None
@@ -58,7 +58,7 @@ class CreateWebinarRecurrence:
     __eq__ = model_eq
 
 
-_RecurrenceMonthlyWeek_members: Any = RecurrenceMonthlyWeek._value2member_map_
+_MonthlyWeek_members: Any = MonthlyWeek._value2member_map_
 _RecurrenceType_members: Any = RecurrenceType._value2member_map_
 _WeekDay_members: Any = WeekDay._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
@@ -102,9 +102,7 @@ def structure_create_webinar_recurrence(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("monthly_week")) is None
         else (
-            _m
-            if (_m := _RecurrenceMonthlyWeek_members.get(_v, MISSING)) is not MISSING
-            else RecurrenceMonthlyWeek(_v)
+            _m if (_m := _MonthlyWeek_members.get(_v, MISSING)) is not MISSING else MonthlyWeek(_v)
         )
     )
     self.monthly_week_day = (
@@ -142,7 +140,7 @@ def unstructure_create_webinar_recurrence(obj: CreateWebinarRecurrence) -> dict[
     if (v := obj.end_times) is not None:
         d["end_times"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.monthly_week) is not None:
-        d["monthly_week"] = v._value_ if v.__class__ is RecurrenceMonthlyWeek else unstructure(v)
+        d["monthly_week"] = v._value_ if v.__class__ is MonthlyWeek else unstructure(v)
     if (v := obj.monthly_week_day) is not None:
         d["monthly_week_day"] = v._value_ if v.__class__ is WeekDay else unstructure(v)
     if (v := obj.repeat_interval) is not None:

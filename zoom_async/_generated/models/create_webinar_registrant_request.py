@@ -10,20 +10,18 @@ import attrs
 from zoom_async._generated.models.add_meeting_registrant_request_language import (
     AddMeetingRegistrantRequestLanguage,
 )
-from zoom_async._generated.models.add_meeting_registrant_request_no_of_employees import (
-    AddMeetingRegistrantRequestNoOfEmployees,
+from zoom_async._generated.models.add_meeting_registrant_request_purchasing_time_frame import (
+    AddMeetingRegistrantRequestPurchasingTimeFrame,
+)
+from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchase_process import (
+    AddMeetingRegistrantRequestRoleInPurchaseProcess,
 )
 from zoom_async._generated.models.custom_question_answer import (
     CustomQuestionAnswer,
     structure_custom_question_answer,
     unstructure_custom_question_answer,
 )
-from zoom_async._generated.models.registrant_purchasing_time_frame import (
-    RegistrantPurchasingTimeFrame,
-)
-from zoom_async._generated.models.registrant_role_in_purchase_process import (
-    RegistrantRoleInPurchaseProcess,
-)
+from zoom_async._generated.models.no_of_employees import NoOfEmployees
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -49,16 +47,16 @@ class CreateWebinarRegistrantRequest:
         zip_: ``str | None``.
         country: ``str | None``.
         custom_questions: ``list[CustomQuestionAnswer] | None``.
-        purchasing_time_frame: ``RegistrantPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
+        purchasing_time_frame: ``AddMeetingRegistrantRequestPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
         address: ``str | None``.
         comments: ``str | None``.
         city: ``str | None``.
         org: ``str | None``.
         last_name: ``str | None``; at most 64 characters.
-        no_of_employees: ``AddMeetingRegistrantRequestNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
+        no_of_employees: ``NoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-500", "500-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
         industry: ``str | None``.
         phone: ``str | None``.
-        role_in_purchase_process: ``RegistrantRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
+        role_in_purchase_process: ``AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
         state: ``str | None``.
         job_title: ``str | None``.
         language: ``AddMeetingRegistrantRequestLanguage | str | None``; one of "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "pt-PT", "ru-RU", "zh-CN", "zh-TW", "ko-KO", "it-IT", "vi-VN", "pl-PL", "Tr-TR".
@@ -71,16 +69,16 @@ class CreateWebinarRegistrantRequest:
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     country: str | None = None
     custom_questions: list[CustomQuestionAnswer] | None = None
-    purchasing_time_frame: RegistrantPurchasingTimeFrame | str | None = None
+    purchasing_time_frame: AddMeetingRegistrantRequestPurchasingTimeFrame | str | None = None
     address: str | None = None
     comments: str | None = None
     city: str | None = None
     org: str | None = None
     last_name: str | None = None
-    no_of_employees: AddMeetingRegistrantRequestNoOfEmployees | str | None = None
+    no_of_employees: NoOfEmployees | str | None = None
     industry: str | None = None
     phone: str | None = None
-    role_in_purchase_process: RegistrantRoleInPurchaseProcess | str | None = None
+    role_in_purchase_process: AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None = None
     state: str | None = None
     job_title: str | None = None
     language: AddMeetingRegistrantRequestLanguage | str | None = None
@@ -94,11 +92,13 @@ class CreateWebinarRegistrantRequest:
 _AddMeetingRegistrantRequestLanguage_members: Any = (
     AddMeetingRegistrantRequestLanguage._value2member_map_
 )
-_AddMeetingRegistrantRequestNoOfEmployees_members: Any = (
-    AddMeetingRegistrantRequestNoOfEmployees._value2member_map_
+_AddMeetingRegistrantRequestPurchasingTimeFrame_members: Any = (
+    AddMeetingRegistrantRequestPurchasingTimeFrame._value2member_map_
 )
-_RegistrantPurchasingTimeFrame_members: Any = RegistrantPurchasingTimeFrame._value2member_map_
-_RegistrantRoleInPurchaseProcess_members: Any = RegistrantRoleInPurchaseProcess._value2member_map_
+_AddMeetingRegistrantRequestRoleInPurchaseProcess_members: Any = (
+    AddMeetingRegistrantRequestRoleInPurchaseProcess._value2member_map_
+)
+_NoOfEmployees_members: Any = NoOfEmployees._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "address",
@@ -148,8 +148,9 @@ def structure_create_webinar_registrant_request(o: Any, _: Any = None) -> Any:
         if (_v := g("purchasing_time_frame")) is None
         else (
             _m
-            if (_m := _RegistrantPurchasingTimeFrame_members.get(_v, MISSING)) is not MISSING
-            else RegistrantPurchasingTimeFrame(_v)
+            if (_m := _AddMeetingRegistrantRequestPurchasingTimeFrame_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestPurchasingTimeFrame(_v)
         )
     )
     self.address = (
@@ -168,9 +169,8 @@ def structure_create_webinar_registrant_request(o: Any, _: Any = None) -> Any:
         if (_v := g("no_of_employees")) is None
         else (
             _m
-            if (_m := _AddMeetingRegistrantRequestNoOfEmployees_members.get(_v, MISSING))
-            is not MISSING
-            else AddMeetingRegistrantRequestNoOfEmployees(_v)
+            if (_m := _NoOfEmployees_members.get(_v, MISSING)) is not MISSING
+            else NoOfEmployees(_v)
         )
     )
     self.industry = (
@@ -182,8 +182,9 @@ def structure_create_webinar_registrant_request(o: Any, _: Any = None) -> Any:
         if (_v := g("role_in_purchase_process")) is None
         else (
             _m
-            if (_m := _RegistrantRoleInPurchaseProcess_members.get(_v, MISSING)) is not MISSING
-            else RegistrantRoleInPurchaseProcess(_v)
+            if (_m := _AddMeetingRegistrantRequestRoleInPurchaseProcess_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestRoleInPurchaseProcess(_v)
         )
     )
     self.state = None if (_v := g("state")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -232,7 +233,9 @@ def unstructure_create_webinar_registrant_request(
         ]
     if (v := obj.purchasing_time_frame) is not None:
         d["purchasing_time_frame"] = (
-            v._value_ if v.__class__ is RegistrantPurchasingTimeFrame else unstructure(v)
+            v._value_
+            if v.__class__ is AddMeetingRegistrantRequestPurchasingTimeFrame
+            else unstructure(v)
         )
     if (v := obj.address) is not None:
         d["address"] = v if v.__class__ is str else unstructure(v)
@@ -245,16 +248,16 @@ def unstructure_create_webinar_registrant_request(
     if (v := obj.last_name) is not None:
         d["last_name"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.no_of_employees) is not None:
-        d["no_of_employees"] = (
-            v._value_ if v.__class__ is AddMeetingRegistrantRequestNoOfEmployees else unstructure(v)
-        )
+        d["no_of_employees"] = v._value_ if v.__class__ is NoOfEmployees else unstructure(v)
     if (v := obj.industry) is not None:
         d["industry"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.phone) is not None:
         d["phone"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.role_in_purchase_process) is not None:
         d["role_in_purchase_process"] = (
-            v._value_ if v.__class__ is RegistrantRoleInPurchaseProcess else unstructure(v)
+            v._value_
+            if v.__class__ is AddMeetingRegistrantRequestRoleInPurchaseProcess
+            else unstructure(v)
         )
     if (v := obj.state) is not None:
         d["state"] = v if v.__class__ is str else unstructure(v)

@@ -18,12 +18,12 @@ from zoom_async._generated.models.create_webinar_setting import (
     structure_create_webinar_setting,
     unstructure_create_webinar_setting,
 )
-from zoom_async._generated.models.get_webinar_response_type import GetWebinarResponseType
 from zoom_async._generated.models.tracking_field import (
     TrackingField,
     structure_tracking_field,
     unstructure_tracking_field,
 )
+from zoom_async._generated.models.webinar_type import WebinarType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -52,7 +52,7 @@ class CreateWebinarRequest:
         timezone: ``str | None``.
         record_file_id: ``str | None``.
         schedule_for: ``str | None``.
-        type_: ``GetWebinarResponseType | int | None``; one of 5, 6, 9.
+        type_: ``WebinarType | int | None``; one of 5, 6, 9.
         agenda: ``str | None``.
         duration: ``int | None``.
         recurrence: ``CreateWebinarRecurrence | None``.
@@ -71,9 +71,7 @@ class CreateWebinarRequest:
     timezone: str | None = None
     record_file_id: str | None = None
     schedule_for: str | None = None
-    type_: GetWebinarResponseType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: WebinarType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     agenda: str | None = None
     duration: int | None = None
     recurrence: CreateWebinarRecurrence | None = None
@@ -91,7 +89,7 @@ class CreateWebinarRequest:
     __eq__ = model_eq
 
 
-_GetWebinarResponseType_members: Any = GetWebinarResponseType._value2member_map_
+_WebinarType_members: Any = WebinarType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "agenda",
@@ -134,9 +132,7 @@ def structure_create_webinar_request(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("type")) is None
         else (
-            _m
-            if (_m := _GetWebinarResponseType_members.get(_v, MISSING)) is not MISSING
-            else GetWebinarResponseType(_v)
+            _m if (_m := _WebinarType_members.get(_v, MISSING)) is not MISSING else WebinarType(_v)
         )
     )
     self.agenda = (
@@ -200,7 +196,7 @@ def unstructure_create_webinar_request(obj: CreateWebinarRequest) -> dict[str, A
     if (v := obj.schedule_for) is not None:
         d["schedule_for"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.type_) is not None:
-        d["type"] = v._value_ if v.__class__ is GetWebinarResponseType else unstructure(v)
+        d["type"] = v._value_ if v.__class__ is WebinarType else unstructure(v)
     if (v := obj.agenda) is not None:
         d["agenda"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.duration) is not None:

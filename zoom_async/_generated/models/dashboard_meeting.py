@@ -13,15 +13,7 @@ from zoom_async._generated.models.custom_key import (
     structure_custom_key,
     unstructure_custom_key,
 )
-from zoom_async._generated.models.dashboard_meeting_audio_quality import (
-    DashboardMeetingAudioQuality,
-)
-from zoom_async._generated.models.dashboard_meeting_screen_share_quality import (
-    DashboardMeetingScreenShareQuality,
-)
-from zoom_async._generated.models.dashboard_meeting_video_quality import (
-    DashboardMeetingVideoQuality,
-)
+from zoom_async._generated.models.quality_score import QualityScore
 from zoom_async._generated.models.tracking_field import (
     TrackingField,
     structure_tracking_field,
@@ -53,7 +45,7 @@ class DashboardMeeting:
 
     Attributes:
         host: ``str | None``. Host display name.
-        audio_quality: ``DashboardMeetingAudioQuality | str | None``; one of "good", "fair", "poor", "bad".
+        audio_quality: ``QualityScore | str | None``; one of "good", "fair", "poor", "bad".
         custom_keys: ``list[CustomKey]``. Custom key/value pairs of the meeting.
         dept: ``str | None``. Department.
         duration: ``str | None``. Duration as hh:mm:ss or mm:ss.
@@ -72,19 +64,19 @@ class DashboardMeeting:
         id: ``int | None``. Meeting ID.
         in_room_participants: ``int | None``. Number of Zoom Room participants.
         participants: ``int | None``. Number of participants.
-        screen_share_quality: ``DashboardMeetingScreenShareQuality | str | None``; one of "good", "fair", "poor", "bad".
+        screen_share_quality: ``QualityScore | str | None``; one of "good", "fair", "poor", "bad".
         session_key: ``str | None``.
         start_time: ``datetime.datetime | None``. Start time (UTC).
         topic: ``str | None``. Meeting topic.
         tracking_fields: ``list[TrackingField]``. Tracking fields (only with include_fields=tracking_fields).
         user_type: ``str | None``. Host's license type.
         uuid: ``str | None``. UUID of this meeting instance.
-        video_quality: ``DashboardMeetingVideoQuality | str | None``; one of "good", "fair", "poor", "bad".
+        video_quality: ``QualityScore | str | None``; one of "good", "fair", "poor", "bad".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     host: str | None = None
-    audio_quality: DashboardMeetingAudioQuality | str | None = None
+    audio_quality: QualityScore | str | None = None
     custom_keys: list[CustomKey] = attrs.field(factory=AbsentList)
     dept: str | None = None
     duration: str | None = None
@@ -103,25 +95,21 @@ class DashboardMeeting:
     id: int | None = None
     in_room_participants: int | None = None
     participants: int | None = None
-    screen_share_quality: DashboardMeetingScreenShareQuality | str | None = None
+    screen_share_quality: QualityScore | str | None = None
     session_key: str | None = None
     start_time: datetime.datetime | None = None
     topic: str | None = None
     tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
     user_type: str | None = None
     uuid: str | None = None
-    video_quality: DashboardMeetingVideoQuality | str | None = None
+    video_quality: QualityScore | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_DashboardMeetingAudioQuality_members: Any = DashboardMeetingAudioQuality._value2member_map_
-_DashboardMeetingScreenShareQuality_members: Any = (
-    DashboardMeetingScreenShareQuality._value2member_map_
-)
-_DashboardMeetingVideoQuality_members: Any = DashboardMeetingVideoQuality._value2member_map_
+_QualityScore_members: Any = QualityScore._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "audio_quality",
@@ -168,8 +156,8 @@ def structure_dashboard_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("audio_quality")) is None
         else (
             _m
-            if (_m := _DashboardMeetingAudioQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardMeetingAudioQuality(_v)
+            if (_m := _QualityScore_members.get(_v, MISSING)) is not MISSING
+            else QualityScore(_v)
         )
     )
     self.custom_keys = (
@@ -243,8 +231,8 @@ def structure_dashboard_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("screen_share_quality")) is None
         else (
             _m
-            if (_m := _DashboardMeetingScreenShareQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardMeetingScreenShareQuality(_v)
+            if (_m := _QualityScore_members.get(_v, MISSING)) is not MISSING
+            else QualityScore(_v)
         )
     )
     self.session_key = (
@@ -270,8 +258,8 @@ def structure_dashboard_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("video_quality")) is None
         else (
             _m
-            if (_m := _DashboardMeetingVideoQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardMeetingVideoQuality(_v)
+            if (_m := _QualityScore_members.get(_v, MISSING)) is not MISSING
+            else QualityScore(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -286,9 +274,7 @@ def unstructure_dashboard_meeting(obj: DashboardMeeting) -> dict[str, Any]:
     if (v := obj.host) is not None:
         d["host"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.audio_quality) is not None:
-        d["audio_quality"] = (
-            v._value_ if v.__class__ is DashboardMeetingAudioQuality else unstructure(v)
-        )
+        d["audio_quality"] = v._value_ if v.__class__ is QualityScore else unstructure(v)
     if (v := obj.custom_keys).__class__ is not AbsentList or v:
         d["custom_keys"] = (
             None
@@ -333,9 +319,7 @@ def unstructure_dashboard_meeting(obj: DashboardMeeting) -> dict[str, Any]:
     if (v := obj.participants) is not None:
         d["participants"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.screen_share_quality) is not None:
-        d["screen_share_quality"] = (
-            v._value_ if v.__class__ is DashboardMeetingScreenShareQuality else unstructure(v)
-        )
+        d["screen_share_quality"] = v._value_ if v.__class__ is QualityScore else unstructure(v)
     if (v := obj.session_key) is not None:
         d["session_key"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.start_time) is not None:
@@ -360,9 +344,7 @@ def unstructure_dashboard_meeting(obj: DashboardMeeting) -> dict[str, Any]:
     if (v := obj.uuid) is not None:
         d["uuid"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.video_quality) is not None:
-        d["video_quality"] = (
-            v._value_ if v.__class__ is DashboardMeetingVideoQuality else unstructure(v)
-        )
+        d["video_quality"] = v._value_ if v.__class__ is QualityScore else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -13,24 +13,14 @@ from zoom_async._generated.models.audio_call import (
     structure_audio_call,
     unstructure_audio_call,
 )
-from zoom_async._generated.models.dashboard_participant_audio_quality import (
-    DashboardParticipantAudioQuality,
-)
 from zoom_async._generated.models.dashboard_participant_device import DashboardParticipantDevice
 from zoom_async._generated.models.dashboard_participant_leave_reason import (
     DashboardParticipantLeaveReason,
 )
-from zoom_async._generated.models.dashboard_participant_network_type import (
-    DashboardParticipantNetworkType,
-)
 from zoom_async._generated.models.dashboard_participant_role import DashboardParticipantRole
-from zoom_async._generated.models.dashboard_participant_screen_share_quality import (
-    DashboardParticipantScreenShareQuality,
-)
-from zoom_async._generated.models.dashboard_participant_status import DashboardParticipantStatus
-from zoom_async._generated.models.dashboard_participant_video_quality import (
-    DashboardParticipantVideoQuality,
-)
+from zoom_async._generated.models.network_type import NetworkType
+from zoom_async._generated.models.participant_quality_score import ParticipantQualityScore
+from zoom_async._generated.models.participant_status import ParticipantStatus
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -57,7 +47,7 @@ class DashboardParticipant:
     """Metrics for one meeting participant.
 
     Attributes:
-        audio_quality: ``DashboardParticipantAudioQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        audio_quality: ``ParticipantQualityScore | str | None``; one of "", "good", "fair", "poor", "bad".
         camera: ``str | None``. Camera used.
         connection_type: ``str | None``. Connection type.
         customer_key: ``str | None``; at most 35 characters. SDK customer key of the participant.
@@ -78,23 +68,23 @@ class DashboardParticipant:
         location: ``str | None``. Location.
         mac_addr: ``str | None``. MAC address.
         microphone: ``str | None``. Microphone used.
-        network_type: ``DashboardParticipantNetworkType | str | None``; one of "Wired", "Wifi", "PPP", "Cellular", "Others".
+        network_type: ``NetworkType | str | None``; one of "Wired", "Wifi", "PPP", "Cellular", "Others".
         participant_user_id: ``str | None``. Participant's user ID, when signed in.
         pc_name: ``str | None``. PC name.
         recording: ``bool | None``. Whether the participant recorded.
         registrant_id: ``str | None``. Registrant ID.
         role: ``DashboardParticipantRole | str | None``; one of "host", "attendee".
-        screen_share_quality: ``DashboardParticipantScreenShareQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        screen_share_quality: ``ParticipantQualityScore | str | None``; one of "", "good", "fair", "poor", "bad".
         share_application: ``bool | None``. Shared an app.
         share_desktop: ``bool | None``. Shared the desktop.
         share_whiteboard: ``bool | None``. Shared a whiteboard.
         sip_uri: ``str | None``. SIP Contact header URI.
         speaker: ``str | None``. Speaker used.
-        status: ``DashboardParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room".
+        status: ``ParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room".
         user_id: ``str | None``. Participant ID assigned for this meeting.
         user_name: ``str | None``. Display name.
         version: ``str | None``. Zoom client version.
-        video_quality: ``DashboardParticipantVideoQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        video_quality: ``ParticipantQualityScore | str | None``; one of "", "good", "fair", "poor", "bad".
         bo_mtg_id: ``str | None``. Breakout room meeting ID.
         audio_call: ``list[AudioCall]``.
         os: ``str | None``.
@@ -103,7 +93,7 @@ class DashboardParticipant:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    audio_quality: DashboardParticipantAudioQuality | str | None = None
+    audio_quality: ParticipantQualityScore | str | None = None
     camera: str | None = None
     connection_type: str | None = None
     customer_key: str | None = None
@@ -124,23 +114,23 @@ class DashboardParticipant:
     location: str | None = None
     mac_addr: str | None = None
     microphone: str | None = None
-    network_type: DashboardParticipantNetworkType | str | None = None
+    network_type: NetworkType | str | None = None
     participant_user_id: str | None = None
     pc_name: str | None = None
     recording: bool | None = None
     registrant_id: str | None = None
     role: DashboardParticipantRole | str | None = None
-    screen_share_quality: DashboardParticipantScreenShareQuality | str | None = None
+    screen_share_quality: ParticipantQualityScore | str | None = None
     share_application: bool | None = None
     share_desktop: bool | None = None
     share_whiteboard: bool | None = None
     sip_uri: str | None = None
     speaker: str | None = None
-    status: DashboardParticipantStatus | str | None = None
+    status: ParticipantStatus | str | None = None
     user_id: str | None = None
     user_name: str | None = None
     version: str | None = None
-    video_quality: DashboardParticipantVideoQuality | str | None = None
+    video_quality: ParticipantQualityScore | str | None = None
     bo_mtg_id: str | None = None
     audio_call: list[AudioCall] = attrs.field(factory=AbsentList)
     os: str | None = None
@@ -152,16 +142,12 @@ class DashboardParticipant:
     __eq__ = model_eq
 
 
-_DashboardParticipantAudioQuality_members: Any = DashboardParticipantAudioQuality._value2member_map_
 _DashboardParticipantDevice_members: Any = DashboardParticipantDevice._value2member_map_
 _DashboardParticipantLeaveReason_members: Any = DashboardParticipantLeaveReason._value2member_map_
-_DashboardParticipantNetworkType_members: Any = DashboardParticipantNetworkType._value2member_map_
 _DashboardParticipantRole_members: Any = DashboardParticipantRole._value2member_map_
-_DashboardParticipantScreenShareQuality_members: Any = (
-    DashboardParticipantScreenShareQuality._value2member_map_
-)
-_DashboardParticipantStatus_members: Any = DashboardParticipantStatus._value2member_map_
-_DashboardParticipantVideoQuality_members: Any = DashboardParticipantVideoQuality._value2member_map_
+_NetworkType_members: Any = NetworkType._value2member_map_
+_ParticipantQualityScore_members: Any = ParticipantQualityScore._value2member_map_
+_ParticipantStatus_members: Any = ParticipantStatus._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "audio_call",
@@ -222,8 +208,8 @@ def structure_dashboard_participant(o: Any, _: Any = None) -> Any:
         if (_v := g("audio_quality")) is None
         else (
             _m
-            if (_m := _DashboardParticipantAudioQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantAudioQuality(_v)
+            if (_m := _ParticipantQualityScore_members.get(_v, MISSING)) is not MISSING
+            else ParticipantQualityScore(_v)
         )
     )
     self.camera = (
@@ -308,9 +294,7 @@ def structure_dashboard_participant(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("network_type")) is None
         else (
-            _m
-            if (_m := _DashboardParticipantNetworkType_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantNetworkType(_v)
+            _m if (_m := _NetworkType_members.get(_v, MISSING)) is not MISSING else NetworkType(_v)
         )
     )
     self.participant_user_id = (
@@ -341,9 +325,8 @@ def structure_dashboard_participant(o: Any, _: Any = None) -> Any:
         if (_v := g("screen_share_quality")) is None
         else (
             _m
-            if (_m := _DashboardParticipantScreenShareQuality_members.get(_v, MISSING))
-            is not MISSING
-            else DashboardParticipantScreenShareQuality(_v)
+            if (_m := _ParticipantQualityScore_members.get(_v, MISSING)) is not MISSING
+            else ParticipantQualityScore(_v)
         )
     )
     self.share_application = (
@@ -372,8 +355,8 @@ def structure_dashboard_participant(o: Any, _: Any = None) -> Any:
         if (_v := g("status")) is None
         else (
             _m
-            if (_m := _DashboardParticipantStatus_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantStatus(_v)
+            if (_m := _ParticipantStatus_members.get(_v, MISSING)) is not MISSING
+            else ParticipantStatus(_v)
         )
     )
     self.user_id = (
@@ -390,8 +373,8 @@ def structure_dashboard_participant(o: Any, _: Any = None) -> Any:
         if (_v := g("video_quality")) is None
         else (
             _m
-            if (_m := _DashboardParticipantVideoQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantVideoQuality(_v)
+            if (_m := _ParticipantQualityScore_members.get(_v, MISSING)) is not MISSING
+            else ParticipantQualityScore(_v)
         )
     )
     self.bo_mtg_id = (
@@ -419,9 +402,7 @@ def unstructure_dashboard_participant(obj: DashboardParticipant) -> dict[str, An
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.audio_quality) is not None:
-        d["audio_quality"] = (
-            v._value_ if v.__class__ is DashboardParticipantAudioQuality else unstructure(v)
-        )
+        d["audio_quality"] = v._value_ if v.__class__ is ParticipantQualityScore else unstructure(v)
     if (v := obj.camera) is not None:
         d["camera"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.connection_type) is not None:
@@ -467,9 +448,7 @@ def unstructure_dashboard_participant(obj: DashboardParticipant) -> dict[str, An
     if (v := obj.microphone) is not None:
         d["microphone"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.network_type) is not None:
-        d["network_type"] = (
-            v._value_ if v.__class__ is DashboardParticipantNetworkType else unstructure(v)
-        )
+        d["network_type"] = v._value_ if v.__class__ is NetworkType else unstructure(v)
     if (v := obj.participant_user_id) is not None:
         d["participant_user_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.pc_name) is not None:
@@ -482,7 +461,7 @@ def unstructure_dashboard_participant(obj: DashboardParticipant) -> dict[str, An
         d["role"] = v._value_ if v.__class__ is DashboardParticipantRole else unstructure(v)
     if (v := obj.screen_share_quality) is not None:
         d["screen_share_quality"] = (
-            v._value_ if v.__class__ is DashboardParticipantScreenShareQuality else unstructure(v)
+            v._value_ if v.__class__ is ParticipantQualityScore else unstructure(v)
         )
     if (v := obj.share_application) is not None:
         d["share_application"] = v if v.__class__ is bool else unstructure(v)
@@ -495,7 +474,7 @@ def unstructure_dashboard_participant(obj: DashboardParticipant) -> dict[str, An
     if (v := obj.speaker) is not None:
         d["speaker"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.status) is not None:
-        d["status"] = v._value_ if v.__class__ is DashboardParticipantStatus else unstructure(v)
+        d["status"] = v._value_ if v.__class__ is ParticipantStatus else unstructure(v)
     if (v := obj.user_id) is not None:
         d["user_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.user_name) is not None:
@@ -503,9 +482,7 @@ def unstructure_dashboard_participant(obj: DashboardParticipant) -> dict[str, An
     if (v := obj.version) is not None:
         d["version"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.video_quality) is not None:
-        d["video_quality"] = (
-            v._value_ if v.__class__ is DashboardParticipantVideoQuality else unstructure(v)
-        )
+        d["video_quality"] = v._value_ if v.__class__ is ParticipantQualityScore else unstructure(v)
     if (v := obj.bo_mtg_id) is not None:
         d["bo_mtg_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.audio_call).__class__ is not AbsentList or v:

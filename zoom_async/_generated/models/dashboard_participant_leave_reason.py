@@ -8,8 +8,8 @@ from zoom_async.serde import OpenStrEnum
 class DashboardParticipantLeaveReason(OpenStrEnum):
     """Values of DashboardParticipantLeaveReason (open: new values pass through)."""
 
-    VALUE_0 = "$name left the meeting."
-    VALUE_1 = "$name got disconnected from the meeting."
+    NAME_LEFT_THE_MEETING = "$name left the meeting."
+    NAME_GOT_DISCONNECTED_FROM_THE_MEETING = "$name got disconnected from the meeting."
     HOST_ENDED_THE_MEETING = "Host ended the meeting."
     HOST_CLOSED_THE_MEETING = "Host closed the meeting."
     HOST_STARTED_A_NEW_MEETING = "Host started a new meeting."

@@ -8,12 +8,6 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.server_transport_protocol import ServerTransportProtocol
-from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_2 import (
-    UpdateLegacySipPhoneRequestTransportProtocol2,
-)
-from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_3 import (
-    UpdateLegacySipPhoneRequestTransportProtocol3,
-)
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -42,9 +36,9 @@ class EnableLegacySipPhoneRequest:
         register_server: ``str``.
         authorization_name: ``str``; at most 64 characters.
         register_server3: ``str | None``.
-        transport_protocol3: ``UpdateLegacySipPhoneRequestTransportProtocol3 | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
+        transport_protocol3: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
         register_server2: ``str | None``.
-        transport_protocol2: ``UpdateLegacySipPhoneRequestTransportProtocol2 | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
+        transport_protocol2: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
         proxy_server2: ``str | None``.
         proxy_server3: ``str | None``.
         registration_expire_time: ``int | None``; 1 to 127.
@@ -61,9 +55,9 @@ class EnableLegacySipPhoneRequest:
     register_server: str
     authorization_name: str
     register_server3: str | None = None
-    transport_protocol3: UpdateLegacySipPhoneRequestTransportProtocol3 | str | None = None
+    transport_protocol3: ServerTransportProtocol | str | None = None
     register_server2: str | None = None
-    transport_protocol2: UpdateLegacySipPhoneRequestTransportProtocol2 | str | None = None
+    transport_protocol2: ServerTransportProtocol | str | None = None
     proxy_server2: str | None = None
     proxy_server3: str | None = None
     registration_expire_time: int | None = None
@@ -76,12 +70,6 @@ class EnableLegacySipPhoneRequest:
 
 
 _ServerTransportProtocol_members: Any = ServerTransportProtocol._value2member_map_
-_UpdateLegacySipPhoneRequestTransportProtocol2_members: Any = (
-    UpdateLegacySipPhoneRequestTransportProtocol2._value2member_map_
-)
-_UpdateLegacySipPhoneRequestTransportProtocol3_members: Any = (
-    UpdateLegacySipPhoneRequestTransportProtocol3._value2member_map_
-)
 _KNOWN: frozenset[str] = frozenset(
     [
         "authorization_name",
@@ -133,9 +121,8 @@ def structure_enable_legacy_sip_phone_request(o: Any, _: Any = None) -> Any:
         if (_v := g("transport_protocol3")) is None
         else (
             _m
-            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol3_members.get(_v, MISSING))
-            is not MISSING
-            else UpdateLegacySipPhoneRequestTransportProtocol3(_v)
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
         )
     )
     self.register_server2 = (
@@ -148,9 +135,8 @@ def structure_enable_legacy_sip_phone_request(o: Any, _: Any = None) -> Any:
         if (_v := g("transport_protocol2")) is None
         else (
             _m
-            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol2_members.get(_v, MISSING))
-            is not MISSING
-            else UpdateLegacySipPhoneRequestTransportProtocol2(_v)
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
         )
     )
     self.proxy_server2 = (
@@ -214,17 +200,13 @@ def unstructure_enable_legacy_sip_phone_request(obj: EnableLegacySipPhoneRequest
         d["register_server3"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.transport_protocol3) is not None:
         d["transport_protocol3"] = (
-            v._value_
-            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol3
-            else unstructure(v)
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
         )
     if (v := obj.register_server2) is not None:
         d["register_server2"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.transport_protocol2) is not None:
         d["transport_protocol2"] = (
-            v._value_
-            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol2
-            else unstructure(v)
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
         )
     if (v := obj.proxy_server2) is not None:
         d["proxy_server2"] = v if v.__class__ is str else unstructure(v)

@@ -8,12 +8,6 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.server_transport_protocol import ServerTransportProtocol
-from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_2 import (
-    UpdateLegacySipPhoneRequestTransportProtocol2,
-)
-from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_3 import (
-    UpdateLegacySipPhoneRequestTransportProtocol3,
-)
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -36,10 +30,10 @@ class EnableLegacySipPhoneResponse:
     Attributes:
         register_server3: ``str | None``.
         user_email: ``str | None``; at most 64 characters.
-        transport_protocol3: ``UpdateLegacySipPhoneRequestTransportProtocol3 | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
+        transport_protocol3: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
         user_name: ``str | None``; at most 64 characters.
         register_server2: ``str | None``.
-        transport_protocol2: ``UpdateLegacySipPhoneRequestTransportProtocol2 | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
+        transport_protocol2: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
         proxy_server: ``str | None``.
         proxy_server2: ``str | None``.
         proxy_server3: ``str | None``.
@@ -56,10 +50,10 @@ class EnableLegacySipPhoneResponse:
 
     register_server3: str | None = None
     user_email: str | None = None
-    transport_protocol3: UpdateLegacySipPhoneRequestTransportProtocol3 | str | None = None
+    transport_protocol3: ServerTransportProtocol | str | None = None
     user_name: str | None = None
     register_server2: str | None = None
-    transport_protocol2: UpdateLegacySipPhoneRequestTransportProtocol2 | str | None = None
+    transport_protocol2: ServerTransportProtocol | str | None = None
     proxy_server: str | None = None
     proxy_server2: str | None = None
     proxy_server3: str | None = None
@@ -78,12 +72,6 @@ class EnableLegacySipPhoneResponse:
 
 
 _ServerTransportProtocol_members: Any = ServerTransportProtocol._value2member_map_
-_UpdateLegacySipPhoneRequestTransportProtocol2_members: Any = (
-    UpdateLegacySipPhoneRequestTransportProtocol2._value2member_map_
-)
-_UpdateLegacySipPhoneRequestTransportProtocol3_members: Any = (
-    UpdateLegacySipPhoneRequestTransportProtocol3._value2member_map_
-)
 _KNOWN: frozenset[str] = frozenset(
     [
         "authorization_name",
@@ -126,9 +114,8 @@ def structure_enable_legacy_sip_phone_response(o: Any, _: Any = None) -> Any:
         if (_v := g("transport_protocol3")) is None
         else (
             _m
-            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol3_members.get(_v, MISSING))
-            is not MISSING
-            else UpdateLegacySipPhoneRequestTransportProtocol3(_v)
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
         )
     )
     self.user_name = (
@@ -144,9 +131,8 @@ def structure_enable_legacy_sip_phone_response(o: Any, _: Any = None) -> Any:
         if (_v := g("transport_protocol2")) is None
         else (
             _m
-            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol2_members.get(_v, MISSING))
-            is not MISSING
-            else UpdateLegacySipPhoneRequestTransportProtocol2(_v)
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
         )
     )
     self.proxy_server = (
@@ -209,9 +195,7 @@ def unstructure_enable_legacy_sip_phone_response(
         d["user_email"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.transport_protocol3) is not None:
         d["transport_protocol3"] = (
-            v._value_
-            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol3
-            else unstructure(v)
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
         )
     if (v := obj.user_name) is not None:
         d["user_name"] = v if v.__class__ is str else unstructure(v)
@@ -219,9 +203,7 @@ def unstructure_enable_legacy_sip_phone_response(
         d["register_server2"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.transport_protocol2) is not None:
         d["transport_protocol2"] = (
-            v._value_
-            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol2
-            else unstructure(v)
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
         )
     if (v := obj.proxy_server) is not None:
         d["proxy_server"] = v if v.__class__ is str else unstructure(v)

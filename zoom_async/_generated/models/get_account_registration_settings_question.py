@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.registrant_question_field_name import RegistrantQuestionFieldName
+from zoom_async._generated.models.field_name import FieldName
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -27,13 +27,13 @@ class GetAccountRegistrationSettingsQuestion:
     """The GetAccountRegistrationSettingsQuestion object.
 
     Attributes:
-        field_name: ``RegistrantQuestionFieldName | str | None``; one of "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments".
+        field_name: ``FieldName | str | None``; one of "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments".
         required: ``bool | None``.
         selected: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    field_name: RegistrantQuestionFieldName | str | None = None
+    field_name: FieldName | str | None = None
     required: bool | None = None
     selected: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -42,7 +42,7 @@ class GetAccountRegistrationSettingsQuestion:
     __eq__ = model_eq
 
 
-_RegistrantQuestionFieldName_members: Any = RegistrantQuestionFieldName._value2member_map_
+_FieldName_members: Any = FieldName._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["field_name", "required", "selected"])
 
 
@@ -55,11 +55,7 @@ def structure_get_account_registration_settings_question(o: Any, _: Any = None) 
     self.field_name = (
         None
         if (_v := g("field_name")) is None
-        else (
-            _m
-            if (_m := _RegistrantQuestionFieldName_members.get(_v, MISSING)) is not MISSING
-            else RegistrantQuestionFieldName(_v)
-        )
+        else (_m if (_m := _FieldName_members.get(_v, MISSING)) is not MISSING else FieldName(_v))
     )
     self.required = (
         None if (_v := g("required")) is None else (_v if _v.__class__ is bool else to_bool(_v))
@@ -79,9 +75,7 @@ def unstructure_get_account_registration_settings_question(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.field_name) is not None:
-        d["field_name"] = (
-            v._value_ if v.__class__ is RegistrantQuestionFieldName else unstructure(v)
-        )
+        d["field_name"] = v._value_ if v.__class__ is FieldName else unstructure(v)
     if (v := obj.required) is not None:
         d["required"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.selected) is not None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_in_meeting_language_interpretation_language import (
-    GetAccountSettingsInMeetingLanguageInterpretationLanguage,
+from zoom_async._generated.models.get_user_settings_in_meeting_language_interpretation_language import (
+    GetUserSettingsInMeetingLanguageInterpretationLanguage,
 )
 from zoom_async.serde import (
     MISSING,
@@ -37,7 +37,7 @@ class GetAccountSettingsInMeetingLanguageInterpretation:
         enable_language_interpretation_by_default: ``bool | None``.
         allow_participants_to_speak_in_listening_channel: ``bool | None``.
         allow_up_to_25_custom_languages_when_scheduling_meetings: ``bool | None``.
-        languages: ``list[GetAccountSettingsInMeetingLanguageInterpretationLanguage | str]``.
+        languages: ``list[GetUserSettingsInMeetingLanguageInterpretationLanguage | str]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -46,7 +46,7 @@ class GetAccountSettingsInMeetingLanguageInterpretation:
     enable_language_interpretation_by_default: bool | None = None
     allow_participants_to_speak_in_listening_channel: bool | None = None
     allow_up_to_25_custom_languages_when_scheduling_meetings: bool | None = None
-    languages: list[GetAccountSettingsInMeetingLanguageInterpretationLanguage | str] = attrs.field(
+    languages: list[GetUserSettingsInMeetingLanguageInterpretationLanguage | str] = attrs.field(
         factory=AbsentList
     )
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -55,8 +55,8 @@ class GetAccountSettingsInMeetingLanguageInterpretation:
     __eq__ = model_eq
 
 
-_GetAccountSettingsInMeetingLanguageInterpretationLanguage_members: Any = (
-    GetAccountSettingsInMeetingLanguageInterpretationLanguage._value2member_map_
+_GetUserSettingsInMeetingLanguageInterpretationLanguage_members: Any = (
+    GetUserSettingsInMeetingLanguageInterpretationLanguage._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(
     [
@@ -102,12 +102,12 @@ def structure_get_account_settings_in_meeting_language_interpretation(o: Any, _:
             (
                 _m
                 if (
-                    _m := _GetAccountSettingsInMeetingLanguageInterpretationLanguage_members.get(
+                    _m := _GetUserSettingsInMeetingLanguageInterpretationLanguage_members.get(
                         _x, MISSING
                     )
                 )
                 is not MISSING
-                else GetAccountSettingsInMeetingLanguageInterpretationLanguage(_x)
+                else GetUserSettingsInMeetingLanguageInterpretationLanguage(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -148,7 +148,7 @@ def unstructure_get_account_settings_in_meeting_language_interpretation(
             else [
                 (
                     _x._value_
-                    if _x.__class__ is GetAccountSettingsInMeetingLanguageInterpretationLanguage
+                    if _x.__class__ is GetUserSettingsInMeetingLanguageInterpretationLanguage
                     else unstructure(_x)
                 )
                 for _x in v

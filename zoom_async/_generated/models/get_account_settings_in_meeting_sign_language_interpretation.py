@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation_language import (
-    GetAccountSettingsInMeetingSignLanguageInterpretationLanguage,
+from zoom_async._generated.models.get_user_settings_in_meeting_sign_language_interpretation_language import (
+    GetUserSettingsInMeetingSignLanguageInterpretationLanguage,
 )
 from zoom_async.serde import (
     MISSING,
@@ -33,16 +33,14 @@ class GetAccountSettingsInMeetingSignLanguageInterpretation:
     Attributes:
         enable: ``bool | None``.
         enable_sign_language_interpretation_by_default: ``bool | None``.
-        languages: ``list[GetAccountSettingsInMeetingSignLanguageInterpretationLanguage | str] | None``.
+        languages: ``list[GetUserSettingsInMeetingSignLanguageInterpretationLanguage | str] | None``.
         custom_languages: ``list[str] | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     enable: bool | None = None
     enable_sign_language_interpretation_by_default: bool | None = None
-    languages: list[GetAccountSettingsInMeetingSignLanguageInterpretationLanguage | str] | None = (
-        None
-    )
+    languages: list[GetUserSettingsInMeetingSignLanguageInterpretationLanguage | str] | None = None
     custom_languages: list[str] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -50,8 +48,8 @@ class GetAccountSettingsInMeetingSignLanguageInterpretation:
     __eq__ = model_eq
 
 
-_GetAccountSettingsInMeetingSignLanguageInterpretationLanguage_members: Any = (
-    GetAccountSettingsInMeetingSignLanguageInterpretationLanguage._value2member_map_
+_GetUserSettingsInMeetingSignLanguageInterpretationLanguage_members: Any = (
+    GetUserSettingsInMeetingSignLanguageInterpretationLanguage._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(
     ["custom_languages", "enable", "enable_sign_language_interpretation_by_default", "languages"]
@@ -81,13 +79,12 @@ def structure_get_account_settings_in_meeting_sign_language_interpretation(
             (
                 _m
                 if (
-                    _m
-                    := _GetAccountSettingsInMeetingSignLanguageInterpretationLanguage_members.get(
+                    _m := _GetUserSettingsInMeetingSignLanguageInterpretationLanguage_members.get(
                         _x, MISSING
                     )
                 )
                 is not MISSING
-                else GetAccountSettingsInMeetingSignLanguageInterpretationLanguage(_x)
+                else GetUserSettingsInMeetingSignLanguageInterpretationLanguage(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -114,7 +111,7 @@ def unstructure_get_account_settings_in_meeting_sign_language_interpretation(
         d["languages"] = [
             (
                 _x._value_
-                if _x.__class__ is GetAccountSettingsInMeetingSignLanguageInterpretationLanguage
+                if _x.__class__ is GetUserSettingsInMeetingSignLanguageInterpretationLanguage
                 else unstructure(_x)
             )
             for _x in v

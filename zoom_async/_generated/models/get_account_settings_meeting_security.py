@@ -12,13 +12,11 @@ from zoom_async._generated.models.chat_etiquette_tool import (
     structure_chat_etiquette_tool,
     unstructure_chat_etiquette_tool,
 )
-from zoom_async._generated.models.get_account_settings_meeting_security_meeting_password_requirement import (
-    GetAccountSettingsMeetingSecurityMeetingPasswordRequirement,
-    structure_get_account_settings_meeting_security_meeting_password_requirement,
-    unstructure_get_account_settings_meeting_security_meeting_password_requirement,
-)
-from zoom_async._generated.models.meeting_settings_encryption_type import (
-    MeetingSettingsEncryptionType,
+from zoom_async._generated.models.encryption_type import EncryptionType
+from zoom_async._generated.models.meeting_password_requirement import (
+    MeetingPasswordRequirement,
+    structure_meeting_password_requirement,
+    unstructure_meeting_password_requirement,
 )
 from zoom_async._generated.models.waiting_room_option import (
     WaitingRoomOption,
@@ -56,10 +54,10 @@ class GetAccountSettingsMeetingSecurity:
         block_user_domain_list: ``list[str]``.
         chat_etiquette_tool: ``ChatEtiquetteTool | None``.
         embed_password_in_join_link: ``bool | None``.
-        encryption_type: ``MeetingSettingsEncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
+        encryption_type: ``EncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
         end_to_end_encrypted_meetings: ``bool | None``.
         meeting_password: ``bool | None``.
-        meeting_password_requirement: ``GetAccountSettingsMeetingSecurityMeetingPasswordRequirement | None``.
+        meeting_password_requirement: ``MeetingPasswordRequirement | None``.
         only_authenticated_can_join_from_webclient: ``bool | None``.
         phone_password: ``bool | None``.
         pmi_password: ``bool | None``; secret: hidden in repr.
@@ -77,12 +75,10 @@ class GetAccountSettingsMeetingSecurity:
     block_user_domain_list: list[str] = attrs.field(factory=AbsentList)
     chat_etiquette_tool: ChatEtiquetteTool | None = None
     embed_password_in_join_link: bool | None = None
-    encryption_type: MeetingSettingsEncryptionType | str | None = None
+    encryption_type: EncryptionType | str | None = None
     end_to_end_encrypted_meetings: bool | None = None
     meeting_password: bool | None = None
-    meeting_password_requirement: (
-        GetAccountSettingsMeetingSecurityMeetingPasswordRequirement | None
-    ) = None
+    meeting_password_requirement: MeetingPasswordRequirement | None = None
     only_authenticated_can_join_from_webclient: bool | None = None
     phone_password: bool | None = None
     pmi_password: bool | None = attrs.field(default=None, metadata={"secret": True})
@@ -98,7 +94,7 @@ class GetAccountSettingsMeetingSecurity:
     __eq__ = model_eq
 
 
-_MeetingSettingsEncryptionType_members: Any = MeetingSettingsEncryptionType._value2member_map_
+_EncryptionType_members: Any = EncryptionType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "auto_security",
@@ -155,8 +151,8 @@ def structure_get_account_settings_meeting_security(o: Any, _: Any = None) -> An
         if (_v := g("encryption_type")) is None
         else (
             _m
-            if (_m := _MeetingSettingsEncryptionType_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsEncryptionType(_v)
+            if (_m := _EncryptionType_members.get(_v, MISSING)) is not MISSING
+            else EncryptionType(_v)
         )
     )
     self.end_to_end_encrypted_meetings = (
@@ -172,7 +168,7 @@ def structure_get_account_settings_meeting_security(o: Any, _: Any = None) -> An
     self.meeting_password_requirement = (
         None
         if (_v := g("meeting_password_requirement")) is None
-        else structure_get_account_settings_meeting_security_meeting_password_requirement(_v)
+        else structure_meeting_password_requirement(_v)
     )
     self.only_authenticated_can_join_from_webclient = (
         None
@@ -239,17 +235,15 @@ def unstructure_get_account_settings_meeting_security(
     if (v := obj.embed_password_in_join_link) is not None:
         d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.encryption_type) is not None:
-        d["encryption_type"] = (
-            v._value_ if v.__class__ is MeetingSettingsEncryptionType else unstructure(v)
-        )
+        d["encryption_type"] = v._value_ if v.__class__ is EncryptionType else unstructure(v)
     if (v := obj.end_to_end_encrypted_meetings) is not None:
         d["end_to_end_encrypted_meetings"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password) is not None:
         d["meeting_password"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password_requirement) is not None:
         d["meeting_password_requirement"] = (
-            unstructure_get_account_settings_meeting_security_meeting_password_requirement(v)
-            if v.__class__ is GetAccountSettingsMeetingSecurityMeetingPasswordRequirement
+            unstructure_meeting_password_requirement(v)
+            if v.__class__ is MeetingPasswordRequirement
             else unstructure(v)
         )
     if (v := obj.only_authenticated_can_join_from_webclient) is not None:

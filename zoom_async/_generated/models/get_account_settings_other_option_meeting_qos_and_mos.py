@@ -8,7 +8,7 @@ from zoom_async.serde import OpenIntEnum
 class GetAccountSettingsOtherOptionMeetingQosAndMos(OpenIntEnum):
     """Values of GetAccountSettingsOtherOptionMeetingQosAndMos (open: new values pass through)."""
 
-    MEETING_QOS_AND_MOS_0 = 0
-    DISPLAY_THE_MEETING_QUALITY_SCORE = 1
-    USE_CUSTOM_THRESHOLDS_FOR_QUALITY = 2
-    DISPLAY_THE_MEETING_QUALITY_SCORE_3 = 3
+    DISABLED = 0
+    SCORES_AND_ALERTS = 1
+    CUSTOM_THRESHOLDS = 2
+    SCORES_AND_ALERTS_WITH_CUSTOM = 3

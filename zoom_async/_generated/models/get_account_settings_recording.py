@@ -8,16 +8,12 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.archive import Archive, structure_archive, unstructure_archive
-from zoom_async._generated.models.get_account_settings_recording_auto_delete_cmr_days import (
-    GetAccountSettingsRecordingAutoDeleteCmrDays,
-)
+from zoom_async._generated.models.auto_delete_cmr_days import AutoDeleteCmrDays
+from zoom_async._generated.models.auto_recording import AutoRecording
 from zoom_async._generated.models.ip_address_access_control import (
     IpAddressAccessControl,
     structure_ip_address_access_control,
     unstructure_ip_address_access_control,
-)
-from zoom_async._generated.models.meeting_settings_auto_recording import (
-    MeetingSettingsAutoRecording,
 )
 from zoom_async._generated.models.record_files_separately import (
     RecordFilesSeparately,
@@ -57,8 +53,8 @@ class GetAccountSettingsRecording:
         allow_recovery_deleted_cloud_recordings: ``bool | None``.
         archive: ``Archive | None``.
         auto_delete_cmr: ``bool | None``.
-        auto_delete_cmr_days: ``GetAccountSettingsRecordingAutoDeleteCmrDays | int | None``; one of 30, 60, 90, 120.
-        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none".
+        auto_delete_cmr_days: ``AutoDeleteCmrDays | int | None``; one of 30, 60, 90, 120.
+        auto_recording: ``AutoRecording | str | None``; one of "local", "cloud", "none".
         cloud_recording: ``bool | None``.
         cloud_recording_download: ``bool | None``.
         cloud_recording_download_host: ``bool | None``.
@@ -93,8 +89,8 @@ class GetAccountSettingsRecording:
     allow_recovery_deleted_cloud_recordings: bool | None = None
     archive: Archive | None = None
     auto_delete_cmr: bool | None = None
-    auto_delete_cmr_days: GetAccountSettingsRecordingAutoDeleteCmrDays | int | None = None
-    auto_recording: MeetingSettingsAutoRecording | str | None = None
+    auto_delete_cmr_days: AutoDeleteCmrDays | int | None = None
+    auto_recording: AutoRecording | str | None = None
     cloud_recording: bool | None = None
     cloud_recording_download: bool | None = None
     cloud_recording_download_host: bool | None = None
@@ -128,10 +124,8 @@ class GetAccountSettingsRecording:
     __eq__ = model_eq
 
 
-_GetAccountSettingsRecordingAutoDeleteCmrDays_members: Any = (
-    GetAccountSettingsRecordingAutoDeleteCmrDays._value2member_map_
-)
-_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_AutoDeleteCmrDays_members: Any = AutoDeleteCmrDays._value2member_map_
+_AutoRecording_members: Any = AutoRecording._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "account_user_access_recording",
@@ -198,9 +192,8 @@ def structure_get_account_settings_recording(o: Any, _: Any = None) -> Any:
         if (_v := g("auto_delete_cmr_days")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsRecordingAutoDeleteCmrDays_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsRecordingAutoDeleteCmrDays(_v)
+            if (_m := _AutoDeleteCmrDays_members.get(_v, MISSING)) is not MISSING
+            else AutoDeleteCmrDays(_v)
         )
     )
     self.auto_recording = (
@@ -208,8 +201,8 @@ def structure_get_account_settings_recording(o: Any, _: Any = None) -> Any:
         if (_v := g("auto_recording")) is None
         else (
             _m
-            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsAutoRecording(_v)
+            if (_m := _AutoRecording_members.get(_v, MISSING)) is not MISSING
+            else AutoRecording(_v)
         )
     )
     self.cloud_recording = (
@@ -364,14 +357,10 @@ def unstructure_get_account_settings_recording(obj: GetAccountSettingsRecording)
         d["auto_delete_cmr"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.auto_delete_cmr_days) is not None:
         d["auto_delete_cmr_days"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsRecordingAutoDeleteCmrDays
-            else unstructure(v)
+            v._value_ if v.__class__ is AutoDeleteCmrDays else unstructure(v)
         )
     if (v := obj.auto_recording) is not None:
-        d["auto_recording"] = (
-            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
-        )
+        d["auto_recording"] = v._value_ if v.__class__ is AutoRecording else unstructure(v)
     if (v := obj.cloud_recording) is not None:
         d["cloud_recording"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.cloud_recording_download) is not None:

@@ -80,17 +80,13 @@ from zoom_async._generated.models.password_requirement import (
 )
 from zoom_async._generated.models.profile import Profile, structure_profile, unstructure_profile
 from zoom_async._generated.models.security import Security, structure_security, unstructure_security
-from zoom_async._generated.models.security_sign_in_with_two_factor_auth import (
-    SecuritySignInWithTwoFactorAuth,
-)
-from zoom_async._generated.models.security_user_modifiable_info_by_admin import (
-    SecurityUserModifiableInfoByAdmin,
-)
 from zoom_async._generated.models.session_security import (
     SessionSecurity,
     structure_session_security,
     unstructure_session_security,
 )
+from zoom_async._generated.models.sign_in_with_two_factor_auth import SignInWithTwoFactorAuth
+from zoom_async._generated.models.user_modifiable_info_by_admin import UserModifiableInfoByAdmin
 from zoom_async._generated.models.zoom_room import (
     ZoomRoom,
     structure_zoom_room,
@@ -142,13 +138,13 @@ class GetAccountSettingsResponse:
         session_security: ``SessionSecurity | None``.
         admin_change_name_pic: ``bool | None``; deprecated.
         admin_change_user_info: ``bool | None``.
-        user_modifiable_info_by_admin: ``list[SecurityUserModifiableInfoByAdmin | str]``.
+        user_modifiable_info_by_admin: ``list[UserModifiableInfoByAdmin | str]``.
         hide_billing_info: ``bool | None``.
         import_photos_from_devices: ``bool | None``.
         password_requirement: ``PasswordRequirement | None``.
         sign_again_period_for_inactivity_on_client: ``int | None``.
         sign_again_period_for_inactivity_on_web: ``int | None``.
-        sign_in_with_two_factor_auth: ``SecuritySignInWithTwoFactorAuth | str | None``; one of "all", "group", "role", "none".
+        sign_in_with_two_factor_auth: ``SignInWithTwoFactorAuth | str | None``; one of "all", "group", "role", "none".
         sign_in_with_two_factor_auth_groups: ``list[str]``.
         sign_in_with_two_factor_auth_roles: ``list[str]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
@@ -177,7 +173,7 @@ class GetAccountSettingsResponse:
     session_security: SessionSecurity | None = None
     admin_change_name_pic: bool | None = None
     admin_change_user_info: bool | None = None
-    user_modifiable_info_by_admin: list[SecurityUserModifiableInfoByAdmin | str] = attrs.field(
+    user_modifiable_info_by_admin: list[UserModifiableInfoByAdmin | str] = attrs.field(
         factory=AbsentList
     )
     hide_billing_info: bool | None = None
@@ -185,7 +181,7 @@ class GetAccountSettingsResponse:
     password_requirement: PasswordRequirement | None = None
     sign_again_period_for_inactivity_on_client: int | None = None
     sign_again_period_for_inactivity_on_web: int | None = None
-    sign_in_with_two_factor_auth: SecuritySignInWithTwoFactorAuth | str | None = None
+    sign_in_with_two_factor_auth: SignInWithTwoFactorAuth | str | None = None
     sign_in_with_two_factor_auth_groups: list[str] = attrs.field(factory=AbsentList)
     sign_in_with_two_factor_auth_roles: list[str] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -194,10 +190,8 @@ class GetAccountSettingsResponse:
     __eq__ = model_eq
 
 
-_SecuritySignInWithTwoFactorAuth_members: Any = SecuritySignInWithTwoFactorAuth._value2member_map_
-_SecurityUserModifiableInfoByAdmin_members: Any = (
-    SecurityUserModifiableInfoByAdmin._value2member_map_
-)
+_SignInWithTwoFactorAuth_members: Any = SignInWithTwoFactorAuth._value2member_map_
+_UserModifiableInfoByAdmin_members: Any = UserModifiableInfoByAdmin._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "admin_change_name_pic",
@@ -325,9 +319,8 @@ def structure_get_account_settings_response(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _SecurityUserModifiableInfoByAdmin_members.get(_x, MISSING))
-                is not MISSING
-                else SecurityUserModifiableInfoByAdmin(_x)
+                if (_m := _UserModifiableInfoByAdmin_members.get(_x, MISSING)) is not MISSING
+                else UserModifiableInfoByAdmin(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -360,8 +353,8 @@ def structure_get_account_settings_response(o: Any, _: Any = None) -> Any:
         if (_v := g("sign_in_with_two_factor_auth")) is None
         else (
             _m
-            if (_m := _SecuritySignInWithTwoFactorAuth_members.get(_v, MISSING)) is not MISSING
-            else SecuritySignInWithTwoFactorAuth(_v)
+            if (_m := _SignInWithTwoFactorAuth_members.get(_v, MISSING)) is not MISSING
+            else SignInWithTwoFactorAuth(_v)
         )
     )
     self.sign_in_with_two_factor_auth_groups = (
@@ -485,11 +478,7 @@ def unstructure_get_account_settings_response(obj: GetAccountSettingsResponse) -
             None
             if v is None
             else [
-                (
-                    _x._value_
-                    if _x.__class__ is SecurityUserModifiableInfoByAdmin
-                    else unstructure(_x)
-                )
+                (_x._value_ if _x.__class__ is UserModifiableInfoByAdmin else unstructure(_x))
                 for _x in v
             ]
         )
@@ -511,7 +500,7 @@ def unstructure_get_account_settings_response(obj: GetAccountSettingsResponse) -
         d["sign_again_period_for_inactivity_on_web"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.sign_in_with_two_factor_auth) is not None:
         d["sign_in_with_two_factor_auth"] = (
-            v._value_ if v.__class__ is SecuritySignInWithTwoFactorAuth else unstructure(v)
+            v._value_ if v.__class__ is SignInWithTwoFactorAuth else unstructure(v)
         )
     if (v := obj.sign_in_with_two_factor_auth_groups).__class__ is not AbsentList or v:
         d["sign_in_with_two_factor_auth_groups"] = (

@@ -17,24 +17,15 @@ from zoom_async._generated.models.always_display_zoom_webinar_as_topic import (
     structure_always_display_zoom_webinar_as_topic,
     unstructure_always_display_zoom_webinar_as_topic,
 )
-from zoom_async._generated.models.get_account_settings_schedule_meeting_audio_type import (
-    GetAccountSettingsScheduleMeetingAudioType,
-)
 from zoom_async._generated.models.get_account_settings_schedule_meeting_continuous_meeting_chat import (
     GetAccountSettingsScheduleMeetingContinuousMeetingChat,
     structure_get_account_settings_schedule_meeting_continuous_meeting_chat,
     unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat,
 )
-from zoom_async._generated.models.get_account_settings_schedule_meeting_jbh_time import (
-    GetAccountSettingsScheduleMeetingJbhTime,
-)
 from zoom_async._generated.models.get_account_settings_schedule_meeting_meeting_template import (
     GetAccountSettingsScheduleMeetingMeetingTemplate,
     structure_get_account_settings_schedule_meeting_meeting_template,
     unstructure_get_account_settings_schedule_meeting_meeting_template,
-)
-from zoom_async._generated.models.get_account_settings_schedule_meeting_require_password_for_pmi_meetings import (
-    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings,
 )
 from zoom_async._generated.models.hide_meeting_description import (
     HideMeetingDescription,
@@ -46,10 +37,15 @@ from zoom_async._generated.models.hide_webinar_description import (
     structure_hide_webinar_description,
     unstructure_hide_webinar_description,
 )
+from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
 from zoom_async._generated.models.meeting_password_requirement import (
     MeetingPasswordRequirement,
     structure_meeting_password_requirement,
     unstructure_meeting_password_requirement,
+)
+from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
+from zoom_async._generated.models.require_password_for_pmi_meetings import (
+    RequirePasswordForPmiMeetings,
 )
 from zoom_async.serde import (
     MISSING,
@@ -71,14 +67,14 @@ class GetAccountSettingsScheduleMeeting:
     """The GetAccountSettingsScheduleMeeting object.
 
     Attributes:
-        audio_type: ``GetAccountSettingsScheduleMeetingAudioType | str | None``; one of "both", "telephony", "voip", "thirdParty".
+        audio_type: ``MeetingSettingsAudio | str | None``; one of "both", "telephony", "voip", "thirdParty".
         enforce_login: ``bool | None``.
         enforce_login_domains: ``str | None``.
         enforce_login_with_domains: ``bool | None``.
         force_pmi_jbh_password: ``bool | None``.
         host_video: ``bool | None``.
         enable_dedicated_group_chat: ``bool | None``.
-        jbh_time: ``GetAccountSettingsScheduleMeetingJbhTime | int | None``; one of 0, 5, 10, 15.
+        jbh_time: ``JoinBeforeHostTime | int | None``; one of 0, 5, 10, 15. How long before the start participants may join.
         join_before_host: ``bool | None``.
         meeting_password_requirement: ``MeetingPasswordRequirement | None``.
         not_store_meeting_topic: ``bool | None``.
@@ -86,7 +82,7 @@ class GetAccountSettingsScheduleMeeting:
         allow_host_to_disable_participant_video: ``bool | None``.
         personal_meeting: ``bool | None``.
         require_password_for_instant_meetings: ``bool | None``.
-        require_password_for_pmi_meetings: ``GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
+        require_password_for_pmi_meetings: ``RequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
         require_password_for_scheduled_meetings: ``bool | None``.
         require_password_for_scheduling_new_meetings: ``bool | None``.
         use_pmi_for_instant_meetings: ``bool | None``.
@@ -100,14 +96,14 @@ class GetAccountSettingsScheduleMeeting:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    audio_type: GetAccountSettingsScheduleMeetingAudioType | str | None = None
+    audio_type: MeetingSettingsAudio | str | None = None
     enforce_login: bool | None = None
     enforce_login_domains: str | None = None
     enforce_login_with_domains: bool | None = None
     force_pmi_jbh_password: bool | None = None
     host_video: bool | None = None
     enable_dedicated_group_chat: bool | None = None
-    jbh_time: GetAccountSettingsScheduleMeetingJbhTime | int | None = None
+    jbh_time: JoinBeforeHostTime | int | None = None
     join_before_host: bool | None = None
     meeting_password_requirement: MeetingPasswordRequirement | None = None
     not_store_meeting_topic: bool | None = None
@@ -115,9 +111,7 @@ class GetAccountSettingsScheduleMeeting:
     allow_host_to_disable_participant_video: bool | None = None
     personal_meeting: bool | None = None
     require_password_for_instant_meetings: bool | None = None
-    require_password_for_pmi_meetings: (
-        GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None
-    ) = None
+    require_password_for_pmi_meetings: RequirePasswordForPmiMeetings | str | None = None
     require_password_for_scheduled_meetings: bool | None = None
     require_password_for_scheduling_new_meetings: bool | None = None
     use_pmi_for_instant_meetings: bool | None = None
@@ -134,15 +128,9 @@ class GetAccountSettingsScheduleMeeting:
     __eq__ = model_eq
 
 
-_GetAccountSettingsScheduleMeetingAudioType_members: Any = (
-    GetAccountSettingsScheduleMeetingAudioType._value2member_map_
-)
-_GetAccountSettingsScheduleMeetingJbhTime_members: Any = (
-    GetAccountSettingsScheduleMeetingJbhTime._value2member_map_
-)
-_GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members: Any = (
-    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings._value2member_map_
-)
+_JoinBeforeHostTime_members: Any = JoinBeforeHostTime._value2member_map_
+_MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
+_RequirePasswordForPmiMeetings_members: Any = RequirePasswordForPmiMeetings._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_host_to_disable_participant_video",
@@ -186,9 +174,8 @@ def structure_get_account_settings_schedule_meeting(o: Any, _: Any = None) -> An
         if (_v := g("audio_type")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsScheduleMeetingAudioType_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingAudioType(_v)
+            if (_m := _MeetingSettingsAudio_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAudio(_v)
         )
     )
     self.enforce_login = (
@@ -224,9 +211,8 @@ def structure_get_account_settings_schedule_meeting(o: Any, _: Any = None) -> An
         if (_v := g("jbh_time")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsScheduleMeetingJbhTime_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingJbhTime(_v)
+            if (_m := _JoinBeforeHostTime_members.get(_v, MISSING)) is not MISSING
+            else JoinBeforeHostTime(_v)
         )
     )
     self.join_before_host = (
@@ -269,13 +255,8 @@ def structure_get_account_settings_schedule_meeting(o: Any, _: Any = None) -> An
         if (_v := g("require_password_for_pmi_meetings")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings(_v)
+            if (_m := _RequirePasswordForPmiMeetings_members.get(_v, MISSING)) is not MISSING
+            else RequirePasswordForPmiMeetings(_v)
         )
     )
     self.require_password_for_scheduled_meetings = (
@@ -340,11 +321,7 @@ def unstructure_get_account_settings_schedule_meeting(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.audio_type) is not None:
-        d["audio_type"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsScheduleMeetingAudioType
-            else unstructure(v)
-        )
+        d["audio_type"] = v._value_ if v.__class__ is MeetingSettingsAudio else unstructure(v)
     if (v := obj.enforce_login) is not None:
         d["enforce_login"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.enforce_login_domains) is not None:
@@ -358,9 +335,7 @@ def unstructure_get_account_settings_schedule_meeting(
     if (v := obj.enable_dedicated_group_chat) is not None:
         d["enable_dedicated_group_chat"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.jbh_time) is not None:
-        d["jbh_time"] = (
-            v._value_ if v.__class__ is GetAccountSettingsScheduleMeetingJbhTime else unstructure(v)
-        )
+        d["jbh_time"] = v._value_ if v.__class__ is JoinBeforeHostTime else unstructure(v)
     if (v := obj.join_before_host) is not None:
         d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password_requirement) is not None:
@@ -381,9 +356,7 @@ def unstructure_get_account_settings_schedule_meeting(
         d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.require_password_for_pmi_meetings) is not None:
         d["require_password_for_pmi_meetings"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings
-            else unstructure(v)
+            v._value_ if v.__class__ is RequirePasswordForPmiMeetings else unstructure(v)
         )
     if (v := obj.require_password_for_scheduled_meetings) is not None:
         d["require_password_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)

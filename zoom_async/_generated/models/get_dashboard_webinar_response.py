@@ -13,15 +13,7 @@ from zoom_async._generated.models.custom_key import (
     structure_custom_key,
     unstructure_custom_key,
 )
-from zoom_async._generated.models.dashboard_meeting_audio_quality import (
-    DashboardMeetingAudioQuality,
-)
-from zoom_async._generated.models.dashboard_meeting_screen_share_quality import (
-    DashboardMeetingScreenShareQuality,
-)
-from zoom_async._generated.models.dashboard_meeting_video_quality import (
-    DashboardMeetingVideoQuality,
-)
+from zoom_async._generated.models.quality_score import QualityScore
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -69,9 +61,9 @@ class GetDashboardWebinarResponse:
         topic: ``str | None``.
         user_type: ``str | None``.
         uuid: ``str | None``.
-        audio_quality: ``DashboardMeetingAudioQuality | str | None``; one of "good", "fair", "poor", "bad".
-        video_quality: ``DashboardMeetingVideoQuality | str | None``; one of "good", "fair", "poor", "bad".
-        screen_share_quality: ``DashboardMeetingScreenShareQuality | str | None``; one of "good", "fair", "poor", "bad".
+        audio_quality: ``QualityScore | str | None``; one of "good", "fair", "poor", "bad".
+        video_quality: ``QualityScore | str | None``; one of "good", "fair", "poor", "bad".
+        screen_share_quality: ``QualityScore | str | None``; one of "good", "fair", "poor", "bad".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -97,20 +89,16 @@ class GetDashboardWebinarResponse:
     topic: str | None = None
     user_type: str | None = None
     uuid: str | None = None
-    audio_quality: DashboardMeetingAudioQuality | str | None = None
-    video_quality: DashboardMeetingVideoQuality | str | None = None
-    screen_share_quality: DashboardMeetingScreenShareQuality | str | None = None
+    audio_quality: QualityScore | str | None = None
+    video_quality: QualityScore | str | None = None
+    screen_share_quality: QualityScore | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_DashboardMeetingAudioQuality_members: Any = DashboardMeetingAudioQuality._value2member_map_
-_DashboardMeetingScreenShareQuality_members: Any = (
-    DashboardMeetingScreenShareQuality._value2member_map_
-)
-_DashboardMeetingVideoQuality_members: Any = DashboardMeetingVideoQuality._value2member_map_
+_QualityScore_members: Any = QualityScore._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "audio_quality",
@@ -225,8 +213,8 @@ def structure_get_dashboard_webinar_response(o: Any, _: Any = None) -> Any:
         if (_v := g("audio_quality")) is None
         else (
             _m
-            if (_m := _DashboardMeetingAudioQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardMeetingAudioQuality(_v)
+            if (_m := _QualityScore_members.get(_v, MISSING)) is not MISSING
+            else QualityScore(_v)
         )
     )
     self.video_quality = (
@@ -234,8 +222,8 @@ def structure_get_dashboard_webinar_response(o: Any, _: Any = None) -> Any:
         if (_v := g("video_quality")) is None
         else (
             _m
-            if (_m := _DashboardMeetingVideoQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardMeetingVideoQuality(_v)
+            if (_m := _QualityScore_members.get(_v, MISSING)) is not MISSING
+            else QualityScore(_v)
         )
     )
     self.screen_share_quality = (
@@ -243,8 +231,8 @@ def structure_get_dashboard_webinar_response(o: Any, _: Any = None) -> Any:
         if (_v := g("screen_share_quality")) is None
         else (
             _m
-            if (_m := _DashboardMeetingScreenShareQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardMeetingScreenShareQuality(_v)
+            if (_m := _QualityScore_members.get(_v, MISSING)) is not MISSING
+            else QualityScore(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -308,17 +296,11 @@ def unstructure_get_dashboard_webinar_response(obj: GetDashboardWebinarResponse)
     if (v := obj.uuid) is not None:
         d["uuid"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.audio_quality) is not None:
-        d["audio_quality"] = (
-            v._value_ if v.__class__ is DashboardMeetingAudioQuality else unstructure(v)
-        )
+        d["audio_quality"] = v._value_ if v.__class__ is QualityScore else unstructure(v)
     if (v := obj.video_quality) is not None:
-        d["video_quality"] = (
-            v._value_ if v.__class__ is DashboardMeetingVideoQuality else unstructure(v)
-        )
+        d["video_quality"] = v._value_ if v.__class__ is QualityScore else unstructure(v)
     if (v := obj.screen_share_quality) is not None:
-        d["screen_share_quality"] = (
-            v._value_ if v.__class__ is DashboardMeetingScreenShareQuality else unstructure(v)
-        )
+        d["screen_share_quality"] = v._value_ if v.__class__ is QualityScore else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

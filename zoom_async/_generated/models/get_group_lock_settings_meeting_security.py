@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.meeting_settings_encryption_type import (
-    MeetingSettingsEncryptionType,
-)
+from zoom_async._generated.models.encryption_type import EncryptionType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -33,7 +31,7 @@ class GetGroupLockSettingsMeetingSecurity:
         auto_security: ``bool | None``.
         block_user_domain: ``bool | None``.
         embed_password_in_join_link: ``bool | None``.
-        encryption_type: ``MeetingSettingsEncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
+        encryption_type: ``EncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
         end_to_end_encrypted_meetings: ``bool | None``.
         meeting_password: ``bool | None``.
         only_authenticated_can_join_from_webclient: ``bool | None``.
@@ -48,7 +46,7 @@ class GetGroupLockSettingsMeetingSecurity:
     auto_security: bool | None = None
     block_user_domain: bool | None = None
     embed_password_in_join_link: bool | None = None
-    encryption_type: MeetingSettingsEncryptionType | str | None = None
+    encryption_type: EncryptionType | str | None = None
     end_to_end_encrypted_meetings: bool | None = None
     meeting_password: bool | None = None
     only_authenticated_can_join_from_webclient: bool | None = None
@@ -62,7 +60,7 @@ class GetGroupLockSettingsMeetingSecurity:
     __eq__ = model_eq
 
 
-_MeetingSettingsEncryptionType_members: Any = MeetingSettingsEncryptionType._value2member_map_
+_EncryptionType_members: Any = EncryptionType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "approved_or_denied_countries_or_regions",
@@ -112,8 +110,8 @@ def structure_get_group_lock_settings_meeting_security(o: Any, _: Any = None) ->
         if (_v := g("encryption_type")) is None
         else (
             _m
-            if (_m := _MeetingSettingsEncryptionType_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsEncryptionType(_v)
+            if (_m := _EncryptionType_members.get(_v, MISSING)) is not MISSING
+            else EncryptionType(_v)
         )
     )
     self.end_to_end_encrypted_meetings = (
@@ -167,9 +165,7 @@ def unstructure_get_group_lock_settings_meeting_security(
     if (v := obj.embed_password_in_join_link) is not None:
         d["embed_password_in_join_link"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.encryption_type) is not None:
-        d["encryption_type"] = (
-            v._value_ if v.__class__ is MeetingSettingsEncryptionType else unstructure(v)
-        )
+        d["encryption_type"] = v._value_ if v.__class__ is EncryptionType else unstructure(v)
     if (v := obj.end_to_end_encrypted_meetings) is not None:
         d["end_to_end_encrypted_meetings"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password) is not None:

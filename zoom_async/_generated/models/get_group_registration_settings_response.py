@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.approve_type import ApproveType
 from zoom_async._generated.models.custom_question import (
     CustomQuestion,
     structure_custom_question,
@@ -21,9 +22,6 @@ from zoom_async._generated.models.get_account_registration_settings_question imp
     GetAccountRegistrationSettingsQuestion,
     structure_get_account_registration_settings_question,
     unstructure_get_account_registration_settings_question,
-)
-from zoom_async._generated.models.get_account_registration_settings_response_approve_type import (
-    GetAccountRegistrationSettingsResponseApproveType,
 )
 from zoom_async.serde import (
     MISSING,
@@ -47,14 +45,14 @@ class GetGroupRegistrationSettingsResponse:
     Attributes:
         options: ``GetAccountRegistrationSettingsOption | None``.
         questions: ``list[GetAccountRegistrationSettingsQuestion]``.
-        approve_type: ``GetAccountRegistrationSettingsResponseApproveType | int | None``; one of 0, 1.
+        approve_type: ``ApproveType | int | None``; one of 0, 1.
         custom_questions: ``list[CustomQuestion]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     options: GetAccountRegistrationSettingsOption | None = None
     questions: list[GetAccountRegistrationSettingsQuestion] = attrs.field(factory=AbsentList)
-    approve_type: GetAccountRegistrationSettingsResponseApproveType | int | None = None
+    approve_type: ApproveType | int | None = None
     custom_questions: list[CustomQuestion] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -62,9 +60,7 @@ class GetGroupRegistrationSettingsResponse:
     __eq__ = model_eq
 
 
-_GetAccountRegistrationSettingsResponseApproveType_members: Any = (
-    GetAccountRegistrationSettingsResponseApproveType._value2member_map_
-)
+_ApproveType_members: Any = ApproveType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["approve_type", "custom_questions", "options", "questions"])
 
 
@@ -93,10 +89,7 @@ def structure_get_group_registration_settings_response(o: Any, _: Any = None) ->
         None
         if (_v := g("approve_type")) is None
         else (
-            _m
-            if (_m := _GetAccountRegistrationSettingsResponseApproveType_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountRegistrationSettingsResponseApproveType(_v)
+            _m if (_m := _ApproveType_members.get(_v, MISSING)) is not MISSING else ApproveType(_v)
         )
     )
     self.custom_questions = (
@@ -135,11 +128,7 @@ def unstructure_get_group_registration_settings_response(
             ]
         )
     if (v := obj.approve_type) is not None:
-        d["approve_type"] = (
-            v._value_
-            if v.__class__ is GetAccountRegistrationSettingsResponseApproveType
-            else unstructure(v)
-        )
+        d["approve_type"] = v._value_ if v.__class__ is ApproveType else unstructure(v)
     if (v := obj.custom_questions).__class__ is not AbsentList or v:
         d["custom_questions"] = (
             None

@@ -8,12 +8,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_by_id_response_creation_source import (
-    GetMeetingByIdResponseCreationSource,
-)
-from zoom_async._generated.models.get_meeting_by_id_response_status import (
-    GetMeetingByIdResponseStatus,
-)
+from zoom_async._generated.models.create_meeting_response_status import CreateMeetingResponseStatus
+from zoom_async._generated.models.creation_source import CreationSource
 from zoom_async._generated.models.meeting_settings import (
     MeetingSettings,
     structure_meeting_settings,
@@ -84,10 +80,10 @@ class GetMeetingByIdResponse:
         start_time: ``datetime.datetime | None``. Start time (UTC).
         dynamic_host_key: ``str | None``.
         tracking_fields: ``list[TrackingField]``. Tracking fields of the meeting.
-        creation_source: ``GetMeetingByIdResponseCreationSource | str | None``; one of "other", "open_api", "web_portal".
+        creation_source: ``CreationSource | str | None``; one of "other", "open_api", "web_portal".
         h323_password: ``str | None``; secret: hidden in repr. Passcode for H.323/SIP room systems.
         topic: ``str | None``. Meeting topic.
-        status: ``GetMeetingByIdResponseStatus | str | None``; one of "waiting", "started".
+        status: ``CreateMeetingResponseStatus | str | None``; one of "waiting", "started".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -115,20 +111,18 @@ class GetMeetingByIdResponse:
     start_time: datetime.datetime | None = None
     dynamic_host_key: str | None = None
     tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
-    creation_source: GetMeetingByIdResponseCreationSource | str | None = None
+    creation_source: CreationSource | str | None = None
     h323_password: str | None = attrs.field(default=None, metadata={"secret": True})
     topic: str | None = None
-    status: GetMeetingByIdResponseStatus | str | None = None
+    status: CreateMeetingResponseStatus | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_GetMeetingByIdResponseCreationSource_members: Any = (
-    GetMeetingByIdResponseCreationSource._value2member_map_
-)
-_GetMeetingByIdResponseStatus_members: Any = GetMeetingByIdResponseStatus._value2member_map_
+_CreateMeetingResponseStatus_members: Any = CreateMeetingResponseStatus._value2member_map_
+_CreationSource_members: Any = CreationSource._value2member_map_
 _MeetingType_members: Any = MeetingType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
@@ -253,8 +247,8 @@ def structure_get_meeting_by_id_response(o: Any, _: Any = None) -> Any:
         if (_v := g("creation_source")) is None
         else (
             _m
-            if (_m := _GetMeetingByIdResponseCreationSource_members.get(_v, MISSING)) is not MISSING
-            else GetMeetingByIdResponseCreationSource(_v)
+            if (_m := _CreationSource_members.get(_v, MISSING)) is not MISSING
+            else CreationSource(_v)
         )
     )
     self.h323_password = (
@@ -266,8 +260,8 @@ def structure_get_meeting_by_id_response(o: Any, _: Any = None) -> Any:
         if (_v := g("status")) is None
         else (
             _m
-            if (_m := _GetMeetingByIdResponseStatus_members.get(_v, MISSING)) is not MISSING
-            else GetMeetingByIdResponseStatus(_v)
+            if (_m := _CreateMeetingResponseStatus_members.get(_v, MISSING)) is not MISSING
+            else CreateMeetingResponseStatus(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -348,15 +342,13 @@ def unstructure_get_meeting_by_id_response(obj: GetMeetingByIdResponse) -> dict[
             ]
         )
     if (v := obj.creation_source) is not None:
-        d["creation_source"] = (
-            v._value_ if v.__class__ is GetMeetingByIdResponseCreationSource else unstructure(v)
-        )
+        d["creation_source"] = v._value_ if v.__class__ is CreationSource else unstructure(v)
     if (v := obj.h323_password) is not None:
         d["h323_password"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.topic) is not None:
         d["topic"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.status) is not None:
-        d["status"] = v._value_ if v.__class__ is GetMeetingByIdResponseStatus else unstructure(v)
+        d["status"] = v._value_ if v.__class__ is CreateMeetingResponseStatus else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -8,9 +8,6 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_recordings_response_type import (
-    GetMeetingRecordingsResponseType,
-)
 from zoom_async._generated.models.participant_audio_file import (
     ParticipantAudioFile,
     structure_participant_audio_file,
@@ -21,6 +18,7 @@ from zoom_async._generated.models.recording_file import (
     structure_recording_file,
     unstructure_recording_file,
 )
+from zoom_async._generated.models.recording_meeting_type import RecordingMeetingType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -50,7 +48,7 @@ class GetMeetingRecordingsResponse:
         total_size: ``int | None``.
         auto_delete: ``bool | None``.
         recording_count: ``int | None``.
-        type_: ``GetMeetingRecordingsResponseType | str | None``; one of "1", "2", "3", "4", "5", "6", "7", "8", "9", "99".
+        type_: ``RecordingMeetingType | str | None``; one of "1", "2", "3", "4", "5", "6", "7", "8", "9", "99".
         uuid: ``str | None``.
         host_id: ``str | None``.
         duration: ``int | None``.
@@ -70,9 +68,7 @@ class GetMeetingRecordingsResponse:
     total_size: int | None = None
     auto_delete: bool | None = None
     recording_count: int | None = None
-    type_: GetMeetingRecordingsResponseType | str | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: RecordingMeetingType | str | None = attrs.field(default=None, metadata={"wire": "type"})
     uuid: str | None = None
     host_id: str | None = None
     duration: int | None = None
@@ -91,7 +87,7 @@ class GetMeetingRecordingsResponse:
     __eq__ = model_eq
 
 
-_GetMeetingRecordingsResponseType_members: Any = GetMeetingRecordingsResponseType._value2member_map_
+_RecordingMeetingType_members: Any = RecordingMeetingType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "account_id",
@@ -142,8 +138,8 @@ def structure_get_meeting_recordings_response(o: Any, _: Any = None) -> Any:
         if (_v := g("type")) is None
         else (
             _m
-            if (_m := _GetMeetingRecordingsResponseType_members.get(_v, MISSING)) is not MISSING
-            else GetMeetingRecordingsResponseType(_v)
+            if (_m := _RecordingMeetingType_members.get(_v, MISSING)) is not MISSING
+            else RecordingMeetingType(_v)
         )
     )
     self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -208,7 +204,7 @@ def unstructure_get_meeting_recordings_response(
     if (v := obj.recording_count) is not None:
         d["recording_count"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.type_) is not None:
-        d["type"] = v._value_ if v.__class__ is GetMeetingRecordingsResponseType else unstructure(v)
+        d["type"] = v._value_ if v.__class__ is RecordingMeetingType else unstructure(v)
     if (v := obj.uuid) is not None:
         d["uuid"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.host_id) is not None:

@@ -7,15 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_in_meeting_entry_exit_chime import (
-    GetAccountSettingsInMeetingEntryExitChime,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen import (
-    GetAccountSettingsInMeetingWhoCanShareScreen,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen_when_someone_is_sharing import (
-    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing,
-)
+from zoom_async._generated.models.entry_exit_chime import EntryExitChime
 from zoom_async._generated.models.get_meeting_template_setting_in_meeting_closed_captioning import (
     GetMeetingTemplateSettingInMeetingClosedCaptioning,
     structure_get_meeting_template_setting_in_meeting_closed_captioning,
@@ -26,6 +18,7 @@ from zoom_async._generated.models.get_meeting_template_setting_in_meeting_manual
     structure_get_meeting_template_setting_in_meeting_manual_captioning,
     unstructure_get_meeting_template_setting_in_meeting_manual_captioning,
 )
+from zoom_async._generated.models.who_can_share_screen import WhoCanShareScreen
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -45,13 +38,13 @@ class GetMeetingTemplateSettingInMeeting:
     """The GetMeetingTemplateSettingInMeeting object.
 
     Attributes:
-        entry_exit_chime: ``GetAccountSettingsInMeetingEntryExitChime | str | None``; one of "host", "all", "none".
+        entry_exit_chime: ``EntryExitChime | str | None``; one of "host", "all", "none".
         feedback: ``bool | None``.
         polling: ``bool | None``.
         post_meeting_feedback: ``bool | None``.
         screen_sharing: ``bool | None``.
-        who_can_share_screen: ``GetAccountSettingsInMeetingWhoCanShareScreen | str | None``; one of "host", "all".
-        who_can_share_screen_when_someone_is_sharing: ``GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing | str | None``; one of "host", "all".
+        who_can_share_screen: ``WhoCanShareScreen | str | None``; one of "host", "all".
+        who_can_share_screen_when_someone_is_sharing: ``WhoCanShareScreen | str | None``; one of "host", "all".
         disable_screen_sharing_for_host_meetings: ``bool | None``.
         annotation: ``bool | None``.
         whiteboard: ``bool | None``.
@@ -65,15 +58,13 @@ class GetMeetingTemplateSettingInMeeting:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    entry_exit_chime: GetAccountSettingsInMeetingEntryExitChime | str | None = None
+    entry_exit_chime: EntryExitChime | str | None = None
     feedback: bool | None = None
     polling: bool | None = None
     post_meeting_feedback: bool | None = None
     screen_sharing: bool | None = None
-    who_can_share_screen: GetAccountSettingsInMeetingWhoCanShareScreen | str | None = None
-    who_can_share_screen_when_someone_is_sharing: (
-        GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing | str | None
-    ) = None
+    who_can_share_screen: WhoCanShareScreen | str | None = None
+    who_can_share_screen_when_someone_is_sharing: WhoCanShareScreen | str | None = None
     disable_screen_sharing_for_host_meetings: bool | None = None
     annotation: bool | None = None
     whiteboard: bool | None = None
@@ -90,15 +81,8 @@ class GetMeetingTemplateSettingInMeeting:
     __eq__ = model_eq
 
 
-_GetAccountSettingsInMeetingEntryExitChime_members: Any = (
-    GetAccountSettingsInMeetingEntryExitChime._value2member_map_
-)
-_GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members: Any = (
-    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing._value2member_map_
-)
-_GetAccountSettingsInMeetingWhoCanShareScreen_members: Any = (
-    GetAccountSettingsInMeetingWhoCanShareScreen._value2member_map_
-)
+_EntryExitChime_members: Any = EntryExitChime._value2member_map_
+_WhoCanShareScreen_members: Any = WhoCanShareScreen._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_participants_to_rename",
@@ -133,9 +117,8 @@ def structure_get_meeting_template_setting_in_meeting(o: Any, _: Any = None) -> 
         if (_v := g("entry_exit_chime")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingEntryExitChime_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingEntryExitChime(_v)
+            if (_m := _EntryExitChime_members.get(_v, MISSING)) is not MISSING
+            else EntryExitChime(_v)
         )
     )
     self.feedback = (
@@ -159,9 +142,8 @@ def structure_get_meeting_template_setting_in_meeting(o: Any, _: Any = None) -> 
         if (_v := g("who_can_share_screen")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingWhoCanShareScreen_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingWhoCanShareScreen(_v)
+            if (_m := _WhoCanShareScreen_members.get(_v, MISSING)) is not MISSING
+            else WhoCanShareScreen(_v)
         )
     )
     self.who_can_share_screen_when_someone_is_sharing = (
@@ -169,13 +151,8 @@ def structure_get_meeting_template_setting_in_meeting(o: Any, _: Any = None) -> 
         if (_v := g("who_can_share_screen_when_someone_is_sharing")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing(_v)
+            if (_m := _WhoCanShareScreen_members.get(_v, MISSING)) is not MISSING
+            else WhoCanShareScreen(_v)
         )
     )
     self.disable_screen_sharing_for_host_meetings = (
@@ -236,11 +213,7 @@ def unstructure_get_meeting_template_setting_in_meeting(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.entry_exit_chime) is not None:
-        d["entry_exit_chime"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingEntryExitChime
-            else unstructure(v)
-        )
+        d["entry_exit_chime"] = v._value_ if v.__class__ is EntryExitChime else unstructure(v)
     if (v := obj.feedback) is not None:
         d["feedback"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.polling) is not None:
@@ -251,15 +224,11 @@ def unstructure_get_meeting_template_setting_in_meeting(
         d["screen_sharing"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.who_can_share_screen) is not None:
         d["who_can_share_screen"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreen
-            else unstructure(v)
+            v._value_ if v.__class__ is WhoCanShareScreen else unstructure(v)
         )
     if (v := obj.who_can_share_screen_when_someone_is_sharing) is not None:
         d["who_can_share_screen_when_someone_is_sharing"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing
-            else unstructure(v)
+            v._value_ if v.__class__ is WhoCanShareScreen else unstructure(v)
         )
     if (v := obj.disable_screen_sharing_for_host_meetings) is not None:
         d["disable_screen_sharing_for_host_meetings"] = v if v.__class__ is bool else unstructure(v)

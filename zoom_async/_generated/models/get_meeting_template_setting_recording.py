@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.meeting_settings_auto_recording import (
-    MeetingSettingsAutoRecording,
-)
+from zoom_async._generated.models.auto_recording import AutoRecording
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -28,18 +26,18 @@ class GetMeetingTemplateSettingRecording:
     """The GetMeetingTemplateSettingRecording object.
 
     Attributes:
-        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none".
+        auto_recording: ``AutoRecording | str | None``; one of "local", "cloud", "none".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    auto_recording: MeetingSettingsAutoRecording | str | None = None
+    auto_recording: AutoRecording | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_AutoRecording_members: Any = AutoRecording._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["auto_recording"])
 
 
@@ -54,8 +52,8 @@ def structure_get_meeting_template_setting_recording(o: Any, _: Any = None) -> A
         if (_v := g("auto_recording")) is None
         else (
             _m
-            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsAutoRecording(_v)
+            if (_m := _AutoRecording_members.get(_v, MISSING)) is not MISSING
+            else AutoRecording(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -70,9 +68,7 @@ def unstructure_get_meeting_template_setting_recording(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.auto_recording) is not None:
-        d["auto_recording"] = (
-            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
-        )
+        d["auto_recording"] = v._value_ if v.__class__ is AutoRecording else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -10,9 +10,7 @@ import attrs
 from zoom_async._generated.models.get_recording_settings_response_approval_type import (
     GetRecordingSettingsResponseApprovalType,
 )
-from zoom_async._generated.models.get_recording_settings_response_share_recording import (
-    GetRecordingSettingsResponseShareRecording,
-)
+from zoom_async._generated.models.share_recording import ShareRecording
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -38,7 +36,7 @@ class GetRecordingSettingsResponse:
         send_email_to_host: ``bool | None``.
         approval_type: ``GetRecordingSettingsResponseApprovalType | int | None``; one of 0, 1, 2.
         auto_delete: ``bool | None``.
-        share_recording: ``GetRecordingSettingsResponseShareRecording | str | None``; one of "publicly", "internally", "none".
+        share_recording: ``ShareRecording | str | None``; one of "publicly", "internally", "none".
         on_demand: ``bool | None``.
         auto_delete_date: ``str | None``.
         password: ``str | None``; at most 10 characters; at least 8 characters; secret: hidden in repr.
@@ -55,7 +53,7 @@ class GetRecordingSettingsResponse:
     send_email_to_host: bool | None = None
     approval_type: GetRecordingSettingsResponseApprovalType | int | None = None
     auto_delete: bool | None = None
-    share_recording: GetRecordingSettingsResponseShareRecording | str | None = None
+    share_recording: ShareRecording | str | None = None
     on_demand: bool | None = None
     auto_delete_date: str | None = None
     password: str | None = attrs.field(default=None, metadata={"secret": True})
@@ -73,9 +71,7 @@ class GetRecordingSettingsResponse:
 _GetRecordingSettingsResponseApprovalType_members: Any = (
     GetRecordingSettingsResponseApprovalType._value2member_map_
 )
-_GetRecordingSettingsResponseShareRecording_members: Any = (
-    GetRecordingSettingsResponseShareRecording._value2member_map_
-)
+_ShareRecording_members: Any = ShareRecording._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "approval_type",
@@ -135,9 +131,8 @@ def structure_get_recording_settings_response(o: Any, _: Any = None) -> Any:
         if (_v := g("share_recording")) is None
         else (
             _m
-            if (_m := _GetRecordingSettingsResponseShareRecording_members.get(_v, MISSING))
-            is not MISSING
-            else GetRecordingSettingsResponseShareRecording(_v)
+            if (_m := _ShareRecording_members.get(_v, MISSING)) is not MISSING
+            else ShareRecording(_v)
         )
     )
     self.on_demand = (
@@ -196,11 +191,7 @@ def unstructure_get_recording_settings_response(
     if (v := obj.auto_delete) is not None:
         d["auto_delete"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.share_recording) is not None:
-        d["share_recording"] = (
-            v._value_
-            if v.__class__ is GetRecordingSettingsResponseShareRecording
-            else unstructure(v)
-        )
+        d["share_recording"] = v._value_ if v.__class__ is ShareRecording else unstructure(v)
     if (v := obj.on_demand) is not None:
         d["on_demand"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.auto_delete_date) is not None:

@@ -12,9 +12,7 @@ from zoom_async._generated.models.answer_detail import (
     structure_answer_detail,
     unstructure_answer_detail,
 )
-from zoom_async._generated.models.get_report_meeting_qa_question_question_detail_question_status import (
-    GetReportMeetingQaQuestionQuestionDetailQuestionStatus,
-)
+from zoom_async._generated.models.question_status import QuestionStatus
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -39,7 +37,7 @@ class GetReportMeetingQaQuestionQuestionDetail:
         answer: ``str | None``; deprecated.
         question: ``str | None``.
         create_time: ``str | None``.
-        question_status: ``GetReportMeetingQaQuestionQuestionDetailQuestionStatus | str | None``; one of "default", "open", "dismissed", "answered", "deleted".
+        question_status: ``QuestionStatus | str | None``; one of "default", "open", "dismissed", "answered", "deleted".
         question_id: ``str | None``.
         answer_details: ``list[AnswerDetail]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
@@ -48,7 +46,7 @@ class GetReportMeetingQaQuestionQuestionDetail:
     answer: str | None = None
     question: str | None = None
     create_time: str | None = None
-    question_status: GetReportMeetingQaQuestionQuestionDetailQuestionStatus | str | None = None
+    question_status: QuestionStatus | str | None = None
     question_id: str | None = None
     answer_details: list[AnswerDetail] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -57,9 +55,7 @@ class GetReportMeetingQaQuestionQuestionDetail:
     __eq__ = model_eq
 
 
-_GetReportMeetingQaQuestionQuestionDetailQuestionStatus_members: Any = (
-    GetReportMeetingQaQuestionQuestionDetailQuestionStatus._value2member_map_
-)
+_QuestionStatus_members: Any = QuestionStatus._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     ["answer", "answer_details", "create_time", "question", "question_id", "question_status"]
 )
@@ -85,13 +81,8 @@ def structure_get_report_meeting_qa_question_question_detail(o: Any, _: Any = No
         if (_v := g("question_status")) is None
         else (
             _m
-            if (
-                _m := _GetReportMeetingQaQuestionQuestionDetailQuestionStatus_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetReportMeetingQaQuestionQuestionDetailQuestionStatus(_v)
+            if (_m := _QuestionStatus_members.get(_v, MISSING)) is not MISSING
+            else QuestionStatus(_v)
         )
     )
     self.question_id = (
@@ -120,11 +111,7 @@ def unstructure_get_report_meeting_qa_question_question_detail(
     if (v := obj.create_time) is not None:
         d["create_time"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.question_status) is not None:
-        d["question_status"] = (
-            v._value_
-            if v.__class__ is GetReportMeetingQaQuestionQuestionDetailQuestionStatus
-            else unstructure(v)
-        )
+        d["question_status"] = v._value_ if v.__class__ is QuestionStatus else unstructure(v)
     if (v := obj.question_id) is not None:
         d["question_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.answer_details).__class__ is not AbsentList or v:

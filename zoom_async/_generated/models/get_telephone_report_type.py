@@ -8,6 +8,6 @@ from zoom_async.serde import OpenStrEnum
 class GetTelephoneReportType(OpenStrEnum):
     """Values of GetTelephoneReportType (open: new values pass through)."""
 
-    VALUE_0 = "1"
-    VALUE_1 = "2"
-    VALUE_2 = "3"
+    TOLL_FREE_CALL_IN_CALL = "1"
+    TOLL = "2"
+    SIP_CONNECTED_AUDIO = "3"

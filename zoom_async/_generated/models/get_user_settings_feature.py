@@ -7,12 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_user_settings_feature_concurrent_meeting import (
-    GetUserSettingsFeatureConcurrentMeeting,
-)
-from zoom_async._generated.models.get_user_settings_feature_zoom_events_capacity import (
-    GetUserSettingsFeatureZoomEventsCapacity,
-)
+from zoom_async._generated.models.concurrent_meeting import ConcurrentMeeting
+from zoom_async._generated.models.zoom_events_capacity import ZoomEventsCapacity
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -34,7 +30,7 @@ class GetUserSettingsFeature:
 
     Attributes:
         cn_meeting: ``bool | None``; deprecated.
-        concurrent_meeting: ``GetUserSettingsFeatureConcurrentMeeting | str | None``; one of "Basic", "Plus", "None".
+        concurrent_meeting: ``ConcurrentMeeting | str | None``; one of "Basic", "Plus", "None".
         in_meeting: ``bool | None``; deprecated.
         large_meeting: ``bool | None``.
         large_meeting_capacity: ``int | None``.
@@ -42,7 +38,7 @@ class GetUserSettingsFeature:
         webinar: ``bool | None``.
         webinar_capacity: ``int | None``.
         zoom_events: ``bool | None``.
-        zoom_events_capacity: ``GetUserSettingsFeatureZoomEventsCapacity | int | None``; one of 500, 1000, 3000, 5000, 10000, 20000, 30000, 50000.
+        zoom_events_capacity: ``ZoomEventsCapacity | int | None``; one of 500, 1000, 3000, 5000, 10000, 20000, 30000, 50000.
         zoom_phone: ``bool | None``.
         zoom_iq_for_sales: ``bool | None``.
         zoom_whiteboard: ``bool | None``.
@@ -54,7 +50,7 @@ class GetUserSettingsFeature:
     """
 
     cn_meeting: bool | None = None
-    concurrent_meeting: GetUserSettingsFeatureConcurrentMeeting | str | None = None
+    concurrent_meeting: ConcurrentMeeting | str | None = None
     in_meeting: bool | None = None
     large_meeting: bool | None = None
     large_meeting_capacity: int | None = None
@@ -62,7 +58,7 @@ class GetUserSettingsFeature:
     webinar: bool | None = None
     webinar_capacity: int | None = None
     zoom_events: bool | None = None
-    zoom_events_capacity: GetUserSettingsFeatureZoomEventsCapacity | int | None = None
+    zoom_events_capacity: ZoomEventsCapacity | int | None = None
     zoom_phone: bool | None = None
     zoom_iq_for_sales: bool | None = None
     zoom_whiteboard: bool | None = None
@@ -76,12 +72,8 @@ class GetUserSettingsFeature:
     __eq__ = model_eq
 
 
-_GetUserSettingsFeatureConcurrentMeeting_members: Any = (
-    GetUserSettingsFeatureConcurrentMeeting._value2member_map_
-)
-_GetUserSettingsFeatureZoomEventsCapacity_members: Any = (
-    GetUserSettingsFeatureZoomEventsCapacity._value2member_map_
-)
+_ConcurrentMeeting_members: Any = ConcurrentMeeting._value2member_map_
+_ZoomEventsCapacity_members: Any = ZoomEventsCapacity._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "cn_meeting",
@@ -119,9 +111,8 @@ def structure_get_user_settings_feature(o: Any, _: Any = None) -> Any:
         if (_v := g("concurrent_meeting")) is None
         else (
             _m
-            if (_m := _GetUserSettingsFeatureConcurrentMeeting_members.get(_v, MISSING))
-            is not MISSING
-            else GetUserSettingsFeatureConcurrentMeeting(_v)
+            if (_m := _ConcurrentMeeting_members.get(_v, MISSING)) is not MISSING
+            else ConcurrentMeeting(_v)
         )
     )
     self.in_meeting = (
@@ -158,9 +149,8 @@ def structure_get_user_settings_feature(o: Any, _: Any = None) -> Any:
         if (_v := g("zoom_events_capacity")) is None
         else (
             _m
-            if (_m := _GetUserSettingsFeatureZoomEventsCapacity_members.get(_v, MISSING))
-            is not MISSING
-            else GetUserSettingsFeatureZoomEventsCapacity(_v)
+            if (_m := _ZoomEventsCapacity_members.get(_v, MISSING)) is not MISSING
+            else ZoomEventsCapacity(_v)
         )
     )
     self.zoom_phone = (
@@ -206,9 +196,7 @@ def unstructure_get_user_settings_feature(obj: GetUserSettingsFeature) -> dict[s
     if (v := obj.cn_meeting) is not None:
         d["cn_meeting"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.concurrent_meeting) is not None:
-        d["concurrent_meeting"] = (
-            v._value_ if v.__class__ is GetUserSettingsFeatureConcurrentMeeting else unstructure(v)
-        )
+        d["concurrent_meeting"] = v._value_ if v.__class__ is ConcurrentMeeting else unstructure(v)
     if (v := obj.in_meeting) is not None:
         d["in_meeting"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.large_meeting) is not None:
@@ -225,7 +213,7 @@ def unstructure_get_user_settings_feature(obj: GetUserSettingsFeature) -> dict[s
         d["zoom_events"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.zoom_events_capacity) is not None:
         d["zoom_events_capacity"] = (
-            v._value_ if v.__class__ is GetUserSettingsFeatureZoomEventsCapacity else unstructure(v)
+            v._value_ if v.__class__ is ZoomEventsCapacity else unstructure(v)
         )
     if (v := obj.zoom_phone) is not None:
         d["zoom_phone"] = v if v.__class__ is bool else unstructure(v)

@@ -7,47 +7,25 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.allow_participants_chat_with import AllowParticipantsChatWith
+from zoom_async._generated.models.allow_users_save_chats import AllowUsersSaveChats
+from zoom_async._generated.models.chat_emojis_emojis_option import ChatEmojisEmojisOption
 from zoom_async._generated.models.closed_captioning import (
     ClosedCaptioning,
     structure_closed_captioning,
     unstructure_closed_captioning,
 )
-from zoom_async._generated.models.get_account_settings_in_meeting_allow_users_save_chats import (
-    GetAccountSettingsInMeetingAllowUsersSaveChats,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_data_center_region import (
-    GetAccountSettingsInMeetingDataCenterRegion,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_entry_exit_chime import (
-    GetAccountSettingsInMeetingEntryExitChime,
-)
+from zoom_async._generated.models.data_center_region import DataCenterRegion
+from zoom_async._generated.models.entry_exit_chime import EntryExitChime
 from zoom_async._generated.models.get_account_settings_in_meeting_language_interpretation import (
     GetAccountSettingsInMeetingLanguageInterpretation,
     structure_get_account_settings_in_meeting_language_interpretation,
     unstructure_get_account_settings_in_meeting_language_interpretation,
 )
-from zoom_async._generated.models.get_account_settings_in_meeting_meeting_reactions_emojis import (
-    GetAccountSettingsInMeetingMeetingReactionsEmojis,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_participants_share_simultaneously import (
-    GetAccountSettingsInMeetingParticipantsShareSimultaneously,
-)
 from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation import (
     GetAccountSettingsInMeetingSignLanguageInterpretation,
     structure_get_account_settings_in_meeting_sign_language_interpretation,
     unstructure_get_account_settings_in_meeting_sign_language_interpretation,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_unchecked_data_center_region import (
-    GetAccountSettingsInMeetingUncheckedDataCenterRegion,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen import (
-    GetAccountSettingsInMeetingWhoCanShareScreen,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen_when_someone_is_sharing import (
-    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing,
-)
-from zoom_async._generated.models.get_user_settings_in_meeting_allow_participants_chat_with import (
-    GetUserSettingsInMeetingAllowParticipantsChatWith,
 )
 from zoom_async._generated.models.get_user_settings_in_meeting_meeting_polling import (
     GetUserSettingsInMeetingMeetingPolling,
@@ -64,6 +42,10 @@ from zoom_async._generated.models.manual_captioning import (
     structure_manual_captioning,
     unstructure_manual_captioning,
 )
+from zoom_async._generated.models.participants_share_simultaneously import (
+    ParticipantsShareSimultaneously,
+)
+from zoom_async._generated.models.unchecked_data_center_region import UncheckedDataCenterRegion
 from zoom_async._generated.models.virtual_background_setting import (
     VirtualBackgroundSetting,
     structure_virtual_background_setting,
@@ -74,6 +56,7 @@ from zoom_async._generated.models.webinar_live_streaming import (
     structure_webinar_live_streaming,
     unstructure_webinar_live_streaming,
 )
+from zoom_async._generated.models.who_can_share_screen import WhoCanShareScreen
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -101,8 +84,8 @@ class GetUserSettingsInMeeting:
         allow_live_streaming: ``bool | None``.
         post_meeting_feedback: ``bool | None``.
         whiteboard: ``bool | None``.
-        allow_participants_chat_with: ``GetUserSettingsInMeetingAllowParticipantsChatWith | int | None``; one of 1, 2, 3, 4.
-        allow_users_save_chats: ``GetAccountSettingsInMeetingAllowUsersSaveChats | int | None``; one of 1, 2, 3.
+        allow_participants_chat_with: ``AllowParticipantsChatWith | int | None``; one of 1, 2, 3, 4.
+        allow_users_save_chats: ``AllowUsersSaveChats | int | None``; one of 1, 2, 3.
         annotation: ``bool | None``.
         attendee_on_hold: ``bool | None``; deprecated.
         attention_mode_focus_mode: ``bool | None``.
@@ -117,11 +100,11 @@ class GetUserSettingsInMeeting:
         custom_data_center_regions: ``bool | None``.
         custom_live_streaming_service: ``bool | None``.
         custom_service_instructions: ``str | None``.
-        data_center_regions: ``list[GetAccountSettingsInMeetingDataCenterRegion | str]``.
+        data_center_regions: ``list[DataCenterRegion | str]``.
         disable_screen_sharing_for_host_meetings: ``bool | None``.
         disable_screen_sharing_for_in_meeting_guests: ``bool | None``.
         e2e_encryption: ``bool | None``.
-        entry_exit_chime: ``GetAccountSettingsInMeetingEntryExitChime | str | None``; one of "host", "all", "none".
+        entry_exit_chime: ``EntryExitChime | str | None``; one of "host", "all", "none".
         far_end_camera_control: ``bool | None``.
         feedback: ``bool | None``.
         file_transfer: ``bool | None``.
@@ -135,7 +118,7 @@ class GetUserSettingsInMeeting:
         live_streaming_youtube: ``bool | None``.
         manual_captioning: ``ManualCaptioning | None``.
         meeting_reactions: ``bool | None``.
-        meeting_reactions_emojis: ``GetAccountSettingsInMeetingMeetingReactionsEmojis | str | None``; one of "all", "selected".
+        meeting_reactions_emojis: ``ChatEmojisEmojisOption | str | None``; one of "all", "selected".
         allow_host_panelists_to_use_audible_clap: ``bool | None``.
         webinar_reactions: ``bool | None``.
         meeting_survey: ``bool | None``.
@@ -151,7 +134,7 @@ class GetUserSettingsInMeeting:
         show_a_join_from_your_browser_link: ``bool | None``.
         show_meeting_control_toolbar: ``bool | None``.
         slide_control: ``bool | None``.
-        unchecked_data_center_regions: ``list[GetAccountSettingsInMeetingUncheckedDataCenterRegion | str]``.
+        unchecked_data_center_regions: ``list[UncheckedDataCenterRegion | str]``.
         virtual_background: ``bool | None``.
         virtual_background_settings: ``VirtualBackgroundSetting | None``.
         waiting_room: ``bool | None``.
@@ -160,9 +143,9 @@ class GetUserSettingsInMeeting:
         meeting_polling: ``GetUserSettingsInMeetingMeetingPolling | None``.
         webinar_polling: ``GetUserSettingsInMeetingMeetingPolling | None``.
         webinar_survey: ``bool | None``.
-        who_can_share_screen: ``GetAccountSettingsInMeetingWhoCanShareScreen | str | None``; one of "host", "all".
-        who_can_share_screen_when_someone_is_sharing: ``GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing | str | None``; one of "host", "all".
-        participants_share_simultaneously: ``GetAccountSettingsInMeetingParticipantsShareSimultaneously | str | None``; one of "multiple", "one".
+        who_can_share_screen: ``WhoCanShareScreen | str | None``; one of "host", "all".
+        who_can_share_screen_when_someone_is_sharing: ``WhoCanShareScreen | str | None``; one of "host", "all".
+        participants_share_simultaneously: ``ParticipantsShareSimultaneously | str | None``; one of "multiple", "one".
         workplace_by_facebook: ``bool | None``.
         transfer_meetings_between_devices: ``bool | None``.
         allow_show_zoom_windows: ``bool | None``.
@@ -175,10 +158,8 @@ class GetUserSettingsInMeeting:
     allow_live_streaming: bool | None = None
     post_meeting_feedback: bool | None = None
     whiteboard: bool | None = None
-    allow_participants_chat_with: GetUserSettingsInMeetingAllowParticipantsChatWith | int | None = (
-        None
-    )
-    allow_users_save_chats: GetAccountSettingsInMeetingAllowUsersSaveChats | int | None = None
+    allow_participants_chat_with: AllowParticipantsChatWith | int | None = None
+    allow_users_save_chats: AllowUsersSaveChats | int | None = None
     annotation: bool | None = None
     attendee_on_hold: bool | None = None
     attention_mode_focus_mode: bool | None = None
@@ -193,13 +174,11 @@ class GetUserSettingsInMeeting:
     custom_data_center_regions: bool | None = None
     custom_live_streaming_service: bool | None = None
     custom_service_instructions: str | None = None
-    data_center_regions: list[GetAccountSettingsInMeetingDataCenterRegion | str] = attrs.field(
-        factory=AbsentList
-    )
+    data_center_regions: list[DataCenterRegion | str] = attrs.field(factory=AbsentList)
     disable_screen_sharing_for_host_meetings: bool | None = None
     disable_screen_sharing_for_in_meeting_guests: bool | None = None
     e2e_encryption: bool | None = None
-    entry_exit_chime: GetAccountSettingsInMeetingEntryExitChime | str | None = None
+    entry_exit_chime: EntryExitChime | str | None = None
     far_end_camera_control: bool | None = None
     feedback: bool | None = None
     file_transfer: bool | None = None
@@ -215,7 +194,7 @@ class GetUserSettingsInMeeting:
     live_streaming_youtube: bool | None = None
     manual_captioning: ManualCaptioning | None = None
     meeting_reactions: bool | None = None
-    meeting_reactions_emojis: GetAccountSettingsInMeetingMeetingReactionsEmojis | str | None = None
+    meeting_reactions_emojis: ChatEmojisEmojisOption | str | None = None
     allow_host_panelists_to_use_audible_clap: bool | None = None
     webinar_reactions: bool | None = None
     meeting_survey: bool | None = None
@@ -231,9 +210,9 @@ class GetUserSettingsInMeeting:
     show_a_join_from_your_browser_link: bool | None = None
     show_meeting_control_toolbar: bool | None = None
     slide_control: bool | None = None
-    unchecked_data_center_regions: list[
-        GetAccountSettingsInMeetingUncheckedDataCenterRegion | str
-    ] = attrs.field(factory=AbsentList)
+    unchecked_data_center_regions: list[UncheckedDataCenterRegion | str] = attrs.field(
+        factory=AbsentList
+    )
     virtual_background: bool | None = None
     virtual_background_settings: VirtualBackgroundSetting | None = None
     waiting_room: bool | None = None
@@ -242,13 +221,9 @@ class GetUserSettingsInMeeting:
     meeting_polling: GetUserSettingsInMeetingMeetingPolling | None = None
     webinar_polling: GetUserSettingsInMeetingMeetingPolling | None = None
     webinar_survey: bool | None = None
-    who_can_share_screen: GetAccountSettingsInMeetingWhoCanShareScreen | str | None = None
-    who_can_share_screen_when_someone_is_sharing: (
-        GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing | str | None
-    ) = None
-    participants_share_simultaneously: (
-        GetAccountSettingsInMeetingParticipantsShareSimultaneously | str | None
-    ) = None
+    who_can_share_screen: WhoCanShareScreen | str | None = None
+    who_can_share_screen_when_someone_is_sharing: WhoCanShareScreen | str | None = None
+    participants_share_simultaneously: ParticipantsShareSimultaneously | str | None = None
     workplace_by_facebook: bool | None = None
     transfer_meetings_between_devices: bool | None = None
     allow_show_zoom_windows: bool | None = None
@@ -259,33 +234,14 @@ class GetUserSettingsInMeeting:
     __eq__ = model_eq
 
 
-_GetAccountSettingsInMeetingAllowUsersSaveChats_members: Any = (
-    GetAccountSettingsInMeetingAllowUsersSaveChats._value2member_map_
-)
-_GetAccountSettingsInMeetingDataCenterRegion_members: Any = (
-    GetAccountSettingsInMeetingDataCenterRegion._value2member_map_
-)
-_GetAccountSettingsInMeetingEntryExitChime_members: Any = (
-    GetAccountSettingsInMeetingEntryExitChime._value2member_map_
-)
-_GetAccountSettingsInMeetingMeetingReactionsEmojis_members: Any = (
-    GetAccountSettingsInMeetingMeetingReactionsEmojis._value2member_map_
-)
-_GetAccountSettingsInMeetingParticipantsShareSimultaneously_members: Any = (
-    GetAccountSettingsInMeetingParticipantsShareSimultaneously._value2member_map_
-)
-_GetAccountSettingsInMeetingUncheckedDataCenterRegion_members: Any = (
-    GetAccountSettingsInMeetingUncheckedDataCenterRegion._value2member_map_
-)
-_GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members: Any = (
-    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing._value2member_map_
-)
-_GetAccountSettingsInMeetingWhoCanShareScreen_members: Any = (
-    GetAccountSettingsInMeetingWhoCanShareScreen._value2member_map_
-)
-_GetUserSettingsInMeetingAllowParticipantsChatWith_members: Any = (
-    GetUserSettingsInMeetingAllowParticipantsChatWith._value2member_map_
-)
+_AllowParticipantsChatWith_members: Any = AllowParticipantsChatWith._value2member_map_
+_AllowUsersSaveChats_members: Any = AllowUsersSaveChats._value2member_map_
+_ChatEmojisEmojisOption_members: Any = ChatEmojisEmojisOption._value2member_map_
+_DataCenterRegion_members: Any = DataCenterRegion._value2member_map_
+_EntryExitChime_members: Any = EntryExitChime._value2member_map_
+_ParticipantsShareSimultaneously_members: Any = ParticipantsShareSimultaneously._value2member_map_
+_UncheckedDataCenterRegion_members: Any = UncheckedDataCenterRegion._value2member_map_
+_WhoCanShareScreen_members: Any = WhoCanShareScreen._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_host_panelists_to_use_audible_clap",
@@ -397,9 +353,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("allow_participants_chat_with")) is None
         else (
             _m
-            if (_m := _GetUserSettingsInMeetingAllowParticipantsChatWith_members.get(_v, MISSING))
-            is not MISSING
-            else GetUserSettingsInMeetingAllowParticipantsChatWith(_v)
+            if (_m := _AllowParticipantsChatWith_members.get(_v, MISSING)) is not MISSING
+            else AllowParticipantsChatWith(_v)
         )
     )
     self.allow_users_save_chats = (
@@ -407,9 +362,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("allow_users_save_chats")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingAllowUsersSaveChats_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingAllowUsersSaveChats(_v)
+            if (_m := _AllowUsersSaveChats_members.get(_v, MISSING)) is not MISSING
+            else AllowUsersSaveChats(_v)
         )
     )
     self.annotation = (
@@ -478,9 +432,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _GetAccountSettingsInMeetingDataCenterRegion_members.get(_x, MISSING))
-                is not MISSING
-                else GetAccountSettingsInMeetingDataCenterRegion(_x)
+                if (_m := _DataCenterRegion_members.get(_x, MISSING)) is not MISSING
+                else DataCenterRegion(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -505,9 +458,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("entry_exit_chime")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingEntryExitChime_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingEntryExitChime(_v)
+            if (_m := _EntryExitChime_members.get(_v, MISSING)) is not MISSING
+            else EntryExitChime(_v)
         )
     )
     self.far_end_camera_control = (
@@ -574,9 +526,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("meeting_reactions_emojis")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingMeetingReactionsEmojis_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingMeetingReactionsEmojis(_v)
+            if (_m := _ChatEmojisEmojisOption_members.get(_v, MISSING)) is not MISSING
+            else ChatEmojisEmojisOption(_v)
         )
     )
     self.allow_host_panelists_to_use_audible_clap = (
@@ -656,13 +607,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (
-                    _m := _GetAccountSettingsInMeetingUncheckedDataCenterRegion_members.get(
-                        _x, MISSING
-                    )
-                )
-                is not MISSING
-                else GetAccountSettingsInMeetingUncheckedDataCenterRegion(_x)
+                if (_m := _UncheckedDataCenterRegion_members.get(_x, MISSING)) is not MISSING
+                else UncheckedDataCenterRegion(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -710,9 +656,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("who_can_share_screen")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingWhoCanShareScreen_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingWhoCanShareScreen(_v)
+            if (_m := _WhoCanShareScreen_members.get(_v, MISSING)) is not MISSING
+            else WhoCanShareScreen(_v)
         )
     )
     self.who_can_share_screen_when_someone_is_sharing = (
@@ -720,13 +665,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("who_can_share_screen_when_someone_is_sharing")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing(_v)
+            if (_m := _WhoCanShareScreen_members.get(_v, MISSING)) is not MISSING
+            else WhoCanShareScreen(_v)
         )
     )
     self.participants_share_simultaneously = (
@@ -734,13 +674,8 @@ def structure_get_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("participants_share_simultaneously")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsInMeetingParticipantsShareSimultaneously_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsInMeetingParticipantsShareSimultaneously(_v)
+            if (_m := _ParticipantsShareSimultaneously_members.get(_v, MISSING)) is not MISSING
+            else ParticipantsShareSimultaneously(_v)
         )
     )
     self.workplace_by_facebook = (
@@ -786,15 +721,11 @@ def unstructure_get_user_settings_in_meeting(obj: GetUserSettingsInMeeting) -> d
         d["whiteboard"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.allow_participants_chat_with) is not None:
         d["allow_participants_chat_with"] = (
-            v._value_
-            if v.__class__ is GetUserSettingsInMeetingAllowParticipantsChatWith
-            else unstructure(v)
+            v._value_ if v.__class__ is AllowParticipantsChatWith else unstructure(v)
         )
     if (v := obj.allow_users_save_chats) is not None:
         d["allow_users_save_chats"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingAllowUsersSaveChats
-            else unstructure(v)
+            v._value_ if v.__class__ is AllowUsersSaveChats else unstructure(v)
         )
     if (v := obj.annotation) is not None:
         d["annotation"] = v if v.__class__ is bool else unstructure(v)
@@ -830,14 +761,7 @@ def unstructure_get_user_settings_in_meeting(obj: GetUserSettingsInMeeting) -> d
         d["data_center_regions"] = (
             None
             if v is None
-            else [
-                (
-                    _x._value_
-                    if _x.__class__ is GetAccountSettingsInMeetingDataCenterRegion
-                    else unstructure(_x)
-                )
-                for _x in v
-            ]
+            else [(_x._value_ if _x.__class__ is DataCenterRegion else unstructure(_x)) for _x in v]
         )
     if (v := obj.disable_screen_sharing_for_host_meetings) is not None:
         d["disable_screen_sharing_for_host_meetings"] = v if v.__class__ is bool else unstructure(v)
@@ -848,11 +772,7 @@ def unstructure_get_user_settings_in_meeting(obj: GetUserSettingsInMeeting) -> d
     if (v := obj.e2e_encryption) is not None:
         d["e2e_encryption"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.entry_exit_chime) is not None:
-        d["entry_exit_chime"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingEntryExitChime
-            else unstructure(v)
-        )
+        d["entry_exit_chime"] = v._value_ if v.__class__ is EntryExitChime else unstructure(v)
     if (v := obj.far_end_camera_control) is not None:
         d["far_end_camera_control"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.feedback) is not None:
@@ -891,9 +811,7 @@ def unstructure_get_user_settings_in_meeting(obj: GetUserSettingsInMeeting) -> d
         d["meeting_reactions"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_reactions_emojis) is not None:
         d["meeting_reactions_emojis"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingMeetingReactionsEmojis
-            else unstructure(v)
+            v._value_ if v.__class__ is ChatEmojisEmojisOption else unstructure(v)
         )
     if (v := obj.allow_host_panelists_to_use_audible_clap) is not None:
         d["allow_host_panelists_to_use_audible_clap"] = v if v.__class__ is bool else unstructure(v)
@@ -932,11 +850,7 @@ def unstructure_get_user_settings_in_meeting(obj: GetUserSettingsInMeeting) -> d
             None
             if v is None
             else [
-                (
-                    _x._value_
-                    if _x.__class__ is GetAccountSettingsInMeetingUncheckedDataCenterRegion
-                    else unstructure(_x)
-                )
+                (_x._value_ if _x.__class__ is UncheckedDataCenterRegion else unstructure(_x))
                 for _x in v
             ]
         )
@@ -978,21 +892,15 @@ def unstructure_get_user_settings_in_meeting(obj: GetUserSettingsInMeeting) -> d
         d["webinar_survey"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.who_can_share_screen) is not None:
         d["who_can_share_screen"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreen
-            else unstructure(v)
+            v._value_ if v.__class__ is WhoCanShareScreen else unstructure(v)
         )
     if (v := obj.who_can_share_screen_when_someone_is_sharing) is not None:
         d["who_can_share_screen_when_someone_is_sharing"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing
-            else unstructure(v)
+            v._value_ if v.__class__ is WhoCanShareScreen else unstructure(v)
         )
     if (v := obj.participants_share_simultaneously) is not None:
         d["participants_share_simultaneously"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingParticipantsShareSimultaneously
-            else unstructure(v)
+            v._value_ if v.__class__ is ParticipantsShareSimultaneously else unstructure(v)
         )
     if (v := obj.workplace_by_facebook) is not None:
         d["workplace_by_facebook"] = v if v.__class__ is bool else unstructure(v)

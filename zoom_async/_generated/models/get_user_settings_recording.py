@@ -7,16 +7,12 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_recording_auto_delete_cmr_days import (
-    GetAccountSettingsRecordingAutoDeleteCmrDays,
-)
+from zoom_async._generated.models.auto_delete_cmr_days import AutoDeleteCmrDays
+from zoom_async._generated.models.auto_recording import AutoRecording
 from zoom_async._generated.models.ip_address_access_control import (
     IpAddressAccessControl,
     structure_ip_address_access_control,
     unstructure_ip_address_access_control,
-)
-from zoom_async._generated.models.meeting_settings_auto_recording import (
-    MeetingSettingsAutoRecording,
 )
 from zoom_async._generated.models.record_files_separately import (
     RecordFilesSeparately,
@@ -55,7 +51,7 @@ class GetUserSettingsRecording:
         ask_host_to_confirm_disclaimer: ``bool | None``.
         ask_participants_to_consent_disclaimer: ``bool | None``.
         auto_delete_cmr: ``bool | None``.
-        auto_delete_cmr_days: ``GetAccountSettingsRecordingAutoDeleteCmrDays | int | None``; one of 30, 60, 90, 120.
+        auto_delete_cmr_days: ``AutoDeleteCmrDays | int | None``; one of 30, 60, 90, 120.
         record_files_separately: ``RecordFilesSeparately | None``.
         display_participant_name: ``bool | None``.
         recording_thumbnails: ``bool | None``.
@@ -64,7 +60,7 @@ class GetUserSettingsRecording:
         save_panelist_chat: ``bool | None``.
         save_poll_results: ``bool | None``.
         save_close_caption: ``bool | None``.
-        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none".
+        auto_recording: ``AutoRecording | str | None``; one of "local", "cloud", "none".
         cloud_recording: ``bool | None``.
         host_pause_stop_recording: ``bool | None``.
         ip_address_access_control: ``IpAddressAccessControl | None``.
@@ -84,7 +80,7 @@ class GetUserSettingsRecording:
     ask_host_to_confirm_disclaimer: bool | None = None
     ask_participants_to_consent_disclaimer: bool | None = None
     auto_delete_cmr: bool | None = None
-    auto_delete_cmr_days: GetAccountSettingsRecordingAutoDeleteCmrDays | int | None = None
+    auto_delete_cmr_days: AutoDeleteCmrDays | int | None = None
     record_files_separately: RecordFilesSeparately | None = None
     display_participant_name: bool | None = None
     recording_thumbnails: bool | None = None
@@ -93,7 +89,7 @@ class GetUserSettingsRecording:
     save_panelist_chat: bool | None = None
     save_poll_results: bool | None = None
     save_close_caption: bool | None = None
-    auto_recording: MeetingSettingsAutoRecording | str | None = None
+    auto_recording: AutoRecording | str | None = None
     cloud_recording: bool | None = None
     host_pause_stop_recording: bool | None = None
     ip_address_access_control: IpAddressAccessControl | None = None
@@ -113,10 +109,8 @@ class GetUserSettingsRecording:
     __eq__ = model_eq
 
 
-_GetAccountSettingsRecordingAutoDeleteCmrDays_members: Any = (
-    GetAccountSettingsRecordingAutoDeleteCmrDays._value2member_map_
-)
-_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
+_AutoDeleteCmrDays_members: Any = AutoDeleteCmrDays._value2member_map_
+_AutoRecording_members: Any = AutoRecording._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "ask_host_to_confirm_disclaimer",
@@ -175,9 +169,8 @@ def structure_get_user_settings_recording(o: Any, _: Any = None) -> Any:
         if (_v := g("auto_delete_cmr_days")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsRecordingAutoDeleteCmrDays_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsRecordingAutoDeleteCmrDays(_v)
+            if (_m := _AutoDeleteCmrDays_members.get(_v, MISSING)) is not MISSING
+            else AutoDeleteCmrDays(_v)
         )
     )
     self.record_files_separately = (
@@ -225,8 +218,8 @@ def structure_get_user_settings_recording(o: Any, _: Any = None) -> Any:
         if (_v := g("auto_recording")) is None
         else (
             _m
-            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsAutoRecording(_v)
+            if (_m := _AutoRecording_members.get(_v, MISSING)) is not MISSING
+            else AutoRecording(_v)
         )
     )
     self.cloud_recording = (
@@ -309,9 +302,7 @@ def unstructure_get_user_settings_recording(obj: GetUserSettingsRecording) -> di
         d["auto_delete_cmr"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.auto_delete_cmr_days) is not None:
         d["auto_delete_cmr_days"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsRecordingAutoDeleteCmrDays
-            else unstructure(v)
+            v._value_ if v.__class__ is AutoDeleteCmrDays else unstructure(v)
         )
     if (v := obj.record_files_separately) is not None:
         d["record_files_separately"] = (
@@ -336,9 +327,7 @@ def unstructure_get_user_settings_recording(obj: GetUserSettingsRecording) -> di
     if (v := obj.save_close_caption) is not None:
         d["save_close_caption"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.auto_recording) is not None:
-        d["auto_recording"] = (
-            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
-        )
+        d["auto_recording"] = v._value_ if v.__class__ is AutoRecording else unstructure(v)
     if (v := obj.cloud_recording) is not None:
         d["cloud_recording"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.host_pause_stop_recording) is not None:

@@ -7,21 +7,19 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_schedule_meeting_audio_type import (
-    GetAccountSettingsScheduleMeetingAudioType,
-)
 from zoom_async._generated.models.get_account_settings_schedule_meeting_continuous_meeting_chat import (
     GetAccountSettingsScheduleMeetingContinuousMeetingChat,
     structure_get_account_settings_schedule_meeting_continuous_meeting_chat,
     unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat,
 )
-from zoom_async._generated.models.get_account_settings_schedule_meeting_require_password_for_pmi_meetings import (
-    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings,
-)
 from zoom_async._generated.models.meeting_password_requirement import (
     MeetingPasswordRequirement,
     structure_meeting_password_requirement,
     unstructure_meeting_password_requirement,
+)
+from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
+from zoom_async._generated.models.require_password_for_pmi_meetings import (
+    RequirePasswordForPmiMeetings,
 )
 from zoom_async.serde import (
     MISSING,
@@ -43,7 +41,7 @@ class GetUserSettingsScheduleMeeting:
     """The GetUserSettingsScheduleMeeting object.
 
     Attributes:
-        audio_type: ``GetAccountSettingsScheduleMeetingAudioType | str | None``; one of "both", "telephony", "voip", "thirdParty".
+        audio_type: ``MeetingSettingsAudio | str | None``; one of "both", "telephony", "voip", "thirdParty".
         default_password_for_scheduled_meetings: ``str | None``; secret: hidden in repr.
         embed_password_in_join_link: ``bool | None``.
         force_pmi_jbh_password: ``bool | None``.
@@ -55,7 +53,7 @@ class GetUserSettingsScheduleMeeting:
         pmi_password: ``str | None``; secret: hidden in repr.
         pstn_password_protected: ``bool | None``.
         require_password_for_instant_meetings: ``bool | None``.
-        require_password_for_pmi_meetings: ``GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
+        require_password_for_pmi_meetings: ``RequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
         require_password_for_scheduled_meetings: ``bool | None``.
         require_password_for_scheduling_new_meetings: ``bool | None``.
         use_pmi_for_instant_meetings: ``bool | None``.
@@ -64,7 +62,7 @@ class GetUserSettingsScheduleMeeting:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    audio_type: GetAccountSettingsScheduleMeetingAudioType | str | None = None
+    audio_type: MeetingSettingsAudio | str | None = None
     default_password_for_scheduled_meetings: str | None = attrs.field(
         default=None, metadata={"secret": True}
     )
@@ -78,9 +76,7 @@ class GetUserSettingsScheduleMeeting:
     pmi_password: str | None = attrs.field(default=None, metadata={"secret": True})
     pstn_password_protected: bool | None = None
     require_password_for_instant_meetings: bool | None = None
-    require_password_for_pmi_meetings: (
-        GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None
-    ) = None
+    require_password_for_pmi_meetings: RequirePasswordForPmiMeetings | str | None = None
     require_password_for_scheduled_meetings: bool | None = None
     require_password_for_scheduling_new_meetings: bool | None = None
     use_pmi_for_instant_meetings: bool | None = None
@@ -92,12 +88,8 @@ class GetUserSettingsScheduleMeeting:
     __eq__ = model_eq
 
 
-_GetAccountSettingsScheduleMeetingAudioType_members: Any = (
-    GetAccountSettingsScheduleMeetingAudioType._value2member_map_
-)
-_GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members: Any = (
-    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings._value2member_map_
-)
+_MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
+_RequirePasswordForPmiMeetings_members: Any = RequirePasswordForPmiMeetings._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "audio_type",
@@ -133,9 +125,8 @@ def structure_get_user_settings_schedule_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("audio_type")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsScheduleMeetingAudioType_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingAudioType(_v)
+            if (_m := _MeetingSettingsAudio_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAudio(_v)
         )
     )
     self.default_password_for_scheduled_meetings = (
@@ -194,13 +185,8 @@ def structure_get_user_settings_schedule_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("require_password_for_pmi_meetings")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings(_v)
+            if (_m := _RequirePasswordForPmiMeetings_members.get(_v, MISSING)) is not MISSING
+            else RequirePasswordForPmiMeetings(_v)
         )
     )
     self.require_password_for_scheduled_meetings = (
@@ -240,11 +226,7 @@ def unstructure_get_user_settings_schedule_meeting(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.audio_type) is not None:
-        d["audio_type"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsScheduleMeetingAudioType
-            else unstructure(v)
-        )
+        d["audio_type"] = v._value_ if v.__class__ is MeetingSettingsAudio else unstructure(v)
     if (v := obj.default_password_for_scheduled_meetings) is not None:
         d["default_password_for_scheduled_meetings"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.embed_password_in_join_link) is not None:
@@ -273,9 +255,7 @@ def unstructure_get_user_settings_schedule_meeting(
         d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.require_password_for_pmi_meetings) is not None:
         d["require_password_for_pmi_meetings"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings
-            else unstructure(v)
+            v._value_ if v.__class__ is RequirePasswordForPmiMeetings else unstructure(v)
         )
     if (v := obj.require_password_for_scheduled_meetings) is not None:
         d["require_password_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)

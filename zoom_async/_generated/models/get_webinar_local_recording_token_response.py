@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_live_streaming_token_response_expire_in import (
-    GetMeetingLiveStreamingTokenResponseExpireIn,
-)
+from zoom_async._generated.models.expire_in import ExpireIn
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -29,12 +27,12 @@ class GetWebinarLocalRecordingTokenResponse:
     """The GetWebinarLocalRecordingTokenResponse object.
 
     Attributes:
-        expire_in: ``GetMeetingLiveStreamingTokenResponseExpireIn | int | None``; one of 120.
+        expire_in: ``ExpireIn | int | None``; one of 120.
         token: ``str | None``; secret: hidden in repr.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    expire_in: GetMeetingLiveStreamingTokenResponseExpireIn | int | None = None
+    expire_in: ExpireIn | int | None = None
     token: str | None = attrs.field(default=None, metadata={"secret": True})
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -42,9 +40,7 @@ class GetWebinarLocalRecordingTokenResponse:
     __eq__ = model_eq
 
 
-_GetMeetingLiveStreamingTokenResponseExpireIn_members: Any = (
-    GetMeetingLiveStreamingTokenResponseExpireIn._value2member_map_
-)
+_ExpireIn_members: Any = ExpireIn._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["expire_in", "token"])
 
 
@@ -57,12 +53,7 @@ def structure_get_webinar_local_recording_token_response(o: Any, _: Any = None) 
     self.expire_in = (
         None
         if (_v := g("expire_in")) is None
-        else (
-            _m
-            if (_m := _GetMeetingLiveStreamingTokenResponseExpireIn_members.get(_v, MISSING))
-            is not MISSING
-            else GetMeetingLiveStreamingTokenResponseExpireIn(_v)
-        )
+        else (_m if (_m := _ExpireIn_members.get(_v, MISSING)) is not MISSING else ExpireIn(_v))
     )
     self.token = None if (_v := g("token")) is None else (_v if _v.__class__ is str else to_str(_v))
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -77,11 +68,7 @@ def unstructure_get_webinar_local_recording_token_response(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.expire_in) is not None:
-        d["expire_in"] = (
-            v._value_
-            if v.__class__ is GetMeetingLiveStreamingTokenResponseExpireIn
-            else unstructure(v)
-        )
+        d["expire_in"] = v._value_ if v.__class__ is ExpireIn else unstructure(v)
     if (v := obj.token) is not None:
         d["token"] = v if v.__class__ is str else unstructure(v)
     if obj.extra:

@@ -7,12 +7,14 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.get_meeting_poll_response_status import (
+    GetMeetingPollResponseStatus,
+)
 from zoom_async._generated.models.poll_question import (
     PollQuestion,
     structure_poll_question,
     unstructure_poll_question,
 )
-from zoom_async._generated.models.poll_status import PollStatus
 from zoom_async._generated.models.poll_type import PollType
 from zoom_async.serde import (
     MISSING,
@@ -37,7 +39,7 @@ class GetWebinarPollResponse:
 
     Attributes:
         id: ``str | None``.
-        status: ``PollStatus | str | None``; one of "notstart", "started", "ended", "sharing", "deactivated".
+        status: ``GetMeetingPollResponseStatus | str | None``; one of "notstart", "started", "ended", "sharing", "deactivated".
         questions: ``list[PollQuestion]``.
         anonymous: ``bool | None``.
         poll_type: ``PollType | int | None``; one of 1, 2, 3. Poll type: 1 poll, 2 advanced poll, 3 quiz.
@@ -46,7 +48,7 @@ class GetWebinarPollResponse:
     """
 
     id: str | None = None
-    status: PollStatus | str | None = None
+    status: GetMeetingPollResponseStatus | str | None = None
     questions: list[PollQuestion] = attrs.field(factory=AbsentList)
     anonymous: bool | None = None
     poll_type: PollType | int | None = None
@@ -57,7 +59,7 @@ class GetWebinarPollResponse:
     __eq__ = model_eq
 
 
-_PollStatus_members: Any = PollStatus._value2member_map_
+_GetMeetingPollResponseStatus_members: Any = GetMeetingPollResponseStatus._value2member_map_
 _PollType_members: Any = PollType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["anonymous", "id", "poll_type", "questions", "status", "title"])
 
@@ -72,7 +74,11 @@ def structure_get_webinar_poll_response(o: Any, _: Any = None) -> Any:
     self.status = (
         None
         if (_v := g("status")) is None
-        else (_m if (_m := _PollStatus_members.get(_v, MISSING)) is not MISSING else PollStatus(_v))
+        else (
+            _m
+            if (_m := _GetMeetingPollResponseStatus_members.get(_v, MISSING)) is not MISSING
+            else GetMeetingPollResponseStatus(_v)
+        )
     )
     self.questions = (
         AbsentList()
@@ -100,7 +106,7 @@ def unstructure_get_webinar_poll_response(obj: GetWebinarPollResponse) -> dict[s
     if (v := obj.id) is not None:
         d["id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.status) is not None:
-        d["status"] = v._value_ if v.__class__ is PollStatus else unstructure(v)
+        d["status"] = v._value_ if v.__class__ is GetMeetingPollResponseStatus else unstructure(v)
     if (v := obj.questions).__class__ is not AbsentList or v:
         d["questions"] = (
             None

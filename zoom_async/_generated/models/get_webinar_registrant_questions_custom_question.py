@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_webinar_registrant_questions_custom_question_type import (
-    GetWebinarRegistrantQuestionsCustomQuestionType,
-)
+from zoom_async._generated.models.custom_question_type import CustomQuestionType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -33,16 +31,14 @@ class GetWebinarRegistrantQuestionsCustomQuestion:
     Attributes:
         answers: ``list[str] | None``.
         title: ``str | None``.
-        type_: ``GetWebinarRegistrantQuestionsCustomQuestionType | str | None``; one of "short", "single_radio", "single_dropdown", "multiple".
+        type_: ``CustomQuestionType | str | None``; one of "short", "single_dropdown", "single_radio", "multiple".
         required: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     answers: list[str] | None = None
     title: str | None = None
-    type_: GetWebinarRegistrantQuestionsCustomQuestionType | str | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: CustomQuestionType | str | None = attrs.field(default=None, metadata={"wire": "type"})
     required: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -50,9 +46,7 @@ class GetWebinarRegistrantQuestionsCustomQuestion:
     __eq__ = model_eq
 
 
-_GetWebinarRegistrantQuestionsCustomQuestionType_members: Any = (
-    GetWebinarRegistrantQuestionsCustomQuestionType._value2member_map_
-)
+_CustomQuestionType_members: Any = CustomQuestionType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["answers", "required", "title", "type"])
 
 
@@ -69,9 +63,8 @@ def structure_get_webinar_registrant_questions_custom_question(o: Any, _: Any = 
         if (_v := g("type")) is None
         else (
             _m
-            if (_m := _GetWebinarRegistrantQuestionsCustomQuestionType_members.get(_v, MISSING))
-            is not MISSING
-            else GetWebinarRegistrantQuestionsCustomQuestionType(_v)
+            if (_m := _CustomQuestionType_members.get(_v, MISSING)) is not MISSING
+            else CustomQuestionType(_v)
         )
     )
     self.required = (
@@ -93,11 +86,7 @@ def unstructure_get_webinar_registrant_questions_custom_question(
     if (v := obj.title) is not None:
         d["title"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.type_) is not None:
-        d["type"] = (
-            v._value_
-            if v.__class__ is GetWebinarRegistrantQuestionsCustomQuestionType
-            else unstructure(v)
-        )
+        d["type"] = v._value_ if v.__class__ is CustomQuestionType else unstructure(v)
     if (v := obj.required) is not None:
         d["required"] = v if v.__class__ is bool else unstructure(v)
     if obj.extra:

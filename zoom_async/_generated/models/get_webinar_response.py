@@ -8,15 +8,12 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_meeting_by_id_response_creation_source import (
-    GetMeetingByIdResponseCreationSource,
-)
+from zoom_async._generated.models.creation_source import CreationSource
 from zoom_async._generated.models.get_webinar_recurrence import (
     GetWebinarRecurrence,
     structure_get_webinar_recurrence,
     unstructure_get_webinar_recurrence,
 )
-from zoom_async._generated.models.get_webinar_response_type import GetWebinarResponseType
 from zoom_async._generated.models.get_webinar_setting import (
     GetWebinarSetting,
     structure_get_webinar_setting,
@@ -32,6 +29,7 @@ from zoom_async._generated.models.tracking_field import (
     structure_tracking_field,
     unstructure_tracking_field,
 )
+from zoom_async._generated.models.webinar_type import WebinarType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -65,7 +63,7 @@ class GetWebinarResponse:
         start_url: ``str | None``; secret: hidden in repr.
         created_at: ``datetime.datetime | None``.
         record_file_id: ``str | None``.
-        type_: ``GetWebinarResponseType | int | None``; one of 5, 6, 9.
+        type_: ``WebinarType | int | None``; one of 5, 6, 9.
         uuid: ``str | None``.
         agenda: ``str | None``.
         host_id: ``str | None``.
@@ -75,7 +73,7 @@ class GetWebinarResponse:
         password: ``str | None``; at most 10 characters; secret: hidden in repr.
         tracking_fields: ``list[TrackingField]``.
         is_simulive: ``bool | None``.
-        creation_source: ``GetMeetingByIdResponseCreationSource | str | None``; one of "other", "open_api", "web_portal".
+        creation_source: ``CreationSource | str | None``; one of "other", "open_api", "web_portal".
         transition_to_live: ``bool | None``.
         encrypted_passcode: ``str | None``; secret: hidden in repr.
         topic: ``str | None``; at most 200 characters.
@@ -92,9 +90,7 @@ class GetWebinarResponse:
     start_url: str | None = attrs.field(default=None, metadata={"secret": True})
     created_at: datetime.datetime | None = None
     record_file_id: str | None = None
-    type_: GetWebinarResponseType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: WebinarType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     uuid: str | None = None
     agenda: str | None = None
     host_id: str | None = None
@@ -104,7 +100,7 @@ class GetWebinarResponse:
     password: str | None = attrs.field(default=None, metadata={"secret": True})
     tracking_fields: list[TrackingField] = attrs.field(factory=AbsentList)
     is_simulive: bool | None = None
-    creation_source: GetMeetingByIdResponseCreationSource | str | None = None
+    creation_source: CreationSource | str | None = None
     transition_to_live: bool | None = None
     encrypted_passcode: str | None = attrs.field(default=None, metadata={"secret": True})
     topic: str | None = None
@@ -116,10 +112,8 @@ class GetWebinarResponse:
     __eq__ = model_eq
 
 
-_GetMeetingByIdResponseCreationSource_members: Any = (
-    GetMeetingByIdResponseCreationSource._value2member_map_
-)
-_GetWebinarResponseType_members: Any = GetWebinarResponseType._value2member_map_
+_CreationSource_members: Any = CreationSource._value2member_map_
+_WebinarType_members: Any = WebinarType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "agenda",
@@ -186,9 +180,7 @@ def structure_get_webinar_response(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("type")) is None
         else (
-            _m
-            if (_m := _GetWebinarResponseType_members.get(_v, MISSING)) is not MISSING
-            else GetWebinarResponseType(_v)
+            _m if (_m := _WebinarType_members.get(_v, MISSING)) is not MISSING else WebinarType(_v)
         )
     )
     self.uuid = None if (_v := g("uuid")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -225,8 +217,8 @@ def structure_get_webinar_response(o: Any, _: Any = None) -> Any:
         if (_v := g("creation_source")) is None
         else (
             _m
-            if (_m := _GetMeetingByIdResponseCreationSource_members.get(_v, MISSING)) is not MISSING
-            else GetMeetingByIdResponseCreationSource(_v)
+            if (_m := _CreationSource_members.get(_v, MISSING)) is not MISSING
+            else CreationSource(_v)
         )
     )
     self.transition_to_live = (
@@ -281,7 +273,7 @@ def unstructure_get_webinar_response(obj: GetWebinarResponse) -> dict[str, Any]:
     if (v := obj.record_file_id) is not None:
         d["record_file_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.type_) is not None:
-        d["type"] = v._value_ if v.__class__ is GetWebinarResponseType else unstructure(v)
+        d["type"] = v._value_ if v.__class__ is WebinarType else unstructure(v)
     if (v := obj.uuid) is not None:
         d["uuid"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.agenda) is not None:
@@ -316,9 +308,7 @@ def unstructure_get_webinar_response(obj: GetWebinarResponse) -> dict[str, Any]:
     if (v := obj.is_simulive) is not None:
         d["is_simulive"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.creation_source) is not None:
-        d["creation_source"] = (
-            v._value_ if v.__class__ is GetMeetingByIdResponseCreationSource else unstructure(v)
-        )
+        d["creation_source"] = v._value_ if v.__class__ is CreationSource else unstructure(v)
     if (v := obj.transition_to_live) is not None:
         d["transition_to_live"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.encrypted_passcode) is not None:

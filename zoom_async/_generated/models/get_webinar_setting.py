@@ -12,6 +12,7 @@ from zoom_async._generated.models.attendees_and_panelists_reminder_email_notific
     structure_attendees_and_panelists_reminder_email_notification,
     unstructure_attendees_and_panelists_reminder_email_notification,
 )
+from zoom_async._generated.models.auto_recording import AutoRecording
 from zoom_async._generated.models.follow_up_absentees_email_notification import (
     FollowUpAbsenteesEmailNotification,
     structure_follow_up_absentees_email_notification,
@@ -39,9 +40,6 @@ from zoom_async._generated.models.language_interpretation import (
     unstructure_language_interpretation,
 )
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
-from zoom_async._generated.models.meeting_settings_auto_recording import (
-    MeetingSettingsAutoRecording,
-)
 from zoom_async._generated.models.sign_language_interpretation import (
     SignLanguageInterpretation,
     structure_sign_language_interpretation,
@@ -100,7 +98,7 @@ class GetWebinarSetting:
         registrants_email_notification: ``bool | None``.
         approval_type: ``GetWebinarSettingApprovalType | int | None``; one of 0, 1, 2.
         close_registration: ``bool | None``; deprecated.
-        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none".
+        auto_recording: ``AutoRecording | str | None``; one of "local", "cloud", "none".
         host_video: ``bool | None``.
         language_interpretation: ``LanguageInterpretation | None``. Language interpretation settings.
         panelists_video: ``bool | None``.
@@ -151,7 +149,7 @@ class GetWebinarSetting:
     registrants_email_notification: bool | None = None
     approval_type: GetWebinarSettingApprovalType | int | None = None
     close_registration: bool | None = None
-    auto_recording: MeetingSettingsAutoRecording | str | None = None
+    auto_recording: AutoRecording | str | None = None
     host_video: bool | None = None
     language_interpretation: LanguageInterpretation | None = None
     panelists_video: bool | None = None
@@ -172,12 +170,12 @@ class GetWebinarSetting:
     __eq__ = model_eq
 
 
+_AutoRecording_members: Any = AutoRecording._value2member_map_
 _GetWebinarSettingApprovalType_members: Any = GetWebinarSettingApprovalType._value2member_map_
 _GetWebinarSettingRegistrationType_members: Any = (
     GetWebinarSettingRegistrationType._value2member_map_
 )
 _MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
-_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "add_audio_watermark",
@@ -396,8 +394,8 @@ def structure_get_webinar_setting(o: Any, _: Any = None) -> Any:
         if (_v := g("auto_recording")) is None
         else (
             _m
-            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsAutoRecording(_v)
+            if (_m := _AutoRecording_members.get(_v, MISSING)) is not MISSING
+            else AutoRecording(_v)
         )
     )
     self.host_video = (
@@ -562,9 +560,7 @@ def unstructure_get_webinar_setting(obj: GetWebinarSetting) -> dict[str, Any]:
     if (v := obj.close_registration) is not None:
         d["close_registration"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.auto_recording) is not None:
-        d["auto_recording"] = (
-            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
-        )
+        d["auto_recording"] = v._value_ if v.__class__ is AutoRecording else unstructure(v)
     if (v := obj.host_video) is not None:
         d["host_video"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.language_interpretation) is not None:

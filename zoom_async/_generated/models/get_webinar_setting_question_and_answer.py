@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_webinar_setting_question_and_answer_answer_questions import (
-    GetWebinarSettingQuestionAndAnswerAnswerQuestions,
-)
+from zoom_async._generated.models.answer_questions import AnswerQuestions
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -32,7 +30,7 @@ class GetWebinarSettingQuestionAndAnswer:
     Attributes:
         allow_auto_reply: ``bool | None``.
         allow_anonymous_questions: ``bool | None``.
-        answer_questions: ``GetWebinarSettingQuestionAndAnswerAnswerQuestions | str | None``; one of "only", "all".
+        answer_questions: ``AnswerQuestions | str | None``; one of "only", "all".
         enable: ``bool | None``.
         allow_submit_questions: ``bool | None``.
         attendees_can_comment: ``bool | None``.
@@ -43,7 +41,7 @@ class GetWebinarSettingQuestionAndAnswer:
 
     allow_auto_reply: bool | None = None
     allow_anonymous_questions: bool | None = None
-    answer_questions: GetWebinarSettingQuestionAndAnswerAnswerQuestions | str | None = None
+    answer_questions: AnswerQuestions | str | None = None
     enable: bool | None = None
     allow_submit_questions: bool | None = None
     attendees_can_comment: bool | None = None
@@ -55,9 +53,7 @@ class GetWebinarSettingQuestionAndAnswer:
     __eq__ = model_eq
 
 
-_GetWebinarSettingQuestionAndAnswerAnswerQuestions_members: Any = (
-    GetWebinarSettingQuestionAndAnswerAnswerQuestions._value2member_map_
-)
+_AnswerQuestions_members: Any = AnswerQuestions._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_anonymous_questions",
@@ -93,9 +89,8 @@ def structure_get_webinar_setting_question_and_answer(o: Any, _: Any = None) -> 
         if (_v := g("answer_questions")) is None
         else (
             _m
-            if (_m := _GetWebinarSettingQuestionAndAnswerAnswerQuestions_members.get(_v, MISSING))
-            is not MISSING
-            else GetWebinarSettingQuestionAndAnswerAnswerQuestions(_v)
+            if (_m := _AnswerQuestions_members.get(_v, MISSING)) is not MISSING
+            else AnswerQuestions(_v)
         )
     )
     self.enable = (
@@ -137,11 +132,7 @@ def unstructure_get_webinar_setting_question_and_answer(
     if (v := obj.allow_anonymous_questions) is not None:
         d["allow_anonymous_questions"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.answer_questions) is not None:
-        d["answer_questions"] = (
-            v._value_
-            if v.__class__ is GetWebinarSettingQuestionAndAnswerAnswerQuestions
-            else unstructure(v)
-        )
+        d["answer_questions"] = v._value_ if v.__class__ is AnswerQuestions else unstructure(v)
     if (v := obj.enable) is not None:
         d["enable"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.allow_submit_questions) is not None:

@@ -8,6 +8,6 @@ from zoom_async.serde import OpenIntEnum
 class GetWebinarSettingRegistrationType(OpenIntEnum):
     """Values of GetWebinarSettingRegistrationType (open: new values pass through)."""
 
-    ATTENDEES_REGISTER_ONCE_AND_CAN = 1
+    ATTENDEES_REGISTER_ONCE_AND_CAN_ATTEND = 1
     ATTENDEES_NEED_TO_REGISTER_FOR = 2
-    ATTENDEES_REGISTER_ONCE_AND_CAN_3 = 3
+    ATTENDEES_REGISTER_ONCE_AND_CAN_CHOOSE = 3

@@ -7,12 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_in_meeting_data_center_region import (
-    GetAccountSettingsInMeetingDataCenterRegion,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_unchecked_data_center_region import (
-    GetAccountSettingsInMeetingUncheckedDataCenterRegion,
-)
+from zoom_async._generated.models.data_center_region import DataCenterRegion
+from zoom_async._generated.models.unchecked_data_center_region import UncheckedDataCenterRegion
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -37,8 +33,8 @@ class InSession:
 
     Attributes:
         custom_data_center_regions: ``bool | None``.
-        data_center_regions: ``list[GetAccountSettingsInMeetingDataCenterRegion | str]``.
-        unchecked_data_center_regions: ``list[GetAccountSettingsInMeetingUncheckedDataCenterRegion | str]``.
+        data_center_regions: ``list[DataCenterRegion | str]``.
+        unchecked_data_center_regions: ``list[UncheckedDataCenterRegion | str]``.
         p2p_connetion: ``bool | None``.
         p2p_ports: ``bool | None``.
         ports_range: ``str | None``.
@@ -51,12 +47,10 @@ class InSession:
     """
 
     custom_data_center_regions: bool | None = None
-    data_center_regions: list[GetAccountSettingsInMeetingDataCenterRegion | str] = attrs.field(
+    data_center_regions: list[DataCenterRegion | str] = attrs.field(factory=AbsentList)
+    unchecked_data_center_regions: list[UncheckedDataCenterRegion | str] = attrs.field(
         factory=AbsentList
     )
-    unchecked_data_center_regions: list[
-        GetAccountSettingsInMeetingUncheckedDataCenterRegion | str
-    ] = attrs.field(factory=AbsentList)
     p2p_connetion: bool | None = None
     p2p_ports: bool | None = None
     ports_range: str | None = None
@@ -71,12 +65,8 @@ class InSession:
     __eq__ = model_eq
 
 
-_GetAccountSettingsInMeetingDataCenterRegion_members: Any = (
-    GetAccountSettingsInMeetingDataCenterRegion._value2member_map_
-)
-_GetAccountSettingsInMeetingUncheckedDataCenterRegion_members: Any = (
-    GetAccountSettingsInMeetingUncheckedDataCenterRegion._value2member_map_
-)
+_DataCenterRegion_members: Any = DataCenterRegion._value2member_map_
+_UncheckedDataCenterRegion_members: Any = UncheckedDataCenterRegion._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "custom_data_center_regions",
@@ -111,9 +101,8 @@ def structure_in_session(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _GetAccountSettingsInMeetingDataCenterRegion_members.get(_x, MISSING))
-                is not MISSING
-                else GetAccountSettingsInMeetingDataCenterRegion(_x)
+                if (_m := _DataCenterRegion_members.get(_x, MISSING)) is not MISSING
+                else DataCenterRegion(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -124,13 +113,8 @@ def structure_in_session(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (
-                    _m := _GetAccountSettingsInMeetingUncheckedDataCenterRegion_members.get(
-                        _x, MISSING
-                    )
-                )
-                is not MISSING
-                else GetAccountSettingsInMeetingUncheckedDataCenterRegion(_x)
+                if (_m := _UncheckedDataCenterRegion_members.get(_x, MISSING)) is not MISSING
+                else UncheckedDataCenterRegion(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -176,25 +160,14 @@ def unstructure_in_session(obj: InSession) -> dict[str, Any]:
         d["data_center_regions"] = (
             None
             if v is None
-            else [
-                (
-                    _x._value_
-                    if _x.__class__ is GetAccountSettingsInMeetingDataCenterRegion
-                    else unstructure(_x)
-                )
-                for _x in v
-            ]
+            else [(_x._value_ if _x.__class__ is DataCenterRegion else unstructure(_x)) for _x in v]
         )
     if (v := obj.unchecked_data_center_regions).__class__ is not AbsentList or v:
         d["unchecked_data_center_regions"] = (
             None
             if v is None
             else [
-                (
-                    _x._value_
-                    if _x.__class__ is GetAccountSettingsInMeetingUncheckedDataCenterRegion
-                    else unstructure(_x)
-                )
+                (_x._value_ if _x.__class__ is UncheckedDataCenterRegion else unstructure(_x))
                 for _x in v
             ]
         )

@@ -11,4 +11,4 @@ class JoinBeforeHostTime(OpenIntEnum):
     ANY_TIME = 0
     FIVE_MINUTES = 5
     TEN_MINUTES = 10
-    ALLOW_PARTICIPANT_TO_JOIN_15 = 15
+    FIFTEEN_MINUTES = 15

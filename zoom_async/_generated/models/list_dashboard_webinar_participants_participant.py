@@ -13,25 +13,15 @@ from zoom_async._generated.models.audio_call import (
     structure_audio_call,
     unstructure_audio_call,
 )
-from zoom_async._generated.models.dashboard_participant_audio_quality import (
-    DashboardParticipantAudioQuality,
-)
 from zoom_async._generated.models.dashboard_participant_device import DashboardParticipantDevice
-from zoom_async._generated.models.dashboard_participant_network_type import (
-    DashboardParticipantNetworkType,
-)
-from zoom_async._generated.models.dashboard_participant_screen_share_quality import (
-    DashboardParticipantScreenShareQuality,
-)
-from zoom_async._generated.models.dashboard_participant_video_quality import (
-    DashboardParticipantVideoQuality,
-)
 from zoom_async._generated.models.list_dashboard_webinar_participants_participant_leave_reason import (
     ListDashboardWebinarParticipantsParticipantLeaveReason,
 )
 from zoom_async._generated.models.list_dashboard_webinar_participants_participant_role import (
     ListDashboardWebinarParticipantsParticipantRole,
 )
+from zoom_async._generated.models.network_type import NetworkType
+from zoom_async._generated.models.participant_quality_score import ParticipantQualityScore
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -57,7 +47,7 @@ class ListDashboardWebinarParticipantsParticipant:
     """The ListDashboardWebinarParticipantsParticipant object.
 
     Attributes:
-        audio_quality: ``DashboardParticipantAudioQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        audio_quality: ``ParticipantQualityScore | str | None``; one of "", "good", "fair", "poor", "bad".
         connection_type: ``str | None``.
         customer_key: ``str | None``; at most 35 characters.
         data_center: ``str | None``.
@@ -76,13 +66,13 @@ class ListDashboardWebinarParticipantsParticipant:
         location: ``str | None``.
         mac_addr: ``str | None``.
         microphone: ``str | None``.
-        network_type: ``DashboardParticipantNetworkType | str | None``; one of "Wired", "Wifi", "PPP", "Cellular", "Others".
+        network_type: ``NetworkType | str | None``; one of "Wired", "Wifi", "PPP", "Cellular", "Others".
         participant_user_id: ``str | None``.
         pc_name: ``str | None``.
         recording: ``bool | None``.
         registrant_id: ``str | None``.
         role: ``ListDashboardWebinarParticipantsParticipantRole | str | None``; one of "host", "attendee", "panelist".
-        screen_share_quality: ``DashboardParticipantScreenShareQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        screen_share_quality: ``ParticipantQualityScore | str | None``; one of "", "good", "fair", "poor", "bad".
         share_application: ``bool | None``.
         share_desktop: ``bool | None``.
         share_whiteboard: ``bool | None``.
@@ -91,7 +81,7 @@ class ListDashboardWebinarParticipantsParticipant:
         user_id: ``str | None``.
         user_name: ``str | None``.
         version: ``str | None``.
-        video_quality: ``DashboardParticipantVideoQuality | str | None``; one of "", "good", "fair", "poor", "bad".
+        video_quality: ``ParticipantQualityScore | str | None``; one of "", "good", "fair", "poor", "bad".
         audio_call: ``list[AudioCall]``.
         os: ``str | None``.
         os_version: ``str | None``.
@@ -99,7 +89,7 @@ class ListDashboardWebinarParticipantsParticipant:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    audio_quality: DashboardParticipantAudioQuality | str | None = None
+    audio_quality: ParticipantQualityScore | str | None = None
     connection_type: str | None = None
     customer_key: str | None = None
     data_center: str | None = None
@@ -118,13 +108,13 @@ class ListDashboardWebinarParticipantsParticipant:
     location: str | None = None
     mac_addr: str | None = None
     microphone: str | None = None
-    network_type: DashboardParticipantNetworkType | str | None = None
+    network_type: NetworkType | str | None = None
     participant_user_id: str | None = None
     pc_name: str | None = None
     recording: bool | None = None
     registrant_id: str | None = None
     role: ListDashboardWebinarParticipantsParticipantRole | str | None = None
-    screen_share_quality: DashboardParticipantScreenShareQuality | str | None = None
+    screen_share_quality: ParticipantQualityScore | str | None = None
     share_application: bool | None = None
     share_desktop: bool | None = None
     share_whiteboard: bool | None = None
@@ -133,7 +123,7 @@ class ListDashboardWebinarParticipantsParticipant:
     user_id: str | None = None
     user_name: str | None = None
     version: str | None = None
-    video_quality: DashboardParticipantVideoQuality | str | None = None
+    video_quality: ParticipantQualityScore | str | None = None
     audio_call: list[AudioCall] = attrs.field(factory=AbsentList)
     os: str | None = None
     os_version: str | None = None
@@ -144,19 +134,15 @@ class ListDashboardWebinarParticipantsParticipant:
     __eq__ = model_eq
 
 
-_DashboardParticipantAudioQuality_members: Any = DashboardParticipantAudioQuality._value2member_map_
 _DashboardParticipantDevice_members: Any = DashboardParticipantDevice._value2member_map_
-_DashboardParticipantNetworkType_members: Any = DashboardParticipantNetworkType._value2member_map_
-_DashboardParticipantScreenShareQuality_members: Any = (
-    DashboardParticipantScreenShareQuality._value2member_map_
-)
-_DashboardParticipantVideoQuality_members: Any = DashboardParticipantVideoQuality._value2member_map_
 _ListDashboardWebinarParticipantsParticipantLeaveReason_members: Any = (
     ListDashboardWebinarParticipantsParticipantLeaveReason._value2member_map_
 )
 _ListDashboardWebinarParticipantsParticipantRole_members: Any = (
     ListDashboardWebinarParticipantsParticipantRole._value2member_map_
 )
+_NetworkType_members: Any = NetworkType._value2member_map_
+_ParticipantQualityScore_members: Any = ParticipantQualityScore._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "audio_call",
@@ -213,8 +199,8 @@ def structure_list_dashboard_webinar_participants_participant(o: Any, _: Any = N
         if (_v := g("audio_quality")) is None
         else (
             _m
-            if (_m := _DashboardParticipantAudioQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantAudioQuality(_v)
+            if (_m := _ParticipantQualityScore_members.get(_v, MISSING)) is not MISSING
+            else ParticipantQualityScore(_v)
         )
     )
     self.connection_type = (
@@ -296,9 +282,7 @@ def structure_list_dashboard_webinar_participants_participant(o: Any, _: Any = N
         None
         if (_v := g("network_type")) is None
         else (
-            _m
-            if (_m := _DashboardParticipantNetworkType_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantNetworkType(_v)
+            _m if (_m := _NetworkType_members.get(_v, MISSING)) is not MISSING else NetworkType(_v)
         )
     )
     self.participant_user_id = (
@@ -330,9 +314,8 @@ def structure_list_dashboard_webinar_participants_participant(o: Any, _: Any = N
         if (_v := g("screen_share_quality")) is None
         else (
             _m
-            if (_m := _DashboardParticipantScreenShareQuality_members.get(_v, MISSING))
-            is not MISSING
-            else DashboardParticipantScreenShareQuality(_v)
+            if (_m := _ParticipantQualityScore_members.get(_v, MISSING)) is not MISSING
+            else ParticipantQualityScore(_v)
         )
     )
     self.share_application = (
@@ -370,8 +353,8 @@ def structure_list_dashboard_webinar_participants_participant(o: Any, _: Any = N
         if (_v := g("video_quality")) is None
         else (
             _m
-            if (_m := _DashboardParticipantVideoQuality_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantVideoQuality(_v)
+            if (_m := _ParticipantQualityScore_members.get(_v, MISSING)) is not MISSING
+            else ParticipantQualityScore(_v)
         )
     )
     self.audio_call = (
@@ -398,9 +381,7 @@ def unstructure_list_dashboard_webinar_participants_participant(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.audio_quality) is not None:
-        d["audio_quality"] = (
-            v._value_ if v.__class__ is DashboardParticipantAudioQuality else unstructure(v)
-        )
+        d["audio_quality"] = v._value_ if v.__class__ is ParticipantQualityScore else unstructure(v)
     if (v := obj.connection_type) is not None:
         d["connection_type"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.customer_key) is not None:
@@ -444,9 +425,7 @@ def unstructure_list_dashboard_webinar_participants_participant(
     if (v := obj.microphone) is not None:
         d["microphone"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.network_type) is not None:
-        d["network_type"] = (
-            v._value_ if v.__class__ is DashboardParticipantNetworkType else unstructure(v)
-        )
+        d["network_type"] = v._value_ if v.__class__ is NetworkType else unstructure(v)
     if (v := obj.participant_user_id) is not None:
         d["participant_user_id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.pc_name) is not None:
@@ -463,7 +442,7 @@ def unstructure_list_dashboard_webinar_participants_participant(
         )
     if (v := obj.screen_share_quality) is not None:
         d["screen_share_quality"] = (
-            v._value_ if v.__class__ is DashboardParticipantScreenShareQuality else unstructure(v)
+            v._value_ if v.__class__ is ParticipantQualityScore else unstructure(v)
         )
     if (v := obj.share_application) is not None:
         d["share_application"] = v if v.__class__ is bool else unstructure(v)
@@ -482,9 +461,7 @@ def unstructure_list_dashboard_webinar_participants_participant(
     if (v := obj.version) is not None:
         d["version"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.video_quality) is not None:
-        d["video_quality"] = (
-            v._value_ if v.__class__ is DashboardParticipantVideoQuality else unstructure(v)
-        )
+        d["video_quality"] = v._value_ if v.__class__ is ParticipantQualityScore else unstructure(v)
     if (v := obj.audio_call).__class__ is not AbsentList or v:
         d["audio_call"] = (
             None

@@ -8,8 +8,8 @@ from zoom_async.serde import OpenStrEnum
 class ListDashboardWebinarParticipantsParticipantLeaveReason(OpenStrEnum):
     """Values of ListDashboardWebinarParticipantsParticipantLeaveReason (open: new values pass through)."""
 
-    VALUE_0 = "$name left the webinar."
-    VALUE_1 = "$name got disconnected from the webinar."
+    NAME_LEFT_THE_WEBINAR = "$name left the webinar."
+    NAME_GOT_DISCONNECTED_FROM_THE_WEBINAR = "$name got disconnected from the webinar."
     HOST_ENDED_THE_WEBINAR = "Host ended the webinar."
     HOST_CLOSED_THE_WEBINAR = "Host closed the webinar."
     HOST_STARTED_A_NEW_WEBINAR = "Host started a new webinar."

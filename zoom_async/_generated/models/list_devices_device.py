@@ -7,10 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_devices_device_device_status import (
-    ListDevicesDeviceDeviceStatus,
-)
-from zoom_async._generated.models.list_devices_device_device_type import ListDevicesDeviceDeviceType
+from zoom_async._generated.models.device_status import DeviceStatus
+from zoom_async._generated.models.device_type import DeviceType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -33,13 +31,13 @@ class ListDevicesDevice:
     Attributes:
         room_id: ``str | None``.
         connected_to_zdm: ``bool | None``.
-        device_status: ``ListDevicesDeviceDeviceStatus | int | None``; one of -1, 0, 1.
+        device_status: ``DeviceStatus | int | None``; one of -1, 0, 1.
         enrolled_in_zdm: ``bool | None``.
         user_email: ``str | None``.
         device_id: ``str | None``.
         app_version: ``str | None``.
         serial_number: ``str | None``.
-        device_type: ``ListDevicesDeviceDeviceType | int | None``; one of 0, 1, 2, 3, 4, 5, 6.
+        device_type: ``DeviceType | int | None``; one of 0, 1, 2, 3, 4, 5, 6.
         skd_version: ``str | None``.
         last_online: ``str | None``.
         platform_os: ``str | None``.
@@ -54,13 +52,13 @@ class ListDevicesDevice:
 
     room_id: str | None = None
     connected_to_zdm: bool | None = None
-    device_status: ListDevicesDeviceDeviceStatus | int | None = None
+    device_status: DeviceStatus | int | None = None
     enrolled_in_zdm: bool | None = None
     user_email: str | None = None
     device_id: str | None = None
     app_version: str | None = None
     serial_number: str | None = None
-    device_type: ListDevicesDeviceDeviceType | int | None = None
+    device_type: DeviceType | int | None = None
     skd_version: str | None = None
     last_online: str | None = None
     platform_os: str | None = None
@@ -76,8 +74,8 @@ class ListDevicesDevice:
     __eq__ = model_eq
 
 
-_ListDevicesDeviceDeviceStatus_members: Any = ListDevicesDeviceDeviceStatus._value2member_map_
-_ListDevicesDeviceDeviceType_members: Any = ListDevicesDeviceDeviceType._value2member_map_
+_DeviceStatus_members: Any = DeviceStatus._value2member_map_
+_DeviceType_members: Any = DeviceType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "app_version",
@@ -121,8 +119,8 @@ def structure_list_devices_device(o: Any, _: Any = None) -> Any:
         if (_v := g("device_status")) is None
         else (
             _m
-            if (_m := _ListDevicesDeviceDeviceStatus_members.get(_v, MISSING)) is not MISSING
-            else ListDevicesDeviceDeviceStatus(_v)
+            if (_m := _DeviceStatus_members.get(_v, MISSING)) is not MISSING
+            else DeviceStatus(_v)
         )
     )
     self.enrolled_in_zdm = (
@@ -145,11 +143,7 @@ def structure_list_devices_device(o: Any, _: Any = None) -> Any:
     self.device_type = (
         None
         if (_v := g("device_type")) is None
-        else (
-            _m
-            if (_m := _ListDevicesDeviceDeviceType_members.get(_v, MISSING)) is not MISSING
-            else ListDevicesDeviceDeviceType(_v)
-        )
+        else (_m if (_m := _DeviceType_members.get(_v, MISSING)) is not MISSING else DeviceType(_v))
     )
     self.skd_version = (
         None if (_v := g("skd_version")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -188,9 +182,7 @@ def unstructure_list_devices_device(obj: ListDevicesDevice) -> dict[str, Any]:
     if (v := obj.connected_to_zdm) is not None:
         d["connected_to_zdm"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.device_status) is not None:
-        d["device_status"] = (
-            v._value_ if v.__class__ is ListDevicesDeviceDeviceStatus else unstructure(v)
-        )
+        d["device_status"] = v._value_ if v.__class__ is DeviceStatus else unstructure(v)
     if (v := obj.enrolled_in_zdm) is not None:
         d["enrolled_in_zdm"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.user_email) is not None:
@@ -202,9 +194,7 @@ def unstructure_list_devices_device(obj: ListDevicesDevice) -> dict[str, Any]:
     if (v := obj.serial_number) is not None:
         d["serial_number"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.device_type) is not None:
-        d["device_type"] = (
-            v._value_ if v.__class__ is ListDevicesDeviceDeviceType else unstructure(v)
-        )
+        d["device_type"] = v._value_ if v.__class__ is DeviceType else unstructure(v)
     if (v := obj.skd_version) is not None:
         d["skd_version"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.last_online) is not None:

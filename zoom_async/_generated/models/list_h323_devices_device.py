@@ -7,12 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_h323_devices_device_encryption import (
-    ListH323DevicesDeviceEncryption,
-)
-from zoom_async._generated.models.list_h323_devices_device_protocol import (
-    ListH323DevicesDeviceProtocol,
-)
+from zoom_async._generated.models.encryption import Encryption
+from zoom_async._generated.models.protocol import Protocol
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -33,16 +29,16 @@ class ListH323DevicesDevice:
 
     Attributes:
         id: ``str | None``.
-        protocol: ``ListH323DevicesDeviceProtocol | str | None``; one of "H.323", "SIP".
-        encryption: ``ListH323DevicesDeviceEncryption | str | None``; one of "auto", "yes", "no".
+        protocol: ``Protocol | str | None``; one of "H.323", "SIP".
+        encryption: ``Encryption | str | None``; one of "auto", "yes", "no".
         ip: ``str | None``.
         name: ``str | None``; at most 64 characters.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     id: str | None = None
-    protocol: ListH323DevicesDeviceProtocol | str | None = None
-    encryption: ListH323DevicesDeviceEncryption | str | None = None
+    protocol: Protocol | str | None = None
+    encryption: Encryption | str | None = None
     ip: str | None = None
     name: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -51,8 +47,8 @@ class ListH323DevicesDevice:
     __eq__ = model_eq
 
 
-_ListH323DevicesDeviceEncryption_members: Any = ListH323DevicesDeviceEncryption._value2member_map_
-_ListH323DevicesDeviceProtocol_members: Any = ListH323DevicesDeviceProtocol._value2member_map_
+_Encryption_members: Any = Encryption._value2member_map_
+_Protocol_members: Any = Protocol._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["encryption", "id", "ip", "name", "protocol"])
 
 
@@ -66,20 +62,12 @@ def structure_list_h323_devices_device(o: Any, _: Any = None) -> Any:
     self.protocol = (
         None
         if (_v := g("protocol")) is None
-        else (
-            _m
-            if (_m := _ListH323DevicesDeviceProtocol_members.get(_v, MISSING)) is not MISSING
-            else ListH323DevicesDeviceProtocol(_v)
-        )
+        else (_m if (_m := _Protocol_members.get(_v, MISSING)) is not MISSING else Protocol(_v))
     )
     self.encryption = (
         None
         if (_v := g("encryption")) is None
-        else (
-            _m
-            if (_m := _ListH323DevicesDeviceEncryption_members.get(_v, MISSING)) is not MISSING
-            else ListH323DevicesDeviceEncryption(_v)
-        )
+        else (_m if (_m := _Encryption_members.get(_v, MISSING)) is not MISSING else Encryption(_v))
     )
     self.ip = None if (_v := g("ip")) is None else (_v if _v.__class__ is str else to_str(_v))
     self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -95,13 +83,9 @@ def unstructure_list_h323_devices_device(obj: ListH323DevicesDevice) -> dict[str
     if (v := obj.id) is not None:
         d["id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.protocol) is not None:
-        d["protocol"] = (
-            v._value_ if v.__class__ is ListH323DevicesDeviceProtocol else unstructure(v)
-        )
+        d["protocol"] = v._value_ if v.__class__ is Protocol else unstructure(v)
     if (v := obj.encryption) is not None:
-        d["encryption"] = (
-            v._value_ if v.__class__ is ListH323DevicesDeviceEncryption else unstructure(v)
-        )
+        d["encryption"] = v._value_ if v.__class__ is Encryption else unstructure(v)
     if (v := obj.ip) is not None:
         d["ip"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.name) is not None:

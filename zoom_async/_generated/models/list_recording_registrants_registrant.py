@@ -7,18 +7,18 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.add_meeting_registrant_request_purchasing_time_frame import (
+    AddMeetingRegistrantRequestPurchasingTimeFrame,
+)
+from zoom_async._generated.models.add_meeting_registrant_request_role_in_purchase_process import (
+    AddMeetingRegistrantRequestRoleInPurchaseProcess,
+)
 from zoom_async._generated.models.custom_question_answer import (
     CustomQuestionAnswer,
     structure_custom_question_answer,
     unstructure_custom_question_answer,
 )
 from zoom_async._generated.models.registrant_no_of_employees import RegistrantNoOfEmployees
-from zoom_async._generated.models.registrant_purchasing_time_frame import (
-    RegistrantPurchasingTimeFrame,
-)
-from zoom_async._generated.models.registrant_role_in_purchase_process import (
-    RegistrantRoleInPurchaseProcess,
-)
 from zoom_async._generated.models.registrant_status import RegistrantStatus
 from zoom_async.serde import (
     MISSING,
@@ -45,7 +45,7 @@ class ListRecordingRegistrantsRegistrant:
         zip_: ``str | None``.
         country: ``str | None``.
         custom_questions: ``list[CustomQuestionAnswer]``.
-        purchasing_time_frame: ``RegistrantPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
+        purchasing_time_frame: ``AddMeetingRegistrantRequestPurchasingTimeFrame | str | None``; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe".
         address: ``str | None``.
         comments: ``str | None``.
         city: ``str | None``.
@@ -54,7 +54,7 @@ class ListRecordingRegistrantsRegistrant:
         no_of_employees: ``RegistrantNoOfEmployees | str | None``; one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", "5,001-10,000", "More than 10,000".
         industry: ``str | None``.
         phone: ``str | None``.
-        role_in_purchase_process: ``RegistrantRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
+        role_in_purchase_process: ``AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None``; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved".
         state: ``str | None``.
         first_name: ``str | None``; at most 64 characters.
         job_title: ``str | None``.
@@ -67,7 +67,7 @@ class ListRecordingRegistrantsRegistrant:
     zip_: str | None = attrs.field(default=None, metadata={"wire": "zip"})
     country: str | None = None
     custom_questions: list[CustomQuestionAnswer] = attrs.field(factory=AbsentList)
-    purchasing_time_frame: RegistrantPurchasingTimeFrame | str | None = None
+    purchasing_time_frame: AddMeetingRegistrantRequestPurchasingTimeFrame | str | None = None
     address: str | None = None
     comments: str | None = None
     city: str | None = None
@@ -76,7 +76,7 @@ class ListRecordingRegistrantsRegistrant:
     no_of_employees: RegistrantNoOfEmployees | str | None = None
     industry: str | None = None
     phone: str | None = None
-    role_in_purchase_process: RegistrantRoleInPurchaseProcess | str | None = None
+    role_in_purchase_process: AddMeetingRegistrantRequestRoleInPurchaseProcess | str | None = None
     state: str | None = None
     first_name: str | None = None
     job_title: str | None = None
@@ -88,9 +88,13 @@ class ListRecordingRegistrantsRegistrant:
     __eq__ = model_eq
 
 
+_AddMeetingRegistrantRequestPurchasingTimeFrame_members: Any = (
+    AddMeetingRegistrantRequestPurchasingTimeFrame._value2member_map_
+)
+_AddMeetingRegistrantRequestRoleInPurchaseProcess_members: Any = (
+    AddMeetingRegistrantRequestRoleInPurchaseProcess._value2member_map_
+)
 _RegistrantNoOfEmployees_members: Any = RegistrantNoOfEmployees._value2member_map_
-_RegistrantPurchasingTimeFrame_members: Any = RegistrantPurchasingTimeFrame._value2member_map_
-_RegistrantRoleInPurchaseProcess_members: Any = RegistrantRoleInPurchaseProcess._value2member_map_
 _RegistrantStatus_members: Any = RegistrantStatus._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
@@ -140,8 +144,9 @@ def structure_list_recording_registrants_registrant(o: Any, _: Any = None) -> An
         if (_v := g("purchasing_time_frame")) is None
         else (
             _m
-            if (_m := _RegistrantPurchasingTimeFrame_members.get(_v, MISSING)) is not MISSING
-            else RegistrantPurchasingTimeFrame(_v)
+            if (_m := _AddMeetingRegistrantRequestPurchasingTimeFrame_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestPurchasingTimeFrame(_v)
         )
     )
     self.address = (
@@ -173,8 +178,9 @@ def structure_list_recording_registrants_registrant(o: Any, _: Any = None) -> An
         if (_v := g("role_in_purchase_process")) is None
         else (
             _m
-            if (_m := _RegistrantRoleInPurchaseProcess_members.get(_v, MISSING)) is not MISSING
-            else RegistrantRoleInPurchaseProcess(_v)
+            if (_m := _AddMeetingRegistrantRequestRoleInPurchaseProcess_members.get(_v, MISSING))
+            is not MISSING
+            else AddMeetingRegistrantRequestRoleInPurchaseProcess(_v)
         )
     )
     self.state = None if (_v := g("state")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -226,7 +232,9 @@ def unstructure_list_recording_registrants_registrant(
         )
     if (v := obj.purchasing_time_frame) is not None:
         d["purchasing_time_frame"] = (
-            v._value_ if v.__class__ is RegistrantPurchasingTimeFrame else unstructure(v)
+            v._value_
+            if v.__class__ is AddMeetingRegistrantRequestPurchasingTimeFrame
+            else unstructure(v)
         )
     if (v := obj.address) is not None:
         d["address"] = v if v.__class__ is str else unstructure(v)
@@ -248,7 +256,9 @@ def unstructure_list_recording_registrants_registrant(
         d["phone"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.role_in_purchase_process) is not None:
         d["role_in_purchase_process"] = (
-            v._value_ if v.__class__ is RegistrantRoleInPurchaseProcess else unstructure(v)
+            v._value_
+            if v.__class__ is AddMeetingRegistrantRequestRoleInPurchaseProcess
+            else unstructure(v)
         )
     if (v := obj.state) is not None:
         d["state"] = v if v.__class__ is str else unstructure(v)

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_webinars_webinar_type import ListWebinarsWebinarType
+from zoom_async._generated.models.webinar_type import WebinarType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -40,7 +40,7 @@ class ListWebinarsWebinar:
         created_at: ``datetime.datetime | None``.
         topic: ``str | None``.
         id: ``int | None``.
-        type_: ``ListWebinarsWebinarType | int | None``; one of 5, 6, 9.
+        type_: ``WebinarType | int | None``; one of 5, 6, 9.
         agenda: ``str | None``.
         uuid: ``str | None``.
         host_id: ``str | None``.
@@ -55,9 +55,7 @@ class ListWebinarsWebinar:
     created_at: datetime.datetime | None = None
     topic: str | None = None
     id: int | None = None
-    type_: ListWebinarsWebinarType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: WebinarType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     agenda: str | None = None
     uuid: str | None = None
     host_id: str | None = None
@@ -67,7 +65,7 @@ class ListWebinarsWebinar:
     __eq__ = model_eq
 
 
-_ListWebinarsWebinarType_members: Any = ListWebinarsWebinarType._value2member_map_
+_WebinarType_members: Any = WebinarType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "agenda",
@@ -120,9 +118,7 @@ def structure_list_webinars_webinar(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("type")) is None
         else (
-            _m
-            if (_m := _ListWebinarsWebinarType_members.get(_v, MISSING)) is not MISSING
-            else ListWebinarsWebinarType(_v)
+            _m if (_m := _WebinarType_members.get(_v, MISSING)) is not MISSING else WebinarType(_v)
         )
     )
     self.agenda = (
@@ -158,7 +154,7 @@ def unstructure_list_webinars_webinar(obj: ListWebinarsWebinar) -> dict[str, Any
     if (v := obj.id) is not None:
         d["id"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.type_) is not None:
-        d["type"] = v._value_ if v.__class__ is ListWebinarsWebinarType else unstructure(v)
+        d["type"] = v._value_ if v.__class__ is WebinarType else unstructure(v)
     if (v := obj.agenda) is not None:
         d["agenda"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.uuid) is not None:

@@ -18,6 +18,7 @@ from zoom_async._generated.models.authentication_exception import (
     structure_authentication_exception,
     unstructure_authentication_exception,
 )
+from zoom_async._generated.models.auto_recording import AutoRecording
 from zoom_async._generated.models.breakout_room_settings import (
     BreakoutRoomSettings,
     structure_breakout_room_settings,
@@ -34,6 +35,7 @@ from zoom_async._generated.models.custom_key import (
     structure_custom_key,
     unstructure_custom_key,
 )
+from zoom_async._generated.models.encryption_type import EncryptionType
 from zoom_async._generated.models.global_dial_in_number import (
     GlobalDialInNumber,
     structure_global_dial_in_number,
@@ -51,12 +53,6 @@ from zoom_async._generated.models.meeting_invitee import (
     unstructure_meeting_invitee,
 )
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
-from zoom_async._generated.models.meeting_settings_auto_recording import (
-    MeetingSettingsAutoRecording,
-)
-from zoom_async._generated.models.meeting_settings_encryption_type import (
-    MeetingSettingsEncryptionType,
-)
 from zoom_async._generated.models.meeting_settings_who_can_ask_questions import (
     MeetingSettingsWhoCanAskQuestions,
 )
@@ -130,7 +126,7 @@ class MeetingSettings:
         authentication_domains: ``str | None``. Domains allowed when authentication is on.
         who_will_receive_summary: ``MeetingSettingsWhoWillReceiveSummary | int | None``; one of 1, 2, 3, 4.
         meeting_invitees: ``list[MeetingInvitee] | None``. People invited to the meeting.
-        encryption_type: ``MeetingSettingsEncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
+        encryption_type: ``EncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
         authentication_option: ``str | None``. Authentication option ID.
         sign_language_interpretation: ``SignLanguageInterpretation | None``.
         disable_participant_video: ``bool | None``.
@@ -148,7 +144,7 @@ class MeetingSettings:
         alternative_hosts_email_notification: ``bool | None``. Email alternative hosts about the meeting.
         use_pmi: ``bool | None``. Use the host's Personal Meeting ID.
         resources: ``list[Resource] | None``.
-        auto_recording: ``MeetingSettingsAutoRecording | str | None``; one of "local", "cloud", "none".
+        auto_recording: ``AutoRecording | str | None``; one of "local", "cloud", "none".
         host_video: ``bool | None``. Start with the host's video on.
         language_interpretation: ``LanguageInterpretation | None``. Language interpretation settings.
         enforce_login: ``bool | None``; deprecated. Deprecated: only signed-in users can join.
@@ -195,7 +191,7 @@ class MeetingSettings:
     authentication_domains: str | None = None
     who_will_receive_summary: MeetingSettingsWhoWillReceiveSummary | int | None = None
     meeting_invitees: list[MeetingInvitee] | None = None
-    encryption_type: MeetingSettingsEncryptionType | str | None = None
+    encryption_type: EncryptionType | str | None = None
     authentication_option: str | None = None
     sign_language_interpretation: SignLanguageInterpretation | None = None
     disable_participant_video: bool | None = None
@@ -213,7 +209,7 @@ class MeetingSettings:
     alternative_hosts_email_notification: bool | None = None
     use_pmi: bool | None = None
     resources: list[Resource] | None = None
-    auto_recording: MeetingSettingsAutoRecording | str | None = None
+    auto_recording: AutoRecording | str | None = None
     host_video: bool | None = None
     language_interpretation: LanguageInterpretation | None = None
     enforce_login: bool | None = None
@@ -231,11 +227,11 @@ class MeetingSettings:
 
 
 _ApprovalType_members: Any = ApprovalType._value2member_map_
+_AutoRecording_members: Any = AutoRecording._value2member_map_
 _CalendarType_members: Any = CalendarType._value2member_map_
+_EncryptionType_members: Any = EncryptionType._value2member_map_
 _JoinBeforeHostTime_members: Any = JoinBeforeHostTime._value2member_map_
 _MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
-_MeetingSettingsAutoRecording_members: Any = MeetingSettingsAutoRecording._value2member_map_
-_MeetingSettingsEncryptionType_members: Any = MeetingSettingsEncryptionType._value2member_map_
 _MeetingSettingsWhoCanAskQuestions_members: Any = (
     MeetingSettingsWhoCanAskQuestions._value2member_map_
 )
@@ -497,8 +493,8 @@ def structure_meeting_settings(o: Any, _: Any = None) -> Any:
         if (_v := g("encryption_type")) is None
         else (
             _m
-            if (_m := _MeetingSettingsEncryptionType_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsEncryptionType(_v)
+            if (_m := _EncryptionType_members.get(_v, MISSING)) is not MISSING
+            else EncryptionType(_v)
         )
     )
     self.authentication_option = (
@@ -591,8 +587,8 @@ def structure_meeting_settings(o: Any, _: Any = None) -> Any:
         if (_v := g("auto_recording")) is None
         else (
             _m
-            if (_m := _MeetingSettingsAutoRecording_members.get(_v, MISSING)) is not MISSING
-            else MeetingSettingsAutoRecording(_v)
+            if (_m := _AutoRecording_members.get(_v, MISSING)) is not MISSING
+            else AutoRecording(_v)
         )
     )
     self.host_video = (
@@ -759,9 +755,7 @@ def unstructure_meeting_settings(obj: MeetingSettings) -> dict[str, Any]:
             for _x in v
         ]
     if (v := obj.encryption_type) is not None:
-        d["encryption_type"] = (
-            v._value_ if v.__class__ is MeetingSettingsEncryptionType else unstructure(v)
-        )
+        d["encryption_type"] = v._value_ if v.__class__ is EncryptionType else unstructure(v)
     if (v := obj.authentication_option) is not None:
         d["authentication_option"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.sign_language_interpretation) is not None:
@@ -805,9 +799,7 @@ def unstructure_meeting_settings(obj: MeetingSettings) -> dict[str, Any]:
             (unstructure_resource(_x) if _x.__class__ is Resource else unstructure(_x)) for _x in v
         ]
     if (v := obj.auto_recording) is not None:
-        d["auto_recording"] = (
-            v._value_ if v.__class__ is MeetingSettingsAutoRecording else unstructure(v)
-        )
+        d["auto_recording"] = v._value_ if v.__class__ is AutoRecording else unstructure(v)
     if (v := obj.host_video) is not None:
         d["host_video"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.language_interpretation) is not None:

@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.continuous_meeting_chat_who_is_added import (
-    ContinuousMeetingChatWhoIsAdded,
-)
+from zoom_async._generated.models.who_is_added import WhoIsAdded
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -32,21 +30,21 @@ class MeetingSettingsContinuousMeetingChat:
         auto_add_meeting_participants: ``bool | None``; deprecated.
         enable: ``bool | None``.
         auto_add_invited_external_users: ``bool | None``; deprecated.
-        who_is_added: ``ContinuousMeetingChatWhoIsAdded | str | None``; one of "all_users", "org_invitees_and_participants", "org_invitees".
+        who_is_added: ``WhoIsAdded | str | None``; one of "all_users", "org_invitees_and_participants", "org_invitees".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     auto_add_meeting_participants: bool | None = None
     enable: bool | None = None
     auto_add_invited_external_users: bool | None = None
-    who_is_added: ContinuousMeetingChatWhoIsAdded | str | None = None
+    who_is_added: WhoIsAdded | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_ContinuousMeetingChatWhoIsAdded_members: Any = ContinuousMeetingChatWhoIsAdded._value2member_map_
+_WhoIsAdded_members: Any = WhoIsAdded._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     ["auto_add_invited_external_users", "auto_add_meeting_participants", "enable", "who_is_added"]
 )
@@ -74,11 +72,7 @@ def structure_meeting_settings_continuous_meeting_chat(o: Any, _: Any = None) ->
     self.who_is_added = (
         None
         if (_v := g("who_is_added")) is None
-        else (
-            _m
-            if (_m := _ContinuousMeetingChatWhoIsAdded_members.get(_v, MISSING)) is not MISSING
-            else ContinuousMeetingChatWhoIsAdded(_v)
-        )
+        else (_m if (_m := _WhoIsAdded_members.get(_v, MISSING)) is not MISSING else WhoIsAdded(_v))
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -98,9 +92,7 @@ def unstructure_meeting_settings_continuous_meeting_chat(
     if (v := obj.auto_add_invited_external_users) is not None:
         d["auto_add_invited_external_users"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.who_is_added) is not None:
-        d["who_is_added"] = (
-            v._value_ if v.__class__ is ContinuousMeetingChatWhoIsAdded else unstructure(v)
-        )
+        d["who_is_added"] = v._value_ if v.__class__ is WhoIsAdded else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.question_and_answer_question_visibility import (
-    QuestionAndAnswerQuestionVisibility,
-)
+from zoom_async._generated.models.question_visibility import QuestionVisibility
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -29,7 +27,7 @@ class QuestionAndAnswer:
     """The QuestionAndAnswer object.
 
     Attributes:
-        question_visibility: ``QuestionAndAnswerQuestionVisibility | str | None``; one of "answered", "all".
+        question_visibility: ``QuestionVisibility | str | None``; one of "answered", "all".
         allow_anonymous_questions: ``bool | None``.
         enable: ``bool | None``.
         allow_submit_questions: ``bool | None``.
@@ -38,7 +36,7 @@ class QuestionAndAnswer:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    question_visibility: QuestionAndAnswerQuestionVisibility | str | None = None
+    question_visibility: QuestionVisibility | str | None = None
     allow_anonymous_questions: bool | None = None
     enable: bool | None = None
     allow_submit_questions: bool | None = None
@@ -50,9 +48,7 @@ class QuestionAndAnswer:
     __eq__ = model_eq
 
 
-_QuestionAndAnswerQuestionVisibility_members: Any = (
-    QuestionAndAnswerQuestionVisibility._value2member_map_
-)
+_QuestionVisibility_members: Any = QuestionVisibility._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_anonymous_questions",
@@ -76,8 +72,8 @@ def structure_question_and_answer(o: Any, _: Any = None) -> Any:
         if (_v := g("question_visibility")) is None
         else (
             _m
-            if (_m := _QuestionAndAnswerQuestionVisibility_members.get(_v, MISSING)) is not MISSING
-            else QuestionAndAnswerQuestionVisibility(_v)
+            if (_m := _QuestionVisibility_members.get(_v, MISSING)) is not MISSING
+            else QuestionVisibility(_v)
         )
     )
     self.allow_anonymous_questions = (
@@ -114,7 +110,7 @@ def unstructure_question_and_answer(obj: QuestionAndAnswer) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if (v := obj.question_visibility) is not None:
         d["question_visibility"] = (
-            v._value_ if v.__class__ is QuestionAndAnswerQuestionVisibility else unstructure(v)
+            v._value_ if v.__class__ is QuestionVisibility else unstructure(v)
         )
     if (v := obj.allow_anonymous_questions) is not None:
         d["allow_anonymous_questions"] = v if v.__class__ is bool else unstructure(v)

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.recording_file_file_extension import RecordingFileFileExtension
+from zoom_async._generated.models.file_extension import FileExtension
 from zoom_async._generated.models.recording_file_file_type import RecordingFileFileType
 from zoom_async._generated.models.recording_file_recording_type import RecordingFileRecordingType
 from zoom_async._generated.models.recording_file_status import RecordingFileStatus
@@ -39,7 +39,7 @@ class RecordingFile:
         file_type: ``RecordingFileFileType | str | None``; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", "SUMMARY".
         recording_type: ``RecordingFileRecordingType | str | None``; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "active_speaker", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", "poll", "host_video", "closed_caption", "timeline", "thumbnail", "audio_interpretation", "summary", "summary_next_steps", "summary_smart_chapters", "sign_interpretation", "production_studio".
         download_url: ``str | None``.
-        file_extension: ``RecordingFileFileExtension | str | None``; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG".
+        file_extension: ``FileExtension | str | None``; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG".
         id: ``str | None``.
         deleted_time: ``str | None``.
         recording_start: ``str | None``.
@@ -55,7 +55,7 @@ class RecordingFile:
     file_type: RecordingFileFileType | str | None = None
     recording_type: RecordingFileRecordingType | str | None = None
     download_url: str | None = None
-    file_extension: RecordingFileFileExtension | str | None = None
+    file_extension: FileExtension | str | None = None
     id: str | None = None
     deleted_time: str | None = None
     recording_start: str | None = None
@@ -66,7 +66,7 @@ class RecordingFile:
     __eq__ = model_eq
 
 
-_RecordingFileFileExtension_members: Any = RecordingFileFileExtension._value2member_map_
+_FileExtension_members: Any = FileExtension._value2member_map_
 _RecordingFileFileType_members: Any = RecordingFileFileType._value2member_map_
 _RecordingFileRecordingType_members: Any = RecordingFileRecordingType._value2member_map_
 _RecordingFileStatus_members: Any = RecordingFileStatus._value2member_map_
@@ -136,8 +136,8 @@ def structure_recording_file(o: Any, _: Any = None) -> Any:
         if (_v := g("file_extension")) is None
         else (
             _m
-            if (_m := _RecordingFileFileExtension_members.get(_v, MISSING)) is not MISSING
-            else RecordingFileFileExtension(_v)
+            if (_m := _FileExtension_members.get(_v, MISSING)) is not MISSING
+            else FileExtension(_v)
         )
     )
     self.id = None if (_v := g("id")) is None else (_v if _v.__class__ is str else to_str(_v))
@@ -186,9 +186,7 @@ def unstructure_recording_file(obj: RecordingFile) -> dict[str, Any]:
     if (v := obj.download_url) is not None:
         d["download_url"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.file_extension) is not None:
-        d["file_extension"] = (
-            v._value_ if v.__class__ is RecordingFileFileExtension else unstructure(v)
-        )
+        d["file_extension"] = v._value_ if v.__class__ is FileExtension else unstructure(v)
     if (v := obj.id) is not None:
         d["id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.deleted_time) is not None:

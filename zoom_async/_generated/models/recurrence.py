@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.recurrence_monthly_week import RecurrenceMonthlyWeek
+from zoom_async._generated.models.monthly_week import MonthlyWeek
 from zoom_async._generated.models.recurrence_type import RecurrenceType
-from zoom_async._generated.models.recurrence_weekly_days import RecurrenceWeeklyDays
 from zoom_async._generated.models.week_day import WeekDay
+from zoom_async._generated.models.weekly_days import WeeklyDays
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -35,33 +35,33 @@ class Recurrence:
     Attributes:
         end_date_time: ``datetime.datetime | None``. Last date the meeting recurs on; not with end_times.
         end_times: ``int | None``; at most 60. Number of occurrences; not with end_date_time.
-        monthly_week: ``RecurrenceMonthlyWeek | int | None``; one of -1, 1, 2, 3, 4.
+        monthly_week: ``MonthlyWeek | int | None``; one of -1, 1, 2, 3, 4.
         monthly_week_day: ``WeekDay | int | None``; one of 1, 2, 3, 4, 5, 6, 7. Day of the week, 1 Sunday to 7 Saturday.
         repeat_interval: ``int | None``. Interval between occurrences, in days, weeks or months.
         monthly_day: ``int | None``. Day of the month for monthly recurrence.
         type_: ``RecurrenceType | int | None``; one of 1, 2, 3. Recurrence: 1 daily, 2 weekly, 3 monthly.
-        weekly_days: ``RecurrenceWeeklyDays | str | None``; one of "1", "2", "3", "4", "5", "6", "7".
+        weekly_days: ``WeeklyDays | str | None``; one of "1", "2", "3", "4", "5", "6", "7".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     end_date_time: datetime.datetime | None = None
     end_times: int | None = None
-    monthly_week: RecurrenceMonthlyWeek | int | None = None
+    monthly_week: MonthlyWeek | int | None = None
     monthly_week_day: WeekDay | int | None = None
     repeat_interval: int | None = None
     monthly_day: int | None = None
     type_: RecurrenceType | int | None = attrs.field(default=None, metadata={"wire": "type"})
-    weekly_days: RecurrenceWeeklyDays | str | None = None
+    weekly_days: WeeklyDays | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_RecurrenceMonthlyWeek_members: Any = RecurrenceMonthlyWeek._value2member_map_
+_MonthlyWeek_members: Any = MonthlyWeek._value2member_map_
 _RecurrenceType_members: Any = RecurrenceType._value2member_map_
-_RecurrenceWeeklyDays_members: Any = RecurrenceWeeklyDays._value2member_map_
 _WeekDay_members: Any = WeekDay._value2member_map_
+_WeeklyDays_members: Any = WeeklyDays._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "end_date_time",
@@ -94,9 +94,7 @@ def structure_recurrence(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("monthly_week")) is None
         else (
-            _m
-            if (_m := _RecurrenceMonthlyWeek_members.get(_v, MISSING)) is not MISSING
-            else RecurrenceMonthlyWeek(_v)
+            _m if (_m := _MonthlyWeek_members.get(_v, MISSING)) is not MISSING else MonthlyWeek(_v)
         )
     )
     self.monthly_week_day = (
@@ -124,11 +122,7 @@ def structure_recurrence(o: Any, _: Any = None) -> Any:
     self.weekly_days = (
         None
         if (_v := g("weekly_days")) is None
-        else (
-            _m
-            if (_m := _RecurrenceWeeklyDays_members.get(_v, MISSING)) is not MISSING
-            else RecurrenceWeeklyDays(_v)
-        )
+        else (_m if (_m := _WeeklyDays_members.get(_v, MISSING)) is not MISSING else WeeklyDays(_v))
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -144,7 +138,7 @@ def unstructure_recurrence(obj: Recurrence) -> dict[str, Any]:
     if (v := obj.end_times) is not None:
         d["end_times"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.monthly_week) is not None:
-        d["monthly_week"] = v._value_ if v.__class__ is RecurrenceMonthlyWeek else unstructure(v)
+        d["monthly_week"] = v._value_ if v.__class__ is MonthlyWeek else unstructure(v)
     if (v := obj.monthly_week_day) is not None:
         d["monthly_week_day"] = v._value_ if v.__class__ is WeekDay else unstructure(v)
     if (v := obj.repeat_interval) is not None:
@@ -154,7 +148,7 @@ def unstructure_recurrence(obj: Recurrence) -> dict[str, Any]:
     if (v := obj.type_) is not None:
         d["type"] = v._value_ if v.__class__ is RecurrenceType else unstructure(v)
     if (v := obj.weekly_days) is not None:
-        d["weekly_days"] = v._value_ if v.__class__ is RecurrenceWeeklyDays else unstructure(v)
+        d["weekly_days"] = v._value_ if v.__class__ is WeeklyDays else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.registrant_question_field_name import RegistrantQuestionFieldName
+from zoom_async._generated.models.field_name import FieldName
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -28,19 +28,19 @@ class RegistrantQuestion:
 
     Attributes:
         required: ``bool | None``. Whether the field must be filled in.
-        field_name: ``RegistrantQuestionFieldName | str | None``; one of "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments".
+        field_name: ``FieldName | str | None``; one of "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     required: bool | None = None
-    field_name: RegistrantQuestionFieldName | str | None = None
+    field_name: FieldName | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_RegistrantQuestionFieldName_members: Any = RegistrantQuestionFieldName._value2member_map_
+_FieldName_members: Any = FieldName._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["field_name", "required"])
 
 
@@ -56,11 +56,7 @@ def structure_registrant_question(o: Any, _: Any = None) -> Any:
     self.field_name = (
         None
         if (_v := g("field_name")) is None
-        else (
-            _m
-            if (_m := _RegistrantQuestionFieldName_members.get(_v, MISSING)) is not MISSING
-            else RegistrantQuestionFieldName(_v)
-        )
+        else (_m if (_m := _FieldName_members.get(_v, MISSING)) is not MISSING else FieldName(_v))
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -74,9 +70,7 @@ def unstructure_registrant_question(obj: RegistrantQuestion) -> dict[str, Any]:
     if (v := obj.required) is not None:
         d["required"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.field_name) is not None:
-        d["field_name"] = (
-            v._value_ if v.__class__ is RegistrantQuestionFieldName else unstructure(v)
-        )
+        d["field_name"] = v._value_ if v.__class__ is FieldName else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

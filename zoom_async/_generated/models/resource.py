@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.resource_permission_level import ResourcePermissionLevel
-from zoom_async._generated.models.resource_resource_type import ResourceResourceType
+from zoom_async._generated.models.permission_level import PermissionLevel
+from zoom_async._generated.models.resource_type import ResourceType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -28,14 +28,14 @@ class Resource:
     """The Resource object.
 
     Attributes:
-        permission_level: ``ResourcePermissionLevel | str | None``; one of "editor", "commenter", "viewer".
-        resource_type: ``ResourceResourceType | str | None``; one of "whiteboard".
+        permission_level: ``PermissionLevel | str | None``; one of "editor", "commenter", "viewer".
+        resource_type: ``ResourceType | str | None``; one of "whiteboard".
         resource_id: ``str | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    permission_level: ResourcePermissionLevel | str | None = None
-    resource_type: ResourceResourceType | str | None = None
+    permission_level: PermissionLevel | str | None = None
+    resource_type: ResourceType | str | None = None
     resource_id: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -43,8 +43,8 @@ class Resource:
     __eq__ = model_eq
 
 
-_ResourcePermissionLevel_members: Any = ResourcePermissionLevel._value2member_map_
-_ResourceResourceType_members: Any = ResourceResourceType._value2member_map_
+_PermissionLevel_members: Any = PermissionLevel._value2member_map_
+_ResourceType_members: Any = ResourceType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["permission_level", "resource_id", "resource_type"])
 
 
@@ -59,8 +59,8 @@ def structure_resource(o: Any, _: Any = None) -> Any:
         if (_v := g("permission_level")) is None
         else (
             _m
-            if (_m := _ResourcePermissionLevel_members.get(_v, MISSING)) is not MISSING
-            else ResourcePermissionLevel(_v)
+            if (_m := _PermissionLevel_members.get(_v, MISSING)) is not MISSING
+            else PermissionLevel(_v)
         )
     )
     self.resource_type = (
@@ -68,8 +68,8 @@ def structure_resource(o: Any, _: Any = None) -> Any:
         if (_v := g("resource_type")) is None
         else (
             _m
-            if (_m := _ResourceResourceType_members.get(_v, MISSING)) is not MISSING
-            else ResourceResourceType(_v)
+            if (_m := _ResourceType_members.get(_v, MISSING)) is not MISSING
+            else ResourceType(_v)
         )
     )
     self.resource_id = (
@@ -85,11 +85,9 @@ def unstructure_resource(obj: Resource) -> dict[str, Any]:
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.permission_level) is not None:
-        d["permission_level"] = (
-            v._value_ if v.__class__ is ResourcePermissionLevel else unstructure(v)
-        )
+        d["permission_level"] = v._value_ if v.__class__ is PermissionLevel else unstructure(v)
     if (v := obj.resource_type) is not None:
-        d["resource_type"] = v._value_ if v.__class__ is ResourceResourceType else unstructure(v)
+        d["resource_type"] = v._value_ if v.__class__ is ResourceType else unstructure(v)
     if (v := obj.resource_id) is not None:
         d["resource_id"] = v if v.__class__ is str else unstructure(v)
     if obj.extra:

@@ -7,18 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.restriction_file_size_restrictions import (
-    RestrictionFileSizeRestrictions,
-)
-from zoom_async._generated.models.restriction_file_size_restrictions_for_external import (
-    RestrictionFileSizeRestrictionsForExternal,
-)
-from zoom_async._generated.models.restriction_file_type_restriction import (
-    RestrictionFileTypeRestriction,
-)
-from zoom_async._generated.models.restriction_file_type_restrictions_for_external import (
-    RestrictionFileTypeRestrictionsForExternal,
-)
+from zoom_async._generated.models.file_size_restriction import FileSizeRestriction
+from zoom_async._generated.models.file_type_restriction import FileTypeRestriction
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -40,38 +30,28 @@ class Restriction:
 
     Attributes:
         only_allow_specific_file_types: ``bool | None``.
-        file_type_restrictions: ``list[RestrictionFileTypeRestriction | str] | None``.
-        file_type_restrictions_for_external: ``list[RestrictionFileTypeRestrictionsForExternal | str] | None``.
+        file_type_restrictions: ``list[FileTypeRestriction | str] | None``.
+        file_type_restrictions_for_external: ``list[FileTypeRestriction | str] | None``.
         maximum_file_size: ``bool | None``.
-        file_size_restrictions: ``RestrictionFileSizeRestrictions | int | None``; one of 50, 100, 200, 300, 400, 500.
-        file_size_restrictions_for_external: ``RestrictionFileSizeRestrictionsForExternal | int | None``; one of 50, 100, 200, 300, 400, 500.
+        file_size_restrictions: ``FileSizeRestriction | int | None``; one of 50, 100, 200, 300, 400, 500.
+        file_size_restrictions_for_external: ``FileSizeRestriction | int | None``; one of 50, 100, 200, 300, 400, 500.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     only_allow_specific_file_types: bool | None = None
-    file_type_restrictions: list[RestrictionFileTypeRestriction | str] | None = None
-    file_type_restrictions_for_external: (
-        list[RestrictionFileTypeRestrictionsForExternal | str] | None
-    ) = None
+    file_type_restrictions: list[FileTypeRestriction | str] | None = None
+    file_type_restrictions_for_external: list[FileTypeRestriction | str] | None = None
     maximum_file_size: bool | None = None
-    file_size_restrictions: RestrictionFileSizeRestrictions | int | None = None
-    file_size_restrictions_for_external: RestrictionFileSizeRestrictionsForExternal | int | None = (
-        None
-    )
+    file_size_restrictions: FileSizeRestriction | int | None = None
+    file_size_restrictions_for_external: FileSizeRestriction | int | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_RestrictionFileSizeRestrictionsForExternal_members: Any = (
-    RestrictionFileSizeRestrictionsForExternal._value2member_map_
-)
-_RestrictionFileSizeRestrictions_members: Any = RestrictionFileSizeRestrictions._value2member_map_
-_RestrictionFileTypeRestriction_members: Any = RestrictionFileTypeRestriction._value2member_map_
-_RestrictionFileTypeRestrictionsForExternal_members: Any = (
-    RestrictionFileTypeRestrictionsForExternal._value2member_map_
-)
+_FileSizeRestriction_members: Any = FileSizeRestriction._value2member_map_
+_FileTypeRestriction_members: Any = FileTypeRestriction._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "file_size_restrictions",
@@ -101,8 +81,8 @@ def structure_restriction(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _RestrictionFileTypeRestriction_members.get(_x, MISSING)) is not MISSING
-                else RestrictionFileTypeRestriction(_x)
+                if (_m := _FileTypeRestriction_members.get(_x, MISSING)) is not MISSING
+                else FileTypeRestriction(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -113,9 +93,8 @@ def structure_restriction(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _RestrictionFileTypeRestrictionsForExternal_members.get(_x, MISSING))
-                is not MISSING
-                else RestrictionFileTypeRestrictionsForExternal(_x)
+                if (_m := _FileTypeRestriction_members.get(_x, MISSING)) is not MISSING
+                else FileTypeRestriction(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -130,8 +109,8 @@ def structure_restriction(o: Any, _: Any = None) -> Any:
         if (_v := g("file_size_restrictions")) is None
         else (
             _m
-            if (_m := _RestrictionFileSizeRestrictions_members.get(_v, MISSING)) is not MISSING
-            else RestrictionFileSizeRestrictions(_v)
+            if (_m := _FileSizeRestriction_members.get(_v, MISSING)) is not MISSING
+            else FileSizeRestriction(_v)
         )
     )
     self.file_size_restrictions_for_external = (
@@ -139,9 +118,8 @@ def structure_restriction(o: Any, _: Any = None) -> Any:
         if (_v := g("file_size_restrictions_for_external")) is None
         else (
             _m
-            if (_m := _RestrictionFileSizeRestrictionsForExternal_members.get(_v, MISSING))
-            is not MISSING
-            else RestrictionFileSizeRestrictionsForExternal(_v)
+            if (_m := _FileSizeRestriction_members.get(_v, MISSING)) is not MISSING
+            else FileSizeRestriction(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -157,29 +135,21 @@ def unstructure_restriction(obj: Restriction) -> dict[str, Any]:
         d["only_allow_specific_file_types"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.file_type_restrictions) is not None:
         d["file_type_restrictions"] = [
-            (_x._value_ if _x.__class__ is RestrictionFileTypeRestriction else unstructure(_x))
-            for _x in v
+            (_x._value_ if _x.__class__ is FileTypeRestriction else unstructure(_x)) for _x in v
         ]
     if (v := obj.file_type_restrictions_for_external) is not None:
         d["file_type_restrictions_for_external"] = [
-            (
-                _x._value_
-                if _x.__class__ is RestrictionFileTypeRestrictionsForExternal
-                else unstructure(_x)
-            )
-            for _x in v
+            (_x._value_ if _x.__class__ is FileTypeRestriction else unstructure(_x)) for _x in v
         ]
     if (v := obj.maximum_file_size) is not None:
         d["maximum_file_size"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.file_size_restrictions) is not None:
         d["file_size_restrictions"] = (
-            v._value_ if v.__class__ is RestrictionFileSizeRestrictions else unstructure(v)
+            v._value_ if v.__class__ is FileSizeRestriction else unstructure(v)
         )
     if (v := obj.file_size_restrictions_for_external) is not None:
         d["file_size_restrictions_for_external"] = (
-            v._value_
-            if v.__class__ is RestrictionFileSizeRestrictionsForExternal
-            else unstructure(v)
+            v._value_ if v.__class__ is FileSizeRestriction else unstructure(v)
         )
     if obj.extra:
         d.update(obj.extra)

@@ -7,15 +7,13 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
-    GetAccountTspResponseTspBridge,
-)
 from zoom_async._generated.models.tsp_account_dial_in_number import (
     TspAccountDialInNumber,
     structure_tsp_account_dial_in_number,
     unstructure_tsp_account_dial_in_number,
 )
 from zoom_async._generated.models.tsp_account_id import TspAccountId
+from zoom_async._generated.models.tsp_bridge import TspBridge
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -41,7 +39,7 @@ class TspAccount:
         conference_code: ``str | None``; at most 16 characters; at least 1 characters.
         leader_pin: ``str | None``; at most 16 characters; at least 1 characters.
         id: ``TspAccountId | str | None``; one of "1", "2".
-        tsp_bridge: ``GetAccountTspResponseTspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
+        tsp_bridge: ``TspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -49,15 +47,15 @@ class TspAccount:
     conference_code: str | None = None
     leader_pin: str | None = None
     id: TspAccountId | str | None = None
-    tsp_bridge: GetAccountTspResponseTspBridge | str | None = None
+    tsp_bridge: TspBridge | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
 _TspAccountId_members: Any = TspAccountId._value2member_map_
+_TspBridge_members: Any = TspBridge._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     ["conference_code", "dial_in_numbers", "id", "leader_pin", "tsp_bridge"]
 )
@@ -96,11 +94,7 @@ def structure_tsp_account(o: Any, _: Any = None) -> Any:
     self.tsp_bridge = (
         None
         if (_v := g("tsp_bridge")) is None
-        else (
-            _m
-            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
-            else GetAccountTspResponseTspBridge(_v)
-        )
+        else (_m if (_m := _TspBridge_members.get(_v, MISSING)) is not MISSING else TspBridge(_v))
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -131,9 +125,7 @@ def unstructure_tsp_account(obj: TspAccount) -> dict[str, Any]:
     if (v := obj.id) is not None:
         d["id"] = v._value_ if v.__class__ is TspAccountId else unstructure(v)
     if (v := obj.tsp_bridge) is not None:
-        d["tsp_bridge"] = (
-            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
-        )
+        d["tsp_bridge"] = v._value_ if v.__class__ is TspBridge else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

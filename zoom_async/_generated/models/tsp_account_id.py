@@ -8,5 +8,5 @@ from zoom_async.serde import OpenStrEnum
 class TspAccountId(OpenStrEnum):
     """Values of TspAccountId (open: new values pass through)."""
 
-    VALUE_0 = "1"
-    VALUE_1 = "2"
+    ID_1 = "1"
+    ID_2 = "2"

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.approve_type import ApproveType
 from zoom_async._generated.models.custom_question import (
     CustomQuestion,
     structure_custom_question,
@@ -21,9 +22,6 @@ from zoom_async._generated.models.get_account_registration_settings_question imp
     GetAccountRegistrationSettingsQuestion,
     structure_get_account_registration_settings_question,
     unstructure_get_account_registration_settings_question,
-)
-from zoom_async._generated.models.get_account_registration_settings_response_approve_type import (
-    GetAccountRegistrationSettingsResponseApproveType,
 )
 from zoom_async.serde import (
     MISSING,
@@ -46,14 +44,14 @@ class UpdateAccountRegistrationSettingsRequest:
     Attributes:
         options: ``GetAccountRegistrationSettingsOption | None``.
         questions: ``list[GetAccountRegistrationSettingsQuestion] | None``.
-        approve_type: ``GetAccountRegistrationSettingsResponseApproveType | int | None``; one of 0, 1.
+        approve_type: ``ApproveType | int | None``; one of 0, 1.
         custom_questions: ``list[CustomQuestion] | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     options: GetAccountRegistrationSettingsOption | None = None
     questions: list[GetAccountRegistrationSettingsQuestion] | None = None
-    approve_type: GetAccountRegistrationSettingsResponseApproveType | int | None = None
+    approve_type: ApproveType | int | None = None
     custom_questions: list[CustomQuestion] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -61,9 +59,7 @@ class UpdateAccountRegistrationSettingsRequest:
     __eq__ = model_eq
 
 
-_GetAccountRegistrationSettingsResponseApproveType_members: Any = (
-    GetAccountRegistrationSettingsResponseApproveType._value2member_map_
-)
+_ApproveType_members: Any = ApproveType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(["approve_type", "custom_questions", "options", "questions"])
 
 
@@ -92,10 +88,7 @@ def structure_update_account_registration_settings_request(o: Any, _: Any = None
         None
         if (_v := g("approve_type")) is None
         else (
-            _m
-            if (_m := _GetAccountRegistrationSettingsResponseApproveType_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountRegistrationSettingsResponseApproveType(_v)
+            _m if (_m := _ApproveType_members.get(_v, MISSING)) is not MISSING else ApproveType(_v)
         )
     )
     self.custom_questions = (
@@ -130,11 +123,7 @@ def unstructure_update_account_registration_settings_request(
             for _x in v
         ]
     if (v := obj.approve_type) is not None:
-        d["approve_type"] = (
-            v._value_
-            if v.__class__ is GetAccountRegistrationSettingsResponseApproveType
-            else unstructure(v)
-        )
+        d["approve_type"] = v._value_ if v.__class__ is ApproveType else unstructure(v)
     if (v := obj.custom_questions) is not None:
         d["custom_questions"] = [
             (unstructure_custom_question(_x) if _x.__class__ is CustomQuestion else unstructure(_x))

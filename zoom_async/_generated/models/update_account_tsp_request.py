@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_tsp_response_tsp_bridge import (
-    GetAccountTspResponseTspBridge,
-)
+from zoom_async._generated.models.tsp_bridge import TspBridge
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -35,7 +33,7 @@ class UpdateAccountTspRequest:
         master_account_setting_extended: ``bool | None``.
         enable: ``bool | None``.
         tsp_provider: ``str | None``.
-        tsp_bridge: ``GetAccountTspResponseTspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
+        tsp_bridge: ``TspBridge | str | None``; one of "US_TSP_TB", "EU_TSP_TB".
         tsp_enabled: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
@@ -45,7 +43,7 @@ class UpdateAccountTspRequest:
     master_account_setting_extended: bool | None = None
     enable: bool | None = None
     tsp_provider: str | None = None
-    tsp_bridge: GetAccountTspResponseTspBridge | str | None = None
+    tsp_bridge: TspBridge | str | None = None
     tsp_enabled: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -53,7 +51,7 @@ class UpdateAccountTspRequest:
     __eq__ = model_eq
 
 
-_GetAccountTspResponseTspBridge_members: Any = GetAccountTspResponseTspBridge._value2member_map_
+_TspBridge_members: Any = TspBridge._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "dial_in_number_unrestricted",
@@ -97,11 +95,7 @@ def structure_update_account_tsp_request(o: Any, _: Any = None) -> Any:
     self.tsp_bridge = (
         None
         if (_v := g("tsp_bridge")) is None
-        else (
-            _m
-            if (_m := _GetAccountTspResponseTspBridge_members.get(_v, MISSING)) is not MISSING
-            else GetAccountTspResponseTspBridge(_v)
-        )
+        else (_m if (_m := _TspBridge_members.get(_v, MISSING)) is not MISSING else TspBridge(_v))
     )
     self.tsp_enabled = (
         None if (_v := g("tsp_enabled")) is None else (_v if _v.__class__ is bool else to_bool(_v))
@@ -126,9 +120,7 @@ def unstructure_update_account_tsp_request(obj: UpdateAccountTspRequest) -> dict
     if (v := obj.tsp_provider) is not None:
         d["tsp_provider"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.tsp_bridge) is not None:
-        d["tsp_bridge"] = (
-            v._value_ if v.__class__ is GetAccountTspResponseTspBridge else unstructure(v)
-        )
+        d["tsp_bridge"] = v._value_ if v.__class__ is TspBridge else unstructure(v)
     if (v := obj.tsp_enabled) is not None:
         d["tsp_enabled"] = v if v.__class__ is bool else unstructure(v)
     if obj.extra:

@@ -8,12 +8,6 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.server_transport_protocol import ServerTransportProtocol
-from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_2 import (
-    UpdateLegacySipPhoneRequestTransportProtocol2,
-)
-from zoom_async._generated.models.update_legacy_sip_phone_request_transport_protocol_3 import (
-    UpdateLegacySipPhoneRequestTransportProtocol3,
-)
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -45,8 +39,8 @@ class UpdateLegacySipPhoneRequest:
         domain: ``str``; at most 64 characters.
         register_server: ``str``.
         authorization_name: ``str``; at most 64 characters.
-        transport_protocol3: ``UpdateLegacySipPhoneRequestTransportProtocol3 | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
-        transport_protocol2: ``UpdateLegacySipPhoneRequestTransportProtocol2 | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
+        transport_protocol3: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
+        transport_protocol2: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
         registration_expire_time: ``int | None``; 1 to 127.
         transport_protocol: ``ServerTransportProtocol | str | None``; one of "UDP", "TCP", "TLS", "AUTO".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
@@ -63,8 +57,8 @@ class UpdateLegacySipPhoneRequest:
     domain: str
     register_server: str
     authorization_name: str
-    transport_protocol3: UpdateLegacySipPhoneRequestTransportProtocol3 | str | None = None
-    transport_protocol2: UpdateLegacySipPhoneRequestTransportProtocol2 | str | None = None
+    transport_protocol3: ServerTransportProtocol | str | None = None
+    transport_protocol2: ServerTransportProtocol | str | None = None
     registration_expire_time: int | None = None
     transport_protocol: ServerTransportProtocol | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -74,12 +68,6 @@ class UpdateLegacySipPhoneRequest:
 
 
 _ServerTransportProtocol_members: Any = ServerTransportProtocol._value2member_map_
-_UpdateLegacySipPhoneRequestTransportProtocol2_members: Any = (
-    UpdateLegacySipPhoneRequestTransportProtocol2._value2member_map_
-)
-_UpdateLegacySipPhoneRequestTransportProtocol3_members: Any = (
-    UpdateLegacySipPhoneRequestTransportProtocol3._value2member_map_
-)
 _KNOWN: frozenset[str] = frozenset(
     [
         "authorization_name",
@@ -139,9 +127,8 @@ def structure_update_legacy_sip_phone_request(o: Any, _: Any = None) -> Any:
         if (_v := g("transport_protocol3")) is None
         else (
             _m
-            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol3_members.get(_v, MISSING))
-            is not MISSING
-            else UpdateLegacySipPhoneRequestTransportProtocol3(_v)
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
         )
     )
     self.transport_protocol2 = (
@@ -149,9 +136,8 @@ def structure_update_legacy_sip_phone_request(o: Any, _: Any = None) -> Any:
         if (_v := g("transport_protocol2")) is None
         else (
             _m
-            if (_m := _UpdateLegacySipPhoneRequestTransportProtocol2_members.get(_v, MISSING))
-            is not MISSING
-            else UpdateLegacySipPhoneRequestTransportProtocol2(_v)
+            if (_m := _ServerTransportProtocol_members.get(_v, MISSING)) is not MISSING
+            else ServerTransportProtocol(_v)
         )
     )
     self.registration_expire_time = (
@@ -220,15 +206,11 @@ def unstructure_update_legacy_sip_phone_request(obj: UpdateLegacySipPhoneRequest
     )
     if (v := obj.transport_protocol3) is not None:
         d["transport_protocol3"] = (
-            v._value_
-            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol3
-            else unstructure(v)
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
         )
     if (v := obj.transport_protocol2) is not None:
         d["transport_protocol2"] = (
-            v._value_
-            if v.__class__ is UpdateLegacySipPhoneRequestTransportProtocol2
-            else unstructure(v)
+            v._value_ if v.__class__ is ServerTransportProtocol else unstructure(v)
         )
     if (v := obj.registration_expire_time) is not None:
         d["registration_expire_time"] = v if v.__class__ is int else unstructure(v)

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.update_recording_registrant_status_request_action import (
-    UpdateRecordingRegistrantStatusRequestAction,
+from zoom_async._generated.models.approved_or_denied_countries_or_region_method import (
+    ApprovedOrDeniedCountriesOrRegionMethod,
 )
 from zoom_async._generated.models.wallpaper import (
     Wallpaper,
@@ -34,12 +34,12 @@ class UpdateRecordingRegistrantStatusRequest:
     """The UpdateRecordingRegistrantStatusRequest object.
 
     Attributes:
-        action: ``UpdateRecordingRegistrantStatusRequestAction | str``; one of "approve", "deny".
+        action: ``ApprovedOrDeniedCountriesOrRegionMethod | str``; one of "approve", "deny".
         registrants: ``list[Wallpaper] | None``; at most 30.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    action: UpdateRecordingRegistrantStatusRequestAction | str
+    action: ApprovedOrDeniedCountriesOrRegionMethod | str
     registrants: list[Wallpaper] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -47,8 +47,8 @@ class UpdateRecordingRegistrantStatusRequest:
     __eq__ = model_eq
 
 
-_UpdateRecordingRegistrantStatusRequestAction_members: Any = (
-    UpdateRecordingRegistrantStatusRequestAction._value2member_map_
+_ApprovedOrDeniedCountriesOrRegionMethod_members: Any = (
+    ApprovedOrDeniedCountriesOrRegionMethod._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(["action", "registrants"])
 
@@ -64,9 +64,9 @@ def structure_update_recording_registrant_status_request(o: Any, _: Any = None) 
         if (_v := o["action"]) is None
         else (
             _m
-            if (_m := _UpdateRecordingRegistrantStatusRequestAction_members.get(_v, MISSING))
+            if (_m := _ApprovedOrDeniedCountriesOrRegionMethod_members.get(_v, MISSING))
             is not MISSING
-            else UpdateRecordingRegistrantStatusRequestAction(_v)
+            else ApprovedOrDeniedCountriesOrRegionMethod(_v)
         )
     )
     self.registrants = (
@@ -89,9 +89,7 @@ def unstructure_update_recording_registrant_status_request(
         None
         if (v := obj.action) is None
         else (
-            v._value_
-            if v.__class__ is UpdateRecordingRegistrantStatusRequestAction
-            else unstructure(v)
+            v._value_ if v.__class__ is ApprovedOrDeniedCountriesOrRegionMethod else unstructure(v)
         )
     )
     if (v := obj.registrants) is not None:

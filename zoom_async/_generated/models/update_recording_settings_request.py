@@ -10,9 +10,7 @@ import attrs
 from zoom_async._generated.models.get_recording_settings_response_approval_type import (
     GetRecordingSettingsResponseApprovalType,
 )
-from zoom_async._generated.models.get_recording_settings_response_share_recording import (
-    GetRecordingSettingsResponseShareRecording,
-)
+from zoom_async._generated.models.share_recording import ShareRecording
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -43,7 +41,7 @@ class UpdateRecordingSettingsRequest:
         auto_delete: ``bool | None``.
         topic: ``str | None``.
         viewer_download: ``bool | None``.
-        share_recording: ``GetRecordingSettingsResponseShareRecording | str | None``; one of "publicly", "internally", "none".
+        share_recording: ``ShareRecording | str | None``; one of "publicly", "internally", "none".
         on_demand: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
@@ -58,7 +56,7 @@ class UpdateRecordingSettingsRequest:
     auto_delete: bool | None = None
     topic: str | None = None
     viewer_download: bool | None = None
-    share_recording: GetRecordingSettingsResponseShareRecording | str | None = None
+    share_recording: ShareRecording | str | None = None
     on_demand: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -69,9 +67,7 @@ class UpdateRecordingSettingsRequest:
 _GetRecordingSettingsResponseApprovalType_members: Any = (
     GetRecordingSettingsResponseApprovalType._value2member_map_
 )
-_GetRecordingSettingsResponseShareRecording_members: Any = (
-    GetRecordingSettingsResponseShareRecording._value2member_map_
-)
+_ShareRecording_members: Any = ShareRecording._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "approval_type",
@@ -148,9 +144,8 @@ def structure_update_recording_settings_request(o: Any, _: Any = None) -> Any:
         if (_v := g("share_recording")) is None
         else (
             _m
-            if (_m := _GetRecordingSettingsResponseShareRecording_members.get(_v, MISSING))
-            is not MISSING
-            else GetRecordingSettingsResponseShareRecording(_v)
+            if (_m := _ShareRecording_members.get(_v, MISSING)) is not MISSING
+            else ShareRecording(_v)
         )
     )
     self.on_demand = (
@@ -190,11 +185,7 @@ def unstructure_update_recording_settings_request(
     if (v := obj.viewer_download) is not None:
         d["viewer_download"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.share_recording) is not None:
-        d["share_recording"] = (
-            v._value_
-            if v.__class__ is GetRecordingSettingsResponseShareRecording
-            else unstructure(v)
-        )
+        d["share_recording"] = v._value_ if v.__class__ is ShareRecording else unstructure(v)
     if (v := obj.on_demand) is not None:
         d["on_demand"] = v if v.__class__ is bool else unstructure(v)
     if obj.extra:

@@ -7,15 +7,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_user_settings_feature_concurrent_meeting import (
-    GetUserSettingsFeatureConcurrentMeeting,
-)
-from zoom_async._generated.models.get_user_settings_feature_zoom_events_capacity import (
-    GetUserSettingsFeatureZoomEventsCapacity,
-)
+from zoom_async._generated.models.concurrent_meeting import ConcurrentMeeting
 from zoom_async._generated.models.update_user_settings_feature_webinar_capacity import (
     UpdateUserSettingsFeatureWebinarCapacity,
 )
+from zoom_async._generated.models.zoom_events_capacity import ZoomEventsCapacity
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -36,14 +32,14 @@ class UpdateUserSettingsFeature:
     """The UpdateUserSettingsFeature object.
 
     Attributes:
-        concurrent_meeting: ``GetUserSettingsFeatureConcurrentMeeting | str | None``; one of "Basic", "Plus", "None".
+        concurrent_meeting: ``ConcurrentMeeting | str | None``; one of "Basic", "Plus", "None".
         large_meeting: ``bool | None``.
         large_meeting_capacity: ``int | None``.
         meeting_capacity: ``int | None``.
         webinar: ``bool | None``.
         webinar_capacity: ``UpdateUserSettingsFeatureWebinarCapacity | int | None``; one of 100, 500, 501, 1000, 1001, 3000, 5000, 10000.
         zoom_events: ``bool | None``.
-        zoom_events_capacity: ``GetUserSettingsFeatureZoomEventsCapacity | int | None``; one of 500, 1000, 3000, 5000, 10000, 20000, 30000, 50000.
+        zoom_events_capacity: ``ZoomEventsCapacity | int | None``; one of 500, 1000, 3000, 5000, 10000, 20000, 30000, 50000.
         zoom_phone: ``bool | None``.
         zoom_iq_for_sales: ``bool | None``.
         zoom_whiteboard: ``bool | None``.
@@ -54,14 +50,14 @@ class UpdateUserSettingsFeature:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    concurrent_meeting: GetUserSettingsFeatureConcurrentMeeting | str | None = None
+    concurrent_meeting: ConcurrentMeeting | str | None = None
     large_meeting: bool | None = None
     large_meeting_capacity: int | None = None
     meeting_capacity: int | None = None
     webinar: bool | None = None
     webinar_capacity: UpdateUserSettingsFeatureWebinarCapacity | int | None = None
     zoom_events: bool | None = None
-    zoom_events_capacity: GetUserSettingsFeatureZoomEventsCapacity | int | None = None
+    zoom_events_capacity: ZoomEventsCapacity | int | None = None
     zoom_phone: bool | None = None
     zoom_iq_for_sales: bool | None = None
     zoom_whiteboard: bool | None = None
@@ -75,15 +71,11 @@ class UpdateUserSettingsFeature:
     __eq__ = model_eq
 
 
-_GetUserSettingsFeatureConcurrentMeeting_members: Any = (
-    GetUserSettingsFeatureConcurrentMeeting._value2member_map_
-)
-_GetUserSettingsFeatureZoomEventsCapacity_members: Any = (
-    GetUserSettingsFeatureZoomEventsCapacity._value2member_map_
-)
+_ConcurrentMeeting_members: Any = ConcurrentMeeting._value2member_map_
 _UpdateUserSettingsFeatureWebinarCapacity_members: Any = (
     UpdateUserSettingsFeatureWebinarCapacity._value2member_map_
 )
+_ZoomEventsCapacity_members: Any = ZoomEventsCapacity._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "concurrent_meeting",
@@ -116,9 +108,8 @@ def structure_update_user_settings_feature(o: Any, _: Any = None) -> Any:
         if (_v := g("concurrent_meeting")) is None
         else (
             _m
-            if (_m := _GetUserSettingsFeatureConcurrentMeeting_members.get(_v, MISSING))
-            is not MISSING
-            else GetUserSettingsFeatureConcurrentMeeting(_v)
+            if (_m := _ConcurrentMeeting_members.get(_v, MISSING)) is not MISSING
+            else ConcurrentMeeting(_v)
         )
     )
     self.large_meeting = (
@@ -157,9 +148,8 @@ def structure_update_user_settings_feature(o: Any, _: Any = None) -> Any:
         if (_v := g("zoom_events_capacity")) is None
         else (
             _m
-            if (_m := _GetUserSettingsFeatureZoomEventsCapacity_members.get(_v, MISSING))
-            is not MISSING
-            else GetUserSettingsFeatureZoomEventsCapacity(_v)
+            if (_m := _ZoomEventsCapacity_members.get(_v, MISSING)) is not MISSING
+            else ZoomEventsCapacity(_v)
         )
     )
     self.zoom_phone = (
@@ -203,9 +193,7 @@ def unstructure_update_user_settings_feature(obj: UpdateUserSettingsFeature) -> 
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.concurrent_meeting) is not None:
-        d["concurrent_meeting"] = (
-            v._value_ if v.__class__ is GetUserSettingsFeatureConcurrentMeeting else unstructure(v)
-        )
+        d["concurrent_meeting"] = v._value_ if v.__class__ is ConcurrentMeeting else unstructure(v)
     if (v := obj.large_meeting) is not None:
         d["large_meeting"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.large_meeting_capacity) is not None:
@@ -222,7 +210,7 @@ def unstructure_update_user_settings_feature(obj: UpdateUserSettingsFeature) -> 
         d["zoom_events"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.zoom_events_capacity) is not None:
         d["zoom_events_capacity"] = (
-            v._value_ if v.__class__ is GetUserSettingsFeatureZoomEventsCapacity else unstructure(v)
+            v._value_ if v.__class__ is ZoomEventsCapacity else unstructure(v)
         )
     if (v := obj.zoom_phone) is not None:
         d["zoom_phone"] = v if v.__class__ is bool else unstructure(v)

@@ -7,39 +7,20 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.allow_participants_chat_with import AllowParticipantsChatWith
+from zoom_async._generated.models.allow_users_save_chats import AllowUsersSaveChats
+from zoom_async._generated.models.chat_emojis_emojis_option import ChatEmojisEmojisOption
 from zoom_async._generated.models.closed_captioning import (
     ClosedCaptioning,
     structure_closed_captioning,
     unstructure_closed_captioning,
 )
-from zoom_async._generated.models.get_account_settings_in_meeting_allow_users_save_chats import (
-    GetAccountSettingsInMeetingAllowUsersSaveChats,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_data_center_region import (
-    GetAccountSettingsInMeetingDataCenterRegion,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_entry_exit_chime import (
-    GetAccountSettingsInMeetingEntryExitChime,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_meeting_reactions_emojis import (
-    GetAccountSettingsInMeetingMeetingReactionsEmojis,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_participants_share_simultaneously import (
-    GetAccountSettingsInMeetingParticipantsShareSimultaneously,
-)
+from zoom_async._generated.models.data_center_region import DataCenterRegion
+from zoom_async._generated.models.entry_exit_chime import EntryExitChime
 from zoom_async._generated.models.get_account_settings_in_meeting_sign_language_interpretation import (
     GetAccountSettingsInMeetingSignLanguageInterpretation,
     structure_get_account_settings_in_meeting_sign_language_interpretation,
     unstructure_get_account_settings_in_meeting_sign_language_interpretation,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen import (
-    GetAccountSettingsInMeetingWhoCanShareScreen,
-)
-from zoom_async._generated.models.get_account_settings_in_meeting_who_can_share_screen_when_someone_is_sharing import (
-    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing,
-)
-from zoom_async._generated.models.get_user_settings_in_meeting_allow_participants_chat_with import (
-    GetUserSettingsInMeetingAllowParticipantsChatWith,
 )
 from zoom_async._generated.models.get_user_settings_in_meeting_meeting_polling import (
     GetUserSettingsInMeetingMeetingPolling,
@@ -56,6 +37,9 @@ from zoom_async._generated.models.manual_captioning import (
     structure_manual_captioning,
     unstructure_manual_captioning,
 )
+from zoom_async._generated.models.participants_share_simultaneously import (
+    ParticipantsShareSimultaneously,
+)
 from zoom_async._generated.models.update_user_settings_in_meeting_language_interpretation import (
     UpdateUserSettingsInMeetingLanguageInterpretation,
     structure_update_user_settings_in_meeting_language_interpretation,
@@ -71,6 +55,7 @@ from zoom_async._generated.models.webinar_live_streaming import (
     structure_webinar_live_streaming,
     unstructure_webinar_live_streaming,
 )
+from zoom_async._generated.models.who_can_share_screen import WhoCanShareScreen
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -97,8 +82,8 @@ class UpdateUserSettingsInMeeting:
         allow_live_streaming: ``bool | None``.
         post_meeting_feedback: ``bool | None``.
         whiteboard: ``bool | None``.
-        allow_participants_chat_with: ``GetUserSettingsInMeetingAllowParticipantsChatWith | int | None``; one of 1, 2, 3, 4.
-        allow_users_save_chats: ``GetAccountSettingsInMeetingAllowUsersSaveChats | int | None``; one of 1, 2, 3.
+        allow_participants_chat_with: ``AllowParticipantsChatWith | int | None``; one of 1, 2, 3, 4.
+        allow_users_save_chats: ``AllowUsersSaveChats | int | None``; one of 1, 2, 3.
         annotation: ``bool | None``.
         attendee_on_hold: ``bool | None``.
         attention_mode_focus_mode: ``bool | None``.
@@ -113,11 +98,11 @@ class UpdateUserSettingsInMeeting:
         custom_data_center_regions: ``bool | None``.
         custom_live_streaming_service: ``bool | None``.
         custom_service_instructions: ``str | None``.
-        data_center_regions: ``list[GetAccountSettingsInMeetingDataCenterRegion | str] | None``.
+        data_center_regions: ``list[DataCenterRegion | str] | None``.
         disable_screen_sharing_for_host_meetings: ``bool | None``.
         disable_screen_sharing_for_in_meeting_guests: ``bool | None``.
         e2e_encryption: ``bool | None``.
-        entry_exit_chime: ``GetAccountSettingsInMeetingEntryExitChime | str | None``; one of "host", "all", "none".
+        entry_exit_chime: ``EntryExitChime | str | None``; one of "host", "all", "none".
         far_end_camera_control: ``bool | None``.
         feedback: ``bool | None``.
         file_transfer: ``bool | None``.
@@ -131,7 +116,7 @@ class UpdateUserSettingsInMeeting:
         live_streaming_youtube: ``bool | None``.
         manual_captioning: ``ManualCaptioning | None``.
         meeting_reactions: ``bool | None``.
-        meeting_reactions_emojis: ``GetAccountSettingsInMeetingMeetingReactionsEmojis | str | None``; one of "all", "selected".
+        meeting_reactions_emojis: ``ChatEmojisEmojisOption | str | None``; one of "all", "selected".
         allow_host_panelists_to_use_audible_clap: ``bool | None``.
         webinar_reactions: ``bool | None``.
         meeting_survey: ``bool | None``.
@@ -155,9 +140,9 @@ class UpdateUserSettingsInMeeting:
         meeting_polling: ``GetUserSettingsInMeetingMeetingPolling | None``.
         webinar_polling: ``GetUserSettingsInMeetingMeetingPolling | None``.
         webinar_survey: ``bool | None``.
-        who_can_share_screen: ``GetAccountSettingsInMeetingWhoCanShareScreen | str | None``; one of "host", "all".
-        who_can_share_screen_when_someone_is_sharing: ``GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing | str | None``; one of "host", "all".
-        participants_share_simultaneously: ``GetAccountSettingsInMeetingParticipantsShareSimultaneously | str | None``; one of "multiple", "one".
+        who_can_share_screen: ``WhoCanShareScreen | str | None``; one of "host", "all".
+        who_can_share_screen_when_someone_is_sharing: ``WhoCanShareScreen | str | None``; one of "host", "all".
+        participants_share_simultaneously: ``ParticipantsShareSimultaneously | str | None``; one of "multiple", "one".
         workplace_by_facebook: ``bool | None``.
         auto_answer: ``bool | None``.
         allow_show_zoom_windows: ``bool | None``.
@@ -169,10 +154,8 @@ class UpdateUserSettingsInMeeting:
     allow_live_streaming: bool | None = None
     post_meeting_feedback: bool | None = None
     whiteboard: bool | None = None
-    allow_participants_chat_with: GetUserSettingsInMeetingAllowParticipantsChatWith | int | None = (
-        None
-    )
-    allow_users_save_chats: GetAccountSettingsInMeetingAllowUsersSaveChats | int | None = None
+    allow_participants_chat_with: AllowParticipantsChatWith | int | None = None
+    allow_users_save_chats: AllowUsersSaveChats | int | None = None
     annotation: bool | None = None
     attendee_on_hold: bool | None = None
     attention_mode_focus_mode: bool | None = None
@@ -187,11 +170,11 @@ class UpdateUserSettingsInMeeting:
     custom_data_center_regions: bool | None = None
     custom_live_streaming_service: bool | None = None
     custom_service_instructions: str | None = None
-    data_center_regions: list[GetAccountSettingsInMeetingDataCenterRegion | str] | None = None
+    data_center_regions: list[DataCenterRegion | str] | None = None
     disable_screen_sharing_for_host_meetings: bool | None = None
     disable_screen_sharing_for_in_meeting_guests: bool | None = None
     e2e_encryption: bool | None = None
-    entry_exit_chime: GetAccountSettingsInMeetingEntryExitChime | str | None = None
+    entry_exit_chime: EntryExitChime | str | None = None
     far_end_camera_control: bool | None = None
     feedback: bool | None = None
     file_transfer: bool | None = None
@@ -207,7 +190,7 @@ class UpdateUserSettingsInMeeting:
     live_streaming_youtube: bool | None = None
     manual_captioning: ManualCaptioning | None = None
     meeting_reactions: bool | None = None
-    meeting_reactions_emojis: GetAccountSettingsInMeetingMeetingReactionsEmojis | str | None = None
+    meeting_reactions_emojis: ChatEmojisEmojisOption | str | None = None
     allow_host_panelists_to_use_audible_clap: bool | None = None
     webinar_reactions: bool | None = None
     meeting_survey: bool | None = None
@@ -231,13 +214,9 @@ class UpdateUserSettingsInMeeting:
     meeting_polling: GetUserSettingsInMeetingMeetingPolling | None = None
     webinar_polling: GetUserSettingsInMeetingMeetingPolling | None = None
     webinar_survey: bool | None = None
-    who_can_share_screen: GetAccountSettingsInMeetingWhoCanShareScreen | str | None = None
-    who_can_share_screen_when_someone_is_sharing: (
-        GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing | str | None
-    ) = None
-    participants_share_simultaneously: (
-        GetAccountSettingsInMeetingParticipantsShareSimultaneously | str | None
-    ) = None
+    who_can_share_screen: WhoCanShareScreen | str | None = None
+    who_can_share_screen_when_someone_is_sharing: WhoCanShareScreen | str | None = None
+    participants_share_simultaneously: ParticipantsShareSimultaneously | str | None = None
     workplace_by_facebook: bool | None = None
     auto_answer: bool | None = None
     allow_show_zoom_windows: bool | None = None
@@ -247,30 +226,13 @@ class UpdateUserSettingsInMeeting:
     __eq__ = model_eq
 
 
-_GetAccountSettingsInMeetingAllowUsersSaveChats_members: Any = (
-    GetAccountSettingsInMeetingAllowUsersSaveChats._value2member_map_
-)
-_GetAccountSettingsInMeetingDataCenterRegion_members: Any = (
-    GetAccountSettingsInMeetingDataCenterRegion._value2member_map_
-)
-_GetAccountSettingsInMeetingEntryExitChime_members: Any = (
-    GetAccountSettingsInMeetingEntryExitChime._value2member_map_
-)
-_GetAccountSettingsInMeetingMeetingReactionsEmojis_members: Any = (
-    GetAccountSettingsInMeetingMeetingReactionsEmojis._value2member_map_
-)
-_GetAccountSettingsInMeetingParticipantsShareSimultaneously_members: Any = (
-    GetAccountSettingsInMeetingParticipantsShareSimultaneously._value2member_map_
-)
-_GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members: Any = (
-    GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing._value2member_map_
-)
-_GetAccountSettingsInMeetingWhoCanShareScreen_members: Any = (
-    GetAccountSettingsInMeetingWhoCanShareScreen._value2member_map_
-)
-_GetUserSettingsInMeetingAllowParticipantsChatWith_members: Any = (
-    GetUserSettingsInMeetingAllowParticipantsChatWith._value2member_map_
-)
+_AllowParticipantsChatWith_members: Any = AllowParticipantsChatWith._value2member_map_
+_AllowUsersSaveChats_members: Any = AllowUsersSaveChats._value2member_map_
+_ChatEmojisEmojisOption_members: Any = ChatEmojisEmojisOption._value2member_map_
+_DataCenterRegion_members: Any = DataCenterRegion._value2member_map_
+_EntryExitChime_members: Any = EntryExitChime._value2member_map_
+_ParticipantsShareSimultaneously_members: Any = ParticipantsShareSimultaneously._value2member_map_
+_WhoCanShareScreen_members: Any = WhoCanShareScreen._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_host_panelists_to_use_audible_clap",
@@ -380,9 +342,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("allow_participants_chat_with")) is None
         else (
             _m
-            if (_m := _GetUserSettingsInMeetingAllowParticipantsChatWith_members.get(_v, MISSING))
-            is not MISSING
-            else GetUserSettingsInMeetingAllowParticipantsChatWith(_v)
+            if (_m := _AllowParticipantsChatWith_members.get(_v, MISSING)) is not MISSING
+            else AllowParticipantsChatWith(_v)
         )
     )
     self.allow_users_save_chats = (
@@ -390,9 +351,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("allow_users_save_chats")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingAllowUsersSaveChats_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingAllowUsersSaveChats(_v)
+            if (_m := _AllowUsersSaveChats_members.get(_v, MISSING)) is not MISSING
+            else AllowUsersSaveChats(_v)
         )
     )
     self.annotation = (
@@ -461,9 +421,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _GetAccountSettingsInMeetingDataCenterRegion_members.get(_x, MISSING))
-                is not MISSING
-                else GetAccountSettingsInMeetingDataCenterRegion(_x)
+                if (_m := _DataCenterRegion_members.get(_x, MISSING)) is not MISSING
+                else DataCenterRegion(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -488,9 +447,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("entry_exit_chime")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingEntryExitChime_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingEntryExitChime(_v)
+            if (_m := _EntryExitChime_members.get(_v, MISSING)) is not MISSING
+            else EntryExitChime(_v)
         )
     )
     self.far_end_camera_control = (
@@ -557,9 +515,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("meeting_reactions_emojis")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingMeetingReactionsEmojis_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingMeetingReactionsEmojis(_v)
+            if (_m := _ChatEmojisEmojisOption_members.get(_v, MISSING)) is not MISSING
+            else ChatEmojisEmojisOption(_v)
         )
     )
     self.allow_host_panelists_to_use_audible_clap = (
@@ -676,9 +633,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("who_can_share_screen")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsInMeetingWhoCanShareScreen_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsInMeetingWhoCanShareScreen(_v)
+            if (_m := _WhoCanShareScreen_members.get(_v, MISSING)) is not MISSING
+            else WhoCanShareScreen(_v)
         )
     )
     self.who_can_share_screen_when_someone_is_sharing = (
@@ -686,13 +642,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("who_can_share_screen_when_someone_is_sharing")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing(_v)
+            if (_m := _WhoCanShareScreen_members.get(_v, MISSING)) is not MISSING
+            else WhoCanShareScreen(_v)
         )
     )
     self.participants_share_simultaneously = (
@@ -700,13 +651,8 @@ def structure_update_user_settings_in_meeting(o: Any, _: Any = None) -> Any:
         if (_v := g("participants_share_simultaneously")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsInMeetingParticipantsShareSimultaneously_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsInMeetingParticipantsShareSimultaneously(_v)
+            if (_m := _ParticipantsShareSimultaneously_members.get(_v, MISSING)) is not MISSING
+            else ParticipantsShareSimultaneously(_v)
         )
     )
     self.workplace_by_facebook = (
@@ -745,15 +691,11 @@ def unstructure_update_user_settings_in_meeting(obj: UpdateUserSettingsInMeeting
         d["whiteboard"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.allow_participants_chat_with) is not None:
         d["allow_participants_chat_with"] = (
-            v._value_
-            if v.__class__ is GetUserSettingsInMeetingAllowParticipantsChatWith
-            else unstructure(v)
+            v._value_ if v.__class__ is AllowParticipantsChatWith else unstructure(v)
         )
     if (v := obj.allow_users_save_chats) is not None:
         d["allow_users_save_chats"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingAllowUsersSaveChats
-            else unstructure(v)
+            v._value_ if v.__class__ is AllowUsersSaveChats else unstructure(v)
         )
     if (v := obj.annotation) is not None:
         d["annotation"] = v if v.__class__ is bool else unstructure(v)
@@ -787,12 +729,7 @@ def unstructure_update_user_settings_in_meeting(obj: UpdateUserSettingsInMeeting
         d["custom_service_instructions"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.data_center_regions) is not None:
         d["data_center_regions"] = [
-            (
-                _x._value_
-                if _x.__class__ is GetAccountSettingsInMeetingDataCenterRegion
-                else unstructure(_x)
-            )
-            for _x in v
+            (_x._value_ if _x.__class__ is DataCenterRegion else unstructure(_x)) for _x in v
         ]
     if (v := obj.disable_screen_sharing_for_host_meetings) is not None:
         d["disable_screen_sharing_for_host_meetings"] = v if v.__class__ is bool else unstructure(v)
@@ -803,11 +740,7 @@ def unstructure_update_user_settings_in_meeting(obj: UpdateUserSettingsInMeeting
     if (v := obj.e2e_encryption) is not None:
         d["e2e_encryption"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.entry_exit_chime) is not None:
-        d["entry_exit_chime"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingEntryExitChime
-            else unstructure(v)
-        )
+        d["entry_exit_chime"] = v._value_ if v.__class__ is EntryExitChime else unstructure(v)
     if (v := obj.far_end_camera_control) is not None:
         d["far_end_camera_control"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.feedback) is not None:
@@ -846,9 +779,7 @@ def unstructure_update_user_settings_in_meeting(obj: UpdateUserSettingsInMeeting
         d["meeting_reactions"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_reactions_emojis) is not None:
         d["meeting_reactions_emojis"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingMeetingReactionsEmojis
-            else unstructure(v)
+            v._value_ if v.__class__ is ChatEmojisEmojisOption else unstructure(v)
         )
     if (v := obj.allow_host_panelists_to_use_audible_clap) is not None:
         d["allow_host_panelists_to_use_audible_clap"] = v if v.__class__ is bool else unstructure(v)
@@ -920,21 +851,15 @@ def unstructure_update_user_settings_in_meeting(obj: UpdateUserSettingsInMeeting
         d["webinar_survey"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.who_can_share_screen) is not None:
         d["who_can_share_screen"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreen
-            else unstructure(v)
+            v._value_ if v.__class__ is WhoCanShareScreen else unstructure(v)
         )
     if (v := obj.who_can_share_screen_when_someone_is_sharing) is not None:
         d["who_can_share_screen_when_someone_is_sharing"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingWhoCanShareScreenWhenSomeoneIsSharing
-            else unstructure(v)
+            v._value_ if v.__class__ is WhoCanShareScreen else unstructure(v)
         )
     if (v := obj.participants_share_simultaneously) is not None:
         d["participants_share_simultaneously"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsInMeetingParticipantsShareSimultaneously
-            else unstructure(v)
+            v._value_ if v.__class__ is ParticipantsShareSimultaneously else unstructure(v)
         )
     if (v := obj.workplace_by_facebook) is not None:
         d["workplace_by_facebook"] = v if v.__class__ is bool else unstructure(v)

@@ -12,6 +12,11 @@ from zoom_async._generated.models.get_user_settings_email_notification import (
     structure_get_user_settings_email_notification,
     unstructure_get_user_settings_email_notification,
 )
+from zoom_async._generated.models.get_user_settings_meeting_security import (
+    GetUserSettingsMeetingSecurity,
+    structure_get_user_settings_meeting_security,
+    unstructure_get_user_settings_meeting_security,
+)
 from zoom_async._generated.models.get_user_settings_recording import (
     GetUserSettingsRecording,
     structure_get_user_settings_recording,
@@ -32,11 +37,6 @@ from zoom_async._generated.models.update_user_settings_in_meeting import (
     UpdateUserSettingsInMeeting,
     structure_update_user_settings_in_meeting,
     unstructure_update_user_settings_in_meeting,
-)
-from zoom_async._generated.models.update_user_settings_meeting_security import (
-    UpdateUserSettingsMeetingSecurity,
-    structure_update_user_settings_meeting_security,
-    unstructure_update_user_settings_meeting_security,
 )
 from zoom_async._generated.models.update_user_settings_schedule_meeting import (
     UpdateUserSettingsScheduleMeeting,
@@ -82,7 +82,7 @@ class UpdateUserSettingsRequest:
         authentication_option: ``UpdateUserSettingsAuthenticationOption | None``.
         meeting_authentication: ``bool | None``.
         recording_authentication: ``bool | None``.
-        meeting_security: ``UpdateUserSettingsMeetingSecurity | None``.
+        meeting_security: ``GetUserSettingsMeetingSecurity | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -97,7 +97,7 @@ class UpdateUserSettingsRequest:
     authentication_option: UpdateUserSettingsAuthenticationOption | None = None
     meeting_authentication: bool | None = None
     recording_authentication: bool | None = None
-    meeting_security: UpdateUserSettingsMeetingSecurity | None = None
+    meeting_security: GetUserSettingsMeetingSecurity | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
@@ -170,7 +170,7 @@ def structure_update_user_settings_request(o: Any, _: Any = None) -> Any:
     self.meeting_security = (
         None
         if (_v := g("meeting_security")) is None
-        else structure_update_user_settings_meeting_security(_v)
+        else structure_get_user_settings_meeting_security(_v)
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
     self.extra = NO_EXTRA if o.keys() <= _KNOWN else extra_of(o, _KNOWN)
@@ -237,8 +237,8 @@ def unstructure_update_user_settings_request(obj: UpdateUserSettingsRequest) -> 
         d["recording_authentication"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_security) is not None:
         d["meeting_security"] = (
-            unstructure_update_user_settings_meeting_security(v)
-            if v.__class__ is UpdateUserSettingsMeetingSecurity
+            unstructure_get_user_settings_meeting_security(v)
+            if v.__class__ is GetUserSettingsMeetingSecurity
             else unstructure(v)
         )
     if obj.extra:

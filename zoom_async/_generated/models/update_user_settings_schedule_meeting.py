@@ -7,16 +7,14 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_account_settings_schedule_meeting_audio_type import (
-    GetAccountSettingsScheduleMeetingAudioType,
+from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
+from zoom_async._generated.models.require_password_for_pmi_meetings import (
+    RequirePasswordForPmiMeetings,
 )
-from zoom_async._generated.models.get_account_settings_schedule_meeting_require_password_for_pmi_meetings import (
-    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings,
-)
-from zoom_async._generated.models.meeting_password_requirement import (
-    MeetingPasswordRequirement,
-    structure_meeting_password_requirement,
-    unstructure_meeting_password_requirement,
+from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement import (
+    UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement,
+    structure_update_user_settings_schedule_meeting_meeting_password_requirement,
+    unstructure_update_user_settings_schedule_meeting_meeting_password_requirement,
 )
 from zoom_async.serde import (
     MISSING,
@@ -38,19 +36,19 @@ class UpdateUserSettingsScheduleMeeting:
     """The UpdateUserSettingsScheduleMeeting object.
 
     Attributes:
-        audio_type: ``GetAccountSettingsScheduleMeetingAudioType | str | None``; one of "both", "telephony", "voip", "thirdParty".
+        audio_type: ``MeetingSettingsAudio | str | None``; one of "both", "telephony", "voip", "thirdParty".
         default_password_for_scheduled_meetings: ``str | None``; secret: hidden in repr.
         embed_password_in_join_link: ``bool | None``.
         force_pmi_jbh_password: ``bool | None``.
         host_video: ``bool | None``.
         join_before_host: ``bool | None``.
-        meeting_password_requirement: ``MeetingPasswordRequirement | None``.
+        meeting_password_requirement: ``UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None``.
         participants_video: ``bool | None``.
         personal_meeting: ``bool | None``.
         pmi_password: ``str | None``; secret: hidden in repr.
         pstn_password_protected: ``bool | None``.
         require_password_for_instant_meetings: ``bool | None``.
-        require_password_for_pmi_meetings: ``GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
+        require_password_for_pmi_meetings: ``RequirePasswordForPmiMeetings | str | None``; one of "jbh_only", "all", "none".
         require_password_for_scheduled_meetings: ``bool | None``.
         require_password_for_scheduling_new_meetings: ``bool | None``.
         use_pmi_for_instant_meetings: ``bool | None``.
@@ -58,7 +56,7 @@ class UpdateUserSettingsScheduleMeeting:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    audio_type: GetAccountSettingsScheduleMeetingAudioType | str | None = None
+    audio_type: MeetingSettingsAudio | str | None = None
     default_password_for_scheduled_meetings: str | None = attrs.field(
         default=None, metadata={"secret": True}
     )
@@ -66,15 +64,15 @@ class UpdateUserSettingsScheduleMeeting:
     force_pmi_jbh_password: bool | None = None
     host_video: bool | None = None
     join_before_host: bool | None = None
-    meeting_password_requirement: MeetingPasswordRequirement | None = None
+    meeting_password_requirement: (
+        UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None
+    ) = None
     participants_video: bool | None = None
     personal_meeting: bool | None = None
     pmi_password: str | None = attrs.field(default=None, metadata={"secret": True})
     pstn_password_protected: bool | None = None
     require_password_for_instant_meetings: bool | None = None
-    require_password_for_pmi_meetings: (
-        GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings | str | None
-    ) = None
+    require_password_for_pmi_meetings: RequirePasswordForPmiMeetings | str | None = None
     require_password_for_scheduled_meetings: bool | None = None
     require_password_for_scheduling_new_meetings: bool | None = None
     use_pmi_for_instant_meetings: bool | None = None
@@ -85,12 +83,8 @@ class UpdateUserSettingsScheduleMeeting:
     __eq__ = model_eq
 
 
-_GetAccountSettingsScheduleMeetingAudioType_members: Any = (
-    GetAccountSettingsScheduleMeetingAudioType._value2member_map_
-)
-_GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members: Any = (
-    GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings._value2member_map_
-)
+_MeetingSettingsAudio_members: Any = MeetingSettingsAudio._value2member_map_
+_RequirePasswordForPmiMeetings_members: Any = RequirePasswordForPmiMeetings._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "audio_type",
@@ -125,9 +119,8 @@ def structure_update_user_settings_schedule_meeting(o: Any, _: Any = None) -> An
         if (_v := g("audio_type")) is None
         else (
             _m
-            if (_m := _GetAccountSettingsScheduleMeetingAudioType_members.get(_v, MISSING))
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingAudioType(_v)
+            if (_m := _MeetingSettingsAudio_members.get(_v, MISSING)) is not MISSING
+            else MeetingSettingsAudio(_v)
         )
     )
     self.default_password_for_scheduled_meetings = (
@@ -156,7 +149,7 @@ def structure_update_user_settings_schedule_meeting(o: Any, _: Any = None) -> An
     self.meeting_password_requirement = (
         None
         if (_v := g("meeting_password_requirement")) is None
-        else structure_meeting_password_requirement(_v)
+        else structure_update_user_settings_schedule_meeting_meeting_password_requirement(_v)
     )
     self.participants_video = (
         None
@@ -186,13 +179,8 @@ def structure_update_user_settings_schedule_meeting(o: Any, _: Any = None) -> An
         if (_v := g("require_password_for_pmi_meetings")) is None
         else (
             _m
-            if (
-                _m := _GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings(_v)
+            if (_m := _RequirePasswordForPmiMeetings_members.get(_v, MISSING)) is not MISSING
+            else RequirePasswordForPmiMeetings(_v)
         )
     )
     self.require_password_for_scheduled_meetings = (
@@ -227,11 +215,7 @@ def unstructure_update_user_settings_schedule_meeting(
     v: Any
     d: dict[str, Any] = {}
     if (v := obj.audio_type) is not None:
-        d["audio_type"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsScheduleMeetingAudioType
-            else unstructure(v)
-        )
+        d["audio_type"] = v._value_ if v.__class__ is MeetingSettingsAudio else unstructure(v)
     if (v := obj.default_password_for_scheduled_meetings) is not None:
         d["default_password_for_scheduled_meetings"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.embed_password_in_join_link) is not None:
@@ -244,8 +228,8 @@ def unstructure_update_user_settings_schedule_meeting(
         d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password_requirement) is not None:
         d["meeting_password_requirement"] = (
-            unstructure_meeting_password_requirement(v)
-            if v.__class__ is MeetingPasswordRequirement
+            unstructure_update_user_settings_schedule_meeting_meeting_password_requirement(v)
+            if v.__class__ is UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement
             else unstructure(v)
         )
     if (v := obj.participants_video) is not None:
@@ -260,9 +244,7 @@ def unstructure_update_user_settings_schedule_meeting(
         d["require_password_for_instant_meetings"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.require_password_for_pmi_meetings) is not None:
         d["require_password_for_pmi_meetings"] = (
-            v._value_
-            if v.__class__ is GetAccountSettingsScheduleMeetingRequirePasswordForPmiMeetings
-            else unstructure(v)
+            v._value_ if v.__class__ is RequirePasswordForPmiMeetings else unstructure(v)
         )
     if (v := obj.require_password_for_scheduled_meetings) is not None:
         d["require_password_for_scheduled_meetings"] = v if v.__class__ is bool else unstructure(v)

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.update_live_meeting_rtms_app_status_request_action import (
-    UpdateLiveMeetingRtmsAppStatusRequestAction,
+from zoom_async._generated.models.update_webinar_live_stream_status_request_action import (
+    UpdateWebinarLiveStreamStatusRequestAction,
 )
 from zoom_async._generated.models.update_webinar_live_stream_status_setting import (
     UpdateWebinarLiveStreamStatusSetting,
@@ -34,20 +34,20 @@ class UpdateWebinarLiveStreamStatusRequest:
 
     Attributes:
         settings: ``UpdateWebinarLiveStreamStatusSetting | None``.
-        action: ``UpdateLiveMeetingRtmsAppStatusRequestAction | str | None``; one of "start", "stop".
+        action: ``UpdateWebinarLiveStreamStatusRequestAction | str | None``; one of "start", "stop".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     settings: UpdateWebinarLiveStreamStatusSetting | None = None
-    action: UpdateLiveMeetingRtmsAppStatusRequestAction | str | None = None
+    action: UpdateWebinarLiveStreamStatusRequestAction | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_UpdateLiveMeetingRtmsAppStatusRequestAction_members: Any = (
-    UpdateLiveMeetingRtmsAppStatusRequestAction._value2member_map_
+_UpdateWebinarLiveStreamStatusRequestAction_members: Any = (
+    UpdateWebinarLiveStreamStatusRequestAction._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(["action", "settings"])
 
@@ -68,9 +68,9 @@ def structure_update_webinar_live_stream_status_request(o: Any, _: Any = None) -
         if (_v := g("action")) is None
         else (
             _m
-            if (_m := _UpdateLiveMeetingRtmsAppStatusRequestAction_members.get(_v, MISSING))
+            if (_m := _UpdateWebinarLiveStreamStatusRequestAction_members.get(_v, MISSING))
             is not MISSING
-            else UpdateLiveMeetingRtmsAppStatusRequestAction(_v)
+            else UpdateWebinarLiveStreamStatusRequestAction(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -93,7 +93,7 @@ def unstructure_update_webinar_live_stream_status_request(
     if (v := obj.action) is not None:
         d["action"] = (
             v._value_
-            if v.__class__ is UpdateLiveMeetingRtmsAppStatusRequestAction
+            if v.__class__ is UpdateWebinarLiveStreamStatusRequestAction
             else unstructure(v)
         )
     if obj.extra:

@@ -12,8 +12,8 @@ from zoom_async._generated.models.add_role_members_member import (
     structure_add_role_members_member,
     unstructure_add_role_members_member,
 )
-from zoom_async._generated.models.update_webinar_registrant_status_request_action import (
-    UpdateWebinarRegistrantStatusRequestAction,
+from zoom_async._generated.models.update_meeting_registrant_status_request_action import (
+    UpdateMeetingRegistrantStatusRequestAction,
 )
 from zoom_async.serde import (
     MISSING,
@@ -34,12 +34,12 @@ class UpdateWebinarRegistrantStatusRequest:
     """The UpdateWebinarRegistrantStatusRequest object.
 
     Attributes:
-        action: ``UpdateWebinarRegistrantStatusRequestAction | str``; one of "approve", "deny", "cancel".
+        action: ``UpdateMeetingRegistrantStatusRequestAction | str``; one of "approve", "cancel", "deny".
         registrants: ``list[AddRoleMembersMember] | None``; at most 30.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    action: UpdateWebinarRegistrantStatusRequestAction | str
+    action: UpdateMeetingRegistrantStatusRequestAction | str
     registrants: list[AddRoleMembersMember] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -47,8 +47,8 @@ class UpdateWebinarRegistrantStatusRequest:
     __eq__ = model_eq
 
 
-_UpdateWebinarRegistrantStatusRequestAction_members: Any = (
-    UpdateWebinarRegistrantStatusRequestAction._value2member_map_
+_UpdateMeetingRegistrantStatusRequestAction_members: Any = (
+    UpdateMeetingRegistrantStatusRequestAction._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(["action", "registrants"])
 
@@ -64,9 +64,9 @@ def structure_update_webinar_registrant_status_request(o: Any, _: Any = None) ->
         if (_v := o["action"]) is None
         else (
             _m
-            if (_m := _UpdateWebinarRegistrantStatusRequestAction_members.get(_v, MISSING))
+            if (_m := _UpdateMeetingRegistrantStatusRequestAction_members.get(_v, MISSING))
             is not MISSING
-            else UpdateWebinarRegistrantStatusRequestAction(_v)
+            else UpdateMeetingRegistrantStatusRequestAction(_v)
         )
     )
     self.registrants = (
@@ -92,7 +92,7 @@ def unstructure_update_webinar_registrant_status_request(
         if (v := obj.action) is None
         else (
             v._value_
-            if v.__class__ is UpdateWebinarRegistrantStatusRequestAction
+            if v.__class__ is UpdateMeetingRegistrantStatusRequestAction
             else unstructure(v)
         )
     )

@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.get_webinar_response_type import GetWebinarResponseType
 from zoom_async._generated.models.get_webinar_setting import (
     GetWebinarSetting,
     structure_get_webinar_setting,
@@ -24,6 +23,7 @@ from zoom_async._generated.models.tracking_field import (
     structure_tracking_field,
     unstructure_tracking_field,
 )
+from zoom_async._generated.models.webinar_type import WebinarType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -52,7 +52,7 @@ class UpdateWebinarRequest:
         timezone: ``str | None``.
         record_file_id: ``str | None``.
         schedule_for: ``str | None``.
-        type_: ``GetWebinarResponseType | int | None``; one of 5, 6, 9.
+        type_: ``WebinarType | int | None``; one of 5, 6, 9.
         agenda: ``str | None``.
         duration: ``int | None``.
         recurrence: ``Recurrence | None``. Recurrence rule of a recurring meeting.
@@ -69,9 +69,7 @@ class UpdateWebinarRequest:
     timezone: str | None = None
     record_file_id: str | None = None
     schedule_for: str | None = None
-    type_: GetWebinarResponseType | int | None = attrs.field(
-        default=None, metadata={"wire": "type"}
-    )
+    type_: WebinarType | int | None = attrs.field(default=None, metadata={"wire": "type"})
     agenda: str | None = None
     duration: int | None = None
     recurrence: Recurrence | None = None
@@ -87,7 +85,7 @@ class UpdateWebinarRequest:
     __eq__ = model_eq
 
 
-_GetWebinarResponseType_members: Any = GetWebinarResponseType._value2member_map_
+_WebinarType_members: Any = WebinarType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "agenda",
@@ -128,9 +126,7 @@ def structure_update_webinar_request(o: Any, _: Any = None) -> Any:
         None
         if (_v := g("type")) is None
         else (
-            _m
-            if (_m := _GetWebinarResponseType_members.get(_v, MISSING)) is not MISSING
-            else GetWebinarResponseType(_v)
+            _m if (_m := _WebinarType_members.get(_v, MISSING)) is not MISSING else WebinarType(_v)
         )
     )
     self.agenda = (
@@ -184,7 +180,7 @@ def unstructure_update_webinar_request(obj: UpdateWebinarRequest) -> dict[str, A
     if (v := obj.schedule_for) is not None:
         d["schedule_for"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.type_) is not None:
-        d["type"] = v._value_ if v.__class__ is GetWebinarResponseType else unstructure(v)
+        d["type"] = v._value_ if v.__class__ is WebinarType else unstructure(v)
     if (v := obj.agenda) is not None:
         d["agenda"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.duration) is not None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.plan_united_type import PlanUnitedType
 from zoom_async._generated.models.user_custom_attribute import (
     UserCustomAttribute,
     structure_user_custom_attribute,
     unstructure_user_custom_attribute,
 )
-from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedType
 from zoom_async._generated.models.user_status import UserStatus
 from zoom_async._generated.models.user_type import UserType
 from zoom_async._generated.models.user_verified import UserVerified
@@ -56,7 +56,7 @@ class User:
         last_client_version: ``str | None``. Last Zoom client version the user signed in with.
         last_login_time: ``datetime.datetime | None``. Last sign-in time.
         last_name: ``str | None``; at most 64 characters. Last name.
-        plan_united_type: ``UserPlanUnitedType | str | None``; one of "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072".
+        plan_united_type: ``PlanUnitedType | str | None``; one of "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072".
         pmi: ``int | None``. User's Personal Meeting ID.
         role_id: ``str | None``. Role ID of the user.
         status: ``UserStatus | str | None``; one of "active", "inactive", "pending".
@@ -81,7 +81,7 @@ class User:
     last_client_version: str | None = None
     last_login_time: datetime.datetime | None = None
     last_name: str | None = None
-    plan_united_type: UserPlanUnitedType | str | None = None
+    plan_united_type: PlanUnitedType | str | None = None
     pmi: int | None = None
     role_id: str | None = None
     status: UserStatus | str | None = None
@@ -95,7 +95,7 @@ class User:
     __eq__ = model_eq
 
 
-_UserPlanUnitedType_members: Any = UserPlanUnitedType._value2member_map_
+_PlanUnitedType_members: Any = PlanUnitedType._value2member_map_
 _UserStatus_members: Any = UserStatus._value2member_map_
 _UserType_members: Any = UserType._value2member_map_
 _UserVerified_members: Any = UserVerified._value2member_map_
@@ -184,8 +184,8 @@ def structure_user(o: Any, _: Any = None) -> Any:
         if (_v := g("plan_united_type")) is None
         else (
             _m
-            if (_m := _UserPlanUnitedType_members.get(_v, MISSING)) is not MISSING
-            else UserPlanUnitedType(_v)
+            if (_m := _PlanUnitedType_members.get(_v, MISSING)) is not MISSING
+            else PlanUnitedType(_v)
         )
     )
     self.pmi = None if (_v := g("pmi")) is None else (_v if _v.__class__ is int else to_int(_v))
@@ -270,7 +270,7 @@ def unstructure_user(obj: User) -> dict[str, Any]:
     if (v := obj.last_name) is not None:
         d["last_name"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.plan_united_type) is not None:
-        d["plan_united_type"] = v._value_ if v.__class__ is UserPlanUnitedType else unstructure(v)
+        d["plan_united_type"] = v._value_ if v.__class__ is PlanUnitedType else unstructure(v)
     if (v := obj.pmi) is not None:
         d["pmi"] = v if v.__class__ is int else unstructure(v)
     if (v := obj.role_id) is not None:

@@ -7,13 +7,13 @@ from typing import Any
 
 import attrs
 
+from zoom_async._generated.models.plan_united_type import PlanUnitedType
 from zoom_async._generated.models.user_info_feature import (
     UserInfoFeature,
     structure_user_info_feature,
     unstructure_user_info_feature,
 )
 from zoom_async._generated.models.user_info_type import UserInfoType
-from zoom_async._generated.models.user_plan_united_type import UserPlanUnitedType
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -40,7 +40,7 @@ class UserInfo:
         display_name: ``str | None``; at most 128 characters.
         password: ``str | None``; at most 32 characters; at least 8 characters; secret: hidden in repr.
         feature: ``UserInfoFeature | None``.
-        plan_united_type: ``UserPlanUnitedType | str | None``; one of "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072".
+        plan_united_type: ``PlanUnitedType | str | None``; one of "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768", "65536", "131072".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -51,15 +51,15 @@ class UserInfo:
     display_name: str | None = None
     password: str | None = attrs.field(default=None, metadata={"secret": True})
     feature: UserInfoFeature | None = None
-    plan_united_type: UserPlanUnitedType | str | None = None
+    plan_united_type: PlanUnitedType | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
+_PlanUnitedType_members: Any = PlanUnitedType._value2member_map_
 _UserInfoType_members: Any = UserInfoType._value2member_map_
-_UserPlanUnitedType_members: Any = UserPlanUnitedType._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "display_name",
@@ -108,8 +108,8 @@ def structure_user_info(o: Any, _: Any = None) -> Any:
         if (_v := g("plan_united_type")) is None
         else (
             _m
-            if (_m := _UserPlanUnitedType_members.get(_v, MISSING)) is not MISSING
-            else UserPlanUnitedType(_v)
+            if (_m := _PlanUnitedType_members.get(_v, MISSING)) is not MISSING
+            else PlanUnitedType(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -140,7 +140,7 @@ def unstructure_user_info(obj: UserInfo) -> dict[str, Any]:
             unstructure_user_info_feature(v) if v.__class__ is UserInfoFeature else unstructure(v)
         )
     if (v := obj.plan_united_type) is not None:
-        d["plan_united_type"] = v._value_ if v.__class__ is UserPlanUnitedType else unstructure(v)
+        d["plan_united_type"] = v._value_ if v.__class__ is PlanUnitedType else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -7,11 +7,11 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.waiting_room_setting_participants_to_place_in_waiting_room import (
-    WaitingRoomSettingParticipantsToPlaceInWaitingRoom,
+from zoom_async._generated.models.participants_to_place_in_waiting_room import (
+    ParticipantsToPlaceInWaitingRoom,
 )
-from zoom_async._generated.models.waiting_room_setting_users_who_can_admit_participants_from_waiting_room import (
-    WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom,
+from zoom_async._generated.models.waiting_room_option_who_can_admit_participants import (
+    WaitingRoomOptionWhoCanAdmitParticipants,
 )
 from zoom_async.serde import (
     MISSING,
@@ -32,17 +32,15 @@ class WaitingRoomSetting:
     """The WaitingRoomSetting object.
 
     Attributes:
-        participants_to_place_in_waiting_room: ``WaitingRoomSettingParticipantsToPlaceInWaitingRoom | int | None``; one of 0, 1, 2.
-        users_who_can_admit_participants_from_waiting_room: ``WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom | int | None``; one of 0, 1.
+        participants_to_place_in_waiting_room: ``ParticipantsToPlaceInWaitingRoom | int | None``; one of 0, 1, 2.
+        users_who_can_admit_participants_from_waiting_room: ``WaitingRoomOptionWhoCanAdmitParticipants | int | None``; one of 0, 1.
         whitelisted_domains_for_waiting_room: ``str | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    participants_to_place_in_waiting_room: (
-        WaitingRoomSettingParticipantsToPlaceInWaitingRoom | int | None
-    ) = None
+    participants_to_place_in_waiting_room: ParticipantsToPlaceInWaitingRoom | int | None = None
     users_who_can_admit_participants_from_waiting_room: (
-        WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom | int | None
+        WaitingRoomOptionWhoCanAdmitParticipants | int | None
     ) = None
     whitelisted_domains_for_waiting_room: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
@@ -51,11 +49,9 @@ class WaitingRoomSetting:
     __eq__ = model_eq
 
 
-_WaitingRoomSettingParticipantsToPlaceInWaitingRoom_members: Any = (
-    WaitingRoomSettingParticipantsToPlaceInWaitingRoom._value2member_map_
-)
-_WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom_members: Any = (
-    WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom._value2member_map_
+_ParticipantsToPlaceInWaitingRoom_members: Any = ParticipantsToPlaceInWaitingRoom._value2member_map_
+_WaitingRoomOptionWhoCanAdmitParticipants_members: Any = (
+    WaitingRoomOptionWhoCanAdmitParticipants._value2member_map_
 )
 _KNOWN: frozenset[str] = frozenset(
     [
@@ -77,9 +73,8 @@ def structure_waiting_room_setting(o: Any, _: Any = None) -> Any:
         if (_v := g("participants_to_place_in_waiting_room")) is None
         else (
             _m
-            if (_m := _WaitingRoomSettingParticipantsToPlaceInWaitingRoom_members.get(_v, MISSING))
-            is not MISSING
-            else WaitingRoomSettingParticipantsToPlaceInWaitingRoom(_v)
+            if (_m := _ParticipantsToPlaceInWaitingRoom_members.get(_v, MISSING)) is not MISSING
+            else ParticipantsToPlaceInWaitingRoom(_v)
         )
     )
     self.users_who_can_admit_participants_from_waiting_room = (
@@ -87,13 +82,9 @@ def structure_waiting_room_setting(o: Any, _: Any = None) -> Any:
         if (_v := g("users_who_can_admit_participants_from_waiting_room")) is None
         else (
             _m
-            if (
-                _m := _WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom_members.get(
-                    _v, MISSING
-                )
-            )
+            if (_m := _WaitingRoomOptionWhoCanAdmitParticipants_members.get(_v, MISSING))
             is not MISSING
-            else WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom(_v)
+            else WaitingRoomOptionWhoCanAdmitParticipants(_v)
         )
     )
     self.whitelisted_domains_for_waiting_room = (
@@ -112,15 +103,11 @@ def unstructure_waiting_room_setting(obj: WaitingRoomSetting) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if (v := obj.participants_to_place_in_waiting_room) is not None:
         d["participants_to_place_in_waiting_room"] = (
-            v._value_
-            if v.__class__ is WaitingRoomSettingParticipantsToPlaceInWaitingRoom
-            else unstructure(v)
+            v._value_ if v.__class__ is ParticipantsToPlaceInWaitingRoom else unstructure(v)
         )
     if (v := obj.users_who_can_admit_participants_from_waiting_room) is not None:
         d["users_who_can_admit_participants_from_waiting_room"] = (
-            v._value_
-            if v.__class__ is WaitingRoomSettingUsersWhoCanAdmitParticipantsFromWaitingRoom
-            else unstructure(v)
+            v._value_ if v.__class__ is WaitingRoomOptionWhoCanAdmitParticipants else unstructure(v)
         )
     if (v := obj.whitelisted_domains_for_waiting_room) is not None:
         d["whitelisted_domains_for_waiting_room"] = v if v.__class__ is str else unstructure(v)

@@ -7,17 +7,12 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.webinar_chat_allow_attendees_chat_with import (
-    WebinarChatAllowAttendeesChatWith,
-)
+from zoom_async._generated.models.allow_attendees_chat_with import AllowAttendeesChatWith
 from zoom_async._generated.models.webinar_chat_allow_panelists_chat_with import (
     WebinarChatAllowPanelistsChatWith,
 )
 from zoom_async._generated.models.webinar_chat_allow_users_save_chats import (
     WebinarChatAllowUsersSaveChats,
-)
-from zoom_async._generated.models.webinar_chat_default_attendees_chat_with import (
-    WebinarChatDefaultAttendeesChatWith,
 )
 from zoom_async.serde import (
     MISSING,
@@ -38,24 +33,24 @@ class WebinarChat:
     """The WebinarChat object.
 
     Attributes:
-        allow_attendees_chat_with: ``WebinarChatAllowAttendeesChatWith | int | None``; one of 1, 2, 3.
+        allow_attendees_chat_with: ``AllowAttendeesChatWith | int | None``; one of 1, 2, 3.
         allow_auto_save_local_chat_file: ``bool | None``.
         allow_panelists_chat_with: ``WebinarChatAllowPanelistsChatWith | int | None``; one of 1, 2.
         allow_panelists_send_direct_message: ``bool | None``.
         allow_users_save_chats: ``WebinarChatAllowUsersSaveChats | int | None``; one of 0, 1, 2.
         allow_users_to_delete_messages_in_meeting_chat: ``bool | None``.
-        default_attendees_chat_with: ``WebinarChatDefaultAttendeesChatWith | int | None``; one of 1, 2.
+        default_attendees_chat_with: ``WebinarChatAllowPanelistsChatWith | int | None``; one of 1, 2.
         enable: ``bool | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    allow_attendees_chat_with: WebinarChatAllowAttendeesChatWith | int | None = None
+    allow_attendees_chat_with: AllowAttendeesChatWith | int | None = None
     allow_auto_save_local_chat_file: bool | None = None
     allow_panelists_chat_with: WebinarChatAllowPanelistsChatWith | int | None = None
     allow_panelists_send_direct_message: bool | None = None
     allow_users_save_chats: WebinarChatAllowUsersSaveChats | int | None = None
     allow_users_to_delete_messages_in_meeting_chat: bool | None = None
-    default_attendees_chat_with: WebinarChatDefaultAttendeesChatWith | int | None = None
+    default_attendees_chat_with: WebinarChatAllowPanelistsChatWith | int | None = None
     enable: bool | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -63,16 +58,11 @@ class WebinarChat:
     __eq__ = model_eq
 
 
-_WebinarChatAllowAttendeesChatWith_members: Any = (
-    WebinarChatAllowAttendeesChatWith._value2member_map_
-)
+_AllowAttendeesChatWith_members: Any = AllowAttendeesChatWith._value2member_map_
 _WebinarChatAllowPanelistsChatWith_members: Any = (
     WebinarChatAllowPanelistsChatWith._value2member_map_
 )
 _WebinarChatAllowUsersSaveChats_members: Any = WebinarChatAllowUsersSaveChats._value2member_map_
-_WebinarChatDefaultAttendeesChatWith_members: Any = (
-    WebinarChatDefaultAttendeesChatWith._value2member_map_
-)
 _KNOWN: frozenset[str] = frozenset(
     [
         "allow_attendees_chat_with",
@@ -98,8 +88,8 @@ def structure_webinar_chat(o: Any, _: Any = None) -> Any:
         if (_v := g("allow_attendees_chat_with")) is None
         else (
             _m
-            if (_m := _WebinarChatAllowAttendeesChatWith_members.get(_v, MISSING)) is not MISSING
-            else WebinarChatAllowAttendeesChatWith(_v)
+            if (_m := _AllowAttendeesChatWith_members.get(_v, MISSING)) is not MISSING
+            else AllowAttendeesChatWith(_v)
         )
     )
     self.allow_auto_save_local_chat_file = (
@@ -140,8 +130,8 @@ def structure_webinar_chat(o: Any, _: Any = None) -> Any:
         if (_v := g("default_attendees_chat_with")) is None
         else (
             _m
-            if (_m := _WebinarChatDefaultAttendeesChatWith_members.get(_v, MISSING)) is not MISSING
-            else WebinarChatDefaultAttendeesChatWith(_v)
+            if (_m := _WebinarChatAllowPanelistsChatWith_members.get(_v, MISSING)) is not MISSING
+            else WebinarChatAllowPanelistsChatWith(_v)
         )
     )
     self.enable = (
@@ -158,7 +148,7 @@ def unstructure_webinar_chat(obj: WebinarChat) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if (v := obj.allow_attendees_chat_with) is not None:
         d["allow_attendees_chat_with"] = (
-            v._value_ if v.__class__ is WebinarChatAllowAttendeesChatWith else unstructure(v)
+            v._value_ if v.__class__ is AllowAttendeesChatWith else unstructure(v)
         )
     if (v := obj.allow_auto_save_local_chat_file) is not None:
         d["allow_auto_save_local_chat_file"] = v if v.__class__ is bool else unstructure(v)
@@ -178,7 +168,7 @@ def unstructure_webinar_chat(obj: WebinarChat) -> dict[str, Any]:
         )
     if (v := obj.default_attendees_chat_with) is not None:
         d["default_attendees_chat_with"] = (
-            v._value_ if v.__class__ is WebinarChatDefaultAttendeesChatWith else unstructure(v)
+            v._value_ if v.__class__ is WebinarChatAllowPanelistsChatWith else unstructure(v)
         )
     if (v := obj.enable) is not None:
         d["enable"] = v if v.__class__ is bool else unstructure(v)

@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.webinar_live_streaming_live_streaming_service import (
-    WebinarLiveStreamingLiveStreamingService,
-)
+from zoom_async._generated.models.live_streaming_service import LiveStreamingService
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -34,23 +32,21 @@ class WebinarLiveStreaming:
         custom_service_instructions: ``str | None``.
         enable: ``bool | None``.
         live_streaming_reminder: ``bool | None``.
-        live_streaming_service: ``list[WebinarLiveStreamingLiveStreamingService | str] | None``.
+        live_streaming_service: ``list[LiveStreamingService | str] | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     custom_service_instructions: str | None = None
     enable: bool | None = None
     live_streaming_reminder: bool | None = None
-    live_streaming_service: list[WebinarLiveStreamingLiveStreamingService | str] | None = None
+    live_streaming_service: list[LiveStreamingService | str] | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_WebinarLiveStreamingLiveStreamingService_members: Any = (
-    WebinarLiveStreamingLiveStreamingService._value2member_map_
-)
+_LiveStreamingService_members: Any = LiveStreamingService._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     ["custom_service_instructions", "enable", "live_streaming_reminder", "live_streaming_service"]
 )
@@ -81,9 +77,8 @@ def structure_webinar_live_streaming(o: Any, _: Any = None) -> Any:
         else [
             (
                 _m
-                if (_m := _WebinarLiveStreamingLiveStreamingService_members.get(_x, MISSING))
-                is not MISSING
-                else WebinarLiveStreamingLiveStreamingService(_x)
+                if (_m := _LiveStreamingService_members.get(_x, MISSING)) is not MISSING
+                else LiveStreamingService(_x)
             )
             for _x in (_v if _v.__class__ is list else to_list(_v))
         ]
@@ -105,12 +100,7 @@ def unstructure_webinar_live_streaming(obj: WebinarLiveStreaming) -> dict[str, A
         d["live_streaming_reminder"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.live_streaming_service) is not None:
         d["live_streaming_service"] = [
-            (
-                _x._value_
-                if _x.__class__ is WebinarLiveStreamingLiveStreamingService
-                else unstructure(_x)
-            )
-            for _x in v
+            (_x._value_ if _x.__class__ is LiveStreamingService else unstructure(_x)) for _x in v
         ]
     if obj.extra:
         d.update(obj.extra)

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.dashboard_participant_status import DashboardParticipantStatus
+from zoom_async._generated.models.participant_status import ParticipantStatus
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -42,7 +42,7 @@ class WebinarParticipant:
         id: ``str | None``. Participant UUID.
         internal_user: ``bool | None``.
         join_time: ``datetime.datetime | None``.
-        status: ``DashboardParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room".
+        status: ``ParticipantStatus | str | None``; one of "in_meeting", "in_waiting_room".
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -56,14 +56,14 @@ class WebinarParticipant:
     id: str | None = None
     internal_user: bool | None = None
     join_time: datetime.datetime | None = None
-    status: DashboardParticipantStatus | str | None = None
+    status: ParticipantStatus | str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
 
-_DashboardParticipantStatus_members: Any = DashboardParticipantStatus._value2member_map_
+_ParticipantStatus_members: Any = ParticipantStatus._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "duration",
@@ -124,8 +124,8 @@ def structure_webinar_participant(o: Any, _: Any = None) -> Any:
         if (_v := g("status")) is None
         else (
             _m
-            if (_m := _DashboardParticipantStatus_members.get(_v, MISSING)) is not MISSING
-            else DashboardParticipantStatus(_v)
+            if (_m := _ParticipantStatus_members.get(_v, MISSING)) is not MISSING
+            else ParticipantStatus(_v)
         )
     )
     # Undeclared keys: one C-level subset check when there are none (the usual case).
@@ -158,7 +158,7 @@ def unstructure_webinar_participant(obj: WebinarParticipant) -> dict[str, Any]:
     if (v := obj.join_time) is not None:
         d["join_time"] = unstructure(v)
     if (v := obj.status) is not None:
-        d["status"] = v._value_ if v.__class__ is DashboardParticipantStatus else unstructure(v)
+        d["status"] = v._value_ if v.__class__ is ParticipantStatus else unstructure(v)
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from zoom_async._generated.models.get_account_registration_settings_response import (
     GetAccountRegistrationSettingsResponse,
 )
-from zoom_async._generated.models.get_account_registration_settings_type import (
-    GetAccountRegistrationSettingsType,
+from zoom_async._generated.models.get_group_registration_settings_type import (
+    GetGroupRegistrationSettingsType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -39,7 +39,7 @@ OPERATION = Operation(
 def build_request(
     account_id: int | str,
     *,
-    type_: GetAccountRegistrationSettingsType | str | None = None,
+    type_: GetGroupRegistrationSettingsType | str | None = None,
 ) -> Request:
     """Describe the getAccountRegistrationSettings request; raises ValueError/TypeError on bad arguments."""
     path = "/accounts/{accountId}/settings/registration".format(

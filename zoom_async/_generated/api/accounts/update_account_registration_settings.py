@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zoom_async._generated.models.get_group_registration_settings_type import (
+    GetGroupRegistrationSettingsType,
+)
 from zoom_async._generated.models.update_account_registration_settings_request import (
     UpdateAccountRegistrationSettingsRequest,
-)
-from zoom_async._generated.models.update_account_registration_settings_type import (
-    UpdateAccountRegistrationSettingsType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -42,7 +42,7 @@ def build_request(
     account_id: int | str,
     payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
     *,
-    type_: UpdateAccountRegistrationSettingsType | str | None = None,
+    type_: GetGroupRegistrationSettingsType | str | None = None,
 ) -> Request:
     """Describe the updateAccountRegistrationSettings request; raises ValueError/TypeError on bad arguments."""
     path = "/accounts/{accountId}/settings/registration".format(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.delete_meeting_recordings_action import (
-    DeleteMeetingRecordingsAction,
+from zoom_async._generated.models.delete_meeting_recording_action import (
+    DeleteMeetingRecordingAction,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
@@ -35,7 +35,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     *,
-    action: DeleteMeetingRecordingsAction | str = "trash",
+    action: DeleteMeetingRecordingAction | str = "trash",
 ) -> Request:
     """Describe the deleteMeetingRecordings request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/recordings".format(

@@ -9,9 +9,7 @@ from collections.abc import Mapping
 from zoom_async._generated.models.list_recording_registrants_response import (
     ListRecordingRegistrantsResponse,
 )
-from zoom_async._generated.models.list_recording_registrants_status import (
-    ListRecordingRegistrantsStatus,
-)
+from zoom_async._generated.models.registrant_status import RegistrantStatus
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -40,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     *,
-    status: ListRecordingRegistrantsStatus | str = "approved",
+    status: RegistrantStatus | str = "approved",
     page_size: int = 30,
     page_number: int = 1,
     next_page_token: str | None = None,

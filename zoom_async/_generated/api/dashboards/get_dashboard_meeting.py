@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
 from zoom_async._generated.models.get_dashboard_meeting_response import GetDashboardMeetingResponse
-from zoom_async._generated.models.get_dashboard_meeting_type import GetDashboardMeetingType
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -35,7 +35,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     *,
-    type_: GetDashboardMeetingType | str = "live",
+    type_: DashboardMeetingQueryType | str = "live",
 ) -> Request:
     """Describe the getDashboardMeeting request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/meetings/{meetingId}".format(

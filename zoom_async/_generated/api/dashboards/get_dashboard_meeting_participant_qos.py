@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
 from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
     GetDashboardMeetingParticipantQosResponse,
-)
-from zoom_async._generated.models.get_dashboard_meeting_participant_qos_type import (
-    GetDashboardMeetingParticipantQosType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -43,7 +41,7 @@ def build_request(
     meeting_id: int | str,
     participant_id: int | str,
     *,
-    type_: GetDashboardMeetingParticipantQosType | str = "live",
+    type_: DashboardQueryType | str = "live",
 ) -> Request:
     """Describe the getDashboardMeetingParticipantQos request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/meetings/{meetingId}/participants/{participantId}/qos".format(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
 from zoom_async._generated.models.get_dashboard_webinar_response import GetDashboardWebinarResponse
-from zoom_async._generated.models.get_dashboard_webinar_type import GetDashboardWebinarType
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -35,7 +35,7 @@ OPERATION = Operation(
 def build_request(
     webinar_id: int | str,
     *,
-    type_: GetDashboardWebinarType | str = "live",
+    type_: DashboardQueryType | str = "live",
 ) -> Request:
     """Describe the getDashboardWebinar request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/webinars/{webinarId}".format(

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
 from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
     ListDashboardMeetingFeedbackResponse,
-)
-from zoom_async._generated.models.list_dashboard_meeting_feedback_type import (
-    ListDashboardMeetingFeedbackType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -40,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     *,
-    type_: ListDashboardMeetingFeedbackType | str = "live",
+    type_: DashboardMeetingQueryType | str = "live",
     next_page_token: str | None = None,
     page_size: int = 30,
 ) -> Request:

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_dashboard_meeting_participants_include_fields import (
-    ListDashboardMeetingParticipantsIncludeFields,
-)
+from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
+from zoom_async._generated.models.include_fields import IncludeFields
 from zoom_async._generated.models.list_dashboard_meeting_participants_response import (
     ListDashboardMeetingParticipantsResponse,
-)
-from zoom_async._generated.models.list_dashboard_meeting_participants_type import (
-    ListDashboardMeetingParticipantsType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -43,10 +39,10 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     *,
-    type_: ListDashboardMeetingParticipantsType | str = "live",
+    type_: DashboardMeetingQueryType | str = "live",
     page_size: int = 30,
     next_page_token: str | None = None,
-    include_fields: ListDashboardMeetingParticipantsIncludeFields | str | None = None,
+    include_fields: IncludeFields | str | None = None,
 ) -> Request:
     """Describe the listDashboardMeetingParticipants request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/meetings/{meetingId}/participants".format(

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
 from zoom_async._generated.models.list_dashboard_meeting_sharing_response import (
     ListDashboardMeetingSharingResponse,
-)
-from zoom_async._generated.models.list_dashboard_meeting_sharing_type import (
-    ListDashboardMeetingSharingType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -40,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     *,
-    type_: ListDashboardMeetingSharingType | str = "live",
+    type_: DashboardQueryType | str = "live",
     page_size: int = 30,
     next_page_token: str | None = None,
 ) -> Request:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
 from zoom_async._generated.models.list_dashboard_meetings_include_fields import (
     ListDashboardMeetingsIncludeFields,
-)
-from zoom_async._generated.models.list_dashboard_meetings_query_date_type import (
-    ListDashboardMeetingsQueryDateType,
 )
 from zoom_async._generated.models.list_dashboard_meetings_response import (
     ListDashboardMeetingsResponse,
 )
-from zoom_async._generated.models.list_dashboard_meetings_type import ListDashboardMeetingsType
+from zoom_async._generated.models.list_report_history_meetings_date_type import (
+    ListReportHistoryMeetingsDateType,
+)
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -46,13 +46,13 @@ def build_request(
     *,
     from_: datetime.date | str,
     to: datetime.date | str,
-    type_: ListDashboardMeetingsType | str = "live",
+    type_: DashboardMeetingQueryType | str = "live",
     page_size: int = 30,
     next_page_token: str | None = None,
     group_id: str | None = None,
     group_include_participant: bool | None = None,
     include_fields: ListDashboardMeetingsIncludeFields | str | None = None,
-    query_date_type: ListDashboardMeetingsQueryDateType | str | None = None,
+    query_date_type: ListReportHistoryMeetingsDateType | str | None = None,
 ) -> Request:
     """Describe the listDashboardMeetings request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/meetings"

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
 from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
     ListDashboardWebinarFeedbackResponse,
-)
-from zoom_async._generated.models.list_dashboard_webinar_feedback_type import (
-    ListDashboardWebinarFeedbackType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -40,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     webinar_id: int | str,
     *,
-    type_: ListDashboardWebinarFeedbackType | str = "live",
+    type_: DashboardMeetingQueryType | str = "live",
     page_size: int = 30,
     next_page_token: str | None = None,
 ) -> Request:

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_dashboard_webinar_participants_include_fields import (
-    ListDashboardWebinarParticipantsIncludeFields,
-)
+from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
+from zoom_async._generated.models.include_fields import IncludeFields
 from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
     ListDashboardWebinarParticipantsResponse,
-)
-from zoom_async._generated.models.list_dashboard_webinar_participants_type import (
-    ListDashboardWebinarParticipantsType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -43,10 +39,10 @@ OPERATION = Operation(
 def build_request(
     webinar_id: int | str,
     *,
-    type_: ListDashboardWebinarParticipantsType | str = "live",
+    type_: DashboardQueryType | str = "live",
     page_size: int = 30,
     next_page_token: str | None = None,
-    include_fields: ListDashboardWebinarParticipantsIncludeFields | str | None = None,
+    include_fields: IncludeFields | str | None = None,
 ) -> Request:
     """Describe the listDashboardWebinarParticipants request; raises ValueError/TypeError on bad arguments."""
     path = "/metrics/webinars/{webinarId}/participants".format(

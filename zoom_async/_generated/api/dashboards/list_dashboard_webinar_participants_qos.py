@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
 from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
     ListDashboardWebinarParticipantsQosResponse,
-)
-from zoom_async._generated.models.list_dashboard_webinar_participants_qos_type import (
-    ListDashboardWebinarParticipantsQosType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -40,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     webinar_id: int | str,
     *,
-    type_: ListDashboardWebinarParticipantsQosType | str = "live",
+    type_: DashboardQueryType | str = "live",
     page_size: int = 1,
     next_page_token: str | None = None,
 ) -> Request:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
+from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
 from zoom_async._generated.models.list_dashboard_webinars_response import (
     ListDashboardWebinarsResponse,
 )
-from zoom_async._generated.models.list_dashboard_webinars_type import ListDashboardWebinarsType
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -39,7 +39,7 @@ def build_request(
     *,
     from_: datetime.date | str,
     to: datetime.date | str,
-    type_: ListDashboardWebinarsType | str = "live",
+    type_: DashboardQueryType | str = "live",
     page_size: int = 30,
     next_page_token: str | None = None,
     group_id: str | None = None,

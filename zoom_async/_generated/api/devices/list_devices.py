@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_devices_device_status import ListDevicesDeviceStatus
+from zoom_async._generated.models.device_status import DeviceStatus
 from zoom_async._generated.models.list_devices_device_type import ListDevicesDeviceType
 from zoom_async._generated.models.list_devices_platform_os import ListDevicesPlatformOs
 from zoom_async._generated.models.list_devices_response import ListDevicesResponse
@@ -42,7 +42,7 @@ def build_request(
     device_type: ListDevicesDeviceType | int = -1,
     device_vendor: str | None = None,
     device_model: str | None = None,
-    device_status: ListDevicesDeviceStatus | int = -1,
+    device_status: DeviceStatus | int = -1,
     page_size: int = 30,
     next_page_token: str | None = None,
 ) -> Request:

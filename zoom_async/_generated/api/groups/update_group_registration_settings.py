@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zoom_async._generated.models.get_group_registration_settings_type import (
+    GetGroupRegistrationSettingsType,
+)
 from zoom_async._generated.models.update_group_registration_settings_request import (
     UpdateGroupRegistrationSettingsRequest,
-)
-from zoom_async._generated.models.update_group_registration_settings_type import (
-    UpdateGroupRegistrationSettingsType,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -42,7 +42,7 @@ def build_request(
     group_id: int | str,
     payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
     *,
-    type_: UpdateGroupRegistrationSettingsType | str | None = None,
+    type_: GetGroupRegistrationSettingsType | str | None = None,
 ) -> Request:
     """Describe the updateGroupRegistrationSettings request; raises ValueError/TypeError on bad arguments."""
     path = "/groups/{groupId}/settings/registration".format(

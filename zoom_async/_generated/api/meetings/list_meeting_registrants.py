@@ -9,9 +9,7 @@ from collections.abc import Mapping
 from zoom_async._generated.models.list_meeting_registrants_response import (
     ListMeetingRegistrantsResponse,
 )
-from zoom_async._generated.models.list_meeting_registrants_status import (
-    ListMeetingRegistrantsStatus,
-)
+from zoom_async._generated.models.registrant_status import RegistrantStatus
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -41,7 +39,7 @@ def build_request(
     meeting_id: int | str,
     *,
     occurrence_id: str | None = None,
-    status: ListMeetingRegistrantsStatus | str = "approved",
+    status: RegistrantStatus | str = "approved",
     page_size: int = 30,
     page_number: int = 1,
     next_page_token: str | None = None,

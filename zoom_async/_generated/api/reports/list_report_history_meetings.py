@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
+from zoom_async._generated.models.get_upcoming_events_report_type import GetUpcomingEventsReportType
 from zoom_async._generated.models.list_report_history_meetings_date_type import (
     ListReportHistoryMeetingsDateType,
-)
-from zoom_async._generated.models.list_report_history_meetings_meeting_type import (
-    ListReportHistoryMeetingsMeetingType,
 )
 from zoom_async._generated.models.list_report_history_meetings_report_type import (
     ListReportHistoryMeetingsReportType,
@@ -48,7 +46,7 @@ def build_request(
     from_: datetime.date | str,
     to: datetime.date | str,
     date_type: ListReportHistoryMeetingsDateType | str | None = None,
-    meeting_type: ListReportHistoryMeetingsMeetingType | str | None = None,
+    meeting_type: GetUpcomingEventsReportType | str | None = None,
     report_type: ListReportHistoryMeetingsReportType | str | None = None,
     search_key: str | None = None,
     page_size: int | None = None,

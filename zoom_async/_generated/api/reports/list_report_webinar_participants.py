@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_report_webinar_participants_include_fields import (
-    ListReportWebinarParticipantsIncludeFields,
-)
+from zoom_async._generated.models.include_fields import IncludeFields
 from zoom_async._generated.models.list_report_webinar_participants_response import (
     ListReportWebinarParticipantsResponse,
 )
@@ -42,7 +40,7 @@ def build_request(
     *,
     page_size: int = 30,
     next_page_token: str | None = None,
-    include_fields: ListReportWebinarParticipantsIncludeFields | str | None = None,
+    include_fields: IncludeFields | str | None = None,
 ) -> Request:
     """Describe the listReportWebinarParticipants request; raises ValueError/TypeError on bad arguments."""
     path = "/report/webinars/{webinarId}/participants".format(

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
 from zoom_async._generated.models.list_users_license import ListUsersLicense
 from zoom_async._generated.models.list_users_response import ListUsersResponse
-from zoom_async._generated.models.list_users_status import ListUsersStatus
+from zoom_async._generated.models.user_status import UserStatus
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -35,7 +35,7 @@ OPERATION = Operation(
 
 def build_request(
     *,
-    status: ListUsersStatus | str = "active",
+    status: UserStatus | str = "active",
     page_size: int = 30,
     role_id: str | None = None,
     page_number: str | None = None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_user_settings_option import UpdateUserSettingsOption
+from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
 from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -38,7 +38,7 @@ def build_request(
     user_id: int | str,
     payload: UpdateUserSettingsRequest | Mapping[str, Any],
     *,
-    option: UpdateUserSettingsOption | str | None = None,
+    option: GetUserSettingsOption | str | None = None,
 ) -> Request:
     """Describe the updateUserSettings request; raises ValueError/TypeError on bad arguments."""
     path = "/users/{userId}/settings".format(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
 from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
-from zoom_async._generated.models.get_webinar_token_type import GetWebinarTokenType
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -35,7 +35,7 @@ OPERATION = Operation(
 def build_request(
     webinar_id: int | str,
     *,
-    type_: GetWebinarTokenType | str = "closed_caption_token",
+    type_: GetMeetingTokenType | str = "closed_caption_token",
 ) -> Request:
     """Describe the getWebinarToken request; raises ValueError/TypeError on bad arguments."""
     path = "/webinars/{webinarId}/token".format(

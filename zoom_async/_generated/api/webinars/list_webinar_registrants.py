@@ -9,9 +9,7 @@ from collections.abc import Mapping
 from zoom_async._generated.models.list_webinar_registrants_response import (
     ListWebinarRegistrantsResponse,
 )
-from zoom_async._generated.models.list_webinar_registrants_status import (
-    ListWebinarRegistrantsStatus,
-)
+from zoom_async._generated.models.registrant_status import RegistrantStatus
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -41,7 +39,7 @@ def build_request(
     webinar_id: int | str,
     *,
     occurrence_id: str | None = None,
-    status: ListWebinarRegistrantsStatus | str = "approved",
+    status: RegistrantStatus | str = "approved",
     tracking_source_id: str | None = None,
     page_size: int = 30,
     page_number: int = 1,
