@@ -606,9 +606,9 @@ class AsyncZoom(GeneratedMethods):
         self, counters: tuple[Counter, ...], headers: Mapping[str, str], error: ZoomError | None
     ) -> None:
         """Lower the daily counters to what Zoom reports (spent, on a daily 429)."""
-        assert self._daily is not None and self.plan is not None
+        assert self._daily is not None
         daily_429 = error.message if isinstance(error, RateLimitError) and error.is_daily else None
-        for counter, limit, remaining in reports_for(self.plan, counters, headers, daily_429):
+        for counter, limit, remaining in reports_for(counters, headers, daily_429):
             await self._daily.lower(counter, limit, remaining)
 
     async def _retry_wait(self, delay: float, error: ZoomError) -> None:

@@ -17,13 +17,17 @@ from typing import Protocol
 
 import attrs
 
-from zoom_async.pacing import PLAN_LIMITS
 from zoom_async.response import RateLimitInfo
 from zoom_async.wire import Request
 
 __all__ = ["Counter", "DailyBudget", "DailyCounts", "counters_for", "reports_for"]
 
 DAY = 86400
+
+# Zoom sometimes sends a daily limit's headers without X-RateLimit-Type. Its per-second limits
+# are two-digit figures (per minute, smaller still) and its daily caps start at 1,000 (heavy,
+# free plan), so an untyped limit this high is a daily one.
+DAILY_FLOOR = 1000
 
 # Zoom's published daily caps by plan: (counter, requests). Heavy and resource-intensive
 # calls share one cap; light and medium have none on paid plans.
@@ -79,15 +83,14 @@ def _path_value(template: str, path: str, name: str) -> str | None:
 
 
 def reports_for(
-    plan: str,
     counters: Sequence[Counter],
     headers: Mapping[str, str],
     daily_429: str | None = None,
 ) -> list[tuple[Counter, int | None, int]]:
     """What a response tells about ``counters``: (counter, limit, remaining) to lower.
 
-    Zoom's headers describe a daily limit when their type says so or their limit is above
-    any per-second (per-minute) limit of the category. ``daily_429`` is the message of a
+    Zoom's headers describe a daily limit when their type says so, or, without a type, when
+    the limit is in the daily range (see DAILY_FLOOR). ``daily_429`` is the message of a
     daily-limit 429: the resource's counter is spent if it names a user, else the category's.
     """
     if not counters:
@@ -99,9 +102,8 @@ def reports_for(
     info = RateLimitInfo.from_headers(headers)
     if info.remaining is None:
         return []
-    window_limit = max((n for n, _ in PLAN_LIMITS.get(plan, {}).values()), default=0)
     daily = (info.type is not None and "daily" in info.type.lower()) or (
-        info.type is None and info.limit is not None and info.limit > window_limit
+        info.type is None and info.limit is not None and info.limit >= DAILY_FLOOR
     )
     return [(category, info.limit, info.remaining)] if daily else []
 

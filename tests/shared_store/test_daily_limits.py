@@ -12,6 +12,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from zoom_async import AsyncZoom, ServerToServerOAuth
+from zoom_async.daily import Counter, reports_for
 from zoom_async.errors import RateLimitError
 from zoom_async.sandbox import ZoomSandbox
 from zoom_async.store import InProcessStore
@@ -139,3 +140,19 @@ async def test_daily_keys_of_one_account_share_a_hash_slot(make_store, redis_ser
     budget_keys = [k for k in keys if ":daily:" in k or ":rate:" in k or k.endswith(":processes")]
     assert len(budget_keys) >= 4
     assert all(k.startswith(f"{prefix}:{{{account}}}:") for k in budget_keys), budget_keys
+
+
+def test_which_headers_describe_a_daily_limit():
+    counters = (Counter("light", None), Counter("meetings:userId=me", 100))
+    per_second = {"X-RateLimit-Category": "Light", "X-RateLimit-Limit": "80",
+                  "X-RateLimit-Remaining": "3"}  # fmt: skip
+    assert reports_for(counters, per_second) == []
+    assert reports_for(counters, {**per_second, "X-RateLimit-Type": "QPS"}) == []
+    typed = {**per_second, "X-RateLimit-Type": "Daily-limit", "X-RateLimit-Limit": "6000"}
+    assert reports_for(counters, typed) == [(counters[0], 6000, 3)]
+    untyped = {**per_second, "X-RateLimit-Limit": "6000"}  # as Zoom has sent them
+    assert reports_for(counters, untyped) == [(counters[0], 6000, 3)]
+    user_cap = "You have exceeded the daily rate limit (100) of Meeting Create/Update API" \
+               " requests permitted for this particular user."  # fmt: skip
+    assert reports_for(counters, {}, user_cap) == [(counters[1], None, 0)]
+    assert reports_for(counters[:1], {}, "daily rate limit (30000)") == [(counters[0], None, 0)]
