@@ -154,3 +154,46 @@ async def test_a_call_cancelled_while_it_waits_on_redis_leaks_nothing(
         assert not pool._in_use_connections
         assert not await _settled(before)
         await raw.aclose()
+
+
+async def test_after_a_restart_the_first_process_back_takes_only_its_share(prefix, monkeypatch):
+    monkeypatch.setattr("zoom_async.redis.TRIP_CAP", 30.0)  # unanswered calls keep counting
+    server = RedisServer()
+    server.start()
+    stores = [RedisStore.from_url(server.url, prefix=prefix, timeout=0.3, retry_interval=0.2)
+              for _ in range(2)]  # fmt: skip
+    try:
+        # Two processes' budgets, plan "pro" light: 30 calls per second between them.
+        first, second = (store.rate_budget("pro", "acct") for store in stores)
+
+        async def admitted(budget) -> None:
+            await budget.acquire("light")
+            await budget.admit("light")
+
+        for budget in (first, second, first, second):  # each sees two live processes
+            await admitted(budget)
+            budget.done("light")
+        server.kill()
+        for budget in (first, second):  # both pace locally at half the budget
+            await admitted(budget)
+            budget.done("light")
+        assert first.local_admissions == second.local_admissions == 1
+        await asyncio.to_thread(server.start)  # empty: no heartbeats, no window
+        await asyncio.sleep(0.3)  # past retry_interval
+
+        # The first one back may fill only its half of the window (15 unanswered calls)
+        # while the other still paces locally at its own half.
+        calls = [asyncio.ensure_future(admitted(first)) for _ in range(16)]
+        for _ in range(500):
+            if sum(call.done() for call in calls) >= 15:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)
+        assert sum(call.done() for call in calls) == 15
+        assert first.shared_admissions == 17  # 2 before the outage, 15 now
+        await admitted(second)  # the other is back: the whole budget is shared again
+        await asyncio.wait_for(asyncio.gather(*calls), 5)
+    finally:
+        for store in stores:
+            await store.aclose()
+        server.stop()
