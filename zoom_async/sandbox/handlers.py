@@ -379,6 +379,29 @@ async def list_dashboard_meetings(call: Call) -> Reply:
     return 200, envelope
 
 
+async def get_dashboard_meeting(call: Call) -> Reply:
+    """One meeting's dashboard row: the live instance, or (past, pastOne) an ended one by
+    UUID, a meeting ID meaning its latest."""
+    kind = call.enum("type", ("past", "pastOne", "live"), "live")
+    ref = uuid_param(call, "meetingId")
+    state = call.sandbox.state
+    if kind == "live":
+        meeting = state.get_meeting(int(ref)) if ref and is_numeric_id(ref) else None
+        if meeting is None or meeting.status != "started":
+            raise meeting_not_found(call.param("meetingId"))
+        return 200, views.dashboard_meeting(
+            state, meeting_id=meeting.id, uuid=meeting.uuid, topic=meeting.topic,
+            host_id=meeting.host_id, start=meeting.live_started_at or 0.0, end=None,
+            participants=len(meeting.live_participants))  # fmt: skip
+    instance = state.find_instance(ref) if ref else None
+    if instance is None:
+        raise meeting_not_found(call.param("meetingId"))
+    return 200, views.dashboard_meeting(
+        state, meeting_id=instance.meeting_id, uuid=instance.uuid, topic=instance.topic,
+        host_id=instance.host_id, start=instance.start_time, end=instance.end_time,
+        participants=len(instance.participants))  # fmt: skip
+
+
 async def list_dashboard_participants(call: Call) -> Reply:
     kind = call.enum("type", ("past", "pastOne", "live"), "live")
     ref = uuid_param(call, "meetingId")
@@ -407,6 +430,7 @@ BESPOKE: dict[str, Handler] = {
     "GET /users": list_users,
     "GET /metrics/meetings": list_dashboard_meetings,
     "GET /metrics/meetings/{meetingId}/participants": list_dashboard_participants,
+    "GET /metrics/meetings/{meetingId}": get_dashboard_meeting,
     "GET /users/{userId}/meetings": list_meetings,
     "POST /users/{userId}/meetings": create_meeting,
     "GET /users/{userId}/meeting_templates": list_meeting_templates,
