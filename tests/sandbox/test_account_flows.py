@@ -5,6 +5,7 @@ dashboards of a live and a past meeting."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
@@ -210,3 +211,36 @@ async def test_dashboard_of_a_live_and_a_past_meeting(api: Api, sandbox: ZoomSan
     assert body["has_recording"] is True and body["has_archiving"] is True
     status, _, body = await api.get(f"/metrics/meetings/{meeting_id}")  # no longer live
     assert (status, body["code"]) == (404, 3001)
+
+
+@needs("GET /metrics/webinars", "GET /metrics/webinars/{webinarId}/participants")
+async def test_dashboard_of_past_webinars(api: Api, sandbox: ZoomSandbox) -> None:
+    webinar = next(iter(sandbox.state.webinars.values()))
+    instance = sandbox.state.end_webinar(webinar)
+    today = datetime.fromtimestamp(sandbox.clock.now(), UTC).date().isoformat()
+    window = {"from": today, "to": today}
+    status, _, body = await api.get("/metrics/webinars", params={**window, "type": "past"})
+    assert status == 200
+    assert_conforms("listDashboardWebinars", 200, body)
+    assert instance.uuid in {w["uuid"] for w in body["webinars"]}
+    _, _, live = await api.get("/metrics/webinars", params=window)
+    assert live["webinars"] == []  # no webinar is in progress
+    status, _, one = await api.get(
+        f"/metrics/webinars/{_ref(instance.uuid)}", params={"type": "past"}, encoded=True
+    )
+    assert status == 200 and one["uuid"] == instance.uuid
+    assert one["participants"] == len(instance.participants)
+    status, _, people = await api.get(
+        f"/metrics/webinars/{webinar.id}/participants", params={"type": "past"}
+    )
+    assert status == 200 and people["total_records"] == len(instance.participants)
+    assert_conforms("listDashboardWebinarParticipants", 200, people)
+    status, _, body = await api.get(f"/metrics/webinars/{webinar.id}")  # type=live
+    assert (status, body["code"]) == (404, 3001)
+    sandbox.start_webinar(webinar.id)
+    _, _, live = await api.get("/metrics/webinars", params=window)
+    assert [w["id"] for w in live["webinars"]] == [webinar.id]
+    status, _, one = await api.get(f"/metrics/webinars/{webinar.id}")
+    assert status == 200 and "end_time" not in one
+    _, _, people = await api.get(f"/metrics/webinars/{webinar.id}/participants")
+    assert people["total_records"] == len(webinar.live_participants) > 0

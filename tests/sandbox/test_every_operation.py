@@ -52,6 +52,7 @@ class Account:
         recorded = _recorded(state)
         self.recorded = state.meetings[next(iter(recorded))]
         self.webinar = next(iter(state.webinars.values()))
+        state.start_webinar(self.webinar)  # for the live dashboards
         self.group, self.other_group = list(state.groups.values())[:2]
         self.owner = state.owner
         self.helper = state.users[1]

@@ -47,3 +47,22 @@ def test_kinds_follow_the_handlers_and_the_routes() -> None:
         assert (kind == "stateful") == op.bespoke, op.operation_id
         if not op.bespoke:
             assert (kind == "crud") == (sandbox.store.family(op.facts) is not None)
+
+
+def test_the_dispatch_names_no_operation() -> None:
+    # Policy is spec data: app.py (routing, faults, limits, validation) names no operationId.
+    from pathlib import Path
+
+    import zoom_async.sandbox.app as app
+
+    source = Path(app.__file__).read_text(encoding="utf-8")
+    named = [op.operation_id for op in ZoomSandbox(users=1).operations
+             if f'"{op.operation_id}"' in source]  # fmt: skip
+    assert named == []
+
+
+async def test_the_sandbox_binds_to_loopback_by_default() -> None:
+    async with ZoomSandbox(users=1) as sandbox:
+        assert sandbox.host == "127.0.0.1"
+        assert sandbox.base_url.startswith("http://127.0.0.1:")
+        assert sandbox.cdn_origin.startswith("http://127.0.0.1:")

@@ -223,6 +223,13 @@ class ZoomSandbox:
         """Put a meeting in progress (it shows in listMeetings type=live and live dashboards)."""
         self.state.start_meeting(self._meeting(meeting_id))
 
+    def start_webinar(self, webinar_id: int) -> None:
+        """Put a webinar in progress (shown by the live webinar dashboards)."""
+        webinar = self.state.webinars.get(int(webinar_id))
+        if webinar is None:
+            raise KeyError(f"no sandbox webinar {webinar_id}")
+        self.state.start_webinar(webinar)
+
     def end_meeting(
         self,
         meeting_id: int,

@@ -245,6 +245,8 @@ class Webinar:
     )
     instances: list[PastInstance] = attrs.field(factory=list)
     status: str = "waiting"
+    live_started_at: float | None = None
+    live_participants: list[dict[str, Any]] = attrs.field(factory=list)
 
     @property
     def topic(self) -> str:
@@ -963,6 +965,21 @@ class SandboxState:
         self.webinars[webinar_id] = webinar
         return webinar
 
+    def start_webinar(self, webinar: Webinar) -> None:
+        """Mark a webinar live: the host and its approved registrants are in it (shown by
+        the live dashboards)."""
+        if webinar.status == "started":
+            return
+        webinar.status = "started"
+        webinar.live_started_at = self.clock.now()
+        host = self.user(webinar.host_id)
+        people = [{"id": r.id, "user_email": r.data.get("email", ""),
+                   "name": f"{r.data.get('first_name', '')} {r.data.get('last_name', '')}"}
+                  for r in webinar.registrants.values() if r.status == "approved"]  # fmt: skip
+        if host is not None:
+            people.insert(0, {"id": host.id, "name": host.display_name, "user_email": host.email})
+        webinar.live_participants = people
+
     def end_webinar(self, webinar: Webinar) -> PastInstance:
         """Finish the current webinar instance: approved registrants attend (all but every
         fifth, who are absentees), the host with them."""
@@ -988,6 +1005,8 @@ class SandboxState:
         self.webinar_instances[instance.uuid] = instance
         webinar.uuid = self.new_uuid()
         webinar.status = "waiting"
+        webinar.live_started_at = None
+        webinar.live_participants = []
         return instance
 
     def _seed_groups(self) -> None:

@@ -1,15 +1,16 @@
 """Webinars: CRUD, registrants with approval, panelists, polls, ending an instance, and the
-past-webinar views (instances, participants, absentees, polls, Q&A)."""
+past-webinar views (instances, participants, absentees, polls, Q&A) and their dashboards."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from .. import views
 from ..call import Call, Handler, Reply, past_webinar, user_param
 from ..clock import iso
 from ..errors import ApiError, webinar_not_found
-from ..state import Registrant, Webinar, is_numeric_id
+from ..state import PastInstance, Registrant, Webinar, is_numeric_id
 
 __all__ = ["BESPOKE"]
 
@@ -288,7 +289,73 @@ async def list_past_qa(call: Call) -> Reply:
                  "start_time": iso(instance.start_time), "questions": asked}  # fmt: skip
 
 
+# ---- dashboards ----------------------------------------------------------------------------
+
+
+def _dashboard_row(call: Call, instance: PastInstance) -> dict[str, Any]:
+    return views.dashboard_meeting(
+        call.sandbox.state, meeting_id=instance.meeting_id, uuid=instance.uuid,
+        topic=instance.topic, host_id=instance.host_id, start=instance.start_time,
+        end=instance.end_time, participants=len(instance.participants))  # fmt: skip
+
+
+def _live_row(call: Call, webinar: Webinar) -> dict[str, Any]:
+    return views.dashboard_meeting(
+        call.sandbox.state, meeting_id=webinar.id, uuid=webinar.uuid, topic=webinar.topic,
+        host_id=webinar.host_id, start=webinar.live_started_at or 0.0, end=None,
+        participants=len(webinar.live_participants))  # fmt: skip
+
+
+def _live(call: Call) -> Webinar | None:
+    """The live webinar a type=live request names (404 when it is not in progress)."""
+    if call.enum("type", ("past", "pastOne", "live"), "live") != "live":
+        return None
+    webinar = webinar_param(call)
+    if webinar.status != "started":
+        raise webinar_not_found(call.param("webinarId"))
+    return webinar
+
+
+async def list_dashboard_webinars(call: Call) -> Reply:
+    today = datetime.fromtimestamp(call.sandbox.clock.now(), UTC).date()
+    start, end = call.date("from", today), call.date("to", today)
+    state = call.sandbox.state
+    if call.enum("type", ("past", "live"), "live") == "live":
+        rows = [_live_row(call, w) for w in state.webinars.values() if w.status == "started"]
+    else:
+        rows = []
+        for instance in sorted(state.webinar_instances.values(), key=lambda i: -i.start_time):
+            day = datetime.fromtimestamp(instance.start_time, UTC).date()
+            if start <= day <= end:
+                rows.append(_dashboard_row(call, instance))
+    envelope, chunk = call.page("", rows)
+    envelope.update({"from": start.isoformat(), "to": end.isoformat(), "webinars": chunk})
+    return 200, envelope
+
+
+async def get_dashboard_webinar(call: Call) -> Reply:
+    live = _live(call)
+    if live is not None:
+        return 200, _live_row(call, live)
+    return 200, _dashboard_row(call, past_webinar(call))
+
+
+async def list_dashboard_webinar_participants(call: Call) -> Reply:
+    live = _live(call)
+    if live is not None:
+        people, joined, scope = live.live_participants, live.live_started_at or 0.0, str(live.id)
+    else:
+        instance = past_webinar(call)
+        people, joined, scope = instance.participants, instance.start_time, instance.uuid
+    envelope, chunk = call.page(scope, people)
+    envelope["participants"] = [views.dashboard_participant(p, joined) for p in chunk]
+    return 200, envelope
+
+
 BESPOKE: dict[str, Handler] = {
+    "GET /metrics/webinars": list_dashboard_webinars,
+    "GET /metrics/webinars/{webinarId}": get_dashboard_webinar,
+    "GET /metrics/webinars/{webinarId}/participants": list_dashboard_webinar_participants,
     "GET /users/{userId}/webinars": list_webinars,
     "POST /users/{userId}/webinars": create_webinar,
     "GET /webinars/{webinarId}": get_webinar,
