@@ -490,7 +490,7 @@ def shared_table(data: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         "Limiter cost: sequential `get_meeting_by_id` 25 ms apart (no limiter ever waits), "
         "variants interleaved in rounds, one process:",
         "",
-        "| limiter | calls | median latency ms | client CPU µs/call |",
+        "| limiter | calls | median latency ms | client CPU µs/call, gaps included |",
         "|---|---:|---:|---:|",
     ]
     for name in ("none", "in-process", "redis"):

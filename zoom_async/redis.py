@@ -211,6 +211,12 @@ REJOIN = 5.0
 # shortest window leaves room for a slow Redis.
 REPORT_AFTER = 0.25
 
+# Seconds an admission taken ahead (see RedisBudget._fetch_spare) waits for a call. Taken
+# only for calls that come closer together than this, so a spare is rarely unused. Short: a
+# spare skips the shared cool-down check, like a call admitted just before a 429 elsewhere;
+# and far within TRIP_CAP (Redis drops an entry not answered by TRIP_CAP + a window).
+SPARE_LIFE = 0.05
+
 # (category, log member, admitted) that acquire() gave the current call, for admit()/done().
 _slot: contextvars.ContextVar[tuple[str, str, bool] | None] = contextvars.ContextVar(
     "zoom_async_slot", default=None
@@ -522,6 +528,9 @@ class RedisStore:
                     with contextlib.suppress(_Unavailable):
                         await self._put_shared(key, tokens, replaces, replay=True)
         for budget in self._budgets.values():
+            for fetching in budget._fetching.values():
+                fetching.cancel()
+            budget._retire_spares()
             budget._report()  # answers not yet told: now, not after the pool is closed
         if self._background:
             await asyncio.wait(self._background, timeout=self.timeout)
@@ -606,9 +615,16 @@ class RedisBudget:
         self._gates: dict[str, asyncio.Lock] = {}
         self._queued: dict[str, int] = {}
         self._held: dict[str, float] = {}
-        #: Admissions that went through Redis / through the local fallback.
+        # Per category: an admission taken ahead for the next call, (member, loop time), and
+        # the task taking it.
+        self._spare: dict[str, tuple[str, float]] = {}
+        self._fetching: dict[str, asyncio.Future[None]] = {}
+        self._last_admitted: dict[str, float] = {}
+        #: Admissions that went through Redis / through the local fallback; of the shared
+        #: ones, how many a call found taken ahead for it.
         self.shared_admissions = 0
         self.local_admissions = 0
+        self.ahead_admissions = 0
 
     def __repr__(self) -> str:
         return f"RedisBudget(plan={self.plan!r})"
@@ -642,49 +658,118 @@ class RedisBudget:
         self.local_admissions += 1
         await self._local().acquire(category)
 
-    async def _admit_shared(self, category: str) -> None:
-        """Calls of one process queue here, and the first asks Redis: one script run admits
-        it and reserves the slot of the call behind it, so a busy process spends one Redis
-        call per admission and never has several calls asking for the same opening."""
-        self._sequence += 1
-        member = f"{self.store.process_id}:{self._sequence}"
-        loop = asyncio.get_running_loop()
+    def _gate(self, category: str) -> asyncio.Lock:
         gate = self._gates.get(category)
         if gate is None:
             gate = self._gates[category] = asyncio.Lock()
+        return gate
+
+    async def _admit_shared(self, category: str) -> None:
+        """Calls of one process queue here, and the first asks Redis: one script run admits
+        it and reserves the slot of the call behind it, so a busy process spends one Redis
+        call per admission and never has several calls asking for the same opening. A call
+        that finds an admission taken ahead for it goes without asking."""
+        gate = self._gate(category)
         self._queued[category] = self._queued.get(category, 0) + 1
         try:
             await gate.acquire()
         finally:
             self._queued[category] -= 1
         try:
-            # A slot the call before this one reserved for it (unless it is long gone).
-            holding = self._held.pop(category, None)
-            while True:
-                if holding is not None:
-                    wait = holding - loop.time()
-                    if wait < -self._spacing(category):
-                        holding = None
-                    elif wait > 0:
-                        try:
-                            await asyncio.sleep(wait)
-                        except BaseException:
-                            self._held[category] = holding  # for the next call in line
-                            raise
-                queued = self._queued[category] > 0
-                wait, admitted, reserved = await self._run(category, member, holding, queued)
-                holding = loop.time() + wait if reserved else None
-                if holding is not None:
-                    self._shared_until[category] = holding
-                if admitted:
-                    _slot.set((category, member, True))
-                    if holding is not None:
-                        self._held[category] = holding
-                    return
-                if holding is None:
-                    await asyncio.sleep(wait)  # the shared cool-down
+            member = self._take_spare(category)
+            if member is None:
+                member = await self._admit_in_gate(category)
+            _slot.set((category, member, True))
+            now = asyncio.get_running_loop().time()
+            close = now - self._last_admitted.get(category, -SPARE_LIFE) < SPARE_LIFE
+            self._last_admitted[category] = now
+            if close and not self._queued[category] and self._spacing(category) < SPARE_LIFE:
+                # Calls come one at a time, close together: admit the next one ahead, off
+                # its latency path (a queue already has its next slot reserved).
+                self._fetch_ahead(category)
         finally:
             gate.release()
+
+    def _take_spare(self, category: str) -> str | None:
+        spare = self._spare.pop(category, None)
+        if spare is None:
+            return None
+        if asyncio.get_running_loop().time() - spare[1] < SPARE_LIFE:
+            self.ahead_admissions += 1
+            return spare[0]
+        self._retire(category, spare)
+        return None
+
+    def _retire(self, category: str, spare: tuple[str, float]) -> None:
+        """An admission taken ahead that no call used: reported answered when it was made,
+        so it stops counting a window after that (it was never sent)."""
+        self._answers.setdefault(category, []).append(spare)
+        if self._report_due is None:
+            self._report_due = asyncio.get_running_loop().call_later(REPORT_AFTER, self._report)
+
+    def _retire_spares(self, category: str | None = None) -> None:
+        for name in [category] if category is not None else list(self._spare):
+            spare = self._spare.pop(name, None)
+            if spare is not None:
+                self._retire(name, spare)
+
+    def _fetch_ahead(self, category: str) -> None:
+        fetching = self._fetching.get(category)
+        if fetching is None or fetching.done():
+            self._fetching[category] = self.store._spawn(self._fetch_spare(category))
+
+    async def _fetch_spare(self, category: str) -> None:
+        """Take the admission of the next call before it comes, once its slot is near (it
+        counts in the window from now: earlier than its send, so never too short)."""
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(self._spacing(category))  # no slot comes sooner
+        if self._local_mode or category in self._spare or self._queued.get(category):
+            return  # a call that waits admits itself, and reserves for the one behind
+        async with self._gate(category):
+            if self._local_mode or category in self._spare:
+                return
+            try:
+                member = await self._admit_in_gate(category)
+            except _Unavailable:
+                return
+            spare = (member, loop.time())
+            self._spare[category] = spare
+            loop.call_later(SPARE_LIFE, self._expire_spare, category, spare)
+
+    def _expire_spare(self, category: str, spare: tuple[str, float]) -> None:
+        if self._spare.get(category) is spare:
+            del self._spare[category]
+            self._retire(category, spare)
+
+    async def _admit_in_gate(self, category: str) -> str:
+        """Run admissions (holding the gate) until Redis admits one; its log member."""
+        self._sequence += 1
+        member = f"{self.store.process_id}:{self._sequence}"
+        loop = asyncio.get_running_loop()
+        # A slot the call before this one reserved for it (unless it is long gone).
+        holding = self._held.pop(category, None)
+        while True:
+            if holding is not None:
+                wait = holding - loop.time()
+                if wait < -self._spacing(category):
+                    holding = None
+                elif wait > 0:
+                    try:
+                        await asyncio.sleep(wait)
+                    except BaseException:
+                        self._held[category] = holding  # for the next call in line
+                        raise
+            queued = self._queued.get(category, 0) > 0
+            wait, admitted, reserved = await self._run(category, member, holding, queued)
+            holding = loop.time() + wait if reserved else None
+            if holding is not None:
+                self._shared_until[category] = holding
+            if admitted:
+                if holding is not None:
+                    self._held[category] = holding
+                return member
+            if holding is None:
+                await asyncio.sleep(wait)  # the shared cool-down
 
     def _spacing(self, category: str) -> float:
         requests, seconds = self._limits[category]
@@ -719,6 +804,7 @@ class RedisBudget:
         are still to come: the new mode starts after them, else the two would stack."""
         self._local_mode = local
         if local:
+            self._retire_spares()  # the fallback does not know of them
             self._handover = dict(self._shared_until)
         else:
             self._before = self._live
@@ -769,6 +855,7 @@ class RedisBudget:
     def backoff(self, category: str, seconds: float) -> None:
         """A per-second 429: every process holds the category (and this one at once)."""
         self._local().backoff(category, seconds)
+        self._retire_spares(category)
         if self.store.available and category in self._limits:
             micros = max(int(seconds * 1_000_000), 1)
             key = self._keys(category)[3]

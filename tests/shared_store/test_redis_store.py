@@ -266,3 +266,28 @@ async def test_admissions_survive_a_flushed_script_cache_and_a_dropped_connectio
     assert budget.shared_admissions == 4 and budget.local_admissions == 0
     assert store.available
     await raw.aclose()
+
+
+async def test_calls_one_at_a_time_are_admitted_ahead_and_still_fill_only_the_window(
+    make_store, monkeypatch
+):
+    monkeypatch.setattr("zoom_async.redis.TRIP_CAP", 4.0)  # unanswered calls keep counting
+    budget = make_store(timeout=5.0).rate_budget("pro", "acct")  # light: 30 per second
+    admitted = 0
+
+    async def one() -> None:
+        nonlocal admitted
+        await budget.acquire("light")
+        await budget.admit("light")
+        admitted += 1  # never answered: each counts until TRIP_CAP + a window
+
+    for _ in range(30):
+        await one()  # one at a time: the next is taken ahead while this one "runs"
+    assert budget.ahead_admissions > 0
+    # The admissions taken ahead are in the shared window like any other: the 31st waits.
+    late = asyncio.ensure_future(one())
+    await asyncio.sleep(0.5)
+    assert admitted == 30 and not late.done()
+    late.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await late
