@@ -15,7 +15,13 @@ What it does to Zoom's schemas, so the generator sees one clean shape per thing:
 - takes the union of every field any of the four specs documents for the same response;
 - fixes string-typed integer enums, upper-case parameter styles, optional path parameters;
 - drops ``title`` (the cause of duplicate class names) and Zoom's prose;
-- drops 2xx "responses" that are really error notes (e.g. groupCreate's 200);
+- drops 2xx "responses" that are really error notes (e.g. groupCreate's 200); a 200 without a
+  body, or with ``{}``, becomes the 204 (or 201 with its body) another spec documents; a ``{}``
+  success stays JSON without a schema (``example: {}``), so its method returns None;
+- keeps the source spec's shape where another spec disagrees on list vs object, and moves an
+  enum Zoom writes on a list onto its items;
+- repairs Zoom's examples that break their own schema (type, enum, email format), recorded in
+  ``x-zoom-spec-repairs``;
 - moves every object and enum (parameters' enums too) into a named, shared component
   (structurally identical shapes share one class, named order-independently; no name ends in
   a digit), and names enum members from Zoom's value lists or the values' own words;
@@ -240,6 +246,8 @@ def merge(a: dict[str, Any], b: dict[str, Any], required: str) -> dict[str, Any]
         return out
     if "anyOf" in a or "anyOf" in b or not a:
         return a or b
+    if {a.get("type"), b.get("type")} & {"array", "object"} and a.get("type") != b.get("type"):
+        return a  # one spec says a list, another an object (custom_attributes): a's shape only
     out = dict(a)
     for k, v in b.items():
         out.setdefault(k, v)
@@ -318,6 +326,8 @@ def base_facts(node: dict[str, Any]) -> dict[str, Any]:
     if "items" in node:
         out["type"] = "array"
         out["items"] = normalize(node["items"])
+        if "enum" in out and "enum" not in out["items"]:
+            out["items"]["enum"] = out.pop("enum")  # Zoom puts a list's values on the list
     enum = out.get("enum")
     if enum is not None:
         if out.get("type") == "string" and all(
@@ -745,6 +755,17 @@ def mark_secrets(schema: Any, secrets: set[str]) -> None:
             mark_secrets(value, secrets)
 
 
+def empty(schema: dict[str, Any] | None) -> bool:
+    """No body, or Zoom's `{}`: an object schema that declares nothing."""
+    if schema is None:
+        return True
+    return (
+        not schema.get("properties")
+        and schema.get("type", "object") == "object"
+        and not ({"additionalProperties", "anyOf", "items"} & set(schema))
+    )
+
+
 def json_body(node: dict[str, Any]) -> dict[str, Any] | None:
     content = node.get("content") or {}
     for kind in ("application/json", "multipart/form-data"):
@@ -853,15 +874,25 @@ class Curator:
             }
 
         status, schema = self.success(spec, raw)
-        if schema is None and status == "200" and self._no_content_elsewhere(others):
-            # Zoom's newest spec keeps only a body-less 200 that is an error note ("You do not
-            # have the permission…"); the older specs document the real answer, 204.
-            self.repairs.append(f"{entry['route']}: success 200 without a body -> 204")
-            status = "204"
+        real = self._no_content_elsewhere(others) if status == "200" and empty(schema) else None
+        if real is not None:
+            # Zoom's newest spec keeps only a 200 without a body, or with `{}`, that is often an
+            # error note ("You do not have the permission…"); an older spec documents the real
+            # answer: 204, or 201 with the created object.
+            said = "without a body" if schema is None else "{}"
+            self.repairs.append(f"{entry['route']}: success 200 {said} -> {real[0]}")
+            status, schema = real
         if entry.get("status"):
             status = str(entry["status"])
+        # A success Zoom documents as `{}`: JSON, but nothing to decode (the method returns None).
+        empty_json = schema is not None and empty(schema) and not entry.get("response_fields")
         responses: dict[str, Any] = {}
-        if schema is not None or entry.get("response_fields"):
+        if empty_json:
+            responses[status] = {
+                "description": "Success.",
+                "content": {"application/json": {"example": {}}},
+            }
+        elif schema is not None or entry.get("response_fields"):
             schema = schema or {"type": "object"}
             for other, other_op in others:
                 try:
@@ -891,13 +922,20 @@ class Curator:
         out["responses"] = dict(sorted(responses.items()))
         return path, method.lower(), out
 
-    def _no_content_elsewhere(self, others: list[tuple[Spec, dict[str, Any]]]) -> bool:
-        """True when another spec documents a body-less 204 for the same route."""
+    def _no_content_elsewhere(
+        self, others: list[tuple[Spec, dict[str, Any]]]
+    ) -> tuple[str, dict[str, Any] | None] | None:
+        """The real success another spec documents for the route: a body-less 204, or a 201
+        with a body (status and schema), else None."""
         for spec, op in others:
             responses = spec.resolve(op.get("responses", {}))
-            if "204" in responses and not json_body(responses["204"]):
-                return True
-        return False
+            if "204" in responses and not (json_body(responses["204"]) or {}).get("schema"):
+                return "204", None  # 2023-07 gives one 204 a JSON media type without a schema
+            created = json_body(responses.get("201") or {})
+            schema = normalize(created.get("schema")) if created else None
+            if schema is not None and not empty(schema):
+                return "201", schema
+        return None
 
     def example_elsewhere(self, entry: dict[str, Any], name: str, where: str) -> dict[str, Any]:
         """An example for a parameter from another spec's view of the route, if any has one."""
@@ -991,7 +1029,7 @@ class Curator:
         paths: dict[str, dict[str, Any]] = {}
         entries = self.config["operations"]
         # The reference operations first, so their pinned names win.
-        order = sorted(entries, key=lambda e: (not e.get("names"), e["route"]))
+        order = sorted(entries, key=lambda e: ("operation_id" not in e, e["route"]))
         # `include: reference` writes only the first 32 (those with a pinned operation_id), to
         # land the pipeline before every operation generates; `all` writes every entry.
         only_reference = self.config.get("include", "all") == "reference"
@@ -1048,9 +1086,9 @@ _SHORT_FRACTION = re.compile(r"^(.*T\d\d:\d\d:\d\d\.)(\d{1,2})(Z|[+-]\d\d:\d\d)$
 def repair_examples(schema: dict[str, Any], where: str, repairs: list[str]) -> None:
     """Fix or drop Zoom examples that contradict their own schema, recording each one.
 
-    An example of the wrong JSON type or outside its enum is dropped (the value builders fall
-    back to the items, enum or type); a date-time with a short fraction is written as Zoom
-    sends it, in milliseconds.
+    An example of the wrong JSON type, outside its enum or not the email its format says is
+    dropped (the value builders fall back to the items, enum or type); a date-time with a short
+    fraction is written as Zoom sends it, in milliseconds.
     """
     props = schema.get("properties") or {}
     for key, sub in props.items():
@@ -1065,8 +1103,10 @@ def repair_examples(schema: dict[str, Any], where: str, repairs: list[str]) -> N
     wrong_type = not isinstance(example, allowed) or (
         kind in ("integer", "number") and isinstance(example, bool)
     )
-    if wrong_type or ("enum" in schema and example not in schema["enum"]):
-        why = "not in its enum" if not wrong_type else f"not a JSON {kind}"
+    not_email = schema.get("format") == "email" and "@" not in str(example)
+    if wrong_type or not_email or ("enum" in schema and example not in schema["enum"]):
+        why = f"not a JSON {kind}" if wrong_type else "not an email" if not_email else ""
+        why = why or "not in its enum"
         repairs.append(f"{where}: example {example!r:.40} dropped ({why})")
         schema.pop("example")
         return

@@ -104,6 +104,8 @@ def example_of(schema: Mapping[str, Any]) -> Any:
         return schema["example"]
     if "enum" in schema:
         return schema["enum"][0]
+    if "anyOf" in schema:
+        return example_of(schema["anyOf"][0])
     kind = schema.get("type", "object")
     if kind == "object" or "properties" in schema:
         return {name: example_of(sub) for name, sub in schema.get("properties", {}).items()}
@@ -111,9 +113,9 @@ def example_of(schema: Mapping[str, Any]) -> Any:
         # As many items as the schema's minItems asks for (Zoom's survey prompts need two).
         return [example_of(schema.get("items", {})) for _ in range(schema.get("minItems", 1))]
     if kind == "integer":
-        return 1
+        return max(1, schema.get("minimum", 1))  # spec data keeps limits, not examples
     if kind == "number":
-        return 1.5
+        return max(1.5, schema.get("minimum", 1.5))
     if kind == "boolean":
         return True
     if schema.get("format") == "date-time":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import random
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -90,10 +91,10 @@ class Account:
         for collection in self.sandbox.store.families:
             if facts.path.startswith(collection + "/{" + name + "}"):
                 family = self.sandbox.store.families[collection]
+                # The scope is the collection's own parameters (a deeper path, such as
+                # /roles/{roleId}/members/{memberId}, must not feed its later ones back in).
                 parents = tuple(
-                    self.path_value(facts, p["name"])
-                    for p in facts.path_params
-                    if p["name"] != family.item_param
+                    self.path_value(facts, p) for p in re.findall(r"{([^}]+)}", collection)
                 )
                 items = self.sandbox.store.items(
                     family, parents, lambda rng: Synth(self.sandbox.schemas, rng)

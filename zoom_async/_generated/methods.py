@@ -93,6 +93,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_recording_registrant_response import (
         CreateRecordingRegistrantResponse,
     )
+    from zoom_async._generated.models.create_role_request import CreateRoleRequest
+    from zoom_async._generated.models.create_role_response import CreateRoleResponse
     from zoom_async._generated.models.create_tracking_field_request import (
         CreateTrackingFieldRequest,
     )
@@ -204,6 +206,7 @@ if TYPE_CHECKING:
         GetGroupRegistrationSettingsType,
     )
     from zoom_async._generated.models.get_group_response import GetGroupResponse
+    from zoom_async._generated.models.get_group_settings_response import GetGroupSettingsResponse
     from zoom_async._generated.models.get_information_barrier_policy_response import (
         GetInformationBarrierPolicyResponse,
     )
@@ -320,6 +323,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_user_permissions_response import (
         GetUserPermissionsResponse,
     )
+    from zoom_async._generated.models.get_user_response import GetUserResponse
     from zoom_async._generated.models.get_user_settings_login_type import GetUserSettingsLoginType
     from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
     from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
@@ -547,8 +551,15 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
     from zoom_async._generated.models.registrant_status import RegistrantStatus
+    from zoom_async._generated.models.update_account_lock_settings_request import (
+        UpdateAccountLockSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
     from zoom_async._generated.models.update_account_registration_settings_request import (
         UpdateAccountRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_settings_request import (
+        UpdateAccountSettingsRequest,
     )
     from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
     from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
@@ -564,7 +575,13 @@ if TYPE_CHECKING:
         UpdateGroupRegistrationSettingsRequest,
     )
     from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+    from zoom_async._generated.models.update_group_settings_request import (
+        UpdateGroupSettingsRequest,
+    )
     from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+    from zoom_async._generated.models.update_information_barrier_policy_request import (
+        UpdateInformationBarrierPolicyRequest,
+    )
     from zoom_async._generated.models.update_legacy_sip_phone_request import (
         UpdateLegacySipPhoneRequest,
     )
@@ -600,13 +617,19 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_recording_settings_request import (
         UpdateRecordingSettingsRequest,
     )
+    from zoom_async._generated.models.update_role_request import UpdateRoleRequest
     from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
     from zoom_async._generated.models.update_tracking_field_request import (
         UpdateTrackingFieldRequest,
     )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
+    from zoom_async._generated.models.update_user_presence_status_request import (
+        UpdateUserPresenceStatusRequest,
+    )
+    from zoom_async._generated.models.update_user_request import UpdateUserRequest
     from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
+    from zoom_async._generated.models.update_user_status_request import UpdateUserStatusRequest
     from zoom_async._generated.models.update_user_tsp_account_request import (
         UpdateUserTspAccountRequest,
     )
@@ -1260,6 +1283,27 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.roles.create_role")
+    async def create_role(
+        self,
+        payload: CreateRoleRequest | Mapping[str, Any],
+    ) -> CreateRoleResponse:
+        """Create role
+
+        Zoom operation ``createRole``: POST ``/roles``; rate limit ``light``; success 201.
+
+        Args:
+            payload: ``CreateRoleRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.roles import create_role as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.tracking_field.create_tracking_field")
     async def create_tracking_field(
         self,
@@ -1446,6 +1490,33 @@ class GeneratedMethods:
             endpoint.build_request(
                 user_id,
                 payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.delete_account_virtual_backgrounds")
+    async def delete_account_virtual_backgrounds(
+        self,
+        account_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> None:
+        """Delete account virtual backgrounds
+
+        Zoom operation ``deleteAccountVirtualBackgrounds``: DELETE ``/accounts/{accountId}/settings/virtual_backgrounds``; rate limit ``light``; success 204.
+
+        Args:
+            account_id: ``int | str``.
+            file_ids: ``str | None``.
+        """
+        from zoom_async._generated.api.accounts import (
+            delete_account_virtual_backgrounds as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                file_ids=file_ids,
             ),
             endpoint.parse_response,
         )
@@ -3083,6 +3154,34 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.groups.get_group_settings")
+    async def get_group_settings(
+        self,
+        group_id: int | str,
+        *,
+        option: GetUserSettingsOption | str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> GetGroupSettingsResponse:
+        """Get group settings
+
+        Zoom operation ``getGroupSettings``: GET ``/groups/{groupId}/settings``; rate limit ``medium``.
+
+        Args:
+            group_id: ``int | str``.
+            option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
+            custom_query_fields: ``str | None``.
+        """
+        from zoom_async._generated.api.groups import get_group_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                option=option,
+                custom_query_fields=custom_query_fields,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.information_barriers.get_information_barrier_policy")
     async def get_information_barrier_policy(
         self,
@@ -4057,6 +4156,37 @@ class GeneratedMethods:
                 next_page_token=next_page_token,
                 type_=type_,
                 group_id=group_id,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.get_user")
+    async def get_user(
+        self,
+        user_id: int | str,
+        *,
+        login_type: GetUserSettingsLoginType | int | None = None,
+        encrypted_email: bool = False,
+        search_by_unique_id: bool | None = None,
+    ) -> GetUserResponse:
+        """Get user
+
+        Zoom operation ``getUser``: GET ``/users/{userId}``; rate limit ``light``.
+
+        Args:
+            user_id: ``int | str``.
+            login_type: ``GetUserSettingsLoginType | int | None``; one of 0, 1, 11, 21, 23, 24, 27, 97, 98, 99, 100, 101.
+            encrypted_email: ``bool``; default false.
+            search_by_unique_id: ``bool | None``.
+        """
+        from zoom_async._generated.api.users import get_user as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                login_type=login_type,
+                encrypted_email=encrypted_email,
+                search_by_unique_id=search_by_unique_id,
             ),
             endpoint.parse_response,
         )
@@ -6478,6 +6608,54 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.accounts.update_account_lock_settings")
+    async def update_account_lock_settings(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountLockSettingsRequest | Mapping[str, Any],
+    ) -> None:
+        """Update account lock settings
+
+        Zoom operation ``updateAccountLockSettings``: PATCH ``/accounts/{accountId}/lock_settings``; rate limit ``medium``; success 204.
+
+        Args:
+            account_id: ``int | str``.
+            payload: ``UpdateAccountLockSettingsRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.accounts import update_account_lock_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.update_account_owner")
+    async def update_account_owner(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountOwnerRequest | Mapping[str, Any],
+    ) -> None:
+        """Update account owner
+
+        Zoom operation ``updateAccountOwner``: PUT ``/accounts/{accountId}/owner``; rate limit ``heavy``; success 204.
+
+        Args:
+            account_id: ``int | str``.
+            payload: ``UpdateAccountOwnerRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.accounts import update_account_owner as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.accounts.update_account_registration_settings")
     async def update_account_registration_settings(
         self,
@@ -6504,6 +6682,34 @@ class GeneratedMethods:
                 account_id,
                 payload,
                 type_=type_,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.update_account_settings")
+    async def update_account_settings(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountSettingsRequest | Mapping[str, Any],
+        *,
+        option: GetAccountSettingsOption | str | None = None,
+    ) -> None:
+        """Update account settings
+
+        Zoom operation ``updateAccountSettings``: PATCH ``/accounts/{accountId}/settings``; rate limit ``medium``; success 204.
+
+        Args:
+            account_id: ``int | str``.
+            payload: ``UpdateAccountSettingsRequest``, or a dict in its JSON form.
+            option: ``GetAccountSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "security", "meeting_security".
+        """
+        from zoom_async._generated.api.accounts import update_account_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                payload,
+                option=option,
             ),
             endpoint.parse_response,
         )
@@ -6708,6 +6914,34 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.groups.update_group_settings")
+    async def update_group_settings(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupSettingsRequest | Mapping[str, Any],
+        *,
+        option: GetUserSettingsOption | str | None = None,
+    ) -> None:
+        """Update group settings
+
+        Zoom operation ``updateGroupSettings``: PATCH ``/groups/{groupId}/settings``; rate limit ``medium``; success 204.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``UpdateGroupSettingsRequest``, or a dict in its JSON form.
+            option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
+        """
+        from zoom_async._generated.api.groups import update_group_settings as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+                option=option,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.h323_devices.update_h323_device")
     async def update_h323_device(
         self,
@@ -6727,6 +6961,34 @@ class GeneratedMethods:
         return await self._send(
             endpoint.build_request(
                 device_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation(
+        "zoom_async._generated.api.information_barriers.update_information_barrier_policy"
+    )
+    async def update_information_barrier_policy(
+        self,
+        policy_id: int | str,
+        payload: UpdateInformationBarrierPolicyRequest | Mapping[str, Any],
+    ) -> None:
+        """Update information barrier policy
+
+        Zoom operation ``updateInformationBarrierPolicy``: PATCH ``/information_barriers/policies/{policyId}``; rate limit ``medium``.
+
+        Args:
+            policy_id: ``int | str``.
+            payload: ``UpdateInformationBarrierPolicyRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.information_barriers import (
+            update_information_barrier_policy as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                policy_id,
                 payload,
             ),
             endpoint.parse_response,
@@ -7098,6 +7360,30 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.roles.update_role")
+    async def update_role(
+        self,
+        role_id: int | str,
+        payload: UpdateRoleRequest | Mapping[str, Any],
+    ) -> None:
+        """Update role
+
+        Zoom operation ``updateRole``: PATCH ``/roles/{roleId}``; rate limit ``light``; success 204.
+
+        Args:
+            role_id: ``int | str``.
+            payload: ``UpdateRoleRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.roles import update_role as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                role_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.sip_phone.update_sip_phone")
     async def update_sip_phone(
         self,
@@ -7142,6 +7428,37 @@ class GeneratedMethods:
             endpoint.build_request(
                 field_id,
                 payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.update_user")
+    async def update_user(
+        self,
+        user_id: int | str,
+        payload: UpdateUserRequest | Mapping[str, Any],
+        *,
+        login_type: GetUserSettingsLoginType | int | None = None,
+        remove_tsp_credentials: bool | None = None,
+    ) -> None:
+        """Update user
+
+        Zoom operation ``updateUser``: PATCH ``/users/{userId}``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserRequest``, or a dict in its JSON form.
+            login_type: ``GetUserSettingsLoginType | int | None``; one of 0, 1, 11, 21, 23, 24, 27, 97, 98, 99, 100, 101.
+            remove_tsp_credentials: ``bool | None``.
+        """
+        from zoom_async._generated.api.users import update_user as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+                login_type=login_type,
+                remove_tsp_credentials=remove_tsp_credentials,
             ),
             endpoint.parse_response,
         )
@@ -7194,6 +7511,30 @@ class GeneratedMethods:
             endpoint.parse_response,
         )
 
+    @bind_operation("zoom_async._generated.api.users.update_user_presence_status")
+    async def update_user_presence_status(
+        self,
+        user_id: int | str,
+        payload: UpdateUserPresenceStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update user presence status
+
+        Zoom operation ``updateUserPresenceStatus``: PUT ``/users/{userId}/presence_status``; rate limit ``medium``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserPresenceStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import update_user_presence_status as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
     @bind_operation("zoom_async._generated.api.users.update_user_settings")
     async def update_user_settings(
         self,
@@ -7218,6 +7559,30 @@ class GeneratedMethods:
                 user_id,
                 payload,
                 option=option,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.update_user_status")
+    async def update_user_status(
+        self,
+        user_id: int | str,
+        payload: UpdateUserStatusRequest | Mapping[str, Any],
+    ) -> None:
+        """Update user status
+
+        Zoom operation ``updateUserStatus``: PUT ``/users/{userId}/status``; rate limit ``light``; success 204.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UpdateUserStatusRequest``, or a dict in its JSON form.
+        """
+        from zoom_async._generated.api.users import update_user_status as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
             ),
             endpoint.parse_response,
         )

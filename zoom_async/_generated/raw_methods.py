@@ -90,6 +90,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_recording_registrant_response import (
         CreateRecordingRegistrantResponse,
     )
+    from zoom_async._generated.models.create_role_request import CreateRoleRequest
+    from zoom_async._generated.models.create_role_response import CreateRoleResponse
     from zoom_async._generated.models.create_tracking_field_request import (
         CreateTrackingFieldRequest,
     )
@@ -201,6 +203,7 @@ if TYPE_CHECKING:
         GetGroupRegistrationSettingsType,
     )
     from zoom_async._generated.models.get_group_response import GetGroupResponse
+    from zoom_async._generated.models.get_group_settings_response import GetGroupSettingsResponse
     from zoom_async._generated.models.get_information_barrier_policy_response import (
         GetInformationBarrierPolicyResponse,
     )
@@ -317,6 +320,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_user_permissions_response import (
         GetUserPermissionsResponse,
     )
+    from zoom_async._generated.models.get_user_response import GetUserResponse
     from zoom_async._generated.models.get_user_settings_login_type import GetUserSettingsLoginType
     from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
     from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
@@ -544,8 +548,15 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
     from zoom_async._generated.models.registrant_status import RegistrantStatus
+    from zoom_async._generated.models.update_account_lock_settings_request import (
+        UpdateAccountLockSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
     from zoom_async._generated.models.update_account_registration_settings_request import (
         UpdateAccountRegistrationSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_settings_request import (
+        UpdateAccountSettingsRequest,
     )
     from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
     from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
@@ -561,7 +572,13 @@ if TYPE_CHECKING:
         UpdateGroupRegistrationSettingsRequest,
     )
     from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+    from zoom_async._generated.models.update_group_settings_request import (
+        UpdateGroupSettingsRequest,
+    )
     from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+    from zoom_async._generated.models.update_information_barrier_policy_request import (
+        UpdateInformationBarrierPolicyRequest,
+    )
     from zoom_async._generated.models.update_legacy_sip_phone_request import (
         UpdateLegacySipPhoneRequest,
     )
@@ -597,13 +614,19 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_recording_settings_request import (
         UpdateRecordingSettingsRequest,
     )
+    from zoom_async._generated.models.update_role_request import UpdateRoleRequest
     from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
     from zoom_async._generated.models.update_tracking_field_request import (
         UpdateTrackingFieldRequest,
     )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
+    from zoom_async._generated.models.update_user_presence_status_request import (
+        UpdateUserPresenceStatusRequest,
+    )
+    from zoom_async._generated.models.update_user_request import UpdateUserRequest
     from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
+    from zoom_async._generated.models.update_user_status_request import UpdateUserStatusRequest
     from zoom_async._generated.models.update_user_tsp_account_request import (
         UpdateUserTspAccountRequest,
     )
@@ -792,6 +815,11 @@ class RawResponseMethods(Protocol):
         payload: CreateRecordingRegistrantRequest | Mapping[str, Any],
     ) -> APIResponse[CreateRecordingRegistrantResponse]: ...
 
+    async def create_role(
+        self,
+        payload: CreateRoleRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateRoleResponse]: ...
+
     async def create_tracking_field(
         self,
         payload: CreateTrackingFieldRequest | Mapping[str, Any],
@@ -839,6 +867,13 @@ class RawResponseMethods(Protocol):
         user_id: int | str,
         payload: CreateWebinarTemplateRequest | Mapping[str, Any],
     ) -> APIResponse[CreateWebinarTemplateResponse]: ...
+
+    async def delete_account_virtual_backgrounds(
+        self,
+        account_id: int | str,
+        *,
+        file_ids: str | None = None,
+    ) -> APIResponse[None]: ...
 
     async def delete_device(
         self,
@@ -1268,6 +1303,14 @@ class RawResponseMethods(Protocol):
         type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> APIResponse[GetGroupRegistrationSettingsResponse]: ...
 
+    async def get_group_settings(
+        self,
+        group_id: int | str,
+        *,
+        option: GetUserSettingsOption | str | None = None,
+        custom_query_fields: str | None = None,
+    ) -> APIResponse[GetGroupSettingsResponse]: ...
+
     async def get_information_barrier_policy(
         self,
         policy_id: int | str,
@@ -1519,6 +1562,15 @@ class RawResponseMethods(Protocol):
         type_: GetUpcomingEventsReportType | str = "all",
         group_id: str | None = None,
     ) -> APIResponse[GetUpcomingEventsReportResponse]: ...
+
+    async def get_user(
+        self,
+        user_id: int | str,
+        *,
+        login_type: GetUserSettingsLoginType | int | None = None,
+        encrypted_email: bool = False,
+        search_by_unique_id: bool | None = None,
+    ) -> APIResponse[GetUserResponse]: ...
 
     async def get_user_permissions(
         self,
@@ -2170,12 +2222,32 @@ class RawResponseMethods(Protocol):
         set_default_for_all_panelists: bool | None = None,
     ) -> APIResponse[None]: ...
 
+    async def update_account_lock_settings(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountLockSettingsRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_account_owner(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountOwnerRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
     async def update_account_registration_settings(
         self,
         account_id: int | str,
         payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
         *,
         type_: GetGroupRegistrationSettingsType | str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_account_settings(
+        self,
+        account_id: int | str,
+        payload: UpdateAccountSettingsRequest | Mapping[str, Any],
+        *,
+        option: GetAccountSettingsOption | str | None = None,
     ) -> APIResponse[None]: ...
 
     async def update_account_tsp(
@@ -2230,10 +2302,24 @@ class RawResponseMethods(Protocol):
         type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> APIResponse[None]: ...
 
+    async def update_group_settings(
+        self,
+        group_id: int | str,
+        payload: UpdateGroupSettingsRequest | Mapping[str, Any],
+        *,
+        option: GetUserSettingsOption | str | None = None,
+    ) -> APIResponse[None]: ...
+
     async def update_h323_device(
         self,
         device_id: int | str,
         payload: UpdateH323DeviceRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_information_barrier_policy(
+        self,
+        policy_id: int | str,
+        payload: UpdateInformationBarrierPolicyRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_legacy_sip_phone(
@@ -2326,6 +2412,12 @@ class RawResponseMethods(Protocol):
         payload: UpdateRecordingSettingsRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
+    async def update_role(
+        self,
+        role_id: int | str,
+        payload: UpdateRoleRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
     async def update_sip_phone(
         self,
         phone_id: int | str,
@@ -2336,6 +2428,15 @@ class RawResponseMethods(Protocol):
         self,
         field_id: int | str,
         payload: UpdateTrackingFieldRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def update_user(
+        self,
+        user_id: int | str,
+        payload: UpdateUserRequest | Mapping[str, Any],
+        *,
+        login_type: GetUserSettingsLoginType | int | None = None,
+        remove_tsp_credentials: bool | None = None,
     ) -> APIResponse[None]: ...
 
     async def update_user_email(
@@ -2350,12 +2451,24 @@ class RawResponseMethods(Protocol):
         payload: UpdateUserPasswordRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
+    async def update_user_presence_status(
+        self,
+        user_id: int | str,
+        payload: UpdateUserPresenceStatusRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
     async def update_user_settings(
         self,
         user_id: int | str,
         payload: UpdateUserSettingsRequest | Mapping[str, Any],
         *,
         option: GetUserSettingsOption | str | None = None,
+    ) -> APIResponse[None]: ...
+
+    async def update_user_status(
+        self,
+        user_id: int | str,
+        payload: UpdateUserStatusRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_user_tsp_account(

@@ -307,7 +307,7 @@ def _body(call: Call, synth: Synth, record: Mapping[str, Any] | None = None) -> 
     facts = call.facts
     status = _status(facts)
     if status == 204 or not facts.response_schema:
-        return status, None
+        return status, _example(facts)  # `{}` where Zoom documents it, else no body
     if record is None:
         value = synth.value(facts.response_schema, _example(facts))
     else:

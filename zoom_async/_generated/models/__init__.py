@@ -228,6 +228,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_recording_registrant_response import (
         CreateRecordingRegistrantResponse,
     )
+    from zoom_async._generated.models.create_role_request import CreateRoleRequest
+    from zoom_async._generated.models.create_role_response import CreateRoleResponse
     from zoom_async._generated.models.create_tracking_field_request import (
         CreateTrackingFieldRequest,
     )
@@ -471,6 +473,35 @@ if TYPE_CHECKING:
         GetGroupRegistrationSettingsType,
     )
     from zoom_async._generated.models.get_group_response import GetGroupResponse
+    from zoom_async._generated.models.get_group_settings_audio_conferencing import (
+        GetGroupSettingsAudioConferencing,
+    )
+    from zoom_async._generated.models.get_group_settings_chat import GetGroupSettingsChat
+    from zoom_async._generated.models.get_group_settings_chat_chat_etiquette_tool import (
+        GetGroupSettingsChatChatEtiquetteTool,
+    )
+    from zoom_async._generated.models.get_group_settings_chat_send_data_to_third_party_archiving_service import (
+        GetGroupSettingsChatSendDataToThirdPartyArchivingService,
+    )
+    from zoom_async._generated.models.get_group_settings_chat_share_file import (
+        GetGroupSettingsChatShareFile,
+    )
+    from zoom_async._generated.models.get_group_settings_in_meeting import GetGroupSettingsInMeeting
+    from zoom_async._generated.models.get_group_settings_in_meeting_language_interpretation import (
+        GetGroupSettingsInMeetingLanguageInterpretation,
+    )
+    from zoom_async._generated.models.get_group_settings_meeting_security import (
+        GetGroupSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.get_group_settings_other_option import (
+        GetGroupSettingsOtherOption,
+    )
+    from zoom_async._generated.models.get_group_settings_recording import GetGroupSettingsRecording
+    from zoom_async._generated.models.get_group_settings_response import GetGroupSettingsResponse
+    from zoom_async._generated.models.get_group_settings_schedule_meeting import (
+        GetGroupSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.get_group_settings_telephony import GetGroupSettingsTelephony
     from zoom_async._generated.models.get_information_barrier_policy_response import (
         GetInformationBarrierPolicyResponse,
     )
@@ -633,6 +664,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_user_permissions_response import (
         GetUserPermissionsResponse,
     )
+    from zoom_async._generated.models.get_user_response import GetUserResponse
+    from zoom_async._generated.models.get_user_response_login_type import GetUserResponseLoginType
     from zoom_async._generated.models.get_user_settings_audio_conferencing import (
         GetUserSettingsAudioConferencing,
     )
@@ -744,6 +777,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.issue import Issue
     from zoom_async._generated.models.issue_detail import IssueDetail
     from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
+    from zoom_async._generated.models.label import Label
     from zoom_async._generated.models.language_config import LanguageConfig
     from zoom_async._generated.models.language_config_code import LanguageConfigCode
     from zoom_async._generated.models.language_config_name import LanguageConfigName
@@ -1042,6 +1076,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.number import Number
     from zoom_async._generated.models.occurrence import Occurrence
     from zoom_async._generated.models.occurrence_status import OccurrenceStatus
+    from zoom_async._generated.models.operate import Operate
     from zoom_async._generated.models.operation_log import OperationLog
     from zoom_async._generated.models.other_option import OtherOption
     from zoom_async._generated.models.pac_account import PacAccount
@@ -1068,6 +1103,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.past_poll_submission import PastPollSubmission
     from zoom_async._generated.models.permission_level import PermissionLevel
     from zoom_async._generated.models.phone import Phone
+    from zoom_async._generated.models.phone_number import PhoneNumber
     from zoom_async._generated.models.physical_file import PhysicalFile
     from zoom_async._generated.models.plan_united_type import PlanUnitedType
     from zoom_async._generated.models.poll import Poll
@@ -1077,6 +1113,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.poll_type import PollType
     from zoom_async._generated.models.profile import Profile
     from zoom_async._generated.models.prompt import Prompt
+    from zoom_async._generated.models.pronouns_option import PronounsOption
     from zoom_async._generated.models.protocol import Protocol
     from zoom_async._generated.models.quality import Quality
     from zoom_async._generated.models.quality_score import QualityScore
@@ -1188,9 +1225,96 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.tsp_bridge import TspBridge
     from zoom_async._generated.models.unchecked_data_center_region import UncheckedDataCenterRegion
     from zoom_async._generated.models.upcoming_event import UpcomingEvent
+    from zoom_async._generated.models.update_account_lock_settings_in_meeting import (
+        UpdateAccountLockSettingsInMeeting,
+    )
+    from zoom_async._generated.models.update_account_lock_settings_meeting_security import (
+        UpdateAccountLockSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.update_account_lock_settings_request import (
+        UpdateAccountLockSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_lock_settings_schedule_meeting import (
+        UpdateAccountLockSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
     from zoom_async._generated.models.update_account_registration_settings_request import (
         UpdateAccountRegistrationSettingsRequest,
     )
+    from zoom_async._generated.models.update_account_settings_audio_conferencing import (
+        UpdateAccountSettingsAudioConferencing,
+    )
+    from zoom_async._generated.models.update_account_settings_authentication_option import (
+        UpdateAccountSettingsAuthenticationOption,
+    )
+    from zoom_async._generated.models.update_account_settings_authentication_option_action import (
+        UpdateAccountSettingsAuthenticationOptionAction,
+    )
+    from zoom_async._generated.models.update_account_settings_chat import UpdateAccountSettingsChat
+    from zoom_async._generated.models.update_account_settings_chat_chat_etiquette_tool import (
+        UpdateAccountSettingsChatChatEtiquetteTool,
+    )
+    from zoom_async._generated.models.update_account_settings_chat_share_file import (
+        UpdateAccountSettingsChatShareFile,
+    )
+    from zoom_async._generated.models.update_account_settings_chat_share_file_restriction import (
+        UpdateAccountSettingsChatShareFileRestriction,
+    )
+    from zoom_async._generated.models.update_account_settings_chat_share_file_restriction_file_size_restrictions import (
+        UpdateAccountSettingsChatShareFileRestrictionFileSizeRestrictions,
+    )
+    from zoom_async._generated.models.update_account_settings_chat_share_file_restriction_file_size_restrictions_for_external import (
+        UpdateAccountSettingsChatShareFileRestrictionFileSizeRestrictionsForExternal,
+    )
+    from zoom_async._generated.models.update_account_settings_in_meeting import (
+        UpdateAccountSettingsInMeeting,
+    )
+    from zoom_async._generated.models.update_account_settings_in_meeting_auto_generated_translation import (
+        UpdateAccountSettingsInMeetingAutoGeneratedTranslation,
+    )
+    from zoom_async._generated.models.update_account_settings_in_meeting_sign_language_interpretation import (
+        UpdateAccountSettingsInMeetingSignLanguageInterpretation,
+    )
+    from zoom_async._generated.models.update_account_settings_in_session import (
+        UpdateAccountSettingsInSession,
+    )
+    from zoom_async._generated.models.update_account_settings_language_item_pair_list import (
+        UpdateAccountSettingsLanguageItemPairList,
+    )
+    from zoom_async._generated.models.update_account_settings_meeting_security import (
+        UpdateAccountSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.update_account_settings_other_option import (
+        UpdateAccountSettingsOtherOption,
+    )
+    from zoom_async._generated.models.update_account_settings_other_option_meeting_qos_and_mos import (
+        UpdateAccountSettingsOtherOptionMeetingQosAndMos,
+    )
+    from zoom_async._generated.models.update_account_settings_request import (
+        UpdateAccountSettingsRequest,
+    )
+    from zoom_async._generated.models.update_account_settings_schedule_meeting import (
+        UpdateAccountSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.update_account_settings_schedule_meeting_jbh_time import (
+        UpdateAccountSettingsScheduleMeetingJbhTime,
+    )
+    from zoom_async._generated.models.update_account_settings_schedule_meeting_meeting_template import (
+        UpdateAccountSettingsScheduleMeetingMeetingTemplate,
+    )
+    from zoom_async._generated.models.update_account_settings_schedule_meeting_meeting_template_template import (
+        UpdateAccountSettingsScheduleMeetingMeetingTemplateTemplate,
+    )
+    from zoom_async._generated.models.update_account_settings_security import (
+        UpdateAccountSettingsSecurity,
+    )
+    from zoom_async._generated.models.update_account_settings_security_signin_with_sso import (
+        UpdateAccountSettingsSecuritySigninWithSso,
+    )
+    from zoom_async._generated.models.update_account_settings_toll_call import (
+        UpdateAccountSettingsTollCall,
+    )
+    from zoom_async._generated.models.update_account_settings_tsp import UpdateAccountSettingsTsp
     from zoom_async._generated.models.update_account_tsp_request import UpdateAccountTspRequest
     from zoom_async._generated.models.update_archived_file_request import UpdateArchivedFileRequest
     from zoom_async._generated.models.update_device_assignment_request import (
@@ -1223,7 +1347,41 @@ if TYPE_CHECKING:
         UpdateGroupRegistrationSettingsRequest,
     )
     from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+    from zoom_async._generated.models.update_group_settings_chat import UpdateGroupSettingsChat
+    from zoom_async._generated.models.update_group_settings_chat_chat_etiquette_tool import (
+        UpdateGroupSettingsChatChatEtiquetteTool,
+    )
+    from zoom_async._generated.models.update_group_settings_chat_chat_etiquette_tool_policy import (
+        UpdateGroupSettingsChatChatEtiquetteToolPolicy,
+    )
+    from zoom_async._generated.models.update_group_settings_in_meeting import (
+        UpdateGroupSettingsInMeeting,
+    )
+    from zoom_async._generated.models.update_group_settings_meeting_security import (
+        UpdateGroupSettingsMeetingSecurity,
+    )
+    from zoom_async._generated.models.update_group_settings_recording import (
+        UpdateGroupSettingsRecording,
+    )
+    from zoom_async._generated.models.update_group_settings_recording_archive import (
+        UpdateGroupSettingsRecordingArchive,
+    )
+    from zoom_async._generated.models.update_group_settings_recording_archive_setting import (
+        UpdateGroupSettingsRecordingArchiveSetting,
+    )
+    from zoom_async._generated.models.update_group_settings_request import (
+        UpdateGroupSettingsRequest,
+    )
+    from zoom_async._generated.models.update_group_settings_schedule_meeting import (
+        UpdateGroupSettingsScheduleMeeting,
+    )
+    from zoom_async._generated.models.update_group_settings_telephony import (
+        UpdateGroupSettingsTelephony,
+    )
     from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+    from zoom_async._generated.models.update_information_barrier_policy_request import (
+        UpdateInformationBarrierPolicyRequest,
+    )
     from zoom_async._generated.models.update_legacy_sip_phone_request import (
         UpdateLegacySipPhoneRequest,
     )
@@ -1286,12 +1444,28 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_recording_settings_request import (
         UpdateRecordingSettingsRequest,
     )
+    from zoom_async._generated.models.update_role_request import UpdateRoleRequest
     from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
     from zoom_async._generated.models.update_tracking_field_request import (
         UpdateTrackingFieldRequest,
     )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
+    from zoom_async._generated.models.update_user_feature import UpdateUserFeature
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
+    from zoom_async._generated.models.update_user_phone_number import UpdateUserPhoneNumber
+    from zoom_async._generated.models.update_user_presence_status_request import (
+        UpdateUserPresenceStatusRequest,
+    )
+    from zoom_async._generated.models.update_user_presence_status_request_status import (
+        UpdateUserPresenceStatusRequestStatus,
+    )
+    from zoom_async._generated.models.update_user_request import UpdateUserRequest
+    from zoom_async._generated.models.update_user_request_plan_united_type import (
+        UpdateUserRequestPlanUnitedType,
+    )
+    from zoom_async._generated.models.update_user_request_zoom_one_type import (
+        UpdateUserRequestZoomOneType,
+    )
     from zoom_async._generated.models.update_user_settings_authentication_option import (
         UpdateUserSettingsAuthenticationOption,
     )
@@ -1325,6 +1499,10 @@ if TYPE_CHECKING:
         UpdateUserSettingsTelephonyTelephonyRegion,
     )
     from zoom_async._generated.models.update_user_settings_tsp import UpdateUserSettingsTsp
+    from zoom_async._generated.models.update_user_status_request import UpdateUserStatusRequest
+    from zoom_async._generated.models.update_user_status_request_action import (
+        UpdateUserStatusRequestAction,
+    )
     from zoom_async._generated.models.update_user_tsp_account_request import (
         UpdateUserTspAccountRequest,
     )
@@ -1556,6 +1734,8 @@ _MODULES: dict[str, str] = {
     "CreateMeetingTemplateResponse": "create_meeting_template_response",
     "CreateRecordingRegistrantRequest": "create_recording_registrant_request",
     "CreateRecordingRegistrantResponse": "create_recording_registrant_response",
+    "CreateRoleRequest": "create_role_request",
+    "CreateRoleResponse": "create_role_response",
     "CreateTrackingFieldRequest": "create_tracking_field_request",
     "CreateTrackingFieldResponse": "create_tracking_field_response",
     "CreateUserRequest": "create_user_request",
@@ -1681,6 +1861,19 @@ _MODULES: dict[str, str] = {
     "GetGroupRegistrationSettingsResponse": "get_group_registration_settings_response",
     "GetGroupRegistrationSettingsType": "get_group_registration_settings_type",
     "GetGroupResponse": "get_group_response",
+    "GetGroupSettingsAudioConferencing": "get_group_settings_audio_conferencing",
+    "GetGroupSettingsChat": "get_group_settings_chat",
+    "GetGroupSettingsChatChatEtiquetteTool": "get_group_settings_chat_chat_etiquette_tool",
+    "GetGroupSettingsChatSendDataToThirdPartyArchivingService": "get_group_settings_chat_send_data_to_third_party_archiving_service",
+    "GetGroupSettingsChatShareFile": "get_group_settings_chat_share_file",
+    "GetGroupSettingsInMeeting": "get_group_settings_in_meeting",
+    "GetGroupSettingsInMeetingLanguageInterpretation": "get_group_settings_in_meeting_language_interpretation",
+    "GetGroupSettingsMeetingSecurity": "get_group_settings_meeting_security",
+    "GetGroupSettingsOtherOption": "get_group_settings_other_option",
+    "GetGroupSettingsRecording": "get_group_settings_recording",
+    "GetGroupSettingsResponse": "get_group_settings_response",
+    "GetGroupSettingsScheduleMeeting": "get_group_settings_schedule_meeting",
+    "GetGroupSettingsTelephony": "get_group_settings_telephony",
     "GetInformationBarrierPolicyResponse": "get_information_barrier_policy_response",
     "GetInformationBarrierPolicyResponseStatus": "get_information_barrier_policy_response_status",
     "GetInformationBarrierPolicyResponseType": "get_information_barrier_policy_response_type",
@@ -1745,6 +1938,8 @@ _MODULES: dict[str, str] = {
     "GetUpcomingEventsReportResponse": "get_upcoming_events_report_response",
     "GetUpcomingEventsReportType": "get_upcoming_events_report_type",
     "GetUserPermissionsResponse": "get_user_permissions_response",
+    "GetUserResponse": "get_user_response",
+    "GetUserResponseLoginType": "get_user_response_login_type",
     "GetUserSettingsAudioConferencing": "get_user_settings_audio_conferencing",
     "GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall": "get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_call",
     "GetUserSettingsAuthenticationOption": "get_user_settings_authentication_option",
@@ -1810,6 +2005,7 @@ _MODULES: dict[str, str] = {
     "Issue": "issue",
     "IssueDetail": "issue_detail",
     "JoinBeforeHostTime": "join_before_host_time",
+    "Label": "label",
     "LanguageConfig": "language_config",
     "LanguageConfigCode": "language_config_code",
     "LanguageConfigName": "language_config_name",
@@ -1950,6 +2146,7 @@ _MODULES: dict[str, str] = {
     "Number": "number",
     "Occurrence": "occurrence",
     "OccurrenceStatus": "occurrence_status",
+    "Operate": "operate",
     "OperationLog": "operation_log",
     "OtherOption": "other_option",
     "PacAccount": "pac_account",
@@ -1970,6 +2167,7 @@ _MODULES: dict[str, str] = {
     "PastPollSubmission": "past_poll_submission",
     "PermissionLevel": "permission_level",
     "Phone": "phone",
+    "PhoneNumber": "phone_number",
     "PhysicalFile": "physical_file",
     "PlanUnitedType": "plan_united_type",
     "Poll": "poll",
@@ -1979,6 +2177,7 @@ _MODULES: dict[str, str] = {
     "PollType": "poll_type",
     "Profile": "profile",
     "Prompt": "prompt",
+    "PronounsOption": "pronouns_option",
     "Protocol": "protocol",
     "Quality": "quality",
     "QualityScore": "quality_score",
@@ -2064,7 +2263,38 @@ _MODULES: dict[str, str] = {
     "TspBridge": "tsp_bridge",
     "UncheckedDataCenterRegion": "unchecked_data_center_region",
     "UpcomingEvent": "upcoming_event",
+    "UpdateAccountLockSettingsInMeeting": "update_account_lock_settings_in_meeting",
+    "UpdateAccountLockSettingsMeetingSecurity": "update_account_lock_settings_meeting_security",
+    "UpdateAccountLockSettingsRequest": "update_account_lock_settings_request",
+    "UpdateAccountLockSettingsScheduleMeeting": "update_account_lock_settings_schedule_meeting",
+    "UpdateAccountOwnerRequest": "update_account_owner_request",
     "UpdateAccountRegistrationSettingsRequest": "update_account_registration_settings_request",
+    "UpdateAccountSettingsAudioConferencing": "update_account_settings_audio_conferencing",
+    "UpdateAccountSettingsAuthenticationOption": "update_account_settings_authentication_option",
+    "UpdateAccountSettingsAuthenticationOptionAction": "update_account_settings_authentication_option_action",
+    "UpdateAccountSettingsChat": "update_account_settings_chat",
+    "UpdateAccountSettingsChatChatEtiquetteTool": "update_account_settings_chat_chat_etiquette_tool",
+    "UpdateAccountSettingsChatShareFile": "update_account_settings_chat_share_file",
+    "UpdateAccountSettingsChatShareFileRestriction": "update_account_settings_chat_share_file_restriction",
+    "UpdateAccountSettingsChatShareFileRestrictionFileSizeRestrictions": "update_account_settings_chat_share_file_restriction_file_size_restrictions",
+    "UpdateAccountSettingsChatShareFileRestrictionFileSizeRestrictionsForExternal": "update_account_settings_chat_share_file_restriction_file_size_restrictions_for_external",
+    "UpdateAccountSettingsInMeeting": "update_account_settings_in_meeting",
+    "UpdateAccountSettingsInMeetingAutoGeneratedTranslation": "update_account_settings_in_meeting_auto_generated_translation",
+    "UpdateAccountSettingsInMeetingSignLanguageInterpretation": "update_account_settings_in_meeting_sign_language_interpretation",
+    "UpdateAccountSettingsInSession": "update_account_settings_in_session",
+    "UpdateAccountSettingsLanguageItemPairList": "update_account_settings_language_item_pair_list",
+    "UpdateAccountSettingsMeetingSecurity": "update_account_settings_meeting_security",
+    "UpdateAccountSettingsOtherOption": "update_account_settings_other_option",
+    "UpdateAccountSettingsOtherOptionMeetingQosAndMos": "update_account_settings_other_option_meeting_qos_and_mos",
+    "UpdateAccountSettingsRequest": "update_account_settings_request",
+    "UpdateAccountSettingsScheduleMeeting": "update_account_settings_schedule_meeting",
+    "UpdateAccountSettingsScheduleMeetingJbhTime": "update_account_settings_schedule_meeting_jbh_time",
+    "UpdateAccountSettingsScheduleMeetingMeetingTemplate": "update_account_settings_schedule_meeting_meeting_template",
+    "UpdateAccountSettingsScheduleMeetingMeetingTemplateTemplate": "update_account_settings_schedule_meeting_meeting_template_template",
+    "UpdateAccountSettingsSecurity": "update_account_settings_security",
+    "UpdateAccountSettingsSecuritySigninWithSso": "update_account_settings_security_signin_with_sso",
+    "UpdateAccountSettingsTollCall": "update_account_settings_toll_call",
+    "UpdateAccountSettingsTsp": "update_account_settings_tsp",
     "UpdateAccountTspRequest": "update_account_tsp_request",
     "UpdateArchivedFileRequest": "update_archived_file_request",
     "UpdateDeviceAssignmentRequest": "update_device_assignment_request",
@@ -2079,7 +2309,19 @@ _MODULES: dict[str, str] = {
     "UpdateGroupMemberRequestAction": "update_group_member_request_action",
     "UpdateGroupRegistrationSettingsRequest": "update_group_registration_settings_request",
     "UpdateGroupRequest": "update_group_request",
+    "UpdateGroupSettingsChat": "update_group_settings_chat",
+    "UpdateGroupSettingsChatChatEtiquetteTool": "update_group_settings_chat_chat_etiquette_tool",
+    "UpdateGroupSettingsChatChatEtiquetteToolPolicy": "update_group_settings_chat_chat_etiquette_tool_policy",
+    "UpdateGroupSettingsInMeeting": "update_group_settings_in_meeting",
+    "UpdateGroupSettingsMeetingSecurity": "update_group_settings_meeting_security",
+    "UpdateGroupSettingsRecording": "update_group_settings_recording",
+    "UpdateGroupSettingsRecordingArchive": "update_group_settings_recording_archive",
+    "UpdateGroupSettingsRecordingArchiveSetting": "update_group_settings_recording_archive_setting",
+    "UpdateGroupSettingsRequest": "update_group_settings_request",
+    "UpdateGroupSettingsScheduleMeeting": "update_group_settings_schedule_meeting",
+    "UpdateGroupSettingsTelephony": "update_group_settings_telephony",
     "UpdateH323DeviceRequest": "update_h323_device_request",
+    "UpdateInformationBarrierPolicyRequest": "update_information_barrier_policy_request",
     "UpdateLegacySipPhoneRequest": "update_legacy_sip_phone_request",
     "UpdateLiveMeetingChatMessageRequest": "update_live_meeting_chat_message_request",
     "UpdateLiveMeetingRtmsAppStatusRequest": "update_live_meeting_rtms_app_status_request",
@@ -2102,10 +2344,18 @@ _MODULES: dict[str, str] = {
     "UpdateRecordingRegistrantQuestionsRequest": "update_recording_registrant_questions_request",
     "UpdateRecordingRegistrantStatusRequest": "update_recording_registrant_status_request",
     "UpdateRecordingSettingsRequest": "update_recording_settings_request",
+    "UpdateRoleRequest": "update_role_request",
     "UpdateSipPhoneRequest": "update_sip_phone_request",
     "UpdateTrackingFieldRequest": "update_tracking_field_request",
     "UpdateUserEmailRequest": "update_user_email_request",
+    "UpdateUserFeature": "update_user_feature",
     "UpdateUserPasswordRequest": "update_user_password_request",
+    "UpdateUserPhoneNumber": "update_user_phone_number",
+    "UpdateUserPresenceStatusRequest": "update_user_presence_status_request",
+    "UpdateUserPresenceStatusRequestStatus": "update_user_presence_status_request_status",
+    "UpdateUserRequest": "update_user_request",
+    "UpdateUserRequestPlanUnitedType": "update_user_request_plan_united_type",
+    "UpdateUserRequestZoomOneType": "update_user_request_zoom_one_type",
     "UpdateUserSettingsAuthenticationOption": "update_user_settings_authentication_option",
     "UpdateUserSettingsAuthenticationOptionAction": "update_user_settings_authentication_option_action",
     "UpdateUserSettingsFeature": "update_user_settings_feature",
@@ -2119,6 +2369,8 @@ _MODULES: dict[str, str] = {
     "UpdateUserSettingsTelephony": "update_user_settings_telephony",
     "UpdateUserSettingsTelephonyTelephonyRegion": "update_user_settings_telephony_telephony_region",
     "UpdateUserSettingsTsp": "update_user_settings_tsp",
+    "UpdateUserStatusRequest": "update_user_status_request",
+    "UpdateUserStatusRequestAction": "update_user_status_request_action",
     "UpdateUserTspAccountRequest": "update_user_tsp_account_request",
     "UpdateUserTspSettingsRequest": "update_user_tsp_settings_request",
     "UpdateWebinarBrandingNameTagRequest": "update_webinar_branding_name_tag_request",
@@ -2307,6 +2559,8 @@ __all__ = (
     "CreateMeetingTemplateResponse",
     "CreateRecordingRegistrantRequest",
     "CreateRecordingRegistrantResponse",
+    "CreateRoleRequest",
+    "CreateRoleResponse",
     "CreateTrackingFieldRequest",
     "CreateTrackingFieldResponse",
     "CreateUserRequest",
@@ -2432,6 +2686,19 @@ __all__ = (
     "GetGroupRegistrationSettingsResponse",
     "GetGroupRegistrationSettingsType",
     "GetGroupResponse",
+    "GetGroupSettingsAudioConferencing",
+    "GetGroupSettingsChat",
+    "GetGroupSettingsChatChatEtiquetteTool",
+    "GetGroupSettingsChatSendDataToThirdPartyArchivingService",
+    "GetGroupSettingsChatShareFile",
+    "GetGroupSettingsInMeeting",
+    "GetGroupSettingsInMeetingLanguageInterpretation",
+    "GetGroupSettingsMeetingSecurity",
+    "GetGroupSettingsOtherOption",
+    "GetGroupSettingsRecording",
+    "GetGroupSettingsResponse",
+    "GetGroupSettingsScheduleMeeting",
+    "GetGroupSettingsTelephony",
     "GetInformationBarrierPolicyResponse",
     "GetInformationBarrierPolicyResponseStatus",
     "GetInformationBarrierPolicyResponseType",
@@ -2496,6 +2763,8 @@ __all__ = (
     "GetUpcomingEventsReportResponse",
     "GetUpcomingEventsReportType",
     "GetUserPermissionsResponse",
+    "GetUserResponse",
+    "GetUserResponseLoginType",
     "GetUserSettingsAudioConferencing",
     "GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall",
     "GetUserSettingsAuthenticationOption",
@@ -2561,6 +2830,7 @@ __all__ = (
     "Issue",
     "IssueDetail",
     "JoinBeforeHostTime",
+    "Label",
     "LanguageConfig",
     "LanguageConfigCode",
     "LanguageConfigName",
@@ -2701,6 +2971,7 @@ __all__ = (
     "Number",
     "Occurrence",
     "OccurrenceStatus",
+    "Operate",
     "OperationLog",
     "OtherOption",
     "PacAccount",
@@ -2721,6 +2992,7 @@ __all__ = (
     "PastPollSubmission",
     "PermissionLevel",
     "Phone",
+    "PhoneNumber",
     "PhysicalFile",
     "PlanUnitedType",
     "Poll",
@@ -2730,6 +3002,7 @@ __all__ = (
     "PollType",
     "Profile",
     "Prompt",
+    "PronounsOption",
     "Protocol",
     "Quality",
     "QualityScore",
@@ -2815,7 +3088,38 @@ __all__ = (
     "TspBridge",
     "UncheckedDataCenterRegion",
     "UpcomingEvent",
+    "UpdateAccountLockSettingsInMeeting",
+    "UpdateAccountLockSettingsMeetingSecurity",
+    "UpdateAccountLockSettingsRequest",
+    "UpdateAccountLockSettingsScheduleMeeting",
+    "UpdateAccountOwnerRequest",
     "UpdateAccountRegistrationSettingsRequest",
+    "UpdateAccountSettingsAudioConferencing",
+    "UpdateAccountSettingsAuthenticationOption",
+    "UpdateAccountSettingsAuthenticationOptionAction",
+    "UpdateAccountSettingsChat",
+    "UpdateAccountSettingsChatChatEtiquetteTool",
+    "UpdateAccountSettingsChatShareFile",
+    "UpdateAccountSettingsChatShareFileRestriction",
+    "UpdateAccountSettingsChatShareFileRestrictionFileSizeRestrictions",
+    "UpdateAccountSettingsChatShareFileRestrictionFileSizeRestrictionsForExternal",
+    "UpdateAccountSettingsInMeeting",
+    "UpdateAccountSettingsInMeetingAutoGeneratedTranslation",
+    "UpdateAccountSettingsInMeetingSignLanguageInterpretation",
+    "UpdateAccountSettingsInSession",
+    "UpdateAccountSettingsLanguageItemPairList",
+    "UpdateAccountSettingsMeetingSecurity",
+    "UpdateAccountSettingsOtherOption",
+    "UpdateAccountSettingsOtherOptionMeetingQosAndMos",
+    "UpdateAccountSettingsRequest",
+    "UpdateAccountSettingsScheduleMeeting",
+    "UpdateAccountSettingsScheduleMeetingJbhTime",
+    "UpdateAccountSettingsScheduleMeetingMeetingTemplate",
+    "UpdateAccountSettingsScheduleMeetingMeetingTemplateTemplate",
+    "UpdateAccountSettingsSecurity",
+    "UpdateAccountSettingsSecuritySigninWithSso",
+    "UpdateAccountSettingsTollCall",
+    "UpdateAccountSettingsTsp",
     "UpdateAccountTspRequest",
     "UpdateArchivedFileRequest",
     "UpdateDeviceAssignmentRequest",
@@ -2830,7 +3134,19 @@ __all__ = (
     "UpdateGroupMemberRequestAction",
     "UpdateGroupRegistrationSettingsRequest",
     "UpdateGroupRequest",
+    "UpdateGroupSettingsChat",
+    "UpdateGroupSettingsChatChatEtiquetteTool",
+    "UpdateGroupSettingsChatChatEtiquetteToolPolicy",
+    "UpdateGroupSettingsInMeeting",
+    "UpdateGroupSettingsMeetingSecurity",
+    "UpdateGroupSettingsRecording",
+    "UpdateGroupSettingsRecordingArchive",
+    "UpdateGroupSettingsRecordingArchiveSetting",
+    "UpdateGroupSettingsRequest",
+    "UpdateGroupSettingsScheduleMeeting",
+    "UpdateGroupSettingsTelephony",
     "UpdateH323DeviceRequest",
+    "UpdateInformationBarrierPolicyRequest",
     "UpdateLegacySipPhoneRequest",
     "UpdateLiveMeetingChatMessageRequest",
     "UpdateLiveMeetingRtmsAppStatusRequest",
@@ -2853,10 +3169,18 @@ __all__ = (
     "UpdateRecordingRegistrantQuestionsRequest",
     "UpdateRecordingRegistrantStatusRequest",
     "UpdateRecordingSettingsRequest",
+    "UpdateRoleRequest",
     "UpdateSipPhoneRequest",
     "UpdateTrackingFieldRequest",
     "UpdateUserEmailRequest",
+    "UpdateUserFeature",
     "UpdateUserPasswordRequest",
+    "UpdateUserPhoneNumber",
+    "UpdateUserPresenceStatusRequest",
+    "UpdateUserPresenceStatusRequestStatus",
+    "UpdateUserRequest",
+    "UpdateUserRequestPlanUnitedType",
+    "UpdateUserRequestZoomOneType",
     "UpdateUserSettingsAuthenticationOption",
     "UpdateUserSettingsAuthenticationOptionAction",
     "UpdateUserSettingsFeature",
@@ -2870,6 +3194,8 @@ __all__ = (
     "UpdateUserSettingsTelephony",
     "UpdateUserSettingsTelephonyTelephonyRegion",
     "UpdateUserSettingsTsp",
+    "UpdateUserStatusRequest",
+    "UpdateUserStatusRequestAction",
     "UpdateUserTspAccountRequest",
     "UpdateUserTspSettingsRequest",
     "UpdateWebinarBrandingNameTagRequest",
