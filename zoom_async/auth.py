@@ -121,6 +121,26 @@ class Auth:
         """
         return True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A strategy with its own get_token is asked on every call, unless it also says how
+        # to answer without awaiting.
+        if "get_token" in cls.__dict__ and "cached_token" not in cls.__dict__:
+            cls.cached_token = Auth._no_cached_token  # type: ignore[method-assign]
+
+    def cached_token(self) -> str | None:
+        """The token if it needs no fetch or refresh, else None (then await get_token).
+
+        The client's fast path: a call that has a valid token pays no coroutine for it.
+        """
+        token = self._access_token
+        if token is not None and time.monotonic() < self._expires_at:
+            return token
+        return None
+
+    def _no_cached_token(self) -> str | None:
+        return None
+
     async def get_token(self, ctx: TokenContext) -> str:
         """A valid access token, fetching one if there is none or it is about to expire."""
         token = self._access_token
@@ -569,6 +589,9 @@ class BearerToken(Auth):
     @property
     def can_refresh(self) -> bool:
         return False
+
+    def cached_token(self) -> str | None:
+        return self._access_token
 
     async def get_token(self, ctx: TokenContext) -> str:
         assert self._access_token is not None

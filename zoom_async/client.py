@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import enum
 import logging
 import math
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -16,6 +18,7 @@ from urllib.parse import quote
 import aiohttp
 import attrs
 import orjson
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from zoom_async import __version__
 from zoom_async._generated.methods import GeneratedMethods
@@ -110,6 +113,38 @@ class _Lifecycle:
 _CLOSING = "zoom_async: client closed"
 
 
+class _Slots:
+    """At most ``size`` requests in flight: a counter while one is free (no await, no
+    coroutine), a FIFO of futures when all are taken. asyncio.Semaphore costs two
+    coroutines and a waiter scan per call; this runs on every request."""
+
+    __slots__ = ("free", "waiters")
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def wait(self) -> None:
+        """Wait for a slot (called when ``free`` is 0)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed a slot just as we were cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        waiters = self.waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the slot goes straight to the longest waiter
+                return
+        self.free += 1
+
+
 def _is_auth_failure(error: ZoomAPIError) -> bool:
     # 401, or Zoom's code 124 ("Invalid access token") that some endpoints send with 400.
     return isinstance(error, AuthenticationError) or error.code == 124
@@ -170,7 +205,7 @@ class AsyncZoom(GeneratedMethods):
         self._daily = self.store.daily_budget(auth.account_key) if plan is not None else None
         self.plan = plan
         # Semaphores belong to a loop: one per loop, like the transport's sessions.
-        self._slots = LoopLocal(lambda: asyncio.Semaphore(max_connections))
+        self._slots = LoopLocal(lambda: _Slots(max_connections))
         self._transport: Transport = transport or AiohttpTransport(
             session=session,
             max_connections=max_connections,
@@ -182,6 +217,10 @@ class AsyncZoom(GeneratedMethods):
         self._is_view = False
         self._user_agent = f"zoom_async/{__version__}"
         self._raw = False  # True in the with_raw_response view
+        # Request headers per content type, for the token they were built with: the same
+        # few mappings serve every call until the token changes (read-only: transports
+        # get the same object each time).
+        self._headers: dict[str | None, tuple[str, Mapping[str, str]]] = {}
 
     # -- construction helpers --------------------------------------------------------------
 
@@ -463,24 +502,46 @@ class AsyncZoom(GeneratedMethods):
     def _url(self, request: Request) -> str:
         url = self.base_url + request.path
         if request.query:
-            url += "?" + "&".join(
-                f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in request.query.items()
-            )
+            url += "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in request.query.items())
         return url
+
+    def _headers_for(self, token: str, content_type: str | None) -> Mapping[str, str]:
+        cached = self._headers.get(content_type)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        headers = CIMultiDict(
+            {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+            }
+        )
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        mapping = CIMultiDictProxy(headers)
+        # Multipart types carry a boundary per body: only the fixed ones are kept.
+        if content_type is None or content_type == "application/json":
+            self._headers[content_type] = (token, mapping)
+        return mapping
 
     async def _execute(self, request: Request, progress: _Progress | None = None) -> RawResponse:
         """Send with auth, pacing and retries; return a success response or raise."""
         if self._lifecycle.closed:
             raise ZoomConnectionError("the client is closed", request_sent=False)
-        ctx = TokenContext(self._transport, self.timeout, self.store)
         if request.content is not None:
             body: bytes | None = request.content
-            content_type = request.content_type or "application/octet-stream"
-        else:
-            body = orjson.dumps(request.json) if request.json is not None else None
+            content_type: str | None = request.content_type or "application/octet-stream"
+        elif request.json is not None:
+            body = orjson.dumps(request.json)
             content_type = "application/json"
-        category = request.operation.rate_limit if request.operation is not None else None
+        else:
+            body = content_type = None
+        operation = request.operation
+        # Only API operations are paced (they have a rate-limit category).
+        pacer = self._pacer if operation is not None else None
+        category: str = operation.rate_limit if operation is not None else ""
         counters = counters_for(self.plan, request) if self.plan is not None else ()
+        ctx: TokenContext | None = None  # built only when a token must be fetched
         attempt = 0
         # Tokens Zoom rejected during this call. A long call (say, waiting out 429s) may
         # outlive more than one token: each rejected one is replaced once. A fresh token
@@ -488,45 +549,48 @@ class AsyncZoom(GeneratedMethods):
         rejected: set[str] = set()
         just_refreshed = False
         while True:
-            try:
-                token = await self.auth.get_token(ctx)
-            except ZoomError as exc:
-                # Token endpoint trouble (5xx, 429, network) goes through the same policy;
-                # rejected credentials (AuthenticationError) are never retried.
-                method = "GET" if self.auth.token_request_idempotent else "POST"
-                delay = (
-                    None
-                    if isinstance(exc, AuthenticationError)
-                    else self._retry.delay_for(attempt, method, exc)
-                )
-                if delay is None or (progress is not None and progress.outlasts(delay)):
-                    raise
-                attempt += 1
-                await self._retry_wait(delay, exc)
-                continue
-            if self._lifecycle.closed:
-                raise ZoomConnectionError("the client was closed", request_sent=False)
+            token = self.auth.cached_token()
+            if token is None:
+                if ctx is None:
+                    ctx = TokenContext(self._transport, self.timeout, self.store)
+                try:
+                    token = await self.auth.get_token(ctx)
+                except ZoomError as exc:
+                    # Token endpoint trouble (5xx, 429, network) goes through the same
+                    # policy; rejected credentials (AuthenticationError) are never retried.
+                    method = "GET" if self.auth.token_request_idempotent else "POST"
+                    delay = (
+                        None
+                        if isinstance(exc, AuthenticationError)
+                        else self._retry.delay_for(attempt, method, exc)
+                    )
+                    if delay is None or (progress is not None and progress.outlasts(delay)):
+                        raise
+                    attempt += 1
+                    await self._retry_wait(delay, exc)
+                    continue
+                if self._lifecycle.closed:
+                    raise ZoomConnectionError("the client was closed", request_sent=False)
             if counters:
                 await self._spend_daily(request, counters)
             # The slot is taken once the token is there: calls that waited for a token must
             # not hold slots that then all come due at once.
-            if self._pacer is not None and category is not None:
-                await self._pacer.acquire(category)
-            headers = {
-                "Authorization": f"Bearer {token}",
-                "Accept": "application/json",
-                "User-Agent": self._user_agent,
-            }
-            if body is not None:
-                headers["Content-Type"] = content_type
-            url = self._url(request)
+            if pacer is not None:
+                await pacer.acquire(category)
+            headers = self._headers_for(token, content_type)
+            url = self._url(request)  # per attempt: a new token may bring another api_url
             started = time.perf_counter()
             error: ZoomError
             outcome: RawResponse | str
+            slots = self._slots.get()
+            if slots.free:
+                slots.free -= 1
+            else:
+                await slots.wait()
             try:
-                async with self._slots.get():
-                    if self._pacer is not None and category is not None:
-                        await self._pacer.admit(category)
+                try:
+                    if pacer is not None:
+                        await pacer.admit(category)
                     if progress is not None:
                         progress.attempts += 1
                     try:
@@ -535,8 +599,10 @@ class AsyncZoom(GeneratedMethods):
                         )
                     finally:
                         # Zoom counted it before answering: the pacer's window needs when.
-                        if self._pacer is not None and category is not None:
-                            self._pacer.done(category)
+                        if pacer is not None:
+                            pacer.done(category)
+                finally:
+                    slots.release()
             except ZoomConnectionError as exc:
                 exc.method, exc.path = request.method, request.path
                 error = exc
@@ -546,7 +612,8 @@ class AsyncZoom(GeneratedMethods):
                 if response.status < 300:
                     if counters:
                         await self._note_daily(counters, response.headers, None)
-                    self._log(request, response, started, attempt)
+                    if logger.isEnabledFor(logging.DEBUG):
+                        self._log(request, response, started, attempt)
                     self.auth.token_worked(token)
                     return response
                 error = error_from_response(
@@ -558,7 +625,8 @@ class AsyncZoom(GeneratedMethods):
                 )
                 if counters:
                     await self._note_daily(counters, response.headers, error)
-            self._log(request, outcome, started, attempt)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log(request, outcome, started, attempt)
             if progress is not None:
                 progress.last_error = error
             if isinstance(error, ZoomAPIError) and _is_auth_failure(error):
@@ -568,6 +636,8 @@ class AsyncZoom(GeneratedMethods):
                     raise error
                 rejected.add(token)
                 just_refreshed = True
+                if ctx is None:
+                    ctx = TokenContext(self._transport, self.timeout, self.store)
                 if await self.auth.token_rejected(ctx, token) is None:
                     raise error
                 continue
@@ -575,8 +645,8 @@ class AsyncZoom(GeneratedMethods):
             delay = self._retry.delay_for(attempt, request.method, error)
             if delay is None or (progress is not None and progress.outlasts(delay)):
                 raise error
-            if isinstance(error, RateLimitError) and self._pacer is not None and category:
-                self._pacer.backoff(category, delay)
+            if isinstance(error, RateLimitError) and pacer is not None and category:
+                pacer.backoff(category, delay)
             attempt += 1
             logger.debug(
                 "retry %d for %s %s in %.2fs", attempt, request.method, request.path, delay
@@ -635,29 +705,35 @@ class AsyncZoom(GeneratedMethods):
         self, request: Request, outcome: RawResponse | str, started: float, attempt: int
     ) -> None:
         # Method, path, status, timing and Zoom's rate-limit headroom; never headers or bodies.
-        if logger.isEnabledFor(logging.DEBUG):
-            if isinstance(outcome, RawResponse):
-                status: int | str = outcome.status
-                limit = RateLimitInfo.from_headers(outcome.headers)
-                headroom = (
-                    f" rate-limit {limit.category}/{limit.type} {limit.remaining}/{limit.limit}"
-                    if limit != _NO_RATE_LIMIT
-                    else ""
-                )
-            else:
-                status, headroom = outcome, ""
-            logger.debug(
-                "%s %s -> %s in %.1f ms (attempt %d)%s",
-                request.method,
-                request.path,
-                status,
-                (time.perf_counter() - started) * 1000,
-                attempt + 1,
-                headroom,
+        # Called only when debug logging is on.
+        if isinstance(outcome, RawResponse):
+            status: int | str = outcome.status
+            limit = RateLimitInfo.from_headers(outcome.headers)
+            headroom = (
+                f" rate-limit {limit.category}/{limit.type} {limit.remaining}/{limit.limit}"
+                if limit != _NO_RATE_LIMIT
+                else ""
             )
+        else:
+            status, headroom = outcome, ""
+        logger.debug(
+            "%s %s -> %s in %.1f ms (attempt %d)%s",
+            request.method,
+            request.path,
+            status,
+            (time.perf_counter() - started) * 1000,
+            attempt + 1,
+            headroom,
+        )
 
 
 _NO_RATE_LIMIT = RateLimitInfo()
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _quote(text: str) -> str:
+    # Most query values (numbers, tokens, enum words) need no escaping: skip quote()'s work.
+    return text if _PLAIN(text) else quote(text, safe="")
 
 
 class _Progress:

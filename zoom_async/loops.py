@@ -27,6 +27,10 @@ async def _close_when_loop_ends(close: Callable[[], Awaitable[None]]) -> AsyncGe
         await close()
 
 
+def _no_loop() -> None:
+    return None
+
+
 class LoopLocal(Generic[T]):
     """One ``T`` per running event loop, made by ``factory`` on first use in that loop.
 
@@ -48,16 +52,28 @@ class LoopLocal(Generic[T]):
         self._finalizers: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, AsyncGenerator[None]
         ] = weakref.WeakKeyDictionary()
+        # The last loop asked for and its value: a process almost always runs one loop, and
+        # WeakKeyDictionary.get builds a weak reference per look-up (every request asks).
+        self._last: Callable[[], asyncio.AbstractEventLoop | None] = _no_loop
+        self._last_value: T | None = None
 
     def get(self) -> T:
         """The running loop's value (RuntimeError outside a running loop)."""
         loop = asyncio.get_running_loop()
+        if self._last() is loop:
+            return self._last_value  # type: ignore[return-value]  # set with _last
         value = self._values.get(loop)
         if value is None:
             value = self._values[loop] = self._factory()
             if self._close is not None:
                 self._watch(loop, value)
+        self._last, self._last_value = weakref.ref(loop), value
         return value
+
+    def _forget(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._values.pop(loop, None)
+        if self._last() is loop:
+            self._last, self._last_value = _no_loop, None
 
     def _watch(self, loop: asyncio.AbstractEventLoop, value: T) -> None:
         close = self._close
@@ -65,7 +81,7 @@ class LoopLocal(Generic[T]):
 
         async def release() -> None:
             if self._values.get(loop) is value:
-                del self._values[loop]
+                self._forget(loop)
             await close(value)
 
         finalizer = _close_when_loop_ends(release)
@@ -92,4 +108,4 @@ class LoopLocal(Generic[T]):
         if finalizer is not None:
             await finalizer.aclose()  # runs release(): drops and closes the value
         else:
-            self._values.pop(loop, None)
+            self._forget(loop)

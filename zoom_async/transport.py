@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 import aiohttp
 import attrs
+from aiohttp import hdrs
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
@@ -178,7 +179,10 @@ class AiohttpTransport:
         body: bytes | None,
         timeout: float | None,
     ) -> RawResponse:
-        session = self._get_session()
+        if self._given is None and not self._closed:
+            session = self._sessions.get()
+        else:
+            session = self._get_session()
         client_timeout = self._timeouts.get(timeout)
         if client_timeout is None:
             client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(total=timeout)
@@ -191,18 +195,29 @@ class AiohttpTransport:
                 timeout=client_timeout,
                 allow_redirects=False,
             ) as response:
-                payload = await self._read_capped(response)
+                cap = self._max_response_bytes
+                declared = response.content_length
+                if (
+                    declared is not None
+                    and declared <= cap
+                    and hdrs.CONTENT_ENCODING not in response.headers
+                ):
+                    # Not compressed, with a length within the cap: aiohttp reads exactly
+                    # that many bytes, so one read() is bounded (and costs one await).
+                    payload = await response.read()
+                else:
+                    payload = await self._read_capped(response, cap, declared)
                 return RawResponse(response.status, response.headers, payload)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise _translate(exc, timeout) from exc
 
-    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
-        """The body, decompressed, stopping once it passes ``max_response_bytes``.
+    async def _read_capped(
+        self, response: aiohttp.ClientResponse, cap: int, declared: int | None
+    ) -> bytes:
+        """The body, decompressed, stopping once it passes ``cap`` bytes.
 
         aiohttp inflates as the bytes arrive, so the cap holds for gzip bombs too.
         """
-        cap = self._max_response_bytes
-        declared = response.content_length
         if declared is None or declared <= cap:
             body = bytearray()
             async for chunk in response.content.iter_chunked(1 << 16):

@@ -161,6 +161,8 @@ def encode_path_value(name: str, value: object) -> str:
     'abc%3D%3D'
     """
     text = value if isinstance(value, str) else str(value)
+    if text.isalnum() and text.isascii():
+        return text  # IDs, "me": nothing to escape, nothing to encode twice
     once = quote(text, safe="")
     if name in UUID_PARAMS and needs_double_encoding(text):
         return quote(once, safe="")
@@ -224,6 +226,8 @@ _MAX_ID = 2**63 - 1  # Zoom stores meeting and webinar IDs as int64
 
 def check_id(name: str, value: object) -> str:
     """A numeric Zoom ID (meeting, webinar): a positive int64, as int or string of digits."""
+    if value.__class__ is int and 0 < value <= _MAX_ID:
+        return str(value)  # the common case, without the string checks below
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"{name} must be an int or a string of digits, got {_type_name(value)}")
     text = str(value).strip()
