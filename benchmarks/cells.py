@@ -528,6 +528,9 @@ async def run_limiter_overhead(job: dict[str, Any]) -> dict[str, Any]:
 ASYNC_JOBS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "floor": run_floor,
     "zoom_async": run_zoom_async,
+    # The same two clients on uvloop's event loop (a dev dependency; users may run it).
+    "floor_uvloop": run_floor,
+    "zoom_async_uvloop": run_zoom_async,
     "stock": run_stock,
     "paginate": run_paginate,
     "fanout": run_fanout,
@@ -545,6 +548,11 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     kind = job["kind"]
     if kind in SYNC_JOBS:
         return SYNC_JOBS[kind](job)
+    if kind.endswith("_uvloop"):
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            return runner.run(ASYNC_JOBS[kind](job))
     return asyncio.run(ASYNC_JOBS[kind](job))
 
 
