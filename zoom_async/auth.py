@@ -22,7 +22,7 @@ import orjson
 
 from zoom_async.errors import AuthenticationError, ZoomAPIError, error_from_response
 from zoom_async.store import InProcessStore, Store
-from zoom_async.transport import Transport, check_url
+from zoom_async.transport import USER_AGENT, Transport, check_url
 
 __all__ = [
     "Auth",
@@ -313,6 +313,7 @@ async def request_token(
             "Authorization": _basic(client_id, client_secret),
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json",
+            "User-Agent": USER_AGENT,
         },
         body=urlencode(form).encode(),
         timeout=ctx.timeout,

@@ -20,7 +20,6 @@ import attrs
 import orjson
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from zoom_async import __version__
 from zoom_async._generated.methods import GeneratedMethods
 from zoom_async.auth import DEFAULT_TOKEN_URL, Auth, BearerToken, ServerToServerOAuth, TokenContext
 from zoom_async.daily import Counter, counters_for, reports_for
@@ -43,6 +42,7 @@ from zoom_async.retry import RetryPolicy
 from zoom_async.store import InProcessStore, Store
 from zoom_async.transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
+    USER_AGENT,
     AiohttpTransport,
     RawResponse,
     StreamingTransport,
@@ -215,7 +215,7 @@ class AsyncZoom(GeneratedMethods):
         # Shared with every with_options() view, so a view cannot outlive the client.
         self._lifecycle = _Lifecycle()
         self._is_view = False
-        self._user_agent = f"zoom_async/{__version__}"
+        self._user_agent = USER_AGENT
         self._raw = False  # True in the with_raw_response view
         # Request headers per content type, for the token they were built with: the same
         # few mappings serve every call until the token changes (read-only: transports

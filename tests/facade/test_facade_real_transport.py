@@ -236,3 +236,22 @@ async def test_clone_used_after_parent_closed_raises_and_leaks_nothing():
             await clone.get_meeting_by_id(1)
         session = clone._transport._session
         assert session is None or session.closed
+
+
+async def test_every_request_says_zoom_async_and_only_that():
+    from zoom_async import ServerToServerOAuth, __version__
+
+    seen: list[web.Request] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        if request.path == "/oauth/token":
+            return web.json_response({"access_token": "at-1", "expires_in": 3600})
+        return web.json_response({"id": 1})
+
+    async with loopback(_recording_app(seen, answer)) as base:
+        auth = ServerToServerOAuth("acct", "cid", "secret", token_url=f"{base}/oauth/token")
+        async with AsyncZoom(auth, base_url=f"{base}/v2", retry_policy=FAST) as zoom:
+            await zoom.get_meeting_by_id(1)
+    assert [r.path for r in seen] == ["/oauth/token", "/v2/meetings/1"]
+    for request in seen:  # the token request too, and never aiohttp's own
+        assert request.headers.getall("User-Agent") == [f"zoom_async/{__version__}"]
