@@ -400,6 +400,9 @@ class Components:
         self.value_names = value_names
         self.class_names: dict[str, str] = {}
         self.fields: dict[str, str] = {}  # an enum's name -> its field's, as a class name
+        # Model names that stay importable when their class is shared (the first 32
+        # operations' and every name operations.yaml pins): the other names become aliases.
+        self.kept: set[str] = set()
         # Names operations.yaml pins, and every name a shared component was asked for: the
         # sharing pass picks the final name from these, whatever order operations came in.
         self.pinned: set[str] = set()
@@ -630,6 +633,93 @@ class Components:
         self.rename(self.schemas, renames)
         return renames
 
+    # --- sharing: one class per model shape ------------------------------------------------
+
+    @staticmethod
+    def model_key(schema: dict[str, Any]) -> str:
+        """A model's structure: fields, types, formats, limits, required, enums (by their shared
+        class) and nested models; examples and prose do not count."""
+
+        def strip(node: Any, fields: bool = False) -> Any:
+            if isinstance(node, dict):
+                return {
+                    k: strip(v, fields=k == "properties" and not fields)
+                    for k, v in node.items()
+                    if fields or k not in ("example", "description", "x-zoom-aliases")
+                }
+            if isinstance(node, list):
+                return [strip(v) for v in node]
+            return node
+
+        return json.dumps(strip(schema), sort_keys=True)
+
+    def sent(self, paths: dict[str, Any]) -> set[str]:
+        """Components a request body reaches: their list fields default to None, not []."""
+        found: set[str] = set()
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[1]
+                    if name not in found and name in self.schemas:
+                        found.add(name)
+                        walk(self.schemas[name])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        for item in paths.values():
+            for op in item.values():
+                walk(op.get("requestBody"))
+        return found
+
+    def share_models(self, paths: dict[str, Any]) -> dict[str, str]:
+        """Merge structurally identical models (also sent, or only received, alike) until none
+        are left; a shared model's other kept names become aliases (``x-zoom-aliases``)."""
+        renames: dict[str, str] = {}
+        while True:
+            sent = self.sent(paths)
+            groups: dict[str, list[str]] = {}
+            for name in sorted(self.schemas):
+                schema = self.schemas[name]
+                if schema.get("type") == "object" and "properties" in schema:
+                    key = json.dumps([self.model_key(schema), name in sent])
+                    groups.setdefault(key, []).append(name)
+            step: dict[str, str] = {}
+            for group in (g for g in groups.values() if len(g) > 1):
+                kept = sorted(n for n in group if n in self.kept)
+                asked = set(group).union(*(self.aliases.get(n, {n}) for n in group))
+                chosen = sorted({self.class_names[n] for n in asked if n in self.class_names})
+                if len(chosen) > 1:
+                    raise CurationError(f"class_names gives one shape the names {chosen}")
+                if chosen:
+                    target = chosen[0]
+                elif kept:
+                    target = min(kept, key=lambda n: (len(n), n))
+                else:
+                    target = min(group, key=lambda n: (len(n), n))
+                if target in self.schemas and target not in group:
+                    raise CurationError(f"class_names: {target} is already another class")
+                schema = self.schemas[min(group, key=lambda n: (n != target, len(n), n))]
+                names = set(kept)
+                for n in group:
+                    names.update(self.schemas[n].get("x-zoom-aliases", []))
+                    self.aliases.setdefault(target, {target}).update(self.aliases.pop(n, {n}))
+                    del self.schemas[n]
+                schema = {k: v for k, v in schema.items() if k != "x-zoom-aliases"}
+                if names - {target}:
+                    schema["x-zoom-aliases"] = sorted(names - {target})
+                self.schemas[target] = schema
+                step.update({n: target for n in group if n != target})
+            if not step:
+                return renames
+            self.rename(self.schemas, step)
+            self.rename(paths, step)
+            renames = {old: step.get(new, new) for old, new in renames.items()} | step
+
     @staticmethod
     def rename(node: Any, renames: dict[str, str]) -> None:
         """Point every ``$ref`` (and parameter ``x-zoom-enum``) at the shared names."""
@@ -830,8 +920,11 @@ class Curator:
         raw = spec.resolve(raw)
         op_id = entry.get("operation_id") or camel(entry["name"])
         pins = {str(k): v for k, v in (entry.get("names") or {}).items()}
+        self.components.kept.update(pins.values())
         pins.setdefault("response", f"{op_id[:1].upper()}{op_id[1:]}Response")
         pins.setdefault("request", f"{op_id[:1].upper()}{op_id[1:]}Request")
+        if "operation_id" in entry:  # the first 32: their classes' names are public already
+            self.components.kept.update(pins.values())
         base = pascal(op_id)
         others = self._others(entry)
 
@@ -1039,6 +1132,7 @@ class Curator:
             path, method, op = self.operation(entry)
             paths.setdefault(path, {})[method] = op
         self.components.rename(paths, self.components.share_enums())
+        self.components.rename(paths, self.components.share_models(paths))
         numbered = sorted(n for n in self.components.schemas if n[-1].isdigit())
         if numbered:
             raise CurationError(f"class names end in a digit: {numbered}; pin names for them")

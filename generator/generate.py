@@ -42,6 +42,7 @@ from openapi_python_client.parser.properties import (
     UnionProperty,
     UuidProperty,
 )
+from openapi_python_client.strings import PythonIdentifier
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "generator" / "templates"
@@ -311,6 +312,15 @@ class Facts:
         self.modules.update(
             {text(e.class_info.name): text(e.class_info.module_name) for e in openapi.enums}
         )
+        # A shared model's other public names (x-zoom-aliases): a module that re-exports it.
+        self.aliases: dict[str, str] = {}
+        for name, schema in sorted(self.schemas.items()):
+            for alias in schema.get("x-zoom-aliases", []):
+                module = str(PythonIdentifier(alias, "field_"))
+                if alias in self.modules or module in self.modules.values():
+                    raise SpecError(f"alias {alias} of {name} clashes with a generated class")
+                self.aliases[alias] = name
+                self.modules[alias] = module
 
         # The parser renames path parameters, so match paths with their parameters blanked.
         self.by_route = {
@@ -833,6 +843,10 @@ def render(spec_path: Path, out_dir: Path) -> None:
         raise SpecError("\n".join(f"{e.header}: {e.detail}" for e in errors))
     for old, new in RENAMES.items():
         (out_dir / old).rename(out_dir / new)
+    alias_template = project.env.get_template("alias.py.jinja")
+    for alias, name in facts.aliases.items():
+        code = alias_template.render(alias=alias, name=name, module=facts.modules[name])
+        (out_dir / "models" / f"{facts.modules[alias]}.py").write_text(code, encoding="utf-8")
     # Spec facts are data, read by request-body checks and the sandbox: JSON loads in a
     # fraction of the time (and memory) of importing the same structure as a Python literal.
     data = json.dumps(facts.spec_data(), sort_keys=True, indent=1, ensure_ascii=False)

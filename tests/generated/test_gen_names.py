@@ -3,7 +3,8 @@
 Read from the generated package's source and the checked-in spec, so every enum and model an
 operation brings (now or when one is un-parked) is held to the same rules: no ``VALUE_N``
 members, no class name ending in a digit, no ``InlineResponse…``, no two enum classes with the
-same members, and every enum query/path parameter using a shared enum component.
+same members, no two models of one structure, and every enum query/path parameter using a
+shared enum component.
 """
 
 from __future__ import annotations
@@ -146,3 +147,65 @@ def test_enum_parameters_use_a_shared_component_with_their_values() -> None:
                 )
                 assert component["type"] == schema["type"], where
     assert seen > 30
+
+
+def model_key(schema: dict[str, Any]) -> str:
+    """A model's structure: everything but examples and prose (a field may be called
+    ``description``, so field names are kept)."""
+
+    def strip(node: Any, fields: bool = False) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: strip(v, fields=k == "properties" and not fields)
+                for k, v in node.items()
+                if fields or k not in ("example", "description", "x-zoom-aliases")
+            }
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return repr(strip(schema))
+
+
+def sent_models(doc: dict[str, Any]) -> set[str]:
+    """Models a request body reaches (their list fields default differently)."""
+    schemas = doc["components"]["schemas"]
+    found: set[str] = set()
+    todo = [op.get("requestBody") for item in doc["paths"].values() for op in item.values()]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            name = ref.rsplit("/", 1)[-1]
+            if ref.startswith("#/components/schemas/") and name not in found:
+                found.add(name)
+                todo.append(schemas[name])
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return found
+
+
+def test_one_model_class_per_structure() -> None:
+    doc = spec()
+    sent = sent_models(doc)
+    shapes: dict[tuple[str, bool], list[str]] = {}
+    for name, schema in doc["components"]["schemas"].items():
+        if "properties" in schema:
+            shapes.setdefault((model_key(schema), name in sent), []).append(name)
+    assert len(shapes) > 300
+    assert [sorted(v) for v in shapes.values() if len(v) > 1] == []
+
+
+def test_aliases_name_the_shared_class() -> None:
+    from zoom_async import models
+
+    aliased = {
+        alias: name
+        for name, schema in spec()["components"]["schemas"].items()
+        for alias in schema.get("x-zoom-aliases", [])
+    }
+    assert aliased  # e.g. UpdateMeetingPollRequest, the first 32's name for a shared shape
+    for alias, name in aliased.items():
+        assert getattr(models, alias) is getattr(models, name), alias
+        assert alias in models.__all__

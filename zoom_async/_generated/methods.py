@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
     from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
     from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
-    from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
     from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppResponse
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_role_members_request import AddRoleMembersRequest
     from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
     from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
-    from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
     from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
     from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
     from zoom_async._generated.models.add_webinar_panelists_request import (
@@ -47,6 +45,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.check_user_vanity_name_response import (
         CheckUserVanityNameResponse,
     )
+    from zoom_async._generated.models.collaboration_device import CollaborationDevice
     from zoom_async._generated.models.control_live_meeting_request import ControlLiveMeetingRequest
     from zoom_async._generated.models.create_batch_meeting_registrants_request import (
         CreateBatchMeetingRegistrantsRequest,
@@ -63,14 +62,9 @@ if TYPE_CHECKING:
         CreateBatchWebinarRegistrantsResponse,
     )
     from zoom_async._generated.models.create_group_request import CreateGroupRequest
-    from zoom_async._generated.models.create_group_response import CreateGroupResponse
     from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
-    from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
     from zoom_async._generated.models.create_information_barrier_policy_request import (
         CreateInformationBarrierPolicyRequest,
-    )
-    from zoom_async._generated.models.create_information_barrier_policy_response import (
-        CreateInformationBarrierPolicyResponse,
     )
     from zoom_async._generated.models.create_meeting_invite_links_request import (
         CreateMeetingInviteLinksRequest,
@@ -98,25 +92,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_tracking_field_request import (
         CreateTrackingFieldRequest,
     )
-    from zoom_async._generated.models.create_tracking_field_response import (
-        CreateTrackingFieldResponse,
-    )
     from zoom_async._generated.models.create_user_request import CreateUserRequest
     from zoom_async._generated.models.create_user_response import CreateUserResponse
     from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
         CreateWebinarBrandingNameTagRequest,
     )
-    from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
-        CreateWebinarBrandingNameTagResponse,
-    )
-    from zoom_async._generated.models.create_webinar_invite_links_request import (
-        CreateWebinarInviteLinksRequest,
-    )
-    from zoom_async._generated.models.create_webinar_invite_links_response import (
-        CreateWebinarInviteLinksResponse,
-    )
-    from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
-    from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
     from zoom_async._generated.models.create_webinar_registrant_request import (
         CreateWebinarRegistrantRequest,
     )
@@ -127,9 +107,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_response import CreateWebinarResponse
     from zoom_async._generated.models.create_webinar_template_request import (
         CreateWebinarTemplateRequest,
-    )
-    from zoom_async._generated.models.create_webinar_template_response import (
-        CreateWebinarTemplateResponse,
     )
     from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
     from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
@@ -148,9 +125,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
     from zoom_async._generated.models.get_account_lock_settings_response import (
         GetAccountLockSettingsResponse,
-    )
-    from zoom_async._generated.models.get_account_registration_settings_response import (
-        GetAccountRegistrationSettingsResponse,
     )
     from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
     from zoom_async._generated.models.get_account_settings_response import (
@@ -173,9 +147,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
         GetCloudRecordingUsageReportResponse,
     )
-    from zoom_async._generated.models.get_collaboration_device_response import (
-        GetCollaborationDeviceResponse,
-    )
     from zoom_async._generated.models.get_crc_port_usage_response import GetCrcPortUsageResponse
     from zoom_async._generated.models.get_daily_usage_report_response import (
         GetDailyUsageReportResponse,
@@ -185,12 +156,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_dashboard_meeting_response import (
         GetDashboardMeetingResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
-        GetDashboardWebinarParticipantQosResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_response import (
-        GetDashboardWebinarResponse,
     )
     from zoom_async._generated.models.get_dashboard_zoom_room_response import (
         GetDashboardZoomRoomResponse,
@@ -205,7 +170,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_group_registration_settings_type import (
         GetGroupRegistrationSettingsType,
     )
-    from zoom_async._generated.models.get_group_response import GetGroupResponse
     from zoom_async._generated.models.get_group_settings_response import GetGroupSettingsResponse
     from zoom_async._generated.models.get_information_barrier_policy_response import (
         GetInformationBarrierPolicyResponse,
@@ -219,9 +183,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_activities_report_response import (
         GetMeetingActivitiesReportResponse,
     )
-    from zoom_async._generated.models.get_meeting_archived_files_response import (
-        GetMeetingArchivedFilesResponse,
-    )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
@@ -229,13 +190,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
         GetMeetingLiveStreamingTokenResponse,
     )
-    from zoom_async._generated.models.get_meeting_local_archiving_token_response import (
-        GetMeetingLocalArchivingTokenResponse,
-    )
-    from zoom_async._generated.models.get_meeting_local_recording_token_response import (
-        GetMeetingLocalRecordingTokenResponse,
-    )
-    from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
     from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
     from zoom_async._generated.models.get_meeting_quality_scores_response import (
         GetMeetingQualityScoresResponse,
@@ -256,7 +210,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_template_response import (
         GetMeetingTemplateResponse,
     )
-    from zoom_async._generated.models.get_meeting_token_response import GetMeetingTokenResponse
     from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
     from zoom_async._generated.models.get_operation_logs_report_category_type import (
         GetOperationLogsReportCategoryType,
@@ -292,13 +245,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_report_meeting_survey_response import (
         GetReportMeetingSurveyResponse,
     )
-    from zoom_async._generated.models.get_report_webinar_polls_response import (
-        GetReportWebinarPollsResponse,
-    )
-    from zoom_async._generated.models.get_report_webinar_qa_response import (
-        GetReportWebinarQaResponse,
-    )
-    from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
     from zoom_async._generated.models.get_report_webinar_survey_response import (
         GetReportWebinarSurveyResponse,
     )
@@ -328,26 +274,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
     from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
     from zoom_async._generated.models.get_user_summary_response import GetUserSummaryResponse
-    from zoom_async._generated.models.get_user_token_response import GetUserTokenResponse
     from zoom_async._generated.models.get_user_token_type import GetUserTokenType
-    from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
     from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
     from zoom_async._generated.models.get_webinar_branding_response import (
         GetWebinarBrandingResponse,
     )
-    from zoom_async._generated.models.get_webinar_live_stream_response import (
-        GetWebinarLiveStreamResponse,
-    )
-    from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
-        GetWebinarLiveStreamingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_local_archiving_token_response import (
-        GetWebinarLocalArchivingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_local_recording_token_response import (
-        GetWebinarLocalRecordingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_poll_response import GetWebinarPollResponse
     from zoom_async._generated.models.get_webinar_registrant_questions_response import (
         GetWebinarRegistrantQuestionsResponse,
     )
@@ -355,14 +286,12 @@ if TYPE_CHECKING:
         GetWebinarRegistrantResponse,
     )
     from zoom_async._generated.models.get_webinar_response import GetWebinarResponse
-    from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
-    from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
     from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
-    from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
     from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
     from zoom_async._generated.models.get_zpa_device_settings_response import (
         GetZpaDeviceSettingsResponse,
     )
+    from zoom_async._generated.models.group import Group
     from zoom_async._generated.models.include_fields import IncludeFields
     from zoom_async._generated.models.list_account_managed_domains_response import (
         ListAccountManagedDomainsResponse,
@@ -370,6 +299,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_account_trusted_domains_response import (
         ListAccountTrustedDomainsResponse,
     )
+    from zoom_async._generated.models.list_archived_files_meeting import ListArchivedFilesMeeting
     from zoom_async._generated.models.list_archived_files_query_date_type import (
         ListArchivedFilesQueryDateType,
     )
@@ -404,17 +334,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meetings_response import (
         ListDashboardMeetingsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
-        ListDashboardWebinarFeedbackResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
-        ListDashboardWebinarParticipantsQosResponse,
-    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
-        ListDashboardWebinarSharingResponse,
     )
     from zoom_async._generated.models.list_dashboard_webinars_response import (
         ListDashboardWebinarsResponse,
@@ -428,6 +349,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_group_admins_response import ListGroupAdminsResponse
     from zoom_async._generated.models.list_group_members_response import ListGroupMembersResponse
     from zoom_async._generated.models.list_groups_response import ListGroupsResponse
+    from zoom_async._generated.models.list_h323_devices_device import ListH323DevicesDevice
     from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
     from zoom_async._generated.models.list_information_barrier_policies_response import (
         ListInformationBarrierPoliciesResponse,
@@ -457,10 +379,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_past_webinar_instances_response import (
         ListPastWebinarInstancesResponse,
     )
-    from zoom_async._generated.models.list_past_webinar_polls_response import (
-        ListPastWebinarPollsResponse,
-    )
-    from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
     from zoom_async._generated.models.list_recording_registrants_response import (
         ListRecordingRegistrantsResponse,
     )
@@ -513,21 +431,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
-    from zoom_async._generated.models.list_webinar_absentees_response import (
-        ListWebinarAbsenteesResponse,
-    )
     from zoom_async._generated.models.list_webinar_panelists_response import (
         ListWebinarPanelistsResponse,
     )
     from zoom_async._generated.models.list_webinar_participants_response import (
         ListWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
-    from zoom_async._generated.models.list_webinar_registrants_response import (
-        ListWebinarRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_templates_response import (
-        ListWebinarTemplatesResponse,
     )
     from zoom_async._generated.models.list_webinar_tracking_sources_response import (
         ListWebinarTrackingSourcesResponse,
@@ -543,20 +451,15 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersionsResponse
     from zoom_async._generated.models.meeting_details import MeetingDetails
+    from zoom_async._generated.models.name_tag import NameTag
+    from zoom_async._generated.models.poll import Poll
     from zoom_async._generated.models.recover_meeting_recording_request import (
         RecoverMeetingRecordingRequest,
-    )
-    from zoom_async._generated.models.recover_meeting_recordings_request import (
-        RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
     from zoom_async._generated.models.registrant_status import RegistrantStatus
     from zoom_async._generated.models.update_account_lock_settings_request import (
         UpdateAccountLockSettingsRequest,
-    )
-    from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
-    from zoom_async._generated.models.update_account_registration_settings_request import (
-        UpdateAccountRegistrationSettingsRequest,
     )
     from zoom_async._generated.models.update_account_settings_request import (
         UpdateAccountSettingsRequest,
@@ -574,13 +477,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_group_registration_settings_request import (
         UpdateGroupRegistrationSettingsRequest,
     )
-    from zoom_async._generated.models.update_group_request import UpdateGroupRequest
     from zoom_async._generated.models.update_group_settings_request import (
         UpdateGroupSettingsRequest,
-    )
-    from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
-    from zoom_async._generated.models.update_information_barrier_policy_request import (
-        UpdateInformationBarrierPolicyRequest,
     )
     from zoom_async._generated.models.update_legacy_sip_phone_request import (
         UpdateLegacySipPhoneRequest,
@@ -597,7 +495,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_live_stream_status_request import (
         UpdateMeetingLiveStreamStatusRequest,
     )
-    from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
     from zoom_async._generated.models.update_meeting_registrant_status_request import (
         UpdateMeetingRegistrantStatusRequest,
     )
@@ -619,9 +516,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_role_request import UpdateRoleRequest
     from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
-    from zoom_async._generated.models.update_tracking_field_request import (
-        UpdateTrackingFieldRequest,
-    )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
     from zoom_async._generated.models.update_user_presence_status_request import (
@@ -630,22 +524,15 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_user_request import UpdateUserRequest
     from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
     from zoom_async._generated.models.update_user_status_request import UpdateUserStatusRequest
-    from zoom_async._generated.models.update_user_tsp_account_request import (
-        UpdateUserTspAccountRequest,
-    )
     from zoom_async._generated.models.update_user_tsp_settings_request import (
         UpdateUserTspSettingsRequest,
     )
     from zoom_async._generated.models.update_webinar_branding_name_tag_request import (
         UpdateWebinarBrandingNameTagRequest,
     )
-    from zoom_async._generated.models.update_webinar_live_stream_request import (
-        UpdateWebinarLiveStreamRequest,
-    )
     from zoom_async._generated.models.update_webinar_live_stream_status_request import (
         UpdateWebinarLiveStreamStatusRequest,
     )
-    from zoom_async._generated.models.update_webinar_poll_request import UpdateWebinarPollRequest
     from zoom_async._generated.models.update_webinar_registrant_questions_request import (
         UpdateWebinarRegistrantQuestionsRequest,
     )
@@ -661,6 +548,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
     from zoom_async._generated.models.user_status import UserStatus
+    from zoom_async._generated.models.webinar import Webinar
 
 T = TypeVar("T")
 
@@ -723,7 +611,7 @@ class GeneratedMethods:
         self,
         group_id: int | str,
         payload: AddGroupMembersRequest | Mapping[str, Any],
-    ) -> AddGroupMembersResponse:
+    ) -> AddGroupAdminsResponse:
         """Add group members
 
         Zoom operation ``addGroupMembers``: POST ``/groups/{groupId}/members``; rate limit ``medium``; success 201.
@@ -820,7 +708,7 @@ class GeneratedMethods:
         self,
         user_id: int | str,
         payload: AddUserAssistantsRequest | Mapping[str, Any],
-    ) -> AddUserAssistantsResponse:
+    ) -> AddRoleMembersResponse:
         """Add user assistants
 
         Zoom operation ``addUserAssistants``: POST ``/users/{userId}/assistants``; rate limit ``medium``; success 201.
@@ -1098,7 +986,7 @@ class GeneratedMethods:
     async def create_group(
         self,
         payload: CreateGroupRequest | Mapping[str, Any],
-    ) -> CreateGroupResponse:
+    ) -> Group:
         """Create group
 
         Zoom operation ``createGroup``: POST ``/groups``; rate limit ``light``; success 201.
@@ -1119,7 +1007,7 @@ class GeneratedMethods:
     async def create_h323_device(
         self,
         payload: CreateH323DeviceRequest | Mapping[str, Any],
-    ) -> CreateH323DeviceResponse:
+    ) -> ListH323DevicesDevice:
         """Create h323 device
 
         Zoom operation ``createH323Device``: POST ``/h323/devices``; rate limit ``light``; success 201.
@@ -1142,7 +1030,7 @@ class GeneratedMethods:
     async def create_information_barrier_policy(
         self,
         payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
-    ) -> CreateInformationBarrierPolicyResponse:
+    ) -> GetInformationBarrierPolicyResponse:
         """Create information barrier policy
 
         Zoom operation ``createInformationBarrierPolicy``: POST ``/information_barriers/policies``; rate limit ``medium``; success 201.
@@ -1308,7 +1196,7 @@ class GeneratedMethods:
     async def create_tracking_field(
         self,
         payload: CreateTrackingFieldRequest | Mapping[str, Any],
-    ) -> CreateTrackingFieldResponse:
+    ) -> GetTrackingFieldResponse:
         """Create tracking field
 
         Zoom operation ``createTrackingField``: POST ``/tracking_fields``; rate limit ``light``; success 201.
@@ -1375,7 +1263,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         payload: CreateWebinarBrandingNameTagRequest | Mapping[str, Any],
-    ) -> CreateWebinarBrandingNameTagResponse:
+    ) -> NameTag:
         """Create webinar branding name tag
 
         Zoom operation ``createWebinarBrandingNameTag``: POST ``/webinars/{webinarId}/branding/name_tags``; rate limit ``medium``; success 201.
@@ -1398,15 +1286,15 @@ class GeneratedMethods:
     async def create_webinar_invite_links(
         self,
         webinar_id: int | str,
-        payload: CreateWebinarInviteLinksRequest | Mapping[str, Any],
-    ) -> CreateWebinarInviteLinksResponse:
+        payload: CreateMeetingInviteLinksRequest | Mapping[str, Any],
+    ) -> CreateMeetingInviteLinksResponse:
         """Create webinar invite links
 
         Zoom operation ``createWebinarInviteLinks``: POST ``/webinars/{webinarId}/invite_links``; rate limit ``light``; success 201.
 
         Args:
             webinar_id: ``int | str``.
-            payload: ``CreateWebinarInviteLinksRequest``, or a dict in its JSON form.
+            payload: ``CreateMeetingInviteLinksRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.webinars import create_webinar_invite_links as endpoint
 
@@ -1422,15 +1310,15 @@ class GeneratedMethods:
     async def create_webinar_poll(
         self,
         webinar_id: int | str,
-        payload: CreateWebinarPollRequest | Mapping[str, Any],
-    ) -> CreateWebinarPollResponse:
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
+    ) -> CreateMeetingPollResponse:
         """Create webinar poll
 
         Zoom operation ``createWebinarPoll``: POST ``/webinars/{webinarId}/polls``; rate limit ``light``; success 201.
 
         Args:
             webinar_id: ``int | str``.
-            payload: ``CreateWebinarPollRequest``, or a dict in its JSON form.
+            payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.webinars import create_webinar_poll as endpoint
 
@@ -1475,7 +1363,7 @@ class GeneratedMethods:
         self,
         user_id: int | str,
         payload: CreateWebinarTemplateRequest | Mapping[str, Any],
-    ) -> CreateWebinarTemplateResponse:
+    ) -> CreateMeetingTemplateResponse:
         """Create webinar template
 
         Zoom operation ``createWebinarTemplate``: POST ``/users/{userId}/webinar_templates``; rate limit ``medium``; success 201.
@@ -2581,7 +2469,7 @@ class GeneratedMethods:
         account_id: int | str,
         *,
         type_: GetGroupRegistrationSettingsType | str | None = None,
-    ) -> GetAccountRegistrationSettingsResponse:
+    ) -> GetGroupRegistrationSettingsResponse:
         """Get account registration settings
 
         Zoom operation ``getAccountRegistrationSettings``: GET ``/accounts/{accountId}/settings/registration``; rate limit ``medium``.
@@ -2846,7 +2734,7 @@ class GeneratedMethods:
         self,
         user_id: int | str,
         collaboration_device_id: int | str,
-    ) -> GetCollaborationDeviceResponse:
+    ) -> CollaborationDevice:
         """Get collaboration device
 
         Zoom operation ``getCollaborationDevice``: GET ``/users/{userId}/collaboration_devices/{collaborationDeviceId}``; rate limit ``medium``.
@@ -2979,7 +2867,7 @@ class GeneratedMethods:
         webinar_id: int | str,
         *,
         type_: DashboardQueryType | str = "live",
-    ) -> GetDashboardWebinarResponse:
+    ) -> Webinar:
         """Get dashboard webinar
 
         Zoom operation ``getDashboardWebinar``: GET ``/metrics/webinars/{webinarId}``; rate limit ``heavy``.
@@ -3005,7 +2893,7 @@ class GeneratedMethods:
         participant_id: int | str,
         *,
         type_: DashboardQueryType | str = "live",
-    ) -> GetDashboardWebinarParticipantQosResponse:
+    ) -> GetDashboardMeetingParticipantQosResponse:
         """Get dashboard webinar participant qos
 
         Zoom operation ``getDashboardWebinarParticipantQos``: GET ``/metrics/webinars/{webinarId}/participants/{participantId}/qos``; rate limit ``heavy``.
@@ -3087,7 +2975,7 @@ class GeneratedMethods:
     async def get_group(
         self,
         group_id: int | str,
-    ) -> GetGroupResponse:
+    ) -> Group:
         """Get group
 
         Zoom operation ``getGroup``: GET ``/groups/{groupId}``; rate limit ``light``.
@@ -3271,7 +3159,7 @@ class GeneratedMethods:
     async def get_meeting_archived_files(
         self,
         meeting_uuid: int | str,
-    ) -> GetMeetingArchivedFilesResponse:
+    ) -> ListArchivedFilesMeeting:
         """Get meeting archived files
 
         Zoom operation ``getMeetingArchivedFiles``: GET ``/past_meetings/{meetingUUID}/archive_files``; rate limit ``light``.
@@ -3362,7 +3250,7 @@ class GeneratedMethods:
     async def get_meeting_local_archiving_token(
         self,
         meeting_id: int | str,
-    ) -> GetMeetingLocalArchivingTokenResponse:
+    ) -> GetMeetingLiveStreamingTokenResponse:
         """Get meeting local archiving token
 
         Zoom operation ``getMeetingLocalArchivingToken``: GET ``/meetings/{meetingId}/jointoken/local_archiving``; rate limit ``light``.
@@ -3385,7 +3273,7 @@ class GeneratedMethods:
         meeting_id: int | str,
         *,
         bypass_waiting_room: bool | None = None,
-    ) -> GetMeetingLocalRecordingTokenResponse:
+    ) -> GetMeetingLiveStreamingTokenResponse:
         """Get meeting local recording token
 
         Zoom operation ``getMeetingLocalRecordingToken``: GET ``/meetings/{meetingId}/jointoken/local_recording``; rate limit ``light``.
@@ -3409,7 +3297,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         poll_id: int | str,
-    ) -> GetMeetingPollResponse:
+    ) -> Poll:
         """Get a meeting poll
 
         Zoom operation ``getMeetingPoll``: GET ``/meetings/{meetingId}/polls/{pollId}``; rate limit ``light``.
@@ -3650,7 +3538,7 @@ class GeneratedMethods:
         meeting_id: int | str,
         *,
         type_: GetMeetingTokenType | str = "closed_caption_token",
-    ) -> GetMeetingTokenResponse:
+    ) -> GetUserZakResponse:
         """Get meeting token
 
         Zoom operation ``getMeetingToken``: GET ``/meetings/{meetingId}/token``; rate limit ``light``.
@@ -3927,7 +3815,7 @@ class GeneratedMethods:
     async def get_report_webinar(
         self,
         webinar_id: int | str,
-    ) -> GetReportWebinarResponse:
+    ) -> GetReportMeetingResponse:
         """Get report webinar
 
         Zoom operation ``getReportWebinar``: GET ``/report/webinars/{webinarId}``; rate limit ``heavy``.
@@ -3948,7 +3836,7 @@ class GeneratedMethods:
     async def get_report_webinar_polls(
         self,
         webinar_id: int | str,
-    ) -> GetReportWebinarPollsResponse:
+    ) -> GetReportMeetingPollsResponse:
         """Get report webinar polls
 
         Zoom operation ``getReportWebinarPolls``: GET ``/report/webinars/{webinarId}/polls``; rate limit ``heavy``.
@@ -3969,7 +3857,7 @@ class GeneratedMethods:
     async def get_report_webinar_qa(
         self,
         webinar_id: int | str,
-    ) -> GetReportWebinarQaResponse:
+    ) -> GetReportMeetingQaResponse:
         """Get report webinar qa
 
         Zoom operation ``getReportWebinarQa``: GET ``/report/webinars/{webinarId}/qa``; rate limit ``heavy``.
@@ -4265,7 +4153,7 @@ class GeneratedMethods:
         *,
         type_: GetUserTokenType | str = "token",
         ttl: int = 7200,
-    ) -> GetUserTokenResponse:
+    ) -> GetUserZakResponse:
         """Get user token
 
         Zoom operation ``getUserToken``: GET ``/users/{userId}/token``; rate limit ``light``.
@@ -4291,7 +4179,7 @@ class GeneratedMethods:
         self,
         user_id: int | str,
         tsp_id: int | str,
-    ) -> GetUserTspAccountResponse:
+    ) -> AddUserTspAccountResponse:
         """Get user tsp account
 
         Zoom operation ``getUserTspAccount``: GET ``/users/{userId}/tsp/{tspId}``; rate limit ``light``.
@@ -4378,7 +4266,7 @@ class GeneratedMethods:
     async def get_webinar_live_stream(
         self,
         webinar_id: int | str,
-    ) -> GetWebinarLiveStreamResponse:
+    ) -> GetLiveStreamDetailsResponse:
         """Get webinar live stream
 
         Zoom operation ``getWebinarLiveStream``: GET ``/webinars/{webinarId}/livestream``; rate limit ``light``.
@@ -4399,7 +4287,7 @@ class GeneratedMethods:
     async def get_webinar_live_streaming_token(
         self,
         webinar_id: int | str,
-    ) -> GetWebinarLiveStreamingTokenResponse:
+    ) -> GetMeetingLiveStreamingTokenResponse:
         """Get webinar live streaming token
 
         Zoom operation ``getWebinarLiveStreamingToken``: GET ``/webinars/{webinarId}/jointoken/live_streaming``; rate limit ``light``.
@@ -4420,7 +4308,7 @@ class GeneratedMethods:
     async def get_webinar_local_archiving_token(
         self,
         webinar_id: int | str,
-    ) -> GetWebinarLocalArchivingTokenResponse:
+    ) -> GetMeetingLiveStreamingTokenResponse:
         """Get webinar local archiving token
 
         Zoom operation ``getWebinarLocalArchivingToken``: GET ``/webinars/{webinarId}/jointoken/local_archiving``; rate limit ``light``.
@@ -4441,7 +4329,7 @@ class GeneratedMethods:
     async def get_webinar_local_recording_token(
         self,
         webinar_id: int | str,
-    ) -> GetWebinarLocalRecordingTokenResponse:
+    ) -> GetMeetingLiveStreamingTokenResponse:
         """Get webinar local recording token
 
         Zoom operation ``getWebinarLocalRecordingToken``: GET ``/webinars/{webinarId}/jointoken/local_recording``; rate limit ``light``.
@@ -4463,7 +4351,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         poll_id: int | str,
-    ) -> GetWebinarPollResponse:
+    ) -> Poll:
         """Get webinar poll
 
         Zoom operation ``getWebinarPoll``: GET ``/webinars/{webinarId}/polls/{pollId}``; rate limit ``light``.
@@ -4535,15 +4423,15 @@ class GeneratedMethods:
     async def get_webinar_sip_uri(
         self,
         webinar_id: int | str,
-        payload: GetWebinarSipUriRequest | Mapping[str, Any],
-    ) -> GetWebinarSipUriResponse:
+        payload: GetMeetingSipUriRequest | Mapping[str, Any],
+    ) -> GetMeetingSipUriResponse:
         """Get webinar sip uri
 
         Zoom operation ``getWebinarSipUri``: POST ``/webinars/{webinarId}/sip_dialing``; rate limit ``light``; success 201.
 
         Args:
             webinar_id: ``int | str``.
-            payload: ``GetWebinarSipUriRequest``, or a dict in its JSON form.
+            payload: ``GetMeetingSipUriRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.webinars import get_webinar_sip_uri as endpoint
 
@@ -4582,7 +4470,7 @@ class GeneratedMethods:
         webinar_id: int | str,
         *,
         type_: GetMeetingTokenType | str = "closed_caption_token",
-    ) -> GetWebinarTokenResponse:
+    ) -> GetUserZakResponse:
         """Get webinar token
 
         Zoom operation ``getWebinarToken``: GET ``/webinars/{webinarId}/token``; rate limit ``light``.
@@ -5043,7 +4931,7 @@ class GeneratedMethods:
         type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-    ) -> ListDashboardWebinarFeedbackResponse:
+    ) -> ListDashboardMeetingFeedbackResponse:
         """List dashboard webinar feedback
 
         Zoom operation ``listDashboardWebinarFeedback``: GET ``/metrics/webinars/{webinarId}/participants/satisfaction``; rate limit ``heavy``.
@@ -5112,7 +5000,7 @@ class GeneratedMethods:
         type_: DashboardQueryType | str = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
-    ) -> ListDashboardWebinarParticipantsQosResponse:
+    ) -> ListDashboardMeetingParticipantsQosResponse:
         """List dashboard webinar participants qos
 
         Zoom operation ``listDashboardWebinarParticipantsQos``: GET ``/metrics/webinars/{webinarId}/participants/qos``; rate limit ``heavy``.
@@ -5146,7 +5034,7 @@ class GeneratedMethods:
         type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-    ) -> ListDashboardWebinarSharingResponse:
+    ) -> ListDashboardMeetingSharingResponse:
         """List dashboard webinar sharing
 
         Zoom operation ``listDashboardWebinarSharing``: GET ``/metrics/webinars/{webinarId}/participants/sharing``; rate limit ``heavy``.
@@ -5698,7 +5586,7 @@ class GeneratedMethods:
     async def list_past_webinar_polls(
         self,
         webinar_id: int | str,
-    ) -> ListPastWebinarPollsResponse:
+    ) -> ListPastMeetingPollsResponse:
         """List past webinar polls
 
         Zoom operation ``listPastWebinarPolls``: GET ``/past_webinars/{webinarId}/polls``; rate limit ``medium``.
@@ -5719,7 +5607,7 @@ class GeneratedMethods:
     async def list_past_webinar_qa(
         self,
         webinar_id: int | str,
-    ) -> ListPastWebinarQaResponse:
+    ) -> ListPastMeetingQaResponse:
         """List past webinar qa
 
         Zoom operation ``listPastWebinarQa``: GET ``/past_webinars/{webinarId}/qa``; rate limit ``medium``.
@@ -6196,7 +6084,7 @@ class GeneratedMethods:
         occurrence_id: str | None = None,
         page_size: int = 30,
         next_page_token: str | None = None,
-    ) -> ListWebinarAbsenteesResponse:
+    ) -> ListMeetingRegistrantsResponse:
         """List past webinar absentees
 
         Zoom operation ``listWebinarAbsentees``: GET ``/past_webinars/{webinarId}/absentees``; rate limit ``heavy``.
@@ -6276,7 +6164,7 @@ class GeneratedMethods:
         webinar_id: int | str,
         *,
         anonymous: bool | None = None,
-    ) -> ListWebinarPollsResponse:
+    ) -> GetMeetingPollsResponse:
         """List webinar polls
 
         Zoom operation ``listWebinarPolls``: GET ``/webinars/{webinarId}/polls``; rate limit ``light``.
@@ -6306,7 +6194,7 @@ class GeneratedMethods:
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
-    ) -> ListWebinarRegistrantsResponse:
+    ) -> ListMeetingRegistrantsResponse:
         """List webinar registrants
 
         Zoom operation ``listWebinarRegistrants``: GET ``/webinars/{webinarId}/registrants``; rate limit ``medium``.
@@ -6340,7 +6228,7 @@ class GeneratedMethods:
     async def list_webinar_templates(
         self,
         user_id: int | str,
-    ) -> ListWebinarTemplatesResponse:
+    ) -> ListMeetingTemplatesResponse:
         """List webinar templates
 
         Zoom operation ``listWebinarTemplates``: GET ``/users/{userId}/webinar_templates``; rate limit ``medium``.
@@ -6537,7 +6425,7 @@ class GeneratedMethods:
     async def recover_meeting_recordings(
         self,
         meeting_uuid: int | str,
-        payload: RecoverMeetingRecordingsRequest | Mapping[str, Any],
+        payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
     ) -> None:
         """Recover meeting recordings
 
@@ -6545,7 +6433,7 @@ class GeneratedMethods:
 
         Args:
             meeting_uuid: ``int | str``.
-            payload: ``RecoverMeetingRecordingsRequest``, or a dict in its JSON form.
+            payload: ``RecoverMeetingRecordingRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.cloud_recording import recover_meeting_recordings as endpoint
 
@@ -6636,7 +6524,7 @@ class GeneratedMethods:
     async def update_account_owner(
         self,
         account_id: int | str,
-        payload: UpdateAccountOwnerRequest | Mapping[str, Any],
+        payload: UpdateUserEmailRequest | Mapping[str, Any],
     ) -> None:
         """Update account owner
 
@@ -6644,7 +6532,7 @@ class GeneratedMethods:
 
         Args:
             account_id: ``int | str``.
-            payload: ``UpdateAccountOwnerRequest``, or a dict in its JSON form.
+            payload: ``UpdateUserEmailRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.accounts import update_account_owner as endpoint
 
@@ -6660,7 +6548,7 @@ class GeneratedMethods:
     async def update_account_registration_settings(
         self,
         account_id: int | str,
-        payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
+        payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
         *,
         type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> None:
@@ -6670,7 +6558,7 @@ class GeneratedMethods:
 
         Args:
             account_id: ``int | str``.
-            payload: ``UpdateAccountRegistrationSettingsRequest``, or a dict in its JSON form.
+            payload: ``UpdateGroupRegistrationSettingsRequest``, or a dict in its JSON form.
             type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
         from zoom_async._generated.api.accounts import (
@@ -6811,7 +6699,7 @@ class GeneratedMethods:
     async def update_group(
         self,
         group_id: int | str,
-        payload: UpdateGroupRequest | Mapping[str, Any],
+        payload: CreateGroupRequest | Mapping[str, Any],
     ) -> None:
         """Update group
 
@@ -6819,7 +6707,7 @@ class GeneratedMethods:
 
         Args:
             group_id: ``int | str``.
-            payload: ``UpdateGroupRequest``, or a dict in its JSON form.
+            payload: ``CreateGroupRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.groups import update_group as endpoint
 
@@ -6946,7 +6834,7 @@ class GeneratedMethods:
     async def update_h323_device(
         self,
         device_id: int | str,
-        payload: UpdateH323DeviceRequest | Mapping[str, Any],
+        payload: CreateH323DeviceRequest | Mapping[str, Any],
     ) -> None:
         """Update h323 device
 
@@ -6954,7 +6842,7 @@ class GeneratedMethods:
 
         Args:
             device_id: ``int | str``.
-            payload: ``UpdateH323DeviceRequest``, or a dict in its JSON form.
+            payload: ``CreateH323DeviceRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.h323_devices import update_h323_device as endpoint
 
@@ -6972,7 +6860,7 @@ class GeneratedMethods:
     async def update_information_barrier_policy(
         self,
         policy_id: int | str,
-        payload: UpdateInformationBarrierPolicyRequest | Mapping[str, Any],
+        payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
     ) -> None:
         """Update information barrier policy
 
@@ -6980,7 +6868,7 @@ class GeneratedMethods:
 
         Args:
             policy_id: ``int | str``.
-            payload: ``UpdateInformationBarrierPolicyRequest``, or a dict in its JSON form.
+            payload: ``CreateInformationBarrierPolicyRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.information_barriers import (
             update_information_barrier_policy as endpoint,
@@ -7158,7 +7046,7 @@ class GeneratedMethods:
         self,
         meeting_id: int | str,
         poll_id: int | str,
-        payload: UpdateMeetingPollRequest | Mapping[str, Any],
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
     ) -> None:
         """Update a meeting poll
 
@@ -7167,7 +7055,7 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
             poll_id: ``int | str``.
-            payload: ``UpdateMeetingPollRequest``, or a dict in its JSON form.
+            payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.meetings import update_meeting_poll as endpoint
 
@@ -7412,7 +7300,7 @@ class GeneratedMethods:
     async def update_tracking_field(
         self,
         field_id: int | str,
-        payload: UpdateTrackingFieldRequest | Mapping[str, Any],
+        payload: CreateTrackingFieldRequest | Mapping[str, Any],
     ) -> None:
         """Update tracking field
 
@@ -7420,7 +7308,7 @@ class GeneratedMethods:
 
         Args:
             field_id: ``int | str``.
-            payload: ``UpdateTrackingFieldRequest``, or a dict in its JSON form.
+            payload: ``CreateTrackingFieldRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.tracking_field import update_tracking_field as endpoint
 
@@ -7592,7 +7480,7 @@ class GeneratedMethods:
         self,
         user_id: int | str,
         tsp_id: int | str,
-        payload: UpdateUserTspAccountRequest | Mapping[str, Any],
+        payload: AddUserTspAccountRequest | Mapping[str, Any],
     ) -> None:
         """Update user tsp account
 
@@ -7601,7 +7489,7 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
             tsp_id: ``int | str``; one of "1", "2".
-            payload: ``UpdateUserTspAccountRequest``, or a dict in its JSON form.
+            payload: ``AddUserTspAccountRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.tsp import update_user_tsp_account as endpoint
 
@@ -7697,7 +7585,7 @@ class GeneratedMethods:
     async def update_webinar_live_stream(
         self,
         webinar_id: int | str,
-        payload: UpdateWebinarLiveStreamRequest | Mapping[str, Any],
+        payload: UpdateMeetingLiveStreamRequest | Mapping[str, Any],
     ) -> None:
         """Update webinar live stream
 
@@ -7705,7 +7593,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            payload: ``UpdateWebinarLiveStreamRequest``, or a dict in its JSON form.
+            payload: ``UpdateMeetingLiveStreamRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.webinars import update_webinar_live_stream as endpoint
 
@@ -7746,7 +7634,7 @@ class GeneratedMethods:
         self,
         webinar_id: int | str,
         poll_id: int | str,
-        payload: UpdateWebinarPollRequest | Mapping[str, Any],
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
     ) -> None:
         """Update webinar poll
 
@@ -7755,7 +7643,7 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
             poll_id: ``int | str``.
-            payload: ``UpdateWebinarPollRequest``, or a dict in its JSON form.
+            payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
         from zoom_async._generated.api.webinars import update_webinar_poll as endpoint
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
     from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
     from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
-    from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
     from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppResponse
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_role_members_request import AddRoleMembersRequest
     from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
     from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
-    from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
     from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
     from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
     from zoom_async._generated.models.add_webinar_panelists_request import (
@@ -44,6 +42,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.check_user_vanity_name_response import (
         CheckUserVanityNameResponse,
     )
+    from zoom_async._generated.models.collaboration_device import CollaborationDevice
     from zoom_async._generated.models.control_live_meeting_request import ControlLiveMeetingRequest
     from zoom_async._generated.models.create_batch_meeting_registrants_request import (
         CreateBatchMeetingRegistrantsRequest,
@@ -60,14 +59,9 @@ if TYPE_CHECKING:
         CreateBatchWebinarRegistrantsResponse,
     )
     from zoom_async._generated.models.create_group_request import CreateGroupRequest
-    from zoom_async._generated.models.create_group_response import CreateGroupResponse
     from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
-    from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
     from zoom_async._generated.models.create_information_barrier_policy_request import (
         CreateInformationBarrierPolicyRequest,
-    )
-    from zoom_async._generated.models.create_information_barrier_policy_response import (
-        CreateInformationBarrierPolicyResponse,
     )
     from zoom_async._generated.models.create_meeting_invite_links_request import (
         CreateMeetingInviteLinksRequest,
@@ -95,25 +89,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_tracking_field_request import (
         CreateTrackingFieldRequest,
     )
-    from zoom_async._generated.models.create_tracking_field_response import (
-        CreateTrackingFieldResponse,
-    )
     from zoom_async._generated.models.create_user_request import CreateUserRequest
     from zoom_async._generated.models.create_user_response import CreateUserResponse
     from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
         CreateWebinarBrandingNameTagRequest,
     )
-    from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
-        CreateWebinarBrandingNameTagResponse,
-    )
-    from zoom_async._generated.models.create_webinar_invite_links_request import (
-        CreateWebinarInviteLinksRequest,
-    )
-    from zoom_async._generated.models.create_webinar_invite_links_response import (
-        CreateWebinarInviteLinksResponse,
-    )
-    from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
-    from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
     from zoom_async._generated.models.create_webinar_registrant_request import (
         CreateWebinarRegistrantRequest,
     )
@@ -124,9 +104,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_response import CreateWebinarResponse
     from zoom_async._generated.models.create_webinar_template_request import (
         CreateWebinarTemplateRequest,
-    )
-    from zoom_async._generated.models.create_webinar_template_response import (
-        CreateWebinarTemplateResponse,
     )
     from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
     from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
@@ -145,9 +122,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
     from zoom_async._generated.models.get_account_lock_settings_response import (
         GetAccountLockSettingsResponse,
-    )
-    from zoom_async._generated.models.get_account_registration_settings_response import (
-        GetAccountRegistrationSettingsResponse,
     )
     from zoom_async._generated.models.get_account_settings_option import GetAccountSettingsOption
     from zoom_async._generated.models.get_account_settings_response import (
@@ -170,9 +144,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
         GetCloudRecordingUsageReportResponse,
     )
-    from zoom_async._generated.models.get_collaboration_device_response import (
-        GetCollaborationDeviceResponse,
-    )
     from zoom_async._generated.models.get_crc_port_usage_response import GetCrcPortUsageResponse
     from zoom_async._generated.models.get_daily_usage_report_response import (
         GetDailyUsageReportResponse,
@@ -182,12 +153,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_dashboard_meeting_response import (
         GetDashboardMeetingResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
-        GetDashboardWebinarParticipantQosResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_response import (
-        GetDashboardWebinarResponse,
     )
     from zoom_async._generated.models.get_dashboard_zoom_room_response import (
         GetDashboardZoomRoomResponse,
@@ -202,7 +167,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_group_registration_settings_type import (
         GetGroupRegistrationSettingsType,
     )
-    from zoom_async._generated.models.get_group_response import GetGroupResponse
     from zoom_async._generated.models.get_group_settings_response import GetGroupSettingsResponse
     from zoom_async._generated.models.get_information_barrier_policy_response import (
         GetInformationBarrierPolicyResponse,
@@ -216,9 +180,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_activities_report_response import (
         GetMeetingActivitiesReportResponse,
     )
-    from zoom_async._generated.models.get_meeting_archived_files_response import (
-        GetMeetingArchivedFilesResponse,
-    )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
@@ -226,13 +187,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
         GetMeetingLiveStreamingTokenResponse,
     )
-    from zoom_async._generated.models.get_meeting_local_archiving_token_response import (
-        GetMeetingLocalArchivingTokenResponse,
-    )
-    from zoom_async._generated.models.get_meeting_local_recording_token_response import (
-        GetMeetingLocalRecordingTokenResponse,
-    )
-    from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
     from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
     from zoom_async._generated.models.get_meeting_quality_scores_response import (
         GetMeetingQualityScoresResponse,
@@ -253,7 +207,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_template_response import (
         GetMeetingTemplateResponse,
     )
-    from zoom_async._generated.models.get_meeting_token_response import GetMeetingTokenResponse
     from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
     from zoom_async._generated.models.get_operation_logs_report_category_type import (
         GetOperationLogsReportCategoryType,
@@ -289,13 +242,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_report_meeting_survey_response import (
         GetReportMeetingSurveyResponse,
     )
-    from zoom_async._generated.models.get_report_webinar_polls_response import (
-        GetReportWebinarPollsResponse,
-    )
-    from zoom_async._generated.models.get_report_webinar_qa_response import (
-        GetReportWebinarQaResponse,
-    )
-    from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
     from zoom_async._generated.models.get_report_webinar_survey_response import (
         GetReportWebinarSurveyResponse,
     )
@@ -325,26 +271,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_user_settings_option import GetUserSettingsOption
     from zoom_async._generated.models.get_user_settings_response import GetUserSettingsResponse
     from zoom_async._generated.models.get_user_summary_response import GetUserSummaryResponse
-    from zoom_async._generated.models.get_user_token_response import GetUserTokenResponse
     from zoom_async._generated.models.get_user_token_type import GetUserTokenType
-    from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
     from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
     from zoom_async._generated.models.get_webinar_branding_response import (
         GetWebinarBrandingResponse,
     )
-    from zoom_async._generated.models.get_webinar_live_stream_response import (
-        GetWebinarLiveStreamResponse,
-    )
-    from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
-        GetWebinarLiveStreamingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_local_archiving_token_response import (
-        GetWebinarLocalArchivingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_local_recording_token_response import (
-        GetWebinarLocalRecordingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_poll_response import GetWebinarPollResponse
     from zoom_async._generated.models.get_webinar_registrant_questions_response import (
         GetWebinarRegistrantQuestionsResponse,
     )
@@ -352,14 +283,12 @@ if TYPE_CHECKING:
         GetWebinarRegistrantResponse,
     )
     from zoom_async._generated.models.get_webinar_response import GetWebinarResponse
-    from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
-    from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
     from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
-    from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
     from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
     from zoom_async._generated.models.get_zpa_device_settings_response import (
         GetZpaDeviceSettingsResponse,
     )
+    from zoom_async._generated.models.group import Group
     from zoom_async._generated.models.include_fields import IncludeFields
     from zoom_async._generated.models.list_account_managed_domains_response import (
         ListAccountManagedDomainsResponse,
@@ -367,6 +296,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_account_trusted_domains_response import (
         ListAccountTrustedDomainsResponse,
     )
+    from zoom_async._generated.models.list_archived_files_meeting import ListArchivedFilesMeeting
     from zoom_async._generated.models.list_archived_files_query_date_type import (
         ListArchivedFilesQueryDateType,
     )
@@ -401,17 +331,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meetings_response import (
         ListDashboardMeetingsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
-        ListDashboardWebinarFeedbackResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
-        ListDashboardWebinarParticipantsQosResponse,
-    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
-        ListDashboardWebinarSharingResponse,
     )
     from zoom_async._generated.models.list_dashboard_webinars_response import (
         ListDashboardWebinarsResponse,
@@ -425,6 +346,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_group_admins_response import ListGroupAdminsResponse
     from zoom_async._generated.models.list_group_members_response import ListGroupMembersResponse
     from zoom_async._generated.models.list_groups_response import ListGroupsResponse
+    from zoom_async._generated.models.list_h323_devices_device import ListH323DevicesDevice
     from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
     from zoom_async._generated.models.list_information_barrier_policies_response import (
         ListInformationBarrierPoliciesResponse,
@@ -454,10 +376,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_past_webinar_instances_response import (
         ListPastWebinarInstancesResponse,
     )
-    from zoom_async._generated.models.list_past_webinar_polls_response import (
-        ListPastWebinarPollsResponse,
-    )
-    from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
     from zoom_async._generated.models.list_recording_registrants_response import (
         ListRecordingRegistrantsResponse,
     )
@@ -510,21 +428,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_users_include_fields import ListUsersIncludeFields
     from zoom_async._generated.models.list_users_license import ListUsersLicense
     from zoom_async._generated.models.list_users_response import ListUsersResponse
-    from zoom_async._generated.models.list_webinar_absentees_response import (
-        ListWebinarAbsenteesResponse,
-    )
     from zoom_async._generated.models.list_webinar_panelists_response import (
         ListWebinarPanelistsResponse,
     )
     from zoom_async._generated.models.list_webinar_participants_response import (
         ListWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
-    from zoom_async._generated.models.list_webinar_registrants_response import (
-        ListWebinarRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_templates_response import (
-        ListWebinarTemplatesResponse,
     )
     from zoom_async._generated.models.list_webinar_tracking_sources_response import (
         ListWebinarTrackingSourcesResponse,
@@ -540,20 +448,15 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersionsResponse
     from zoom_async._generated.models.meeting_details import MeetingDetails
+    from zoom_async._generated.models.name_tag import NameTag
+    from zoom_async._generated.models.poll import Poll
     from zoom_async._generated.models.recover_meeting_recording_request import (
         RecoverMeetingRecordingRequest,
-    )
-    from zoom_async._generated.models.recover_meeting_recordings_request import (
-        RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.registrant_questions import RegistrantQuestions
     from zoom_async._generated.models.registrant_status import RegistrantStatus
     from zoom_async._generated.models.update_account_lock_settings_request import (
         UpdateAccountLockSettingsRequest,
-    )
-    from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
-    from zoom_async._generated.models.update_account_registration_settings_request import (
-        UpdateAccountRegistrationSettingsRequest,
     )
     from zoom_async._generated.models.update_account_settings_request import (
         UpdateAccountSettingsRequest,
@@ -571,13 +474,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_group_registration_settings_request import (
         UpdateGroupRegistrationSettingsRequest,
     )
-    from zoom_async._generated.models.update_group_request import UpdateGroupRequest
     from zoom_async._generated.models.update_group_settings_request import (
         UpdateGroupSettingsRequest,
-    )
-    from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
-    from zoom_async._generated.models.update_information_barrier_policy_request import (
-        UpdateInformationBarrierPolicyRequest,
     )
     from zoom_async._generated.models.update_legacy_sip_phone_request import (
         UpdateLegacySipPhoneRequest,
@@ -594,7 +492,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_meeting_live_stream_status_request import (
         UpdateMeetingLiveStreamStatusRequest,
     )
-    from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
     from zoom_async._generated.models.update_meeting_registrant_status_request import (
         UpdateMeetingRegistrantStatusRequest,
     )
@@ -616,9 +513,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_role_request import UpdateRoleRequest
     from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
-    from zoom_async._generated.models.update_tracking_field_request import (
-        UpdateTrackingFieldRequest,
-    )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
     from zoom_async._generated.models.update_user_presence_status_request import (
@@ -627,22 +521,15 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_user_request import UpdateUserRequest
     from zoom_async._generated.models.update_user_settings_request import UpdateUserSettingsRequest
     from zoom_async._generated.models.update_user_status_request import UpdateUserStatusRequest
-    from zoom_async._generated.models.update_user_tsp_account_request import (
-        UpdateUserTspAccountRequest,
-    )
     from zoom_async._generated.models.update_user_tsp_settings_request import (
         UpdateUserTspSettingsRequest,
     )
     from zoom_async._generated.models.update_webinar_branding_name_tag_request import (
         UpdateWebinarBrandingNameTagRequest,
     )
-    from zoom_async._generated.models.update_webinar_live_stream_request import (
-        UpdateWebinarLiveStreamRequest,
-    )
     from zoom_async._generated.models.update_webinar_live_stream_status_request import (
         UpdateWebinarLiveStreamStatusRequest,
     )
-    from zoom_async._generated.models.update_webinar_poll_request import UpdateWebinarPollRequest
     from zoom_async._generated.models.update_webinar_registrant_questions_request import (
         UpdateWebinarRegistrantQuestionsRequest,
     )
@@ -658,6 +545,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
     from zoom_async._generated.models.user_status import UserStatus
+    from zoom_async._generated.models.webinar import Webinar
 
 
 class RawResponseMethods(Protocol):
@@ -678,7 +566,7 @@ class RawResponseMethods(Protocol):
         self,
         group_id: int | str,
         payload: AddGroupMembersRequest | Mapping[str, Any],
-    ) -> APIResponse[AddGroupMembersResponse]: ...
+    ) -> APIResponse[AddGroupAdminsResponse]: ...
 
     async def add_meeting_app(
         self,
@@ -703,7 +591,7 @@ class RawResponseMethods(Protocol):
         self,
         user_id: int | str,
         payload: AddUserAssistantsRequest | Mapping[str, Any],
-    ) -> APIResponse[AddUserAssistantsResponse]: ...
+    ) -> APIResponse[AddRoleMembersResponse]: ...
 
     async def add_user_tsp_account(
         self,
@@ -773,17 +661,17 @@ class RawResponseMethods(Protocol):
     async def create_group(
         self,
         payload: CreateGroupRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateGroupResponse]: ...
+    ) -> APIResponse[Group]: ...
 
     async def create_h323_device(
         self,
         payload: CreateH323DeviceRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateH323DeviceResponse]: ...
+    ) -> APIResponse[ListH323DevicesDevice]: ...
 
     async def create_information_barrier_policy(
         self,
         payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateInformationBarrierPolicyResponse]: ...
+    ) -> APIResponse[GetInformationBarrierPolicyResponse]: ...
 
     async def create_meeting(
         self,
@@ -823,7 +711,7 @@ class RawResponseMethods(Protocol):
     async def create_tracking_field(
         self,
         payload: CreateTrackingFieldRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateTrackingFieldResponse]: ...
+    ) -> APIResponse[GetTrackingFieldResponse]: ...
 
     async def create_user(
         self,
@@ -840,19 +728,19 @@ class RawResponseMethods(Protocol):
         self,
         webinar_id: int | str,
         payload: CreateWebinarBrandingNameTagRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateWebinarBrandingNameTagResponse]: ...
+    ) -> APIResponse[NameTag]: ...
 
     async def create_webinar_invite_links(
         self,
         webinar_id: int | str,
-        payload: CreateWebinarInviteLinksRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateWebinarInviteLinksResponse]: ...
+        payload: CreateMeetingInviteLinksRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateMeetingInviteLinksResponse]: ...
 
     async def create_webinar_poll(
         self,
         webinar_id: int | str,
-        payload: CreateWebinarPollRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateWebinarPollResponse]: ...
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
+    ) -> APIResponse[CreateMeetingPollResponse]: ...
 
     async def create_webinar_registrant(
         self,
@@ -866,7 +754,7 @@ class RawResponseMethods(Protocol):
         self,
         user_id: int | str,
         payload: CreateWebinarTemplateRequest | Mapping[str, Any],
-    ) -> APIResponse[CreateWebinarTemplateResponse]: ...
+    ) -> APIResponse[CreateMeetingTemplateResponse]: ...
 
     async def delete_account_virtual_backgrounds(
         self,
@@ -1148,7 +1036,7 @@ class RawResponseMethods(Protocol):
         account_id: int | str,
         *,
         type_: GetGroupRegistrationSettingsType | str | None = None,
-    ) -> APIResponse[GetAccountRegistrationSettingsResponse]: ...
+    ) -> APIResponse[GetGroupRegistrationSettingsResponse]: ...
 
     async def get_account_settings(
         self,
@@ -1222,7 +1110,7 @@ class RawResponseMethods(Protocol):
         self,
         user_id: int | str,
         collaboration_device_id: int | str,
-    ) -> APIResponse[GetCollaborationDeviceResponse]: ...
+    ) -> APIResponse[CollaborationDevice]: ...
 
     async def get_crc_port_usage(
         self,
@@ -1259,7 +1147,7 @@ class RawResponseMethods(Protocol):
         webinar_id: int | str,
         *,
         type_: DashboardQueryType | str = "live",
-    ) -> APIResponse[GetDashboardWebinarResponse]: ...
+    ) -> APIResponse[Webinar]: ...
 
     async def get_dashboard_webinar_participant_qos(
         self,
@@ -1267,7 +1155,7 @@ class RawResponseMethods(Protocol):
         participant_id: int | str,
         *,
         type_: DashboardQueryType | str = "live",
-    ) -> APIResponse[GetDashboardWebinarParticipantQosResponse]: ...
+    ) -> APIResponse[GetDashboardMeetingParticipantQosResponse]: ...
 
     async def get_dashboard_zoom_room(
         self,
@@ -1287,7 +1175,7 @@ class RawResponseMethods(Protocol):
     async def get_group(
         self,
         group_id: int | str,
-    ) -> APIResponse[GetGroupResponse]: ...
+    ) -> APIResponse[Group]: ...
 
     async def get_group_lock_settings(
         self,
@@ -1336,7 +1224,7 @@ class RawResponseMethods(Protocol):
     async def get_meeting_archived_files(
         self,
         meeting_uuid: int | str,
-    ) -> APIResponse[GetMeetingArchivedFilesResponse]: ...
+    ) -> APIResponse[ListArchivedFilesMeeting]: ...
 
     async def get_meeting_by_id(
         self,
@@ -1359,20 +1247,20 @@ class RawResponseMethods(Protocol):
     async def get_meeting_local_archiving_token(
         self,
         meeting_id: int | str,
-    ) -> APIResponse[GetMeetingLocalArchivingTokenResponse]: ...
+    ) -> APIResponse[GetMeetingLiveStreamingTokenResponse]: ...
 
     async def get_meeting_local_recording_token(
         self,
         meeting_id: int | str,
         *,
         bypass_waiting_room: bool | None = None,
-    ) -> APIResponse[GetMeetingLocalRecordingTokenResponse]: ...
+    ) -> APIResponse[GetMeetingLiveStreamingTokenResponse]: ...
 
     async def get_meeting_poll(
         self,
         meeting_id: int | str,
         poll_id: int | str,
-    ) -> APIResponse[GetMeetingPollResponse]: ...
+    ) -> APIResponse[Poll]: ...
 
     async def get_meeting_polls(
         self,
@@ -1435,7 +1323,7 @@ class RawResponseMethods(Protocol):
         meeting_id: int | str,
         *,
         type_: GetMeetingTokenType | str = "closed_caption_token",
-    ) -> APIResponse[GetMeetingTokenResponse]: ...
+    ) -> APIResponse[GetUserZakResponse]: ...
 
     async def get_operation_logs_report(
         self,
@@ -1504,17 +1392,17 @@ class RawResponseMethods(Protocol):
     async def get_report_webinar(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetReportWebinarResponse]: ...
+    ) -> APIResponse[GetReportMeetingResponse]: ...
 
     async def get_report_webinar_polls(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetReportWebinarPollsResponse]: ...
+    ) -> APIResponse[GetReportMeetingPollsResponse]: ...
 
     async def get_report_webinar_qa(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetReportWebinarQaResponse]: ...
+    ) -> APIResponse[GetReportMeetingQaResponse]: ...
 
     async def get_report_webinar_survey(
         self,
@@ -1596,13 +1484,13 @@ class RawResponseMethods(Protocol):
         *,
         type_: GetUserTokenType | str = "token",
         ttl: int = 7200,
-    ) -> APIResponse[GetUserTokenResponse]: ...
+    ) -> APIResponse[GetUserZakResponse]: ...
 
     async def get_user_tsp_account(
         self,
         user_id: int | str,
         tsp_id: int | str,
-    ) -> APIResponse[GetUserTspAccountResponse]: ...
+    ) -> APIResponse[AddUserTspAccountResponse]: ...
 
     async def get_user_zak(
         self,
@@ -1624,28 +1512,28 @@ class RawResponseMethods(Protocol):
     async def get_webinar_live_stream(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetWebinarLiveStreamResponse]: ...
+    ) -> APIResponse[GetLiveStreamDetailsResponse]: ...
 
     async def get_webinar_live_streaming_token(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetWebinarLiveStreamingTokenResponse]: ...
+    ) -> APIResponse[GetMeetingLiveStreamingTokenResponse]: ...
 
     async def get_webinar_local_archiving_token(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetWebinarLocalArchivingTokenResponse]: ...
+    ) -> APIResponse[GetMeetingLiveStreamingTokenResponse]: ...
 
     async def get_webinar_local_recording_token(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[GetWebinarLocalRecordingTokenResponse]: ...
+    ) -> APIResponse[GetMeetingLiveStreamingTokenResponse]: ...
 
     async def get_webinar_poll(
         self,
         webinar_id: int | str,
         poll_id: int | str,
-    ) -> APIResponse[GetWebinarPollResponse]: ...
+    ) -> APIResponse[Poll]: ...
 
     async def get_webinar_registrant(
         self,
@@ -1663,8 +1551,8 @@ class RawResponseMethods(Protocol):
     async def get_webinar_sip_uri(
         self,
         webinar_id: int | str,
-        payload: GetWebinarSipUriRequest | Mapping[str, Any],
-    ) -> APIResponse[GetWebinarSipUriResponse]: ...
+        payload: GetMeetingSipUriRequest | Mapping[str, Any],
+    ) -> APIResponse[GetMeetingSipUriResponse]: ...
 
     async def get_webinar_survey(
         self,
@@ -1676,7 +1564,7 @@ class RawResponseMethods(Protocol):
         webinar_id: int | str,
         *,
         type_: GetMeetingTokenType | str = "closed_caption_token",
-    ) -> APIResponse[GetWebinarTokenResponse]: ...
+    ) -> APIResponse[GetUserZakResponse]: ...
 
     async def get_zoom_room_issues(
         self,
@@ -1806,7 +1694,7 @@ class RawResponseMethods(Protocol):
         type_: DashboardMeetingQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-    ) -> APIResponse[ListDashboardWebinarFeedbackResponse]: ...
+    ) -> APIResponse[ListDashboardMeetingFeedbackResponse]: ...
 
     async def list_dashboard_webinar_participants(
         self,
@@ -1825,7 +1713,7 @@ class RawResponseMethods(Protocol):
         type_: DashboardQueryType | str = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
-    ) -> APIResponse[ListDashboardWebinarParticipantsQosResponse]: ...
+    ) -> APIResponse[ListDashboardMeetingParticipantsQosResponse]: ...
 
     async def list_dashboard_webinar_sharing(
         self,
@@ -1834,7 +1722,7 @@ class RawResponseMethods(Protocol):
         type_: DashboardQueryType | str = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
-    ) -> APIResponse[ListDashboardWebinarSharingResponse]: ...
+    ) -> APIResponse[ListDashboardMeetingSharingResponse]: ...
 
     async def list_dashboard_webinars(
         self,
@@ -1980,12 +1868,12 @@ class RawResponseMethods(Protocol):
     async def list_past_webinar_polls(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[ListPastWebinarPollsResponse]: ...
+    ) -> APIResponse[ListPastMeetingPollsResponse]: ...
 
     async def list_past_webinar_qa(
         self,
         webinar_id: int | str,
-    ) -> APIResponse[ListPastWebinarQaResponse]: ...
+    ) -> APIResponse[ListPastMeetingQaResponse]: ...
 
     async def list_recording_registrants(
         self,
@@ -2117,7 +2005,7 @@ class RawResponseMethods(Protocol):
         occurrence_id: str | None = None,
         page_size: int = 30,
         next_page_token: str | None = None,
-    ) -> APIResponse[ListWebinarAbsenteesResponse]: ...
+    ) -> APIResponse[ListMeetingRegistrantsResponse]: ...
 
     async def list_webinar_panelists(
         self,
@@ -2137,7 +2025,7 @@ class RawResponseMethods(Protocol):
         webinar_id: int | str,
         *,
         anonymous: bool | None = None,
-    ) -> APIResponse[ListWebinarPollsResponse]: ...
+    ) -> APIResponse[GetMeetingPollsResponse]: ...
 
     async def list_webinar_registrants(
         self,
@@ -2149,12 +2037,12 @@ class RawResponseMethods(Protocol):
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
-    ) -> APIResponse[ListWebinarRegistrantsResponse]: ...
+    ) -> APIResponse[ListMeetingRegistrantsResponse]: ...
 
     async def list_webinar_templates(
         self,
         user_id: int | str,
-    ) -> APIResponse[ListWebinarTemplatesResponse]: ...
+    ) -> APIResponse[ListMeetingTemplatesResponse]: ...
 
     async def list_webinar_tracking_sources(
         self,
@@ -2206,7 +2094,7 @@ class RawResponseMethods(Protocol):
     async def recover_meeting_recordings(
         self,
         meeting_uuid: int | str,
-        payload: RecoverMeetingRecordingsRequest | Mapping[str, Any],
+        payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def revoke_user_sso_token(
@@ -2231,13 +2119,13 @@ class RawResponseMethods(Protocol):
     async def update_account_owner(
         self,
         account_id: int | str,
-        payload: UpdateAccountOwnerRequest | Mapping[str, Any],
+        payload: UpdateUserEmailRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_account_registration_settings(
         self,
         account_id: int | str,
-        payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
+        payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
         *,
         type_: GetGroupRegistrationSettingsType | str | None = None,
     ) -> APIResponse[None]: ...
@@ -2276,7 +2164,7 @@ class RawResponseMethods(Protocol):
     async def update_group(
         self,
         group_id: int | str,
-        payload: UpdateGroupRequest | Mapping[str, Any],
+        payload: CreateGroupRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_group_lock_settings(
@@ -2313,13 +2201,13 @@ class RawResponseMethods(Protocol):
     async def update_h323_device(
         self,
         device_id: int | str,
-        payload: UpdateH323DeviceRequest | Mapping[str, Any],
+        payload: CreateH323DeviceRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_information_barrier_policy(
         self,
         policy_id: int | str,
-        payload: UpdateInformationBarrierPolicyRequest | Mapping[str, Any],
+        payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_legacy_sip_phone(
@@ -2365,7 +2253,7 @@ class RawResponseMethods(Protocol):
         self,
         meeting_id: int | str,
         poll_id: int | str,
-        payload: UpdateMeetingPollRequest | Mapping[str, Any],
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_meeting_registrant_questions(
@@ -2427,7 +2315,7 @@ class RawResponseMethods(Protocol):
     async def update_tracking_field(
         self,
         field_id: int | str,
-        payload: UpdateTrackingFieldRequest | Mapping[str, Any],
+        payload: CreateTrackingFieldRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_user(
@@ -2475,7 +2363,7 @@ class RawResponseMethods(Protocol):
         self,
         user_id: int | str,
         tsp_id: int | str,
-        payload: UpdateUserTspAccountRequest | Mapping[str, Any],
+        payload: AddUserTspAccountRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_user_tsp_settings(
@@ -2502,7 +2390,7 @@ class RawResponseMethods(Protocol):
     async def update_webinar_live_stream(
         self,
         webinar_id: int | str,
-        payload: UpdateWebinarLiveStreamRequest | Mapping[str, Any],
+        payload: UpdateMeetingLiveStreamRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_webinar_live_stream_status(
@@ -2515,7 +2403,7 @@ class RawResponseMethods(Protocol):
         self,
         webinar_id: int | str,
         poll_id: int | str,
-        payload: UpdateWebinarPollRequest | Mapping[str, Any],
+        payload: CreateMeetingPollRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
 
     async def update_webinar_registrant_questions(

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_group_admins_request import AddGroupAdminsRequest
     from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
     from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
-    from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
     from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppResponse
     from zoom_async._generated.models.add_meeting_registrant_request import (
         AddMeetingRegistrantRequest,
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.add_role_members_request import AddRoleMembersRequest
     from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
     from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
-    from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
     from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
     from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
     from zoom_async._generated.models.add_webinar_panelists_panelist import (
@@ -186,14 +184,9 @@ if TYPE_CHECKING:
         CreateBatchWebinarRegistrantsResponse,
     )
     from zoom_async._generated.models.create_group_request import CreateGroupRequest
-    from zoom_async._generated.models.create_group_response import CreateGroupResponse
     from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
-    from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
     from zoom_async._generated.models.create_information_barrier_policy_request import (
         CreateInformationBarrierPolicyRequest,
-    )
-    from zoom_async._generated.models.create_information_barrier_policy_response import (
-        CreateInformationBarrierPolicyResponse,
     )
     from zoom_async._generated.models.create_information_barrier_policy_setting import (
         CreateInformationBarrierPolicySetting,
@@ -233,26 +226,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_tracking_field_request import (
         CreateTrackingFieldRequest,
     )
-    from zoom_async._generated.models.create_tracking_field_response import (
-        CreateTrackingFieldResponse,
-    )
     from zoom_async._generated.models.create_user_request import CreateUserRequest
     from zoom_async._generated.models.create_user_request_action import CreateUserRequestAction
     from zoom_async._generated.models.create_user_response import CreateUserResponse
     from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
         CreateWebinarBrandingNameTagRequest,
     )
-    from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
-        CreateWebinarBrandingNameTagResponse,
-    )
-    from zoom_async._generated.models.create_webinar_invite_links_request import (
-        CreateWebinarInviteLinksRequest,
-    )
-    from zoom_async._generated.models.create_webinar_invite_links_response import (
-        CreateWebinarInviteLinksResponse,
-    )
-    from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
-    from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
     from zoom_async._generated.models.create_webinar_recurrence import CreateWebinarRecurrence
     from zoom_async._generated.models.create_webinar_registrant_request import (
         CreateWebinarRegistrantRequest,
@@ -265,9 +244,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.create_webinar_setting import CreateWebinarSetting
     from zoom_async._generated.models.create_webinar_template_request import (
         CreateWebinarTemplateRequest,
-    )
-    from zoom_async._generated.models.create_webinar_template_response import (
-        CreateWebinarTemplateResponse,
     )
     from zoom_async._generated.models.creation_source import CreationSource
     from zoom_async._generated.models.custom_field import CustomField
@@ -346,9 +322,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_account_registration_settings_question import (
         GetAccountRegistrationSettingsQuestion,
     )
-    from zoom_async._generated.models.get_account_registration_settings_response import (
-        GetAccountRegistrationSettingsResponse,
-    )
     from zoom_async._generated.models.get_account_settings_audio_conferencing import (
         GetAccountSettingsAudioConferencing,
     )
@@ -422,9 +395,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_cloud_recording_usage_report_response import (
         GetCloudRecordingUsageReportResponse,
     )
-    from zoom_async._generated.models.get_collaboration_device_response import (
-        GetCollaborationDeviceResponse,
-    )
     from zoom_async._generated.models.get_crc_port_usage_response import GetCrcPortUsageResponse
     from zoom_async._generated.models.get_daily_usage_report_response import (
         GetDailyUsageReportResponse,
@@ -434,12 +404,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_dashboard_meeting_response import (
         GetDashboardMeetingResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
-        GetDashboardWebinarParticipantQosResponse,
-    )
-    from zoom_async._generated.models.get_dashboard_webinar_response import (
-        GetDashboardWebinarResponse,
     )
     from zoom_async._generated.models.get_dashboard_zoom_room_response import (
         GetDashboardZoomRoomResponse,
@@ -471,10 +435,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.get_group_registration_settings_type import (
         GetGroupRegistrationSettingsType,
-    )
-    from zoom_async._generated.models.get_group_response import GetGroupResponse
-    from zoom_async._generated.models.get_group_settings_audio_conferencing import (
-        GetGroupSettingsAudioConferencing,
     )
     from zoom_async._generated.models.get_group_settings_chat import GetGroupSettingsChat
     from zoom_async._generated.models.get_group_settings_chat_chat_etiquette_tool import (
@@ -520,21 +480,12 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_activities_report_response import (
         GetMeetingActivitiesReportResponse,
     )
-    from zoom_async._generated.models.get_meeting_archived_files_response import (
-        GetMeetingArchivedFilesResponse,
-    )
     from zoom_async._generated.models.get_meeting_by_id_response import GetMeetingByIdResponse
     from zoom_async._generated.models.get_meeting_invitation_response import (
         GetMeetingInvitationResponse,
     )
     from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
         GetMeetingLiveStreamingTokenResponse,
-    )
-    from zoom_async._generated.models.get_meeting_local_archiving_token_response import (
-        GetMeetingLocalArchivingTokenResponse,
-    )
-    from zoom_async._generated.models.get_meeting_local_recording_token_response import (
-        GetMeetingLocalRecordingTokenResponse,
     )
     from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
     from zoom_async._generated.models.get_meeting_poll_response_status import (
@@ -579,7 +530,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_meeting_template_setting_schedule_meeting import (
         GetMeetingTemplateSettingScheduleMeeting,
     )
-    from zoom_async._generated.models.get_meeting_token_response import GetMeetingTokenResponse
     from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
     from zoom_async._generated.models.get_operation_logs_report_category_type import (
         GetOperationLogsReportCategoryType,
@@ -633,13 +583,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_report_meeting_survey_response import (
         GetReportMeetingSurveyResponse,
     )
-    from zoom_async._generated.models.get_report_webinar_polls_response import (
-        GetReportWebinarPollsResponse,
-    )
-    from zoom_async._generated.models.get_report_webinar_qa_response import (
-        GetReportWebinarQaResponse,
-    )
-    from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
     from zoom_async._generated.models.get_report_webinar_survey_response import (
         GetReportWebinarSurveyResponse,
     )
@@ -708,26 +651,11 @@ if TYPE_CHECKING:
         GetUserSettingsTspCallOutCountriesItem,
     )
     from zoom_async._generated.models.get_user_summary_response import GetUserSummaryResponse
-    from zoom_async._generated.models.get_user_token_response import GetUserTokenResponse
     from zoom_async._generated.models.get_user_token_type import GetUserTokenType
-    from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
     from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
     from zoom_async._generated.models.get_webinar_branding_response import (
         GetWebinarBrandingResponse,
     )
-    from zoom_async._generated.models.get_webinar_live_stream_response import (
-        GetWebinarLiveStreamResponse,
-    )
-    from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
-        GetWebinarLiveStreamingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_local_archiving_token_response import (
-        GetWebinarLocalArchivingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_local_recording_token_response import (
-        GetWebinarLocalRecordingTokenResponse,
-    )
-    from zoom_async._generated.models.get_webinar_poll_response import GetWebinarPollResponse
     from zoom_async._generated.models.get_webinar_recurrence import GetWebinarRecurrence
     from zoom_async._generated.models.get_webinar_registrant_questions_custom_question import (
         GetWebinarRegistrantQuestionsCustomQuestion,
@@ -749,10 +677,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.get_webinar_setting_registration_type import (
         GetWebinarSettingRegistrationType,
     )
-    from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
-    from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
     from zoom_async._generated.models.get_webinar_survey_response import GetWebinarSurveyResponse
-    from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
     from zoom_async._generated.models.get_zoom_room_issues_response import GetZoomRoomIssuesResponse
     from zoom_async._generated.models.get_zpa_device_settings_response import (
         GetZpaDeviceSettingsResponse,
@@ -828,9 +753,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
         ListDashboardMeetingFeedbackResponse,
     )
-    from zoom_async._generated.models.list_dashboard_meeting_participants_qos_participant import (
-        ListDashboardMeetingParticipantsQosParticipant,
-    )
     from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
         ListDashboardMeetingParticipantsQosResponse,
     )
@@ -852,9 +774,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_meetings_response import (
         ListDashboardMeetingsResponse,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
-        ListDashboardWebinarFeedbackResponse,
-    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_participant import (
         ListDashboardWebinarParticipantsParticipant,
     )
@@ -864,14 +783,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_dashboard_webinar_participants_participant_role import (
         ListDashboardWebinarParticipantsParticipantRole,
     )
-    from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
-        ListDashboardWebinarParticipantsQosResponse,
-    )
     from zoom_async._generated.models.list_dashboard_webinar_participants_response import (
         ListDashboardWebinarParticipantsResponse,
-    )
-    from zoom_async._generated.models.list_dashboard_webinar_sharing_response import (
-        ListDashboardWebinarSharingResponse,
     )
     from zoom_async._generated.models.list_dashboard_webinars_response import (
         ListDashboardWebinarsResponse,
@@ -892,9 +805,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_groups_response import ListGroupsResponse
     from zoom_async._generated.models.list_h323_devices_device import ListH323DevicesDevice
     from zoom_async._generated.models.list_h323_devices_response import ListH323DevicesResponse
-    from zoom_async._generated.models.list_information_barrier_policies_policy import (
-        ListInformationBarrierPoliciesPolicy,
-    )
     from zoom_async._generated.models.list_information_barrier_policies_policy_setting import (
         ListInformationBarrierPoliciesPolicySetting,
     )
@@ -927,10 +837,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_past_webinar_instances_response import (
         ListPastWebinarInstancesResponse,
     )
-    from zoom_async._generated.models.list_past_webinar_polls_response import (
-        ListPastWebinarPollsResponse,
-    )
-    from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
     from zoom_async._generated.models.list_recording_registrants_registrant import (
         ListRecordingRegistrantsRegistrant,
     )
@@ -982,9 +888,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_tracking_fields_response import (
         ListTrackingFieldsResponse,
     )
-    from zoom_async._generated.models.list_tracking_fields_tracking_field import (
-        ListTrackingFieldsTrackingField,
-    )
     from zoom_async._generated.models.list_upcoming_meetings_meeting import (
         ListUpcomingMeetingsMeeting,
     )
@@ -1021,12 +924,8 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.list_webinar_participants_response import (
         ListWebinarParticipantsResponse,
     )
-    from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
     from zoom_async._generated.models.list_webinar_registrants_response import (
         ListWebinarRegistrantsResponse,
-    )
-    from zoom_async._generated.models.list_webinar_templates_response import (
-        ListWebinarTemplatesResponse,
     )
     from zoom_async._generated.models.list_webinar_tracking_sources_response import (
         ListWebinarTrackingSourcesResponse,
@@ -1052,7 +951,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.meeting_activity_log import MeetingActivityLog
     from zoom_async._generated.models.meeting_details import MeetingDetails
     from zoom_async._generated.models.meeting_invitee import MeetingInvitee
-    from zoom_async._generated.models.meeting_password_requirement import MeetingPasswordRequirement
     from zoom_async._generated.models.meeting_polling import MeetingPolling
     from zoom_async._generated.models.meeting_security import MeetingSecurity
     from zoom_async._generated.models.meeting_settings import MeetingSettings
@@ -1140,9 +1038,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.recover_meeting_recording_request_action import (
         RecoverMeetingRecordingRequestAction,
-    )
-    from zoom_async._generated.models.recover_meeting_recordings_request import (
-        RecoverMeetingRecordingsRequest,
     )
     from zoom_async._generated.models.recurrence import Recurrence
     from zoom_async._generated.models.recurrence_type import RecurrenceType
@@ -1236,10 +1131,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_account_lock_settings_schedule_meeting import (
         UpdateAccountLockSettingsScheduleMeeting,
-    )
-    from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
-    from zoom_async._generated.models.update_account_registration_settings_request import (
-        UpdateAccountRegistrationSettingsRequest,
     )
     from zoom_async._generated.models.update_account_settings_audio_conferencing import (
         UpdateAccountSettingsAudioConferencing,
@@ -1346,7 +1237,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_group_registration_settings_request import (
         UpdateGroupRegistrationSettingsRequest,
     )
-    from zoom_async._generated.models.update_group_request import UpdateGroupRequest
     from zoom_async._generated.models.update_group_settings_chat import UpdateGroupSettingsChat
     from zoom_async._generated.models.update_group_settings_chat_chat_etiquette_tool import (
         UpdateGroupSettingsChatChatEtiquetteTool,
@@ -1377,10 +1267,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_group_settings_telephony import (
         UpdateGroupSettingsTelephony,
-    )
-    from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
-    from zoom_async._generated.models.update_information_barrier_policy_request import (
-        UpdateInformationBarrierPolicyRequest,
     )
     from zoom_async._generated.models.update_legacy_sip_phone_request import (
         UpdateLegacySipPhoneRequest,
@@ -1446,9 +1332,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.update_role_request import UpdateRoleRequest
     from zoom_async._generated.models.update_sip_phone_request import UpdateSipPhoneRequest
-    from zoom_async._generated.models.update_tracking_field_request import (
-        UpdateTrackingFieldRequest,
-    )
     from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
     from zoom_async._generated.models.update_user_feature import UpdateUserFeature
     from zoom_async._generated.models.update_user_password_request import UpdateUserPasswordRequest
@@ -1489,9 +1372,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement import (
         UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement,
     )
-    from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement_consecutive_characters_length import (
-        UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength,
-    )
     from zoom_async._generated.models.update_user_settings_telephony import (
         UpdateUserSettingsTelephony,
     )
@@ -1503,17 +1383,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_user_status_request_action import (
         UpdateUserStatusRequestAction,
     )
-    from zoom_async._generated.models.update_user_tsp_account_request import (
-        UpdateUserTspAccountRequest,
-    )
     from zoom_async._generated.models.update_user_tsp_settings_request import (
         UpdateUserTspSettingsRequest,
     )
     from zoom_async._generated.models.update_webinar_branding_name_tag_request import (
         UpdateWebinarBrandingNameTagRequest,
-    )
-    from zoom_async._generated.models.update_webinar_live_stream_request import (
-        UpdateWebinarLiveStreamRequest,
     )
     from zoom_async._generated.models.update_webinar_live_stream_status_request import (
         UpdateWebinarLiveStreamStatusRequest,
@@ -1524,7 +1398,6 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.update_webinar_live_stream_status_setting import (
         UpdateWebinarLiveStreamStatusSetting,
     )
-    from zoom_async._generated.models.update_webinar_poll_request import UpdateWebinarPollRequest
     from zoom_async._generated.models.update_webinar_registrant_questions_request import (
         UpdateWebinarRegistrantQuestionsRequest,
     )
@@ -1612,7 +1485,6 @@ _MODULES: dict[str, str] = {
     "AddGroupAdminsRequest": "add_group_admins_request",
     "AddGroupAdminsResponse": "add_group_admins_response",
     "AddGroupMembersRequest": "add_group_members_request",
-    "AddGroupMembersResponse": "add_group_members_response",
     "AddMeetingAppResponse": "add_meeting_app_response",
     "AddMeetingRegistrantRequest": "add_meeting_registrant_request",
     "AddMeetingRegistrantRequestLanguage": "add_meeting_registrant_request_language",
@@ -1623,7 +1495,6 @@ _MODULES: dict[str, str] = {
     "AddRoleMembersRequest": "add_role_members_request",
     "AddRoleMembersResponse": "add_role_members_response",
     "AddUserAssistantsRequest": "add_user_assistants_request",
-    "AddUserAssistantsResponse": "add_user_assistants_response",
     "AddUserTspAccountRequest": "add_user_tsp_account_request",
     "AddUserTspAccountResponse": "add_user_tsp_account_response",
     "AddWebinarPanelistsPanelist": "add_webinar_panelists_panelist",
@@ -1716,11 +1587,8 @@ _MODULES: dict[str, str] = {
     "CreateBatchWebinarRegistrantsRequest": "create_batch_webinar_registrants_request",
     "CreateBatchWebinarRegistrantsResponse": "create_batch_webinar_registrants_response",
     "CreateGroupRequest": "create_group_request",
-    "CreateGroupResponse": "create_group_response",
     "CreateH323DeviceRequest": "create_h323_device_request",
-    "CreateH323DeviceResponse": "create_h323_device_response",
     "CreateInformationBarrierPolicyRequest": "create_information_barrier_policy_request",
-    "CreateInformationBarrierPolicyResponse": "create_information_barrier_policy_response",
     "CreateInformationBarrierPolicySetting": "create_information_barrier_policy_setting",
     "CreateMeetingInviteLinksAttendee": "create_meeting_invite_links_attendee",
     "CreateMeetingInviteLinksRequest": "create_meeting_invite_links_request",
@@ -1737,16 +1605,10 @@ _MODULES: dict[str, str] = {
     "CreateRoleRequest": "create_role_request",
     "CreateRoleResponse": "create_role_response",
     "CreateTrackingFieldRequest": "create_tracking_field_request",
-    "CreateTrackingFieldResponse": "create_tracking_field_response",
     "CreateUserRequest": "create_user_request",
     "CreateUserRequestAction": "create_user_request_action",
     "CreateUserResponse": "create_user_response",
     "CreateWebinarBrandingNameTagRequest": "create_webinar_branding_name_tag_request",
-    "CreateWebinarBrandingNameTagResponse": "create_webinar_branding_name_tag_response",
-    "CreateWebinarInviteLinksRequest": "create_webinar_invite_links_request",
-    "CreateWebinarInviteLinksResponse": "create_webinar_invite_links_response",
-    "CreateWebinarPollRequest": "create_webinar_poll_request",
-    "CreateWebinarPollResponse": "create_webinar_poll_response",
     "CreateWebinarRecurrence": "create_webinar_recurrence",
     "CreateWebinarRegistrantRequest": "create_webinar_registrant_request",
     "CreateWebinarRegistrantResponse": "create_webinar_registrant_response",
@@ -1754,7 +1616,6 @@ _MODULES: dict[str, str] = {
     "CreateWebinarResponse": "create_webinar_response",
     "CreateWebinarSetting": "create_webinar_setting",
     "CreateWebinarTemplateRequest": "create_webinar_template_request",
-    "CreateWebinarTemplateResponse": "create_webinar_template_response",
     "CreationSource": "creation_source",
     "CustomField": "custom_field",
     "CustomKey": "custom_key",
@@ -1810,7 +1671,6 @@ _MODULES: dict[str, str] = {
     "GetAccountLockSettingsResponse": "get_account_lock_settings_response",
     "GetAccountRegistrationSettingsOption": "get_account_registration_settings_option",
     "GetAccountRegistrationSettingsQuestion": "get_account_registration_settings_question",
-    "GetAccountRegistrationSettingsResponse": "get_account_registration_settings_response",
     "GetAccountSettingsAudioConferencing": "get_account_settings_audio_conferencing",
     "GetAccountSettingsChat": "get_account_settings_chat",
     "GetAccountSettingsEmailNotification": "get_account_settings_email_notification",
@@ -1842,13 +1702,10 @@ _MODULES: dict[str, str] = {
     "GetChatMetricsUser": "get_chat_metrics_user",
     "GetClientFeedbackResponse": "get_client_feedback_response",
     "GetCloudRecordingUsageReportResponse": "get_cloud_recording_usage_report_response",
-    "GetCollaborationDeviceResponse": "get_collaboration_device_response",
     "GetCrcPortUsageResponse": "get_crc_port_usage_response",
     "GetDailyUsageReportResponse": "get_daily_usage_report_response",
     "GetDashboardMeetingParticipantQosResponse": "get_dashboard_meeting_participant_qos_response",
     "GetDashboardMeetingResponse": "get_dashboard_meeting_response",
-    "GetDashboardWebinarParticipantQosResponse": "get_dashboard_webinar_participant_qos_response",
-    "GetDashboardWebinarResponse": "get_dashboard_webinar_response",
     "GetDashboardZoomRoomResponse": "get_dashboard_zoom_room_response",
     "GetDeviceResponse": "get_device_response",
     "GetGroupLockSettingsEmailNotification": "get_group_lock_settings_email_notification",
@@ -1860,8 +1717,6 @@ _MODULES: dict[str, str] = {
     "GetGroupLockSettingsScheduleMeeting": "get_group_lock_settings_schedule_meeting",
     "GetGroupRegistrationSettingsResponse": "get_group_registration_settings_response",
     "GetGroupRegistrationSettingsType": "get_group_registration_settings_type",
-    "GetGroupResponse": "get_group_response",
-    "GetGroupSettingsAudioConferencing": "get_group_settings_audio_conferencing",
     "GetGroupSettingsChat": "get_group_settings_chat",
     "GetGroupSettingsChatChatEtiquetteTool": "get_group_settings_chat_chat_etiquette_tool",
     "GetGroupSettingsChatSendDataToThirdPartyArchivingService": "get_group_settings_chat_send_data_to_third_party_archiving_service",
@@ -1880,12 +1735,9 @@ _MODULES: dict[str, str] = {
     "GetLiveStreamDetailsResponse": "get_live_stream_details_response",
     "GetMeetingActivitiesReportActivityType": "get_meeting_activities_report_activity_type",
     "GetMeetingActivitiesReportResponse": "get_meeting_activities_report_response",
-    "GetMeetingArchivedFilesResponse": "get_meeting_archived_files_response",
     "GetMeetingByIdResponse": "get_meeting_by_id_response",
     "GetMeetingInvitationResponse": "get_meeting_invitation_response",
     "GetMeetingLiveStreamingTokenResponse": "get_meeting_live_streaming_token_response",
-    "GetMeetingLocalArchivingTokenResponse": "get_meeting_local_archiving_token_response",
-    "GetMeetingLocalRecordingTokenResponse": "get_meeting_local_recording_token_response",
     "GetMeetingPollResponse": "get_meeting_poll_response",
     "GetMeetingPollResponseStatus": "get_meeting_poll_response_status",
     "GetMeetingPollsResponse": "get_meeting_polls_response",
@@ -1905,7 +1757,6 @@ _MODULES: dict[str, str] = {
     "GetMeetingTemplateSettingMeetingSecurity": "get_meeting_template_setting_meeting_security",
     "GetMeetingTemplateSettingRecording": "get_meeting_template_setting_recording",
     "GetMeetingTemplateSettingScheduleMeeting": "get_meeting_template_setting_schedule_meeting",
-    "GetMeetingTokenResponse": "get_meeting_token_response",
     "GetMeetingTokenType": "get_meeting_token_type",
     "GetOperationLogsReportCategoryType": "get_operation_logs_report_category_type",
     "GetOperationLogsReportResponse": "get_operation_logs_report_response",
@@ -1925,9 +1776,6 @@ _MODULES: dict[str, str] = {
     "GetReportMeetingQaResponse": "get_report_meeting_qa_response",
     "GetReportMeetingResponse": "get_report_meeting_response",
     "GetReportMeetingSurveyResponse": "get_report_meeting_survey_response",
-    "GetReportWebinarPollsResponse": "get_report_webinar_polls_response",
-    "GetReportWebinarQaResponse": "get_report_webinar_qa_response",
-    "GetReportWebinarResponse": "get_report_webinar_response",
     "GetReportWebinarSurveyResponse": "get_report_webinar_survey_response",
     "GetRoleResponse": "get_role_response",
     "GetSignInActivityReportResponse": "get_sign_in_activity_report_response",
@@ -1960,16 +1808,9 @@ _MODULES: dict[str, str] = {
     "GetUserSettingsTsp": "get_user_settings_tsp",
     "GetUserSettingsTspCallOutCountriesItem": "get_user_settings_tsp_call_out_countries_item",
     "GetUserSummaryResponse": "get_user_summary_response",
-    "GetUserTokenResponse": "get_user_token_response",
     "GetUserTokenType": "get_user_token_type",
-    "GetUserTspAccountResponse": "get_user_tsp_account_response",
     "GetUserZakResponse": "get_user_zak_response",
     "GetWebinarBrandingResponse": "get_webinar_branding_response",
-    "GetWebinarLiveStreamResponse": "get_webinar_live_stream_response",
-    "GetWebinarLiveStreamingTokenResponse": "get_webinar_live_streaming_token_response",
-    "GetWebinarLocalArchivingTokenResponse": "get_webinar_local_archiving_token_response",
-    "GetWebinarLocalRecordingTokenResponse": "get_webinar_local_recording_token_response",
-    "GetWebinarPollResponse": "get_webinar_poll_response",
     "GetWebinarRecurrence": "get_webinar_recurrence",
     "GetWebinarRegistrantQuestionsCustomQuestion": "get_webinar_registrant_questions_custom_question",
     "GetWebinarRegistrantQuestionsResponse": "get_webinar_registrant_questions_response",
@@ -1979,10 +1820,7 @@ _MODULES: dict[str, str] = {
     "GetWebinarSettingApprovalType": "get_webinar_setting_approval_type",
     "GetWebinarSettingQuestionAndAnswer": "get_webinar_setting_question_and_answer",
     "GetWebinarSettingRegistrationType": "get_webinar_setting_registration_type",
-    "GetWebinarSipUriRequest": "get_webinar_sip_uri_request",
-    "GetWebinarSipUriResponse": "get_webinar_sip_uri_response",
     "GetWebinarSurveyResponse": "get_webinar_survey_response",
-    "GetWebinarTokenResponse": "get_webinar_token_response",
     "GetZoomRoomIssuesResponse": "get_zoom_room_issues_response",
     "GetZpaDeviceSettingsResponse": "get_zpa_device_settings_response",
     "GlobalDialInNumber": "global_dial_in_number",
@@ -2028,7 +1866,6 @@ _MODULES: dict[str, str] = {
     "ListDashboardMeetingFeedbackParticipant": "list_dashboard_meeting_feedback_participant",
     "ListDashboardMeetingFeedbackParticipantQuality": "list_dashboard_meeting_feedback_participant_quality",
     "ListDashboardMeetingFeedbackResponse": "list_dashboard_meeting_feedback_response",
-    "ListDashboardMeetingParticipantsQosParticipant": "list_dashboard_meeting_participants_qos_participant",
     "ListDashboardMeetingParticipantsQosResponse": "list_dashboard_meeting_participants_qos_response",
     "ListDashboardMeetingParticipantsResponse": "list_dashboard_meeting_participants_response",
     "ListDashboardMeetingSharingParticipant": "list_dashboard_meeting_sharing_participant",
@@ -2036,13 +1873,10 @@ _MODULES: dict[str, str] = {
     "ListDashboardMeetingSharingResponse": "list_dashboard_meeting_sharing_response",
     "ListDashboardMeetingsIncludeFields": "list_dashboard_meetings_include_fields",
     "ListDashboardMeetingsResponse": "list_dashboard_meetings_response",
-    "ListDashboardWebinarFeedbackResponse": "list_dashboard_webinar_feedback_response",
     "ListDashboardWebinarParticipantsParticipant": "list_dashboard_webinar_participants_participant",
     "ListDashboardWebinarParticipantsParticipantLeaveReason": "list_dashboard_webinar_participants_participant_leave_reason",
     "ListDashboardWebinarParticipantsParticipantRole": "list_dashboard_webinar_participants_participant_role",
-    "ListDashboardWebinarParticipantsQosResponse": "list_dashboard_webinar_participants_qos_response",
     "ListDashboardWebinarParticipantsResponse": "list_dashboard_webinar_participants_response",
-    "ListDashboardWebinarSharingResponse": "list_dashboard_webinar_sharing_response",
     "ListDashboardWebinarsResponse": "list_dashboard_webinars_response",
     "ListDashboardZoomRoomsResponse": "list_dashboard_zoom_rooms_response",
     "ListDashboardZoomRoomsZoomRoom": "list_dashboard_zoom_rooms_zoom_room",
@@ -2056,7 +1890,6 @@ _MODULES: dict[str, str] = {
     "ListGroupsResponse": "list_groups_response",
     "ListH323DevicesDevice": "list_h323_devices_device",
     "ListH323DevicesResponse": "list_h323_devices_response",
-    "ListInformationBarrierPoliciesPolicy": "list_information_barrier_policies_policy",
     "ListInformationBarrierPoliciesPolicySetting": "list_information_barrier_policies_policy_setting",
     "ListInformationBarrierPoliciesResponse": "list_information_barrier_policies_response",
     "ListLegacySipPhonesResponse": "list_legacy_sip_phones_response",
@@ -2071,8 +1904,6 @@ _MODULES: dict[str, str] = {
     "ListPastMeetingQaResponse": "list_past_meeting_qa_response",
     "ListPastMeetingsResponse": "list_past_meetings_response",
     "ListPastWebinarInstancesResponse": "list_past_webinar_instances_response",
-    "ListPastWebinarPollsResponse": "list_past_webinar_polls_response",
-    "ListPastWebinarQaResponse": "list_past_webinar_qa_response",
     "ListRecordingRegistrantsRegistrant": "list_recording_registrants_registrant",
     "ListRecordingRegistrantsResponse": "list_recording_registrants_response",
     "ListReportHistoryMeetingsDateType": "list_report_history_meetings_date_type",
@@ -2094,7 +1925,6 @@ _MODULES: dict[str, str] = {
     "ListRolesType": "list_roles_type",
     "ListSipPhonesResponse": "list_sip_phones_response",
     "ListTrackingFieldsResponse": "list_tracking_fields_response",
-    "ListTrackingFieldsTrackingField": "list_tracking_fields_tracking_field",
     "ListUpcomingMeetingsMeeting": "list_upcoming_meetings_meeting",
     "ListUpcomingMeetingsMeetingType": "list_upcoming_meetings_meeting_type",
     "ListUpcomingMeetingsResponse": "list_upcoming_meetings_response",
@@ -2109,9 +1939,7 @@ _MODULES: dict[str, str] = {
     "ListWebinarAbsenteesResponse": "list_webinar_absentees_response",
     "ListWebinarPanelistsResponse": "list_webinar_panelists_response",
     "ListWebinarParticipantsResponse": "list_webinar_participants_response",
-    "ListWebinarPollsResponse": "list_webinar_polls_response",
     "ListWebinarRegistrantsResponse": "list_webinar_registrants_response",
-    "ListWebinarTemplatesResponse": "list_webinar_templates_response",
     "ListWebinarTrackingSourcesResponse": "list_webinar_tracking_sources_response",
     "ListWebinarsResponse": "list_webinars_response",
     "ListWebinarsType": "list_webinars_type",
@@ -2128,7 +1956,6 @@ _MODULES: dict[str, str] = {
     "MeetingActivityLog": "meeting_activity_log",
     "MeetingDetails": "meeting_details",
     "MeetingInvitee": "meeting_invitee",
-    "MeetingPasswordRequirement": "meeting_password_requirement",
     "MeetingPolling": "meeting_polling",
     "MeetingSecurity": "meeting_security",
     "MeetingSettings": "meeting_settings",
@@ -2197,7 +2024,6 @@ _MODULES: dict[str, str] = {
     "RecordingType": "recording_type",
     "RecoverMeetingRecordingRequest": "recover_meeting_recording_request",
     "RecoverMeetingRecordingRequestAction": "recover_meeting_recording_request_action",
-    "RecoverMeetingRecordingsRequest": "recover_meeting_recordings_request",
     "Recurrence": "recurrence",
     "RecurrenceType": "recurrence_type",
     "Registrant": "registrant",
@@ -2267,8 +2093,6 @@ _MODULES: dict[str, str] = {
     "UpdateAccountLockSettingsMeetingSecurity": "update_account_lock_settings_meeting_security",
     "UpdateAccountLockSettingsRequest": "update_account_lock_settings_request",
     "UpdateAccountLockSettingsScheduleMeeting": "update_account_lock_settings_schedule_meeting",
-    "UpdateAccountOwnerRequest": "update_account_owner_request",
-    "UpdateAccountRegistrationSettingsRequest": "update_account_registration_settings_request",
     "UpdateAccountSettingsAudioConferencing": "update_account_settings_audio_conferencing",
     "UpdateAccountSettingsAuthenticationOption": "update_account_settings_authentication_option",
     "UpdateAccountSettingsAuthenticationOptionAction": "update_account_settings_authentication_option_action",
@@ -2308,7 +2132,6 @@ _MODULES: dict[str, str] = {
     "UpdateGroupMemberRequest": "update_group_member_request",
     "UpdateGroupMemberRequestAction": "update_group_member_request_action",
     "UpdateGroupRegistrationSettingsRequest": "update_group_registration_settings_request",
-    "UpdateGroupRequest": "update_group_request",
     "UpdateGroupSettingsChat": "update_group_settings_chat",
     "UpdateGroupSettingsChatChatEtiquetteTool": "update_group_settings_chat_chat_etiquette_tool",
     "UpdateGroupSettingsChatChatEtiquetteToolPolicy": "update_group_settings_chat_chat_etiquette_tool_policy",
@@ -2320,8 +2143,6 @@ _MODULES: dict[str, str] = {
     "UpdateGroupSettingsRequest": "update_group_settings_request",
     "UpdateGroupSettingsScheduleMeeting": "update_group_settings_schedule_meeting",
     "UpdateGroupSettingsTelephony": "update_group_settings_telephony",
-    "UpdateH323DeviceRequest": "update_h323_device_request",
-    "UpdateInformationBarrierPolicyRequest": "update_information_barrier_policy_request",
     "UpdateLegacySipPhoneRequest": "update_legacy_sip_phone_request",
     "UpdateLiveMeetingChatMessageRequest": "update_live_meeting_chat_message_request",
     "UpdateLiveMeetingRtmsAppStatusRequest": "update_live_meeting_rtms_app_status_request",
@@ -2346,7 +2167,6 @@ _MODULES: dict[str, str] = {
     "UpdateRecordingSettingsRequest": "update_recording_settings_request",
     "UpdateRoleRequest": "update_role_request",
     "UpdateSipPhoneRequest": "update_sip_phone_request",
-    "UpdateTrackingFieldRequest": "update_tracking_field_request",
     "UpdateUserEmailRequest": "update_user_email_request",
     "UpdateUserFeature": "update_user_feature",
     "UpdateUserPasswordRequest": "update_user_password_request",
@@ -2365,20 +2185,16 @@ _MODULES: dict[str, str] = {
     "UpdateUserSettingsRequest": "update_user_settings_request",
     "UpdateUserSettingsScheduleMeeting": "update_user_settings_schedule_meeting",
     "UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement": "update_user_settings_schedule_meeting_meeting_password_requirement",
-    "UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength": "update_user_settings_schedule_meeting_meeting_password_requirement_consecutive_characters_length",
     "UpdateUserSettingsTelephony": "update_user_settings_telephony",
     "UpdateUserSettingsTelephonyTelephonyRegion": "update_user_settings_telephony_telephony_region",
     "UpdateUserSettingsTsp": "update_user_settings_tsp",
     "UpdateUserStatusRequest": "update_user_status_request",
     "UpdateUserStatusRequestAction": "update_user_status_request_action",
-    "UpdateUserTspAccountRequest": "update_user_tsp_account_request",
     "UpdateUserTspSettingsRequest": "update_user_tsp_settings_request",
     "UpdateWebinarBrandingNameTagRequest": "update_webinar_branding_name_tag_request",
-    "UpdateWebinarLiveStreamRequest": "update_webinar_live_stream_request",
     "UpdateWebinarLiveStreamStatusRequest": "update_webinar_live_stream_status_request",
     "UpdateWebinarLiveStreamStatusRequestAction": "update_webinar_live_stream_status_request_action",
     "UpdateWebinarLiveStreamStatusSetting": "update_webinar_live_stream_status_setting",
-    "UpdateWebinarPollRequest": "update_webinar_poll_request",
     "UpdateWebinarRegistrantQuestionsRequest": "update_webinar_registrant_questions_request",
     "UpdateWebinarRegistrantStatusRequest": "update_webinar_registrant_status_request",
     "UpdateWebinarRequest": "update_webinar_request",
@@ -2437,7 +2253,6 @@ __all__ = (
     "AddGroupAdminsRequest",
     "AddGroupAdminsResponse",
     "AddGroupMembersRequest",
-    "AddGroupMembersResponse",
     "AdditionalHeader",
     "AddMeetingAppResponse",
     "AddMeetingRegistrantRequest",
@@ -2449,7 +2264,6 @@ __all__ = (
     "AddRoleMembersRequest",
     "AddRoleMembersResponse",
     "AddUserAssistantsRequest",
-    "AddUserAssistantsResponse",
     "AddUserTspAccountRequest",
     "AddUserTspAccountResponse",
     "AddWebinarPanelistsPanelist",
@@ -2541,11 +2355,8 @@ __all__ = (
     "CreateBatchWebinarRegistrantsRequest",
     "CreateBatchWebinarRegistrantsResponse",
     "CreateGroupRequest",
-    "CreateGroupResponse",
     "CreateH323DeviceRequest",
-    "CreateH323DeviceResponse",
     "CreateInformationBarrierPolicyRequest",
-    "CreateInformationBarrierPolicyResponse",
     "CreateInformationBarrierPolicySetting",
     "CreateMeetingInviteLinksAttendee",
     "CreateMeetingInviteLinksRequest",
@@ -2562,16 +2373,10 @@ __all__ = (
     "CreateRoleRequest",
     "CreateRoleResponse",
     "CreateTrackingFieldRequest",
-    "CreateTrackingFieldResponse",
     "CreateUserRequest",
     "CreateUserRequestAction",
     "CreateUserResponse",
     "CreateWebinarBrandingNameTagRequest",
-    "CreateWebinarBrandingNameTagResponse",
-    "CreateWebinarInviteLinksRequest",
-    "CreateWebinarInviteLinksResponse",
-    "CreateWebinarPollRequest",
-    "CreateWebinarPollResponse",
     "CreateWebinarRecurrence",
     "CreateWebinarRegistrantRequest",
     "CreateWebinarRegistrantResponse",
@@ -2579,7 +2384,6 @@ __all__ = (
     "CreateWebinarResponse",
     "CreateWebinarSetting",
     "CreateWebinarTemplateRequest",
-    "CreateWebinarTemplateResponse",
     "CreationSource",
     "CustomField",
     "CustomKey",
@@ -2635,7 +2439,6 @@ __all__ = (
     "GetAccountLockSettingsResponse",
     "GetAccountRegistrationSettingsOption",
     "GetAccountRegistrationSettingsQuestion",
-    "GetAccountRegistrationSettingsResponse",
     "GetAccountSettingsAudioConferencing",
     "GetAccountSettingsChat",
     "GetAccountSettingsEmailNotification",
@@ -2667,13 +2470,10 @@ __all__ = (
     "GetChatMetricsUser",
     "GetClientFeedbackResponse",
     "GetCloudRecordingUsageReportResponse",
-    "GetCollaborationDeviceResponse",
     "GetCrcPortUsageResponse",
     "GetDailyUsageReportResponse",
     "GetDashboardMeetingParticipantQosResponse",
     "GetDashboardMeetingResponse",
-    "GetDashboardWebinarParticipantQosResponse",
-    "GetDashboardWebinarResponse",
     "GetDashboardZoomRoomResponse",
     "GetDeviceResponse",
     "GetGroupLockSettingsEmailNotification",
@@ -2685,8 +2485,6 @@ __all__ = (
     "GetGroupLockSettingsScheduleMeeting",
     "GetGroupRegistrationSettingsResponse",
     "GetGroupRegistrationSettingsType",
-    "GetGroupResponse",
-    "GetGroupSettingsAudioConferencing",
     "GetGroupSettingsChat",
     "GetGroupSettingsChatChatEtiquetteTool",
     "GetGroupSettingsChatSendDataToThirdPartyArchivingService",
@@ -2705,12 +2503,9 @@ __all__ = (
     "GetLiveStreamDetailsResponse",
     "GetMeetingActivitiesReportActivityType",
     "GetMeetingActivitiesReportResponse",
-    "GetMeetingArchivedFilesResponse",
     "GetMeetingByIdResponse",
     "GetMeetingInvitationResponse",
     "GetMeetingLiveStreamingTokenResponse",
-    "GetMeetingLocalArchivingTokenResponse",
-    "GetMeetingLocalRecordingTokenResponse",
     "GetMeetingPollResponse",
     "GetMeetingPollResponseStatus",
     "GetMeetingPollsResponse",
@@ -2730,7 +2525,6 @@ __all__ = (
     "GetMeetingTemplateSettingMeetingSecurity",
     "GetMeetingTemplateSettingRecording",
     "GetMeetingTemplateSettingScheduleMeeting",
-    "GetMeetingTokenResponse",
     "GetMeetingTokenType",
     "GetOperationLogsReportCategoryType",
     "GetOperationLogsReportResponse",
@@ -2750,9 +2544,6 @@ __all__ = (
     "GetReportMeetingQaResponse",
     "GetReportMeetingResponse",
     "GetReportMeetingSurveyResponse",
-    "GetReportWebinarPollsResponse",
-    "GetReportWebinarQaResponse",
-    "GetReportWebinarResponse",
     "GetReportWebinarSurveyResponse",
     "GetRoleResponse",
     "GetSignInActivityReportResponse",
@@ -2785,16 +2576,9 @@ __all__ = (
     "GetUserSettingsTsp",
     "GetUserSettingsTspCallOutCountriesItem",
     "GetUserSummaryResponse",
-    "GetUserTokenResponse",
     "GetUserTokenType",
-    "GetUserTspAccountResponse",
     "GetUserZakResponse",
     "GetWebinarBrandingResponse",
-    "GetWebinarLiveStreamingTokenResponse",
-    "GetWebinarLiveStreamResponse",
-    "GetWebinarLocalArchivingTokenResponse",
-    "GetWebinarLocalRecordingTokenResponse",
-    "GetWebinarPollResponse",
     "GetWebinarRecurrence",
     "GetWebinarRegistrantQuestionsCustomQuestion",
     "GetWebinarRegistrantQuestionsResponse",
@@ -2804,10 +2588,7 @@ __all__ = (
     "GetWebinarSettingApprovalType",
     "GetWebinarSettingQuestionAndAnswer",
     "GetWebinarSettingRegistrationType",
-    "GetWebinarSipUriRequest",
-    "GetWebinarSipUriResponse",
     "GetWebinarSurveyResponse",
-    "GetWebinarTokenResponse",
     "GetZoomRoomIssuesResponse",
     "GetZpaDeviceSettingsResponse",
     "GlobalDialInNumber",
@@ -2853,7 +2634,6 @@ __all__ = (
     "ListDashboardMeetingFeedbackParticipant",
     "ListDashboardMeetingFeedbackParticipantQuality",
     "ListDashboardMeetingFeedbackResponse",
-    "ListDashboardMeetingParticipantsQosParticipant",
     "ListDashboardMeetingParticipantsQosResponse",
     "ListDashboardMeetingParticipantsResponse",
     "ListDashboardMeetingSharingParticipant",
@@ -2861,13 +2641,10 @@ __all__ = (
     "ListDashboardMeetingSharingResponse",
     "ListDashboardMeetingsIncludeFields",
     "ListDashboardMeetingsResponse",
-    "ListDashboardWebinarFeedbackResponse",
     "ListDashboardWebinarParticipantsParticipant",
     "ListDashboardWebinarParticipantsParticipantLeaveReason",
     "ListDashboardWebinarParticipantsParticipantRole",
-    "ListDashboardWebinarParticipantsQosResponse",
     "ListDashboardWebinarParticipantsResponse",
-    "ListDashboardWebinarSharingResponse",
     "ListDashboardWebinarsResponse",
     "ListDashboardZoomRoomsResponse",
     "ListDashboardZoomRoomsZoomRoom",
@@ -2881,7 +2658,6 @@ __all__ = (
     "ListGroupsResponse",
     "ListH323DevicesDevice",
     "ListH323DevicesResponse",
-    "ListInformationBarrierPoliciesPolicy",
     "ListInformationBarrierPoliciesPolicySetting",
     "ListInformationBarrierPoliciesResponse",
     "ListLegacySipPhonesResponse",
@@ -2896,8 +2672,6 @@ __all__ = (
     "ListPastMeetingQaResponse",
     "ListPastMeetingsResponse",
     "ListPastWebinarInstancesResponse",
-    "ListPastWebinarPollsResponse",
-    "ListPastWebinarQaResponse",
     "ListRecordingRegistrantsRegistrant",
     "ListRecordingRegistrantsResponse",
     "ListReportHistoryMeetingsDateType",
@@ -2919,7 +2693,6 @@ __all__ = (
     "ListRolesType",
     "ListSipPhonesResponse",
     "ListTrackingFieldsResponse",
-    "ListTrackingFieldsTrackingField",
     "ListUpcomingMeetingsMeeting",
     "ListUpcomingMeetingsMeetingType",
     "ListUpcomingMeetingsResponse",
@@ -2934,12 +2707,10 @@ __all__ = (
     "ListWebinarAbsenteesResponse",
     "ListWebinarPanelistsResponse",
     "ListWebinarParticipantsResponse",
-    "ListWebinarPollsResponse",
     "ListWebinarRegistrantsResponse",
     "ListWebinarsResponse",
     "ListWebinarsType",
     "ListWebinarsWebinar",
-    "ListWebinarTemplatesResponse",
     "ListWebinarTrackingSourcesResponse",
     "ListZdmGroupsResponse",
     "ListZoomRoomIssuesResponse",
@@ -2953,7 +2724,6 @@ __all__ = (
     "MeetingActivityLog",
     "MeetingDetails",
     "MeetingInvitee",
-    "MeetingPasswordRequirement",
     "MeetingPolling",
     "MeetingSecurity",
     "MeetingSettings",
@@ -3022,7 +2792,6 @@ __all__ = (
     "RecordingType",
     "RecoverMeetingRecordingRequest",
     "RecoverMeetingRecordingRequestAction",
-    "RecoverMeetingRecordingsRequest",
     "Recurrence",
     "RecurrenceType",
     "Registrant",
@@ -3092,8 +2861,6 @@ __all__ = (
     "UpdateAccountLockSettingsMeetingSecurity",
     "UpdateAccountLockSettingsRequest",
     "UpdateAccountLockSettingsScheduleMeeting",
-    "UpdateAccountOwnerRequest",
-    "UpdateAccountRegistrationSettingsRequest",
     "UpdateAccountSettingsAudioConferencing",
     "UpdateAccountSettingsAuthenticationOption",
     "UpdateAccountSettingsAuthenticationOptionAction",
@@ -3133,7 +2900,6 @@ __all__ = (
     "UpdateGroupMemberRequest",
     "UpdateGroupMemberRequestAction",
     "UpdateGroupRegistrationSettingsRequest",
-    "UpdateGroupRequest",
     "UpdateGroupSettingsChat",
     "UpdateGroupSettingsChatChatEtiquetteTool",
     "UpdateGroupSettingsChatChatEtiquetteToolPolicy",
@@ -3145,8 +2911,6 @@ __all__ = (
     "UpdateGroupSettingsRequest",
     "UpdateGroupSettingsScheduleMeeting",
     "UpdateGroupSettingsTelephony",
-    "UpdateH323DeviceRequest",
-    "UpdateInformationBarrierPolicyRequest",
     "UpdateLegacySipPhoneRequest",
     "UpdateLiveMeetingChatMessageRequest",
     "UpdateLiveMeetingRtmsAppStatusRequest",
@@ -3171,7 +2935,6 @@ __all__ = (
     "UpdateRecordingSettingsRequest",
     "UpdateRoleRequest",
     "UpdateSipPhoneRequest",
-    "UpdateTrackingFieldRequest",
     "UpdateUserEmailRequest",
     "UpdateUserFeature",
     "UpdateUserPasswordRequest",
@@ -3190,20 +2953,16 @@ __all__ = (
     "UpdateUserSettingsRequest",
     "UpdateUserSettingsScheduleMeeting",
     "UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement",
-    "UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength",
     "UpdateUserSettingsTelephony",
     "UpdateUserSettingsTelephonyTelephonyRegion",
     "UpdateUserSettingsTsp",
     "UpdateUserStatusRequest",
     "UpdateUserStatusRequestAction",
-    "UpdateUserTspAccountRequest",
     "UpdateUserTspSettingsRequest",
     "UpdateWebinarBrandingNameTagRequest",
-    "UpdateWebinarLiveStreamRequest",
     "UpdateWebinarLiveStreamStatusRequest",
     "UpdateWebinarLiveStreamStatusRequestAction",
     "UpdateWebinarLiveStreamStatusSetting",
-    "UpdateWebinarPollRequest",
     "UpdateWebinarRegistrantQuestionsRequest",
     "UpdateWebinarRegistrantStatusRequest",
     "UpdateWebinarRequest",

@@ -38,14 +38,14 @@ from zoom_async._generated.models.hide_webinar_description import (
     unstructure_hide_webinar_description,
 )
 from zoom_async._generated.models.join_before_host_time import JoinBeforeHostTime
-from zoom_async._generated.models.meeting_password_requirement import (
-    MeetingPasswordRequirement,
-    structure_meeting_password_requirement,
-    unstructure_meeting_password_requirement,
-)
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
 from zoom_async._generated.models.require_password_for_pmi_meetings import (
     RequirePasswordForPmiMeetings,
+)
+from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement import (
+    UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement,
+    structure_update_user_settings_schedule_meeting_meeting_password_requirement,
+    unstructure_update_user_settings_schedule_meeting_meeting_password_requirement,
 )
 from zoom_async.serde import (
     MISSING,
@@ -76,7 +76,7 @@ class GetAccountSettingsScheduleMeeting:
         enable_dedicated_group_chat: ``bool | None``.
         jbh_time: ``JoinBeforeHostTime | int | None``; one of 0, 5, 10, 15. How long before the start participants may join.
         join_before_host: ``bool | None``.
-        meeting_password_requirement: ``MeetingPasswordRequirement | None``.
+        meeting_password_requirement: ``UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None``.
         not_store_meeting_topic: ``bool | None``.
         participant_video: ``bool | None``.
         allow_host_to_disable_participant_video: ``bool | None``.
@@ -105,7 +105,9 @@ class GetAccountSettingsScheduleMeeting:
     enable_dedicated_group_chat: bool | None = None
     jbh_time: JoinBeforeHostTime | int | None = None
     join_before_host: bool | None = None
-    meeting_password_requirement: MeetingPasswordRequirement | None = None
+    meeting_password_requirement: (
+        UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None
+    ) = None
     not_store_meeting_topic: bool | None = None
     participant_video: bool | None = None
     allow_host_to_disable_participant_video: bool | None = None
@@ -223,7 +225,7 @@ def structure_get_account_settings_schedule_meeting(o: Any, _: Any = None) -> An
     self.meeting_password_requirement = (
         None
         if (_v := g("meeting_password_requirement")) is None
-        else structure_meeting_password_requirement(_v)
+        else structure_update_user_settings_schedule_meeting_meeting_password_requirement(_v)
     )
     self.not_store_meeting_topic = (
         None
@@ -340,8 +342,8 @@ def unstructure_get_account_settings_schedule_meeting(
         d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password_requirement) is not None:
         d["meeting_password_requirement"] = (
-            unstructure_meeting_password_requirement(v)
-            if v.__class__ is MeetingPasswordRequirement
+            unstructure_update_user_settings_schedule_meeting_meeting_password_requirement(v)
+            if v.__class__ is UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement
             else unstructure(v)
         )
     if (v := obj.not_store_meeting_topic) is not None:

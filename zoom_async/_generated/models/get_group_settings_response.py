@@ -12,11 +12,6 @@ from zoom_async._generated.models.authentication_option import (
     structure_authentication_option,
     unstructure_authentication_option,
 )
-from zoom_async._generated.models.get_group_settings_audio_conferencing import (
-    GetGroupSettingsAudioConferencing,
-    structure_get_group_settings_audio_conferencing,
-    unstructure_get_group_settings_audio_conferencing,
-)
 from zoom_async._generated.models.get_group_settings_chat import (
     GetGroupSettingsChat,
     structure_get_group_settings_chat,
@@ -52,6 +47,11 @@ from zoom_async._generated.models.get_group_settings_telephony import (
     structure_get_group_settings_telephony,
     unstructure_get_group_settings_telephony,
 )
+from zoom_async._generated.models.get_user_settings_audio_conferencing import (
+    GetUserSettingsAudioConferencing,
+    structure_get_user_settings_audio_conferencing,
+    unstructure_get_user_settings_audio_conferencing,
+)
 from zoom_async._generated.models.get_user_settings_email_notification import (
     GetUserSettingsEmailNotification,
     structure_get_user_settings_email_notification,
@@ -78,7 +78,7 @@ class GetGroupSettingsResponse:
     """The GetGroupSettingsResponse object.
 
     Attributes:
-        audio_conferencing: ``GetGroupSettingsAudioConferencing | None``.
+        audio_conferencing: ``GetUserSettingsAudioConferencing | None``.
         email_notification: ``GetUserSettingsEmailNotification | None``.
         in_meeting: ``GetGroupSettingsInMeeting | None``.
         other_options: ``GetGroupSettingsOtherOption | None``.
@@ -95,7 +95,7 @@ class GetGroupSettingsResponse:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    audio_conferencing: GetGroupSettingsAudioConferencing | None = None
+    audio_conferencing: GetUserSettingsAudioConferencing | None = None
     email_notification: GetUserSettingsEmailNotification | None = None
     in_meeting: GetGroupSettingsInMeeting | None = None
     other_options: GetGroupSettingsOtherOption | None = None
@@ -144,7 +144,7 @@ def structure_get_group_settings_response(o: Any, _: Any = None) -> Any:
     self.audio_conferencing = (
         None
         if (_v := g("audio_conferencing")) is None
-        else structure_get_group_settings_audio_conferencing(_v)
+        else structure_get_user_settings_audio_conferencing(_v)
     )
     self.email_notification = (
         None
@@ -210,8 +210,8 @@ def unstructure_get_group_settings_response(obj: GetGroupSettingsResponse) -> di
     d: dict[str, Any] = {}
     if (v := obj.audio_conferencing) is not None:
         d["audio_conferencing"] = (
-            unstructure_get_group_settings_audio_conferencing(v)
-            if v.__class__ is GetGroupSettingsAudioConferencing
+            unstructure_get_user_settings_audio_conferencing(v)
+            if v.__class__ is GetUserSettingsAudioConferencing
             else unstructure(v)
         )
     if (v := obj.email_notification) is not None:

@@ -12,14 +12,14 @@ from zoom_async._generated.models.get_account_settings_schedule_meeting_continuo
     structure_get_account_settings_schedule_meeting_continuous_meeting_chat,
     unstructure_get_account_settings_schedule_meeting_continuous_meeting_chat,
 )
-from zoom_async._generated.models.meeting_password_requirement import (
-    MeetingPasswordRequirement,
-    structure_meeting_password_requirement,
-    unstructure_meeting_password_requirement,
-)
 from zoom_async._generated.models.meeting_settings_audio import MeetingSettingsAudio
 from zoom_async._generated.models.require_password_for_pmi_meetings import (
     RequirePasswordForPmiMeetings,
+)
+from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement import (
+    UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement,
+    structure_update_user_settings_schedule_meeting_meeting_password_requirement,
+    unstructure_update_user_settings_schedule_meeting_meeting_password_requirement,
 )
 from zoom_async.serde import (
     MISSING,
@@ -47,7 +47,7 @@ class GetUserSettingsScheduleMeeting:
         force_pmi_jbh_password: ``bool | None``.
         host_video: ``bool | None``.
         join_before_host: ``bool | None``.
-        meeting_password_requirement: ``MeetingPasswordRequirement | None``.
+        meeting_password_requirement: ``UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None``.
         participants_video: ``bool | None``.
         personal_meeting: ``bool | None``.
         pmi_password: ``str | None``; secret: hidden in repr.
@@ -70,7 +70,9 @@ class GetUserSettingsScheduleMeeting:
     force_pmi_jbh_password: bool | None = None
     host_video: bool | None = None
     join_before_host: bool | None = None
-    meeting_password_requirement: MeetingPasswordRequirement | None = None
+    meeting_password_requirement: (
+        UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None
+    ) = None
     participants_video: bool | None = None
     personal_meeting: bool | None = None
     pmi_password: str | None = attrs.field(default=None, metadata={"secret": True})
@@ -155,7 +157,7 @@ def structure_get_user_settings_schedule_meeting(o: Any, _: Any = None) -> Any:
     self.meeting_password_requirement = (
         None
         if (_v := g("meeting_password_requirement")) is None
-        else structure_meeting_password_requirement(_v)
+        else structure_update_user_settings_schedule_meeting_meeting_password_requirement(_v)
     )
     self.participants_video = (
         None
@@ -239,8 +241,8 @@ def unstructure_get_user_settings_schedule_meeting(
         d["join_before_host"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password_requirement) is not None:
         d["meeting_password_requirement"] = (
-            unstructure_meeting_password_requirement(v)
-            if v.__class__ is MeetingPasswordRequirement
+            unstructure_update_user_settings_schedule_meeting_meeting_password_requirement(v)
+            if v.__class__ is UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement
             else unstructure(v)
         )
     if (v := obj.participants_video) is not None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_dashboard_meeting_participants_qos_participant import (
-    ListDashboardMeetingParticipantsQosParticipant,
-    structure_list_dashboard_meeting_participants_qos_participant,
-    unstructure_list_dashboard_meeting_participants_qos_participant,
+from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
+    GetDashboardMeetingParticipantQosResponse,
+    structure_get_dashboard_meeting_participant_qos_response,
+    unstructure_get_dashboard_meeting_participant_qos_response,
 )
 from zoom_async.serde import (
     NO_EXTRA,
@@ -37,7 +37,7 @@ class ListDashboardMeetingParticipantsQosResponse:
         page_count: ``int | None``.
         page_size: ``int | None``; at most 10.
         total_records: ``int | None``.
-        participants: ``list[ListDashboardMeetingParticipantsQosParticipant]``.
+        participants: ``list[GetDashboardMeetingParticipantQosResponse]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
@@ -45,15 +45,13 @@ class ListDashboardMeetingParticipantsQosResponse:
     page_count: int | None = None
     page_size: int | None = None
     total_records: int | None = None
-    participants: list[ListDashboardMeetingParticipantsQosParticipant] = attrs.field(
-        factory=AbsentList
-    )
+    participants: list[GetDashboardMeetingParticipantQosResponse] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
     __eq__ = model_eq
 
-    def page_items(self) -> list[ListDashboardMeetingParticipantsQosParticipant]:
+    def page_items(self) -> list[GetDashboardMeetingParticipantQosResponse]:
         """This page's items (``participants``), for ``zoom.paginate``."""
         return self.participants or []
 
@@ -88,7 +86,7 @@ def structure_list_dashboard_meeting_participants_qos_response(o: Any, _: Any = 
         if (_v := g("participants")) is None
         else list(
             map(
-                structure_list_dashboard_meeting_participants_qos_participant,
+                structure_get_dashboard_meeting_participant_qos_response,
                 (_v if _v.__class__ is list else to_list(_v)),
             )
         )
@@ -118,8 +116,8 @@ def unstructure_list_dashboard_meeting_participants_qos_response(
             if v is None
             else [
                 (
-                    unstructure_list_dashboard_meeting_participants_qos_participant(_x)
-                    if _x.__class__ is ListDashboardMeetingParticipantsQosParticipant
+                    unstructure_get_dashboard_meeting_participant_qos_response(_x)
+                    if _x.__class__ is GetDashboardMeetingParticipantQosResponse
                     else unstructure(_x)
                 )
                 for _x in v

@@ -7,10 +7,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_information_barrier_policies_policy import (
-    ListInformationBarrierPoliciesPolicy,
-    structure_list_information_barrier_policies_policy,
-    unstructure_list_information_barrier_policies_policy,
+from zoom_async._generated.models.get_information_barrier_policy_response import (
+    GetInformationBarrierPolicyResponse,
+    structure_get_information_barrier_policy_response,
+    unstructure_get_information_barrier_policy_response,
 )
 from zoom_async.serde import (
     NO_EXTRA,
@@ -32,12 +32,12 @@ class ListInformationBarrierPoliciesResponse:
     """The ListInformationBarrierPoliciesResponse object.
 
     Attributes:
-        policies: ``list[ListInformationBarrierPoliciesPolicy]``.
+        policies: ``list[GetInformationBarrierPolicyResponse]``.
         total_records: ``int | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    policies: list[ListInformationBarrierPoliciesPolicy] = attrs.field(factory=AbsentList)
+    policies: list[GetInformationBarrierPolicyResponse] = attrs.field(factory=AbsentList)
     total_records: int | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -59,7 +59,7 @@ def structure_list_information_barrier_policies_response(o: Any, _: Any = None) 
         if (_v := g("policies")) is None
         else list(
             map(
-                structure_list_information_barrier_policies_policy,
+                structure_get_information_barrier_policy_response,
                 (_v if _v.__class__ is list else to_list(_v)),
             )
         )
@@ -84,8 +84,8 @@ def unstructure_list_information_barrier_policies_response(
             if v is None
             else [
                 (
-                    unstructure_list_information_barrier_policies_policy(_x)
-                    if _x.__class__ is ListInformationBarrierPoliciesPolicy
+                    unstructure_get_information_barrier_policy_response(_x)
+                    if _x.__class__ is GetInformationBarrierPolicyResponse
                     else unstructure(_x)
                 )
                 for _x in v

@@ -7,10 +7,10 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.list_tracking_fields_tracking_field import (
-    ListTrackingFieldsTrackingField,
-    structure_list_tracking_fields_tracking_field,
-    unstructure_list_tracking_fields_tracking_field,
+from zoom_async._generated.models.get_tracking_field_response import (
+    GetTrackingFieldResponse,
+    structure_get_tracking_field_response,
+    unstructure_get_tracking_field_response,
 )
 from zoom_async.serde import (
     NO_EXTRA,
@@ -32,12 +32,12 @@ class ListTrackingFieldsResponse:
     """The ListTrackingFieldsResponse object.
 
     Attributes:
-        tracking_fields: ``list[ListTrackingFieldsTrackingField]``.
+        tracking_fields: ``list[GetTrackingFieldResponse]``.
         total_records: ``int | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    tracking_fields: list[ListTrackingFieldsTrackingField] = attrs.field(factory=AbsentList)
+    tracking_fields: list[GetTrackingFieldResponse] = attrs.field(factory=AbsentList)
     total_records: int | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -59,8 +59,7 @@ def structure_list_tracking_fields_response(o: Any, _: Any = None) -> Any:
         if (_v := g("tracking_fields")) is None
         else list(
             map(
-                structure_list_tracking_fields_tracking_field,
-                (_v if _v.__class__ is list else to_list(_v)),
+                structure_get_tracking_field_response, (_v if _v.__class__ is list else to_list(_v))
             )
         )
     )
@@ -82,8 +81,8 @@ def unstructure_list_tracking_fields_response(obj: ListTrackingFieldsResponse) -
             if v is None
             else [
                 (
-                    unstructure_list_tracking_fields_tracking_field(_x)
-                    if _x.__class__ is ListTrackingFieldsTrackingField
+                    unstructure_get_tracking_field_response(_x)
+                    if _x.__class__ is GetTrackingFieldResponse
                     else unstructure(_x)
                 )
                 for _x in v

@@ -8,15 +8,15 @@ from typing import Any
 import attrs
 
 from zoom_async._generated.models.encryption_type import EncryptionType
-from zoom_async._generated.models.meeting_password_requirement import (
-    MeetingPasswordRequirement,
-    structure_meeting_password_requirement,
-    unstructure_meeting_password_requirement,
-)
 from zoom_async._generated.models.update_group_settings_chat_chat_etiquette_tool import (
     UpdateGroupSettingsChatChatEtiquetteTool,
     structure_update_group_settings_chat_chat_etiquette_tool,
     unstructure_update_group_settings_chat_chat_etiquette_tool,
+)
+from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement import (
+    UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement,
+    structure_update_user_settings_schedule_meeting_meeting_password_requirement,
+    unstructure_update_user_settings_schedule_meeting_meeting_password_requirement,
 )
 from zoom_async._generated.models.waiting_room_setting import (
     WaitingRoomSetting,
@@ -51,7 +51,7 @@ class UpdateGroupSettingsMeetingSecurity:
         encryption_type: ``EncryptionType | str | None``; one of "enhanced_encryption", "e2ee".
         end_to_end_encrypted_meetings: ``bool | None``.
         meeting_password: ``bool | None``.
-        meeting_password_requirement: ``MeetingPasswordRequirement | None``.
+        meeting_password_requirement: ``UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None``.
         only_authenticated_can_join_from_webclient: ``bool | None``.
         phone_password: ``bool | None``.
         pmi_password: ``bool | None``; secret: hidden in repr.
@@ -71,7 +71,9 @@ class UpdateGroupSettingsMeetingSecurity:
     encryption_type: EncryptionType | str | None = None
     end_to_end_encrypted_meetings: bool | None = None
     meeting_password: bool | None = None
-    meeting_password_requirement: MeetingPasswordRequirement | None = None
+    meeting_password_requirement: (
+        UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement | None
+    ) = None
     only_authenticated_can_join_from_webclient: bool | None = None
     phone_password: bool | None = None
     pmi_password: bool | None = attrs.field(default=None, metadata={"secret": True})
@@ -161,7 +163,7 @@ def structure_update_group_settings_meeting_security(o: Any, _: Any = None) -> A
     self.meeting_password_requirement = (
         None
         if (_v := g("meeting_password_requirement")) is None
-        else structure_meeting_password_requirement(_v)
+        else structure_update_user_settings_schedule_meeting_meeting_password_requirement(_v)
     )
     self.only_authenticated_can_join_from_webclient = (
         None
@@ -230,8 +232,8 @@ def unstructure_update_group_settings_meeting_security(
         d["meeting_password"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.meeting_password_requirement) is not None:
         d["meeting_password_requirement"] = (
-            unstructure_meeting_password_requirement(v)
-            if v.__class__ is MeetingPasswordRequirement
+            unstructure_update_user_settings_schedule_meeting_meeting_password_requirement(v)
+            if v.__class__ is UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement
             else unstructure(v)
         )
     if (v := obj.only_authenticated_can_join_from_webclient) is not None:

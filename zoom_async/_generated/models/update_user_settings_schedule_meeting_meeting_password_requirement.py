@@ -7,9 +7,7 @@ from typing import Any
 
 import attrs
 
-from zoom_async._generated.models.update_user_settings_schedule_meeting_meeting_password_requirement_consecutive_characters_length import (
-    UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength,
-)
+from zoom_async._generated.models.consecutive_characters_length import ConsecutiveCharactersLength
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
@@ -30,7 +28,7 @@ class UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement:
     """The UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement object.
 
     Attributes:
-        consecutive_characters_length: ``UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength | int | None``; one of 0, 4, 5, 6, 7, 8.
+        consecutive_characters_length: ``ConsecutiveCharactersLength | int | None``; one of 0, 4, 5, 6, 7, 8.
         have_letter: ``bool | None``.
         have_number: ``bool | None``.
         have_special_character: ``bool | None``.
@@ -41,11 +39,7 @@ class UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement:
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    consecutive_characters_length: (
-        UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength
-        | int
-        | None
-    ) = None
+    consecutive_characters_length: ConsecutiveCharactersLength | int | None = None
     have_letter: bool | None = None
     have_number: bool | None = None
     have_special_character: bool | None = None
@@ -59,7 +53,7 @@ class UpdateUserSettingsScheduleMeetingMeetingPasswordRequirement:
     __eq__ = model_eq
 
 
-_UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength_members: Any = UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength._value2member_map_
+_ConsecutiveCharactersLength_members: Any = ConsecutiveCharactersLength._value2member_map_
 _KNOWN: frozenset[str] = frozenset(
     [
         "consecutive_characters_length",
@@ -87,16 +81,8 @@ def structure_update_user_settings_schedule_meeting_meeting_password_requirement
         if (_v := g("consecutive_characters_length")) is None
         else (
             _m
-            if (
-                _m
-                := _UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength_members.get(
-                    _v, MISSING
-                )
-            )
-            is not MISSING
-            else UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength(
-                _v
-            )
+            if (_m := _ConsecutiveCharactersLength_members.get(_v, MISSING)) is not MISSING
+            else ConsecutiveCharactersLength(_v)
         )
     )
     self.have_letter = (
@@ -141,10 +127,7 @@ def unstructure_update_user_settings_schedule_meeting_meeting_password_requireme
     d: dict[str, Any] = {}
     if (v := obj.consecutive_characters_length) is not None:
         d["consecutive_characters_length"] = (
-            v._value_
-            if v.__class__
-            is UpdateUserSettingsScheduleMeetingMeetingPasswordRequirementConsecutiveCharactersLength
-            else unstructure(v)
+            v._value_ if v.__class__ is ConsecutiveCharactersLength else unstructure(v)
         )
     if (v := obj.have_letter) is not None:
         d["have_letter"] = v if v.__class__ is bool else unstructure(v)

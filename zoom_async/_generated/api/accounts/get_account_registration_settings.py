@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_account_registration_settings_response import (
-    GetAccountRegistrationSettingsResponse,
+from zoom_async._generated.models.get_group_registration_settings_response import (
+    GetGroupRegistrationSettingsResponse,
 )
 from zoom_async._generated.models.get_group_registration_settings_type import (
     GetGroupRegistrationSettingsType,
@@ -30,7 +30,7 @@ OPERATION = Operation(
     path_params=("accountId",),
     rate_limit="medium",
     items_field=None,
-    response_type=GetAccountRegistrationSettingsResponse,
+    response_type=GetGroupRegistrationSettingsResponse,
     success_status=200,
     deprecated=False,
 )
@@ -55,10 +55,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetAccountRegistrationSettingsResponse:
+) -> GetGroupRegistrationSettingsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetAccountRegistrationSettingsResponse, status=status)
+    return decode(body, GetGroupRegistrationSettingsResponse, status=status)

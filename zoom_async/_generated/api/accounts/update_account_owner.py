@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_account_owner_request import UpdateAccountOwnerRequest
+from zoom_async._generated.models.update_user_email_request import UpdateUserEmailRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
@@ -33,14 +33,14 @@ OPERATION = Operation(
 
 def build_request(
     account_id: int | str,
-    payload: UpdateAccountOwnerRequest | Mapping[str, Any],
+    payload: UpdateUserEmailRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateAccountOwner request; raises ValueError/TypeError on bad arguments."""
     path = "/accounts/{accountId}/owner".format(
         accountId=encode_path_value("accountId", check_path_text("account_id", account_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateAccountOwnerRequest))
+    body = unstructure(check_model("payload", payload, UpdateUserEmailRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from zoom_async._generated.models.get_group_registration_settings_type import (
     GetGroupRegistrationSettingsType,
 )
-from zoom_async._generated.models.update_account_registration_settings_request import (
-    UpdateAccountRegistrationSettingsRequest,
+from zoom_async._generated.models.update_group_registration_settings_request import (
+    UpdateGroupRegistrationSettingsRequest,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -40,7 +40,7 @@ OPERATION = Operation(
 
 def build_request(
     account_id: int | str,
-    payload: UpdateAccountRegistrationSettingsRequest | Mapping[str, Any],
+    payload: UpdateGroupRegistrationSettingsRequest | Mapping[str, Any],
     *,
     type_: GetGroupRegistrationSettingsType | str | None = None,
 ) -> Request:
@@ -53,7 +53,7 @@ def build_request(
             "type": check_text("type_", type_),
         }
     )
-    body = unstructure(check_model("payload", payload, UpdateAccountRegistrationSettingsRequest))
+    body = unstructure(check_model("payload", payload, UpdateGroupRegistrationSettingsRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

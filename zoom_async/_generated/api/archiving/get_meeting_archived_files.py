@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_meeting_archived_files_response import (
-    GetMeetingArchivedFilesResponse,
-)
+from zoom_async._generated.models.list_archived_files_meeting import ListArchivedFilesMeeting
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -25,7 +23,7 @@ OPERATION = Operation(
     path_params=("meetingUUID",),
     rate_limit="light",
     items_field=None,
-    response_type=GetMeetingArchivedFilesResponse,
+    response_type=ListArchivedFilesMeeting,
     success_status=200,
     deprecated=False,
 )
@@ -44,10 +42,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetMeetingArchivedFilesResponse:
+) -> ListArchivedFilesMeeting:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetMeetingArchivedFilesResponse, status=status)
+    return decode(body, ListArchivedFilesMeeting, status=status)

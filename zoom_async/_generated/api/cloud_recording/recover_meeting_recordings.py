@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.recover_meeting_recordings_request import (
-    RecoverMeetingRecordingsRequest,
+from zoom_async._generated.models.recover_meeting_recording_request import (
+    RecoverMeetingRecordingRequest,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -35,14 +35,14 @@ OPERATION = Operation(
 
 def build_request(
     meeting_uuid: int | str,
-    payload: RecoverMeetingRecordingsRequest | Mapping[str, Any],
+    payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the recoverMeetingRecordings request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingUUID}/recordings/status".format(
         meetingUUID=encode_path_value("meetingUUID", check_path_text("meeting_uuid", meeting_uuid)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, RecoverMeetingRecordingsRequest))
+    body = unstructure(check_model("payload", payload, RecoverMeetingRecordingRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

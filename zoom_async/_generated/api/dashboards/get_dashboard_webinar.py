@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
-from zoom_async._generated.models.get_dashboard_webinar_response import GetDashboardWebinarResponse
+from zoom_async._generated.models.webinar import Webinar
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="heavy",
     items_field=None,
-    response_type=GetDashboardWebinarResponse,
+    response_type=Webinar,
     success_status=200,
     deprecated=False,
 )
@@ -49,12 +49,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> GetDashboardWebinarResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> Webinar:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetDashboardWebinarResponse, status=status)
+    return decode(body, Webinar, status=status)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
-from zoom_async._generated.models.get_dashboard_webinar_participant_qos_response import (
-    GetDashboardWebinarParticipantQosResponse,
+from zoom_async._generated.models.get_dashboard_meeting_participant_qos_response import (
+    GetDashboardMeetingParticipantQosResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -31,7 +31,7 @@ OPERATION = Operation(
     ),
     rate_limit="heavy",
     items_field=None,
-    response_type=GetDashboardWebinarParticipantQosResponse,
+    response_type=GetDashboardMeetingParticipantQosResponse,
     success_status=200,
     deprecated=False,
 )
@@ -60,10 +60,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetDashboardWebinarParticipantQosResponse:
+) -> GetDashboardMeetingParticipantQosResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetDashboardWebinarParticipantQosResponse, status=status)
+    return decode(body, GetDashboardMeetingParticipantQosResponse, status=status)

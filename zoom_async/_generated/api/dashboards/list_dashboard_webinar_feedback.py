@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zoom_async._generated.models.dashboard_meeting_query_type import DashboardMeetingQueryType
-from zoom_async._generated.models.list_dashboard_webinar_feedback_response import (
-    ListDashboardWebinarFeedbackResponse,
+from zoom_async._generated.models.list_dashboard_meeting_feedback_response import (
+    ListDashboardMeetingFeedbackResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -29,7 +29,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="heavy",
     items_field="participants",
-    response_type=ListDashboardWebinarFeedbackResponse,
+    response_type=ListDashboardMeetingFeedbackResponse,
     success_status=200,
     deprecated=False,
 )
@@ -58,10 +58,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> ListDashboardWebinarFeedbackResponse:
+) -> ListDashboardMeetingFeedbackResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListDashboardWebinarFeedbackResponse, status=status)
+    return decode(body, ListDashboardMeetingFeedbackResponse, status=status)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zoom_async._generated.models.dashboard_query_type import DashboardQueryType
-from zoom_async._generated.models.list_dashboard_webinar_participants_qos_response import (
-    ListDashboardWebinarParticipantsQosResponse,
+from zoom_async._generated.models.list_dashboard_meeting_participants_qos_response import (
+    ListDashboardMeetingParticipantsQosResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -29,7 +29,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="heavy",
     items_field="participants",
-    response_type=ListDashboardWebinarParticipantsQosResponse,
+    response_type=ListDashboardMeetingParticipantsQosResponse,
     success_status=200,
     deprecated=False,
 )
@@ -58,10 +58,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> ListDashboardWebinarParticipantsQosResponse:
+) -> ListDashboardMeetingParticipantsQosResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListDashboardWebinarParticipantsQosResponse, status=status)
+    return decode(body, ListDashboardMeetingParticipantsQosResponse, status=status)

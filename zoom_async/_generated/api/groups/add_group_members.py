@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zoom_async._generated.models.add_group_admins_response import AddGroupAdminsResponse
 from zoom_async._generated.models.add_group_members_request import AddGroupMembersRequest
-from zoom_async._generated.models.add_group_members_response import AddGroupMembersResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     path_params=("groupId",),
     rate_limit="medium",
     items_field=None,
-    response_type=AddGroupMembersResponse,
+    response_type=AddGroupAdminsResponse,
     success_status=201,
     deprecated=False,
 )
@@ -45,10 +45,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
-def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> AddGroupMembersResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> AddGroupAdminsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, AddGroupMembersResponse, status=status)
+    return decode(body, AddGroupAdminsResponse, status=status)

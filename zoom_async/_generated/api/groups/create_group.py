@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from zoom_async._generated.models.create_group_request import CreateGroupRequest
-from zoom_async._generated.models.create_group_response import CreateGroupResponse
+from zoom_async._generated.models.group import Group
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -24,7 +24,7 @@ OPERATION = Operation(
     path_params=(),
     rate_limit="light",
     items_field=None,
-    response_type=CreateGroupResponse,
+    response_type=Group,
     success_status=201,
     deprecated=False,
 )
@@ -40,10 +40,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
-def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> CreateGroupResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> Group:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateGroupResponse, status=status)
+    return decode(body, Group, status=status)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_group_response import GetGroupResponse
+from zoom_async._generated.models.group import Group
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -23,7 +23,7 @@ OPERATION = Operation(
     path_params=("groupId",),
     rate_limit="light",
     items_field=None,
-    response_type=GetGroupResponse,
+    response_type=Group,
     success_status=200,
     deprecated=False,
 )
@@ -40,10 +40,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query)
 
 
-def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetGroupResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> Group:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetGroupResponse, status=status)
+    return decode(body, Group, status=status)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_group_request import UpdateGroupRequest
+from zoom_async._generated.models.create_group_request import CreateGroupRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
@@ -33,14 +33,14 @@ OPERATION = Operation(
 
 def build_request(
     group_id: int | str,
-    payload: UpdateGroupRequest | Mapping[str, Any],
+    payload: CreateGroupRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateGroup request; raises ValueError/TypeError on bad arguments."""
     path = "/groups/{groupId}".format(
         groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateGroupRequest))
+    body = unstructure(check_model("payload", payload, CreateGroupRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
-from zoom_async._generated.models.create_h323_device_response import CreateH323DeviceResponse
+from zoom_async._generated.models.list_h323_devices_device import ListH323DevicesDevice
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -24,7 +24,7 @@ OPERATION = Operation(
     path_params=(),
     rate_limit="light",
     items_field=None,
-    response_type=CreateH323DeviceResponse,
+    response_type=ListH323DevicesDevice,
     success_status=201,
     deprecated=False,
 )
@@ -40,12 +40,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> CreateH323DeviceResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> ListH323DevicesDevice:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateH323DeviceResponse, status=status)
+    return decode(body, ListH323DevicesDevice, status=status)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_h323_device_request import UpdateH323DeviceRequest
+from zoom_async._generated.models.create_h323_device_request import CreateH323DeviceRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
@@ -33,14 +33,14 @@ OPERATION = Operation(
 
 def build_request(
     device_id: int | str,
-    payload: UpdateH323DeviceRequest | Mapping[str, Any],
+    payload: CreateH323DeviceRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateH323Device request; raises ValueError/TypeError on bad arguments."""
     path = "/h323/devices/{deviceId}".format(
         deviceId=encode_path_value("deviceId", check_path_text("device_id", device_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateH323DeviceRequest))
+    body = unstructure(check_model("payload", payload, CreateH323DeviceRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from zoom_async._generated.models.create_information_barrier_policy_request import (
     CreateInformationBarrierPolicyRequest,
 )
-from zoom_async._generated.models.create_information_barrier_policy_response import (
-    CreateInformationBarrierPolicyResponse,
+from zoom_async._generated.models.get_information_barrier_policy_response import (
+    GetInformationBarrierPolicyResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
@@ -28,7 +28,7 @@ OPERATION = Operation(
     path_params=(),
     rate_limit="medium",
     items_field=None,
-    response_type=CreateInformationBarrierPolicyResponse,
+    response_type=GetInformationBarrierPolicyResponse,
     success_status=201,
     deprecated=False,
 )
@@ -46,10 +46,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> CreateInformationBarrierPolicyResponse:
+) -> GetInformationBarrierPolicyResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateInformationBarrierPolicyResponse, status=status)
+    return decode(body, GetInformationBarrierPolicyResponse, status=status)

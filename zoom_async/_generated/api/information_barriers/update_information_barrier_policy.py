@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_information_barrier_policy_request import (
-    UpdateInformationBarrierPolicyRequest,
+from zoom_async._generated.models.create_information_barrier_policy_request import (
+    CreateInformationBarrierPolicyRequest,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -35,14 +35,14 @@ OPERATION = Operation(
 
 def build_request(
     policy_id: int | str,
-    payload: UpdateInformationBarrierPolicyRequest | Mapping[str, Any],
+    payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateInformationBarrierPolicy request; raises ValueError/TypeError on bad arguments."""
     path = "/information_barriers/policies/{policyId}".format(
         policyId=encode_path_value("policyId", check_path_text("policy_id", policy_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateInformationBarrierPolicyRequest))
+    body = unstructure(check_model("payload", payload, CreateInformationBarrierPolicyRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

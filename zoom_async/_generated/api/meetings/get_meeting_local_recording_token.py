@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_meeting_local_recording_token_response import (
-    GetMeetingLocalRecordingTokenResponse,
+from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
+    GetMeetingLiveStreamingTokenResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -27,7 +27,7 @@ OPERATION = Operation(
     path_params=("meetingId",),
     rate_limit="light",
     items_field=None,
-    response_type=GetMeetingLocalRecordingTokenResponse,
+    response_type=GetMeetingLiveStreamingTokenResponse,
     success_status=200,
     deprecated=False,
 )
@@ -52,10 +52,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetMeetingLocalRecordingTokenResponse:
+) -> GetMeetingLiveStreamingTokenResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetMeetingLocalRecordingTokenResponse, status=status)
+    return decode(body, GetMeetingLiveStreamingTokenResponse, status=status)

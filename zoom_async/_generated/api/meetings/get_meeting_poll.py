@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_meeting_poll_response import GetMeetingPollResponse
+from zoom_async._generated.models.poll import Poll
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -27,7 +27,7 @@ OPERATION = Operation(
     ),
     rate_limit="light",
     items_field=None,
-    response_type=GetMeetingPollResponse,
+    response_type=Poll,
     success_status=200,
     deprecated=False,
 )
@@ -46,10 +46,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query)
 
 
-def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetMeetingPollResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> Poll:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetMeetingPollResponse, status=status)
+    return decode(body, Poll, status=status)

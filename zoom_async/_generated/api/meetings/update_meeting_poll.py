@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_meeting_poll_request import UpdateMeetingPollRequest
+from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
@@ -38,7 +38,7 @@ OPERATION = Operation(
 def build_request(
     meeting_id: int | str,
     poll_id: int | str,
-    payload: UpdateMeetingPollRequest | Mapping[str, Any],
+    payload: CreateMeetingPollRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateMeetingPoll request; raises ValueError/TypeError on bad arguments."""
     path = "/meetings/{meetingId}/polls/{pollId}".format(
@@ -46,7 +46,7 @@ def build_request(
         pollId=encode_path_value("pollId", check_path_text("poll_id", poll_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateMeetingPollRequest))
+    body = unstructure(check_model("payload", payload, CreateMeetingPollRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

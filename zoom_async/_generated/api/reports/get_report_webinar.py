@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_report_webinar_response import GetReportWebinarResponse
+from zoom_async._generated.models.get_report_meeting_response import GetReportMeetingResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -23,7 +23,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="heavy",
     items_field=None,
-    response_type=GetReportWebinarResponse,
+    response_type=GetReportMeetingResponse,
     success_status=200,
     deprecated=False,
 )
@@ -42,10 +42,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetReportWebinarResponse:
+) -> GetReportMeetingResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetReportWebinarResponse, status=status)
+    return decode(body, GetReportMeetingResponse, status=status)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from zoom_async._generated.models.create_tracking_field_request import CreateTrackingFieldRequest
-from zoom_async._generated.models.create_tracking_field_response import CreateTrackingFieldResponse
+from zoom_async._generated.models.get_tracking_field_response import GetTrackingFieldResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -24,7 +24,7 @@ OPERATION = Operation(
     path_params=(),
     rate_limit="light",
     items_field=None,
-    response_type=CreateTrackingFieldResponse,
+    response_type=GetTrackingFieldResponse,
     success_status=201,
     deprecated=False,
 )
@@ -42,10 +42,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> CreateTrackingFieldResponse:
+) -> GetTrackingFieldResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateTrackingFieldResponse, status=status)
+    return decode(body, GetTrackingFieldResponse, status=status)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_tracking_field_request import UpdateTrackingFieldRequest
+from zoom_async._generated.models.create_tracking_field_request import CreateTrackingFieldRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
@@ -33,14 +33,14 @@ OPERATION = Operation(
 
 def build_request(
     field_id: int | str,
-    payload: UpdateTrackingFieldRequest | Mapping[str, Any],
+    payload: CreateTrackingFieldRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateTrackingField request; raises ValueError/TypeError on bad arguments."""
     path = "/tracking_fields/{fieldId}".format(
         fieldId=encode_path_value("fieldId", check_path_text("field_id", field_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateTrackingFieldRequest))
+    body = unstructure(check_model("payload", payload, CreateTrackingFieldRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_user_tsp_account_response import GetUserTspAccountResponse
+from zoom_async._generated.models.add_user_tsp_account_response import AddUserTspAccountResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     ),
     rate_limit="light",
     items_field=None,
-    response_type=GetUserTspAccountResponse,
+    response_type=AddUserTspAccountResponse,
     success_status=200,
     deprecated=False,
 )
@@ -47,10 +47,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetUserTspAccountResponse:
+) -> AddUserTspAccountResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetUserTspAccountResponse, status=status)
+    return decode(body, AddUserTspAccountResponse, status=status)

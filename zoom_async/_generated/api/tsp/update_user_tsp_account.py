@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_user_tsp_account_request import UpdateUserTspAccountRequest
+from zoom_async._generated.models.add_user_tsp_account_request import AddUserTspAccountRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
@@ -37,7 +37,7 @@ OPERATION = Operation(
 def build_request(
     user_id: int | str,
     tsp_id: int | str,
-    payload: UpdateUserTspAccountRequest | Mapping[str, Any],
+    payload: AddUserTspAccountRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateUserTspAccount request; raises ValueError/TypeError on bad arguments."""
     path = "/users/{userId}/tsp/{tspId}".format(
@@ -45,7 +45,7 @@ def build_request(
         tspId=encode_path_value("tspId", check_path_text("tsp_id", tsp_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateUserTspAccountRequest))
+    body = unstructure(check_model("payload", payload, AddUserTspAccountRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zoom_async._generated.models.add_role_members_response import AddRoleMembersResponse
 from zoom_async._generated.models.add_user_assistants_request import AddUserAssistantsRequest
-from zoom_async._generated.models.add_user_assistants_response import AddUserAssistantsResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     path_params=("userId",),
     rate_limit="medium",
     items_field=None,
-    response_type=AddUserAssistantsResponse,
+    response_type=AddRoleMembersResponse,
     success_status=201,
     deprecated=False,
 )
@@ -45,12 +45,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> AddUserAssistantsResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> AddRoleMembersResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, AddUserAssistantsResponse, status=status)
+    return decode(body, AddRoleMembersResponse, status=status)

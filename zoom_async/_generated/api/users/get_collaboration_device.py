@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_collaboration_device_response import (
-    GetCollaborationDeviceResponse,
-)
+from zoom_async._generated.models.collaboration_device import CollaborationDevice
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -28,7 +26,7 @@ OPERATION = Operation(
     ),
     rate_limit="medium",
     items_field=None,
-    response_type=GetCollaborationDeviceResponse,
+    response_type=CollaborationDevice,
     success_status=200,
     deprecated=False,
 )
@@ -50,12 +48,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> GetCollaborationDeviceResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> CollaborationDevice:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetCollaborationDeviceResponse, status=status)
+    return decode(body, CollaborationDevice, status=status)

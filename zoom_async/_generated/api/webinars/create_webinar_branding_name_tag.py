@@ -10,9 +10,7 @@ from typing import Any
 from zoom_async._generated.models.create_webinar_branding_name_tag_request import (
     CreateWebinarBrandingNameTagRequest,
 )
-from zoom_async._generated.models.create_webinar_branding_name_tag_response import (
-    CreateWebinarBrandingNameTagResponse,
-)
+from zoom_async._generated.models.name_tag import NameTag
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -30,7 +28,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="medium",
     items_field=None,
-    response_type=CreateWebinarBrandingNameTagResponse,
+    response_type=NameTag,
     success_status=201,
     deprecated=False,
 )
@@ -49,12 +47,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> CreateWebinarBrandingNameTagResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> NameTag:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateWebinarBrandingNameTagResponse, status=status)
+    return decode(body, NameTag, status=status)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.create_webinar_invite_links_request import (
-    CreateWebinarInviteLinksRequest,
+from zoom_async._generated.models.create_meeting_invite_links_request import (
+    CreateMeetingInviteLinksRequest,
 )
-from zoom_async._generated.models.create_webinar_invite_links_response import (
-    CreateWebinarInviteLinksResponse,
+from zoom_async._generated.models.create_meeting_invite_links_response import (
+    CreateMeetingInviteLinksResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
@@ -30,7 +30,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=CreateWebinarInviteLinksResponse,
+    response_type=CreateMeetingInviteLinksResponse,
     success_status=201,
     deprecated=False,
 )
@@ -38,23 +38,23 @@ OPERATION = Operation(
 
 def build_request(
     webinar_id: int | str,
-    payload: CreateWebinarInviteLinksRequest | Mapping[str, Any],
+    payload: CreateMeetingInviteLinksRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createWebinarInviteLinks request; raises ValueError/TypeError on bad arguments."""
     path = "/webinars/{webinarId}/invite_links".format(
         webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, CreateWebinarInviteLinksRequest))
+    body = unstructure(check_model("payload", payload, CreateMeetingInviteLinksRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> CreateWebinarInviteLinksResponse:
+) -> CreateMeetingInviteLinksResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateWebinarInviteLinksResponse, status=status)
+    return decode(body, CreateMeetingInviteLinksResponse, status=status)

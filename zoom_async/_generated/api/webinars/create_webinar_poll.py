@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.create_webinar_poll_request import CreateWebinarPollRequest
-from zoom_async._generated.models.create_webinar_poll_response import CreateWebinarPollResponse
+from zoom_async._generated.models.create_meeting_poll_request import CreateMeetingPollRequest
+from zoom_async._generated.models.create_meeting_poll_response import CreateMeetingPollResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=CreateWebinarPollResponse,
+    response_type=CreateMeetingPollResponse,
     success_status=201,
     deprecated=False,
 )
@@ -34,23 +34,23 @@ OPERATION = Operation(
 
 def build_request(
     webinar_id: int | str,
-    payload: CreateWebinarPollRequest | Mapping[str, Any],
+    payload: CreateMeetingPollRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createWebinarPoll request; raises ValueError/TypeError on bad arguments."""
     path = "/webinars/{webinarId}/polls".format(
         webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, CreateWebinarPollRequest))
+    body = unstructure(check_model("payload", payload, CreateMeetingPollRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> CreateWebinarPollResponse:
+) -> CreateMeetingPollResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateWebinarPollResponse, status=status)
+    return decode(body, CreateMeetingPollResponse, status=status)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zoom_async._generated.models.create_meeting_template_response import (
+    CreateMeetingTemplateResponse,
+)
 from zoom_async._generated.models.create_webinar_template_request import (
     CreateWebinarTemplateRequest,
-)
-from zoom_async._generated.models.create_webinar_template_response import (
-    CreateWebinarTemplateResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
@@ -30,7 +30,7 @@ OPERATION = Operation(
     path_params=("userId",),
     rate_limit="medium",
     items_field=None,
-    response_type=CreateWebinarTemplateResponse,
+    response_type=CreateMeetingTemplateResponse,
     success_status=201,
     deprecated=False,
 )
@@ -51,10 +51,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> CreateWebinarTemplateResponse:
+) -> CreateMeetingTemplateResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, CreateWebinarTemplateResponse, status=status)
+    return decode(body, CreateMeetingTemplateResponse, status=status)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_webinar_live_stream_response import (
-    GetWebinarLiveStreamResponse,
+from zoom_async._generated.models.get_live_stream_details_response import (
+    GetLiveStreamDetailsResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -25,7 +25,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=GetWebinarLiveStreamResponse,
+    response_type=GetLiveStreamDetailsResponse,
     success_status=200,
     deprecated=False,
 )
@@ -44,10 +44,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetWebinarLiveStreamResponse:
+) -> GetLiveStreamDetailsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetWebinarLiveStreamResponse, status=status)
+    return decode(body, GetLiveStreamDetailsResponse, status=status)

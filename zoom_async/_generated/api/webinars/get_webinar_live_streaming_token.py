@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.get_webinar_live_streaming_token_response import (
-    GetWebinarLiveStreamingTokenResponse,
+from zoom_async._generated.models.get_meeting_live_streaming_token_response import (
+    GetMeetingLiveStreamingTokenResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -25,7 +25,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=GetWebinarLiveStreamingTokenResponse,
+    response_type=GetMeetingLiveStreamingTokenResponse,
     success_status=200,
     deprecated=False,
 )
@@ -44,10 +44,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetWebinarLiveStreamingTokenResponse:
+) -> GetMeetingLiveStreamingTokenResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetWebinarLiveStreamingTokenResponse, status=status)
+    return decode(body, GetMeetingLiveStreamingTokenResponse, status=status)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.get_webinar_sip_uri_request import GetWebinarSipUriRequest
-from zoom_async._generated.models.get_webinar_sip_uri_response import GetWebinarSipUriResponse
+from zoom_async._generated.models.get_meeting_sip_uri_request import GetMeetingSipUriRequest
+from zoom_async._generated.models.get_meeting_sip_uri_response import GetMeetingSipUriResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=GetWebinarSipUriResponse,
+    response_type=GetMeetingSipUriResponse,
     success_status=201,
     deprecated=False,
 )
@@ -34,23 +34,23 @@ OPERATION = Operation(
 
 def build_request(
     webinar_id: int | str,
-    payload: GetWebinarSipUriRequest | Mapping[str, Any],
+    payload: GetMeetingSipUriRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the getWebinarSipUri request; raises ValueError/TypeError on bad arguments."""
     path = "/webinars/{webinarId}/sip_dialing".format(
         webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, GetWebinarSipUriRequest))
+    body = unstructure(check_model("payload", payload, GetMeetingSipUriRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> GetWebinarSipUriResponse:
+) -> GetMeetingSipUriResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetWebinarSipUriResponse, status=status)
+    return decode(body, GetMeetingSipUriResponse, status=status)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zoom_async._generated.models.get_meeting_token_type import GetMeetingTokenType
-from zoom_async._generated.models.get_webinar_token_response import GetWebinarTokenResponse
+from zoom_async._generated.models.get_user_zak_response import GetUserZakResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -26,7 +26,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=GetWebinarTokenResponse,
+    response_type=GetUserZakResponse,
     success_status=200,
     deprecated=False,
 )
@@ -49,10 +49,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query)
 
 
-def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetWebinarTokenResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetUserZakResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, GetWebinarTokenResponse, status=status)
+    return decode(body, GetUserZakResponse, status=status)

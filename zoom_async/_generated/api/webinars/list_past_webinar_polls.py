@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_past_webinar_polls_response import (
-    ListPastWebinarPollsResponse,
+from zoom_async._generated.models.list_past_meeting_polls_response import (
+    ListPastMeetingPollsResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -25,7 +25,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="medium",
     items_field=None,
-    response_type=ListPastWebinarPollsResponse,
+    response_type=ListPastMeetingPollsResponse,
     success_status=200,
     deprecated=False,
 )
@@ -44,10 +44,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> ListPastWebinarPollsResponse:
+) -> ListPastMeetingPollsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListPastWebinarPollsResponse, status=status)
+    return decode(body, ListPastMeetingPollsResponse, status=status)

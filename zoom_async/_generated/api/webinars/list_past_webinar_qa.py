@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_past_webinar_qa_response import ListPastWebinarQaResponse
+from zoom_async._generated.models.list_past_meeting_qa_response import ListPastMeetingQaResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -23,7 +23,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="medium",
     items_field=None,
-    response_type=ListPastWebinarQaResponse,
+    response_type=ListPastMeetingQaResponse,
     success_status=200,
     deprecated=False,
 )
@@ -42,10 +42,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> ListPastWebinarQaResponse:
+) -> ListPastMeetingQaResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListPastWebinarQaResponse, status=status)
+    return decode(body, ListPastMeetingQaResponse, status=status)

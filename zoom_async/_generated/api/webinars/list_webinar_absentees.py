@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_webinar_absentees_response import (
-    ListWebinarAbsenteesResponse,
+from zoom_async._generated.models.list_meeting_registrants_response import (
+    ListMeetingRegistrantsResponse,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
@@ -28,7 +28,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="heavy",
     items_field="registrants",
-    response_type=ListWebinarAbsenteesResponse,
+    response_type=ListMeetingRegistrantsResponse,
     success_status=200,
     deprecated=False,
 )
@@ -57,10 +57,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> ListWebinarAbsenteesResponse:
+) -> ListMeetingRegistrantsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListWebinarAbsenteesResponse, status=status)
+    return decode(body, ListMeetingRegistrantsResponse, status=status)

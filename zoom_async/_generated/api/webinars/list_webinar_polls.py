@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_webinar_polls_response import ListWebinarPollsResponse
+from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPollsResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -25,7 +25,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="light",
     items_field=None,
-    response_type=ListWebinarPollsResponse,
+    response_type=GetMeetingPollsResponse,
     success_status=200,
     deprecated=False,
 )
@@ -48,12 +48,10 @@ def build_request(
     return Request(OPERATION, OPERATION.method, path, query)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> ListWebinarPollsResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> GetMeetingPollsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListWebinarPollsResponse, status=status)
+    return decode(body, GetMeetingPollsResponse, status=status)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from zoom_async._generated.models.list_webinar_registrants_response import (
-    ListWebinarRegistrantsResponse,
+from zoom_async._generated.models.list_meeting_registrants_response import (
+    ListMeetingRegistrantsResponse,
 )
 from zoom_async._generated.models.registrant_status import RegistrantStatus
 from zoom_async.errors import error_from_response
@@ -29,7 +29,7 @@ OPERATION = Operation(
     path_params=("webinarId",),
     rate_limit="medium",
     items_field="registrants",
-    response_type=ListWebinarRegistrantsResponse,
+    response_type=ListMeetingRegistrantsResponse,
     success_status=200,
     deprecated=False,
 )
@@ -64,10 +64,10 @@ def build_request(
 
 def parse_response(
     status: int, headers: Mapping[str, str], body: bytes
-) -> ListWebinarRegistrantsResponse:
+) -> ListMeetingRegistrantsResponse:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, ListWebinarRegistrantsResponse, status=status)
+    return decode(body, ListMeetingRegistrantsResponse, status=status)

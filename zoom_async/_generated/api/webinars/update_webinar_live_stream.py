@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.update_webinar_live_stream_request import (
-    UpdateWebinarLiveStreamRequest,
+from zoom_async._generated.models.update_meeting_live_stream_request import (
+    UpdateMeetingLiveStreamRequest,
 )
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
@@ -35,14 +35,14 @@ OPERATION = Operation(
 
 def build_request(
     webinar_id: int | str,
-    payload: UpdateWebinarLiveStreamRequest | Mapping[str, Any],
+    payload: UpdateMeetingLiveStreamRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateWebinarLiveStream request; raises ValueError/TypeError on bad arguments."""
     path = "/webinars/{webinarId}/livestream".format(
         webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
     )
     query: dict[str, str] = {}
-    body = unstructure(check_model("payload", payload, UpdateWebinarLiveStreamRequest))
+    body = unstructure(check_model("payload", payload, UpdateMeetingLiveStreamRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 
 
