@@ -244,3 +244,31 @@ async def test_dashboard_of_past_webinars(api: Api, sandbox: ZoomSandbox) -> Non
     assert status == 200 and "end_time" not in one
     _, _, people = await api.get(f"/metrics/webinars/{webinar.id}/participants")
     assert people["total_records"] == len(webinar.live_participants) > 0
+
+
+@needs("GET /report/meetings/{meetingId}/polls", "GET /report/webinars/{webinarId}/qa")
+async def test_poll_and_qa_reports_come_from_the_instance(api: Api, sandbox: ZoomSandbox) -> None:
+    _, _, created = await api.call("POST", "/users/me/meetings", json={"topic": "Polled"})
+    poll = {"title": "Q", "questions": [{"name": "Ok?", "type": "single", "answers": ["y", "n"]}]}
+    await api.call("POST", f"/meetings/{created['id']}/polls", json=poll)
+    first = sandbox.end_meeting(created["id"])
+    last = sandbox.end_meeting(created["id"])
+    status, _, body = await api.get(f"/report/meetings/{created['id']}/polls")
+    assert status == 200 and body["uuid"] == last.uuid  # the meeting ID: its last instance
+    assert_conforms("getReportMeetingPolls", 200, body)
+    assert len(body["questions"]) == len(last.poll_answers) > 0
+    _, _, older = await api.get(f"/report/meetings/{_ref(first.uuid)}/polls", encoded=True)
+    assert older["uuid"] == first.uuid
+    answers = {d["answer"] for q in older["questions"] for d in q["question_details"]}
+    assert answers <= {"y", "n"}
+
+    webinar = next(iter(sandbox.state.webinars.values()))
+    instance = sandbox.state.end_webinar(webinar)
+    status, _, qa = await api.get(f"/report/webinars/{_ref(instance.uuid)}/qa", encoded=True)
+    assert status == 200
+    assert_conforms("getReportWebinarQa", 200, qa)
+    assert qa["uuid"] == instance.uuid
+    askers = {q["email"] for q in qa["questions"]}
+    assert askers <= {p["user_email"] for p in instance.participants} and askers
+    status, _, _ = await api.get("/report/webinars/12345678901/qa")
+    assert status == 404

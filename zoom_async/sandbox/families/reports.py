@@ -49,6 +49,56 @@ async def report_meeting_participants(call: Call) -> Reply:
     return 200, envelope
 
 
+def _polls(instance: PastInstance) -> dict[str, Any]:
+    """The instance's poll answers, one entry per person (as the past-poll views list them)."""
+    return {"id": instance.meeting_id, "uuid": instance.uuid,
+            "start_time": iso(instance.start_time),
+            "questions": [dict(a) for a in instance.poll_answers]}  # fmt: skip
+
+
+def _qa(state: SandboxState, instance: PastInstance) -> dict[str, Any]:
+    """Two attendees each asked one question; the host answered it publicly."""
+    host = state.user(instance.host_id)
+    asked_at = iso(instance.start_time + 600)
+    questions = []
+    for index, person in enumerate(instance.participants[1:3]):
+        text = f"Will the slides from {instance.topic} be shared?"
+        answer = {
+            "content": "Yes, after the session.",
+            "type": "host_answered_publicly",
+            "name": host.display_name if host else "",
+            "email": host.email if host else "",
+            "create_time": iso(instance.start_time + 900),
+            "user_id": instance.host_id,
+        }
+        questions.append({
+            "name": person.get("name", ""), "email": person.get("user_email", ""),
+            "user_id": str(person.get("id", "")),
+            "question_details": [{"question_id": f"{instance.meeting_id}-{index + 1}",
+                                  "question": text, "answer": answer["content"],
+                                  "question_status": "answered", "create_time": asked_at,
+                                  "answer_details": [answer]}],
+        })  # fmt: skip
+    return {"id": instance.meeting_id, "uuid": instance.uuid,
+            "start_time": iso(instance.start_time), "questions": questions}  # fmt: skip
+
+
+async def report_meeting_polls(call: Call) -> Reply:
+    return 200, _polls(past_instance(call))
+
+
+async def report_meeting_qa(call: Call) -> Reply:
+    return 200, _qa(call.sandbox.state, past_instance(call))
+
+
+async def report_webinar_polls(call: Call) -> Reply:
+    return 200, _polls(past_webinar(call))
+
+
+async def report_webinar_qa(call: Call) -> Reply:
+    return 200, _qa(call.sandbox.state, past_webinar(call))
+
+
 async def report_webinar(call: Call) -> Reply:
     return 200, _details(call.sandbox.state, past_webinar(call))
 
@@ -180,6 +230,10 @@ BESPOKE: dict[str, Handler] = {
     "GET /report/meetings/{meetingId}/participants": report_meeting_participants,
     "GET /report/webinars/{webinarId}": report_webinar,
     "GET /report/webinars/{webinarId}/participants": report_webinar_participants,
+    "GET /report/meetings/{meetingId}/polls": report_meeting_polls,
+    "GET /report/meetings/{meetingId}/qa": report_meeting_qa,
+    "GET /report/webinars/{webinarId}/polls": report_webinar_polls,
+    "GET /report/webinars/{webinarId}/qa": report_webinar_qa,
     "GET /report/daily": report_daily,
     "GET /report/users/{userId}/meetings": report_user_meetings,
     "GET /meetings/{meetingId}/meeting_summary": get_meeting_summary,
