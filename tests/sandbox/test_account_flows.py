@@ -272,3 +272,30 @@ async def test_poll_and_qa_reports_come_from_the_instance(api: Api, sandbox: Zoo
     assert askers <= {p["user_email"] for p in instance.participants} and askers
     status, _, _ = await api.get("/report/webinars/12345678901/qa")
     assert status == 404
+
+
+@needs("GET /report/daily")
+async def test_daily_usage_counts_ended_meetings_and_new_users(
+    api: Api, sandbox: ZoomSandbox
+) -> None:
+    today = datetime.fromtimestamp(sandbox.clock.now(), UTC).date()
+    params = {"year": str(today.year), "month": str(today.month)}
+
+    async def row() -> dict[str, int]:
+        status, _, body = await api.get("/report/daily", params=params)
+        assert status == 200
+        return next(d for d in body["dates"] if d["date"] == today.isoformat())
+
+    before = await row()
+    meeting_id = next(m.id for m in sandbox.state.meetings.values() if not m.instances)
+    midnight = datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp()
+    # Started today (whatever the time of day), so the instance counts in today's row.
+    sandbox.state.meetings[meeting_id].live_started_at = max(midnight, sandbox.clock.now() - 600)
+    instance = sandbox.end_meeting(meeting_id)
+    info = {"email": "daily.new@example.org", "type": 1}
+    await api.call("POST", "/users", json={"action": "create", "user_info": info})
+    after = await row()
+    assert after["meetings"] == before["meetings"] + 1
+    assert after["participants"] == before["participants"] + len(instance.participants)
+    assert after["new_users"] == before["new_users"] + 1
+    assert after["meeting_minutes"] > before["meeting_minutes"]
