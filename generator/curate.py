@@ -20,7 +20,8 @@ What it does to Zoom's schemas, so the generator sees one clean shape per thing:
   success stays JSON without a schema (``example: {}``), so its method returns None;
 - keeps the source spec's shape where another spec disagrees on list vs object, and moves an
   enum Zoom writes on a list onto its items;
-- repairs Zoom's examples that break their own schema (type, enum, email format), recorded in
+- repairs Zoom's examples that break their own schema (type, enum, email format), and makes an
+  upload's file field (``file_parts``) a required binary part, each recorded in
   ``x-zoom-spec-repairs``;
 - moves every object and enum (parameters' enums too) into a named, shared component
   (structurally identical shapes share one class, named order-independently; no name ends in
@@ -956,6 +957,8 @@ class Curator:
         body = json_body(raw.get("requestBody") or {})
         if body:
             schema = normalize(body.get("schema"))
+            if body["kind"] == "multipart/form-data":
+                self.file_parts(schema, entry["route"])
             apply_fields(schema, entry.get("request_fields") or {})
             apply_required(schema, entry.get("request_required") or {})
             retype(schema, self.types_for(entry))
@@ -1014,6 +1017,23 @@ class Curator:
             responses[CONFLICT[0]] = {"$ref": f"#/components/responses/{CONFLICT[1]}"}
         out["responses"] = dict(sorted(responses.items()))
         return path, method.lower(), out
+
+    def file_parts(self, schema: dict[str, Any], route: str) -> None:
+        """The upload's file in a multipart body (``file_parts`` in operations.yaml): a binary
+        part, required. Zoom types some as a plain string ("the file's path") and leaves some
+        optional; its examples there are paths or base64 text, not files."""
+        props = schema.get("properties") or {}
+        for name in self.config.get("file_parts") or []:
+            if name not in props:
+                continue
+            fixed = {"type": "string", "format": "binary"}
+            if props[name] != fixed:
+                if props[name].get("format") != "binary":
+                    self.repairs.append(f"{route}: {name} text -> a binary file part")
+                props[name] = fixed
+            if name not in schema.setdefault("required", []):
+                self.repairs.append(f"{route}: {name} is required")
+                schema["required"].append(name)
 
     def _no_content_elsewhere(
         self, others: list[tuple[Spec, dict[str, Any]]]

@@ -257,6 +257,16 @@ converter.register_structure_hook_func(
 )
 # A file for a multipart body stays itself: wire.encode_multipart writes it as a file part.
 converter.register_unstructure_hook(Upload, lambda upload: upload)
+
+
+def _structure_upload(value: Any, _: Any) -> Upload:
+    """An Upload in a dict body (``{"file": Upload(...)}``) is taken as it is."""
+    if isinstance(value, Upload):
+        return value
+    raise TypeError(f"expected a file (zoom_async.wire.Upload), got {type(value).__name__}")
+
+
+converter.register_structure_hook(Upload, _structure_upload)
 # Open enums are ints/strs too: register them by class so they win over the int hook above.
 converter.register_structure_hook(OpenIntEnum, lambda value, tp: tp(value))
 converter.register_structure_hook(OpenStrEnum, lambda value, tp: tp(value))

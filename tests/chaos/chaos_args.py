@@ -24,7 +24,7 @@ from zoom_async._generated.api import OPERATIONS
 from zoom_async._generated.methods import GeneratedMethods
 from zoom_async.serde import structure
 from zoom_async.transport import RawResponse
-from zoom_async.wire import Operation, operation_of
+from zoom_async.wire import Operation, Upload, operation_of
 
 _SPEC = spec_data.load()
 SCHEMAS: dict[str, Any] = _SPEC["schemas"]
@@ -118,6 +118,8 @@ def example_of(schema: Mapping[str, Any]) -> Any:
         return max(1.5, schema.get("minimum", 1.5))
     if kind == "boolean":
         return True
+    if schema.get("format") == "binary":  # an upload's file part
+        return Upload(b"\x89PNG\r\n", filename="picture.png", content_type="image/png")
     if schema.get("format") == "date-time":
         return "2026-01-01T12:00:00Z"
     if schema.get("format") == "date":

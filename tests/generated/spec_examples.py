@@ -16,6 +16,8 @@ from typing import Any
 import attrs
 import yaml
 
+from zoom_async.wire import Upload
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi" / "zoom-v2.yaml"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -65,6 +67,8 @@ def example_of(schema: dict[str, Any]) -> Any:
         return schema["enum"][0]
     if "default" in schema:
         return schema["default"]
+    if schema.get("format") == "binary":  # a multipart body's file part
+        return Upload(b"\x89PNG\r\n", filename="picture.png", content_type="image/png")
     if schema.get("format") in _FORMAT_DEFAULTS:
         return _FORMAT_DEFAULTS[schema["format"]]
     return _TYPE_DEFAULTS[kind]

@@ -101,7 +101,7 @@ class Api:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
-        data: bytes | None = None,
+        data: bytes | aiohttp.FormData | None = None,
         token: str | None = None,
         encoded: bool = False,
     ) -> tuple[int, Mapping[str, str], Any]:

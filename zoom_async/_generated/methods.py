@@ -547,6 +547,37 @@ if TYPE_CHECKING:
         UpdateWebinarSurveyRequest,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
+    from zoom_async._generated.models.upload_account_virtual_background_request import (
+        UploadAccountVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_account_virtual_background_response import (
+        UploadAccountVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_group_virtual_background_request import (
+        UploadGroupVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_group_virtual_background_response import (
+        UploadGroupVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
+    from zoom_async._generated.models.upload_user_virtual_background_request import (
+        UploadUserVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_user_virtual_background_response import (
+        UploadUserVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_virtual_background_request import (
+        UploadWebinarBrandingVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_virtual_background_response import (
+        UploadWebinarBrandingVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
+        UploadWebinarBrandingWallpaperRequest,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
+        UploadWebinarBrandingWallpaperResponse,
+    )
     from zoom_async._generated.models.user_status import UserStatus
     from zoom_async._generated.models.webinar import Webinar
 
@@ -7774,6 +7805,152 @@ class GeneratedMethods:
 
         return await self._send(
             endpoint.build_request(
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.accounts.upload_account_virtual_background")
+    async def upload_account_virtual_background(
+        self,
+        account_id: int | str,
+        payload: UploadAccountVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> UploadAccountVirtualBackgroundResponse:
+        """Upload account virtual background
+
+        Zoom operation ``uploadAccountVirtualBackground``: POST ``/accounts/{accountId}/settings/virtual_backgrounds``; rate limit ``medium``; success 201.
+
+        Args:
+            account_id: ``int | str``.
+            payload: ``UploadAccountVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+        """
+        from zoom_async._generated.api.accounts import upload_account_virtual_background as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                account_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.groups.upload_group_virtual_background")
+    async def upload_group_virtual_background(
+        self,
+        group_id: int | str,
+        payload: UploadGroupVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> UploadGroupVirtualBackgroundResponse:
+        """Upload group virtual background
+
+        Zoom operation ``uploadGroupVirtualBackground``: POST ``/groups/{groupId}/settings/virtual_backgrounds``; rate limit ``medium``; success 201.
+
+        Args:
+            group_id: ``int | str``.
+            payload: ``UploadGroupVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+        """
+        from zoom_async._generated.api.groups import upload_group_virtual_background as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                group_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.upload_user_picture")
+    async def upload_user_picture(
+        self,
+        user_id: int | str,
+        payload: UploadUserPictureRequest | Mapping[str, Any],
+    ) -> None:
+        """Upload user picture
+
+        Zoom operation ``uploadUserPicture``: POST ``/users/{userId}/picture``; rate limit ``medium``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UploadUserPictureRequest``, or a dict in its JSON form, sent as multipart/form-data.
+        """
+        from zoom_async._generated.api.users import upload_user_picture as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.users.upload_user_virtual_background")
+    async def upload_user_virtual_background(
+        self,
+        user_id: int | str,
+        payload: UploadUserVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> UploadUserVirtualBackgroundResponse:
+        """Upload user virtual background
+
+        Zoom operation ``uploadUserVirtualBackground``: POST ``/users/{userId}/settings/virtual_backgrounds``; rate limit ``medium``; success 201.
+
+        Args:
+            user_id: ``int | str``.
+            payload: ``UploadUserVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+        """
+        from zoom_async._generated.api.users import upload_user_virtual_background as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                user_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.upload_webinar_branding_virtual_background")
+    async def upload_webinar_branding_virtual_background(
+        self,
+        webinar_id: int | str,
+        payload: UploadWebinarBrandingVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> UploadWebinarBrandingVirtualBackgroundResponse:
+        """Upload webinar branding virtual background
+
+        Zoom operation ``uploadWebinarBrandingVirtualBackground``: POST ``/webinars/{webinarId}/branding/virtual_backgrounds``; rate limit ``medium``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UploadWebinarBrandingVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+        """
+        from zoom_async._generated.api.webinars import (
+            upload_webinar_branding_virtual_background as endpoint,
+        )
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
+                payload,
+            ),
+            endpoint.parse_response,
+        )
+
+    @bind_operation("zoom_async._generated.api.webinars.upload_webinar_branding_wallpaper")
+    async def upload_webinar_branding_wallpaper(
+        self,
+        webinar_id: int | str,
+        payload: UploadWebinarBrandingWallpaperRequest | Mapping[str, Any],
+    ) -> UploadWebinarBrandingWallpaperResponse:
+        """Upload webinar branding wallpaper
+
+        Zoom operation ``uploadWebinarBrandingWallpaper``: POST ``/webinars/{webinarId}/branding/wallpaper``; rate limit ``medium``; success 201.
+
+        Args:
+            webinar_id: ``int | str``.
+            payload: ``UploadWebinarBrandingWallpaperRequest``, or a dict in its JSON form, sent as multipart/form-data.
+        """
+        from zoom_async._generated.api.webinars import upload_webinar_branding_wallpaper as endpoint
+
+        return await self._send(
+            endpoint.build_request(
+                webinar_id,
                 payload,
             ),
             endpoint.parse_response,

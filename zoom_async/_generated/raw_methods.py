@@ -544,6 +544,37 @@ if TYPE_CHECKING:
         UpdateWebinarSurveyRequest,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
+    from zoom_async._generated.models.upload_account_virtual_background_request import (
+        UploadAccountVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_account_virtual_background_response import (
+        UploadAccountVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_group_virtual_background_request import (
+        UploadGroupVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_group_virtual_background_response import (
+        UploadGroupVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
+    from zoom_async._generated.models.upload_user_virtual_background_request import (
+        UploadUserVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_user_virtual_background_response import (
+        UploadUserVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_virtual_background_request import (
+        UploadWebinarBrandingVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_virtual_background_response import (
+        UploadWebinarBrandingVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
+        UploadWebinarBrandingWallpaperRequest,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
+        UploadWebinarBrandingWallpaperResponse,
+    )
     from zoom_async._generated.models.user_status import UserStatus
     from zoom_async._generated.models.webinar import Webinar
 
@@ -2436,3 +2467,39 @@ class RawResponseMethods(Protocol):
         self,
         payload: UpgradeZpaDevicesRequest | Mapping[str, Any],
     ) -> APIResponse[None]: ...
+
+    async def upload_account_virtual_background(
+        self,
+        account_id: int | str,
+        payload: UploadAccountVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> APIResponse[UploadAccountVirtualBackgroundResponse]: ...
+
+    async def upload_group_virtual_background(
+        self,
+        group_id: int | str,
+        payload: UploadGroupVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> APIResponse[UploadGroupVirtualBackgroundResponse]: ...
+
+    async def upload_user_picture(
+        self,
+        user_id: int | str,
+        payload: UploadUserPictureRequest | Mapping[str, Any],
+    ) -> APIResponse[None]: ...
+
+    async def upload_user_virtual_background(
+        self,
+        user_id: int | str,
+        payload: UploadUserVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> APIResponse[UploadUserVirtualBackgroundResponse]: ...
+
+    async def upload_webinar_branding_virtual_background(
+        self,
+        webinar_id: int | str,
+        payload: UploadWebinarBrandingVirtualBackgroundRequest | Mapping[str, Any],
+    ) -> APIResponse[UploadWebinarBrandingVirtualBackgroundResponse]: ...
+
+    async def upload_webinar_branding_wallpaper(
+        self,
+        webinar_id: int | str,
+        payload: UploadWebinarBrandingWallpaperRequest | Mapping[str, Any],
+    ) -> APIResponse[UploadWebinarBrandingWallpaperResponse]: ...

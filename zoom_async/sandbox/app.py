@@ -23,7 +23,7 @@ from .faults import TOKEN_ENDPOINT, Fault
 from .files import abort_when_flushed, download_routes
 from .ratelimit import QPS_MESSAGE, Throttle, category_header, daily_throttle
 from .synth import Synth, project
-from .validate import integral, validate, validate_query
+from .validate import integral, resolve, validate, validate_query
 from .views import dumps
 
 if TYPE_CHECKING:
@@ -275,6 +275,9 @@ async def _read_body(request: web.Request, op: OpSpec, sandbox: ZoomSandbox) -> 
             form = await request.post()
         except _BAD_FORM:
             raise validation_failed([("body", "Malformed form data.")]) from None
+        missing = [n for n in resolve(schema, sandbox.schemas).get("required", ()) if n not in form]
+        if missing:  # as Zoom: an upload without its file is refused
+            raise validation_failed([(name, "Required field.") for name in missing])
         return {k: getattr(v, "filename", v) for k, v in form.items()}
     raw = await request.read()
     if not raw.strip():

@@ -22,6 +22,7 @@ MODULES: dict[str, str] = {
     "updateAccountOwner": "zoom_async._generated.api.accounts.update_account_owner",
     "updateAccountRegistrationSettings": "zoom_async._generated.api.accounts.update_account_registration_settings",
     "updateAccountSettings": "zoom_async._generated.api.accounts.update_account_settings",
+    "uploadAccountVirtualBackground": "zoom_async._generated.api.accounts.upload_account_virtual_background",
     "deleteMeetingArchivedFiles": "zoom_async._generated.api.archiving.delete_meeting_archived_files",
     "getArchivedFileStatistics": "zoom_async._generated.api.archiving.get_archived_file_statistics",
     "getMeetingArchivedFiles": "zoom_async._generated.api.archiving.get_meeting_archived_files",
@@ -100,6 +101,7 @@ MODULES: dict[str, str] = {
     "updateGroupMember": "zoom_async._generated.api.groups.update_group_member",
     "updateGroupRegistrationSettings": "zoom_async._generated.api.groups.update_group_registration_settings",
     "updateGroupSettings": "zoom_async._generated.api.groups.update_group_settings",
+    "uploadGroupVirtualBackground": "zoom_async._generated.api.groups.upload_group_virtual_background",
     "createH323Device": "zoom_async._generated.api.h323_devices.create_h323_device",
     "deleteH323Device": "zoom_async._generated.api.h323_devices.delete_h323_device",
     "listH323Devices": "zoom_async._generated.api.h323_devices.list_h323_devices",
@@ -241,6 +243,8 @@ MODULES: dict[str, str] = {
     "updateUserPresenceStatus": "zoom_async._generated.api.users.update_user_presence_status",
     "updateUserSettings": "zoom_async._generated.api.users.update_user_settings",
     "updateUserStatus": "zoom_async._generated.api.users.update_user_status",
+    "uploadUserPicture": "zoom_async._generated.api.users.upload_user_picture",
+    "uploadUserVirtualBackground": "zoom_async._generated.api.users.upload_user_virtual_background",
     "addWebinarPanelists": "zoom_async._generated.api.webinars.add_webinar_panelists",
     "createBatchWebinarRegistrants": "zoom_async._generated.api.webinars.create_batch_webinar_registrants",
     "createWebinar": "zoom_async._generated.api.webinars.create_webinar",
@@ -292,6 +296,8 @@ MODULES: dict[str, str] = {
     "updateWebinarRegistrantStatus": "zoom_async._generated.api.webinars.update_webinar_registrant_status",
     "updateWebinarStatus": "zoom_async._generated.api.webinars.update_webinar_status",
     "updateWebinarSurvey": "zoom_async._generated.api.webinars.update_webinar_survey",
+    "uploadWebinarBrandingVirtualBackground": "zoom_async._generated.api.webinars.upload_webinar_branding_virtual_background",
+    "uploadWebinarBrandingWallpaper": "zoom_async._generated.api.webinars.upload_webinar_branding_wallpaper",
 }
 
 

@@ -1422,6 +1422,43 @@ if TYPE_CHECKING:
         UpgradeZpaDevicesDataUpgradeType,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
+    from zoom_async._generated.models.upload_account_virtual_background_request import (
+        UploadAccountVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_account_virtual_background_response import (
+        UploadAccountVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_group_virtual_background_request import (
+        UploadGroupVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_group_virtual_background_response import (
+        UploadGroupVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
+    from zoom_async._generated.models.upload_user_virtual_background_request import (
+        UploadUserVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_user_virtual_background_response import (
+        UploadUserVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_user_virtual_background_response_type import (
+        UploadUserVirtualBackgroundResponseType,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_virtual_background_request import (
+        UploadWebinarBrandingVirtualBackgroundRequest,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_virtual_background_response import (
+        UploadWebinarBrandingVirtualBackgroundResponse,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
+        UploadWebinarBrandingWallpaperRequest,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
+        UploadWebinarBrandingWallpaperResponse,
+    )
+    from zoom_async._generated.models.upload_webinar_branding_wallpaper_response_type import (
+        UploadWebinarBrandingWallpaperResponseType,
+    )
     from zoom_async._generated.models.user import User
     from zoom_async._generated.models.user_custom_attribute import UserCustomAttribute
     from zoom_async._generated.models.user_info import UserInfo
@@ -2205,6 +2242,19 @@ _MODULES: dict[str, str] = {
     "UpgradeZpaDevicesDataFirmwareVersion": "upgrade_zpa_devices_data_firmware_version",
     "UpgradeZpaDevicesDataUpgradeType": "upgrade_zpa_devices_data_upgrade_type",
     "UpgradeZpaDevicesRequest": "upgrade_zpa_devices_request",
+    "UploadAccountVirtualBackgroundRequest": "upload_account_virtual_background_request",
+    "UploadAccountVirtualBackgroundResponse": "upload_account_virtual_background_response",
+    "UploadGroupVirtualBackgroundRequest": "upload_group_virtual_background_request",
+    "UploadGroupVirtualBackgroundResponse": "upload_group_virtual_background_response",
+    "UploadUserPictureRequest": "upload_user_picture_request",
+    "UploadUserVirtualBackgroundRequest": "upload_user_virtual_background_request",
+    "UploadUserVirtualBackgroundResponse": "upload_user_virtual_background_response",
+    "UploadUserVirtualBackgroundResponseType": "upload_user_virtual_background_response_type",
+    "UploadWebinarBrandingVirtualBackgroundRequest": "upload_webinar_branding_virtual_background_request",
+    "UploadWebinarBrandingVirtualBackgroundResponse": "upload_webinar_branding_virtual_background_response",
+    "UploadWebinarBrandingWallpaperRequest": "upload_webinar_branding_wallpaper_request",
+    "UploadWebinarBrandingWallpaperResponse": "upload_webinar_branding_wallpaper_response",
+    "UploadWebinarBrandingWallpaperResponseType": "upload_webinar_branding_wallpaper_response_type",
     "User": "user",
     "UserCustomAttribute": "user_custom_attribute",
     "UserInfo": "user_info",
@@ -2973,6 +3023,19 @@ __all__ = (
     "UpgradeZpaDevicesDataFirmwareVersion",
     "UpgradeZpaDevicesDataUpgradeType",
     "UpgradeZpaDevicesRequest",
+    "UploadAccountVirtualBackgroundRequest",
+    "UploadAccountVirtualBackgroundResponse",
+    "UploadGroupVirtualBackgroundRequest",
+    "UploadGroupVirtualBackgroundResponse",
+    "UploadUserPictureRequest",
+    "UploadUserVirtualBackgroundRequest",
+    "UploadUserVirtualBackgroundResponse",
+    "UploadUserVirtualBackgroundResponseType",
+    "UploadWebinarBrandingVirtualBackgroundRequest",
+    "UploadWebinarBrandingVirtualBackgroundResponse",
+    "UploadWebinarBrandingWallpaperRequest",
+    "UploadWebinarBrandingWallpaperResponse",
+    "UploadWebinarBrandingWallpaperResponseType",
     "User",
     "UserCustomAttribute",
     "UserInfo",
