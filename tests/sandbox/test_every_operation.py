@@ -21,7 +21,8 @@ from zoom_async import AsyncZoom
 from zoom_async.sandbox import ZoomSandbox
 from zoom_async.sandbox.spec import OperationFacts
 from zoom_async.sandbox.synth import Synth
-from zoom_async.wire import operation_of
+from zoom_async.schema import resolve
+from zoom_async.wire import Upload, operation_of
 
 from .conftest import sandbox_spec
 
@@ -110,6 +111,11 @@ class Account:
         if facts.body_schema is None:
             return None
         body = Synth(self.sandbox.schemas, rng).value(facts.body_schema)
+        if isinstance(body, dict) and facts.body_content_type == "multipart/form-data":
+            fields = resolve(facts.body_schema, self.sandbox.schemas).get("properties", {})
+            for key, field in fields.items():
+                if field.get("format") == "binary":  # an upload's file
+                    body[key] = Upload(b"\x89PNG\r\n", filename="a.png", content_type="image/png")
         if isinstance(body, dict):
             for key in ("assistants", "members"):
                 if key in body:
