@@ -240,8 +240,7 @@ def unbounded(request: Request) -> Request:
     if not (request.content_type or "").startswith("multipart/form-data; boundary="):
         return request
     boundary = str(request.content_type).split("boundary=", 1)[1]
-    return attrs.evolve(
-        request,
+    return request._replace(
         content=(request.content or b"").replace(boundary.encode(), b"BOUNDARY"),
         content_type=str(request.content_type).replace(boundary, "BOUNDARY"),
     )
