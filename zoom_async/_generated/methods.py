@@ -123,6 +123,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.enable_sip_phone_request import EnableSipPhoneRequest
     from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
+    from zoom_async._generated.models.file_upload_request import FileUploadRequest
     from zoom_async._generated.models.get_account_lock_settings_response import (
         GetAccountLockSettingsResponse,
     )
@@ -547,22 +548,7 @@ if TYPE_CHECKING:
         UpdateWebinarSurveyRequest,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
-    from zoom_async._generated.models.upload_account_virtual_background_request import (
-        UploadAccountVirtualBackgroundRequest,
-    )
-    from zoom_async._generated.models.upload_account_virtual_background_response import (
-        UploadAccountVirtualBackgroundResponse,
-    )
-    from zoom_async._generated.models.upload_group_virtual_background_request import (
-        UploadGroupVirtualBackgroundRequest,
-    )
-    from zoom_async._generated.models.upload_group_virtual_background_response import (
-        UploadGroupVirtualBackgroundResponse,
-    )
     from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
-    from zoom_async._generated.models.upload_user_virtual_background_request import (
-        UploadUserVirtualBackgroundRequest,
-    )
     from zoom_async._generated.models.upload_user_virtual_background_response import (
         UploadUserVirtualBackgroundResponse,
     )
@@ -572,13 +558,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.upload_webinar_branding_virtual_background_response import (
         UploadWebinarBrandingVirtualBackgroundResponse,
     )
-    from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
-        UploadWebinarBrandingWallpaperRequest,
-    )
     from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
         UploadWebinarBrandingWallpaperResponse,
     )
     from zoom_async._generated.models.user_status import UserStatus
+    from zoom_async._generated.models.virtual_background_file import VirtualBackgroundFile
     from zoom_async._generated.models.webinar import Webinar
 
 T = TypeVar("T")
@@ -7814,15 +7798,15 @@ class GeneratedMethods:
     async def upload_account_virtual_background(
         self,
         account_id: int | str,
-        payload: UploadAccountVirtualBackgroundRequest | Mapping[str, Any],
-    ) -> UploadAccountVirtualBackgroundResponse:
+        payload: FileUploadRequest | Mapping[str, Any],
+    ) -> VirtualBackgroundFile:
         """Upload account virtual background
 
         Zoom operation ``uploadAccountVirtualBackground``: POST ``/accounts/{accountId}/settings/virtual_backgrounds``; rate limit ``medium``; success 201.
 
         Args:
             account_id: ``int | str``.
-            payload: ``UploadAccountVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+            payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
         from zoom_async._generated.api.accounts import upload_account_virtual_background as endpoint
 
@@ -7838,15 +7822,15 @@ class GeneratedMethods:
     async def upload_group_virtual_background(
         self,
         group_id: int | str,
-        payload: UploadGroupVirtualBackgroundRequest | Mapping[str, Any],
-    ) -> UploadGroupVirtualBackgroundResponse:
+        payload: FileUploadRequest | Mapping[str, Any],
+    ) -> VirtualBackgroundFile:
         """Upload group virtual background
 
         Zoom operation ``uploadGroupVirtualBackground``: POST ``/groups/{groupId}/settings/virtual_backgrounds``; rate limit ``medium``; success 201.
 
         Args:
             group_id: ``int | str``.
-            payload: ``UploadGroupVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+            payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
         from zoom_async._generated.api.groups import upload_group_virtual_background as endpoint
 
@@ -7886,7 +7870,7 @@ class GeneratedMethods:
     async def upload_user_virtual_background(
         self,
         user_id: int | str,
-        payload: UploadUserVirtualBackgroundRequest | Mapping[str, Any],
+        payload: FileUploadRequest | Mapping[str, Any],
     ) -> UploadUserVirtualBackgroundResponse:
         """Upload user virtual background
 
@@ -7894,7 +7878,7 @@ class GeneratedMethods:
 
         Args:
             user_id: ``int | str``.
-            payload: ``UploadUserVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
+            payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
         from zoom_async._generated.api.users import upload_user_virtual_background as endpoint
 
@@ -7936,7 +7920,7 @@ class GeneratedMethods:
     async def upload_webinar_branding_wallpaper(
         self,
         webinar_id: int | str,
-        payload: UploadWebinarBrandingWallpaperRequest | Mapping[str, Any],
+        payload: FileUploadRequest | Mapping[str, Any],
     ) -> UploadWebinarBrandingWallpaperResponse:
         """Upload webinar branding wallpaper
 
@@ -7944,7 +7928,7 @@ class GeneratedMethods:
 
         Args:
             webinar_id: ``int | str``.
-            payload: ``UploadWebinarBrandingWallpaperRequest``, or a dict in its JSON form, sent as multipart/form-data.
+            payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
         from zoom_async._generated.api.webinars import upload_webinar_branding_wallpaper as endpoint
 

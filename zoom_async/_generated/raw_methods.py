@@ -120,6 +120,7 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.enable_sip_phone_request import EnableSipPhoneRequest
     from zoom_async._generated.models.enable_sip_phone_response import EnableSipPhoneResponse
+    from zoom_async._generated.models.file_upload_request import FileUploadRequest
     from zoom_async._generated.models.get_account_lock_settings_response import (
         GetAccountLockSettingsResponse,
     )
@@ -544,22 +545,7 @@ if TYPE_CHECKING:
         UpdateWebinarSurveyRequest,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
-    from zoom_async._generated.models.upload_account_virtual_background_request import (
-        UploadAccountVirtualBackgroundRequest,
-    )
-    from zoom_async._generated.models.upload_account_virtual_background_response import (
-        UploadAccountVirtualBackgroundResponse,
-    )
-    from zoom_async._generated.models.upload_group_virtual_background_request import (
-        UploadGroupVirtualBackgroundRequest,
-    )
-    from zoom_async._generated.models.upload_group_virtual_background_response import (
-        UploadGroupVirtualBackgroundResponse,
-    )
     from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
-    from zoom_async._generated.models.upload_user_virtual_background_request import (
-        UploadUserVirtualBackgroundRequest,
-    )
     from zoom_async._generated.models.upload_user_virtual_background_response import (
         UploadUserVirtualBackgroundResponse,
     )
@@ -569,13 +555,11 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.upload_webinar_branding_virtual_background_response import (
         UploadWebinarBrandingVirtualBackgroundResponse,
     )
-    from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
-        UploadWebinarBrandingWallpaperRequest,
-    )
     from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
         UploadWebinarBrandingWallpaperResponse,
     )
     from zoom_async._generated.models.user_status import UserStatus
+    from zoom_async._generated.models.virtual_background_file import VirtualBackgroundFile
     from zoom_async._generated.models.webinar import Webinar
 
 
@@ -2471,14 +2455,14 @@ class RawResponseMethods(Protocol):
     async def upload_account_virtual_background(
         self,
         account_id: int | str,
-        payload: UploadAccountVirtualBackgroundRequest | Mapping[str, Any],
-    ) -> APIResponse[UploadAccountVirtualBackgroundResponse]: ...
+        payload: FileUploadRequest | Mapping[str, Any],
+    ) -> APIResponse[VirtualBackgroundFile]: ...
 
     async def upload_group_virtual_background(
         self,
         group_id: int | str,
-        payload: UploadGroupVirtualBackgroundRequest | Mapping[str, Any],
-    ) -> APIResponse[UploadGroupVirtualBackgroundResponse]: ...
+        payload: FileUploadRequest | Mapping[str, Any],
+    ) -> APIResponse[VirtualBackgroundFile]: ...
 
     async def upload_user_picture(
         self,
@@ -2489,7 +2473,7 @@ class RawResponseMethods(Protocol):
     async def upload_user_virtual_background(
         self,
         user_id: int | str,
-        payload: UploadUserVirtualBackgroundRequest | Mapping[str, Any],
+        payload: FileUploadRequest | Mapping[str, Any],
     ) -> APIResponse[UploadUserVirtualBackgroundResponse]: ...
 
     async def upload_webinar_branding_virtual_background(
@@ -2501,5 +2485,5 @@ class RawResponseMethods(Protocol):
     async def upload_webinar_branding_wallpaper(
         self,
         webinar_id: int | str,
-        payload: UploadWebinarBrandingWallpaperRequest | Mapping[str, Any],
+        payload: FileUploadRequest | Mapping[str, Any],
     ) -> APIResponse[UploadWebinarBrandingWallpaperResponse]: ...

@@ -300,6 +300,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.file_size_restriction import FileSizeRestriction
     from zoom_async._generated.models.file_type import FileType
     from zoom_async._generated.models.file_type_restriction import FileTypeRestriction
+    from zoom_async._generated.models.file_upload_request import FileUploadRequest
     from zoom_async._generated.models.firmware_version import FirmwareVersion
     from zoom_async._generated.models.follow_up_absentees_email_notification import (
         FollowUpAbsenteesEmailNotification,
@@ -1422,22 +1423,7 @@ if TYPE_CHECKING:
         UpgradeZpaDevicesDataUpgradeType,
     )
     from zoom_async._generated.models.upgrade_zpa_devices_request import UpgradeZpaDevicesRequest
-    from zoom_async._generated.models.upload_account_virtual_background_request import (
-        UploadAccountVirtualBackgroundRequest,
-    )
-    from zoom_async._generated.models.upload_account_virtual_background_response import (
-        UploadAccountVirtualBackgroundResponse,
-    )
-    from zoom_async._generated.models.upload_group_virtual_background_request import (
-        UploadGroupVirtualBackgroundRequest,
-    )
-    from zoom_async._generated.models.upload_group_virtual_background_response import (
-        UploadGroupVirtualBackgroundResponse,
-    )
     from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
-    from zoom_async._generated.models.upload_user_virtual_background_request import (
-        UploadUserVirtualBackgroundRequest,
-    )
     from zoom_async._generated.models.upload_user_virtual_background_response import (
         UploadUserVirtualBackgroundResponse,
     )
@@ -1449,9 +1435,6 @@ if TYPE_CHECKING:
     )
     from zoom_async._generated.models.upload_webinar_branding_virtual_background_response import (
         UploadWebinarBrandingVirtualBackgroundResponse,
-    )
-    from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
-        UploadWebinarBrandingWallpaperRequest,
     )
     from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
         UploadWebinarBrandingWallpaperResponse,
@@ -1473,6 +1456,7 @@ if TYPE_CHECKING:
     from zoom_async._generated.models.user_type import UserType
     from zoom_async._generated.models.user_verified import UserVerified
     from zoom_async._generated.models.virtual_background import VirtualBackground
+    from zoom_async._generated.models.virtual_background_file import VirtualBackgroundFile
     from zoom_async._generated.models.virtual_background_setting import VirtualBackgroundSetting
     from zoom_async._generated.models.virtual_background_setting_file import (
         VirtualBackgroundSettingFile,
@@ -1700,6 +1684,7 @@ _MODULES: dict[str, str] = {
     "FileSizeRestriction": "file_size_restriction",
     "FileType": "file_type",
     "FileTypeRestriction": "file_type_restriction",
+    "FileUploadRequest": "file_upload_request",
     "FirmwareVersion": "firmware_version",
     "FollowUpAbsenteesEmailNotification": "follow_up_absentees_email_notification",
     "FollowUpAbsenteesEmailNotificationType": "follow_up_absentees_email_notification_type",
@@ -2242,17 +2227,11 @@ _MODULES: dict[str, str] = {
     "UpgradeZpaDevicesDataFirmwareVersion": "upgrade_zpa_devices_data_firmware_version",
     "UpgradeZpaDevicesDataUpgradeType": "upgrade_zpa_devices_data_upgrade_type",
     "UpgradeZpaDevicesRequest": "upgrade_zpa_devices_request",
-    "UploadAccountVirtualBackgroundRequest": "upload_account_virtual_background_request",
-    "UploadAccountVirtualBackgroundResponse": "upload_account_virtual_background_response",
-    "UploadGroupVirtualBackgroundRequest": "upload_group_virtual_background_request",
-    "UploadGroupVirtualBackgroundResponse": "upload_group_virtual_background_response",
     "UploadUserPictureRequest": "upload_user_picture_request",
-    "UploadUserVirtualBackgroundRequest": "upload_user_virtual_background_request",
     "UploadUserVirtualBackgroundResponse": "upload_user_virtual_background_response",
     "UploadUserVirtualBackgroundResponseType": "upload_user_virtual_background_response_type",
     "UploadWebinarBrandingVirtualBackgroundRequest": "upload_webinar_branding_virtual_background_request",
     "UploadWebinarBrandingVirtualBackgroundResponse": "upload_webinar_branding_virtual_background_response",
-    "UploadWebinarBrandingWallpaperRequest": "upload_webinar_branding_wallpaper_request",
     "UploadWebinarBrandingWallpaperResponse": "upload_webinar_branding_wallpaper_response",
     "UploadWebinarBrandingWallpaperResponseType": "upload_webinar_branding_wallpaper_response_type",
     "User": "user",
@@ -2267,6 +2246,7 @@ _MODULES: dict[str, str] = {
     "UserType": "user_type",
     "UserVerified": "user_verified",
     "VirtualBackground": "virtual_background",
+    "VirtualBackgroundFile": "virtual_background_file",
     "VirtualBackgroundSetting": "virtual_background_setting",
     "VirtualBackgroundSettingFile": "virtual_background_setting_file",
     "WaitingRoomOption": "waiting_room_option",
@@ -2481,6 +2461,7 @@ __all__ = (
     "FileSizeRestriction",
     "FileType",
     "FileTypeRestriction",
+    "FileUploadRequest",
     "FirmwareVersion",
     "FollowUpAbsenteesEmailNotification",
     "FollowUpAbsenteesEmailNotificationType",
@@ -3023,17 +3004,11 @@ __all__ = (
     "UpgradeZpaDevicesDataFirmwareVersion",
     "UpgradeZpaDevicesDataUpgradeType",
     "UpgradeZpaDevicesRequest",
-    "UploadAccountVirtualBackgroundRequest",
-    "UploadAccountVirtualBackgroundResponse",
-    "UploadGroupVirtualBackgroundRequest",
-    "UploadGroupVirtualBackgroundResponse",
     "UploadUserPictureRequest",
-    "UploadUserVirtualBackgroundRequest",
     "UploadUserVirtualBackgroundResponse",
     "UploadUserVirtualBackgroundResponseType",
     "UploadWebinarBrandingVirtualBackgroundRequest",
     "UploadWebinarBrandingVirtualBackgroundResponse",
-    "UploadWebinarBrandingWallpaperRequest",
     "UploadWebinarBrandingWallpaperResponse",
     "UploadWebinarBrandingWallpaperResponseType",
     "User",
@@ -3048,6 +3023,7 @@ __all__ = (
     "UserType",
     "UserVerified",
     "VirtualBackground",
+    "VirtualBackgroundFile",
     "VirtualBackgroundSetting",
     "VirtualBackgroundSettingFile",
     "WaitingRoomOption",

@@ -7,12 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.upload_group_virtual_background_request import (
-    UploadGroupVirtualBackgroundRequest,
-)
-from zoom_async._generated.models.upload_group_virtual_background_response import (
-    UploadGroupVirtualBackgroundResponse,
-)
+from zoom_async._generated.models.file_upload_request import FileUploadRequest
+from zoom_async._generated.models.virtual_background_file import VirtualBackgroundFile
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
@@ -31,7 +27,7 @@ OPERATION = Operation(
     path_params=("groupId",),
     rate_limit="medium",
     items_field=None,
-    response_type=UploadGroupVirtualBackgroundResponse,
+    response_type=VirtualBackgroundFile,
     success_status=201,
     deprecated=False,
 )
@@ -39,25 +35,21 @@ OPERATION = Operation(
 
 def build_request(
     group_id: int | str,
-    payload: UploadGroupVirtualBackgroundRequest | Mapping[str, Any],
+    payload: FileUploadRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadGroupVirtualBackground request; raises ValueError/TypeError on bad arguments."""
     path = "/groups/{groupId}/settings/virtual_backgrounds".format(
         groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
     )
     query: dict[str, str] = {}
-    content, content_type = encode_multipart(
-        check_model("payload", payload, UploadGroupVirtualBackgroundRequest)
-    )
+    content, content_type = encode_multipart(check_model("payload", payload, FileUploadRequest))
     return Request(OPERATION, OPERATION.method, path, query, None, content, content_type)
 
 
-def parse_response(
-    status: int, headers: Mapping[str, str], body: bytes
-) -> UploadGroupVirtualBackgroundResponse:
+def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> VirtualBackgroundFile:
     """Decode the response, or raise the typed error for any status >= 300."""
     if status >= 300:
         raise error_from_response(
             status, headers, body, method=OPERATION.method, path=OPERATION.path_template
         )
-    return decode(body, UploadGroupVirtualBackgroundResponse, status=status)
+    return decode(body, VirtualBackgroundFile, status=status)

@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.upload_user_virtual_background_request import (
-    UploadUserVirtualBackgroundRequest,
-)
+from zoom_async._generated.models.file_upload_request import FileUploadRequest
 from zoom_async._generated.models.upload_user_virtual_background_response import (
     UploadUserVirtualBackgroundResponse,
 )
@@ -39,16 +37,14 @@ OPERATION = Operation(
 
 def build_request(
     user_id: int | str,
-    payload: UploadUserVirtualBackgroundRequest | Mapping[str, Any],
+    payload: FileUploadRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadUserVirtualBackground request; raises ValueError/TypeError on bad arguments."""
     path = "/users/{userId}/settings/virtual_backgrounds".format(
         userId=encode_path_value("userId", check_path_text("user_id", user_id)),
     )
     query: dict[str, str] = {}
-    content, content_type = encode_multipart(
-        check_model("payload", payload, UploadUserVirtualBackgroundRequest)
-    )
+    content, content_type = encode_multipart(check_model("payload", payload, FileUploadRequest))
     return Request(OPERATION, OPERATION.method, path, query, None, content, content_type)
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zoom_async._generated.models.upload_webinar_branding_wallpaper_request import (
-    UploadWebinarBrandingWallpaperRequest,
-)
+from zoom_async._generated.models.file_upload_request import FileUploadRequest
 from zoom_async._generated.models.upload_webinar_branding_wallpaper_response import (
     UploadWebinarBrandingWallpaperResponse,
 )
@@ -39,16 +37,14 @@ OPERATION = Operation(
 
 def build_request(
     webinar_id: int | str,
-    payload: UploadWebinarBrandingWallpaperRequest | Mapping[str, Any],
+    payload: FileUploadRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadWebinarBrandingWallpaper request; raises ValueError/TypeError on bad arguments."""
     path = "/webinars/{webinarId}/branding/wallpaper".format(
         webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
     )
     query: dict[str, str] = {}
-    content, content_type = encode_multipart(
-        check_model("payload", payload, UploadWebinarBrandingWallpaperRequest)
-    )
+    content, content_type = encode_multipart(check_model("payload", payload, FileUploadRequest))
     return Request(OPERATION, OPERATION.method, path, query, None, content, content_type)
 
 
