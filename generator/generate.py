@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -133,20 +134,24 @@ def fields_of(model: Any) -> list[Any]:
     return list(model.required_properties or []) + list(model.optional_properties or [])
 
 
-def walk_models(prop: Any, seen: set[str]) -> None:
-    """Collect the class names of every model reachable from ``prop``."""
+def walk_models(prop: Any, seen: set[str], models: Mapping[str, Any]) -> None:
+    """Collect the class names of every model reachable from ``prop``.
+
+    Fields are read from ``models`` (class name -> the parser's finished model): a reference
+    the parser resolved before its target was complete is a copy without fields.
+    """
     if isinstance(prop, ModelProperty):
         name = text(prop.class_info.name)
         if name in seen:
             return
         seen.add(name)
-        for inner in fields_of(prop):
-            walk_models(inner, seen)
+        for inner in fields_of(models.get(name, prop)):
+            walk_models(inner, seen, models)
     elif isinstance(prop, ListProperty):
-        walk_models(prop.inner_property, seen)
+        walk_models(prop.inner_property, seen, models)
     elif isinstance(prop, UnionProperty):
         for inner in prop.inner_properties:
-            walk_models(inner, seen)
+            walk_models(inner, seen, models)
 
 
 def limits_text(schema: Any) -> list[str]:
@@ -340,11 +345,12 @@ class Facts:
         # a model also sent as a body keeps None (leave the field out) as the default.
         sent: set[str] = set()
         received: set[str] = set()
+        models = {text(model.class_info.name): model for model in openapi.models}
         for endpoint in self.endpoints:
             for body in endpoint.bodies:
-                walk_models(body.prop, sent)
+                walk_models(body.prop, sent, models)
             for response in endpoint.responses.patterns:
-                walk_models(response.prop, received)
+                walk_models(response.prop, received, models)
         self.response_only = received - sent
         problems = self._collect(self._success, self.endpoints)
         if problems:

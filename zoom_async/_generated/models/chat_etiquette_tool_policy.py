@@ -14,7 +14,6 @@ from zoom_async._generated.models.trigger_action import TriggerAction
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
-    AbsentList,
     extra_of,
     model_eq,
     model_repr,
@@ -36,7 +35,7 @@ class ChatEtiquetteToolPolicy:
         description: ``str | None``.
         id: ``str | None``.
         is_locked: ``bool | None``.
-        keywords: ``list[str]``.
+        keywords: ``list[str] | None``.
         name: ``str | None``.
         regular_expression: ``str | None``.
         status: ``ChatEtiquetteToolPolicyStatus | str | None``; one of "activated", "deactivated".
@@ -47,7 +46,7 @@ class ChatEtiquetteToolPolicy:
     description: str | None = None
     id: str | None = None
     is_locked: bool | None = None
-    keywords: list[str] = attrs.field(factory=AbsentList)
+    keywords: list[str] | None = None
     name: str | None = None
     regular_expression: str | None = None
     status: ChatEtiquetteToolPolicyStatus | str | None = None
@@ -87,7 +86,7 @@ def structure_chat_etiquette_tool_policy(o: Any, _: Any = None) -> Any:
     self.is_locked = (
         None if (_v := g("is_locked")) is None else (_v if _v.__class__ is bool else to_bool(_v))
     )
-    self.keywords = AbsentList() if (_v := g("keywords")) is None else to_strs(_v)
+    self.keywords = None if (_v := g("keywords")) is None else to_strs(_v)
     self.name = None if (_v := g("name")) is None else (_v if _v.__class__ is str else to_str(_v))
     self.regular_expression = (
         None
@@ -127,10 +126,8 @@ def unstructure_chat_etiquette_tool_policy(obj: ChatEtiquetteToolPolicy) -> dict
         d["id"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.is_locked) is not None:
         d["is_locked"] = v if v.__class__ is bool else unstructure(v)
-    if (v := obj.keywords).__class__ is not AbsentList or v:
-        d["keywords"] = (
-            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
-        )
+    if (v := obj.keywords) is not None:
+        d["keywords"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
     if (v := obj.name) is not None:
         d["name"] = v if v.__class__ is str else unstructure(v)
     if (v := obj.regular_expression) is not None:

@@ -10,6 +10,7 @@ import attrs
 from zoom_async._generated.models.template import Template, structure_template, unstructure_template
 from zoom_async.serde import (
     NO_EXTRA,
+    AbsentList,
     extra_of,
     model_eq,
     model_repr,
@@ -28,12 +29,12 @@ class GetAccountSettingsScheduleMeetingMeetingTemplate:
 
     Attributes:
         enable: ``bool | None``.
-        templates: ``list[Template] | None``.
+        templates: ``list[Template]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     enable: bool | None = None
-    templates: list[Template] | None = None
+    templates: list[Template] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
@@ -53,7 +54,7 @@ def structure_get_account_settings_schedule_meeting_meeting_template(o: Any, _: 
         None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
     )
     self.templates = (
-        None
+        AbsentList()
         if (_v := g("templates")) is None
         else list(map(structure_template, (_v if _v.__class__ is list else to_list(_v))))
     )
@@ -70,10 +71,15 @@ def unstructure_get_account_settings_schedule_meeting_meeting_template(
     d: dict[str, Any] = {}
     if (v := obj.enable) is not None:
         d["enable"] = v if v.__class__ is bool else unstructure(v)
-    if (v := obj.templates) is not None:
-        d["templates"] = [
-            (unstructure_template(_x) if _x.__class__ is Template else unstructure(_x)) for _x in v
-        ]
+    if (v := obj.templates).__class__ is not AbsentList or v:
+        d["templates"] = (
+            None
+            if v is None
+            else [
+                (unstructure_template(_x) if _x.__class__ is Template else unstructure(_x))
+                for _x in v
+            ]
+        )
     if obj.extra:
         d.update(obj.extra)
     return d

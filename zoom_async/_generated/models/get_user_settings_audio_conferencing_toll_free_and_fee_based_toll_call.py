@@ -10,6 +10,7 @@ import attrs
 from zoom_async._generated.models.number import Number, structure_number, unstructure_number
 from zoom_async.serde import (
     NO_EXTRA,
+    AbsentList,
     extra_of,
     model_eq,
     model_repr,
@@ -29,13 +30,13 @@ class GetUserSettingsAudioConferencingTollFreeAndFeeBasedTollCall:
     Attributes:
         allow_webinar_attendees_dial: ``bool | None``.
         enable: ``bool | None``.
-        numbers: ``list[Number] | None``; at most 100 items.
+        numbers: ``list[Number]``; at most 100 items.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     allow_webinar_attendees_dial: bool | None = None
     enable: bool | None = None
-    numbers: list[Number] | None = None
+    numbers: list[Number] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
@@ -62,7 +63,7 @@ def structure_get_user_settings_audio_conferencing_toll_free_and_fee_based_toll_
         None if (_v := g("enable")) is None else (_v if _v.__class__ is bool else to_bool(_v))
     )
     self.numbers = (
-        None
+        AbsentList()
         if (_v := g("numbers")) is None
         else list(map(structure_number, (_v if _v.__class__ is list else to_list(_v))))
     )
@@ -81,10 +82,14 @@ def unstructure_get_user_settings_audio_conferencing_toll_free_and_fee_based_tol
         d["allow_webinar_attendees_dial"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.enable) is not None:
         d["enable"] = v if v.__class__ is bool else unstructure(v)
-    if (v := obj.numbers) is not None:
-        d["numbers"] = [
-            (unstructure_number(_x) if _x.__class__ is Number else unstructure(_x)) for _x in v
-        ]
+    if (v := obj.numbers).__class__ is not AbsentList or v:
+        d["numbers"] = (
+            None
+            if v is None
+            else [
+                (unstructure_number(_x) if _x.__class__ is Number else unstructure(_x)) for _x in v
+            ]
+        )
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -12,6 +12,7 @@ from zoom_async._generated.models.file_type_restriction import FileTypeRestricti
 from zoom_async.serde import (
     MISSING,
     NO_EXTRA,
+    AbsentList,
     extra_of,
     model_eq,
     model_repr,
@@ -30,8 +31,8 @@ class Restriction:
 
     Attributes:
         only_allow_specific_file_types: ``bool | None``.
-        file_type_restrictions: ``list[FileTypeRestriction | str] | None``.
-        file_type_restrictions_for_external: ``list[FileTypeRestriction | str] | None``.
+        file_type_restrictions: ``list[FileTypeRestriction | str]``.
+        file_type_restrictions_for_external: ``list[FileTypeRestriction | str]``.
         maximum_file_size: ``bool | None``.
         file_size_restrictions: ``FileSizeRestriction | int | None``; one of 50, 100, 200, 300, 400, 500.
         file_size_restrictions_for_external: ``FileSizeRestriction | int | None``; one of 50, 100, 200, 300, 400, 500.
@@ -39,8 +40,10 @@ class Restriction:
     """
 
     only_allow_specific_file_types: bool | None = None
-    file_type_restrictions: list[FileTypeRestriction | str] | None = None
-    file_type_restrictions_for_external: list[FileTypeRestriction | str] | None = None
+    file_type_restrictions: list[FileTypeRestriction | str] = attrs.field(factory=AbsentList)
+    file_type_restrictions_for_external: list[FileTypeRestriction | str] = attrs.field(
+        factory=AbsentList
+    )
     maximum_file_size: bool | None = None
     file_size_restrictions: FileSizeRestriction | int | None = None
     file_size_restrictions_for_external: FileSizeRestriction | int | None = None
@@ -76,7 +79,7 @@ def structure_restriction(o: Any, _: Any = None) -> Any:
         else (_v if _v.__class__ is bool else to_bool(_v))
     )
     self.file_type_restrictions = (
-        None
+        AbsentList()
         if (_v := g("file_type_restrictions")) is None
         else [
             (
@@ -88,7 +91,7 @@ def structure_restriction(o: Any, _: Any = None) -> Any:
         ]
     )
     self.file_type_restrictions_for_external = (
-        None
+        AbsentList()
         if (_v := g("file_type_restrictions_for_external")) is None
         else [
             (
@@ -133,14 +136,22 @@ def unstructure_restriction(obj: Restriction) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if (v := obj.only_allow_specific_file_types) is not None:
         d["only_allow_specific_file_types"] = v if v.__class__ is bool else unstructure(v)
-    if (v := obj.file_type_restrictions) is not None:
-        d["file_type_restrictions"] = [
-            (_x._value_ if _x.__class__ is FileTypeRestriction else unstructure(_x)) for _x in v
-        ]
-    if (v := obj.file_type_restrictions_for_external) is not None:
-        d["file_type_restrictions_for_external"] = [
-            (_x._value_ if _x.__class__ is FileTypeRestriction else unstructure(_x)) for _x in v
-        ]
+    if (v := obj.file_type_restrictions).__class__ is not AbsentList or v:
+        d["file_type_restrictions"] = (
+            None
+            if v is None
+            else [
+                (_x._value_ if _x.__class__ is FileTypeRestriction else unstructure(_x)) for _x in v
+            ]
+        )
+    if (v := obj.file_type_restrictions_for_external).__class__ is not AbsentList or v:
+        d["file_type_restrictions_for_external"] = (
+            None
+            if v is None
+            else [
+                (_x._value_ if _x.__class__ is FileTypeRestriction else unstructure(_x)) for _x in v
+            ]
+        )
     if (v := obj.maximum_file_size) is not None:
         d["maximum_file_size"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.file_size_restrictions) is not None:

@@ -14,6 +14,7 @@ from zoom_async._generated.models.registrant_identity import (
 )
 from zoom_async.serde import (
     NO_EXTRA,
+    AbsentList,
     extra_of,
     model_eq,
     model_repr,
@@ -34,15 +35,15 @@ class SigninWithSso:
     Attributes:
         enable: ``bool | None``.
         require_sso_for_domains: ``bool | None``.
-        domains: ``list[str] | None``.
-        sso_bypass_users: ``list[RegistrantIdentity] | None``.
+        domains: ``list[str]``.
+        sso_bypass_users: ``list[RegistrantIdentity]``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
     enable: bool | None = None
     require_sso_for_domains: bool | None = None
-    domains: list[str] | None = None
-    sso_bypass_users: list[RegistrantIdentity] | None = None
+    domains: list[str] = attrs.field(factory=AbsentList)
+    sso_bypass_users: list[RegistrantIdentity] = attrs.field(factory=AbsentList)
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
     __repr__ = model_repr
@@ -68,9 +69,9 @@ def structure_signin_with_sso(o: Any, _: Any = None) -> Any:
         if (_v := g("require_sso_for_domains")) is None
         else (_v if _v.__class__ is bool else to_bool(_v))
     )
-    self.domains = None if (_v := g("domains")) is None else to_strs(_v)
+    self.domains = AbsentList() if (_v := g("domains")) is None else to_strs(_v)
     self.sso_bypass_users = (
-        None
+        AbsentList()
         if (_v := g("sso_bypass_users")) is None
         else list(map(structure_registrant_identity, (_v if _v.__class__ is list else to_list(_v))))
     )
@@ -87,17 +88,23 @@ def unstructure_signin_with_sso(obj: SigninWithSso) -> dict[str, Any]:
         d["enable"] = v if v.__class__ is bool else unstructure(v)
     if (v := obj.require_sso_for_domains) is not None:
         d["require_sso_for_domains"] = v if v.__class__ is bool else unstructure(v)
-    if (v := obj.domains) is not None:
-        d["domains"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
-    if (v := obj.sso_bypass_users) is not None:
-        d["sso_bypass_users"] = [
-            (
-                unstructure_registrant_identity(_x)
-                if _x.__class__ is RegistrantIdentity
-                else unstructure(_x)
-            )
-            for _x in v
-        ]
+    if (v := obj.domains).__class__ is not AbsentList or v:
+        d["domains"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
+    if (v := obj.sso_bypass_users).__class__ is not AbsentList or v:
+        d["sso_bypass_users"] = (
+            None
+            if v is None
+            else [
+                (
+                    unstructure_registrant_identity(_x)
+                    if _x.__class__ is RegistrantIdentity
+                    else unstructure(_x)
+                )
+                for _x in v
+            ]
+        )
     if obj.extra:
         d.update(obj.extra)
     return d

@@ -9,6 +9,7 @@ import attrs
 
 from zoom_async.serde import (
     NO_EXTRA,
+    AbsentList,
     extra_of,
     model_eq,
     model_repr,
@@ -26,12 +27,12 @@ class TelephonyRegion:
     """The TelephonyRegion object.
 
     Attributes:
-        allowed_values: ``list[str] | None``.
+        allowed_values: ``list[str]``.
         selection_values: ``str | None``.
         extra: keys Zoom sent that this model does not declare, as parsed JSON (empty when none).
     """
 
-    allowed_values: list[str] | None = None
+    allowed_values: list[str] = attrs.field(factory=AbsentList)
     selection_values: str | None = None
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, metadata={"extra": True})
 
@@ -48,7 +49,7 @@ def structure_telephony_region(o: Any, _: Any = None) -> Any:
         o = to_object(o)
     g = o.get
     self = new_model(TelephonyRegion)
-    self.allowed_values = None if (_v := g("allowed_values")) is None else to_strs(_v)
+    self.allowed_values = AbsentList() if (_v := g("allowed_values")) is None else to_strs(_v)
     self.selection_values = (
         None
         if (_v := g("selection_values")) is None
@@ -63,8 +64,10 @@ def unstructure_telephony_region(obj: TelephonyRegion) -> dict[str, Any]:
     """``obj`` as JSON-ready data: wire names, None left out, ``extra`` written back."""
     v: Any
     d: dict[str, Any] = {}
-    if (v := obj.allowed_values) is not None:
-        d["allowed_values"] = [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+    if (v := obj.allowed_values).__class__ is not AbsentList or v:
+        d["allowed_values"] = (
+            None if v is None else [(_x if _x.__class__ is str else unstructure(_x)) for _x in v]
+        )
     if (v := obj.selection_values) is not None:
         d["selection_values"] = v if v.__class__ is str else unstructure(v)
     if obj.extra:
