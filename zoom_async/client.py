@@ -124,16 +124,21 @@ class _Slots:
         self.free = size
         self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
-    async def wait(self) -> None:
-        """Wait for a slot (called when ``free`` is 0)."""
+    def waiter(self) -> asyncio.Future[None]:
+        """A future that resolves when a slot is handed over (called when ``free`` is 0).
+
+        The caller awaits it itself: a wrapper coroutine would be one more frame kept per
+        waiting call (thousands of them in a large gather). On cancellation the caller
+        must call :meth:`abandon`.
+        """
         waiter = asyncio.get_running_loop().create_future()
         self.waiters.append(waiter)
-        try:
-            await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self.release()  # handed a slot just as we were cancelled: pass it on
-            raise
+        return waiter
+
+    def abandon(self, waiter: asyncio.Future[None]) -> None:
+        """The caller of :meth:`waiter` was cancelled: pass on a slot it was just handed."""
+        if waiter.done() and not waiter.cancelled():
+            self.release()
 
     def release(self) -> None:
         waiters = self.waiters
@@ -546,7 +551,9 @@ class AsyncZoom(GeneratedMethods):
         # Tokens Zoom rejected during this call. A long call (say, waiting out 429s) may
         # outlive more than one token: each rejected one is replaced once. A fresh token
         # rejected straight away means refreshing cannot help, so that error is final.
-        rejected: set[str] = set()
+        # Made on the first rejection: most calls never see one, and an empty set per waiting
+        # call is 216 bytes.
+        rejected: set[str] | None = None
         just_refreshed = False
         while True:
             token = self.auth.cached_token()
@@ -577,8 +584,6 @@ class AsyncZoom(GeneratedMethods):
             # not hold slots that then all come due at once.
             if pacer is not None:
                 await pacer.acquire(category)
-            headers = self._headers_for(token, content_type)
-            url = self._url(request)  # per attempt: a new token may bring another api_url
             started = time.perf_counter()
             error: ZoomError
             outcome: RawResponse | str
@@ -586,9 +591,17 @@ class AsyncZoom(GeneratedMethods):
             if slots.free:
                 slots.free -= 1
             else:
-                await slots.wait()
+                waiter = slots.waiter()
+                try:
+                    await waiter
+                except asyncio.CancelledError:
+                    slots.abandon(waiter)
+                    raise
             try:
                 try:
+                    # Built once a slot is ours: a call queued for one holds no URL string.
+                    headers = self._headers_for(token, content_type)
+                    url = self._url(request)  # per attempt: a new token may bring another api_url
                     if pacer is not None:
                         await pacer.admit(category)
                     if progress is not None:
@@ -630,6 +643,8 @@ class AsyncZoom(GeneratedMethods):
             if progress is not None:
                 progress.last_error = error
             if isinstance(error, ZoomAPIError) and _is_auth_failure(error):
+                if rejected is None:
+                    rejected = set()
                 if just_refreshed or token in rejected or not self.auth.can_refresh:
                     raise error
                 if len(rejected) > self._retry.max_retries:
