@@ -458,9 +458,12 @@ class _Job:
         limit = self.total
         size = offset
         progress = self.progress
+        if mode == "wb":
+            # A new file, never one truncated in place: ext4 (auto_da_alloc) starts writing
+            # back a file truncated to 0 when it is closed, which stalls the close for as
+            # long as the disk takes.
+            self.part.unlink(missing_ok=True)
         with self.part.open(mode) as f:
-            if mode == "wb":
-                f.truncate()
             async for chunk in response.chunks(self.chunk_size):
                 f.write(chunk)
                 size += len(chunk)
