@@ -35,6 +35,7 @@ EXPECTED_ROWS = [
             "zoom_async serde.decode",
             "zoom_async, no GC pause",
             "zoom_async structure only",
+            "Python floor: orjson + get/store per field",
             "stock json.loads + from_dict",
         )
     ),
@@ -92,3 +93,35 @@ def test_bench_smoke(tmp_path: Path) -> None:
     # Pacing's small batch: every call answered, none rejected.
     pacing = next(line for line in lines if line.startswith("| 30 |"))
     assert pacing.split("|")[5].strip() == "0", pacing
+
+
+def test_decode_floor_does_the_nested_work() -> None:
+    """The floor row must build the same object tree as serde, or it would flatter the floor."""
+    import attrs
+
+    from benchmarks import cells, payloads
+    from zoom_async import serde
+    from zoom_async.models import GetMeetingByIdResponse, ListUsersResponse
+
+    for body, cls in (
+        (payloads.meeting_bytes(0), GetMeetingByIdResponse),
+        (payloads.users_page_bytes(3), ListUsersResponse),
+    ):
+        bare = cells.bare_decode(body, cells.bare_structure(cls))
+        ours = serde.decode(body, cls)
+
+        def shape(obj: object) -> object:
+            if attrs.has(type(obj)):
+                return (
+                    type(obj),
+                    {
+                        a.name: shape(getattr(obj, a.name))
+                        for a in attrs.fields(type(obj))
+                        if not a.metadata.get("extra")
+                    },
+                )
+            if isinstance(obj, list) and obj:  # an absent list is [] in serde, None here
+                return [shape(x) for x in obj]
+            return None
+
+        assert shape(bare) == shape(ours)
