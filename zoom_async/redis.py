@@ -121,14 +121,17 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - trip)
 local sent, answered = redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])
 if sent + answered >= limit then
-  -- Full: hold the slot at the first opening, so later reservations queue behind it. An
-  -- unanswered entry may be reported answered any moment: look again after a quarter window.
+  -- Full: the caller keeps its turn and looks again at the first opening. It takes no new
+  -- slot: one at the end of the schedule would leave its own slot unused, and slots never
+  -- come back (with answers late by a few ms, that cost 1-2 % of the rate); the opening is
+  -- used by whoever comes first. An unanswered entry may be reported answered any moment:
+  -- look again after a quarter window.
   local wake = now + window / 4
   if answered > 0 then
     local first = tonumber(redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]) + window
     if first < wake then wake = first end
   end
-  return {reserve(wake, 0) - now, 0, 1, live}
+  return {wake - now, 0, 1, live}
 end
 redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], math.ceil((window + trip) / 1000) + 1000)

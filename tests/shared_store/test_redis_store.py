@@ -291,3 +291,27 @@ async def test_calls_one_at_a_time_are_admitted_ahead_and_still_fill_only_the_wi
     late.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await late
+
+
+async def test_a_call_that_finds_the_window_full_keeps_its_turn(make_store, redis_server, prefix):
+    # Thirty unanswered calls fill plan "pro"'s light window (they count until TRIP_CAP).
+    budget = make_store(timeout=5.0).rate_budget("pro", "acct")
+
+    async def one() -> None:
+        await budget.acquire("light")
+        await budget.admit("light")
+
+    await asyncio.gather(*(one() for _ in range(30)))
+    raw = aioredis.from_url(redis_server.url)
+    next_key = f"{prefix}:{{acct}}:rate:light:next"
+    try:
+        reserved = await raw.get(next_key)
+        # A call at the slot it holds: the window is full, so it waits for the opening...
+        loop = asyncio.get_running_loop()
+        wait, admitted, held = await budget._run("light", "late", holding=loop.time())
+        assert not admitted and held and wait > 0
+        # ...without taking a slot at the end of the schedule (its own would go unused, and
+        # the calls behind it would start one slot later).
+        assert await raw.get(next_key) == reserved
+    finally:
+        await raw.aclose()
