@@ -498,9 +498,13 @@ def shared_table(data: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
             f"| {server['rejected_429']} | {server['max_in_1s_window']} | {failed} "
             f"| {cpu_us:.0f} | {first:.2f} |",
             "",
-            "Each process runs its share of the calls at once (`asyncio.gather`); admission is "
-            "one Lua script run per call on Redis's clock: evenly spaced slots, and a window "
-            "in which each call counts from its send until 1 s after its answer. The server "
+            "Each process runs its share of the calls at once (`asyncio.gather`), from a common "
+            "start after one call to an unpaced route (the operation's module is imported on "
+            "first use: process start-up, not pacing); the wall runs from that start to the "
+            "last answer. Admission is one Lua script run per call on Redis's clock: evenly "
+            "spaced slots at 99 % of the limit, and a window in which each call counts from "
+            "its admission until 1 s after its answer; a call that finds the window full keeps "
+            "its turn and goes at the first opening (the slots behind it stay put). The server "
             "counts arrivals in a sliding 1-s window and answers 429 beyond 80.",
         ]
         result["text"] = f"{share:.1%}, {server['rejected_429']} 429s"
