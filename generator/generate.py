@@ -16,6 +16,7 @@ import filecmp
 import json
 import re
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -697,6 +698,14 @@ class Facts:
         items_field = self._items_field(raw, response_prop)
         summary = one_line(raw.get("summary") or raw.get("description"))
         joined = " ".join(q["type"] for q in query_params)
+        by_wire = {p["wire"]: p for p in path_params}
+        # The path as literal text and parameters in path order, for build_request to join.
+        path_pieces: list[dict[str, Any]] = []
+        for literal, field, _, _ in string.Formatter().parse(spec_path):
+            if literal:
+                path_pieces.append({"text": literal, "param": None})
+            if field is not None:
+                path_pieces.append({"text": "", "param": by_wire[field]})
         return {
             "module": text(endpoint.name),
             "method_name": text(endpoint.name),
@@ -705,6 +714,9 @@ class Facts:
             "path": spec_path,
             "path_params": path_params,
             "query_params": query_params,
+            # No query parameter is required or has a default: a call may send no query.
+            "query_all_optional": all(q["default"] == "None" for q in query_params),
+            "path_pieces": path_pieces,
             "body": body,
             "rate_limit": rate,
             "daily_limit": daily_limit(raw, spec_path, text(endpoint.tags[0])),

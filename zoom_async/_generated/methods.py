@@ -3,7 +3,8 @@
 """One typed async method per operation; ``AsyncZoom`` inherits them and supplies ``_send``.
 
 Each method imports its endpoint module (request building, response decoding and the
-models it needs) on first call, so importing this module loads no model.
+models it needs) on first call, so importing this module loads no model; later calls find
+it in ``load_endpoint``'s cache (type checkers see the import itself).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from zoom_async.wire import Request, bind_operation
+from zoom_async.wire import Request, bind_operation, load_endpoint
 
 if TYPE_CHECKING:
     from zoom_async._generated.models.add_device_request import AddDeviceRequest
@@ -588,7 +589,10 @@ class GeneratedMethods:
         Args:
             payload: ``AddDeviceRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.devices import add_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import add_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.add_device")
 
         return await self._send(
             endpoint.build_request(
@@ -611,7 +615,10 @@ class GeneratedMethods:
             group_id: ``int | str``.
             payload: ``AddGroupAdminsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.groups import add_group_admins as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import add_group_admins as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.add_group_admins")
 
         return await self._send(
             endpoint.build_request(
@@ -635,7 +642,10 @@ class GeneratedMethods:
             group_id: ``int | str``.
             payload: ``AddGroupMembersRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.groups import add_group_members as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import add_group_members as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.add_group_members")
 
         return await self._send(
             endpoint.build_request(
@@ -657,7 +667,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import add_meeting_app as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import add_meeting_app as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.add_meeting_app")
 
         return await self._send(
             endpoint.build_request(
@@ -683,7 +696,10 @@ class GeneratedMethods:
             payload: ``AddMeetingRegistrantRequest``, or a dict in its JSON form.
             occurrence_ids: ``str | None``. Comma-separated occurrence IDs the registrant signs up for.
         """
-        from zoom_async._generated.api.meetings import add_meeting_registrant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import add_meeting_registrant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.add_meeting_registrant")
 
         return await self._send(
             endpoint.build_request(
@@ -708,7 +724,10 @@ class GeneratedMethods:
             role_id: ``int | str``.
             payload: ``AddRoleMembersRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.roles import add_role_members as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import add_role_members as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.add_role_members")
 
         return await self._send(
             endpoint.build_request(
@@ -732,7 +751,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``AddUserAssistantsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import add_user_assistants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import add_user_assistants as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.add_user_assistants")
 
         return await self._send(
             endpoint.build_request(
@@ -756,7 +778,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``AddUserTspAccountRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.tsp import add_user_tsp_account as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import add_user_tsp_account as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.add_user_tsp_account")
 
         return await self._send(
             endpoint.build_request(
@@ -780,7 +805,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``AddWebinarPanelistsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import add_webinar_panelists as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import add_webinar_panelists as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.add_webinar_panelists")
 
         return await self._send(
             endpoint.build_request(
@@ -805,7 +833,10 @@ class GeneratedMethods:
             device_id: ``int | str``.
             group_id: ``str``.
         """
-        from zoom_async._generated.api.devices import assign_device_group as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import assign_device_group as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.assign_device_group")
 
         return await self._send(
             endpoint.build_request(
@@ -827,7 +858,10 @@ class GeneratedMethods:
         Args:
             payload: ``AssignZpaDeviceRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.devices import assign_zpa_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import assign_zpa_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.assign_zpa_device")
 
         return await self._send(
             endpoint.build_request(
@@ -848,7 +882,10 @@ class GeneratedMethods:
         Args:
             payload: ``BulkUpdateFeatureRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import bulk_update_feature as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import bulk_update_feature as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.bulk_update_feature")
 
         return await self._send(
             endpoint.build_request(
@@ -870,7 +907,10 @@ class GeneratedMethods:
         Args:
             email: ``str``.
         """
-        from zoom_async._generated.api.users import check_user_email as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import check_user_email as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.check_user_email")
 
         return await self._send(
             endpoint.build_request(
@@ -892,7 +932,10 @@ class GeneratedMethods:
         Args:
             vanity_name: ``str``.
         """
-        from zoom_async._generated.api.users import check_user_vanity_name as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import check_user_vanity_name as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.check_user_vanity_name")
 
         return await self._send(
             endpoint.build_request(
@@ -915,7 +958,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``ControlLiveMeetingRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import control_live_meeting as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import control_live_meeting as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.control_live_meeting")
 
         return await self._send(
             endpoint.build_request(
@@ -939,7 +985,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``CreateBatchMeetingRegistrantsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import create_batch_meeting_registrants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                create_batch_meeting_registrants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.create_batch_meeting_registrants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -963,7 +1016,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``CreateBatchPollsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import create_batch_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import create_batch_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.create_batch_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -987,7 +1043,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``CreateBatchWebinarRegistrantsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import create_batch_webinar_registrants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                create_batch_webinar_registrants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.create_batch_webinar_registrants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1009,7 +1072,10 @@ class GeneratedMethods:
         Args:
             payload: ``CreateGroupRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.groups import create_group as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import create_group as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.create_group")
 
         return await self._send(
             endpoint.build_request(
@@ -1030,7 +1096,10 @@ class GeneratedMethods:
         Args:
             payload: ``CreateH323DeviceRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.h323_devices import create_h323_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.h323_devices import create_h323_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.h323_devices.create_h323_device")
 
         return await self._send(
             endpoint.build_request(
@@ -1053,9 +1122,14 @@ class GeneratedMethods:
         Args:
             payload: ``CreateInformationBarrierPolicyRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.information_barriers import (
-            create_information_barrier_policy as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.information_barriers import (
+                create_information_barrier_policy as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.information_barriers.create_information_barrier_policy"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1078,7 +1152,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``MeetingDetails``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import create_meeting as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import create_meeting as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.create_meeting")
 
         return await self._send(
             endpoint.build_request(
@@ -1102,7 +1179,12 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``CreateMeetingInviteLinksRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import create_meeting_invite_links as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import create_meeting_invite_links as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.create_meeting_invite_links"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1126,7 +1208,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import create_meeting_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import create_meeting_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.create_meeting_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -1150,7 +1235,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``CreateMeetingTemplateRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import create_meeting_template as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import create_meeting_template as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.create_meeting_template")
 
         return await self._send(
             endpoint.build_request(
@@ -1174,9 +1262,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``CreateRecordingRegistrantRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.cloud_recording import (
-            create_recording_registrant as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                create_recording_registrant as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.create_recording_registrant"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1198,7 +1291,10 @@ class GeneratedMethods:
         Args:
             payload: ``CreateRoleRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.roles import create_role as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import create_role as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.create_role")
 
         return await self._send(
             endpoint.build_request(
@@ -1219,7 +1315,12 @@ class GeneratedMethods:
         Args:
             payload: ``CreateTrackingFieldRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.tracking_field import create_tracking_field as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tracking_field import create_tracking_field as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.tracking_field.create_tracking_field"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1240,7 +1341,10 @@ class GeneratedMethods:
         Args:
             payload: ``CreateUserRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import create_user as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import create_user as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.create_user")
 
         return await self._send(
             endpoint.build_request(
@@ -1263,7 +1367,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``CreateWebinarRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import create_webinar as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import create_webinar as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.create_webinar")
 
         return await self._send(
             endpoint.build_request(
@@ -1287,7 +1394,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``CreateWebinarBrandingNameTagRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import create_webinar_branding_name_tag as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                create_webinar_branding_name_tag as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.create_webinar_branding_name_tag"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1311,7 +1425,12 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``CreateMeetingInviteLinksRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import create_webinar_invite_links as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import create_webinar_invite_links as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.create_webinar_invite_links"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1335,7 +1454,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import create_webinar_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import create_webinar_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.create_webinar_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -1362,7 +1484,10 @@ class GeneratedMethods:
             payload: ``CreateWebinarRegistrantRequest``, or a dict in its JSON form.
             occurrence_ids: ``str | None``.
         """
-        from zoom_async._generated.api.webinars import create_webinar_registrant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import create_webinar_registrant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.create_webinar_registrant")
 
         return await self._send(
             endpoint.build_request(
@@ -1387,7 +1512,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``CreateWebinarTemplateRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import create_webinar_template as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import create_webinar_template as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.create_webinar_template")
 
         return await self._send(
             endpoint.build_request(
@@ -1412,9 +1540,14 @@ class GeneratedMethods:
             account_id: ``int | str``.
             file_ids: ``str | None``.
         """
-        from zoom_async._generated.api.accounts import (
-            delete_account_virtual_backgrounds as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import (
+                delete_account_virtual_backgrounds as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.delete_account_virtual_backgrounds"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1436,7 +1569,10 @@ class GeneratedMethods:
         Args:
             device_id: ``int | str``.
         """
-        from zoom_async._generated.api.devices import delete_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import delete_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.delete_device")
 
         return await self._send(
             endpoint.build_request(
@@ -1457,7 +1593,10 @@ class GeneratedMethods:
         Args:
             group_id: ``int | str``.
         """
-        from zoom_async._generated.api.groups import delete_group as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import delete_group as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.delete_group")
 
         return await self._send(
             endpoint.build_request(
@@ -1480,7 +1619,10 @@ class GeneratedMethods:
             group_id: ``int | str``.
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.groups import delete_group_admin as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import delete_group_admin as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.delete_group_admin")
 
         return await self._send(
             endpoint.build_request(
@@ -1504,7 +1646,10 @@ class GeneratedMethods:
             group_id: ``int | str``.
             member_id: ``int | str``.
         """
-        from zoom_async._generated.api.groups import delete_group_member as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import delete_group_member as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.delete_group_member")
 
         return await self._send(
             endpoint.build_request(
@@ -1529,7 +1674,14 @@ class GeneratedMethods:
             group_id: ``int | str``.
             file_ids: ``str | None``.
         """
-        from zoom_async._generated.api.groups import delete_group_virtual_backgrounds as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import (
+                delete_group_virtual_backgrounds as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.groups.delete_group_virtual_backgrounds"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1551,7 +1703,10 @@ class GeneratedMethods:
         Args:
             device_id: ``int | str``.
         """
-        from zoom_async._generated.api.h323_devices import delete_h323_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.h323_devices import delete_h323_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.h323_devices.delete_h323_device")
 
         return await self._send(
             endpoint.build_request(
@@ -1574,9 +1729,14 @@ class GeneratedMethods:
         Args:
             policy_id: ``int | str``.
         """
-        from zoom_async._generated.api.information_barriers import (
-            delete_information_barrier_policy as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.information_barriers import (
+                delete_information_barrier_policy as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.information_barriers.delete_information_barrier_policy"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1603,7 +1763,10 @@ class GeneratedMethods:
             DeprecationWarning,
             stacklevel=2,
         )
-        from zoom_async._generated.api.sip_phone import delete_legacy_sip_phone as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import delete_legacy_sip_phone as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.delete_legacy_sip_phone")
 
         return await self._send(
             endpoint.build_request(
@@ -1629,7 +1792,14 @@ class GeneratedMethods:
             message_id: ``int | str``.
             file_ids: ``str | None``.
         """
-        from zoom_async._generated.api.meetings import delete_live_meeting_chat_message as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                delete_live_meeting_chat_message as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.delete_live_meeting_chat_message"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1657,7 +1827,14 @@ class GeneratedMethods:
             message_id: ``int | str``.
             file_ids: ``str | None``.
         """
-        from zoom_async._generated.api.webinars import delete_live_webinar_chat_message as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                delete_live_webinar_chat_message as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.delete_live_webinar_chat_message"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1687,7 +1864,10 @@ class GeneratedMethods:
             schedule_for_reminder: ``bool | None``. Email the host and alternative hosts about the cancellation.
             cancel_meeting_reminder: ``bool | None``. Email registrants about the cancellation.
         """
-        from zoom_async._generated.api.meetings import delete_meeting as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import delete_meeting as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.delete_meeting")
 
         return await self._send(
             endpoint.build_request(
@@ -1711,7 +1891,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import delete_meeting_app as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import delete_meeting_app as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.delete_meeting_app")
 
         return await self._send(
             endpoint.build_request(
@@ -1732,7 +1915,14 @@ class GeneratedMethods:
         Args:
             meeting_uuid: ``int | str``.
         """
-        from zoom_async._generated.api.archiving import delete_meeting_archived_files as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.archiving import (
+                delete_meeting_archived_files as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.archiving.delete_meeting_archived_files"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1755,7 +1945,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             poll_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import delete_meeting_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import delete_meeting_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.delete_meeting_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -1782,7 +1975,14 @@ class GeneratedMethods:
             recording_id: ``int | str``.
             action: ``DeleteMeetingRecordingAction | str``; one of "trash", "delete"; default "trash".
         """
-        from zoom_async._generated.api.cloud_recording import delete_meeting_recording as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                delete_meeting_recording as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.delete_meeting_recording"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1808,7 +2008,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             action: ``DeleteMeetingRecordingAction | str``; one of "trash", "delete"; default "trash".
         """
-        from zoom_async._generated.api.cloud_recording import delete_meeting_recordings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                delete_meeting_recordings as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.delete_meeting_recordings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1835,7 +2042,10 @@ class GeneratedMethods:
             registrant_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.meetings import delete_meeting_registrant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import delete_meeting_registrant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.delete_meeting_registrant")
 
         return await self._send(
             endpoint.build_request(
@@ -1858,7 +2068,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import delete_meeting_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import delete_meeting_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.delete_meeting_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -1879,7 +2092,10 @@ class GeneratedMethods:
         Args:
             role_id: ``int | str``.
         """
-        from zoom_async._generated.api.roles import delete_role as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import delete_role as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.delete_role")
 
         return await self._send(
             endpoint.build_request(
@@ -1902,7 +2118,10 @@ class GeneratedMethods:
             role_id: ``int | str``.
             member_id: ``int | str``.
         """
-        from zoom_async._generated.api.roles import delete_role_member as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import delete_role_member as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.delete_role_member")
 
         return await self._send(
             endpoint.build_request(
@@ -1924,7 +2143,10 @@ class GeneratedMethods:
         Args:
             phone_id: ``int | str``.
         """
-        from zoom_async._generated.api.sip_phone import delete_sip_phone as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import delete_sip_phone as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.delete_sip_phone")
 
         return await self._send(
             endpoint.build_request(
@@ -1945,7 +2167,12 @@ class GeneratedMethods:
         Args:
             field_id: ``int | str``.
         """
-        from zoom_async._generated.api.tracking_field import delete_tracking_field as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tracking_field import delete_tracking_field as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.tracking_field.delete_tracking_field"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -1981,7 +2208,10 @@ class GeneratedMethods:
             transfer_recording: ``bool | None``.
             transfer_whiteboard: ``bool | None``.
         """
-        from zoom_async._generated.api.users import delete_user as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.delete_user")
 
         return await self._send(
             endpoint.build_request(
@@ -2011,7 +2241,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             assistant_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import delete_user_assistant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user_assistant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.delete_user_assistant")
 
         return await self._send(
             endpoint.build_request(
@@ -2033,7 +2266,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import delete_user_assistants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user_assistants as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.delete_user_assistants")
 
         return await self._send(
             endpoint.build_request(
@@ -2054,7 +2290,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import delete_user_picture as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user_picture as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.delete_user_picture")
 
         return await self._send(
             endpoint.build_request(
@@ -2077,7 +2316,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             scheduler_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import delete_user_scheduler as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user_scheduler as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.delete_user_scheduler")
 
         return await self._send(
             endpoint.build_request(
@@ -2099,7 +2341,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import delete_user_schedulers as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user_schedulers as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.delete_user_schedulers")
 
         return await self._send(
             endpoint.build_request(
@@ -2122,7 +2367,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             tsp_id: ``int | str``; one of "1", "2".
         """
-        from zoom_async._generated.api.tsp import delete_user_tsp_account as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import delete_user_tsp_account as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.delete_user_tsp_account")
 
         return await self._send(
             endpoint.build_request(
@@ -2147,7 +2395,12 @@ class GeneratedMethods:
             user_id: ``int | str``.
             file_ids: ``str | None``.
         """
-        from zoom_async._generated.api.users import delete_user_virtual_backgrounds as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import delete_user_virtual_backgrounds as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.users.delete_user_virtual_backgrounds"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2174,7 +2427,10 @@ class GeneratedMethods:
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
             cancel_webinar_reminder: ``bool | None``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import delete_webinar as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.delete_webinar")
 
         return await self._send(
             endpoint.build_request(
@@ -2200,7 +2456,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             name_tag_ids: ``str | None``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_branding_name_tag as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                delete_webinar_branding_name_tag as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.delete_webinar_branding_name_tag"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2227,9 +2490,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             ids: ``str | None``.
         """
-        from zoom_async._generated.api.webinars import (
-            delete_webinar_branding_virtual_backgrounds as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                delete_webinar_branding_virtual_backgrounds as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.delete_webinar_branding_virtual_backgrounds"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2251,7 +2519,14 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_branding_wallpaper as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                delete_webinar_branding_wallpaper as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.delete_webinar_branding_wallpaper"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2274,7 +2549,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             panelist_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_panelist as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import delete_webinar_panelist as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.delete_webinar_panelist")
 
         return await self._send(
             endpoint.build_request(
@@ -2296,7 +2574,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_panelists as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import delete_webinar_panelists as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.delete_webinar_panelists")
 
         return await self._send(
             endpoint.build_request(
@@ -2319,7 +2600,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             poll_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import delete_webinar_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.delete_webinar_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -2346,7 +2630,10 @@ class GeneratedMethods:
             registrant_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_registrant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import delete_webinar_registrant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.delete_webinar_registrant")
 
         return await self._send(
             endpoint.build_request(
@@ -2369,7 +2656,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import delete_webinar_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import delete_webinar_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.delete_webinar_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -2392,7 +2682,10 @@ class GeneratedMethods:
             vendor: ``int | str``.
             mac_address: ``int | str``.
         """
-        from zoom_async._generated.api.devices import delete_zpa_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import delete_zpa_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.delete_zpa_device")
 
         return await self._send(
             endpoint.build_request(
@@ -2420,7 +2713,10 @@ class GeneratedMethods:
             DeprecationWarning,
             stacklevel=2,
         )
-        from zoom_async._generated.api.sip_phone import enable_legacy_sip_phone as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import enable_legacy_sip_phone as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.enable_legacy_sip_phone")
 
         return await self._send(
             endpoint.build_request(
@@ -2441,7 +2737,10 @@ class GeneratedMethods:
         Args:
             payload: ``EnableSipPhoneRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.sip_phone import enable_sip_phone as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import enable_sip_phone as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.enable_sip_phone")
 
         return await self._send(
             endpoint.build_request(
@@ -2467,7 +2766,10 @@ class GeneratedMethods:
             option: ``str | None``.
             custom_query_fields: ``str | None``.
         """
-        from zoom_async._generated.api.accounts import get_account_lock_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import get_account_lock_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.accounts.get_account_lock_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -2493,7 +2795,14 @@ class GeneratedMethods:
             account_id: ``int | str``.
             type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
-        from zoom_async._generated.api.accounts import get_account_registration_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import (
+                get_account_registration_settings as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.get_account_registration_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2520,7 +2829,10 @@ class GeneratedMethods:
             option: ``GetAccountSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "security", "meeting_security".
             custom_query_fields: ``str | None``.
         """
-        from zoom_async._generated.api.accounts import get_account_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import get_account_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.accounts.get_account_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -2539,7 +2851,10 @@ class GeneratedMethods:
 
         Zoom operation ``getAccountTsp``: GET ``/tsp``; rate limit ``light``.
         """
-        from zoom_async._generated.api.tsp import get_account_tsp as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import get_account_tsp as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.get_account_tsp")
 
         return await self._send(
             endpoint.build_request(),
@@ -2572,7 +2887,10 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             group_id: ``str | None``.
         """
-        from zoom_async._generated.api.reports import get_active_hosts_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_active_hosts_report as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_active_hosts_report")
 
         return await self._send(
             endpoint.build_request(
@@ -2602,7 +2920,12 @@ class GeneratedMethods:
             from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.archiving import get_archived_file_statistics as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.archiving import get_archived_file_statistics as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.archiving.get_archived_file_statistics"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2625,7 +2948,12 @@ class GeneratedMethods:
         Args:
             billing_id: ``str``.
         """
-        from zoom_async._generated.api.reports import get_billing_invoices_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_billing_invoices_report as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.get_billing_invoices_report"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2642,7 +2970,10 @@ class GeneratedMethods:
 
         Zoom operation ``getBillingReport``: GET ``/report/billing``; rate limit ``heavy``.
         """
-        from zoom_async._generated.api.reports import get_billing_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_billing_report as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_billing_report")
 
         return await self._send(
             endpoint.build_request(),
@@ -2669,7 +3000,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import get_chat_metrics as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_chat_metrics as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_chat_metrics")
 
         return await self._send(
             endpoint.build_request(
@@ -2703,7 +3037,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import get_client_feedback as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_client_feedback as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_client_feedback")
 
         return await self._send(
             endpoint.build_request(
@@ -2733,7 +3070,14 @@ class GeneratedMethods:
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
             group_id: ``str | None``.
         """
-        from zoom_async._generated.api.reports import get_cloud_recording_usage_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import (
+                get_cloud_recording_usage_report as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.get_cloud_recording_usage_report"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2758,7 +3102,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             collaboration_device_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import get_collaboration_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_collaboration_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_collaboration_device")
 
         return await self._send(
             endpoint.build_request(
@@ -2783,7 +3130,10 @@ class GeneratedMethods:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.dashboards import get_crc_port_usage as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_crc_port_usage as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_crc_port_usage")
 
         return await self._send(
             endpoint.build_request(
@@ -2810,7 +3160,10 @@ class GeneratedMethods:
             month: ``int | None``.
             group_id: ``str | None``.
         """
-        from zoom_async._generated.api.reports import get_daily_usage_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_daily_usage_report as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_daily_usage_report")
 
         return await self._send(
             endpoint.build_request(
@@ -2836,7 +3189,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             type_: ``DashboardMeetingQueryType | str``; one of "past", "pastOne", "live"; default "live".
         """
-        from zoom_async._generated.api.dashboards import get_dashboard_meeting as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_dashboard_meeting as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_dashboard_meeting")
 
         return await self._send(
             endpoint.build_request(
@@ -2863,9 +3219,14 @@ class GeneratedMethods:
             participant_id: ``int | str``.
             type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
         """
-        from zoom_async._generated.api.dashboards import (
-            get_dashboard_meeting_participant_qos as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                get_dashboard_meeting_participant_qos as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.get_dashboard_meeting_participant_qos"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2891,7 +3252,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
         """
-        from zoom_async._generated.api.dashboards import get_dashboard_webinar as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_dashboard_webinar as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_dashboard_webinar")
 
         return await self._send(
             endpoint.build_request(
@@ -2918,9 +3282,14 @@ class GeneratedMethods:
             participant_id: ``int | str``.
             type_: ``DashboardQueryType | str``; one of "past", "live"; default "live".
         """
-        from zoom_async._generated.api.dashboards import (
-            get_dashboard_webinar_participant_qos as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                get_dashboard_webinar_participant_qos as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.get_dashboard_webinar_participant_qos"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -2952,7 +3321,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import get_dashboard_zoom_room as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_dashboard_zoom_room as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_dashboard_zoom_room")
 
         return await self._send(
             endpoint.build_request(
@@ -2977,7 +3349,10 @@ class GeneratedMethods:
         Args:
             device_id: ``int | str``.
         """
-        from zoom_async._generated.api.devices import get_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import get_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.get_device")
 
         return await self._send(
             endpoint.build_request(
@@ -2998,7 +3373,10 @@ class GeneratedMethods:
         Args:
             group_id: ``int | str``.
         """
-        from zoom_async._generated.api.groups import get_group as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import get_group as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.get_group")
 
         return await self._send(
             endpoint.build_request(
@@ -3022,7 +3400,10 @@ class GeneratedMethods:
             group_id: ``int | str``.
             option: ``str | None``.
         """
-        from zoom_async._generated.api.groups import get_group_lock_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import get_group_lock_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.get_group_lock_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -3047,7 +3428,12 @@ class GeneratedMethods:
             group_id: ``int | str``.
             type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
-        from zoom_async._generated.api.groups import get_group_registration_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import get_group_registration_settings as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.groups.get_group_registration_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3074,7 +3460,10 @@ class GeneratedMethods:
             option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
             custom_query_fields: ``str | None``.
         """
-        from zoom_async._generated.api.groups import get_group_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import get_group_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.get_group_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -3097,9 +3486,14 @@ class GeneratedMethods:
         Args:
             policy_id: ``int | str``.
         """
-        from zoom_async._generated.api.information_barriers import (
-            get_information_barrier_policy as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.information_barriers import (
+                get_information_barrier_policy as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.information_barriers.get_information_barrier_policy"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3120,7 +3514,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_live_stream_details as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_live_stream_details as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_live_stream_details")
 
         return await self._send(
             endpoint.build_request(
@@ -3155,7 +3552,12 @@ class GeneratedMethods:
             search_key: ``str | None``.
             activity_type: ``GetMeetingActivitiesReportActivityType | str``; one of "All Activities", "Meeting Created", "Meeting Started", "User Join", "User Left", "Remote Control", "In-Meeting Chat", "Meeting Ended"; default "All Activities".
         """
-        from zoom_async._generated.api.reports import get_meeting_activities_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_meeting_activities_report as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.get_meeting_activities_report"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3182,7 +3584,12 @@ class GeneratedMethods:
         Args:
             meeting_uuid: ``int | str``.
         """
-        from zoom_async._generated.api.archiving import get_meeting_archived_files as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.archiving import get_meeting_archived_files as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.archiving.get_meeting_archived_files"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3208,7 +3615,10 @@ class GeneratedMethods:
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
             show_previous_occurrences: ``bool | None``. Also return occurrences that already took place.
         """
-        from zoom_async._generated.api.meetings import get_meeting_by_id as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_by_id as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_by_id")
 
         return await self._send(
             endpoint.build_request(
@@ -3231,7 +3641,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_invitation as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_invitation as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_invitation")
 
         return await self._send(
             endpoint.build_request(
@@ -3252,7 +3665,14 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_live_streaming_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                get_meeting_live_streaming_token as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.get_meeting_live_streaming_token"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3273,7 +3693,14 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_local_archiving_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                get_meeting_local_archiving_token as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.get_meeting_local_archiving_token"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3297,7 +3724,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             bypass_waiting_room: ``bool | None``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_local_recording_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                get_meeting_local_recording_token as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.get_meeting_local_recording_token"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3321,7 +3755,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             poll_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -3346,7 +3783,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             anonymous: ``bool | None``. Only return polls that allow anonymous answers.
         """
-        from zoom_async._generated.api.meetings import get_meeting_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -3373,7 +3813,12 @@ class GeneratedMethods:
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
             type_: ``GetMeetingQualityScoresType | str``; one of "meeting", "participants"; default "meeting".
         """
-        from zoom_async._generated.api.dashboards import get_meeting_quality_scores as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_meeting_quality_scores as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.get_meeting_quality_scores"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3401,7 +3846,12 @@ class GeneratedMethods:
             include_fields: ``str | None``.
             ttl: ``int | None``; 0 to 604800.
         """
-        from zoom_async._generated.api.cloud_recording import get_meeting_recordings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import get_meeting_recordings as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.get_meeting_recordings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3426,7 +3876,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             registrant_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_registrant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_registrant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_registrant")
 
         return await self._send(
             endpoint.build_request(
@@ -3448,7 +3901,14 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_registrants_questions as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                get_meeting_registrants_questions as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.get_meeting_registrants_questions"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3471,7 +3931,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``GetMeetingSipUriRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import get_meeting_sip_uri as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_sip_uri as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_sip_uri")
 
         return await self._send(
             endpoint.build_request(
@@ -3493,7 +3956,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_summary as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_summary as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_summary")
 
         return await self._send(
             endpoint.build_request(
@@ -3514,7 +3980,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_meeting_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -3537,7 +4006,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             meeting_template_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import get_meeting_template as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_meeting_template as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_meeting_template")
 
         return await self._send(
             endpoint.build_request(
@@ -3562,7 +4034,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             type_: ``GetMeetingTokenType | str``; one of "closed_caption_token"; default "closed_caption_token".
         """
-        from zoom_async._generated.api.meetings import get_meeting_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_meeting_token as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_meeting_token")
 
         return await self._send(
             endpoint.build_request(
@@ -3594,7 +4069,10 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             category_type: ``GetOperationLogsReportCategoryType | str | None``; one of "all", "user", "user_settings", "account", "billing", "im", "recording", "phone_contacts", "webinar", "sub_account", "role", "zoom_rooms".
         """
-        from zoom_async._generated.api.reports import get_operation_logs_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_operation_logs_report as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_operation_logs_report")
 
         return await self._send(
             endpoint.build_request(
@@ -3619,7 +4097,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import get_past_meeting_details as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import get_past_meeting_details as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.get_past_meeting_details")
 
         return await self._send(
             endpoint.build_request(
@@ -3652,9 +4133,14 @@ class GeneratedMethods:
             to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
             type_: ``GetRecordingAnalyticsDetailsType | str | None``; one of "by_view", "by_download".
         """
-        from zoom_async._generated.api.cloud_recording import (
-            get_recording_analytics_details as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                get_recording_analytics_details as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.get_recording_analytics_details"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3685,9 +4171,14 @@ class GeneratedMethods:
             from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.cloud_recording import (
-            get_recording_analytics_summary as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                get_recording_analytics_summary as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.get_recording_analytics_summary"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3710,9 +4201,14 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.cloud_recording import (
-            get_recording_registrant_questions as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                get_recording_registrant_questions as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.get_recording_registrant_questions"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3733,7 +4229,12 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.cloud_recording import get_recording_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import get_recording_settings as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.get_recording_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3754,7 +4255,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_meeting as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_meeting as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_meeting")
 
         return await self._send(
             endpoint.build_request(
@@ -3775,7 +4279,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_meeting_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_meeting_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_meeting_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -3796,7 +4303,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_meeting_qa as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_meeting_qa as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_meeting_qa")
 
         return await self._send(
             endpoint.build_request(
@@ -3817,7 +4327,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_meeting_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_meeting_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_meeting_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -3838,7 +4351,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_webinar as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_webinar as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_webinar")
 
         return await self._send(
             endpoint.build_request(
@@ -3859,7 +4375,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_webinar_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_webinar_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_webinar_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -3880,7 +4399,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_webinar_qa as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_webinar_qa as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_webinar_qa")
 
         return await self._send(
             endpoint.build_request(
@@ -3901,7 +4423,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.reports import get_report_webinar_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_report_webinar_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_report_webinar_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -3922,7 +4447,10 @@ class GeneratedMethods:
         Args:
             role_id: ``int | str``.
         """
-        from zoom_async._generated.api.roles import get_role as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import get_role as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.get_role")
 
         return await self._send(
             endpoint.build_request(
@@ -3951,7 +4479,12 @@ class GeneratedMethods:
             page_size: ``int | None``; 1 to 300. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.reports import get_sign_in_activity_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_sign_in_activity_report as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.get_sign_in_activity_report"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -3989,7 +4522,10 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.reports import get_telephone_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_telephone_report as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_telephone_report")
 
         return await self._send(
             endpoint.build_request(
@@ -4016,7 +4552,10 @@ class GeneratedMethods:
         Args:
             field_id: ``int | str``.
         """
-        from zoom_async._generated.api.tracking_field import get_tracking_field as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tracking_field import get_tracking_field as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tracking_field.get_tracking_field")
 
         return await self._send(
             endpoint.build_request(
@@ -4049,7 +4588,10 @@ class GeneratedMethods:
             type_: ``GetUpcomingEventsReportType | str``; one of "meeting", "webinar", "all"; default "all".
             group_id: ``str | None``.
         """
-        from zoom_async._generated.api.reports import get_upcoming_events_report as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import get_upcoming_events_report as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.get_upcoming_events_report")
 
         return await self._send(
             endpoint.build_request(
@@ -4082,7 +4624,10 @@ class GeneratedMethods:
             encrypted_email: ``bool``; default false.
             search_by_unique_id: ``bool | None``.
         """
-        from zoom_async._generated.api.users import get_user as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_user as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_user")
 
         return await self._send(
             endpoint.build_request(
@@ -4106,7 +4651,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import get_user_permissions as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_user_permissions as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_user_permissions")
 
         return await self._send(
             endpoint.build_request(
@@ -4134,7 +4682,10 @@ class GeneratedMethods:
             option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
             custom_query_fields: ``str | None``.
         """
-        from zoom_async._generated.api.users import get_user_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_user_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_user_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -4154,7 +4705,10 @@ class GeneratedMethods:
 
         Zoom operation ``getUserSummary``: GET ``/users/summary``; rate limit ``medium``.
         """
-        from zoom_async._generated.api.users import get_user_summary as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_user_summary as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_user_summary")
 
         return await self._send(
             endpoint.build_request(),
@@ -4178,7 +4732,10 @@ class GeneratedMethods:
             type_: ``GetUserTokenType | str``; at most 512 characters; one of "token", "zak"; default "token".
             ttl: ``int``; default 7200.
         """
-        from zoom_async._generated.api.users import get_user_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_user_token as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_user_token")
 
         return await self._send(
             endpoint.build_request(
@@ -4203,7 +4760,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             tsp_id: ``int | str``; one of "1", "2".
         """
-        from zoom_async._generated.api.tsp import get_user_tsp_account as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import get_user_tsp_account as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.get_user_tsp_account")
 
         return await self._send(
             endpoint.build_request(
@@ -4221,7 +4781,10 @@ class GeneratedMethods:
 
         Zoom operation ``getUserZak``: GET ``/users/me/zak``; rate limit ``light``.
         """
-        from zoom_async._generated.api.users import get_user_zak as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import get_user_zak as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.get_user_zak")
 
         return await self._send(
             endpoint.build_request(),
@@ -4245,7 +4808,10 @@ class GeneratedMethods:
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
             show_previous_occurrences: ``bool | None``.
         """
-        from zoom_async._generated.api.webinars import get_webinar as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar")
 
         return await self._send(
             endpoint.build_request(
@@ -4268,7 +4834,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_branding as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_branding as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_branding")
 
         return await self._send(
             endpoint.build_request(
@@ -4289,7 +4858,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_live_stream as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_live_stream as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_live_stream")
 
         return await self._send(
             endpoint.build_request(
@@ -4310,7 +4882,14 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_live_streaming_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                get_webinar_live_streaming_token as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.get_webinar_live_streaming_token"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4331,7 +4910,14 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_local_archiving_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                get_webinar_local_archiving_token as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.get_webinar_local_archiving_token"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4352,7 +4938,14 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_local_recording_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                get_webinar_local_recording_token as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.get_webinar_local_recording_token"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4375,7 +4968,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             poll_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -4402,7 +4998,10 @@ class GeneratedMethods:
             registrant_id: ``int | str``.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.webinars import get_webinar_registrant as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_registrant as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_registrant")
 
         return await self._send(
             endpoint.build_request(
@@ -4425,7 +5024,14 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_registrant_questions as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                get_webinar_registrant_questions as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.get_webinar_registrant_questions"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4448,7 +5054,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``GetMeetingSipUriRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import get_webinar_sip_uri as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_sip_uri as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_sip_uri")
 
         return await self._send(
             endpoint.build_request(
@@ -4470,7 +5079,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import get_webinar_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -4494,7 +5106,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             type_: ``GetMeetingTokenType | str``; one of "closed_caption_token"; default "closed_caption_token".
         """
-        from zoom_async._generated.api.webinars import get_webinar_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import get_webinar_token as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.get_webinar_token")
 
         return await self._send(
             endpoint.build_request(
@@ -4526,7 +5141,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import get_zoom_room_issues as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import get_zoom_room_issues as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.get_zoom_room_issues")
 
         return await self._send(
             endpoint.build_request(
@@ -4552,7 +5170,10 @@ class GeneratedMethods:
         Args:
             user_id: ``str | None``.
         """
-        from zoom_async._generated.api.devices import get_zpa_device_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import get_zpa_device_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.get_zpa_device_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -4573,7 +5194,12 @@ class GeneratedMethods:
         Args:
             account_id: ``int | str``.
         """
-        from zoom_async._generated.api.accounts import list_account_managed_domains as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import list_account_managed_domains as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.list_account_managed_domains"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4594,7 +5220,12 @@ class GeneratedMethods:
         Args:
             account_id: ``int | str``.
         """
-        from zoom_async._generated.api.accounts import list_account_trusted_domains as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import list_account_trusted_domains as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.list_account_trusted_domains"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4629,7 +5260,10 @@ class GeneratedMethods:
             group_id: ``str | None``; deprecated.
             group_ids: ``str | None``.
         """
-        from zoom_async._generated.api.archiving import list_archived_files as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.archiving import list_archived_files as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.archiving.list_archived_files")
 
         return await self._send(
             endpoint.build_request(
@@ -4659,7 +5293,10 @@ class GeneratedMethods:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.dashboards import list_client_feedback as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_client_feedback as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.list_client_feedback")
 
         return await self._send(
             endpoint.build_request(
@@ -4684,7 +5321,12 @@ class GeneratedMethods:
             from_: ``datetime.date | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.dashboards import list_client_satisfaction as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_client_satisfaction as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_client_satisfaction"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4702,7 +5344,10 @@ class GeneratedMethods:
 
         Zoom operation ``listClientVersions``: GET ``/metrics/client_versions``; rate limit ``heavy``.
         """
-        from zoom_async._generated.api.dashboards import list_client_versions as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_client_versions as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.list_client_versions")
 
         return await self._send(
             endpoint.build_request(),
@@ -4739,7 +5384,12 @@ class GeneratedMethods:
             trash_type: ``str``; default "meeting_recordings".
             meeting_id: ``int | None``.
         """
-        from zoom_async._generated.api.cloud_recording import list_cloud_recordings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import list_cloud_recordings as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.list_cloud_recordings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4776,7 +5426,14 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_meeting_feedback as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_meeting_feedback as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_meeting_feedback"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4810,9 +5467,14 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``IncludeFields | str | None``; one of "registrant_id". Set to `registrant_id` to include participants' registrant IDs.
         """
-        from zoom_async._generated.api.dashboards import (
-            list_dashboard_meeting_participants as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_meeting_participants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_meeting_participants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4845,9 +5507,14 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 10; default 1. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import (
-            list_dashboard_meeting_participants_qos as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_meeting_participants_qos as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_meeting_participants_qos"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4879,7 +5546,14 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_meeting_sharing as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_meeting_sharing as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_meeting_sharing"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4921,7 +5595,10 @@ class GeneratedMethods:
             include_fields: ``ListDashboardMeetingsIncludeFields | str | None``; one of "tracking_fields". Set to `tracking_fields` to include meetings' tracking fields.
             query_date_type: ``ListReportHistoryMeetingsDateType | str | None``; one of "start_time", "end_time".
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_meetings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_dashboard_meetings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.list_dashboard_meetings")
 
         return await self._send(
             endpoint.build_request(
@@ -4958,7 +5635,14 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_webinar_feedback as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_webinar_feedback as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_webinar_feedback"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -4992,9 +5676,14 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``IncludeFields | str | None``; one of "registrant_id".
         """
-        from zoom_async._generated.api.dashboards import (
-            list_dashboard_webinar_participants as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_webinar_participants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_webinar_participants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5027,9 +5716,14 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 10; default 1. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import (
-            list_dashboard_webinar_participants_qos as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_webinar_participants_qos as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_webinar_participants_qos"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5061,7 +5755,14 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_webinar_sharing as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import (
+                list_dashboard_webinar_sharing as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_webinar_sharing"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5097,7 +5798,10 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             group_id: ``str | None``.
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_webinars as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_dashboard_webinars as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.list_dashboard_webinars")
 
         return await self._send(
             endpoint.build_request(
@@ -5129,7 +5833,12 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.dashboards import list_dashboard_zoom_rooms as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_dashboard_zoom_rooms as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_dashboard_zoom_rooms"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5170,7 +5879,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.devices import list_devices as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import list_devices as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.list_devices")
 
         return await self._send(
             endpoint.build_request(
@@ -5205,7 +5917,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.groups import list_group_admins as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import list_group_admins as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.list_group_admins")
 
         return await self._send(
             endpoint.build_request(
@@ -5236,7 +5951,10 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.groups import list_group_members as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import list_group_members as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.list_group_members")
 
         return await self._send(
             endpoint.build_request(
@@ -5256,7 +5974,10 @@ class GeneratedMethods:
 
         Zoom operation ``listGroups``: GET ``/groups``; rate limit ``medium``.
         """
-        from zoom_async._generated.api.groups import list_groups as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import list_groups as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.list_groups")
 
         return await self._send(
             endpoint.build_request(),
@@ -5281,7 +6002,10 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.h323_devices import list_h323_devices as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.h323_devices import list_h323_devices as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.h323_devices.list_h323_devices")
 
         return await self._send(
             endpoint.build_request(
@@ -5302,9 +6026,14 @@ class GeneratedMethods:
 
         Zoom operation ``listInformationBarrierPolicies``: GET ``/information_barriers/policies``; rate limit ``medium``.
         """
-        from zoom_async._generated.api.information_barriers import (
-            list_information_barrier_policies as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.information_barriers import (
+                list_information_barrier_policies as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.information_barriers.list_information_barrier_policies"
+            )
 
         return await self._send(
             endpoint.build_request(),
@@ -5337,7 +6066,10 @@ class GeneratedMethods:
             DeprecationWarning,
             stacklevel=2,
         )
-        from zoom_async._generated.api.sip_phone import list_legacy_sip_phones as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import list_legacy_sip_phones as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.list_legacy_sip_phones")
 
         return await self._send(
             endpoint.build_request(
@@ -5373,7 +6105,10 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.meetings import list_meeting_registrants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_meeting_registrants as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_meeting_registrants")
 
         return await self._send(
             endpoint.build_request(
@@ -5407,7 +6142,10 @@ class GeneratedMethods:
             from_: ``datetime.datetime | str | None``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.datetime | str | None``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.meetings import list_meeting_summaries as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_meeting_summaries as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_meeting_summaries")
 
         return await self._send(
             endpoint.build_request(
@@ -5431,7 +6169,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import list_meeting_templates as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_meeting_templates as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_meeting_templates")
 
         return await self._send(
             endpoint.build_request(
@@ -5468,7 +6209,10 @@ class GeneratedMethods:
             to: ``datetime.date | str | None``. End of the date range (yyyy-mm-dd).
             timezone: ``str | None``.
         """
-        from zoom_async._generated.api.meetings import list_meetings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_meetings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_meetings")
 
         return await self._send(
             endpoint.build_request(
@@ -5502,7 +6246,14 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.meetings import list_past_meeting_participants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                list_past_meeting_participants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.list_past_meeting_participants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5525,7 +6276,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import list_past_meeting_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_past_meeting_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_past_meeting_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -5546,7 +6300,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import list_past_meeting_qa as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_past_meeting_qa as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_past_meeting_qa")
 
         return await self._send(
             endpoint.build_request(
@@ -5567,7 +6324,10 @@ class GeneratedMethods:
         Args:
             meeting_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import list_past_meetings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_past_meetings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_past_meetings")
 
         return await self._send(
             endpoint.build_request(
@@ -5588,7 +6348,12 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import list_past_webinar_instances as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_past_webinar_instances as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.list_past_webinar_instances"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5609,7 +6374,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import list_past_webinar_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_past_webinar_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_past_webinar_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -5630,7 +6398,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import list_past_webinar_qa as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_past_webinar_qa as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_past_webinar_qa")
 
         return await self._send(
             endpoint.build_request(
@@ -5661,7 +6432,14 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.cloud_recording import list_recording_registrants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                list_recording_registrants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.list_recording_registrants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5704,7 +6482,12 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             group_id: ``str | None``.
         """
-        from zoom_async._generated.api.reports import list_report_history_meetings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import list_report_history_meetings as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.list_report_history_meetings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5741,7 +6524,14 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``IncludeFields | str | None``; one of "registrant_id".
         """
-        from zoom_async._generated.api.reports import list_report_meeting_participants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import (
+                list_report_meeting_participants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.list_report_meeting_participants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5777,7 +6567,10 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             type_: ``ListReportUserMeetingsType | str``; one of "past", "pastOne", "pastJoined"; default "past".
         """
-        from zoom_async._generated.api.reports import list_report_user_meetings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import list_report_user_meetings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.reports.list_report_user_meetings")
 
         return await self._send(
             endpoint.build_request(
@@ -5811,7 +6604,14 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             include_fields: ``IncludeFields | str | None``; one of "registrant_id".
         """
-        from zoom_async._generated.api.reports import list_report_webinar_participants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.reports import (
+                list_report_webinar_participants as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.reports.list_report_webinar_participants"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5845,7 +6645,10 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
         """
-        from zoom_async._generated.api.roles import list_role_members as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import list_role_members as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.list_role_members")
 
         return await self._send(
             endpoint.build_request(
@@ -5871,7 +6674,10 @@ class GeneratedMethods:
         Args:
             type_: ``ListRolesType | str``; one of "common", "iq"; default "common".
         """
-        from zoom_async._generated.api.roles import list_roles as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import list_roles as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.list_roles")
 
         return await self._send(
             endpoint.build_request(
@@ -5898,7 +6704,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.sip_phone import list_sip_phones as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import list_sip_phones as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.list_sip_phones")
 
         return await self._send(
             endpoint.build_request(
@@ -5917,7 +6726,12 @@ class GeneratedMethods:
 
         Zoom operation ``listTrackingFields``: GET ``/tracking_fields``; rate limit ``medium``.
         """
-        from zoom_async._generated.api.tracking_field import list_tracking_fields as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tracking_field import list_tracking_fields as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.tracking_field.list_tracking_fields"
+            )
 
         return await self._send(
             endpoint.build_request(),
@@ -5936,7 +6750,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.meetings import list_upcoming_meetings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import list_upcoming_meetings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.list_upcoming_meetings")
 
         return await self._send(
             endpoint.build_request(
@@ -5957,7 +6774,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import list_user_assistants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import list_user_assistants as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.list_user_assistants")
 
         return await self._send(
             endpoint.build_request(
@@ -5978,7 +6798,12 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import list_user_collaboration_devices as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import list_user_collaboration_devices as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.users.list_user_collaboration_devices"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -5999,7 +6824,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.pac import list_user_pac_accounts as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.pac import list_user_pac_accounts as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.pac.list_user_pac_accounts")
 
         return await self._send(
             endpoint.build_request(
@@ -6020,7 +6848,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import list_user_schedulers as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import list_user_schedulers as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.list_user_schedulers")
 
         return await self._send(
             endpoint.build_request(
@@ -6041,7 +6872,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.tsp import list_user_tsp_accounts as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import list_user_tsp_accounts as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.list_user_tsp_accounts")
 
         return await self._send(
             endpoint.build_request(
@@ -6076,7 +6910,10 @@ class GeneratedMethods:
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
             license_: ``ListUsersLicense | str | None``; one of "zoom_workforce_management".
         """
-        from zoom_async._generated.api.users import list_users as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import list_users as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.list_users")
 
         return await self._send(
             endpoint.build_request(
@@ -6111,7 +6948,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.webinars import list_webinar_absentees as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_absentees as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinar_absentees")
 
         return await self._send(
             endpoint.build_request(
@@ -6135,7 +6975,10 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import list_webinar_panelists as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_panelists as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinar_panelists")
 
         return await self._send(
             endpoint.build_request(
@@ -6162,7 +7005,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.webinars import list_webinar_participants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_participants as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinar_participants")
 
         return await self._send(
             endpoint.build_request(
@@ -6188,7 +7034,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             anonymous: ``bool | None``.
         """
-        from zoom_async._generated.api.webinars import list_webinar_polls as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_polls as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinar_polls")
 
         return await self._send(
             endpoint.build_request(
@@ -6224,7 +7073,10 @@ class GeneratedMethods:
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.webinars import list_webinar_registrants as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_registrants as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinar_registrants")
 
         return await self._send(
             endpoint.build_request(
@@ -6251,7 +7103,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import list_webinar_templates as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_templates as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinar_templates")
 
         return await self._send(
             endpoint.build_request(
@@ -6272,7 +7127,12 @@ class GeneratedMethods:
         Args:
             webinar_id: ``int | str``.
         """
-        from zoom_async._generated.api.webinars import list_webinar_tracking_sources as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinar_tracking_sources as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.list_webinar_tracking_sources"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6300,7 +7160,10 @@ class GeneratedMethods:
             page_size: ``int``; 1 to 300; default 30. Records per page (at most 300).
             page_number: ``int``; default 1. Deprecated page number; prefer next_page_token.
         """
-        from zoom_async._generated.api.webinars import list_webinars as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import list_webinars as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.list_webinars")
 
         return await self._send(
             endpoint.build_request(
@@ -6328,7 +7191,10 @@ class GeneratedMethods:
             page_size: ``int | None``; 1 to 100. Records per page (at most 300).
             next_page_token: ``str | None``. Cursor from the previous page; expires after 15 minutes.
         """
-        from zoom_async._generated.api.devices import list_zdm_groups as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import list_zdm_groups as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.list_zdm_groups")
 
         return await self._send(
             endpoint.build_request(
@@ -6353,7 +7219,10 @@ class GeneratedMethods:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.dashboards import list_zoom_room_issues as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_zoom_room_issues as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.dashboards.list_zoom_room_issues")
 
         return await self._send(
             endpoint.build_request(
@@ -6378,7 +7247,12 @@ class GeneratedMethods:
             from_: ``datetime.date | str``. Start of the date range (yyyy-mm-dd).
             to: ``datetime.date | str``. End of the date range (yyyy-mm-dd).
         """
-        from zoom_async._generated.api.dashboards import list_zoom_rooms_with_issues as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.dashboards import list_zoom_rooms_with_issues as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.dashboards.list_zoom_rooms_with_issues"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6400,7 +7274,10 @@ class GeneratedMethods:
         Args:
             zdm_group_id: ``int | str``.
         """
-        from zoom_async._generated.api.devices import list_zpa_versions as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import list_zpa_versions as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.list_zpa_versions")
 
         return await self._send(
             endpoint.build_request(
@@ -6425,7 +7302,14 @@ class GeneratedMethods:
             recording_id: ``int | str``.
             payload: ``RecoverMeetingRecordingRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.cloud_recording import recover_meeting_recording as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                recover_meeting_recording as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.recover_meeting_recording"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6450,7 +7334,14 @@ class GeneratedMethods:
             meeting_uuid: ``int | str``.
             payload: ``RecoverMeetingRecordingRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.cloud_recording import recover_meeting_recordings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                recover_meeting_recordings as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.recover_meeting_recordings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6472,7 +7363,10 @@ class GeneratedMethods:
         Args:
             user_id: ``int | str``.
         """
-        from zoom_async._generated.api.users import revoke_user_sso_token as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import revoke_user_sso_token as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.revoke_user_sso_token")
 
         return await self._send(
             endpoint.build_request(
@@ -6498,9 +7392,14 @@ class GeneratedMethods:
             id: ``str | None``.
             set_default_for_all_panelists: ``bool | None``.
         """
-        from zoom_async._generated.api.webinars import (
-            set_webinar_branding_virtual_background as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                set_webinar_branding_virtual_background as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.set_webinar_branding_virtual_background"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6525,7 +7424,12 @@ class GeneratedMethods:
             account_id: ``int | str``.
             payload: ``UpdateAccountLockSettingsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.accounts import update_account_lock_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import update_account_lock_settings as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.update_account_lock_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6549,7 +7453,10 @@ class GeneratedMethods:
             account_id: ``int | str``.
             payload: ``UpdateUserEmailRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.accounts import update_account_owner as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import update_account_owner as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.accounts.update_account_owner")
 
         return await self._send(
             endpoint.build_request(
@@ -6576,9 +7483,14 @@ class GeneratedMethods:
             payload: ``UpdateGroupRegistrationSettingsRequest``, or a dict in its JSON form.
             type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
-        from zoom_async._generated.api.accounts import (
-            update_account_registration_settings as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import (
+                update_account_registration_settings as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.update_account_registration_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6606,7 +7518,10 @@ class GeneratedMethods:
             payload: ``UpdateAccountSettingsRequest``, or a dict in its JSON form.
             option: ``GetAccountSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "security", "meeting_security".
         """
-        from zoom_async._generated.api.accounts import update_account_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import update_account_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.accounts.update_account_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -6629,7 +7544,10 @@ class GeneratedMethods:
         Args:
             payload: ``UpdateAccountTspRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.tsp import update_account_tsp as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import update_account_tsp as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.update_account_tsp")
 
         return await self._send(
             endpoint.build_request(
@@ -6652,7 +7570,10 @@ class GeneratedMethods:
             file_id: ``int | str``.
             payload: ``UpdateArchivedFileRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.archiving import update_archived_file as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.archiving import update_archived_file as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.archiving.update_archived_file")
 
         return await self._send(
             endpoint.build_request(
@@ -6676,7 +7597,10 @@ class GeneratedMethods:
             device_id: ``int | str``.
             payload: ``UpdateDeviceRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.devices import update_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import update_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.update_device")
 
         return await self._send(
             endpoint.build_request(
@@ -6700,7 +7624,10 @@ class GeneratedMethods:
             device_id: ``int | str``.
             payload: ``UpdateDeviceAssignmentRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.devices import update_device_assignment as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import update_device_assignment as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.update_device_assignment")
 
         return await self._send(
             endpoint.build_request(
@@ -6724,7 +7651,10 @@ class GeneratedMethods:
             group_id: ``int | str``.
             payload: ``CreateGroupRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.groups import update_group as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import update_group as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.update_group")
 
         return await self._send(
             endpoint.build_request(
@@ -6751,7 +7681,10 @@ class GeneratedMethods:
             payload: ``UpdateGroupLockSettingsRequest``, or a dict in its JSON form.
             option: ``str | None``.
         """
-        from zoom_async._generated.api.groups import update_group_lock_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import update_group_lock_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.update_group_lock_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -6778,7 +7711,10 @@ class GeneratedMethods:
             member_id: ``int | str``.
             payload: ``UpdateGroupMemberRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.groups import update_group_member as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import update_group_member as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.update_group_member")
 
         return await self._send(
             endpoint.build_request(
@@ -6806,7 +7742,14 @@ class GeneratedMethods:
             payload: ``UpdateGroupRegistrationSettingsRequest``, or a dict in its JSON form.
             type_: ``GetGroupRegistrationSettingsType | str | None``; one of "webinar".
         """
-        from zoom_async._generated.api.groups import update_group_registration_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import (
+                update_group_registration_settings as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.groups.update_group_registration_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6834,7 +7777,10 @@ class GeneratedMethods:
             payload: ``UpdateGroupSettingsRequest``, or a dict in its JSON form.
             option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
         """
-        from zoom_async._generated.api.groups import update_group_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import update_group_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.groups.update_group_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -6859,7 +7805,10 @@ class GeneratedMethods:
             device_id: ``int | str``.
             payload: ``CreateH323DeviceRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.h323_devices import update_h323_device as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.h323_devices import update_h323_device as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.h323_devices.update_h323_device")
 
         return await self._send(
             endpoint.build_request(
@@ -6885,9 +7834,14 @@ class GeneratedMethods:
             policy_id: ``int | str``.
             payload: ``CreateInformationBarrierPolicyRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.information_barriers import (
-            update_information_barrier_policy as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.information_barriers import (
+                update_information_barrier_policy as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.information_barriers.update_information_barrier_policy"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6917,7 +7871,10 @@ class GeneratedMethods:
             DeprecationWarning,
             stacklevel=2,
         )
-        from zoom_async._generated.api.sip_phone import update_legacy_sip_phone as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import update_legacy_sip_phone as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.update_legacy_sip_phone")
 
         return await self._send(
             endpoint.build_request(
@@ -6943,7 +7900,14 @@ class GeneratedMethods:
             message_id: ``int | str``.
             payload: ``UpdateLiveMeetingChatMessageRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import update_live_meeting_chat_message as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                update_live_meeting_chat_message as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.update_live_meeting_chat_message"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6968,9 +7932,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateLiveMeetingRtmsAppStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import (
-            update_live_meeting_rtms_app_status as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                update_live_meeting_rtms_app_status as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.update_live_meeting_rtms_app_status"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -6997,7 +7966,10 @@ class GeneratedMethods:
             payload: ``UpdateMeetingRequest``, or a dict in its JSON form.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.meetings import update_meeting as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import update_meeting as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.update_meeting")
 
         return await self._send(
             endpoint.build_request(
@@ -7022,7 +7994,12 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateMeetingLiveStreamRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import update_meeting_live_stream as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import update_meeting_live_stream as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.update_meeting_live_stream"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7046,7 +8023,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateMeetingLiveStreamStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import update_meeting_live_stream_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                update_meeting_live_stream_status as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.update_meeting_live_stream_status"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7072,7 +8056,10 @@ class GeneratedMethods:
             poll_id: ``int | str``.
             payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import update_meeting_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import update_meeting_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.update_meeting_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -7097,9 +8084,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``RegistrantQuestions``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import (
-            update_meeting_registrant_questions as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                update_meeting_registrant_questions as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.update_meeting_registrant_questions"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7126,7 +8118,14 @@ class GeneratedMethods:
             payload: ``UpdateMeetingRegistrantStatusRequest``, or a dict in its JSON form.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.meetings import update_meeting_registrant_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import (
+                update_meeting_registrant_status as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.meetings.update_meeting_registrant_status"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7151,7 +8150,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateMeetingStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import update_meeting_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import update_meeting_status as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.update_meeting_status")
 
         return await self._send(
             endpoint.build_request(
@@ -7175,7 +8177,10 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateMeetingSurveyRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.meetings import update_meeting_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.meetings import update_meeting_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.meetings.update_meeting_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -7201,9 +8206,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateRecordingRegistrantQuestionsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.cloud_recording import (
-            update_recording_registrant_questions as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                update_recording_registrant_questions as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.update_recording_registrant_questions"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7227,9 +8237,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateRecordingRegistrantStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.cloud_recording import (
-            update_recording_registrant_status as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                update_recording_registrant_status as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.update_recording_registrant_status"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7253,7 +8268,14 @@ class GeneratedMethods:
             meeting_id: ``int | str``.
             payload: ``UpdateRecordingSettingsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.cloud_recording import update_recording_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.cloud_recording import (
+                update_recording_settings as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.cloud_recording.update_recording_settings"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7277,7 +8299,10 @@ class GeneratedMethods:
             role_id: ``int | str``.
             payload: ``UpdateRoleRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.roles import update_role as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.roles import update_role as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.roles.update_role")
 
         return await self._send(
             endpoint.build_request(
@@ -7301,7 +8326,10 @@ class GeneratedMethods:
             phone_id: ``int | str``.
             payload: ``UpdateSipPhoneRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.sip_phone import update_sip_phone as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.sip_phone import update_sip_phone as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.sip_phone.update_sip_phone")
 
         return await self._send(
             endpoint.build_request(
@@ -7325,7 +8353,12 @@ class GeneratedMethods:
             field_id: ``int | str``.
             payload: ``CreateTrackingFieldRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.tracking_field import update_tracking_field as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tracking_field import update_tracking_field as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.tracking_field.update_tracking_field"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7354,7 +8387,10 @@ class GeneratedMethods:
             login_type: ``GetUserSettingsLoginType | int | None``; one of 0, 1, 11, 21, 23, 24, 27, 97, 98, 99, 100, 101.
             remove_tsp_credentials: ``bool | None``.
         """
-        from zoom_async._generated.api.users import update_user as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import update_user as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.update_user")
 
         return await self._send(
             endpoint.build_request(
@@ -7380,7 +8416,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``UpdateUserEmailRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import update_user_email as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import update_user_email as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.update_user_email")
 
         return await self._send(
             endpoint.build_request(
@@ -7404,7 +8443,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``UpdateUserPasswordRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import update_user_password as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import update_user_password as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.update_user_password")
 
         return await self._send(
             endpoint.build_request(
@@ -7428,7 +8470,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``UpdateUserPresenceStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import update_user_presence_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import update_user_presence_status as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.update_user_presence_status")
 
         return await self._send(
             endpoint.build_request(
@@ -7455,7 +8500,10 @@ class GeneratedMethods:
             payload: ``UpdateUserSettingsRequest``, or a dict in its JSON form.
             option: ``GetUserSettingsOption | str | None``; one of "meeting_authentication", "recording_authentication", "meeting_security".
         """
-        from zoom_async._generated.api.users import update_user_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import update_user_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.update_user_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -7480,7 +8528,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``UpdateUserStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.users import update_user_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import update_user_status as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.update_user_status")
 
         return await self._send(
             endpoint.build_request(
@@ -7506,7 +8557,10 @@ class GeneratedMethods:
             tsp_id: ``int | str``; one of "1", "2".
             payload: ``AddUserTspAccountRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.tsp import update_user_tsp_account as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import update_user_tsp_account as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.update_user_tsp_account")
 
         return await self._send(
             endpoint.build_request(
@@ -7531,7 +8585,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``UpdateUserTspSettingsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.tsp import update_user_tsp_settings as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.tsp import update_user_tsp_settings as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.tsp.update_user_tsp_settings")
 
         return await self._send(
             endpoint.build_request(
@@ -7558,7 +8615,10 @@ class GeneratedMethods:
             payload: ``UpdateWebinarRequest``, or a dict in its JSON form.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.webinars import update_webinar as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import update_webinar as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.update_webinar")
 
         return await self._send(
             endpoint.build_request(
@@ -7585,7 +8645,14 @@ class GeneratedMethods:
             name_tag_id: ``int | str``.
             payload: ``UpdateWebinarBrandingNameTagRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import update_webinar_branding_name_tag as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                update_webinar_branding_name_tag as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.update_webinar_branding_name_tag"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7610,7 +8677,12 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``UpdateMeetingLiveStreamRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import update_webinar_live_stream as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import update_webinar_live_stream as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.update_webinar_live_stream"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7634,7 +8706,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``UpdateWebinarLiveStreamStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import update_webinar_live_stream_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                update_webinar_live_stream_status as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.update_webinar_live_stream_status"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7660,7 +8739,10 @@ class GeneratedMethods:
             poll_id: ``int | str``.
             payload: ``CreateMeetingPollRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import update_webinar_poll as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import update_webinar_poll as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.update_webinar_poll")
 
         return await self._send(
             endpoint.build_request(
@@ -7685,9 +8767,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``UpdateWebinarRegistrantQuestionsRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import (
-            update_webinar_registrant_questions as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                update_webinar_registrant_questions as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.update_webinar_registrant_questions"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7714,7 +8801,14 @@ class GeneratedMethods:
             payload: ``UpdateWebinarRegistrantStatusRequest``, or a dict in its JSON form.
             occurrence_id: ``str | None``. Occurrence ID, to target one occurrence of a recurring meeting or webinar.
         """
-        from zoom_async._generated.api.webinars import update_webinar_registrant_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                update_webinar_registrant_status as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.update_webinar_registrant_status"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7739,7 +8833,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``UpdateWebinarStatusRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import update_webinar_status as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import update_webinar_status as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.update_webinar_status")
 
         return await self._send(
             endpoint.build_request(
@@ -7763,7 +8860,10 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``UpdateWebinarSurveyRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.webinars import update_webinar_survey as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import update_webinar_survey as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.webinars.update_webinar_survey")
 
         return await self._send(
             endpoint.build_request(
@@ -7785,7 +8885,10 @@ class GeneratedMethods:
         Args:
             payload: ``UpgradeZpaDevicesRequest``, or a dict in its JSON form.
         """
-        from zoom_async._generated.api.devices import upgrade_zpa_devices as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.devices import upgrade_zpa_devices as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.devices.upgrade_zpa_devices")
 
         return await self._send(
             endpoint.build_request(
@@ -7808,7 +8911,14 @@ class GeneratedMethods:
             account_id: ``int | str``.
             payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
-        from zoom_async._generated.api.accounts import upload_account_virtual_background as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.accounts import (
+                upload_account_virtual_background as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.accounts.upload_account_virtual_background"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7832,7 +8942,12 @@ class GeneratedMethods:
             group_id: ``int | str``.
             payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
-        from zoom_async._generated.api.groups import upload_group_virtual_background as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.groups import upload_group_virtual_background as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.groups.upload_group_virtual_background"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7856,7 +8971,10 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``UploadUserPictureRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
-        from zoom_async._generated.api.users import upload_user_picture as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import upload_user_picture as endpoint
+        else:
+            endpoint = load_endpoint("zoom_async._generated.api.users.upload_user_picture")
 
         return await self._send(
             endpoint.build_request(
@@ -7880,7 +8998,12 @@ class GeneratedMethods:
             user_id: ``int | str``.
             payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
-        from zoom_async._generated.api.users import upload_user_virtual_background as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.users import upload_user_virtual_background as endpoint
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.users.upload_user_virtual_background"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7904,9 +9027,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``UploadWebinarBrandingVirtualBackgroundRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
-        from zoom_async._generated.api.webinars import (
-            upload_webinar_branding_virtual_background as endpoint,
-        )
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                upload_webinar_branding_virtual_background as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.upload_webinar_branding_virtual_background"
+            )
 
         return await self._send(
             endpoint.build_request(
@@ -7930,7 +9058,14 @@ class GeneratedMethods:
             webinar_id: ``int | str``.
             payload: ``FileUploadRequest``, or a dict in its JSON form, sent as multipart/form-data.
         """
-        from zoom_async._generated.api.webinars import upload_webinar_branding_wallpaper as endpoint
+        if TYPE_CHECKING:
+            from zoom_async._generated.api.webinars import (
+                upload_webinar_branding_wallpaper as endpoint,
+            )
+        else:
+            endpoint = load_endpoint(
+                "zoom_async._generated.api.webinars.upload_webinar_branding_wallpaper"
+            )
 
         return await self._send(
             endpoint.build_request(

@@ -12,6 +12,7 @@ from zoom_async._generated.models.list_account_managed_domains_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,10 +36,13 @@ def build_request(
     account_id: int | str,
 ) -> Request:
     """Describe the listAccountManagedDomains request; raises ValueError/TypeError on bad arguments."""
-    path = "/accounts/{accountId}/managed_domains".format(
-        accountId=encode_path_value("accountId", check_path_text("account_id", account_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/accounts/"
+        + encode_path_value("accountId", check_path_text("account_id", account_id))
+        + "/managed_domains"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -11,6 +11,7 @@ from zoom_async._generated.models.update_user_email_request import UpdateUserEma
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,13 @@ def build_request(
     payload: UpdateUserEmailRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateAccountOwner request; raises ValueError/TypeError on bad arguments."""
-    path = "/accounts/{accountId}/owner".format(
-        accountId=encode_path_value("accountId", check_path_text("account_id", account_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/accounts/"
+        + encode_path_value("accountId", check_path_text("account_id", account_id))
+        + "/owner"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateUserEmailRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -13,6 +13,7 @@ from zoom_async._generated.models.get_archived_file_statistics_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_datetime,
@@ -39,12 +40,16 @@ def build_request(
 ) -> Request:
     """Describe the getArchivedFileStatistics request; raises ValueError/TypeError on bad arguments."""
     path = "/archive_files/statistics"
-    query = encode_query(
-        {
-            "from": check_datetime("from_", from_),
-            "to": check_datetime("to", to),
-        }
-    )
+    query: Mapping[str, str]
+    if from_ is None and to is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "from": check_datetime("from_", from_),
+                "to": check_datetime("to", to),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

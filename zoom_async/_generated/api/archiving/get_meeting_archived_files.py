@@ -10,6 +10,7 @@ from zoom_async._generated.models.list_archived_files_meeting import ListArchive
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -33,10 +34,13 @@ def build_request(
     meeting_uuid: int | str,
 ) -> Request:
     """Describe the getMeetingArchivedFiles request; raises ValueError/TypeError on bad arguments."""
-    path = "/past_meetings/{meetingUUID}/archive_files".format(
-        meetingUUID=encode_path_value("meetingUUID", check_path_text("meeting_uuid", meeting_uuid)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/past_meetings/"
+        + encode_path_value("meetingUUID", check_path_text("meeting_uuid", meeting_uuid))
+        + "/archive_files"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -11,6 +11,7 @@ from zoom_async._generated.models.update_archived_file_request import UpdateArch
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,9 @@ def build_request(
     payload: UpdateArchivedFileRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateArchivedFile request; raises ValueError/TypeError on bad arguments."""
-    path = "/archive_files/{fileId}".format(
-        fileId=encode_path_value("fileId", check_path_text("file_id", file_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/archive_files/" + encode_path_value("fileId", check_path_text("file_id", file_id))
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateArchivedFileRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -16,6 +16,7 @@ from zoom_async._generated.models.create_recording_registrant_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -41,10 +42,13 @@ def build_request(
     payload: CreateRecordingRegistrantRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createRecordingRegistrant request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/recordings/registrants".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/recordings/registrants"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateRecordingRegistrantRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

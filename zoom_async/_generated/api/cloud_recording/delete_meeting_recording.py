@@ -42,9 +42,12 @@ def build_request(
     action: DeleteMeetingRecordingAction | str = "trash",
 ) -> Request:
     """Describe the deleteMeetingRecording request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/recordings/{recordingId}".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
-        recordingId=encode_path_value("recordingId", check_path_text("recording_id", recording_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/recordings/"
+        + encode_path_value("recordingId", check_path_text("recording_id", recording_id))
     )
     query = encode_query(
         {

@@ -38,8 +38,11 @@ def build_request(
     action: DeleteMeetingRecordingAction | str = "trash",
 ) -> Request:
     """Describe the deleteMeetingRecordings request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/recordings".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/recordings"
     )
     query = encode_query(
         {

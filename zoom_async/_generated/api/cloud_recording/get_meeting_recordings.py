@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_meeting_recordings_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_int,
@@ -41,15 +42,22 @@ def build_request(
     ttl: int | None = None,
 ) -> Request:
     """Describe the getMeetingRecordings request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/recordings".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/recordings"
     )
-    query = encode_query(
-        {
-            "include_fields": check_text("include_fields", include_fields),
-            "ttl": check_int("ttl", ttl, minimum=0, maximum=604800),
-        }
-    )
+    query: Mapping[str, str]
+    if include_fields is None and ttl is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "include_fields": check_text("include_fields", include_fields),
+                "ttl": check_int("ttl", ttl, minimum=0, maximum=604800),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -48,8 +48,9 @@ def build_request(
     meeting_id: int | None = None,
 ) -> Request:
     """Describe the listCloudRecordings request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/recordings".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/recordings"
     )
     query = encode_query(
         {

@@ -13,6 +13,7 @@ from zoom_async._generated.models.recover_meeting_recording_request import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -42,11 +43,15 @@ def build_request(
     payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the recoverMeetingRecording request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/recordings/{recordingId}/status".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
-        recordingId=encode_path_value("recordingId", check_path_text("recording_id", recording_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/recordings/"
+        + encode_path_value("recordingId", check_path_text("recording_id", recording_id))
+        + "/status"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, RecoverMeetingRecordingRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -13,6 +13,7 @@ from zoom_async._generated.models.recover_meeting_recording_request import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -38,10 +39,13 @@ def build_request(
     payload: RecoverMeetingRecordingRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the recoverMeetingRecordings request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingUUID}/recordings/status".format(
-        meetingUUID=encode_path_value("meetingUUID", check_path_text("meeting_uuid", meeting_uuid)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingUUID", check_path_text("meeting_uuid", meeting_uuid))
+        + "/recordings/status"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, RecoverMeetingRecordingRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -13,6 +13,7 @@ from zoom_async._generated.models.update_recording_registrant_status_request imp
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -38,10 +39,13 @@ def build_request(
     payload: UpdateRecordingRegistrantStatusRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateRecordingRegistrantStatus request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/recordings/registrants/status".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/recordings/registrants/status"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateRecordingRegistrantStatusRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -43,8 +43,9 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the getClientFeedback request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/client/feedback/{feedbackId}".format(
-        feedbackId=encode_path_value("feedbackId", check_path_text("feedback_id", feedback_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/metrics/client/feedback/" + encode_path_value(
+        "feedbackId", check_path_text("feedback_id", feedback_id)
     )
     query = encode_query(
         {

@@ -38,8 +38,9 @@ def build_request(
     type_: DashboardMeetingQueryType | str = "live",
 ) -> Request:
     """Describe the getDashboardMeeting request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/meetings/{meetingId}".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/metrics/meetings/" + encode_path_value(
+        "meetingId", check_path_text("meeting_id", meeting_id)
     )
     query = encode_query(
         {

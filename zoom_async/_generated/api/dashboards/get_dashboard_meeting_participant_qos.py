@@ -44,11 +44,13 @@ def build_request(
     type_: DashboardQueryType | str = "live",
 ) -> Request:
     """Describe the getDashboardMeetingParticipantQos request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/meetings/{meetingId}/participants/{participantId}/qos".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
-        participantId=encode_path_value(
-            "participantId", check_path_text("participant_id", participant_id)
-        ),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/metrics/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/participants/"
+        + encode_path_value("participantId", check_path_text("participant_id", participant_id))
+        + "/qos"
     )
     query = encode_query(
         {

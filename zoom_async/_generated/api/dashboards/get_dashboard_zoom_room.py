@@ -45,8 +45,9 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the getDashboardZoomRoom request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/zoomrooms/{zoomroomId}".format(
-        zoomroomId=encode_path_value("zoomroomId", check_path_text("zoomroom_id", zoomroom_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/metrics/zoomrooms/" + encode_path_value(
+        "zoomroomId", check_path_text("zoomroom_id", zoomroom_id)
     )
     query = encode_query(
         {

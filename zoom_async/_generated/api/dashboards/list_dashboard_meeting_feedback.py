@@ -43,8 +43,11 @@ def build_request(
     page_size: int = 30,
 ) -> Request:
     """Describe the listDashboardMeetingFeedback request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/meetings/{meetingId}/participants/satisfaction".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/metrics/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/participants/satisfaction"
     )
     query = encode_query(
         {

@@ -45,8 +45,11 @@ def build_request(
     include_fields: IncludeFields | str | None = None,
 ) -> Request:
     """Describe the listDashboardMeetingParticipants request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/meetings/{meetingId}/participants".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/metrics/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/participants"
     )
     query = encode_query(
         {

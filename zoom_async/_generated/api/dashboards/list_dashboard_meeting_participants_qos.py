@@ -43,8 +43,11 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listDashboardMeetingParticipantsQos request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/meetings/{meetingId}/participants/qos".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/metrics/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/participants/qos"
     )
     query = encode_query(
         {

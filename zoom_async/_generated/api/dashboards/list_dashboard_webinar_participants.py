@@ -45,8 +45,11 @@ def build_request(
     include_fields: IncludeFields | str | None = None,
 ) -> Request:
     """Describe the listDashboardWebinarParticipants request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/webinars/{webinarId}/participants".format(
-        webinarId=encode_path_value("webinarId", check_path_text("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/metrics/webinars/"
+        + encode_path_value("webinarId", check_path_text("webinar_id", webinar_id))
+        + "/participants"
     )
     query = encode_query(
         {

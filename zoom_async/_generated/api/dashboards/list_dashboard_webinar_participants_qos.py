@@ -43,8 +43,11 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listDashboardWebinarParticipantsQos request; raises ValueError/TypeError on bad arguments."""
-    path = "/metrics/webinars/{webinarId}/participants/qos".format(
-        webinarId=encode_path_value("webinarId", check_path_text("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/metrics/webinars/"
+        + encode_path_value("webinarId", check_path_text("webinar_id", webinar_id))
+        + "/participants/qos"
     )
     query = encode_query(
         {

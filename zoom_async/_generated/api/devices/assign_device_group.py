@@ -35,8 +35,11 @@ def build_request(
     group_id: str,
 ) -> Request:
     """Describe the assignDeviceGroup request; raises ValueError/TypeError on bad arguments."""
-    path = "/devices/{deviceId}/assign_group".format(
-        deviceId=encode_path_value("deviceId", check_path_text("device_id", device_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/devices/"
+        + encode_path_value("deviceId", check_path_text("device_id", device_id))
+        + "/assign_group"
     )
     query = encode_query(
         {

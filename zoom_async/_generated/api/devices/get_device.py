@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_device_response import GetDeviceResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -33,10 +34,9 @@ def build_request(
     device_id: int | str,
 ) -> Request:
     """Describe the getDevice request; raises ValueError/TypeError on bad arguments."""
-    path = "/devices/{deviceId}".format(
-        deviceId=encode_path_value("deviceId", check_path_text("device_id", device_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/devices/" + encode_path_value("deviceId", check_path_text("device_id", device_id))
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_zpa_device_settings_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_text,
@@ -37,11 +38,15 @@ def build_request(
 ) -> Request:
     """Describe the getZpaDeviceSettings request; raises ValueError/TypeError on bad arguments."""
     path = "/devices/zpa/settings"
-    query = encode_query(
-        {
-            "user_id": check_text("user_id", user_id),
-        }
-    )
+    query: Mapping[str, str]
+    if user_id is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "user_id": check_text("user_id", user_id),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

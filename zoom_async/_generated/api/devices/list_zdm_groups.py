@@ -10,6 +10,7 @@ from zoom_async._generated.models.list_zdm_groups_response import ListZdmGroupsR
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_int,
@@ -37,12 +38,16 @@ def build_request(
 ) -> Request:
     """Describe the listZdmGroups request; raises ValueError/TypeError on bad arguments."""
     path = "/devices/groups"
-    query = encode_query(
-        {
-            "page_size": check_int("page_size", page_size, minimum=1, maximum=100),
-            "next_page_token": check_text("next_page_token", next_page_token),
-        }
-    )
+    query: Mapping[str, str]
+    if page_size is None and next_page_token is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "page_size": check_int("page_size", page_size, minimum=1, maximum=100),
+                "next_page_token": check_text("next_page_token", next_page_token),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -10,6 +10,7 @@ from zoom_async._generated.models.list_zpa_versions_response import ListZpaVersi
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -33,10 +34,13 @@ def build_request(
     zdm_group_id: int | str,
 ) -> Request:
     """Describe the listZpaVersions request; raises ValueError/TypeError on bad arguments."""
-    path = "/devices/zpa/zdm_groups/{zdmGroupId}/versions".format(
-        zdmGroupId=encode_path_value("zdmGroupId", check_path_text("zdm_group_id", zdm_group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/devices/zpa/zdm_groups/"
+        + encode_path_value("zdmGroupId", check_path_text("zdm_group_id", zdm_group_id))
+        + "/versions"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

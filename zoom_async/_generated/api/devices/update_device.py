@@ -11,6 +11,7 @@ from zoom_async._generated.models.update_device_request import UpdateDeviceReque
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,9 @@ def build_request(
     payload: UpdateDeviceRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateDevice request; raises ValueError/TypeError on bad arguments."""
-    path = "/devices/{deviceId}".format(
-        deviceId=encode_path_value("deviceId", check_path_text("device_id", device_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/devices/" + encode_path_value("deviceId", check_path_text("device_id", device_id))
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateDeviceRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,14 +36,21 @@ def build_request(
     file_ids: str | None = None,
 ) -> Request:
     """Describe the deleteGroupVirtualBackgrounds request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}/settings/virtual_backgrounds".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/groups/"
+        + encode_path_value("groupId", check_path_text("group_id", group_id))
+        + "/settings/virtual_backgrounds"
     )
-    query = encode_query(
-        {
-            "file_ids": check_text("file_ids", file_ids),
-        }
-    )
+    query: Mapping[str, str]
+    if file_ids is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "file_ids": check_text("file_ids", file_ids),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

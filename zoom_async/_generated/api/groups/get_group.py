@@ -10,6 +10,7 @@ from zoom_async._generated.models.group import Group
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -33,10 +34,9 @@ def build_request(
     group_id: int | str,
 ) -> Request:
     """Describe the getGroup request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/groups/" + encode_path_value("groupId", check_path_text("group_id", group_id))
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

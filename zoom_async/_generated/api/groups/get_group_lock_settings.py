@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_group_lock_settings_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -39,14 +40,21 @@ def build_request(
     option: str | None = None,
 ) -> Request:
     """Describe the getGroupLockSettings request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}/lock_settings".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/groups/"
+        + encode_path_value("groupId", check_path_text("group_id", group_id))
+        + "/lock_settings"
     )
-    query = encode_query(
-        {
-            "option": check_text("option", option),
-        }
-    )
+    query: Mapping[str, str]
+    if option is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "option": check_text("option", option),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

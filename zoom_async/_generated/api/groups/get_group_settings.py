@@ -11,6 +11,7 @@ from zoom_async._generated.models.get_user_settings_option import GetUserSetting
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -39,15 +40,22 @@ def build_request(
     custom_query_fields: str | None = None,
 ) -> Request:
     """Describe the getGroupSettings request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}/settings".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/groups/"
+        + encode_path_value("groupId", check_path_text("group_id", group_id))
+        + "/settings"
     )
-    query = encode_query(
-        {
-            "option": check_text("option", option),
-            "custom_query_fields": check_text("custom_query_fields", custom_query_fields),
-        }
-    )
+    query: Mapping[str, str]
+    if option is None and custom_query_fields is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "option": check_text("option", option),
+                "custom_query_fields": check_text("custom_query_fields", custom_query_fields),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -39,8 +39,9 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listGroupAdmins request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}/admins".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/groups/" + encode_path_value("groupId", check_path_text("group_id", group_id)) + "/admins"
     )
     query = encode_query(
         {

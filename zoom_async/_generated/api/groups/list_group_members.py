@@ -40,8 +40,11 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listGroupMembers request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}/members".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/groups/"
+        + encode_path_value("groupId", check_path_text("group_id", group_id))
+        + "/members"
     )
     query = encode_query(
         {

@@ -10,6 +10,7 @@ from zoom_async._generated.models.list_groups_response import ListGroupsResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
 )
@@ -30,7 +31,7 @@ OPERATION = Operation(
 def build_request() -> Request:
     """Describe the listGroups request; raises ValueError/TypeError on bad arguments."""
     path = "/groups"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

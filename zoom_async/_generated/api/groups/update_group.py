@@ -11,6 +11,7 @@ from zoom_async._generated.models.create_group_request import CreateGroupRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,9 @@ def build_request(
     payload: CreateGroupRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateGroup request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/groups/" + encode_path_value("groupId", check_path_text("group_id", group_id))
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateGroupRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

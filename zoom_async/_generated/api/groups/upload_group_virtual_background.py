@@ -12,6 +12,7 @@ from zoom_async._generated.models.virtual_background_file import VirtualBackgrou
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -38,10 +39,13 @@ def build_request(
     payload: FileUploadRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadGroupVirtualBackground request; raises ValueError/TypeError on bad arguments."""
-    path = "/groups/{groupId}/settings/virtual_backgrounds".format(
-        groupId=encode_path_value("groupId", check_path_text("group_id", group_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/groups/"
+        + encode_path_value("groupId", check_path_text("group_id", group_id))
+        + "/settings/virtual_backgrounds"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     content, content_type = encode_multipart(check_model("payload", payload, FileUploadRequest))
     return Request(OPERATION, OPERATION.method, path, query, None, content, content_type)
 

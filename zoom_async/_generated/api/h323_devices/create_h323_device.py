@@ -12,6 +12,7 @@ from zoom_async._generated.models.list_h323_devices_device import ListH323Device
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -35,7 +36,7 @@ def build_request(
 ) -> Request:
     """Describe the createH323Device request; raises ValueError/TypeError on bad arguments."""
     path = "/h323/devices"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateH323DeviceRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -11,6 +11,7 @@ from zoom_async._generated.models.create_h323_device_request import CreateH323De
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,9 @@ def build_request(
     payload: CreateH323DeviceRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateH323Device request; raises ValueError/TypeError on bad arguments."""
-    path = "/h323/devices/{deviceId}".format(
-        deviceId=encode_path_value("deviceId", check_path_text("device_id", device_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/h323/devices/" + encode_path_value("deviceId", check_path_text("device_id", device_id))
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateH323DeviceRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -16,6 +16,7 @@ from zoom_async._generated.models.get_information_barrier_policy_response import
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -39,7 +40,7 @@ def build_request(
 ) -> Request:
     """Describe the createInformationBarrierPolicy request; raises ValueError/TypeError on bad arguments."""
     path = "/information_barriers/policies"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateInformationBarrierPolicyRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

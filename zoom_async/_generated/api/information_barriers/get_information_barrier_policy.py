@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_information_barrier_policy_response import
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,10 +36,11 @@ def build_request(
     policy_id: int | str,
 ) -> Request:
     """Describe the getInformationBarrierPolicy request; raises ValueError/TypeError on bad arguments."""
-    path = "/information_barriers/policies/{policyId}".format(
-        policyId=encode_path_value("policyId", check_path_text("policy_id", policy_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/information_barriers/policies/" + encode_path_value(
+        "policyId", check_path_text("policy_id", policy_id)
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

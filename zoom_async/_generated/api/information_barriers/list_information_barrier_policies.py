@@ -12,6 +12,7 @@ from zoom_async._generated.models.list_information_barrier_policies_response imp
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
 )
@@ -32,7 +33,7 @@ OPERATION = Operation(
 def build_request() -> Request:
     """Describe the listInformationBarrierPolicies request; raises ValueError/TypeError on bad arguments."""
     path = "/information_barriers/policies"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -13,6 +13,7 @@ from zoom_async._generated.models.create_information_barrier_policy_request impo
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -38,10 +39,11 @@ def build_request(
     payload: CreateInformationBarrierPolicyRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateInformationBarrierPolicy request; raises ValueError/TypeError on bad arguments."""
-    path = "/information_barriers/policies/{policyId}".format(
-        policyId=encode_path_value("policyId", check_path_text("policy_id", policy_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/information_barriers/policies/" + encode_path_value(
+        "policyId", check_path_text("policy_id", policy_id)
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateInformationBarrierPolicyRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -10,6 +10,7 @@ from zoom_async._generated.models.add_meeting_app_response import AddMeetingAppR
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -33,10 +34,13 @@ def build_request(
     meeting_id: int | str,
 ) -> Request:
     """Describe the addMeetingApp request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/open_apps".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/open_apps"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -16,6 +16,7 @@ from zoom_async._generated.models.create_batch_meeting_registrants_response impo
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -41,10 +42,13 @@ def build_request(
     payload: CreateBatchMeetingRegistrantsRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createBatchMeetingRegistrants request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/batch_registrants".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/batch_registrants"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateBatchMeetingRegistrantsRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -16,6 +16,7 @@ from zoom_async._generated.models.create_meeting_invite_links_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -41,10 +42,13 @@ def build_request(
     payload: CreateMeetingInviteLinksRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createMeetingInviteLinks request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/invite_links".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/invite_links"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateMeetingInviteLinksRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -40,15 +41,22 @@ def build_request(
     file_ids: str | None = None,
 ) -> Request:
     """Describe the deleteLiveMeetingChatMessage request; raises ValueError/TypeError on bad arguments."""
-    path = "/live_meetings/{meetingId}/chat/messages/{messageId}".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
-        messageId=encode_path_value("messageId", check_path_text("message_id", message_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/live_meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/chat/messages/"
+        + encode_path_value("messageId", check_path_text("message_id", message_id))
     )
-    query = encode_query(
-        {
-            "file_ids": check_text("file_ids", file_ids),
-        }
-    )
+    query: Mapping[str, str]
+    if file_ids is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "file_ids": check_text("file_ids", file_ids),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

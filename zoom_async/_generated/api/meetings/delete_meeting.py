@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_bool,
@@ -38,18 +39,21 @@ def build_request(
     cancel_meeting_reminder: bool | None = None,
 ) -> Request:
     """Describe the deleteMeeting request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
-    )
-    query = encode_query(
-        {
-            "occurrence_id": check_text("occurrence_id", occurrence_id),
-            "schedule_for_reminder": check_bool("schedule_for_reminder", schedule_for_reminder),
-            "cancel_meeting_reminder": check_bool(
-                "cancel_meeting_reminder", cancel_meeting_reminder
-            ),
-        }
-    )
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/meetings/" + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+    query: Mapping[str, str]
+    if occurrence_id is None and schedule_for_reminder is None and cancel_meeting_reminder is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "occurrence_id": check_text("occurrence_id", occurrence_id),
+                "schedule_for_reminder": check_bool("schedule_for_reminder", schedule_for_reminder),
+                "cancel_meeting_reminder": check_bool(
+                    "cancel_meeting_reminder", cancel_meeting_reminder
+                ),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

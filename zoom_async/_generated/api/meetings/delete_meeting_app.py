@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -31,10 +32,13 @@ def build_request(
     meeting_id: int | str,
 ) -> Request:
     """Describe the deleteMeetingApp request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/open_apps".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/open_apps"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -40,17 +41,22 @@ def build_request(
     occurrence_id: str | None = None,
 ) -> Request:
     """Describe the deleteMeetingRegistrant request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/registrants/{registrantId}".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
-        registrantId=encode_path_value(
-            "registrantId", check_path_text("registrant_id", registrant_id)
-        ),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/registrants/"
+        + encode_path_value("registrantId", check_path_text("registrant_id", registrant_id))
     )
-    query = encode_query(
-        {
-            "occurrence_id": check_text("occurrence_id", occurrence_id),
-        }
-    )
+    query: Mapping[str, str]
+    if occurrence_id is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "occurrence_id": check_text("occurrence_id", occurrence_id),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

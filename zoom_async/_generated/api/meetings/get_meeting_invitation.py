@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_meeting_invitation_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -35,10 +36,13 @@ def build_request(
     meeting_id: int | str,
 ) -> Request:
     """Describe the getMeetingInvitation request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/invitation".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/invitation"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

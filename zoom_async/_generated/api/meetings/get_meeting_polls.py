@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_meeting_polls_response import GetMeetingPo
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_bool,
@@ -37,14 +38,19 @@ def build_request(
     anonymous: bool | None = None,
 ) -> Request:
     """Describe the getMeetingPolls request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/polls".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/" + encode_path_value("meetingId", check_id("meeting_id", meeting_id)) + "/polls"
     )
-    query = encode_query(
-        {
-            "anonymous": check_bool("anonymous", anonymous),
-        }
-    )
+    query: Mapping[str, str]
+    if anonymous is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "anonymous": check_bool("anonymous", anonymous),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

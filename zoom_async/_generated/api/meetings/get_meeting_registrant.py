@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_meeting_registrant_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -40,13 +41,14 @@ def build_request(
     registrant_id: int | str,
 ) -> Request:
     """Describe the getMeetingRegistrant request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/registrants/{registrantId}".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
-        registrantId=encode_path_value(
-            "registrantId", check_path_text("registrant_id", registrant_id)
-        ),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/registrants/"
+        + encode_path_value("registrantId", check_path_text("registrant_id", registrant_id))
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

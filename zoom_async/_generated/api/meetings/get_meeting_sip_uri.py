@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_meeting_sip_uri_response import GetMeeting
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -37,10 +38,13 @@ def build_request(
     payload: GetMeetingSipUriRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the getMeetingSipUri request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/sip_dialing".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/sip_dialing"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, GetMeetingSipUriRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_meeting_survey_response import GetMeetingS
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -33,10 +34,13 @@ def build_request(
     meeting_id: int | str,
 ) -> Request:
     """Describe the getMeetingSurvey request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/survey".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/survey"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -38,8 +38,9 @@ def build_request(
     type_: GetMeetingTokenType | str = "closed_caption_token",
 ) -> Request:
     """Describe the getMeetingToken request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/token".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/" + encode_path_value("meetingId", check_id("meeting_id", meeting_id)) + "/token"
     )
     query = encode_query(
         {

@@ -47,8 +47,9 @@ def build_request(
     timezone: str | None = None,
 ) -> Request:
     """Describe the listMeetings request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/meetings".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/meetings"
     )
     query = encode_query(
         {

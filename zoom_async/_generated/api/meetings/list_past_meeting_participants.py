@@ -41,8 +41,11 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listPastMeetingParticipants request; raises ValueError/TypeError on bad arguments."""
-    path = "/past_meetings/{meetingId}/participants".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/past_meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/participants"
     )
     query = encode_query(
         {

@@ -12,6 +12,7 @@ from zoom_async._generated.models.list_past_meeting_polls_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,10 +36,13 @@ def build_request(
     meeting_id: int | str,
 ) -> Request:
     """Describe the listPastMeetingPolls request; raises ValueError/TypeError on bad arguments."""
-    path = "/past_meetings/{meetingId}/polls".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/past_meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/polls"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -11,6 +11,7 @@ from zoom_async._generated.models.create_meeting_poll_request import CreateMeeti
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -41,11 +42,14 @@ def build_request(
     payload: CreateMeetingPollRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateMeetingPoll request; raises ValueError/TypeError on bad arguments."""
-    path = "/meetings/{meetingId}/polls/{pollId}".format(
-        meetingId=encode_path_value("meetingId", check_id("meeting_id", meeting_id)),
-        pollId=encode_path_value("pollId", check_path_text("poll_id", poll_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/meetings/"
+        + encode_path_value("meetingId", check_id("meeting_id", meeting_id))
+        + "/polls/"
+        + encode_path_value("pollId", check_path_text("poll_id", poll_id))
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateMeetingPollRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_billing_report_response import GetBillingR
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
 )
@@ -30,7 +31,7 @@ OPERATION = Operation(
 def build_request() -> Request:
     """Describe the getBillingReport request; raises ValueError/TypeError on bad arguments."""
     path = "/report/billing"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

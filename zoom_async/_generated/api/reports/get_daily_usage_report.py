@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_daily_usage_report_response import GetDail
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_int,
@@ -38,13 +39,17 @@ def build_request(
 ) -> Request:
     """Describe the getDailyUsageReport request; raises ValueError/TypeError on bad arguments."""
     path = "/report/daily"
-    query = encode_query(
-        {
-            "year": check_int("year", year, minimum=None, maximum=None),
-            "month": check_int("month", month, minimum=None, maximum=None),
-            "group_id": check_text("group_id", group_id),
-        }
-    )
+    query: Mapping[str, str]
+    if year is None and month is None and group_id is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "year": check_int("year", year, minimum=None, maximum=None),
+                "month": check_int("month", month, minimum=None, maximum=None),
+                "group_id": check_text("group_id", group_id),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

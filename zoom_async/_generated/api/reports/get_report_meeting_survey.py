@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_report_meeting_survey_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,10 +36,13 @@ def build_request(
     meeting_id: int | str,
 ) -> Request:
     """Describe the getReportMeetingSurvey request; raises ValueError/TypeError on bad arguments."""
-    path = "/report/meetings/{meetingId}/survey".format(
-        meetingId=encode_path_value("meetingId", check_path_text("meeting_id", meeting_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/report/meetings/"
+        + encode_path_value("meetingId", check_path_text("meeting_id", meeting_id))
+        + "/survey"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -13,6 +13,7 @@ from zoom_async._generated.models.get_sign_in_activity_report_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_date,
@@ -43,14 +44,18 @@ def build_request(
 ) -> Request:
     """Describe the getSignInActivityReport request; raises ValueError/TypeError on bad arguments."""
     path = "/report/activities"
-    query = encode_query(
-        {
-            "from": check_date("from_", from_),
-            "to": check_date("to", to),
-            "page_size": check_int("page_size", page_size, minimum=1, maximum=300),
-            "next_page_token": check_text("next_page_token", next_page_token),
-        }
-    )
+    query: Mapping[str, str]
+    if from_ is None and to is None and page_size is None and next_page_token is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "from": check_date("from_", from_),
+                "to": check_date("to", to),
+                "page_size": check_int("page_size", page_size, minimum=1, maximum=300),
+                "next_page_token": check_text("next_page_token", next_page_token),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -43,8 +43,11 @@ def build_request(
     include_fields: IncludeFields | str | None = None,
 ) -> Request:
     """Describe the listReportWebinarParticipants request; raises ValueError/TypeError on bad arguments."""
-    path = "/report/webinars/{webinarId}/participants".format(
-        webinarId=encode_path_value("webinarId", check_path_text("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/report/webinars/"
+        + encode_path_value("webinarId", check_path_text("webinar_id", webinar_id))
+        + "/participants"
     )
     query = encode_query(
         {

@@ -12,6 +12,7 @@ from zoom_async._generated.models.add_role_members_response import AddRoleMember
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -37,10 +38,9 @@ def build_request(
     payload: AddRoleMembersRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the addRoleMembers request; raises ValueError/TypeError on bad arguments."""
-    path = "/roles/{roleId}/members".format(
-        roleId=encode_path_value("roleId", check_path_text("role_id", role_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/roles/" + encode_path_value("roleId", check_path_text("role_id", role_id)) + "/members"
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, AddRoleMembersRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

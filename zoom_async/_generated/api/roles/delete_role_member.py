@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,11 +36,14 @@ def build_request(
     member_id: int | str,
 ) -> Request:
     """Describe the deleteRoleMember request; raises ValueError/TypeError on bad arguments."""
-    path = "/roles/{roleId}/members/{memberId}".format(
-        roleId=encode_path_value("roleId", check_path_text("role_id", role_id)),
-        memberId=encode_path_value("memberId", check_path_text("member_id", member_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/roles/"
+        + encode_path_value("roleId", check_path_text("role_id", role_id))
+        + "/members/"
+        + encode_path_value("memberId", check_path_text("member_id", member_id))
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

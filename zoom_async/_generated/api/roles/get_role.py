@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_role_response import GetRoleResponse
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -33,10 +34,9 @@ def build_request(
     role_id: int | str,
 ) -> Request:
     """Describe the getRole request; raises ValueError/TypeError on bad arguments."""
-    path = "/roles/{roleId}".format(
-        roleId=encode_path_value("roleId", check_path_text("role_id", role_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/roles/" + encode_path_value("roleId", check_path_text("role_id", role_id))
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -41,9 +41,8 @@ def build_request(
     page_size: int = 30,
 ) -> Request:
     """Describe the listRoleMembers request; raises ValueError/TypeError on bad arguments."""
-    path = "/roles/{roleId}/members".format(
-        roleId=encode_path_value("roleId", check_path_text("role_id", role_id)),
-    )
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/roles/" + encode_path_value("roleId", check_path_text("role_id", role_id)) + "/members"
     query = encode_query(
         {
             "page_count": check_text("page_count", page_count),

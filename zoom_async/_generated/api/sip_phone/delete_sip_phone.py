@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -31,10 +32,11 @@ def build_request(
     phone_id: int | str,
 ) -> Request:
     """Describe the deleteSipPhone request; raises ValueError/TypeError on bad arguments."""
-    path = "/sip_phones/phones/{phoneId}".format(
-        phoneId=encode_path_value("phoneId", check_path_text("phone_id", phone_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/sip_phones/phones/" + encode_path_value(
+        "phoneId", check_path_text("phone_id", phone_id)
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

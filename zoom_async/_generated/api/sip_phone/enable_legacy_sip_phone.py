@@ -14,6 +14,7 @@ from zoom_async._generated.models.enable_legacy_sip_phone_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -37,7 +38,7 @@ def build_request(
 ) -> Request:
     """Describe the enableLegacySipPhone request; raises ValueError/TypeError on bad arguments."""
     path = "/sip_phones"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, EnableLegacySipPhoneRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

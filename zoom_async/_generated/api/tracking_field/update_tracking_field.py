@@ -11,6 +11,7 @@ from zoom_async._generated.models.create_tracking_field_request import CreateTra
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,9 @@ def build_request(
     payload: CreateTrackingFieldRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateTrackingField request; raises ValueError/TypeError on bad arguments."""
-    path = "/tracking_fields/{fieldId}".format(
-        fieldId=encode_path_value("fieldId", check_path_text("field_id", field_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/tracking_fields/" + encode_path_value("fieldId", check_path_text("field_id", field_id))
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateTrackingFieldRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -12,6 +12,7 @@ from zoom_async._generated.models.add_user_tsp_account_response import AddUserTs
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -37,10 +38,9 @@ def build_request(
     payload: AddUserTspAccountRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the addUserTspAccount request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/tsp".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/tsp"
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, AddUserTspAccountRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

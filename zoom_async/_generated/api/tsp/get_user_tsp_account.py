@@ -10,6 +10,7 @@ from zoom_async._generated.models.add_user_tsp_account_response import AddUserTs
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -37,11 +38,14 @@ def build_request(
     tsp_id: int | str,
 ) -> Request:
     """Describe the getUserTspAccount request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/tsp/{tspId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-        tspId=encode_path_value("tspId", check_path_text("tsp_id", tsp_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/tsp/"
+        + encode_path_value("tspId", check_path_text("tsp_id", tsp_id))
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

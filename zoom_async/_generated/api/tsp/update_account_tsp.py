@@ -11,6 +11,7 @@ from zoom_async._generated.models.update_account_tsp_request import UpdateAccoun
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -34,7 +35,7 @@ def build_request(
 ) -> Request:
     """Describe the updateAccountTsp request; raises ValueError/TypeError on bad arguments."""
     path = "/tsp"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateAccountTspRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

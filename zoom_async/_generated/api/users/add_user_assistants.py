@@ -12,6 +12,7 @@ from zoom_async._generated.models.add_user_assistants_request import AddUserAssi
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -37,10 +38,11 @@ def build_request(
     payload: AddUserAssistantsRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the addUserAssistants request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/assistants".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/assistants"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, AddUserAssistantsRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -12,6 +12,7 @@ from zoom_async._generated.models.bulk_update_feature_response import BulkUpdate
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -35,7 +36,7 @@ def build_request(
 ) -> Request:
     """Describe the bulkUpdateFeature request; raises ValueError/TypeError on bad arguments."""
     path = "/users/features"
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, BulkUpdateFeatureRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -43,9 +43,8 @@ def build_request(
     transfer_whiteboard: bool | None = None,
 ) -> Request:
     """Describe the deleteUser request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id))
     query = encode_query(
         {
             "encrypted_email": check_bool("encrypted_email", encrypted_email),

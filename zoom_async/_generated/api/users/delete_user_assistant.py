@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,11 +36,14 @@ def build_request(
     assistant_id: int | str,
 ) -> Request:
     """Describe the deleteUserAssistant request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/assistants/{assistantId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-        assistantId=encode_path_value("assistantId", check_path_text("assistant_id", assistant_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/assistants/"
+        + encode_path_value("assistantId", check_path_text("assistant_id", assistant_id))
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

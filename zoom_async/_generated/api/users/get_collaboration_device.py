@@ -10,6 +10,7 @@ from zoom_async._generated.models.collaboration_device import CollaborationDevic
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -37,14 +38,17 @@ def build_request(
     collaboration_device_id: int | str,
 ) -> Request:
     """Describe the getCollaborationDevice request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/collaboration_devices/{collaborationDeviceId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-        collaborationDeviceId=encode_path_value(
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/collaboration_devices/"
+        + encode_path_value(
             "collaborationDeviceId",
             check_path_text("collaboration_device_id", collaboration_device_id),
-        ),
+        )
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

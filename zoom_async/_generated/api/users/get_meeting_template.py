@@ -10,6 +10,7 @@ from zoom_async._generated.models.get_meeting_template_response import GetMeetin
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -37,13 +38,16 @@ def build_request(
     meeting_template_id: int | str,
 ) -> Request:
     """Describe the getMeetingTemplate request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/meeting_templates/{meetingTemplateId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-        meetingTemplateId=encode_path_value(
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/meeting_templates/"
+        + encode_path_value(
             "meetingTemplateId", check_path_text("meeting_template_id", meeting_template_id)
-        ),
+        )
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

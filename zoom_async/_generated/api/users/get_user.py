@@ -41,9 +41,8 @@ def build_request(
     search_by_unique_id: bool | None = None,
 ) -> Request:
     """Describe the getUser request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id))
     query = encode_query(
         {
             "login_type": check_int("login_type", login_type, minimum=None, maximum=None),

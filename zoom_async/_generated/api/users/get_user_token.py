@@ -40,9 +40,8 @@ def build_request(
     ttl: int = 7200,
 ) -> Request:
     """Describe the getUserToken request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/token".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/token"
     query = encode_query(
         {
             "type": check_text("type_", type_, max_length=512),

@@ -12,6 +12,7 @@ from zoom_async._generated.models.list_user_collaboration_devices_response impor
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -35,10 +36,13 @@ def build_request(
     user_id: int | str,
 ) -> Request:
     """Describe the listUserCollaborationDevices request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/collaboration_devices".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/collaboration_devices"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_path_text,
@@ -31,10 +32,9 @@ def build_request(
     user_id: int | str,
 ) -> Request:
     """Describe the revokeUserSsoToken request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/token".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/token"
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -12,6 +12,7 @@ from zoom_async._generated.models.update_user_request import UpdateUserRequest
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_bool,
@@ -43,15 +44,20 @@ def build_request(
     remove_tsp_credentials: bool | None = None,
 ) -> Request:
     """Describe the updateUser request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
-    query = encode_query(
-        {
-            "login_type": check_int("login_type", login_type, minimum=None, maximum=None),
-            "remove_tsp_credentials": check_bool("remove_tsp_credentials", remove_tsp_credentials),
-        }
-    )
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id))
+    query: Mapping[str, str]
+    if login_type is None and remove_tsp_credentials is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "login_type": check_int("login_type", login_type, minimum=None, maximum=None),
+                "remove_tsp_credentials": check_bool(
+                    "remove_tsp_credentials", remove_tsp_credentials
+                ),
+            }
+        )
     body = unstructure(check_model("payload", payload, UpdateUserRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -11,6 +11,7 @@ from zoom_async._generated.models.update_user_password_request import UpdateUser
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,11 @@ def build_request(
     payload: UpdateUserPasswordRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateUserPassword request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/password".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/password"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateUserPasswordRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

@@ -13,6 +13,7 @@ from zoom_async._generated.models.update_user_presence_status_request import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -38,10 +39,13 @@ def build_request(
     payload: UpdateUserPresenceStatusRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the updateUserPresenceStatus request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/presence_status".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/presence_status"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, UpdateUserPresenceStatusRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

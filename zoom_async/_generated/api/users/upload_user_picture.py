@@ -10,6 +10,7 @@ from typing import Any
 from zoom_async._generated.models.upload_user_picture_request import UploadUserPictureRequest
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -36,10 +37,9 @@ def build_request(
     payload: UploadUserPictureRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadUserPicture request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/picture".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
-    )
-    query: dict[str, str] = {}
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/picture"
+    query = NO_QUERY
     content, content_type = encode_multipart(
         check_model("payload", payload, UploadUserPictureRequest)
     )

@@ -14,6 +14,7 @@ from zoom_async._generated.models.upload_user_virtual_background_response import
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -40,10 +41,13 @@ def build_request(
     payload: FileUploadRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadUserVirtualBackground request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/settings/virtual_backgrounds".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/settings/virtual_backgrounds"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     content, content_type = encode_multipart(check_model("payload", payload, FileUploadRequest))
     return Request(OPERATION, OPERATION.method, path, query, None, content, content_type)
 

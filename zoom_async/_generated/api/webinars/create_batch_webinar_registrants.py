@@ -16,6 +16,7 @@ from zoom_async._generated.models.create_batch_webinar_registrants_response impo
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -41,10 +42,13 @@ def build_request(
     payload: CreateBatchWebinarRegistrantsRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createBatchWebinarRegistrants request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/batch_registrants".format(
-        webinarId=encode_path_value("webinarId", check_path_text("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_path_text("webinar_id", webinar_id))
+        + "/batch_registrants"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateBatchWebinarRegistrantsRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

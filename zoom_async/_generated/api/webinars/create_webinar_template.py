@@ -16,6 +16,7 @@ from zoom_async._generated.models.create_webinar_template_request import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode, unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_model,
@@ -41,10 +42,13 @@ def build_request(
     payload: CreateWebinarTemplateRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the createWebinarTemplate request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/webinar_templates".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/"
+        + encode_path_value("userId", check_path_text("user_id", user_id))
+        + "/webinar_templates"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     body = unstructure(check_model("payload", payload, CreateWebinarTemplateRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

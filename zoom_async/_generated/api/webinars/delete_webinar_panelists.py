@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -31,10 +32,13 @@ def build_request(
     webinar_id: int | str,
 ) -> Request:
     """Describe the deleteWebinarPanelists request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/panelists".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_id("webinar_id", webinar_id))
+        + "/panelists"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_meeting_live_streaming_token_response impo
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -35,10 +36,13 @@ def build_request(
     webinar_id: int | str,
 ) -> Request:
     """Describe the getWebinarLocalRecordingToken request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/jointoken/local_recording".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_id("webinar_id", webinar_id))
+        + "/jointoken/local_recording"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     return Request(OPERATION, OPERATION.method, path, query)
 
 

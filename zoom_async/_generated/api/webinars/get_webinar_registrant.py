@@ -12,6 +12,7 @@ from zoom_async._generated.models.get_webinar_registrant_response import (
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -44,17 +45,22 @@ def build_request(
     occurrence_id: str | None = None,
 ) -> Request:
     """Describe the getWebinarRegistrant request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/registrants/{registrantId}".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
-        registrantId=encode_path_value(
-            "registrantId", check_path_text("registrant_id", registrant_id)
-        ),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_id("webinar_id", webinar_id))
+        + "/registrants/"
+        + encode_path_value("registrantId", check_path_text("registrant_id", registrant_id))
     )
-    query = encode_query(
-        {
-            "occurrence_id": check_text("occurrence_id", occurrence_id),
-        }
-    )
+    query: Mapping[str, str]
+    if occurrence_id is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "occurrence_id": check_text("occurrence_id", occurrence_id),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

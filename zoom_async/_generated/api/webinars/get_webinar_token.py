@@ -38,8 +38,9 @@ def build_request(
     type_: GetMeetingTokenType | str = "closed_caption_token",
 ) -> Request:
     """Describe the getWebinarToken request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/token".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/" + encode_path_value("webinarId", check_id("webinar_id", webinar_id)) + "/token"
     )
     query = encode_query(
         {

@@ -42,8 +42,11 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listWebinarAbsentees request; raises ValueError/TypeError on bad arguments."""
-    path = "/past_webinars/{webinarId}/absentees".format(
-        webinarId=encode_path_value("webinarId", check_path_text("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/past_webinars/"
+        + encode_path_value("webinarId", check_path_text("webinar_id", webinar_id))
+        + "/absentees"
     )
     query = encode_query(
         {

@@ -41,8 +41,11 @@ def build_request(
     next_page_token: str | None = None,
 ) -> Request:
     """Describe the listWebinarParticipants request; raises ValueError/TypeError on bad arguments."""
-    path = "/past_webinars/{webinarId}/participants".format(
-        webinarId=encode_path_value("webinarId", check_path_text("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/past_webinars/"
+        + encode_path_value("webinarId", check_path_text("webinar_id", webinar_id))
+        + "/participants"
     )
     query = encode_query(
         {

@@ -41,8 +41,9 @@ def build_request(
     page_number: int = 1,
 ) -> Request:
     """Describe the listWebinars request; raises ValueError/TypeError on bad arguments."""
-    path = "/users/{userId}/webinars".format(
-        userId=encode_path_value("userId", check_path_text("user_id", user_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/users/" + encode_path_value("userId", check_path_text("user_id", user_id)) + "/webinars"
     )
     query = encode_query(
         {

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from zoom_async.errors import error_from_response
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_bool,
@@ -37,17 +38,24 @@ def build_request(
     set_default_for_all_panelists: bool | None = None,
 ) -> Request:
     """Describe the setWebinarBrandingVirtualBackground request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/branding/virtual_backgrounds".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_id("webinar_id", webinar_id))
+        + "/branding/virtual_backgrounds"
     )
-    query = encode_query(
-        {
-            "id": check_text("id", id),
-            "set_default_for_all_panelists": check_bool(
-                "set_default_for_all_panelists", set_default_for_all_panelists
-            ),
-        }
-    )
+    query: Mapping[str, str]
+    if id is None and set_default_for_all_panelists is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "id": check_text("id", id),
+                "set_default_for_all_panelists": check_bool(
+                    "set_default_for_all_panelists", set_default_for_all_panelists
+                ),
+            }
+        )
     return Request(OPERATION, OPERATION.method, path, query)
 
 

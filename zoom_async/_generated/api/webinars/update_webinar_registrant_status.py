@@ -13,6 +13,7 @@ from zoom_async._generated.models.update_webinar_registrant_status_request impor
 from zoom_async.errors import error_from_response
 from zoom_async.serde import unstructure
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -42,14 +43,21 @@ def build_request(
     occurrence_id: str | None = None,
 ) -> Request:
     """Describe the updateWebinarRegistrantStatus request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/registrants/status".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_id("webinar_id", webinar_id))
+        + "/registrants/status"
     )
-    query = encode_query(
-        {
-            "occurrence_id": check_text("occurrence_id", occurrence_id),
-        }
-    )
+    query: Mapping[str, str]
+    if occurrence_id is None:
+        query = NO_QUERY  # the usual call: nothing to check or encode
+    else:
+        query = encode_query(
+            {
+                "occurrence_id": check_text("occurrence_id", occurrence_id),
+            }
+        )
     body = unstructure(check_model("payload", payload, UpdateWebinarRegistrantStatusRequest))
     return Request(OPERATION, OPERATION.method, path, query, body)
 

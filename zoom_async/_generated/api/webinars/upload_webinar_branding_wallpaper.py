@@ -14,6 +14,7 @@ from zoom_async._generated.models.upload_webinar_branding_wallpaper_response imp
 from zoom_async.errors import error_from_response
 from zoom_async.serde import decode
 from zoom_async.wire import (
+    NO_QUERY,
     Operation,
     Request,
     check_id,
@@ -40,10 +41,13 @@ def build_request(
     payload: FileUploadRequest | Mapping[str, Any],
 ) -> Request:
     """Describe the uploadWebinarBrandingWallpaper request; raises ValueError/TypeError on bad arguments."""
-    path = "/webinars/{webinarId}/branding/wallpaper".format(
-        webinarId=encode_path_value("webinarId", check_id("webinar_id", webinar_id)),
+    # Concatenated: str.format with keywords costs several times as much per call.
+    path = (
+        "/webinars/"
+        + encode_path_value("webinarId", check_id("webinar_id", webinar_id))
+        + "/branding/wallpaper"
     )
-    query: dict[str, str] = {}
+    query = NO_QUERY
     content, content_type = encode_multipart(check_model("payload", payload, FileUploadRequest))
     return Request(OPERATION, OPERATION.method, path, query, None, content, content_type)
 
