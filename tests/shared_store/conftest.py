@@ -36,6 +36,9 @@ async def make_store(redis_server: RedisServer, prefix: str) -> AsyncIterator[ob
 
     def make(url: str | None = None, **kwargs: object) -> RedisStore:
         kwargs.setdefault("prefix", prefix)
+        # The default 0.5 s per Redis call fails a store over to local mode on a loaded test
+        # host (then four clients refresh four times); outage tests pass their own timeout.
+        kwargs.setdefault("timeout", 5.0)
         store = RedisStore.from_url(url or redis_server.url, **kwargs)  # type: ignore[arg-type]
         made.append(store)
         return store
