@@ -49,6 +49,8 @@ def is_loopback(host: str) -> bool:
 
 #: Sent on every request zoom_async makes (API calls, token requests, downloads).
 USER_AGENT = f"zoom_async/{__version__}"
+# Origins whose parts AiohttpTransport keeps (base URL, api_url): more are parsed each time.
+_MAX_ORIGINS = 16
 
 # Far above any Zoom JSON page (300 items), low enough that a hostile or broken server
 # cannot make one call take gigabytes.
@@ -139,6 +141,8 @@ class AiohttpTransport:
         )
         # ClientTimeout is an attrs class that costs ~1.2 µs to build; timeouts repeat.
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
+        # Scheme and authority per origin ("https://api.zoom.us"): a process sees a few.
+        self._origins: dict[str, tuple[str, str]] = {}
         self._closed = False
 
     @property
@@ -192,7 +196,7 @@ class AiohttpTransport:
         try:
             async with session.request(
                 method,
-                URL(url, encoded=True),  # paths are pre-encoded: keep %252F as sent
+                self._yarl(url),
                 headers=headers,
                 data=body,
                 timeout=client_timeout,
@@ -213,6 +217,24 @@ class AiohttpTransport:
                 return RawResponse(response.status, response.headers, payload)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise _translate(exc, timeout) from exc
+
+    def _yarl(self, url: str) -> URL:
+        """``url``, already percent-encoded (``%252F`` stays as sent), as a yarl URL.
+
+        ``URL(url)`` splits and checks the scheme and host again on every request (~1.9 µs);
+        with the origin's parts known, ``URL.build`` takes under half that.
+        """
+        start = url.find("/", url.find("//") + 2)
+        parts = self._origins.get(url[:start]) if start > 0 else None
+        if parts is None:
+            parsed = URL(url, encoded=True)
+            if start > 0 and len(self._origins) < _MAX_ORIGINS:
+                self._origins[url[:start]] = (parsed.scheme, parsed.raw_authority)
+            return parsed
+        path, _, query = url[start:].partition("?")
+        return URL.build(
+            scheme=parts[0], authority=parts[1], path=path, query_string=query, encoded=True
+        )
 
     async def _read_capped(
         self, response: aiohttp.ClientResponse, cap: int, declared: int | None
