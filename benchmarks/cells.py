@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from benchmarks import payloads
-from benchmarks.server import pin
+from benchmarks.pinning import pin
 
 TOKEN = "eyJzdiI6IjAwMDAwMSIsImFsZyI6IkhTNTEyIiwidiI6IjIuMCIsImtpZCI6ImJlbmNoIn0." + "x" * 600
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -479,6 +479,40 @@ async def run_fanout(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def run_fanout_floor(job: dict[str, Any]) -> dict[str, Any]:
+    """The fan-out's floor: the same meetings decoded from bytes and kept, no HTTP, no tasks.
+
+    Imports are those of the fan-out (zoom_async, and aiohttp with it), so the difference
+    between the two peaks is what calls in flight cost over their results.
+    """
+    import aiohttp  # noqa: F401  # every aiohttp client carries it (~25 MB RSS here)
+    import orjson
+
+    from zoom_async import serde
+    from zoom_async.models import GetMeetingByIdResponse
+
+    bodies = {i: payloads.meeting_bytes(i) for i in range(payloads.MEETING_VARIANTS)}
+
+    def decode(i: int) -> Any:
+        body = bodies[i % payloads.MEETING_VARIANTS]
+        if job["as"] == "dicts":
+            return orjson.loads(body)
+        return serde.decode(body, GetMeetingByIdResponse)
+
+    decode(0)
+    gc.collect()
+    rss0 = peak_rss_mb()
+    t0 = time.perf_counter()
+    kept = [decode(i) for i in range(job["calls"])]
+    wall = time.perf_counter() - t0
+    return {
+        "calls": len(kept),
+        "wall_s": wall,
+        "rss_before_mb": rss0,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 async def run_pacing(job: dict[str, Any]) -> dict[str, Any]:
     import aiohttp
 
@@ -610,6 +644,7 @@ ASYNC_JOBS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
 SYNC_JOBS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "requests": run_requests,
     "decode": run_decode,
+    "fanout_floor": run_fanout_floor,
 }
 
 

@@ -250,11 +250,18 @@ def memory_and_pacing(knobs: dict[str, Any], server: Server) -> dict[str, Any]:
         {**base, "kind": "paginate", "users": large},
         {**base, "kind": "fanout", "calls": knobs["fanout"]},
         {**base, "kind": "pacing", "calls": knobs["pacing"]},
+        {"kind": "fanout_floor", "calls": knobs["fanout"], "as": "models"},
+        {"kind": "fanout_floor", "calls": knobs["fanout"], "as": "dicts"},
     ]
     # Peak RSS needs a process per measurement, whatever the mode.
     timeout = 60 + knobs["pacing"] / LIGHT_LIMIT * 2
     results = [run_worker([job], timeout)[0] for job in jobs]
-    return {"paginate": results[:2], "fanout": results[2], "pacing": results[3]}
+    return {
+        "paginate": results[:2],
+        "fanout": results[2],
+        "pacing": results[3],
+        "fanout_floor": results[4:],
+    }
 
 
 SHARED_PROCESSES = 4
@@ -661,6 +668,26 @@ def render(
             f"{fan['completed']:,} ok, {fan['failed']} failed) | {fan['calls']:,} "
             f"| {fan['wall_s']:.2f} | {fan['rss_before_mb']:.1f} | {fan['peak_rss_mb']:.1f} |"
         )
+    floors = {row["job"]["as"]: row for row in extra["fanout_floor"] if "error" not in row}
+    for kept, label in (("models", "zoom_async models"), ("dicts", "orjson dicts")):
+        if kept in floors:
+            row = floors[kept]
+            out.append(
+                f"| floor: the same {row['calls']:,} meetings decoded from bytes and kept as "
+                f"{label}, no HTTP | {row['calls']:,} | {row['wall_s']:.2f} "
+                f"| {row['rss_before_mb']:.1f} | {row['peak_rss_mb']:.1f} |"
+            )
+    # The results' own growth on top of the fan-out's baseline: the least its peak can be.
+    model_floor = None
+    if "models" in floors and "error" not in fan:
+        row = floors["models"]
+        model_floor = fan["rss_before_mb"] + row["peak_rss_mb"] - row["rss_before_mb"]
+    out += [
+        "",
+        "The floors import what the fan-out imports (aiohttp alone is ~25 MB of RSS) and "
+        f"hold only the results: what keeping {knobs['fanout']:,} meetings costs in this "
+        "process before any call is in flight.",
+    ]
     growth = None
     small_n, large_n = knobs["paginate"]
     if "error" not in small and "error" not in large:
@@ -731,6 +758,7 @@ def render(
         f"| [3] {SHARED_PROCESSES} processes sharing a RedisStore ≥ {PACING_TARGET:.0%} of "
         f"80 req/s, zero 429s | {shared['text']} | {check(shared['ok'])} |",
         f"| [4] {knobs['fanout']:,} concurrent calls ≤ 80 MB peak RSS | {fmt(fan_peak, 1)} MB "
+        f"(floor: {fmt(model_floor, 1)} MB, the warm-up plus the kept models' own growth) "
         f"| {check(None if fan_peak is None else fan_peak <= 80)} |",
         f"| [4] pagination memory flat | {fmt(growth, 1)} MB growth, {small_n:,} to {large_n:,} "
         f"users | {check(None if growth is None else growth < 5)} |",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import os
 import sys
 import time
 
@@ -25,6 +24,7 @@ import orjson
 from aiohttp import web
 
 from benchmarks import payloads
+from benchmarks.pinning import pin
 
 LIGHT_LIMIT = 80
 JSON = "application/json;charset=UTF-8"
@@ -149,18 +149,6 @@ def make_app() -> web.Application:
     app.router.add_get("/_stats", get_stats)
     app.router.add_post("/_reset", reset)
     return app
-
-
-def pin(cpu: int | None) -> str:
-    """Pin this process to one CPU when the machine has more than one; say what happened."""
-    if cpu is None or not hasattr(os, "sched_setaffinity"):
-        return "unpinned"
-    available = sorted(os.sched_getaffinity(0))
-    if len(available) < 2:
-        return "unpinned (1 CPU)"
-    target = available[cpu % len(available)]
-    os.sched_setaffinity(0, {target})
-    return f"cpu {target}"
 
 
 async def serve(port: int) -> None:

@@ -42,6 +42,8 @@ EXPECTED_ROWS = [
     "| `zoom.paginate(zoom.list_users, page_size=300)` | 600 |",
     "| `zoom.paginate(zoom.list_users, page_size=300)` | 1,800 |",
     "| 300 concurrent `get_meeting_by_id`",
+    "| floor: the same 300 meetings decoded from bytes and kept as zoom_async models, no HTTP |",
+    "| floor: the same 300 meetings decoded from bytes and kept as orjson dicts, no HTTP |",
     *(f"| [1] client CPU ≤ 1.10x floor at concurrency {conc} |" for conc in (1, 16, 128, 512)),
     "| [1] a row with uvloop installed (x floor on uvloop; informational) |",
     "| [2] decode a 300-user page ≤ 1.5x orjson.loads |",
