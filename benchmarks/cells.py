@@ -522,6 +522,10 @@ async def run_pacing(job: dict[str, Any]) -> dict[str, Any]:
     async with aiohttp.ClientSession() as session:
         async with session.post(job["base"] + "/_reset") as response:
             await response.read()
+        # The operation's module is imported on its first call: before the clock, on the
+        # unpaced route (outside the window the server counts), as the shared-Redis row does.
+        async with AsyncZoom(BearerToken(TOKEN), base_url=job["base"] + "/v2") as warm:
+            await warm.get_meeting_by_id(meeting_id(0))
         async with AsyncZoom(
             BearerToken(TOKEN), base_url=job["base"] + "/paced/v2", plan="business"
         ) as zoom:
