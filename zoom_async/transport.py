@@ -225,11 +225,15 @@ class AiohttpTransport:
         with the origin's parts known, ``URL.build`` takes under half that.
         """
         start = url.find("/", url.find("//") + 2)
-        parts = self._origins.get(url[:start]) if start > 0 else None
+        origin = url[:start]
+        # Only "origin/path[?query]" is built: a "/" first seen in the query, or a fragment,
+        # would split the URL in the wrong place, so those are parsed in full.
+        cacheable = start > 0 and "?" not in origin and "#" not in url
+        parts = self._origins.get(origin) if cacheable else None
         if parts is None:
             parsed = URL(url, encoded=True)
-            if start > 0 and len(self._origins) < _MAX_ORIGINS:
-                self._origins[url[:start]] = (parsed.scheme, parsed.raw_authority)
+            if cacheable and len(self._origins) < _MAX_ORIGINS:
+                self._origins[origin] = (parsed.scheme, parsed.raw_authority)
             return parsed
         path, _, query = url[start:].partition("?")
         return URL.build(

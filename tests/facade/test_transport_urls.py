@@ -16,6 +16,9 @@ URLS = [
     "http://[::1]:8080/v2/report/daily?year=2026&month=12",
     "http://localhost:1/v2/",
     "http://127.0.0.1:9",
+    # A "/" only in the query, or a fragment: not an origin followed by a path.
+    "http://127.0.0.1:9?next=/v2/users",
+    "http://127.0.0.1:9/v2/users?q=1#frag/x",
 ]
 
 
@@ -27,9 +30,16 @@ def test_built_url_equals_a_full_parse_first_and_cached(url):
         built = transport._yarl(url)
         assert built == expected
         assert str(built) == str(expected)
-        assert (built.raw_path, built.raw_query_string, built.host, built.port) == (
+        assert (
+            built.raw_path,
+            built.raw_query_string,
+            built.raw_fragment,
+            built.host,
+            built.port,
+        ) == (
             expected.raw_path,
             expected.raw_query_string,
+            expected.raw_fragment,
             expected.host,
             expected.port,
         )
