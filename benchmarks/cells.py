@@ -513,6 +513,18 @@ def run_fanout_floor(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def warm_unpaced(base: str) -> None:
+    """Import the pacing rows' operation before their clock starts: one call on ``/v2``.
+
+    The operation's module is imported on its first call (process start-up, not pacing);
+    the unpaced route is outside the window the server counts.
+    """
+    from zoom_async import AsyncZoom, BearerToken
+
+    async with AsyncZoom(BearerToken(TOKEN), base_url=base + "/v2") as warm:
+        await warm.get_meeting_by_id(meeting_id(0))
+
+
 async def run_pacing(job: dict[str, Any]) -> dict[str, Any]:
     import aiohttp
 
@@ -522,10 +534,7 @@ async def run_pacing(job: dict[str, Any]) -> dict[str, Any]:
     async with aiohttp.ClientSession() as session:
         async with session.post(job["base"] + "/_reset") as response:
             await response.read()
-        # The operation's module is imported on its first call: before the clock, on the
-        # unpaced route (outside the window the server counts), as the shared-Redis row does.
-        async with AsyncZoom(BearerToken(TOKEN), base_url=job["base"] + "/v2") as warm:
-            await warm.get_meeting_by_id(meeting_id(0))
+        await warm_unpaced(job["base"])
         async with AsyncZoom(
             BearerToken(TOKEN), base_url=job["base"] + "/paced/v2", plan="business"
         ) as zoom:
@@ -555,11 +564,9 @@ async def run_shared_pacing(job: dict[str, Any]) -> dict[str, Any]:
     calls = job["calls"]
     store = RedisStore.from_url(job["redis_url"], prefix=job["prefix"])
     # Start-up before the clock starts, as start_at promises: the operation's module is
-    # imported on its first call and Redis is connected. Four processes do that on one
-    # pinned CPU, in turn: 0.3-1.1 s of the wall otherwise, process start-up, not pacing.
-    # The warm call goes to the unpaced route, outside the window the server counts.
-    async with AsyncZoom(BearerToken(TOKEN), base_url=job["base"] + "/v2") as warm:
-        await warm.get_meeting_by_id(meeting_id(0))
+    # imported and Redis is connected. Four processes do that on one pinned CPU, in turn:
+    # 0.3-1.1 s of the wall otherwise, process start-up, not pacing.
+    await warm_unpaced(job["base"])
     await store.redis.ping()
     async with AsyncZoom(
         BearerToken(TOKEN), base_url=job["base"] + "/paced/v2", plan="business", store=store
